@@ -1,0 +1,40 @@
+/* wire: the Envelope codec with bounds. Every frame from the network goes
+ * through vs_wire_decode(), which never crashes on garbage: oversized,
+ * truncated or malformed frames, an unset body, over-long strings or
+ * embedded NULs, too many repeated items all give NULL and a one-line
+ * reason. Sans-IO except for the two send helpers at the bottom.
+ */
+#ifndef VS_WIRE_H
+#define VS_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.pb-c.h"
+
+typedef Vpcsim__Wire__Envelope vs_env_t;
+
+#define VS_WIRE_MAX_FRAME   (4u << 20)   /* 4 MiB: also ZMQ_MAXMSGSIZE */
+#define VS_WIRE_MAX_STRING  (1u << 20)   /* json documents */
+#define VS_WIRE_MAX_SHORT   256          /* accounts, regions, ARNs, actions */
+#define VS_WIRE_MAX_ITEMS   100000       /* repeated fields (vpc_arns) */
+#define VS_WIRE_MAX_ROUTE   255          /* zmq routing ids */
+
+/* Decode and validate one frame. Returns a tree owned by the caller (free
+ * with vs_wire_free) or NULL, with the reason in err. */
+vs_env_t *vs_wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen);
+void vs_wire_free(vs_env_t **env);
+
+/* Pack into a malloc'd buffer. 0 ok, -1 on OOM or if the result would
+ * exceed VS_WIRE_MAX_FRAME. */
+int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len);
+
+/* Send one Envelope as one frame on a DEALER (vs_wire_send) or to a peer of
+ * a ROUTER (vs_wire_send_to: routing-id frame, then the Envelope). flags
+ * are zmq_send flags (use ZMQ_DONTWAIT from a loop). Returns 0 or -1 with
+ * errno set (EAGAIN, EHOSTUNREACH, ...). */
+int vs_wire_send(void *zsock, const vs_env_t *env, int flags);
+int vs_wire_send_to(void *zsock, const uint8_t *route, size_t route_len,
+                    const vs_env_t *env, int flags);
+
+#endif
