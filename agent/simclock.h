@@ -1,0 +1,36 @@
+/* simclock: the agent's view of the broker's shared simulated time.
+ *
+ * The broker is the time authority; every Welcome, Heartbeat answer and
+ * ClockTick carries its simulated time. Between those, the agent runs the
+ * clock forward from its own monotonic clock at the broker's speed. The
+ * clock never goes backwards, also across restarts (the last value is
+ * persisted by the agent and fed back with simclock_adopt). This is the
+ * only agent module that reads a real clock.
+ */
+#ifndef AGENT_SIMCLOCK_H
+#define AGENT_SIMCLOCK_H
+
+#include <stdint.h>
+
+#include "clock.h"
+
+typedef struct simclock {
+    uint64_t base_sim;     /* simulated ms at base_mono */
+    uint64_t base_mono;    /* monotonic ms */
+    double speed;
+    uint64_t last;         /* last value returned: never go back */
+} simclock_t;
+
+/* Starts at the wall-clock time. */
+void simclock_init(simclock_t *c);
+/* Moves to the broker's time (never backwards). */
+void simclock_adopt(simclock_t *c, uint64_t sim_ms, double speed);
+uint64_t simclock_now(simclock_t *c);
+/* Real milliseconds until simulated time reaches `sim_ms` (0 if past). */
+uint64_t simclock_real_delay(simclock_t *c, uint64_t sim_ms);
+/* A vs_clock_t view for the model. */
+vs_clock_t simclock_as_clock(simclock_t *c);
+/* Monotonic ms, for liveness and retry timing. */
+uint64_t simclock_mono_ms(void);
+
+#endif
