@@ -1,0 +1,446 @@
+/* json: the value tree (constructors, objects, arrays, accessors, clone,
+ * equality). The parser lives in json_parse.c and the printer in
+ * json_dump.c; both use only the public API in json.h.
+ */
+#include "json.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Objects keep their members in insertion order in two parallel arrays.
+ * Small objects are searched linearly; once an object grows past
+ * S_INDEX_MIN members it also keeps an open-addressing hash index, so that
+ * parsing an adversarial document with a million keys stays linear rather
+ * than quadratic (every member goes through the duplicate-key lookup). */
+#define S_INDEX_MIN 16
+
+struct vs_json {
+    vs_json_type_t type;
+    bool is_int;                  /* numbers: stored in u.i, not u.d */
+    union {
+        bool b;
+        int64_t i;
+        double d;
+        struct {
+            char *p;              /* NUL-terminated; may contain NULs */
+            size_t len;
+        } s;
+        struct {
+            vs_json_t **vals;
+            char **keys;          /* objects only */
+            uint32_t *index;      /* objects only: slot -> member + 1 */
+            size_t n, cap, icap;
+        } c;
+    } u;
+};
+
+static vs_json_t *s_new(vs_json_type_t type)
+{
+    vs_json_t *v = calloc(1, sizeof *v);
+    if (v)
+        v->type = type;
+    return v;
+}
+
+void vs_json_free(vs_json_t **vp)
+{
+    if (!vp || !*vp)
+        return;
+    vs_json_t *v = *vp;
+    if (v->type == VS_JSON_STRING) {
+        free(v->u.s.p);
+    } else if (v->type == VS_JSON_ARRAY || v->type == VS_JSON_OBJECT) {
+        for (size_t i = 0; i < v->u.c.n; i++) {
+            vs_json_free(&v->u.c.vals[i]);
+            if (v->u.c.keys)
+                free(v->u.c.keys[i]);
+        }
+        free(v->u.c.vals);
+        free(v->u.c.keys);
+        free(v->u.c.index);
+    }
+    free(v);
+    *vp = NULL;
+}
+
+vs_json_t *vs_json_null(void) { return s_new(VS_JSON_NULL); }
+vs_json_t *vs_json_array(void) { return s_new(VS_JSON_ARRAY); }
+vs_json_t *vs_json_object(void) { return s_new(VS_JSON_OBJECT); }
+
+vs_json_t *vs_json_bool(bool b)
+{
+    vs_json_t *v = s_new(VS_JSON_BOOL);
+    if (v)
+        v->u.b = b;
+    return v;
+}
+
+vs_json_t *vs_json_int(int64_t n)
+{
+    vs_json_t *v = s_new(VS_JSON_NUMBER);
+    if (v) {
+        v->is_int = true;
+        v->u.i = n;
+    }
+    return v;
+}
+
+vs_json_t *vs_json_num(double d)
+{
+    vs_json_t *v = s_new(VS_JSON_NUMBER);
+    if (v)
+        v->u.d = d;
+    return v;
+}
+
+vs_json_t *vs_json_strn(const char *s, size_t n)
+{
+    if (!s && n)
+        return NULL;
+    vs_json_t *v = s_new(VS_JSON_STRING);
+    if (!v)
+        return NULL;
+    v->u.s.p = malloc(n + 1);
+    if (!v->u.s.p) {
+        free(v);
+        return NULL;
+    }
+    if (n)
+        memcpy(v->u.s.p, s, n);
+    v->u.s.p[n] = '\0';
+    v->u.s.len = n;
+    return v;
+}
+
+vs_json_t *vs_json_str(const char *s)
+{
+    return s ? vs_json_strn(s, strlen(s)) : NULL;
+}
+
+/* --- containers ---------------------------------------------------------- */
+
+static int s_grow(vs_json_t *c)
+{
+    if (c->u.c.n < c->u.c.cap)
+        return 0;
+    size_t cap = c->u.c.cap ? c->u.c.cap * 2 : 4;
+    vs_json_t **vals = realloc(c->u.c.vals, cap * sizeof *vals);
+    if (!vals)
+        return -1;
+    c->u.c.vals = vals;
+    if (c->type == VS_JSON_OBJECT) {
+        char **keys = realloc(c->u.c.keys, cap * sizeof *keys);
+        if (!keys)
+            return -1;
+        c->u.c.keys = keys;
+    }
+    c->u.c.cap = cap;
+    return 0;
+}
+
+static uint32_t s_hash(const char *k)
+{
+    uint32_t h = 2166136261u;              /* FNV-1a */
+    for (; *k; k++)
+        h = (h ^ (uint8_t)*k) * 16777619u;
+    return h;
+}
+
+/* Rebuilds the hash index for all members at twice the member count
+ * rounded up to a power of two (load factor <= 1/2). On OOM the index is
+ * dropped and lookups fall back to the linear scan, which stays correct. */
+static void s_reindex(vs_json_t *o)
+{
+    free(o->u.c.index);
+    o->u.c.index = NULL;
+    o->u.c.icap = 0;
+    if (o->u.c.n < S_INDEX_MIN || o->u.c.n > UINT32_MAX / 4)
+        return;
+    size_t icap = 64;
+    while (icap < o->u.c.n * 2)
+        icap *= 2;
+    uint32_t *idx = calloc(icap, sizeof *idx);
+    if (!idx)
+        return;
+    for (size_t i = 0; i < o->u.c.n; i++) {
+        size_t slot = s_hash(o->u.c.keys[i]) & (icap - 1);
+        while (idx[slot])
+            slot = (slot + 1) & (icap - 1);
+        idx[slot] = (uint32_t)(i + 1);
+    }
+    o->u.c.index = idx;
+    o->u.c.icap = icap;
+}
+
+/* Position of key in obj, or -1. */
+static ptrdiff_t s_find(const vs_json_t *o, const char *key)
+{
+    if (o->u.c.index) {
+        size_t mask = o->u.c.icap - 1;
+        for (size_t slot = s_hash(key) & mask; o->u.c.index[slot]; slot = (slot + 1) & mask) {
+            size_t i = o->u.c.index[slot] - 1;
+            if (strcmp(o->u.c.keys[i], key) == 0)
+                return (ptrdiff_t)i;
+        }
+        return -1;
+    }
+    for (size_t i = 0; i < o->u.c.n; i++)
+        if (strcmp(o->u.c.keys[i], key) == 0)
+            return (ptrdiff_t)i;
+    return -1;
+}
+
+vs_json_t *vs_json_set(vs_json_t *obj, const char *key, vs_json_t *val)
+{
+    if (!obj || obj->type != VS_JSON_OBJECT || !key || !val) {
+        vs_json_free(&val);
+        return NULL;
+    }
+    ptrdiff_t at = s_find(obj, key);
+    if (at >= 0) {
+        vs_json_free(&obj->u.c.vals[at]);
+        obj->u.c.vals[at] = val;
+        return val;
+    }
+    char *k = strdup(key);
+    if (!k || s_grow(obj) < 0) {
+        free(k);
+        vs_json_free(&val);
+        return NULL;
+    }
+    size_t i = obj->u.c.n++;
+    obj->u.c.keys[i] = k;
+    obj->u.c.vals[i] = val;
+    if (obj->u.c.index && obj->u.c.n * 2 <= obj->u.c.icap) {
+        size_t mask = obj->u.c.icap - 1;
+        size_t slot = s_hash(k) & mask;
+        while (obj->u.c.index[slot])
+            slot = (slot + 1) & mask;
+        obj->u.c.index[slot] = (uint32_t)(i + 1);
+    } else if (obj->u.c.n >= S_INDEX_MIN) {
+        s_reindex(obj);
+    }
+    return val;
+}
+
+void vs_json_set_str(vs_json_t *obj, const char *key, const char *s)
+{
+    vs_json_set(obj, key, vs_json_str(s));
+}
+
+void vs_json_set_int(vs_json_t *obj, const char *key, int64_t n)
+{
+    vs_json_set(obj, key, vs_json_int(n));
+}
+
+void vs_json_set_bool(vs_json_t *obj, const char *key, bool b)
+{
+    vs_json_set(obj, key, vs_json_bool(b));
+}
+
+bool vs_json_remove(vs_json_t *obj, const char *key)
+{
+    if (!obj || obj->type != VS_JSON_OBJECT || !key)
+        return false;
+    ptrdiff_t at = s_find(obj, key);
+    if (at < 0)
+        return false;
+    vs_json_free(&obj->u.c.vals[at]);
+    free(obj->u.c.keys[at]);
+    size_t tail = obj->u.c.n - (size_t)at - 1;
+    memmove(&obj->u.c.vals[at], &obj->u.c.vals[at + 1], tail * sizeof(vs_json_t *));
+    memmove(&obj->u.c.keys[at], &obj->u.c.keys[at + 1], tail * sizeof(char *));
+    obj->u.c.n--;
+    /* Positions after `at` moved, so the index is stale; removal is rare. */
+    if (obj->u.c.index)
+        s_reindex(obj);
+    return true;
+}
+
+vs_json_t *vs_json_push(vs_json_t *arr, vs_json_t *val)
+{
+    if (!arr || arr->type != VS_JSON_ARRAY || !val || s_grow(arr) < 0) {
+        vs_json_free(&val);
+        return NULL;
+    }
+    arr->u.c.vals[arr->u.c.n++] = val;
+    return val;
+}
+
+vs_json_t *vs_json_clone(const vs_json_t *v)
+{
+    if (!v)
+        return NULL;
+    switch (v->type) {
+    case VS_JSON_NULL:   return vs_json_null();
+    case VS_JSON_BOOL:   return vs_json_bool(v->u.b);
+    case VS_JSON_NUMBER: return v->is_int ? vs_json_int(v->u.i) : vs_json_num(v->u.d);
+    case VS_JSON_STRING: return vs_json_strn(v->u.s.p, v->u.s.len);
+    case VS_JSON_ARRAY:
+    case VS_JSON_OBJECT: break;
+    }
+    vs_json_t *c = s_new(v->type);
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < v->u.c.n; i++) {
+        vs_json_t *e = vs_json_clone(v->u.c.vals[i]);
+        vs_json_t *ok = v->type == VS_JSON_ARRAY ? vs_json_push(c, e)
+                                                 : vs_json_set(c, v->u.c.keys[i], e);
+        if (!ok) {
+            vs_json_free(&c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+/* --- accessors ----------------------------------------------------------- */
+
+vs_json_type_t vs_json_type(const vs_json_t *v)
+{
+    return v ? v->type : VS_JSON_NULL;
+}
+
+const vs_json_t *vs_json_get(const vs_json_t *obj, const char *key)
+{
+    if (!obj || obj->type != VS_JSON_OBJECT || !key)
+        return NULL;
+    ptrdiff_t at = s_find(obj, key);
+    return at < 0 ? NULL : obj->u.c.vals[at];
+}
+
+size_t vs_json_len(const vs_json_t *v)
+{
+    if (!v || (v->type != VS_JSON_ARRAY && v->type != VS_JSON_OBJECT))
+        return 0;
+    return v->u.c.n;
+}
+
+const vs_json_t *vs_json_at(const vs_json_t *v, size_t i)
+{
+    if (!v || (v->type != VS_JSON_ARRAY && v->type != VS_JSON_OBJECT) || i >= v->u.c.n)
+        return NULL;
+    return v->u.c.vals[i];
+}
+
+const char *vs_json_key_at(const vs_json_t *obj, size_t i)
+{
+    if (!obj || obj->type != VS_JSON_OBJECT || i >= obj->u.c.n)
+        return NULL;
+    return obj->u.c.keys[i];
+}
+
+const char *vs_json_as_str(const vs_json_t *v)
+{
+    return v && v->type == VS_JSON_STRING ? v->u.s.p : NULL;
+}
+
+size_t vs_json_str_len(const vs_json_t *v)
+{
+    return v && v->type == VS_JSON_STRING ? v->u.s.len : 0;
+}
+
+bool vs_json_as_bool(const vs_json_t *v, bool dflt)
+{
+    return v && v->type == VS_JSON_BOOL ? v->u.b : dflt;
+}
+
+double vs_json_as_num(const vs_json_t *v, double dflt)
+{
+    if (!v || v->type != VS_JSON_NUMBER)
+        return dflt;
+    return v->is_int ? (double)v->u.i : v->u.d;
+}
+
+/* A double converts to an integer only when it is integral and in range;
+ * anything else (2.5, 1e300, NaN) is not an integer. */
+static bool s_double_to_int(double d, int64_t *out)
+{
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || d != trunc(d))
+        return false;
+    *out = (int64_t)d;
+    return true;
+}
+
+int64_t vs_json_as_int(const vs_json_t *v, int64_t dflt)
+{
+    if (!v || v->type != VS_JSON_NUMBER)
+        return dflt;
+    if (v->is_int)
+        return v->u.i;
+    int64_t i;
+    return s_double_to_int(v->u.d, &i) ? i : dflt;
+}
+
+/* "Integer" means the number was created by vs_json_int() or parsed from
+ * text without a fraction or exponent, which is also what makes
+ * vs_json_dump() print it without ".0" (as Python keeps int and float
+ * apart). */
+bool vs_json_is_int(const vs_json_t *v)
+{
+    return v && v->type == VS_JSON_NUMBER && v->is_int;
+}
+
+const char *vs_json_get_str(const vs_json_t *obj, const char *key)
+{
+    return vs_json_as_str(vs_json_get(obj, key));
+}
+
+int64_t vs_json_get_int(const vs_json_t *obj, const char *key, int64_t dflt)
+{
+    return vs_json_as_int(vs_json_get(obj, key), dflt);
+}
+
+bool vs_json_get_bool(const vs_json_t *obj, const char *key, bool dflt)
+{
+    return vs_json_as_bool(vs_json_get(obj, key), dflt);
+}
+
+/* --- equality ------------------------------------------------------------ */
+
+static bool s_num_equal(const vs_json_t *a, const vs_json_t *b)
+{
+    if (a->is_int && b->is_int)
+        return a->u.i == b->u.i;
+    if (!a->is_int && !b->is_int)
+        return a->u.d == b->u.d;
+    /* Mixed int and double compare by value, as Python's 1 == 1.0 does;
+     * comparing as doubles would round large ints, so convert the other
+     * way. */
+    const vs_json_t *i = a->is_int ? a : b, *d = a->is_int ? b : a;
+    int64_t dv;
+    return s_double_to_int(d->u.d, &dv) && dv == i->u.i;
+}
+
+bool vs_json_equal(const vs_json_t *a, const vs_json_t *b)
+{
+    if (a == b)
+        return true;
+    if (!a || !b || a->type != b->type)
+        return false;
+    switch (a->type) {
+    case VS_JSON_NULL:   return true;
+    case VS_JSON_BOOL:   return a->u.b == b->u.b;
+    case VS_JSON_NUMBER: return s_num_equal(a, b);
+    case VS_JSON_STRING:
+        return a->u.s.len == b->u.s.len && memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0;
+    case VS_JSON_ARRAY:
+        if (a->u.c.n != b->u.c.n)
+            return false;
+        for (size_t i = 0; i < a->u.c.n; i++)
+            if (!vs_json_equal(a->u.c.vals[i], b->u.c.vals[i]))
+                return false;
+        return true;
+    case VS_JSON_OBJECT:
+        /* Keys are unique within an object, so equal counts plus every key
+         * of a found in b with an equal value means equal sets. */
+        if (a->u.c.n != b->u.c.n)
+            return false;
+        for (size_t i = 0; i < a->u.c.n; i++)
+            if (!vs_json_equal(a->u.c.vals[i], vs_json_get(b, a->u.c.keys[i])))
+                return false;
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,224 @@
+/* json_dump: vs_json_dump(), the printer.
+ *
+ * indent > 0 reproduces Python's json.dumps(obj, indent=N,
+ * ensure_ascii=False) byte for byte, because that is what `aws ec2`
+ * prints and vpcsim's output is compared with it: ",\n" between members,
+ * ": " after keys, "[]" and "{}" for empty containers, non-ASCII UTF-8
+ * passed through, and the escapes of Python's encoder. Doubles print as
+ * Python's repr() does (shortest round-trip digits, "1.0", "1e+16").
+ * indent <= 0 prints compactly with no spaces at all.
+ *
+ * Uses only the public API of json.h. Assumes the "C" LC_NUMERIC locale
+ * (the default unless a program calls setlocale), since snprintf and
+ * strtod are used for doubles.
+ */
+#include "json.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} s_buf_t;
+
+static void s_put(s_buf_t *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->cap - b->len <= n) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->len <= n) {
+            if (cap > SIZE_MAX / 2) {
+                b->oom = true;
+                return;
+            }
+            cap *= 2;
+        }
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void s_puts(s_buf_t *b, const char *s) { s_put(b, s, strlen(s)); }
+
+static void s_newline(s_buf_t *b, int indent, int level)
+{
+    static const char spaces[] = "                                ";
+    s_put(b, "\n", 1);
+    for (size_t n = (size_t)indent * (size_t)level; n > 0 && !b->oom;) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        s_put(b, spaces, k);
+        n -= k;
+    }
+}
+
+static void s_string(s_buf_t *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    s_put(b, "\"", 1);
+    size_t run = 0;                 /* bytes copied verbatim, flushed lazily */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[7];
+        switch (c) {
+        case '"':  esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            if (c < 0x20) {
+                memcpy(u, "\\u00", 4);
+                u[4] = hex[c >> 4];
+                u[5] = hex[c & 15];
+                u[6] = '\0';
+                esc = u;
+            }
+        }
+        if (!esc) {
+            run++;
+            continue;
+        }
+        s_put(b, s + i - run, run);
+        run = 0;
+        s_puts(b, esc);
+    }
+    s_put(b, s + len - run, run);
+    s_put(b, "\"", 1);
+}
+
+/* Python's repr(float): the shortest digit string that reads back as the
+ * same double, printed positionally when the decimal exponent is in
+ * [-4, 16) and in scientific notation otherwise. */
+static void s_double(s_buf_t *b, double d)
+{
+    /* Python would print NaN/Infinity, which is not JSON and which no
+     * parser (ours included) accepts back; print null instead. */
+    if (!isfinite(d)) {
+        s_puts(b, "null");
+        return;
+    }
+    char sci[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(sci, sizeof sci, "%.*e", prec - 1, d);
+        if (strtod(sci, NULL) == d)
+            break;
+    }
+    /* sci is "[-]D[.DDD]e[+-]XX": collect the digits and the exponent. */
+    char digits[24];
+    size_t nd = 0;
+    const char *p = sci;
+    bool neg = *p == '-';
+    p += neg;
+    for (; *p && *p != 'e'; p++)
+        if (*p != '.')
+            digits[nd++] = *p;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    int exp = atoi(p + 1);
+
+    char out[48];
+    size_t o = 0;
+    if (neg)
+        out[o++] = '-';
+    if (exp < -4 || exp >= 16) {
+        out[o++] = digits[0];
+        if (nd > 1) {
+            out[o++] = '.';
+            memcpy(out + o, digits + 1, nd - 1);
+            o += nd - 1;
+        }
+        o += (size_t)snprintf(out + o, sizeof out - o, "e%c%02d", exp < 0 ? '-' : '+',
+                              exp < 0 ? -exp : exp);
+    } else if (exp >= 0) {
+        for (int i = 0; i <= exp; i++)
+            out[o++] = (size_t)i < nd ? digits[i] : '0';
+        out[o++] = '.';
+        if ((size_t)exp + 1 < nd) {
+            memcpy(out + o, digits + exp + 1, nd - (size_t)exp - 1);
+            o += nd - (size_t)exp - 1;
+        } else {
+            out[o++] = '0';
+        }
+    } else {
+        out[o++] = '0';
+        out[o++] = '.';
+        for (int i = -1; i > exp; i--)
+            out[o++] = '0';
+        memcpy(out + o, digits, nd);
+        o += nd;
+    }
+    s_put(b, out, o);
+}
+
+static void s_value(s_buf_t *b, const vs_json_t *v, int indent, int level)
+{
+    char num[24];
+    switch (vs_json_type(v)) {
+    case VS_JSON_NULL:
+        s_puts(b, "null");
+        return;
+    case VS_JSON_BOOL:
+        s_puts(b, vs_json_as_bool(v, false) ? "true" : "false");
+        return;
+    case VS_JSON_NUMBER:
+        if (vs_json_is_int(v)) {
+            snprintf(num, sizeof num, "%" PRId64, vs_json_as_int(v, 0));
+            s_puts(b, num);
+        } else {
+            s_double(b, vs_json_as_num(v, 0));
+        }
+        return;
+    case VS_JSON_STRING:
+        s_string(b, vs_json_as_str(v), vs_json_str_len(v));
+        return;
+    case VS_JSON_ARRAY:
+    case VS_JSON_OBJECT:
+        break;
+    }
+    bool obj = vs_json_type(v) == VS_JSON_OBJECT;
+    size_t n = vs_json_len(v);
+    s_put(b, obj ? "{" : "[", 1);
+    for (size_t i = 0; i < n && !b->oom; i++) {
+        if (i)
+            s_put(b, ",", 1);
+        if (indent > 0)
+            s_newline(b, indent, level + 1);
+        if (obj) {
+            const char *k = vs_json_key_at(v, i);
+            s_string(b, k, strlen(k));
+            s_puts(b, indent > 0 ? ": " : ":");
+        }
+        s_value(b, vs_json_at(v, i), indent, level + 1);
+    }
+    if (n && indent > 0)
+        s_newline(b, indent, level);
+    s_put(b, obj ? "}" : "]", 1);
+}
+
+char *vs_json_dump(const vs_json_t *v, int indent)
+{
+    s_buf_t b = { 0 };
+    s_value(&b, v, indent, 0);
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
