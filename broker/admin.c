@@ -1,0 +1,133 @@
+/* admin: the broker's own operations (see admin.h). */
+#include "admin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "json.h"
+#include "log.h"
+#include "router.h"
+
+/* advance-clock refuses jumps past this (a century): enough for any
+ * expiry scenario, and far from uint64 overflow of the epoch-ms clock. */
+#define S_MAX_ADVANCE_S (100LL * 366 * 24 * 3600)
+
+typedef int (*s_op_fn)(broker_t *b, const Vpcsim__Wire__AdminRequest *rq, vs_json_t **out,
+                       char *err, size_t errlen);
+
+/* Takes ownership of doc. */
+static int s_finish(vs_json_t *doc, char **out_json, char *err, size_t errlen)
+{
+    char *text = doc ? vs_json_dump(doc, 4) : NULL;
+    vs_json_free(&doc);
+    if (!text) {
+        snprintf(err, errlen, "broker out of memory");
+        return -1;
+    }
+    *out_json = text;
+    return 0;
+}
+
+static int s_describe_agents(broker_t *b, const Vpcsim__Wire__AdminRequest *rq, vs_json_t **out,
+                             char *err, size_t errlen)
+{
+    size_t n = 0;
+    bk_agent_t **agents = bk_registry_list(b->reg, &n);
+    if (n > 0 && !agents) {
+        snprintf(err, errlen, "broker out of memory");
+        return -1;
+    }
+    vs_json_t *doc = vs_json_object();
+    vs_json_t *arr = doc ? vs_json_set(doc, "Agents", vs_json_array()) : NULL;
+    for (size_t i = 0; arr && i < n; i++) {
+        vs_json_t *o = vs_json_push(arr, vs_json_object());
+        if (!o) {
+            arr = NULL;
+            break;
+        }
+        vs_json_set_str(o, "AccountId", agents[i]->account);
+        vs_json_set_str(o, "Region", agents[i]->region);
+        vs_json_set_str(o, "Partition", agents[i]->partition);
+        vs_json_set_str(o, "Status", agents[i]->online ? "online" : "offline");
+        vs_json_set_int(o, "VpcCount", (int64_t)bk_registry_vpc_count(agents[i]));
+    }
+    free(agents);
+    if (!arr) {
+        vs_json_free(&doc);
+        snprintf(err, errlen, "broker out of memory");
+        return -1;
+    }
+    *out = doc;
+    return 0;
+}
+
+static int s_clock_doc(broker_t *b, vs_json_t **out, char *err, size_t errlen)
+{
+    char ts[40];
+    if (vs_time_format(bk_sim_now(b), VS_TS_ZULU, ts, sizeof ts) < 0) {
+        snprintf(err, errlen, "simulated time cannot be formatted");
+        return -1;
+    }
+    vs_json_t *doc = vs_json_object();
+    if (doc) {
+        vs_json_set_str(doc, "SimulatedTime", ts);
+        vs_json_set(doc, "Speed", vs_json_num(b->clock.speed));
+    }
+    *out = doc;
+    return 0;
+}
+
+static int s_clock(broker_t *b, const Vpcsim__Wire__AdminRequest *rq, vs_json_t **out, char *err,
+                   size_t errlen)
+{
+    return s_clock_doc(b, out, err, errlen);
+}
+
+static int s_advance_clock(broker_t *b, const Vpcsim__Wire__AdminRequest *rq, vs_json_t **out,
+                           char *err, size_t errlen)
+{
+    if (rq->seconds <= 0) {
+        snprintf(err, errlen, "advance-clock needs a positive number of seconds (got %lld)",
+                 (long long)rq->seconds);
+        return -1;
+    }
+    if (rq->seconds > S_MAX_ADVANCE_S) {
+        snprintf(err, errlen, "advance-clock by %lld seconds is too far (at most %lld)",
+                 (long long)rq->seconds, (long long)S_MAX_ADVANCE_S);
+        return -1;
+    }
+    bk_simclock_advance(&b->clock, (uint64_t)rq->seconds * 1000u, bk_mono_ms(b));
+    VS_INFO("simulated clock advanced by %lld s", (long long)rq->seconds);
+    bk_router_broadcast_clock(b);
+    bk_state_changed(b);
+    return s_clock_doc(b, out, err, errlen);
+}
+
+static const struct {
+    const char *op;
+    s_op_fn fn;
+} s_ops[] = {
+    { "describe-agents", s_describe_agents },
+    { "clock", s_clock },
+    { "advance-clock", s_advance_clock },
+};
+
+int bk_admin_run(broker_t *b, const Vpcsim__Wire__AdminRequest *rq, char **out_json, char *err,
+                 size_t errlen)
+{
+    *out_json = NULL;
+    for (size_t i = 0; i < sizeof s_ops / sizeof *s_ops; i++) {
+        if (strcmp(s_ops[i].op, rq->op) != 0)
+            continue;
+        vs_json_t *doc = NULL;
+        if (s_ops[i].fn(b, rq, &doc, err, errlen) < 0)
+            return -1;
+        return s_finish(doc, out_json, err, errlen);
+    }
+    /* op passed the wire checks (short, no control characters), so it is
+     * safe to echo. */
+    snprintf(err, errlen, "unknown admin operation '%s'", rq->op);
+    return -1;
+}

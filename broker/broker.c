@@ -1,0 +1,321 @@
+/* broker: the context and its I/O shell (see broker.h). Everything that
+ * touches zmq or libuv is here; the routing decisions are in router.c. */
+#include "broker.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "clock.h"
+#include "log.h"
+#include "router.h"
+
+/* ---- helpers shared with the other broker modules ----------------------- */
+
+uint64_t bk_mono_ms(const broker_t *b)
+{
+    (void)b;
+    return bk_clock_mono_ms();
+}
+
+uint64_t bk_sim_now(const broker_t *b)
+{
+    return bk_simclock_now(&b->clock, bk_mono_ms(b));
+}
+
+int bk_send(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env)
+{
+    if (b->stopping) {
+        errno = ESHUTDOWN;
+        return -1;
+    }
+    return b->send(b, route, len, env);
+}
+
+const char *bk_peer_name(const broker_t *b, const uint8_t *route, size_t len, char *buf,
+                         size_t buflen)
+{
+    const bk_agent_t *a = bk_registry_by_route(b->reg, route, len);
+    if (a) {
+        snprintf(buf, buflen, "agent %s/%s", a->account, a->region);
+        return buf;
+    }
+    /* Routing ids are binary (ROUTER-made ones are 5 bytes); hex shows
+     * enough to correlate log lines. */
+    int n = snprintf(buf, buflen, "client 0x");
+    for (size_t i = 0; i < len && n > 0 && (size_t)n + 3 < buflen; i++)
+        n += snprintf(buf + n, buflen - (size_t)n, "%02x", route[i]);
+    return buf;
+}
+
+static void s_save(broker_t *b)
+{
+    if (!b->state)
+        return;
+    char err[300];
+    b->last_save_ms = bk_mono_ms(b);
+    if (bk_state_save(b->state, b->reg, bk_sim_now(b), err, sizeof err) < 0) {
+        VS_WARN("cannot save broker state (will retry): %s", err);
+        return;
+    }
+    b->dirty = false;
+}
+
+void bk_state_changed(broker_t *b)
+{
+    b->dirty = true;
+    s_save(b);
+}
+
+/* ---- the socket ------------------------------------------------------- */
+
+static int s_zmq_send(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env)
+{
+    return vs_wire_send_to(b->zsock, route, len, env, ZMQ_DONTWAIT);
+}
+
+/* Receives whole [route][Envelope] messages, at most BK_RECV_BATCH per
+ * loop turn so timers and signals are not starved; zloop calls us again
+ * next turn while more are queued. */
+static void s_on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
+{
+    broker_t *b = data;
+    for (int i = 0; i < BK_RECV_BATCH && !b->stopping; i++) {
+        zmq_msg_t id, body;
+        zmq_msg_init(&id);
+        if (zmq_msg_recv(&id, zsock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&id);
+            if (zmq_errno() != EAGAIN)
+                VS_WARN("receive failed: %s", zmq_strerror(zmq_errno()));
+            return;
+        }
+        const uint8_t *route = zmq_msg_data(&id);
+        size_t rlen = zmq_msg_size(&id);
+        if (!zmq_msg_more(&id)) {
+            /* A ROUTER always prepends the routing id, so this is only
+             * defensive. */
+            bk_router_malformed(b, route, rlen, "message without an Envelope frame");
+            zmq_msg_close(&id);
+            continue;
+        }
+        zmq_msg_init(&body);
+        if (zmq_msg_recv(&body, zsock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&body);
+            zmq_msg_close(&id);
+            continue;
+        }
+        /* The contract is one frame = one Envelope; drain anything else
+         * of this multipart message so the next one starts clean. */
+        int extra = 0;
+        bool more = zmq_msg_more(&body);
+        while (more) {
+            zmq_msg_t x;
+            zmq_msg_init(&x);
+            if (zmq_msg_recv(&x, zsock, ZMQ_DONTWAIT) < 0) {
+                zmq_msg_close(&x);
+                break;
+            }
+            more = zmq_msg_more(&x);
+            zmq_msg_close(&x);
+            extra++;
+        }
+        if (extra) {
+            char why[96];
+            snprintf(why, sizeof why, "expected one Envelope frame, got %d frames", extra + 1);
+            bk_router_malformed(b, route, rlen, why);
+        } else {
+            bk_router_handle(b, route, rlen, zmq_msg_data(&body), zmq_msg_size(&body));
+        }
+        zmq_msg_close(&body);
+        zmq_msg_close(&id);
+    }
+}
+
+/* ---- timers and signals ----------------------------------------------- */
+
+static void s_on_silent(bk_agent_t *a, uint64_t silent_ms, void *arg)
+{
+    VS_INFO("agent %s/%s offline (silent for %.1f s)", a->account, a->region,
+            (double)silent_ms / 1000.0);
+}
+
+static void s_on_sweep(uv_timer_t *t)
+{
+    broker_t *b = t->data;
+    uint64_t now = bk_mono_ms(b);
+    bk_registry_sweep(b->reg, now, BK_LIVENESS_TIMEOUT_MS, s_on_silent, b);
+    /* The clock moves on its own; saving it now and then bounds how far
+     * back a restarted broker could start (agents' Hellos fix the rest). */
+    if (b->state && now - b->last_save_ms >= BK_SAVE_INTERVAL_MS)
+        s_save(b);
+}
+
+static void s_on_signal(uv_signal_t *h, int signum)
+{
+    broker_t *b = h->data;
+    VS_INFO("received %s, stopping", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+    bk_broker_stop(b);
+}
+
+static void s_on_handle_closed(uv_handle_t *h)
+{
+    broker_t *b = h->data;
+    b->handles_open--;
+}
+
+static void s_on_watch_closed(void *data)
+{
+    broker_t *b = data;
+    b->handles_open--;
+}
+
+/* ---- life cycle ------------------------------------------------------- */
+
+static int s_setsockopt_int(void *s, int opt, int v)
+{
+    return zmq_setsockopt(s, opt, &v, sizeof v);
+}
+
+static int s_open_socket(broker_t *b, const char *endpoint, char *err, size_t errlen)
+{
+    int64_t maxmsg = VS_WIRE_MAX_FRAME;
+    b->zctx = zmq_ctx_new();
+    b->zsock = b->zctx ? zmq_socket(b->zctx, ZMQ_ROUTER) : NULL;
+    if (!b->zsock) {
+        snprintf(err, errlen, "cannot create a ZeroMQ socket: %s", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    /* MANDATORY turns "peer gone" into EHOSTUNREACH instead of a silent
+     * drop; MAXMSGSIZE makes libzmq cut off a peer sending oversized
+     * frames before we ever allocate them. */
+    if (s_setsockopt_int(b->zsock, ZMQ_ROUTER_MANDATORY, 1) != 0 ||
+        zmq_setsockopt(b->zsock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0 ||
+        s_setsockopt_int(b->zsock, ZMQ_LINGER, 0) != 0 ||
+        s_setsockopt_int(b->zsock, ZMQ_SNDHWM, BK_HWM) != 0 ||
+        s_setsockopt_int(b->zsock, ZMQ_RCVHWM, BK_HWM) != 0) {
+        snprintf(err, errlen, "cannot configure the ZeroMQ socket: %s",
+                 zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    if (zmq_bind(b->zsock, endpoint) != 0) {
+        snprintf(err, errlen, "cannot listen on %s: %s", endpoint, zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    return 0;
+}
+
+static void s_free(broker_t *b)
+{
+    if (b->zsock)
+        zmq_close(b->zsock);
+    if (b->zctx)
+        zmq_ctx_term(b->zctx);
+    bk_registry_destroy(&b->reg);
+    bk_state_close(&b->state);
+    free(b);
+}
+
+broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, size_t errlen)
+{
+    if (!opts->listen || !*opts->listen) {
+        snprintf(err, errlen, "no endpoint to listen on");
+        return NULL;
+    }
+    broker_t *b = calloc(1, sizeof *b);
+    if (!b || !(b->reg = bk_registry_new())) {
+        free(b);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    b->loop = loop;
+    b->send = s_zmq_send;
+
+    /* The clock starts at the wall-clock time, or later if the data dir
+     * remembers a later simulated time (an advance-clock before a restart). */
+    uint64_t start = bk_clock_wall_ms();
+    if (opts->data_dir) {
+        b->state = bk_state_open(opts->data_dir, err, errlen);
+        if (!b->state) {
+            s_free(b);
+            return NULL;
+        }
+        uint64_t saved = 0;
+        char why[300];
+        if (bk_state_load(b->state, b->reg, &saved, why, sizeof why) < 0)
+            VS_WARN("saved broker state partly ignored: %s", why);
+        if (saved > start)
+            start = saved;
+        if (bk_registry_count(b->reg))
+            VS_INFO("%zu agents known from %s (offline until they say hello)",
+                    bk_registry_count(b->reg), opts->data_dir);
+    }
+    bk_simclock_init(&b->clock, start, 1.0, bk_mono_ms(b));
+
+    if (s_open_socket(b, opts->listen, err, errlen) < 0) {
+        s_free(b);
+        return NULL;
+    }
+    b->watch = vs_zloop_sock_new(loop, b->zsock, s_on_readable, b);
+    if (!b->watch) {
+        snprintf(err, errlen, "cannot watch the ZeroMQ socket in the event loop");
+        s_free(b);
+        return NULL;
+    }
+    b->handles_open = 1;
+
+    /* From here on handles exist, so failures stop the broker the normal
+     * way (close handles, let the loop drain) rather than free directly. */
+    uv_timer_init(loop, &b->sweep);
+    uv_signal_init(loop, &b->sigterm);
+    uv_signal_init(loop, &b->sigint);
+    b->sweep.data = b->sigterm.data = b->sigint.data = b;
+    b->handles_open += 3;
+    if (uv_timer_start(&b->sweep, s_on_sweep, BK_SWEEP_INTERVAL_MS, BK_SWEEP_INTERVAL_MS) != 0 ||
+        uv_signal_start(&b->sigterm, s_on_signal, SIGTERM) != 0 ||
+        uv_signal_start(&b->sigint, s_on_signal, SIGINT) != 0) {
+        snprintf(err, errlen, "cannot start timers or signal handlers");
+        bk_broker_destroy(&b);
+        return NULL;
+    }
+
+    b->dirty = true;
+    s_save(b);
+    char ts[40] = "?";
+    vs_time_format(bk_sim_now(b), VS_TS_ZULU, ts, sizeof ts);
+    VS_INFO("listening on %s; simulated time %s%s%s", opts->listen, ts,
+            opts->data_dir ? "; data dir " : "", opts->data_dir ? opts->data_dir : "");
+    return b;
+}
+
+void bk_broker_stop(broker_t *b)
+{
+    if (!b || b->stopping)
+        return;
+    /* Save while the clock is still meaningful. */
+    s_save(b);
+    b->stopping = true;
+    uv_timer_stop(&b->sweep);
+    uv_close((uv_handle_t *)&b->sweep, s_on_handle_closed);
+    uv_close((uv_handle_t *)&b->sigterm, s_on_handle_closed);
+    uv_close((uv_handle_t *)&b->sigint, s_on_handle_closed);
+    vs_zloop_sock_close(&b->watch, s_on_watch_closed);
+}
+
+void bk_broker_destroy(broker_t **bp)
+{
+    if (!bp || !*bp)
+        return;
+    broker_t *b = *bp;
+    *bp = NULL;
+    /* The watcher holds ZMQ_FD in a uv_poll, so the zmq socket may only be
+     * closed once every handle has finished closing. */
+    if (b->handles_open > 0) {
+        bk_broker_stop(b);
+        while (b->handles_open > 0 && uv_run(b->loop, UV_RUN_ONCE) != 0)
+            ;
+    }
+    s_free(b);
+}

@@ -1,0 +1,89 @@
+/* broker: the vpcsim-broker process context and its I/O shell.
+ *
+ * One ROUTER socket, driven by zloop in a libuv loop, carries every
+ * message: agents and clients (the CLI) connect to it with DEALERs and
+ * each frame pair is [routing id][one Envelope]. The modules split the
+ * work:
+ *
+ *   broker.c    sockets, timers, signals, persistence triggers (this file's
+ *               implementation; the only module that touches zmq or uv)
+ *   router.c    decodes, stamps and dispatches each Envelope
+ *   admin.c     the broker's own admin operations (a table)
+ *   registry.c  agents, their connections and VPC ARNs
+ *   simclock.c  the cluster's simulated clock
+ *   state.c     soft state in --data-dir
+ *
+ * There is no global state: everything hangs off one broker_t. Its fields
+ * are visible to the broker's modules; the process main only uses the
+ * functions.
+ */
+#ifndef BK_BROKER_H
+#define BK_BROKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "registry.h"
+#include "simclock.h"
+#include "state.h"
+#include "wire.h"
+#include "zloop.h"
+
+#define BK_LIVENESS_TIMEOUT_MS 3000   /* silent this long: offline */
+#define BK_SWEEP_INTERVAL_MS   500
+#define BK_SAVE_INTERVAL_MS    10000  /* the clock drifts on; save it now and then */
+#define BK_RECV_BATCH          256    /* messages per loop turn, for fairness */
+#define BK_HWM                 100000
+
+typedef struct broker_opts {
+    const char *listen;      /* zmq endpoint to bind */
+    const char *data_dir;    /* NULL: no persistence */
+} broker_opts_t;
+
+typedef struct broker broker_t;
+
+/* Sends one Envelope to a peer of the ROUTER. 0, or -1 with errno
+ * (EHOSTUNREACH: that peer is gone; EAGAIN: its queue is full). */
+typedef int (*bk_send_fn)(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env);
+
+struct broker {
+    uv_loop_t *loop;             /* borrowed */
+    void *zctx;
+    void *zsock;                 /* the ROUTER */
+    vs_zloop_sock_t *watch;
+    uv_timer_t sweep;
+    uv_signal_t sigterm, sigint;
+    bk_send_fn send;             /* zmq by default; a test can capture instead */
+
+    bk_registry_t *reg;
+    bk_simclock_t clock;
+    bk_state_t *state;           /* NULL without --data-dir */
+    bool dirty;                  /* soft state changed since the last save */
+    uint64_t last_save_ms;       /* monotonic */
+    uint64_t next_msg_id;        /* for messages the broker originates */
+    bool stopping;
+    int handles_open;            /* uv handles still to close on stop */
+};
+
+/* Creates the context, loads --data-dir, binds the endpoint and starts
+ * watching it on loop. NULL with a one-line reason on failure (the caller
+ * exits 2). */
+broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, size_t errlen);
+/* Starts an orderly stop: saves, closes handles; uv_run then returns. */
+void bk_broker_stop(broker_t *b);
+/* Frees everything; call after uv_run returned. Accepts NULL. */
+void bk_broker_destroy(broker_t **b);
+
+/* Helpers for the broker's modules. */
+uint64_t bk_mono_ms(const broker_t *b);
+uint64_t bk_sim_now(const broker_t *b);
+int bk_send(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env);
+/* Soft state changed: save it now (registrations and clock jumps are rare). */
+void bk_state_changed(broker_t *b);
+/* "agent 111111111111/us-east-1" or "client 0x0080000029", for logs. */
+const char *bk_peer_name(const broker_t *b, const uint8_t *route, size_t len, char *buf,
+                         size_t buflen);
+
+#endif

@@ -1,0 +1,119 @@
+/* vpcsim-broker: relays messages between agents and clients.
+ *
+ *   vpcsim-broker --listen tcp://127.0.0.1:PORT [--data-dir DIR]
+ *                 [--log-level debug|info|warn|error]
+ *
+ * Runs in the foreground, logs to stderr, exits 0 on SIGTERM/SIGINT and 2
+ * with a one-line message on bad arguments, an unusable data dir or an
+ * endpoint that cannot be bound.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "broker.h"
+#include "log.h"
+
+#define S_EXIT_USAGE 2
+
+static void s_usage(FILE *f)
+{
+    fprintf(f, "usage: vpcsim-broker --listen tcp://127.0.0.1:PORT [--data-dir DIR]\n"
+               "                     [--log-level debug|info|warn|error]\n");
+}
+
+static int s_bad_args(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vpcsim-broker: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n");
+    s_usage(stderr);
+    return S_EXIT_USAGE;
+}
+
+static int s_parse_level(const char *s, vs_log_level_t *out)
+{
+    static const struct {
+        const char *name;
+        vs_log_level_t level;
+    } levels[] = {
+        { "debug", VS_LOG_DEBUG },
+        { "info", VS_LOG_INFO },
+        { "warn", VS_LOG_WARN },
+        { "error", VS_LOG_ERROR },
+    };
+    for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
+        if (strcmp(s, levels[i].name) == 0) {
+            *out = levels[i].level;
+            return 0;
+        }
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "listen", required_argument, NULL, 'l' },
+        { "data-dir", required_argument, NULL, 'd' },
+        { "log-level", required_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    broker_opts_t opts = { 0 };
+    vs_log_level_t level = VS_LOG_INFO;
+    int c;
+
+    opterr = 0; /* we print our own messages */
+    while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            opts.listen = optarg;
+            break;
+        case 'd':
+            opts.data_dir = optarg;
+            break;
+        case 'v':
+            if (s_parse_level(optarg, &level) < 0)
+                return s_bad_args("unknown log level '%s'", optarg);
+            break;
+        case 'h':
+            s_usage(stdout);
+            return 0;
+        case ':':
+            return s_bad_args("option %s needs a value", argv[optind - 1]);
+        default:
+            return s_bad_args("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return s_bad_args("unexpected argument '%s'", argv[optind]);
+    if (!opts.listen || !*opts.listen)
+        return s_bad_args("%s", "--listen is required");
+    if (opts.data_dir && !*opts.data_dir)
+        return s_bad_args("%s", "--data-dir must not be empty");
+
+    vs_log_init("broker", level);
+
+    uv_loop_t loop;
+    if (uv_loop_init(&loop) != 0) {
+        fprintf(stderr, "vpcsim-broker: cannot create the event loop\n");
+        return 1;
+    }
+    char err[512];
+    broker_t *b = bk_broker_new(&loop, &opts, err, sizeof err);
+    if (!b) {
+        fprintf(stderr, "vpcsim-broker: %s\n", err);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        uv_loop_close(&loop);
+        return S_EXIT_USAGE;
+    }
+    uv_run(&loop, UV_RUN_DEFAULT);
+    bk_broker_destroy(&b);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    if (uv_loop_close(&loop) != 0)
+        VS_WARN("event loop closed with handles still open");
+    VS_INFO("stopped");
+    return 0;
+}

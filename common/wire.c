@@ -1,0 +1,418 @@
+/* wire: the Envelope codec with bounds (see wire.h).
+ *
+ * Validation happens in two passes around protobuf-c's unpack:
+ *
+ * 1. Before unpacking, s_scan() walks the raw protobuf encoding with the
+ *    generated descriptors. It sees every string with its *declared*
+ *    length, which the unpacked C string no longer carries (protobuf-c
+ *    copies the bytes and NUL-terminates them, so "ab\0cd" would silently
+ *    become "ab"). That is where embedded NULs, invalid UTF-8, control
+ *    characters in short fields and over-long strings or byte fields are
+ *    caught. It also counts repeated items per message, so a frame full of
+ *    tiny items is refused before protobuf-c allocates one block per item.
+ * 2. After unpacking, s_check_tree() enforces what only the merged tree
+ *    shows: a body is set, and repeated counts stay bounded even when a
+ *    submessage was split over several occurrences (protobuf merges them).
+ *
+ * Both passes are driven by the descriptors, so a field added to wire.proto
+ * is checked without touching this file: strings default to the short
+ * limit, and s_long_string() names the few that may hold documents.
+ */
+#include "wire.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+/* Our messages nest three deep (Envelope > Undeliverable > Address); the
+ * limit only guards the recursion against a descriptor cycle added later. */
+#define S_MAX_DEPTH 8
+/* Per-message counters for repeated fields during the raw scan. */
+#define S_MAX_FIELDS 64
+
+static void s_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void s_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Strings that carry documents or human-readable messages; every other
+ * string is an identifier (account, Region, ARN, action, op, code). */
+static bool s_long_string(const ProtobufCFieldDescriptor *f)
+{
+    size_t n = strlen(f->name);
+    if (n >= 5 && strcmp(f->name + n - 5, "_json") == 0)
+        return true;
+    return strcmp(f->name, "error") == 0 || strcmp(f->name, "error_message") == 0 ||
+           strcmp(f->name, "detail") == 0;
+}
+
+/* Routing ids are at most 255 bytes (ZMQ_ROUTING_ID); other byte fields
+ * (the opaque peer payload) are bounded by the frame. */
+static size_t s_bytes_limit(const ProtobufCFieldDescriptor *f)
+{
+    if (strcmp(f->name, "route") == 0 || strcmp(f->name, "client_route") == 0)
+        return VS_WIRE_MAX_ROUTE;
+    return VS_WIRE_MAX_FRAME;
+}
+
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
+ * U+10FFFF. Also refuses NUL, and C0 controls and DEL when `is_short`,
+ * because identifiers end up in logs, JSON and file names. Returns NULL or
+ * a static description of the first problem. */
+static const char *s_check_text(const uint8_t *s, size_t len, bool is_short)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            if (c == 0)
+                return "embedded NUL";
+            if (is_short && (c < 0x20 || c == 0x7f))
+                return "control character";
+            i++;
+            continue;
+        }
+        size_t need;
+        uint32_t cp, min;
+        if ((c & 0xe0) == 0xc0) {
+            need = 1, cp = c & 0x1f, min = 0x80;
+        } else if ((c & 0xf0) == 0xe0) {
+            need = 2, cp = c & 0x0f, min = 0x800;
+        } else if ((c & 0xf8) == 0xf0) {
+            need = 3, cp = c & 0x07, min = 0x10000;
+        } else {
+            return "invalid UTF-8";
+        }
+        if (len - i <= need)
+            return "invalid UTF-8";
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return "invalid UTF-8";
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return "invalid UTF-8";
+        i += need + 1;
+    }
+    return NULL;
+}
+
+static int s_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64 && *pos < len; shift += 7) {
+        uint8_t b = p[(*pos)++];
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Pass 1 (see the file comment). Returns 0, or -1 with err set; *malformed
+ * tells the caller whether the encoding itself was broken (reported as
+ * "malformed Envelope") or a well-formed field broke one of our limits. */
+static int s_scan(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
+                  int depth, bool *malformed, char *err, size_t errlen)
+{
+    size_t counts[S_MAX_FIELDS] = { 0 };
+    size_t pos = 0;
+
+    if (depth > S_MAX_DEPTH) {
+        *malformed = true;
+        return -1;
+    }
+    while (pos < len) {
+        uint64_t key, n;
+        if (s_varint(p, len, &pos, &key) < 0 || (key >> 3) == 0 || (key >> 3) > 0x1fffffff) {
+            *malformed = true;
+            return -1;
+        }
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3));
+        switch (key & 7) {
+        case 0: /* varint */
+            if (s_varint(p, len, &pos, &n) < 0) {
+                *malformed = true;
+                return -1;
+            }
+            break;
+        case 1: /* 64-bit */
+            if (len - pos < 8) {
+                *malformed = true;
+                return -1;
+            }
+            pos += 8;
+            break;
+        case 5: /* 32-bit */
+            if (len - pos < 4) {
+                *malformed = true;
+                return -1;
+            }
+            pos += 4;
+            break;
+        case 2: /* length-delimited: where strings, bytes and messages live */
+            if (s_varint(p, len, &pos, &n) < 0 || n > len - pos) {
+                *malformed = true;
+                return -1;
+            }
+            if (f && f->type == PROTOBUF_C_TYPE_STRING) {
+                size_t lim = s_long_string(f) ? VS_WIRE_MAX_STRING : VS_WIRE_MAX_SHORT;
+                const char *why;
+                if (n > lim) {
+                    s_err(err, errlen, "%s.%s: %llu bytes, limit %zu", d->short_name, f->name,
+                          (unsigned long long)n, lim);
+                    return -1;
+                }
+                if ((why = s_check_text(p + pos, (size_t)n, !s_long_string(f))) != NULL) {
+                    s_err(err, errlen, "%s.%s: %s", d->short_name, f->name, why);
+                    return -1;
+                }
+            } else if (f && f->type == PROTOBUF_C_TYPE_BYTES) {
+                if (n > s_bytes_limit(f)) {
+                    s_err(err, errlen, "%s.%s: %llu bytes, limit %zu", d->short_name, f->name,
+                          (unsigned long long)n, s_bytes_limit(f));
+                    return -1;
+                }
+            } else if (f && f->type == PROTOBUF_C_TYPE_MESSAGE) {
+                if (s_scan(f->descriptor, p + pos, (size_t)n, depth + 1, malformed, err,
+                           errlen) < 0)
+                    return -1;
+            }
+            pos += (size_t)n;
+            break;
+        default: /* groups (3, 4) are not part of proto3 and protobuf-c refuses them */
+            *malformed = true;
+            return -1;
+        }
+        if (f && f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t idx = (size_t)(f - d->fields);
+            if (idx < S_MAX_FIELDS && ++counts[idx] > VS_WIRE_MAX_ITEMS) {
+                s_err(err, errlen, "%s.%s: more than %d items", d->short_name, f->name,
+                      VS_WIRE_MAX_ITEMS);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Pass 2: repeated counts on the merged tree. Only the selected member of a
+ * oneof is a valid pointer, so the others are skipped. */
+static int s_check_tree(const ProtobufCMessage *m, int depth, char *err, size_t errlen)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    if (depth > S_MAX_DEPTH) {
+        s_err(err, errlen, "%s: nested too deep", d->short_name);
+        return -1;
+    }
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        const char *base = (const char *)m;
+        if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+            *(const uint32_t *)(base + f->quantifier_offset) != f->id)
+            continue;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *)(base + f->quantifier_offset);
+            if (n > VS_WIRE_MAX_ITEMS) {
+                s_err(err, errlen, "%s.%s: %zu items, limit %d", d->short_name, f->name, n,
+                      VS_WIRE_MAX_ITEMS);
+                return -1;
+            }
+            if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+                ProtobufCMessage *const *arr = *(ProtobufCMessage *const *const *)(base + f->offset);
+                for (size_t k = 0; k < n; k++)
+                    if (arr[k] && s_check_tree(arr[k], depth + 1, err, errlen) < 0)
+                        return -1;
+            }
+        } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+            const ProtobufCMessage *sub = *(const ProtobufCMessage *const *)(base + f->offset);
+            if (sub && s_check_tree(sub, depth + 1, err, errlen) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static bool s_body_known(Vpcsim__Wire__Envelope__BodyCase c)
+{
+    switch (c) {
+    case VPCSIM__WIRE__ENVELOPE__BODY_HELLO:
+    case VPCSIM__WIRE__ENVELOPE__BODY_WELCOME:
+    case VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT:
+    case VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST:
+    case VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY:
+    case VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE:
+    case VPCSIM__WIRE__ENVELOPE__BODY_ADMIN_REQUEST:
+    case VPCSIM__WIRE__ENVELOPE__BODY_ADMIN_REPLY:
+    case VPCSIM__WIRE__ENVELOPE__BODY_CLOCK_TICK:
+    case VPCSIM__WIRE__ENVELOPE__BODY_VPC_UPDATE:
+    case VPCSIM__WIRE__ENVELOPE__BODY_PEER:
+    case VPCSIM__WIRE__ENVELOPE__BODY_ACK:
+        return true;
+    default:
+        return false;
+    }
+}
+
+vs_env_t *vs_wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    char why[192] = "";
+    bool malformed = false;
+
+    if (len == 0 || !buf) {
+        s_err(err, errlen, "empty frame");
+        return NULL;
+    }
+    if (len > VS_WIRE_MAX_FRAME) {
+        s_err(err, errlen, "frame of %zu bytes exceeds the limit of %u", len, VS_WIRE_MAX_FRAME);
+        return NULL;
+    }
+    if (s_scan(&vpcsim__wire__envelope__descriptor, buf, len, 0, &malformed, why,
+               sizeof why) < 0) {
+        if (malformed)
+            s_err(err, errlen, "malformed Envelope (%zu bytes)", len);
+        else
+            s_err(err, errlen, "%s", why);
+        return NULL;
+    }
+    vs_env_t *env = vpcsim__wire__envelope__unpack(NULL, len, buf);
+    if (!env) {
+        s_err(err, errlen, "malformed Envelope (%zu bytes)", len);
+        return NULL;
+    }
+    if (env->body_case == VPCSIM__WIRE__ENVELOPE__BODY__NOT_SET) {
+        s_err(err, errlen, "Envelope has no body");
+        vs_wire_free(&env);
+        return NULL;
+    }
+    if (!s_body_known(env->body_case)) {
+        s_err(err, errlen, "Envelope has an unknown body (%d)", (int)env->body_case);
+        vs_wire_free(&env);
+        return NULL;
+    }
+    if (s_check_tree(&env->base, 0, why, sizeof why) < 0) {
+        s_err(err, errlen, "%s", why);
+        vs_wire_free(&env);
+        return NULL;
+    }
+    return env;
+}
+
+void vs_wire_free(vs_env_t **env)
+{
+    if (!env || !*env)
+        return;
+    vpcsim__wire__envelope__free_unpacked(*env, NULL);
+    *env = NULL;
+}
+
+int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
+{
+    size_t n = vpcsim__wire__envelope__get_packed_size(env);
+    if (n > VS_WIRE_MAX_FRAME) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    /* An Envelope with every field at its default packs to zero bytes;
+     * malloc(0) may legally return NULL, which is not an error here. */
+    uint8_t *p = malloc(n ? n : 1);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    size_t w = vpcsim__wire__envelope__pack(env, p);
+    if (w != n) {
+        free(p);
+        errno = EINVAL;
+        return -1;
+    }
+    *buf = p;
+    *len = n;
+    return 0;
+}
+
+static void s_free_buf(void *data, void *hint)
+{
+    (void)hint;
+    free(data);
+}
+
+/* Hands the packed buffer to zmq without a copy (frames may be MiBs). */
+static int s_send_env(void *zsock, const vs_env_t *env, int flags)
+{
+    uint8_t *buf;
+    size_t len;
+    if (vs_wire_encode(env, &buf, &len) < 0)
+        return -1;
+    zmq_msg_t msg;
+    if (zmq_msg_init_data(&msg, buf, len, s_free_buf, NULL) != 0) {
+        int e = errno;
+        free(buf);
+        errno = e;
+        return -1;
+    }
+    if (zmq_msg_send(&msg, zsock, flags) < 0) {
+        int e = zmq_errno();
+        zmq_msg_close(&msg); /* frees buf through s_free_buf */
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int vs_wire_send(void *zsock, const vs_env_t *env, int flags)
+{
+    return s_send_env(zsock, env, flags & ~ZMQ_SNDMORE);
+}
+
+int vs_wire_send_to(void *zsock, const uint8_t *route, size_t route_len, const vs_env_t *env,
+                    int flags)
+{
+    if (!route || route_len == 0 || route_len > VS_WIRE_MAX_ROUTE) {
+        errno = EHOSTUNREACH;
+        return -1;
+    }
+    /* Pack before sending the routing id: a failed encode must not leave a
+     * half-sent multipart message behind on the socket. */
+    uint8_t *buf;
+    size_t len;
+    if (vs_wire_encode(env, &buf, &len) < 0)
+        return -1;
+    zmq_msg_t msg;
+    if (zmq_msg_init_data(&msg, buf, len, s_free_buf, NULL) != 0) {
+        int e = errno;
+        free(buf);
+        errno = e;
+        return -1;
+    }
+    /* With ZMQ_ROUTER_MANDATORY the routing-id frame is where EHOSTUNREACH
+     * and EAGAIN show up; once it is accepted the payload frame follows. */
+    if (zmq_send(zsock, route, route_len, (flags & ~ZMQ_SNDMORE) | ZMQ_SNDMORE) < 0) {
+        int e = zmq_errno();
+        zmq_msg_close(&msg);
+        errno = e;
+        return -1;
+    }
+    if (zmq_msg_send(&msg, zsock, flags & ~ZMQ_SNDMORE) < 0) {
+        int e = zmq_errno();
+        zmq_msg_close(&msg);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
