@@ -1,0 +1,435 @@
+/* model: the agent model's lifecycle, API dispatch, hooks and output
+ * queue. Objects and persistence are in model_objs.c, timers in
+ * model_timer.c, the resources in ec2_*.c. See model.h for the driving
+ * loop and model_internal.h for how the files fit together.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model_priv.h"
+#include "params.h"
+
+/* Every module of the model. A new resource file adds its module here;
+ * order matters only for hooks (called in this order). */
+static const vs_module_t *const s_modules[] = {
+    &vs_module_vpc,
+    &vs_module_vpc_cidr,
+    &vs_module_subnet,
+    &vs_module_rtb,
+    &vs_module_tags,
+    NULL
+};
+
+/* Unit tests may define this module to plug in test actions, kinds and
+ * timers; in the daemons it stays undefined (a weak reference is NULL). */
+extern const vs_module_t vs_module_test __attribute__((weak));
+
+/* Module i in dispatch order, NULL past the last one. */
+static const vs_module_t *s_mod(size_t i)
+{
+    size_t n = sizeof s_modules / sizeof s_modules[0] - 1;
+    if (i < n)
+        return s_modules[i];
+    return i == n ? &vs_module_test : NULL;
+}
+
+/* The ID families of CONTRACT.md, with EC2's error codes, including those
+ * whose resources are implemented by later modules: CreateTags on an
+ * unknown sg- ID must already say InvalidGroup.NotFound. */
+static const vs_idfam_t s_idfams[] = {
+    { "vpc", "InvalidVpcID.NotFound", "vpc", "InvalidVpcID.Malformed" },
+    { "subnet", "InvalidSubnetID.NotFound", "subnet", "InvalidSubnetID.Malformed" },
+    { "rtb", "InvalidRouteTableID.NotFound", "routeTable", "InvalidRouteTableID.Malformed" },
+    { "igw", "InvalidInternetGatewayID.NotFound", "internetGateway",
+      "InvalidInternetGatewayID.Malformed" },
+    { "sg", "InvalidGroup.NotFound", "security group", "InvalidGroupId.Malformed" },
+    { "acl", "InvalidNetworkAclID.NotFound", "networkAcl", "InvalidNetworkAclID.Malformed" },
+    { "i", "InvalidInstanceID.NotFound", "instance", "InvalidInstanceID.Malformed" },
+    { "pcx", "InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection",
+      "InvalidVpcPeeringConnectionId.Malformed" },
+    { "eni", "InvalidNetworkInterfaceID.NotFound", "networkInterface",
+      "InvalidNetworkInterfaceID.Malformed" },
+    { "nip", "InvalidNetworkInsightsPathId.NotFound", "NetworkInsightsPath",
+      "InvalidNetworkInsightsPathId.Malformed" },
+    { "nia", "InvalidNetworkInsightsAnalysisId.NotFound", "NetworkInsightsAnalysis",
+      "InvalidNetworkInsightsAnalysisId.Malformed" },
+    { NULL, NULL, NULL, NULL }
+};
+
+/* --- lifecycle ------------------------------------------------------------ */
+
+vs_model_t *vs_model_new(const vs_model_config_t *cfg)
+{
+    if (!cfg || !vs_account_valid(cfg->account) || !vs_region_known(cfg->region) ||
+        !cfg->clock || !cfg->rng)
+        return NULL;
+    vs_model_t *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->cfg = *cfg;
+    snprintf(m->account, sizeof m->account, "%s", cfg->account);
+    snprintf(m->region, sizeof m->region, "%s", cfg->region);
+    m->cfg.account = m->account;
+    m->cfg.region = m->region;
+    m->partition = vs_region_partition(cfg->region);
+    if (m->cfg.max_ipv4_cidrs_per_vpc <= 0)
+        m->cfg.max_ipv4_cidrs_per_vpc = 5;
+    if (m->cfg.max_ipv6_cidrs_per_vpc <= 0)
+        m->cfg.max_ipv6_cidrs_per_vpc = 5;
+    if (m->cfg.max_active_pcx_per_vpc <= 0)
+        m->cfg.max_active_pcx_per_vpc = 50;
+    if (m->cfg.max_outstanding_pcx <= 0)
+        m->cfg.max_outstanding_pcx = 25;
+    /* Message IDs start at a random point, so that even a model whose
+     * meta document was lost does not reuse IDs a peer has seen. */
+    m->next_msg_id = (vs_rng_next(cfg->rng) >> 2) | 1;
+    m->next_timer_seq = 1;
+    if (vs_model__objs_init(m) != 0) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+static void s_outq_item_free(vs_outq_item_t *it)
+{
+    free(it->output_json);
+    free(it->to_vpc_arn);
+    free(it->to_account);
+    free(it->to_region);
+    free(it->payload);
+    free(it->vpc_arn);
+}
+
+void vs_model_destroy(vs_model_t **mp)
+{
+    if (!mp || !*mp)
+        return;
+    vs_model_t *m = *mp;
+    vs_model__objs_free(m);
+    vs_model__timers_free(m);
+    for (size_t i = 0; i < m->nout; i++)
+        s_outq_item_free(&m->outq[i]);
+    free(m->outq);
+    free(m);
+    *mp = NULL;
+}
+
+const char *vs_model_account(const vs_model_t *m) { return m->account; }
+const char *vs_model_region(const vs_model_t *m) { return m->region; }
+const char *vs_model_partition(const vs_model_t *m) { return m->partition; }
+const vs_model_config_t *vs_model__cfg(const vs_model_t *m) { return &m->cfg; }
+uint64_t vs_model__now(const vs_model_t *m) { return vs_clock_now(m->cfg.clock); }
+vs_rng_t *vs_model__rng(vs_model_t *m) { return m->cfg.rng; }
+uint64_t vs_model__token(const vs_model_t *m) { return m->token; }
+
+bool vs_model__is_owner(const vs_model_t *m, const char *caller)
+{
+    return caller && strcmp(caller, m->account) == 0;
+}
+
+int vs_model__arn(const vs_model_t *m, const char *type, const char *id, char out[VS_ARN_LEN])
+{
+    return vs_arn_format(out, VS_ARN_LEN, m->partition, m->region, m->account, type, id);
+}
+
+/* --- errors ------------------------------------------------------------------ */
+
+const vs_idfam_t *vs_model__idfam(const char *prefix)
+{
+    for (const vs_idfam_t *f = s_idfams; prefix && f->prefix; f++)
+        if (strcmp(f->prefix, prefix) == 0)
+            return f;
+    return NULL;
+}
+
+int vs_model__err_notfound(vs_awserr_t *err, const char *prefix, const char *const *ids, size_t n)
+{
+    const vs_idfam_t *f = vs_model__idfam(prefix);
+    if (!f)
+        return vs_awserr_set(err, "InvalidID", "The ID '%s' is not valid", n ? ids[0] : "");
+    /* "The vpc IDs 'vpc-a, vpc-b' do not exist"; the security group
+     * family has no "ID" in its messages. */
+    bool sg = strcmp(f->prefix, "sg") == 0;
+    char list[400] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < n && len < sizeof list; i++) {
+        int w = snprintf(list + len, sizeof list - len, "%s%.*s", i ? ", " : "", 64, ids[i]);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    if (n > 1)
+        return vs_awserr_set(err, f->nf_code, "The %s%s '%s' do not exist", f->noun,
+                             sg ? "s" : " IDs", list);
+    return vs_awserr_set(err, f->nf_code, "The %s%s '%s' does not exist", f->noun,
+                         sg ? "" : " ID", list);
+}
+
+int vs_model__err_malformed(vs_awserr_t *err, const char *prefix, const char *id)
+{
+    const vs_idfam_t *f = vs_model__idfam(prefix);
+    return vs_awserr_set(err, f ? f->malformed_code : "InvalidID",
+                         "Invalid id: \"%.*s\" (expecting \"%s-...\")", 128, id ? id : "",
+                         prefix);
+}
+
+/* --- output queue ---------------------------------------------------------------- */
+
+static vs_outq_item_t *s_outq_push(vs_model_t *m, vs_out_kind_t kind)
+{
+    if (m->nout == m->out_cap) {
+        size_t nc = m->out_cap ? m->out_cap * 2 : 16;
+        vs_outq_item_t *nq = realloc(m->outq, nc * sizeof *nq);
+        if (!nq)
+            return NULL;
+        m->outq = nq;
+        m->out_cap = nc;
+    }
+    vs_outq_item_t *it = &m->outq[m->nout++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    return it;
+}
+
+static char *s_dup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+void vs_model__reply(vs_model_t *m, uint64_t token, const vs_json_t *output,
+                     const vs_awserr_t *err)
+{
+    char *json = NULL;
+    if (!err) {
+        json = output ? vs_json_dump(output, 0) : strdup("");
+        if (!json) {
+            static const vs_awserr_t oom = { "InternalError", "An internal error has occurred" };
+            err = &oom;
+        }
+    }
+    vs_outq_item_t *it = s_outq_push(m, VS_OUT_REPLY);
+    if (!it) {
+        free(json);
+        return;
+    }
+    it->token = token;
+    it->ok = err == NULL;
+    it->output_json = json;
+    if (err)
+        it->err = *err;
+}
+
+uint64_t vs_model__emit_peer(vs_model_t *m, const char *to_vpc_arn, const char *to_account,
+                             const char *to_region, const uint8_t *payload, size_t len)
+{
+    vs_outq_item_t *it = s_outq_push(m, VS_OUT_PEER);
+    if (!it)
+        return 0;
+    it->msg_id = m->next_msg_id++;
+    vs_model__mark_meta(m);
+    it->to_vpc_arn = s_dup(to_vpc_arn);
+    it->to_account = s_dup(to_account);
+    it->to_region = s_dup(to_region);
+    it->payload = malloc(len ? len : 1);
+    if (it->payload && len)
+        memcpy(it->payload, payload, len);
+    it->payload_len = len;
+    return it->msg_id;
+}
+
+void vs_model__emit_vpc(vs_model_t *m, bool added, const char *vpc_arn)
+{
+    vs_outq_item_t *it = s_outq_push(m, added ? VS_OUT_VPC_ADDED : VS_OUT_VPC_REMOVED);
+    if (it)
+        it->vpc_arn = s_dup(vpc_arn);
+}
+
+void vs_model_drain(vs_model_t *m, vs_emit_cb cb, void *ctx)
+{
+    /* cb must not call back into the model; items are taken off the queue
+     * first so that a re-entrant submit could not see them twice. */
+    vs_outq_item_t *q = m->outq;
+    size_t n = m->nout;
+    m->outq = NULL;
+    m->nout = m->out_cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        vs_outq_item_t *it = &q[i];
+        vs_out_t o = {
+            .kind = it->kind, .token = it->token, .ok = it->ok,
+            .output_json = it->output_json, .err = it->ok ? NULL : &it->err,
+            .msg_id = it->msg_id, .to_vpc_arn = it->to_vpc_arn,
+            .to_account = it->to_account, .to_region = it->to_region,
+            .payload = it->payload, .payload_len = it->payload_len, .vpc_arn = it->vpc_arn,
+        };
+        cb(ctx, &o);
+        s_outq_item_free(it);
+    }
+    free(q);
+}
+
+/* --- dispatch ---------------------------------------------------------------------- */
+
+static const vs_action_t *s_find_action(const char *name)
+{
+    for (size_t i = 0; name && s_mod(i); i++)
+        for (const vs_action_t *a = s_mod(i)->actions; a && a->name; a++)
+            if (strcmp(a->name, name) == 0)
+                return a;
+    return NULL;
+}
+
+int vs_model__dry_run_check(const vs_model_t *m, vs_awserr_t *err)
+{
+    if (!m->dry_run)
+        return 0;
+    return vs_awserr_set(err, "DryRunOperation",
+                         "Request would have succeeded, but DryRun flag is set.");
+}
+
+void vs_model_submit(vs_model_t *m, uint64_t token, const char *caller_account,
+                     const char *action, const vs_json_t *input)
+{
+    vs_awserr_t err = { "", "" };
+    vs_json_t *out = NULL, *empty = NULL;
+    const vs_action_t *a = s_find_action(action);
+    int rc;
+    m->token = token;
+    m->dry_run = false;
+    if (!a) {
+        rc = vs_awserr_set(&err, "InvalidAction",
+                           "The action %.*s is not valid for this web service.", 100,
+                           action ? action : "");
+    } else if (input && vs_json_type(input) != VS_JSON_OBJECT) {
+        rc = vs_awserr_set(&err, "InvalidParameterValue", "The request input is not an object");
+    } else {
+        const vs_json_t *in = input ? input : (empty = vs_json_object());
+        bool dry = false;
+        rc = vs_param_bool(in, "DryRun", &dry, &err);
+        if (rc == 0) {
+            m->dry_run = dry;
+            rc = a->fn(m, caller_account ? caller_account : "", in, &out, &err);
+        }
+        /* Read-only actions never reach a dry-run check of their own. */
+        if (rc == 0 && m->dry_run)
+            rc = vs_model__dry_run_check(m, &err);
+    }
+    if (rc < 0 && !err.code[0])
+        vs_awserr_set(&err, "InternalError", "An internal error has occurred");
+    if (rc != VS_ACTION_DEFER)
+        vs_model__reply(m, token, rc == 0 ? out : NULL, rc == 0 ? NULL : &err);
+    vs_json_free(&out);
+    vs_json_free(&empty);
+    m->dry_run = false;
+}
+
+int vs_model_on_peer(vs_model_t *m, const char *from_account, const char *from_region,
+                     const uint8_t *payload, size_t len)
+{
+    for (size_t i = 0; s_mod(i); i++) {
+        if (!s_mod(i)->on_peer)
+            continue;
+        int rc = s_mod(i)->on_peer(m, from_account, from_region, payload, len);
+        if (rc != 0)
+            return rc < 0 ? -1 : 0;
+    }
+    return -1;      /* nobody understood it */
+}
+
+void vs_model_on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent)
+{
+    for (size_t i = 0; s_mod(i); i++)
+        if (s_mod(i)->on_undeliverable)
+            s_mod(i)->on_undeliverable(m, msg_id, no_such_agent);
+}
+
+/* --- registries and hooks ----------------------------------------------------------- */
+
+const vs_kind_t *vs_model__kind_by_prefix(const char *prefix)
+{
+    for (size_t i = 0; prefix && s_mod(i); i++)
+        for (const vs_kind_t *const *k = s_mod(i)->kinds; k && *k; k++)
+            if (strcmp((*k)->prefix, prefix) == 0)
+                return *k;
+    return NULL;
+}
+
+const vs_timer_kind_t *vs_model__timer_kind(const char *name)
+{
+    for (size_t i = 0; name && s_mod(i); i++)
+        for (const vs_timer_kind_t *t = s_mod(i)->timers; t && t->name; t++)
+            if (strcmp(t->name, name) == 0)
+                return t;
+    return NULL;
+}
+
+void vs_model__vpc_created(vs_model_t *m, vs_vpc_t *vpc)
+{
+    for (size_t i = 0; s_mod(i); i++)
+        if (s_mod(i)->vpc_created)
+            s_mod(i)->vpc_created(m, vpc);
+}
+
+int vs_model__vpc_delete_check(vs_model_t *m, const vs_vpc_t *vpc, vs_awserr_t *err)
+{
+    for (size_t i = 0; s_mod(i); i++)
+        if (s_mod(i)->vpc_delete_check && s_mod(i)->vpc_delete_check(m, vpc, err) != 0)
+            return -1;
+    return 0;
+}
+
+void vs_model__vpc_deleting(vs_model_t *m, vs_vpc_t *vpc)
+{
+    for (size_t i = 0; s_mod(i); i++)
+        if (s_mod(i)->vpc_deleting)
+            s_mod(i)->vpc_deleting(m, vpc);
+}
+
+int vs_model__cidr_change_allowed(vs_model_t *m, const vs_vpc_t *vpc, const vs_cidr_t *cidr,
+                                  bool adding, vs_awserr_t *err)
+{
+    for (size_t i = 0; s_mod(i); i++)
+        if (s_mod(i)->cidr_change_allowed &&
+            s_mod(i)->cidr_change_allowed(m, vpc, cidr, adding, err) != 0)
+            return -1;
+    return 0;
+}
+
+void vs_model__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cidr, bool added)
+{
+    for (size_t i = 0; s_mod(i); i++)
+        if (s_mod(i)->vpc_cidr_changed)
+            s_mod(i)->vpc_cidr_changed(m, vpc, cidr, added);
+}
+
+int vs_model__subnet_delete_check(vs_model_t *m, const vs_subnet_t *s, vs_awserr_t *err)
+{
+    for (size_t i = 0; s_mod(i); i++)
+        if (s_mod(i)->subnet_delete_check && s_mod(i)->subnet_delete_check(m, s, err) != 0)
+            return -1;
+    return 0;
+}
+
+void vs_model__subnet_deleting(vs_model_t *m, vs_subnet_t *s)
+{
+    for (size_t i = 0; s_mod(i); i++)
+        if (s_mod(i)->subnet_deleting)
+            s_mod(i)->subnet_deleting(m, s);
+}
+
+/* --- queries for the runtime ------------------------------------------------------------ */
+
+void vs_model_each_vpc_arn(const vs_model_t *m, void (*cb)(void *ctx, const char *arn), void *ctx)
+{
+    for (vs_obj_t *o = vs_model__first(m, &vs_kind_vpc); o; o = vs_model__next(o, &vs_kind_vpc)) {
+        char arn[VS_ARN_LEN];
+        if (vs_model__arn(m, "vpc", o->id, arn) > 0)
+            cb(ctx, arn);
+    }
+}
+
+size_t vs_model_vpc_count(const vs_model_t *m)
+{
+    return vs_model__count(m, &vs_kind_vpc);
+}

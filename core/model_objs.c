@@ -1,0 +1,377 @@
+/* model_objs: the model's object store: one hash map of every object by
+ * ID, a creation-ordered list, the dirty set, and persistence (flush to
+ * documents, load from them). See model_internal.h.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model_priv.h"
+
+/* --- hash map ------------------------------------------------------------ */
+
+static uint64_t s_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;     /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
+
+int vs_model__objs_init(vs_model_t *m)
+{
+    m->nbuckets = 64;
+    m->buckets = calloc(m->nbuckets, sizeof *m->buckets);
+    m->next_seq = 1;
+    return m->buckets ? 0 : -1;
+}
+
+void vs_model__objs_free(vs_model_t *m)
+{
+    vs_obj_t *o = m->head;
+    while (o) {
+        vs_obj_t *next = o->next;
+        vs_tags_free(&o->tags);
+        o->kind->destroy(o);
+        o = next;
+    }
+    free(m->buckets);
+    free(m->dirty);
+    m->buckets = NULL;
+    m->head = m->tail = NULL;
+}
+
+/* Doubles the table when it is as full as it has buckets: chains stay
+ * short whatever the number of objects. Failure just keeps longer chains. */
+static void s_maybe_grow(vs_model_t *m)
+{
+    if (m->nobjs < m->nbuckets)
+        return;
+    size_t nb = m->nbuckets * 2;
+    vs_obj_t **b = calloc(nb, sizeof *b);
+    if (!b)
+        return;
+    for (size_t i = 0; i < m->nbuckets; i++) {
+        vs_obj_t *o = m->buckets[i];
+        while (o) {
+            vs_obj_t *next = o->hnext;
+            size_t at = s_hash(o->id) & (nb - 1);
+            o->hnext = b[at];
+            b[at] = o;
+            o = next;
+        }
+    }
+    free(m->buckets);
+    m->buckets = b;
+    m->nbuckets = nb;
+}
+
+vs_obj_t *vs_model__get(const vs_model_t *m, const char *id)
+{
+    if (!id)
+        return NULL;
+    for (vs_obj_t *o = m->buckets[s_hash(id) & (m->nbuckets - 1)]; o; o = o->hnext)
+        if (strcmp(o->id, id) == 0)
+            return o;
+    return NULL;
+}
+
+static void s_mark(vs_model_t *m, const char *id)
+{
+    if (m->ndirty == m->dirty_cap) {
+        size_t nc = m->dirty_cap ? m->dirty_cap * 2 : 64;
+        char (*nd)[VS_ID_LEN] = realloc(m->dirty, nc * sizeof *nd);
+        if (!nd)
+            return;     /* the change is then persisted with a later one */
+        m->dirty = nd;
+        m->dirty_cap = nc;
+    }
+    snprintf(m->dirty[m->ndirty++], VS_ID_LEN, "%s", id);
+}
+
+/* --- objects ---------------------------------------------------------------- */
+
+/* Links o into the map and into the creation list, which is kept sorted
+ * by seq: new objects go at the tail, loaded ones are placed by their
+ * persisted seq (searching from the tail, as loads come mostly in order). */
+static void s_link(vs_model_t *m, vs_obj_t *o)
+{
+    size_t at = s_hash(o->id) & (m->nbuckets - 1);
+    o->hnext = m->buckets[at];
+    m->buckets[at] = o;
+    m->nobjs++;
+    vs_obj_t *after = m->tail;
+    while (after && after->seq > o->seq)
+        after = after->prev;
+    o->prev = after;
+    o->next = after ? after->next : m->head;
+    if (o->next)
+        o->next->prev = o;
+    else
+        m->tail = o;
+    if (after)
+        after->next = o;
+    else
+        m->head = o;
+    s_maybe_grow(m);
+}
+
+static void s_unlink(vs_model_t *m, vs_obj_t *o)
+{
+    vs_obj_t **pp = &m->buckets[s_hash(o->id) & (m->nbuckets - 1)];
+    while (*pp && *pp != o)
+        pp = &(*pp)->hnext;
+    if (*pp)
+        *pp = o->hnext;
+    m->nobjs--;
+    if (o->prev)
+        o->prev->next = o->next;
+    else
+        m->head = o->next;
+    if (o->next)
+        o->next->prev = o->prev;
+    else
+        m->tail = o->prev;
+}
+
+int vs_model__add(vs_model_t *m, vs_obj_t *o, const vs_kind_t *kind, const char *id)
+{
+    char fresh[VS_ID_LEN];
+    if (!id) {
+        vs_model__new_id(m, kind->prefix, fresh);
+        id = fresh;
+    }
+    if (!id[0] || strlen(id) >= VS_ID_LEN || vs_model__get(m, id))
+        return -1;
+    o->kind = kind;
+    snprintf(o->id, sizeof o->id, "%s", id);
+    o->seq = m->next_seq++;
+    s_link(m, o);
+    vs_model__mark_meta(m);
+    vs_model__touch(m, o);
+    return 0;
+}
+
+void vs_model__touch(vs_model_t *m, vs_obj_t *o)
+{
+    if (o->dirty)
+        return;
+    o->dirty = true;
+    s_mark(m, o->id);
+}
+
+void vs_model__remove(vs_model_t *m, vs_obj_t *o)
+{
+    vs_model__timer_cancel(m, NULL, o->id);
+    if (!o->dirty)
+        s_mark(m, o->id);
+    s_unlink(m, o);
+    vs_tags_free(&o->tags);
+    o->kind->destroy(o);
+}
+
+void *vs_model__find(const vs_model_t *m, const char *caller, const vs_kind_t *kind,
+                     const char *id)
+{
+    if (!vs_model__is_owner(m, caller))
+        return NULL;
+    vs_obj_t *o = vs_model__get(m, id);
+    return o && o->kind == kind ? o : NULL;
+}
+
+void *vs_model__resolve(const vs_model_t *m, const char *caller, const vs_kind_t *kind,
+                        const char *id, vs_awserr_t *err)
+{
+    if (!vs_id_valid(id, kind->prefix)) {
+        vs_model__err_malformed(err, kind->prefix, id);
+        return NULL;
+    }
+    void *o = vs_model__find(m, caller, kind, id);
+    if (!o)
+        vs_model__err_notfound(err, kind->prefix, &id, 1);
+    return o;
+}
+
+vs_obj_t *vs_model__first(const vs_model_t *m, const vs_kind_t *kind)
+{
+    vs_obj_t *o = m->head;
+    while (o && kind && o->kind != kind)
+        o = o->next;
+    return o;
+}
+
+vs_obj_t *vs_model__next(const vs_obj_t *o, const vs_kind_t *kind)
+{
+    vs_obj_t *n = o->next;
+    while (n && kind && n->kind != kind)
+        n = n->next;
+    return n;
+}
+
+size_t vs_model__count(const vs_model_t *m, const vs_kind_t *kind)
+{
+    size_t n = 0;
+    for (vs_obj_t *o = vs_model__first(m, kind); o; o = vs_model__next(o, kind))
+        n++;
+    return n;
+}
+
+void vs_model__new_id(vs_model_t *m, const char *prefix, char out[VS_ID_LEN])
+{
+    /* A collision needs two equal 64-bit draws; checking costs nothing and
+     * also covers a generator re-seeded identically after a restart. */
+    do
+        vs_id_new(m->cfg.rng, prefix, out);
+    while (out[0] && vs_model__get(m, out));
+}
+
+void vs_model__new_assoc_id(vs_model_t *m, const char *prefix, char out[VS_ASSOC_ID_LEN])
+{
+    snprintf(out, VS_ASSOC_ID_LEN, "%s-0%016" PRIx64, prefix, vs_rng_next(m->cfg.rng));
+}
+
+/* --- persistence ---------------------------------------------------------------- */
+
+void vs_model__mark_meta(vs_model_t *m)
+{
+    m->meta_dirty = true;
+}
+
+static char *s_obj_doc(const vs_model_t *m, const vs_obj_t *o)
+{
+    vs_json_t *doc = vs_json_object();
+    vs_json_set_str(doc, "Kind", o->kind->name);
+    vs_json_set_str(doc, "Id", o->id);
+    vs_json_set_int(doc, "Seq", (int64_t)o->seq);
+    if (o->tags.n)
+        vs_json_set(doc, "Tags", vs_tags_to_json(&o->tags));
+    vs_json_t *timers = vs_model__timers_doc(m, o->id);
+    if (timers)
+        vs_json_set(doc, "Timers", timers);
+    char *s = doc && o->kind->to_doc(m, o, doc) == 0 ? vs_json_dump(doc, 0) : NULL;
+    vs_json_free(&doc);
+    return s;
+}
+
+static char *s_meta_doc(const vs_model_t *m)
+{
+    vs_json_t *doc = vs_json_object();
+    vs_json_set_str(doc, "Kind", "Meta");
+    vs_json_set_int(doc, "NextSeq", (int64_t)m->next_seq);
+    vs_json_set_int(doc, "NextMsgId", (int64_t)m->next_msg_id);
+    vs_json_set_int(doc, "NextTimerSeq", (int64_t)m->next_timer_seq);
+    char *s = vs_json_dump(doc, 0);
+    vs_json_free(&doc);
+    return s;
+}
+
+void vs_model_flush(vs_model_t *m, vs_persist_cb cb, void *ctx)
+{
+    for (size_t i = 0; i < m->ndirty; i++) {
+        vs_obj_t *o = vs_model__get(m, m->dirty[i]);
+        if (!o) {
+            cb(ctx, m->dirty[i], NULL);
+            continue;
+        }
+        if (!o->dirty)
+            continue;       /* already written earlier in this flush */
+        o->dirty = false;
+        char *doc = s_obj_doc(m, o);
+        /* Out of memory here would lose a change; keeping the object dirty
+         * retries it on the next flush instead. */
+        if (!doc) {
+            o->dirty = true;
+            continue;
+        }
+        cb(ctx, o->id, doc);
+        free(doc);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < m->ndirty; i++) {
+        vs_obj_t *o = vs_model__get(m, m->dirty[i]);
+        if (o && o->dirty)
+            memmove(m->dirty[kept++], m->dirty[i], VS_ID_LEN);
+    }
+    m->ndirty = kept;
+    if (m->meta_dirty) {
+        char *doc = s_meta_doc(m);
+        if (doc) {
+            cb(ctx, VS_META_ID, doc);
+            m->meta_dirty = false;
+        }
+        free(doc);
+    }
+}
+
+static uint64_t s_u64(const vs_json_t *doc, const char *key)
+{
+    int64_t v = vs_json_get_int(doc, key, 0);
+    return v > 0 ? (uint64_t)v : 0;
+}
+
+static int s_load_meta(vs_model_t *m, const vs_json_t *doc)
+{
+    const char *kind = vs_json_get_str(doc, "Kind");
+    if (!kind || strcmp(kind, "Meta") != 0)
+        return -1;
+    /* Counters only move forward, whatever order documents load in. */
+    if (s_u64(doc, "NextSeq") > m->next_seq)
+        m->next_seq = s_u64(doc, "NextSeq");
+    if (s_u64(doc, "NextMsgId") > m->next_msg_id)
+        m->next_msg_id = s_u64(doc, "NextMsgId");
+    if (s_u64(doc, "NextTimerSeq") > m->next_timer_seq)
+        m->next_timer_seq = s_u64(doc, "NextTimerSeq");
+    return 0;
+}
+
+int vs_model_load(vs_model_t *m, const char *id, const char *doc_json)
+{
+    if (!m || !id || !doc_json)
+        return -1;
+    vs_json_t *doc = vs_json_parse(doc_json, strlen(doc_json), NULL, 0);
+    if (!doc || vs_json_type(doc) != VS_JSON_OBJECT) {
+        vs_json_free(&doc);
+        return -1;
+    }
+    int rc = -1;
+    if (strcmp(id, VS_META_ID) == 0) {
+        rc = s_load_meta(m, doc);
+        vs_json_free(&doc);
+        return rc;
+    }
+    char prefix[VS_ID_LEN];
+    const vs_kind_t *kind = vs_id_prefix(id, prefix, sizeof prefix)
+                                ? vs_model__kind_by_prefix(prefix) : NULL;
+    const char *kname = vs_json_get_str(doc, "Kind");
+    const vs_json_t *jseq = vs_json_get(doc, "Seq");
+    int64_t seq = vs_json_as_int(jseq, 0);
+    if (!kind || !kname || strcmp(kname, kind->name) != 0 || !vs_id_valid(id, kind->prefix) ||
+        !vs_json_is_int(jseq) || seq <= 0 || vs_model__get(m, id))
+        goto out;
+    vs_obj_t *o = kind->from_doc(m, doc);
+    if (!o)
+        goto out;
+    o->kind = kind;
+    snprintf(o->id, sizeof o->id, "%s", id);
+    o->seq = (uint64_t)seq;
+    if (vs_tags_load(&o->tags, vs_json_get(doc, "Tags")) != 0) {
+        vs_tags_free(&o->tags);
+        kind->destroy(o);
+        goto out;
+    }
+    s_link(m, o);
+    if (o->seq >= m->next_seq)
+        m->next_seq = o->seq + 1;
+    if (vs_model__timers_load(m, id, vs_json_get(doc, "Timers")) != 0) {
+        /* timers_load arms nothing unless the whole list is valid, so
+         * unlinking leaves no trace of the object. */
+        s_unlink(m, o);
+        vs_tags_free(&o->tags);
+        kind->destroy(o);
+        goto out;
+    }
+    rc = 0;
+out:
+    vs_json_free(&doc);
+    return rc;
+}

@@ -1,0 +1,76 @@
+/* model_priv: the model struct itself, shared only by the files that
+ * implement the model's machinery (model.c, model_objs.c, model_timer.c).
+ * Handler files use model_internal.h and never see these fields.
+ */
+#ifndef VS_MODEL_PRIV_H
+#define VS_MODEL_PRIV_H
+
+#include "model_internal.h"
+
+/* The document that holds the model's own counters. Its ID has no
+ * resource prefix, so it can never clash with an object. */
+#define VS_META_ID "vs-meta"
+
+typedef struct vs_timer {
+    uint64_t due_ms;
+    uint64_t seq;              /* arming order: ties fire in arming order */
+    const vs_timer_kind_t *kind;
+    char obj_id[VS_ID_LEN];
+} vs_timer_t;
+
+typedef struct vs_outq_item {
+    vs_out_kind_t kind;
+    uint64_t token;
+    bool ok;
+    char *output_json;
+    vs_awserr_t err;
+    uint64_t msg_id;
+    char *to_vpc_arn, *to_account, *to_region;
+    uint8_t *payload;
+    size_t payload_len;
+    char *vpc_arn;
+} vs_outq_item_t;
+
+struct vs_model {
+    vs_model_config_t cfg;     /* quotas with defaults filled in */
+    char account[VS_ACCOUNT_LEN];
+    char region[VS_REGION_LEN];
+    const char *partition;     /* static string */
+
+    /* Objects: hash map by ID plus a creation-ordered list. */
+    vs_obj_t **buckets;
+    size_t nbuckets, nobjs;
+    vs_obj_t *head, *tail;
+    uint64_t next_seq;
+
+    /* IDs changed since the last flush (removed objects included). */
+    char (*dirty)[VS_ID_LEN];
+    size_t ndirty, dirty_cap;
+    bool meta_dirty;
+    uint64_t next_msg_id;
+
+    /* Timers: binary min-heap on (due_ms, seq). */
+    vs_timer_t *heap;
+    size_t ntimers, timer_cap;
+    uint64_t next_timer_seq;
+
+    /* Outputs waiting for vs_model_drain(). */
+    vs_outq_item_t *outq;
+    size_t nout, out_cap;
+
+    /* The API call being handled. */
+    uint64_t token;
+    bool dry_run;
+};
+
+/* model_objs.c */
+int vs_model__objs_init(vs_model_t *m);
+void vs_model__objs_free(vs_model_t *m);
+void vs_model__mark_meta(vs_model_t *m);
+/* model_timer.c: timers of one object as a persisted array (NULL if none)
+ * and back. Loading arms without marking anything dirty. */
+vs_json_t *vs_model__timers_doc(const vs_model_t *m, const char *obj_id);
+int vs_model__timers_load(vs_model_t *m, const char *obj_id, const vs_json_t *arr);
+void vs_model__timers_free(vs_model_t *m);
+
+#endif

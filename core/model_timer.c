@@ -1,0 +1,222 @@
+/* model_timer: the model's timers: a binary min-heap on (due_ms, seq) of
+ * (timer kind, object ID) pairs. Timers are persisted inside their
+ * object's document ("Timers"), so arming or cancelling one marks the
+ * object dirty, and loading the object re-arms them.
+ */
+#include <string.h>
+
+#include "model_priv.h"
+
+static bool s_before(const vs_timer_t *a, const vs_timer_t *b)
+{
+    return a->due_ms != b->due_ms ? a->due_ms < b->due_ms : a->seq < b->seq;
+}
+
+static void s_swap(vs_timer_t *h, size_t i, size_t j)
+{
+    vs_timer_t t = h[i];
+    h[i] = h[j];
+    h[j] = t;
+}
+
+static void s_up(vs_timer_t *h, size_t i)
+{
+    while (i > 0 && s_before(&h[i], &h[(i - 1) / 2])) {
+        s_swap(h, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+static void s_down(vs_timer_t *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, min = i;
+        if (l < n && s_before(&h[l], &h[min]))
+            min = l;
+        if (r < n && s_before(&h[r], &h[min]))
+            min = r;
+        if (min == i)
+            return;
+        s_swap(h, i, min);
+        i = min;
+    }
+}
+
+/* Removes heap entry i, keeping the heap property. */
+static void s_remove_at(vs_model_t *m, size_t i)
+{
+    m->ntimers--;
+    if (i == m->ntimers)
+        return;
+    m->heap[i] = m->heap[m->ntimers];
+    s_down(m->heap, m->ntimers, i);
+    s_up(m->heap, i);
+}
+
+/* Cancelling and listing scan the heap: an agent has at most a few
+ * thousand timers, and neither is on a hot path. */
+static ptrdiff_t s_find(const vs_model_t *m, const vs_timer_kind_t *k, const char *obj_id)
+{
+    for (size_t i = 0; i < m->ntimers; i++)
+        if (m->heap[i].kind == k && strcmp(m->heap[i].obj_id, obj_id) == 0)
+            return (ptrdiff_t)i;
+    return -1;
+}
+
+static int s_push(vs_model_t *m, const vs_timer_kind_t *k, const char *obj_id, uint64_t due,
+                  uint64_t seq)
+{
+    if (m->ntimers == m->timer_cap) {
+        size_t nc = m->timer_cap ? m->timer_cap * 2 : 16;
+        vs_timer_t *nh = realloc(m->heap, nc * sizeof *nh);
+        if (!nh)
+            return -1;
+        m->heap = nh;
+        m->timer_cap = nc;
+    }
+    vs_timer_t *t = &m->heap[m->ntimers];
+    memset(t, 0, sizeof *t);
+    t->due_ms = due;
+    t->seq = seq;
+    t->kind = k;
+    snprintf(t->obj_id, sizeof t->obj_id, "%s", obj_id);
+    s_up(m->heap, m->ntimers++);
+    if (seq >= m->next_timer_seq)
+        m->next_timer_seq = seq + 1;
+    return 0;
+}
+
+int vs_model__timer_arm(vs_model_t *m, const char *kind, const char *obj_id, uint64_t due_ms)
+{
+    const vs_timer_kind_t *k = vs_model__timer_kind(kind);
+    vs_obj_t *o = vs_model__get(m, obj_id);
+    if (!k || !o)
+        return -1;
+    ptrdiff_t at = s_find(m, k, obj_id);
+    if (at >= 0)
+        s_remove_at(m, (size_t)at);
+    if (s_push(m, k, obj_id, due_ms, m->next_timer_seq) != 0)
+        return -1;
+    vs_model__mark_meta(m);
+    vs_model__touch(m, o);
+    return 0;
+}
+
+size_t vs_model__timer_cancel(vs_model_t *m, const char *kind, const char *obj_id)
+{
+    const vs_timer_kind_t *k = kind ? vs_model__timer_kind(kind) : NULL;
+    if (kind && !k)
+        return 0;
+    size_t n = 0;
+    for (size_t i = m->ntimers; i-- > 0;) {
+        vs_timer_t *t = &m->heap[i];
+        if ((!k || t->kind == k) && strcmp(t->obj_id, obj_id) == 0) {
+            s_remove_at(m, i);
+            n++;
+            /* The swap in s_remove_at may move an unvisited entry into i;
+             * restart from the end to be sure none is skipped. */
+            i = m->ntimers;
+        }
+    }
+    vs_obj_t *o = n ? vs_model__get(m, obj_id) : NULL;
+    if (o)
+        vs_model__touch(m, o);
+    return n;
+}
+
+bool vs_model__timer_get(const vs_model_t *m, const char *kind, const char *obj_id,
+                         uint64_t *due)
+{
+    const vs_timer_kind_t *k = vs_model__timer_kind(kind);
+    ptrdiff_t at = k ? s_find(m, k, obj_id) : -1;
+    if (at < 0)
+        return false;
+    if (due)
+        *due = m->heap[at].due_ms;
+    return true;
+}
+
+void vs_model_tick(vs_model_t *m)
+{
+    if (!m)
+        return;
+    uint64_t now = vs_model__now(m);
+    /* Timers armed while this tick runs (even ones already due) wait for
+     * the next tick, so a handler that re-arms itself cannot spin here. */
+    uint64_t seq_limit = m->next_timer_seq;
+    while (m->ntimers > 0 && m->heap[0].due_ms <= now && m->heap[0].seq < seq_limit) {
+        vs_timer_t t = m->heap[0];
+        s_remove_at(m, 0);
+        vs_obj_t *o = vs_model__get(m, t.obj_id);
+        if (o)
+            vs_model__touch(m, o);
+        t.kind->fn(m, t.obj_id);
+    }
+}
+
+uint64_t vs_model_next_deadline(const vs_model_t *m)
+{
+    return m && m->ntimers > 0 ? m->heap[0].due_ms : UINT64_MAX;
+}
+
+vs_json_t *vs_model__timers_doc(const vs_model_t *m, const char *obj_id)
+{
+    /* An object has a handful of timers at most; collect them and sort by
+     * (due, seq), since heap order depends on history and the same state
+     * must always give the same document. */
+    const vs_timer_t *mine[64];
+    size_t n = 0;
+    for (size_t i = 0; i < m->ntimers && n < 64; i++) {
+        const vs_timer_t *t = &m->heap[i];
+        if (strcmp(t->obj_id, obj_id) != 0)
+            continue;
+        size_t j = n++;
+        for (; j > 0 && s_before(t, mine[j - 1]); j--)
+            mine[j] = mine[j - 1];
+        mine[j] = t;
+    }
+    if (n == 0)
+        return NULL;
+    vs_json_t *arr = vs_json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        vs_json_t *e = vs_json_push(arr, vs_json_object());
+        vs_json_set_str(e, "Kind", mine[i]->kind->name);
+        vs_json_set_int(e, "Due", (int64_t)mine[i]->due_ms);
+        vs_json_set_int(e, "Seq", (int64_t)mine[i]->seq);
+    }
+    return arr;
+}
+
+int vs_model__timers_load(vs_model_t *m, const char *obj_id, const vs_json_t *arr)
+{
+    if (!arr)
+        return 0;
+    if (vs_json_type(arr) != VS_JSON_ARRAY || vs_json_len(arr) > 64)
+        return -1;
+    /* Validate everything before arming anything. */
+    for (size_t i = 0; i < vs_json_len(arr); i++) {
+        const vs_json_t *e = vs_json_at(arr, i);
+        if (!vs_model__timer_kind(vs_json_get_str(e, "Kind")) ||
+            !vs_json_is_int(vs_json_get(e, "Due")) || vs_json_get_int(e, "Due", -1) < 0 ||
+            !vs_json_is_int(vs_json_get(e, "Seq")) || vs_json_get_int(e, "Seq", -1) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < vs_json_len(arr); i++) {
+        const vs_json_t *e = vs_json_at(arr, i);
+        const vs_timer_kind_t *k = vs_model__timer_kind(vs_json_get_str(e, "Kind"));
+        ptrdiff_t at = s_find(m, k, obj_id);
+        if (at >= 0)
+            s_remove_at(m, (size_t)at);
+        if (s_push(m, k, obj_id, (uint64_t)vs_json_get_int(e, "Due", 0),
+                   (uint64_t)vs_json_get_int(e, "Seq", 0)) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+void vs_model__timers_free(vs_model_t *m)
+{
+    free(m->heap);
+    m->heap = NULL;
+    m->ntimers = m->timer_cap = 0;
+}
