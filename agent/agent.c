@@ -23,6 +23,7 @@
 #define AGENT_BATCH        256      /* messages per zloop callback */
 #define AGENT_PENDING_CAP  16384    /* in-flight API calls */
 #define AGENT_BROKER_SILENT_MS 3000 /* no word from the broker: re-register */
+#define AGENT_TICK_MS      200      /* registration retry / heartbeat check */
 
 /* An API call waiting for its reply: where to send it. */
 typedef struct pending {
@@ -56,6 +57,7 @@ typedef struct agent {
     bool registered;
     uint64_t last_rx_mono;        /* last message from the broker */
     uint64_t last_hello_mono;
+    uint64_t last_hb_mono;
     uint64_t next_msg_id;
     uint64_t next_token;
     bool turn_dirty;              /* something may have changed this turn */
@@ -119,10 +121,13 @@ static void s_flush_sendq(agent_t *a)
     a->sendq_len = 0;
 }
 
+/* The model lends each ARN only for the duration of the callback. */
 static void s_collect_arn(void *ctx, const char *arn)
 {
     Vpcsim__Wire__Hello *h = ctx;
-    h->vpc_arns[h->n_vpc_arns++] = (char *)arn;
+    char *copy = strdup(arn);
+    if (copy)
+        h->vpc_arns[h->n_vpc_arns++] = copy;
 }
 
 static void s_send_hello(agent_t *a)
@@ -137,13 +142,14 @@ static void s_send_hello(agent_t *a)
     hello.vpc_arns = n ? calloc(n, sizeof(char *)) : NULL;
     if (n && !hello.vpc_arns)
         return;
-    /* The strings are borrowed from the model for the duration of the send. */
     vs_model_each_vpc_arn(a->model, s_collect_arn, &hello);
     vs_env_t env;
     s_env_init(a, &env);
     env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_HELLO;
     env.hello = &hello;
     s_send_now(a, &env);
+    for (size_t i = 0; i < hello.n_vpc_arns; i++)
+        free(hello.vpc_arns[i]);
     free(hello.vpc_arns);
     a->last_hello_mono = simclock_mono_ms();
     VS_DEBUG("hello sent (%zu VPCs)", n);
@@ -351,24 +357,32 @@ static void s_retry_timer_cb(uv_timer_t *t)
     s_flush_sendq(a);
 }
 
+/* Runs every AGENT_TICK_MS: until the broker welcomes us, a Hello each
+ * tick (a restarted agent must take over its registration quickly); then a
+ * heartbeat every heartbeat interval. */
 static void s_hb_timer_cb(uv_timer_t *t)
 {
     agent_t *a = t->data;
     uint64_t mono = simclock_mono_ms();
-    if (!a->registered || mono - a->last_rx_mono > AGENT_BROKER_SILENT_MS) {
-        if (a->registered)
-            VS_WARN("no word from the broker for %" PRIu64 " ms; registering again",
-                    mono - a->last_rx_mono);
+    if (a->registered && mono - a->last_rx_mono > AGENT_BROKER_SILENT_MS) {
+        VS_WARN("no word from the broker for %" PRIu64 " ms; registering again",
+                mono - a->last_rx_mono);
         a->registered = false;
+    }
+    if (!a->registered) {
         s_send_hello(a);
         return;
     }
-    Vpcsim__Wire__Heartbeat hb = VPCSIM__WIRE__HEARTBEAT__INIT;
-    hb.sim_time_ms = simclock_now(&a->sclock);
+    int hb = a->cfg->heartbeat_ms > 0 ? a->cfg->heartbeat_ms : 1000;
+    if (mono - a->last_hb_mono < (uint64_t)hb)
+        return;
+    a->last_hb_mono = mono;
+    Vpcsim__Wire__Heartbeat beat = VPCSIM__WIRE__HEARTBEAT__INIT;
+    beat.sim_time_ms = simclock_now(&a->sclock);
     vs_env_t env;
     s_env_init(a, &env);
     env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT;
-    env.heartbeat = &hb;
+    env.heartbeat = &beat;
     s_send_now(a, &env);
 }
 
@@ -669,8 +683,7 @@ static int s_setup(agent_t *a)
     uv_signal_init(&a->loop, &a->sigint);
     a->hb_timer.data = a->model_timer.data = a->retry_timer.data = a;
     a->sigterm.data = a->sigint.data = a;
-    int hb = a->cfg->heartbeat_ms > 0 ? a->cfg->heartbeat_ms : 1000;
-    uv_timer_start(&a->hb_timer, s_hb_timer_cb, 0, (uint64_t)hb);
+    uv_timer_start(&a->hb_timer, s_hb_timer_cb, 0, AGENT_TICK_MS);
     uv_timer_start(&a->retry_timer, s_retry_timer_cb, 100, 100);
     uv_signal_start(&a->sigterm, s_on_signal, SIGTERM);
     uv_signal_start(&a->sigint, s_on_signal, SIGINT);

@@ -18,6 +18,7 @@ static const vs_module_t *const s_modules[] = {
     &vs_module_subnet,
     &vs_module_rtb,
     &vs_module_tags,
+    &vs_module_pcx,
     NULL
 };
 

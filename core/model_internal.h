@@ -316,6 +316,7 @@ extern const vs_module_t vs_module_vpc_cidr;
 extern const vs_module_t vs_module_subnet;
 extern const vs_module_t vs_module_rtb;
 extern const vs_module_t vs_module_tags;
+extern const vs_module_t vs_module_pcx;
 
 /* Hook dispatch (model.c): call every module's hook in s_modules order. */
 void vs_model__vpc_created(vs_model_t *m, vs_vpc_t *vpc);

@@ -151,11 +151,15 @@ class Cluster:
         return {(a["AccountId"], a["Region"]): a for a in r.json()["Agents"]}
 
     def wait_online(self, account, region, timeout=15):
+        """Until the broker lists the agent online AND the agent answers a
+        call (a restarted agent may still be listed under its old, dead
+        connection for a moment)."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             a = self.agents_status().get((account, region))
-            if a and a["Status"] == "online":
-                return a
+            if a and a["Status"] == "online" and \
+                    self.ec2(account, region, "describe-vpcs", "--max-results", "5", timeout=2).rc == 0:
+                return self.agents_status().get((account, region))
             time.sleep(0.1)
         self.dump_logs()
         raise AssertionError(f"agent {account}/{region} not online within {timeout}s")

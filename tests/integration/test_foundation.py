@@ -102,8 +102,17 @@ class VpcLifecycle(ClusterTest):
     def test_ipv6_block(self):
         v = self.c.ok(A, R, "create-vpc", "--cidr-block", "10.4.0.0/16",
                       "--amazon-provided-ipv6-cidr-block")["Vpc"]
-        blk = v["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
-        self.assertTrue(blk.endswith("/56"), blk)
+        # As AWS: the create reply shows the block still being associated.
+        self.assertEqual(v["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlockState"]["State"],
+                         "associating")
+        d = self.c.ok(A, R, "describe-vpcs", "--vpc-ids", v["VpcId"])["Vpcs"][0]
+        blk = d["Ipv6CidrBlockAssociationSet"][0]
+        self.assertTrue(blk["Ipv6CidrBlock"].endswith("/56"), blk)
+        self.assertEqual(blk["Ipv6CidrBlockState"]["State"], "associated")
+        # The main route table has a local route for the IPv6 block too.
+        rt = self.c.ok(A, R, "describe-route-tables", "--filters", f"Name=vpc-id,Values={v['VpcId']}")
+        v6 = [r for r in rt["RouteTables"][0]["Routes"] if "DestinationIpv6CidrBlock" in r]
+        self.assertEqual(v6[0]["DestinationIpv6CidrBlock"], blk["Ipv6CidrBlock"])
 
 
 class Errors(ClusterTest):
@@ -112,9 +121,11 @@ class Errors(ClusterTest):
         self.c.start_agent(A, R)
 
     def test_usage_error_exit_252(self):
-        r = self.c.ec2(A, R, "create-vpc")
+        r = self.c.ec2(A, R, "delete-vpc")
         self.assertEqual(r.rc, 252, r)
-        self.assertIn("--cidr-block", r.err)
+        self.assertIn("the following arguments are required: --vpc-id", r.err)
+        r = self.c.ec2(A, R, "describe-vpcs", "--no-such-option", "x")
+        self.assertEqual(r.rc, 252, r)
         r = self.c.ec2(A, R, "describe-vpcs", "--filters", "Name")
         self.assertEqual(r.rc, 252, r)
         self.assertIn("Error parsing parameter '--filters'", r.err)

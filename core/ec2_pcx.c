@@ -1,0 +1,428 @@
+/* ec2_pcx: the six VPC peering API actions. Decisions about a pcx are made
+ * by its home (the requester's agent, pcx_proto.c); here the caller's view
+ * is checked, and calls that only the home can decide are forwarded to it
+ * and answered later (VS_ACTION_DEFER). */
+#include <stdio.h>
+
+#include "page.h"
+#include "params.h"
+#include "pcx_filter.h"
+#include "pcx_model.h"
+
+static int s_internal(vs_awserr_t *err)
+{
+    return vs_awserr_set(err, "InternalError", "An internal error has occurred");
+}
+
+static vs_json_t *s_wrap(vs_json_t *pcx)
+{
+    vs_json_t *doc = vs_json_object();
+    vs_json_set(doc, "VpcPeeringConnection", pcx);
+    return doc;
+}
+
+static vs_json_t *s_return_true(void)
+{
+    vs_json_t *doc = vs_json_object();
+    vs_json_set_bool(doc, "Return", true);
+    return doc;
+}
+
+/* The existing non-terminal pcx from this requester VPC to that accepter
+ * VPC (same direction), if any: CreateVpcPeeringConnection returns it. */
+static vs_pcx_obj_t *s_same_direction(const vs_model_t *m, const char *vpc_id,
+                                      const vs_pcx_vpc_t *acc)
+{
+    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
+        const vs_pcx_t *r = &o->rec;
+        if (o->hidden || !vs_pcx_obj_is_home(o) || !vs_pcx__live(o) ||
+            r->state == VS_PCX_DELETING)
+            continue;
+        if (!strcmp(r->requester.vpc_id, vpc_id) && !strcmp(r->accepter.vpc_id, acc->vpc_id) &&
+            !strcmp(r->accepter.account, acc->account) && !strcmp(r->accepter.region, acc->region))
+            return o;
+    }
+    return NULL;
+}
+
+static size_t s_outstanding(const vs_model_t *m)
+{
+    size_t n = 0;
+    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
+        if (vs_pcx_obj_is_home(o) && (o->rec.state == VS_PCX_INITIATING_REQUEST ||
+                                      o->rec.state == VS_PCX_PENDING_ACCEPTANCE))
+            n++;
+    return n;
+}
+
+static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
+                    vs_awserr_t *err)
+{
+    const char *vpc_id, *peer_vpc, *peer_owner, *peer_region;
+    if (vs_param_str(in, "VpcId", true, &vpc_id, err) != 0 ||
+        vs_param_str(in, "PeerVpcId", true, &peer_vpc, err) != 0 ||
+        vs_param_str(in, "PeerOwnerId", false, &peer_owner, err) != 0 ||
+        vs_param_str(in, "PeerRegion", false, &peer_region, err) != 0)
+        return -1;
+    vs_vpc_t *vpc = vs_model__resolve(m, caller, &vs_kind_vpc, vpc_id, err);
+    if (!vpc)
+        return -1;
+    if (!vs_id_valid(peer_vpc, "vpc"))
+        return vs_model__err_malformed(err, "vpc", peer_vpc);
+    if (!peer_owner)
+        peer_owner = vs_model_account(m);
+    if (!peer_region)
+        peer_region = vs_model_region(m);
+    if (!vs_account_valid(peer_owner))
+        return vs_awserr_set(err, "InvalidParameterValue",
+                             "Value (%s) for parameter peerOwnerId is invalid. "
+                             "Expected a 12-digit AWS account ID.", peer_owner);
+    if (!vs_region_known(peer_region))
+        return vs_awserr_set(err, "InvalidParameterValue",
+                             "Value (%s) for parameter peerRegion is invalid. "
+                             "The Region does not exist.", peer_region);
+    bool local = !strcmp(peer_owner, vs_model_account(m)) &&
+                 !strcmp(peer_region, vs_model_region(m));
+    const vs_vpc_t *peer = NULL;
+    if (local) {
+        /* Same account and Region: EC2 looks the peer up at once. */
+        if (!strcmp(peer_vpc, vpc_id))
+            return vs_awserr_set(err, "InvalidParameterValue",
+                                 "Invalid value '%s' for peerVpcId. Both vpcId and peerVpcId "
+                                 "values must be different.", peer_vpc);
+        peer = vs_model__resolve(m, caller, &vs_kind_vpc, peer_vpc, err);
+        if (!peer)
+            return -1;
+    }
+    vs_tags_t tags = { 0 };
+    if (vs_tags_from_specs(in, "vpc-peering-connection", &tags, err) != 0)
+        return -1;
+
+    vs_pcx_vpc_t req, acc;
+    if (vs_pcx__fill_vpc(m, vpc, &req) != 0 ||
+        (peer ? vs_pcx__fill_vpc(m, peer, &acc)
+              : vs_pcx_vpc_set(&acc, peer_owner, peer_region, peer_vpc)) != 0) {
+        vs_tags_free(&tags);
+        return s_internal(err);
+    }
+    vs_pcx_obj_t *dup = s_same_direction(m, vpc_id, &acc);
+    const vs_model_config_t *cfg = vs_model__cfg(m);
+    int rc = 0;
+    if (!dup && s_outstanding(m) >= (size_t)cfg->max_outstanding_pcx)
+        rc = vs_awserr_set(err, "OutstandingVpcPeeringConnectionLimitExceeded",
+                           "You've reached the limit on the number of VPC peering connection "
+                           "requests that you can create for the specified VPC.");
+    if (rc == 0)
+        rc = vs_model__dry_run_check(m, err);
+    if (rc != 0) {
+        vs_tags_free(&tags);
+        return -1;
+    }
+    if (dup) {
+        /* AWS answers a same-direction duplicate with the existing pcx. */
+        vs_tags_free(&tags);
+        *out = s_wrap(vs_pcx__render(m, dup));
+        return 0;
+    }
+
+    char id[VS_ID_LEN], why[160];
+    vs_pcx_t rec;
+    vs_model__new_id(m, "pcx", id);
+    if (vs_pcx_init(&rec, id, &req, &acc, vs_model__now(m), why, sizeof why) != 0) {
+        vs_tags_free(&tags);
+        return s_internal(err);
+    }
+    vs_pcx_obj_t *o = vs_pcx__create(m, &rec, local ? VS_PCX_SIDE_BOTH : VS_PCX_SIDE_REQUESTER);
+    if (!o) {
+        vs_tags_free(&tags);
+        return s_internal(err);
+    }
+    vs_tags_apply(&o->base.tags, &tags);
+    vs_tags_free(&tags);
+    vs_pcx__arm_timers(m, o);
+    *out = s_wrap(vs_pcx__render(m, o));
+    /* The answer shows initiating-request; validation happens after it. */
+    if (local || !vs_pcx_regions_peerable(vs_model_region(m), peer_region,
+                                          cfg->modern_rules, NULL, 0))
+        vs_pcx__schedule_validate(m, o);
+    else
+        vs_pcx__send_request(m, o);
+    return 0;
+}
+
+/* The id parameter and the caller's view of it. */
+static vs_pcx_obj_t *s_view(vs_model_t *m, const char *caller, const vs_json_t *in,
+                            vs_awserr_t *err)
+{
+    const char *id;
+    if (vs_param_str(in, "VpcPeeringConnectionId", true, &id, err) != 0)
+        return NULL;
+    return vs_pcx__resolve(m, caller, id, err);
+}
+
+/* What the caller may do, from the caller's (possibly older) view. An
+ * error from a terminal view is final; otherwise the home decides. */
+static int s_precheck(const vs_model_t *m, const vs_pcx_obj_t *o, const char *caller,
+                      vs_pcx_action_t action, vs_awserr_t *err)
+{
+    vs_pcx_actor_t actor = vs_pcx_fsm_actor(&o->rec, caller, vs_model_region(m));
+    vs_pcx_fsm_ctx_t ctx = { .pcx_id = o->rec.id, .caller_account = caller,
+                             .caller_region = vs_model_region(m),
+                             .accepter_region = o->rec.accepter.region };
+    vs_pcx_state_t next;
+    return vs_pcx_fsm_step(o->rec.state, actor, action, o->rec.inter_region, &ctx, &next, err);
+}
+
+/* Active connections of one of our VPCs (for the quota at accept). */
+static size_t s_active_of(const vs_model_t *m, const char *vpc_id)
+{
+    size_t n = 0;
+    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
+        if (vs_pcx__involves(o, vpc_id) &&
+            (o->rec.state == VS_PCX_ACTIVE || o->rec.state == VS_PCX_PROVISIONING))
+            n++;
+    return n;
+}
+
+/* Accept, reject or delete: decided here if we are the home, else
+ * forwarded to the home. */
+static int s_lifecycle(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
+                       vs_awserr_t *err, vs_pcx_action_t action)
+{
+    vs_pcx_obj_t *o = s_view(m, caller, in, err);
+    if (!o || s_precheck(m, o, caller, action, err) != 0)
+        return -1;
+    if (action == VS_PCX_ACT_ACCEPT && !vs_pcx_obj_is_home(o) &&
+        s_active_of(m, o->rec.accepter.vpc_id) >= (size_t)vs_model__cfg(m)->max_active_pcx_per_vpc)
+        return vs_awserr_set(err, "ActiveVpcPeeringConnectionPerVpcLimitExceeded",
+                             "You've reached the limit on the number of active VPC peering "
+                             "connections you can have for the specified VPC.");
+    if (vs_model__dry_run_check(m, err) != 0)
+        return -1;
+    if (vs_pcx_obj_is_home(o)) {
+        if (vs_pcx__home_act(m, o, caller, vs_model_region(m), action, NULL, NULL, err) != 0)
+            return -1;
+        *out = action == VS_PCX_ACT_ACCEPT ? s_wrap(vs_pcx__render(m, o)) : s_return_true();
+        return 0;
+    }
+    vs_pcx_op_t *op = vs_pcx__op_add(m, o, action);
+    if (action == VS_PCX_ACT_ACCEPT) {
+        /* Until the home decides, no CIDR that overlaps the requester may be
+         * added to our VPC (pcx_hooks.c): accept must never make an
+         * overlapping connection active. */
+        o->accept_inflight = true;
+        vs_model__touch(m, &o->base);
+    }
+    vs_pcx__send_op(m, o, op, NULL, NULL);
+    return VS_ACTION_DEFER;
+}
+
+static int s_accept(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
+                    vs_awserr_t *err)
+{
+    return s_lifecycle(m, caller, in, out, err, VS_PCX_ACT_ACCEPT);
+}
+
+static int s_reject(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
+                    vs_awserr_t *err)
+{
+    return s_lifecycle(m, caller, in, out, err, VS_PCX_ACT_REJECT);
+}
+
+static int s_delete(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
+                    vs_awserr_t *err)
+{
+    return s_lifecycle(m, caller, in, out, err, VS_PCX_ACT_DELETE);
+}
+
+/* --- DescribeVpcPeeringConnections ------------------------------------------ */
+
+static bool s_listed(const vs_json_t *ids, const char *id)
+{
+    for (size_t i = 0; i < vs_json_len(ids); i++)
+        if (!strcmp(vs_json_as_str(vs_json_at(ids, i)), id))
+            return true;
+    return false;
+}
+
+static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
+                      vs_awserr_t *err)
+{
+    const vs_json_t *ids;
+    const vs_json_t *filters = vs_json_get(in, "Filters");
+    vs_page_t page;
+    if (vs_param_strlist(in, "VpcPeeringConnectionIds", false, &ids, err) != 0 ||
+        vs_page_parse(in, &page, err) != 0 ||
+        (filters && vs_pcx_filter_check(filters, err) != 0))
+        return -1;
+    if (ids) {
+        size_t n = vs_json_len(ids), nmiss = 0;
+        const char **missing = calloc(n ? n : 1, sizeof *missing);
+        if (!missing)
+            return s_internal(err);
+        for (size_t i = 0; i < n; i++) {
+            const char *id = vs_json_as_str(vs_json_at(ids, i));
+            if (!vs_pcx__visible(m, caller, id))
+                missing[nmiss++] = id;
+        }
+        int rc = nmiss ? vs_model__err_notfound(err, "pcx", missing, nmiss) : 0;
+        free(missing);
+        if (rc)
+            return -1;
+    }
+    vs_json_t *list = vs_json_array();
+    const vs_pcx_obj_t *resume = NULL;
+    size_t taken = 0;
+    for (vs_pcx_obj_t *o = vs_model__is_owner(m, caller) ? vs_pcx__first(m) : NULL; o;
+         o = vs_pcx__next(o)) {
+        if (o->base.seq < page.start_seq || !vs_pcx__visible(m, caller, o->base.id) ||
+            (ids && !s_listed(ids, o->base.id)))
+            continue;
+        if (filters) {
+            vs_json_t *tags = vs_tags_to_json(&o->base.tags);
+            int match = vs_pcx_filter_match(&o->rec, tags, filters, err);
+            vs_json_free(&tags);
+            if (match < 0) {
+                vs_json_free(&list);
+                return -1;
+            }
+            if (!match)
+                continue;
+        }
+        if (taken == page.max) {
+            resume = o;
+            break;
+        }
+        vs_json_push(list, vs_pcx__render(m, o));
+        taken++;
+    }
+    vs_json_t *doc = vs_json_object();
+    vs_json_set(doc, "VpcPeeringConnections", list);
+    if (resume) {
+        char tok[VS_PAGE_TOKEN_LEN];
+        vs_page_token(resume->base.seq, tok);
+        vs_json_set_str(doc, "NextToken", tok);
+    }
+    *out = doc;
+    return 0;
+}
+
+/* --- ModifyVpcPeeringConnectionOptions ----------------------------------------- */
+
+static const char *const s_opt_names[] = {
+    "AllowDnsResolutionFromRemoteVpc",
+    "AllowEgressFromLocalClassicLinkToRemoteVpc",
+    "AllowEgressFromLocalVpcToRemoteClassicLink",
+};
+
+/* Reads one side's options request onto `opts` (starting from the current
+ * ones). *present: the side was named; *classic: a ClassicLink flag was. */
+static int s_parse_opts(const vs_json_t *in, const char *key, vs_pcx_options_t *opts,
+                        bool *present, bool *classic, bool *dns_on, vs_awserr_t *err)
+{
+    const vs_json_t *o = vs_json_get(in, key);
+    *present = false;
+    if (!o || vs_json_type(o) == VS_JSON_NULL)
+        return 0;
+    if (vs_json_type(o) != VS_JSON_OBJECT)
+        return vs_param_invalid(err, key);
+    *present = true;
+    bool *fields[3] = { &opts->allow_dns_resolution_from_remote_vpc,
+                        &opts->allow_egress_from_local_classic_link_to_remote_vpc,
+                        &opts->allow_egress_from_local_vpc_to_remote_classic_link };
+    for (int i = 0; i < 3; i++) {
+        if (!vs_json_get(o, s_opt_names[i]))
+            continue;
+        if (vs_param_bool(o, s_opt_names[i], fields[i], err) != 0)
+            return -1;
+        if (i > 0)
+            *classic = true;
+        else if (*fields[0])
+            *dns_on = true;
+    }
+    return 0;
+}
+
+static vs_json_t *s_opts_json(const vs_pcx_options_t *o)
+{
+    vs_json_t *j = vs_json_object();
+    vs_json_set_bool(j, s_opt_names[0], o->allow_dns_resolution_from_remote_vpc);
+    vs_json_set_bool(j, s_opt_names[1], o->allow_egress_from_local_classic_link_to_remote_vpc);
+    vs_json_set_bool(j, s_opt_names[2], o->allow_egress_from_local_vpc_to_remote_classic_link);
+    return j;
+}
+
+vs_json_t *vs_pcx__modify_output(const vs_pcx_obj_t *o, bool req, bool acc)
+{
+    vs_json_t *doc = vs_json_object();
+    if (acc)
+        vs_json_set(doc, "AccepterPeeringConnectionOptions", s_opts_json(&o->rec.accepter.options));
+    if (req)
+        vs_json_set(doc, "RequesterPeeringConnectionOptions",
+                    s_opts_json(&o->rec.requester.options));
+    return doc;
+}
+
+/* DNS resolution needs DNS support and hostnames on the VPCs. We check the
+ * VPCs this agent owns; the other side's agent checks its own when it
+ * modifies its side [INF: AWS checks both at once]. */
+static bool s_local_dns_ok(const vs_model_t *m, const vs_pcx_obj_t *o)
+{
+    const char *ids[2] = { o->rec.requester.vpc_id, o->rec.accepter.vpc_id };
+    for (int i = 0; i < 2; i++) {
+        const vs_vpc_t *v = (const vs_vpc_t *)vs_model__get(m, ids[i]);
+        if (v && v->base.kind == &vs_kind_vpc && (!v->dns_hostnames || !v->dns_support))
+            return false;
+    }
+    return true;
+}
+
+static int s_modify(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
+                    vs_awserr_t *err)
+{
+    vs_pcx_obj_t *o = s_view(m, caller, in, err);
+    if (!o)
+        return -1;
+    vs_pcx_options_t ro = o->rec.requester.options, ao = o->rec.accepter.options;
+    bool has_r, has_a, classic = false, dns_on = false;
+    if (s_parse_opts(in, "RequesterPeeringConnectionOptions", &ro, &has_r, &classic, &dns_on,
+                     err) != 0 ||
+        s_parse_opts(in, "AccepterPeeringConnectionOptions", &ao, &has_a, &classic, &dns_on,
+                     err) != 0)
+        return -1;
+    if (!has_r && !has_a)
+        return vs_awserr_set(err, "MissingParameter",
+                             "The request must contain either accepterPeeringConnectionOptions "
+                             "or requesterPeeringConnectionOptions");
+    if ((has_r && s_precheck(m, o, caller, VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS, err) != 0) ||
+        (has_a && s_precheck(m, o, caller, VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS, err) != 0) ||
+        vs_pcx_check_classic_link(o->rec.inter_region, classic, err) != 0 ||
+        vs_pcx_check_dns_option(dns_on, s_local_dns_ok(m, o), err) != 0 ||
+        vs_model__dry_run_check(m, err) != 0)
+        return -1;
+    if (vs_pcx_obj_is_home(o)) {
+        if (vs_pcx__home_act(m, o, caller, vs_model_region(m),
+                             has_r ? VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS
+                                   : VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS,
+                             has_r ? &ro : NULL, has_a ? &ao : NULL, err) != 0)
+            return -1;
+        *out = vs_pcx__modify_output(o, has_r, has_a);
+        return 0;
+    }
+    vs_pcx_op_t *op = vs_pcx__op_add(m, o, has_r ? VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS
+                                                 : VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS);
+    op->modify_requester = has_r;
+    op->modify_accepter = has_a;
+    vs_pcx__send_op(m, o, op, has_r ? &ro : NULL, has_a ? &ao : NULL);
+    return VS_ACTION_DEFER;
+}
+
+const vs_action_t vs_pcx_actions[] = {
+    { "CreateVpcPeeringConnection", s_create },
+    { "AcceptVpcPeeringConnection", s_accept },
+    { "RejectVpcPeeringConnection", s_reject },
+    { "DeleteVpcPeeringConnection", s_delete },
+    { "DescribeVpcPeeringConnections", s_describe },
+    { "ModifyVpcPeeringConnectionOptions", s_modify },
+    { NULL, NULL },
+};

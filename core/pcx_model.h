@@ -1,0 +1,146 @@
+/* pcx_model: VPC peering inside the agent model - the files ec2_pcx.c (API
+ * actions), pcx_obj.c (the object kind, views, timers), pcx_proto.c
+ * (messages between agents) and pcx_hooks.c (VPC hooks) share this.
+ *
+ * One authority per connection: the agent that owns the requester VPC is
+ * the HOME of a pcx. It runs every transition through pcx_fsm, bumps the
+ * record's version and replicates the record to the accepter's agent, the
+ * REPLICA, which applies only newer versions. Accept, reject, delete and
+ * option changes made on the accepter side are forwarded to the home as
+ * operations; the API call waits (VS_ACTION_DEFER) for the home's decision
+ * and answers with it. A same-account, same-Region pcx has both sides in
+ * one agent (side BOTH) and needs no messages. See docs/peering-protocol.md.
+ */
+#ifndef VS_PCX_MODEL_H
+#define VS_PCX_MODEL_H
+
+#include "model_internal.h"
+#include "pcx.h"
+#include "pcx_doc.h"
+#include "pcx_fsm.h"
+#include "pcx_rules.h"
+
+#define VS_PCX_MAX_PENDING_OPS 8
+
+/* An API call waiting for the home's answer to an operation we forwarded. */
+typedef struct vs_pcx_op {
+    uint64_t op_id;            /* random: unique across restarts */
+    uint64_t token;            /* the API call to answer */
+    vs_pcx_action_t action;
+    bool modify_requester, modify_accepter;   /* which options a modify set */
+} vs_pcx_op_t;
+
+typedef struct vs_pcx_obj {
+    vs_obj_t base;             /* base.tags: this view's tags */
+    vs_pcx_t rec;              /* the shared record, as of rec.version */
+    vs_pcx_side_t side;        /* what this agent holds: REQUESTER = home,
+                                  ACCEPTER = replica, BOTH = one agent */
+    bool hidden;               /* aged out of view; kept as a tombstone so a
+                                  late duplicate cannot resurrect it */
+    bool accept_inflight;      /* replica: an accept was forwarded, undecided */
+    uint64_t request_msg_id;   /* home: the Request message (undeliverable) */
+    /* In memory only: calls waiting for the home. Lost on restart, when
+     * their clients have long timed out anyway. */
+    vs_pcx_op_t ops[VS_PCX_MAX_PENDING_OPS];
+    size_t nops;
+} vs_pcx_obj_t;
+
+extern const vs_kind_t vs_kind_pcx;
+extern const vs_module_t vs_module_pcx;
+
+/* Tombstones are dropped this long after the last view aged out. */
+#define VS_PCX_TOMBSTONE_MS (7 * VS_DAY_MS)
+
+/* --- pcx_obj.c ------------------------------------------------------------- */
+
+static inline bool vs_pcx_obj_is_home(const vs_pcx_obj_t *o)
+{
+    return (o->side & VS_PCX_SIDE_REQUESTER) != 0;
+}
+
+/* The pcx `id` if the caller can see it now (owner, not hidden, inside its
+ * visibility window); NULL otherwise. */
+vs_pcx_obj_t *vs_pcx__visible(const vs_model_t *m, const char *caller, const char *id);
+/* Like vs_pcx__visible for actions taking one ID: Malformed / NotFound
+ * errors as AWS. */
+vs_pcx_obj_t *vs_pcx__resolve(const vs_model_t *m, const char *caller, const char *id,
+                              vs_awserr_t *err);
+/* The API output object for this agent's view (caller owns). */
+vs_json_t *vs_pcx__render(const vs_model_t *m, const vs_pcx_obj_t *o);
+
+/* Creates the view object for a record (tags empty). NULL on OOM or a
+ * taken ID. */
+vs_pcx_obj_t *vs_pcx__create(vs_model_t *m, const vs_pcx_t *rec, vs_pcx_side_t side);
+
+/* Home: the record changed (state, CIDRs or options; version already
+ * bumped): persist, re-arm timers, replicate to the other side. */
+void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o);
+/* Replica: apply a record received from the home if it is newer. Returns
+ * true if it was applied. */
+bool vs_pcx__replica_apply(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec);
+/* (Re)arms the lifecycle and visibility timers of o from its record. */
+void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o);
+
+/* Iterates the pcx objects (visible or not) that involve vpc_id. */
+vs_pcx_obj_t *vs_pcx__first(const vs_model_t *m);
+vs_pcx_obj_t *vs_pcx__next(const vs_pcx_obj_t *o);
+bool vs_pcx__involves(const vs_pcx_obj_t *o, const char *vpc_id);
+/* Non-terminal (initiating, pending, provisioning, active, deleting). */
+bool vs_pcx__live(const vs_pcx_obj_t *o);
+
+/* Fills one end of a record from a local VPC (CIDRs, options cleared). */
+int vs_pcx__fill_vpc(const vs_model_t *m, const vs_vpc_t *vpc, vs_pcx_vpc_t *out);
+
+/* Pending operations of API calls on this view. */
+vs_pcx_op_t *vs_pcx__op_add(vs_model_t *m, vs_pcx_obj_t *o, vs_pcx_action_t action);
+bool vs_pcx__op_take(vs_pcx_obj_t *o, uint64_t op_id, vs_pcx_op_t *out);
+
+/* --- decisions at the home (pcx_proto.c) -------------------------------------- */
+
+/* Runs `action` by the caller (account, region; both NULL = SYSTEM) on a
+ * pcx whose home is this model, with every rule beyond the state machine
+ * (VpcPeeringConnectionAlreadyExists, quotas, overlap at accept). On
+ * success the record has changed and was replicated. acc_v4/acc_v6: the
+ * accepter VPC's CIDRs as the accepter agent knows them (NULL to keep).
+ * 0 or -1 with err. */
+int vs_pcx__home_act(vs_model_t *m, vs_pcx_obj_t *o, const char *account, const char *region,
+                     vs_pcx_action_t action, const vs_pcx_options_t *req_opts,
+                     const vs_pcx_options_t *acc_opts, vs_awserr_t *err);
+
+/* --- messages (pcx_proto.c) ------------------------------------------------ */
+
+/* Validation that needs no other agent (same-account same-Region peer, or
+ * Regions that can never peer): runs from a timer right after the create
+ * call answered with initiating-request. */
+void vs_pcx__schedule_validate(vs_model_t *m, vs_pcx_obj_t *o);
+void vs_pcx__on_validate_timer(vs_model_t *m, const char *id);
+
+/* Home -> accepter agent: validate and hold a replica. */
+void vs_pcx__send_request(vs_model_t *m, vs_pcx_obj_t *o);
+/* Home -> replica: the current record. */
+void vs_pcx__send_state(vs_model_t *m, vs_pcx_obj_t *o);
+/* Replica -> home: an operation of an API call (op borrowed). */
+void vs_pcx__send_op(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_op_t *op,
+                     const vs_pcx_options_t *req_opts, const vs_pcx_options_t *acc_opts);
+/* Replica -> home: the accepter VPC's CIDRs changed. */
+void vs_pcx__send_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_vpc_t *vpc);
+
+int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_region,
+                    const uint8_t *payload, size_t len);
+void vs_pcx__on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent);
+
+/* --- hooks (pcx_hooks.c) ------------------------------------------------------ */
+
+int vs_pcx__vpc_delete_check(vs_model_t *m, const vs_vpc_t *vpc, vs_awserr_t *err);
+void vs_pcx__vpc_deleting(vs_model_t *m, vs_vpc_t *vpc);
+int vs_pcx__cidr_change_allowed(vs_model_t *m, const vs_vpc_t *vpc, const vs_cidr_t *cidr,
+                                bool adding, vs_awserr_t *err);
+void vs_pcx__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cidr, bool added);
+
+/* --- API actions (ec2_pcx.c) ------------------------------------------------- */
+
+extern const vs_action_t vs_pcx_actions[];
+/* ModifyVpcPeeringConnectionOptions output for the sides a call set. */
+vs_json_t *vs_pcx__modify_output(const vs_pcx_obj_t *o, bool req, bool acc);
+
+#endif

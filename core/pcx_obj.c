@@ -1,0 +1,267 @@
+/* pcx_obj: the peering connection object of the agent model - one view of
+ * a pcx (see pcx_model.h), its persistence, its timers and visibility. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "pcx_model.h"
+
+/* --- persistence ------------------------------------------------------------ */
+
+static int s_to_doc(const vs_model_t *m, const vs_obj_t *base, vs_json_t *doc)
+{
+    const vs_pcx_obj_t *o = (const vs_pcx_obj_t *)base;
+    vs_json_t *rec = vs_pcx_to_doc(&o->rec);
+    if (!rec)
+        return -1;
+    vs_json_set(doc, "Record", rec);
+    vs_json_set_str(doc, "Side", vs_pcx_side_name(o->side));
+    vs_json_set_bool(doc, "Hidden", o->hidden);
+    vs_json_set_bool(doc, "AcceptInflight", o->accept_inflight);
+    char id[24];
+    snprintf(id, sizeof id, "%" PRIu64, o->request_msg_id);
+    vs_json_set_str(doc, "RequestMsgId", id);
+    return 0;
+}
+
+static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
+{
+    vs_pcx_obj_t *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    char why[160];
+    const char *side = vs_json_get_str(doc, "Side");
+    const char *msg = vs_json_get_str(doc, "RequestMsgId");
+    if (vs_pcx_from_doc(vs_json_get(doc, "Record"), &o->rec, why, sizeof why) != 0 || !side ||
+        vs_pcx_side_parse(side, &o->side) != 0 || o->side == VS_PCX_SIDE_NONE) {
+        free(o);
+        return NULL;
+    }
+    o->hidden = vs_json_get_bool(doc, "Hidden", false);
+    o->accept_inflight = vs_json_get_bool(doc, "AcceptInflight", false);
+    o->request_msg_id = msg ? strtoull(msg, NULL, 10) : 0;
+    return &o->base;
+}
+
+static void s_destroy(vs_obj_t *o)
+{
+    free(o);
+}
+
+const vs_kind_t vs_kind_pcx = {
+    .prefix = "pcx",
+    .name = "VpcPeeringConnection",
+    .to_doc = s_to_doc,
+    .from_doc = s_from_doc,
+    .destroy = s_destroy,
+};
+
+/* --- lookup ------------------------------------------------------------------ */
+
+vs_pcx_obj_t *vs_pcx__first(const vs_model_t *m)
+{
+    return (vs_pcx_obj_t *)vs_model__first(m, &vs_kind_pcx);
+}
+
+vs_pcx_obj_t *vs_pcx__next(const vs_pcx_obj_t *o)
+{
+    return (vs_pcx_obj_t *)vs_model__next(&o->base, &vs_kind_pcx);
+}
+
+bool vs_pcx__involves(const vs_pcx_obj_t *o, const char *vpc_id)
+{
+    return !strcmp(o->rec.requester.vpc_id, vpc_id) || !strcmp(o->rec.accepter.vpc_id, vpc_id);
+}
+
+bool vs_pcx__live(const vs_pcx_obj_t *o)
+{
+    return !vs_pcx_state_is_terminal(o->rec.state);
+}
+
+static bool s_visible_now(const vs_model_t *m, const vs_pcx_obj_t *o)
+{
+    return !o->hidden && vs_pcx_visible(&o->rec, o->side, vs_model__now(m));
+}
+
+vs_pcx_obj_t *vs_pcx__visible(const vs_model_t *m, const char *caller, const char *id)
+{
+    vs_pcx_obj_t *o = vs_model__find(m, caller, &vs_kind_pcx, id);
+    return o && s_visible_now(m, o) ? o : NULL;
+}
+
+vs_pcx_obj_t *vs_pcx__resolve(const vs_model_t *m, const char *caller, const char *id,
+                              vs_awserr_t *err)
+{
+    if (!id || !vs_id_valid(id, "pcx")) {
+        vs_awserr_set(err, "InvalidVpcPeeringConnectionId.Malformed",
+                      "Invalid id: \"%s\" (expecting \"pcx-...\")", id ? id : "");
+        return NULL;
+    }
+    vs_pcx_obj_t *o = vs_pcx__visible(m, caller, id);
+    if (!o)
+        vs_awserr_set(err, "InvalidVpcPeeringConnectionID.NotFound",
+                      "The vpcPeeringConnection ID '%s' does not exist", id);
+    return o;
+}
+
+vs_json_t *vs_pcx__render(const vs_model_t *m, const vs_pcx_obj_t *o)
+{
+    vs_json_t *tags = vs_tags_to_json(&o->base.tags);
+    vs_json_t *out = vs_pcx_render(&o->rec, tags);
+    vs_json_free(&tags);
+    return out;
+}
+
+int vs_pcx__fill_vpc(const vs_model_t *m, const vs_vpc_t *vpc, vs_pcx_vpc_t *out)
+{
+    if (vs_pcx_vpc_set(out, vs_model_account(m), vs_model_region(m), vpc->base.id) != 0)
+        return -1;
+    for (size_t i = 0; i < vpc->nv4; i++)
+        vs_pcx_vpc_add_cidr(out, &vpc->v4[i].cidr);
+    for (size_t i = 0; i < vpc->nv6; i++)
+        vs_pcx_vpc_add_cidr(out, &vpc->v6[i].cidr);
+    return 0;
+}
+
+vs_pcx_obj_t *vs_pcx__create(vs_model_t *m, const vs_pcx_t *rec, vs_pcx_side_t side)
+{
+    vs_pcx_obj_t *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->rec = *rec;
+    o->side = side;
+    if (vs_model__add(m, &o->base, &vs_kind_pcx, rec->id) != 0) {
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* --- pending operations ------------------------------------------------------- */
+
+vs_pcx_op_t *vs_pcx__op_add(vs_model_t *m, vs_pcx_obj_t *o, vs_pcx_action_t action)
+{
+    if (o->nops == VS_PCX_MAX_PENDING_OPS) {
+        /* The oldest call has certainly timed out on its client by now. */
+        memmove(&o->ops[0], &o->ops[1], (VS_PCX_MAX_PENDING_OPS - 1) * sizeof o->ops[0]);
+        o->nops--;
+    }
+    vs_pcx_op_t *op = &o->ops[o->nops++];
+    memset(op, 0, sizeof *op);
+    op->op_id = vs_rng_next(vs_model__rng(m)) | 1;
+    op->token = vs_model__token(m);
+    op->action = action;
+    return op;
+}
+
+bool vs_pcx__op_take(vs_pcx_obj_t *o, uint64_t op_id, vs_pcx_op_t *out)
+{
+    for (size_t i = 0; i < o->nops; i++) {
+        if (o->ops[i].op_id == op_id) {
+            *out = o->ops[i];
+            memmove(&o->ops[i], &o->ops[i + 1], (o->nops - i - 1) * sizeof o->ops[0]);
+            o->nops--;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* --- timers ------------------------------------------------------------------ */
+
+#define T_EVENT "pcx-event"
+#define T_PURGE "pcx-purge"
+
+void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o)
+{
+    vs_model__timer_cancel(m, T_EVENT, o->base.id);
+    vs_model__timer_cancel(m, T_PURGE, o->base.id);
+    vs_pcx_action_t ev;
+    uint64_t at;
+    if (vs_pcx_obj_is_home(o) && vs_pcx_next_event(&o->rec, &ev, &at))
+        vs_model__timer_arm(m, T_EVENT, o->base.id, at);
+    if (!vs_pcx_state_is_terminal(o->rec.state))
+        return;
+    uint64_t until = vs_pcx_visible_until(&o->rec, o->side);
+    if (o->hidden)
+        until = (until == UINT64_MAX ? vs_model__now(m) : until) + VS_PCX_TOMBSTONE_MS;
+    vs_model__timer_arm(m, T_PURGE, o->base.id, until);
+}
+
+/* The lifecycle timer of the home: expiry, provisioning -> active,
+ * deleting -> deleted. */
+static void s_on_event(vs_model_t *m, const char *id)
+{
+    vs_pcx_obj_t *o = (vs_pcx_obj_t *)vs_model__get(m, id);
+    vs_pcx_action_t ev;
+    uint64_t at;
+    if (!o || !vs_pcx_obj_is_home(o) || !vs_pcx_next_event(&o->rec, &ev, &at))
+        return;
+    if (at > vs_model__now(m)) {
+        vs_pcx__arm_timers(m, o);
+        return;
+    }
+    vs_awserr_t err;
+    if (vs_pcx__home_act(m, o, NULL, NULL, ev, NULL, NULL, &err) != 0)
+        vs_pcx__arm_timers(m, o);
+}
+
+/* The view aged out: hide it, and drop the tombstone much later. */
+static void s_on_purge(vs_model_t *m, const char *id)
+{
+    vs_pcx_obj_t *o = (vs_pcx_obj_t *)vs_model__get(m, id);
+    if (!o)
+        return;
+    if (o->hidden) {
+        vs_model__remove(m, &o->base);
+        return;
+    }
+    o->hidden = true;
+    vs_model__touch(m, &o->base);
+    vs_pcx__arm_timers(m, o);
+}
+
+/* --- replication -------------------------------------------------------------- */
+
+void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o)
+{
+    vs_model__touch(m, &o->base);
+    vs_pcx__arm_timers(m, o);
+    if (o->side != VS_PCX_SIDE_BOTH)
+        vs_pcx__send_state(m, o);
+}
+
+bool vs_pcx__replica_apply(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
+{
+    if (rec->version <= o->rec.version)
+        return false;
+    o->rec = *rec;
+    if (rec->state != VS_PCX_PENDING_ACCEPTANCE && rec->state != VS_PCX_INITIATING_REQUEST)
+        o->accept_inflight = false;
+    vs_model__touch(m, &o->base);
+    vs_pcx__arm_timers(m, o);
+    return true;
+}
+
+/* --- the module ----------------------------------------------------------------- */
+
+static const vs_kind_t *const s_kinds[] = { &vs_kind_pcx, NULL };
+
+static const vs_timer_kind_t s_timers[] = {
+    { T_EVENT, s_on_event },
+    { T_PURGE, s_on_purge },
+    { "pcx-validate", vs_pcx__on_validate_timer },
+    { NULL, NULL },
+};
+
+const vs_module_t vs_module_pcx = {
+    .name = "pcx",
+    .actions = vs_pcx_actions,
+    .kinds = s_kinds,
+    .timers = s_timers,
+    .vpc_delete_check = vs_pcx__vpc_delete_check,
+    .vpc_deleting = vs_pcx__vpc_deleting,
+    .cidr_change_allowed = vs_pcx__cidr_change_allowed,
+    .vpc_cidr_changed = vs_pcx__vpc_cidr_changed,
+    .on_peer = vs_pcx__on_peer,
+    .on_undeliverable = vs_pcx__on_undeliverable,
+};

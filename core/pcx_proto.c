@@ -1,0 +1,556 @@
+/* pcx_proto: the peering protocol between agents, and every decision the
+ * home of a pcx makes. Messages are small JSON documents carried as the
+ * payload of PeerMessage, reliably (outbox + ack + dedup in the runtime):
+ *
+ *   home -> accepter agent   Request  {Pcx}                validate, hold a replica
+ *   accepter agent -> home   Validated{Id, Ok, Ipv4, Ipv6}
+ *   home -> replica          State    {Pcx}                every new version
+ *   replica -> home          Op       {Id, OpId, Action, Ipv4, Ipv6, options}
+ *   home -> replica          OpResult {Id, OpId, Ok, Code, Message, Pcx}
+ *   replica -> home          Cidrs    {Id, Ipv4, Ipv6}     accepter VPC changed
+ *
+ * The home answers any message that shows the replica is behind with its
+ * current State, so both views converge whatever the delivery order.
+ * docs/peering-protocol.md has the ordering argument.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "pcx_model.h"
+
+/* --- helpers ------------------------------------------------------------------ */
+
+static int s_vpc_arn(const vs_pcx_vpc_t *v, char out[VS_ARN_LEN])
+{
+    const char *part = vs_region_partition(v->region);
+    return vs_arn_format(out, VS_ARN_LEN, part ? part : "aws", v->region, v->account, "vpc",
+                         v->vpc_id);
+}
+
+/* Sends msg (consumed) to the agent holding end `to` of the record. */
+static uint64_t s_send(vs_model_t *m, const vs_pcx_vpc_t *to, vs_json_t *msg)
+{
+    char arn[VS_ARN_LEN];
+    char *text = msg ? vs_json_dump(msg, 0) : NULL;
+    vs_json_free(&msg);
+    uint64_t id = 0;
+    if (text && s_vpc_arn(to, arn) > 0)
+        id = vs_model__emit_peer(m, arn, to->account, to->region, (const uint8_t *)text,
+                                 strlen(text));
+    free(text);
+    return id;
+}
+
+static vs_json_t *s_msg(const char *type, const char *id)
+{
+    vs_json_t *j = vs_json_object();
+    vs_json_set_str(j, "T", type);
+    if (id)
+        vs_json_set_str(j, "Id", id);
+    return j;
+}
+
+static void s_put_cidrs(vs_json_t *j, const vs_pcx_vpc_t *v)
+{
+    char buf[VS_CIDR_STRLEN];
+    vs_json_t *a4 = vs_json_set(j, "Ipv4", vs_json_array());
+    for (size_t i = 0; i < v->n_ipv4; i++)
+        if (vs_cidr_format(&v->ipv4[i], buf, sizeof buf) > 0)
+            vs_json_push(a4, vs_json_str(buf));
+    vs_json_t *a6 = vs_json_set(j, "Ipv6", vs_json_array());
+    for (size_t i = 0; i < v->n_ipv6; i++)
+        if (vs_cidr_format(&v->ipv6[i], buf, sizeof buf) > 0)
+            vs_json_push(a6, vs_json_str(buf));
+}
+
+/* Replaces the CIDR lists of v with those of message j. -1 if malformed. */
+static int s_get_cidrs(const vs_json_t *j, vs_pcx_vpc_t *v)
+{
+    vs_pcx_vpc_t tmp = *v;
+    tmp.n_ipv4 = tmp.n_ipv6 = 0;
+    const char *keys[2] = { "Ipv4", "Ipv6" };
+    for (int k = 0; k < 2; k++) {
+        const vs_json_t *a = vs_json_get(j, keys[k]);
+        if (!a || vs_json_type(a) != VS_JSON_ARRAY)
+            return -1;
+        for (size_t i = 0; i < vs_json_len(a); i++) {
+            vs_cidr_t c;
+            const char *s = vs_json_as_str(vs_json_at(a, i));
+            if (!s || vs_cidr_parse(s, VS_CIDR_STRICT, &c) != 0 ||
+                (c.addr.family == 4) != (k == 0) || vs_pcx_vpc_add_cidr(&tmp, &c) != 0)
+                return -1;
+        }
+    }
+    *v = tmp;
+    return 0;
+}
+
+static void s_put_u64(vs_json_t *j, const char *key, uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%" PRIu64, v);
+    vs_json_set_str(j, key, buf);
+}
+
+static uint64_t s_get_u64(const vs_json_t *j, const char *key)
+{
+    const char *s = vs_json_get_str(j, key);
+    return s ? strtoull(s, NULL, 10) : 0;
+}
+
+static void s_put_opts(vs_json_t *j, const char *key, const vs_pcx_options_t *o)
+{
+    if (!o)
+        return;
+    vs_json_t *x = vs_json_set(j, key, vs_json_object());
+    vs_json_set_bool(x, "Dns", o->allow_dns_resolution_from_remote_vpc);
+    vs_json_set_bool(x, "ClToVpc", o->allow_egress_from_local_classic_link_to_remote_vpc);
+    vs_json_set_bool(x, "VpcToCl", o->allow_egress_from_local_vpc_to_remote_classic_link);
+}
+
+static bool s_get_opts(const vs_json_t *j, const char *key, vs_pcx_options_t *o)
+{
+    const vs_json_t *x = vs_json_get(j, key);
+    if (!x || vs_json_type(x) != VS_JSON_OBJECT)
+        return false;
+    o->allow_dns_resolution_from_remote_vpc = vs_json_get_bool(x, "Dns", false);
+    o->allow_egress_from_local_classic_link_to_remote_vpc = vs_json_get_bool(x, "ClToVpc", false);
+    o->allow_egress_from_local_vpc_to_remote_classic_link = vs_json_get_bool(x, "VpcToCl", false);
+    return true;
+}
+
+static const struct {
+    const char *name;
+    vs_pcx_action_t action;
+} s_op_names[] = {
+    { "Accept", VS_PCX_ACT_ACCEPT },
+    { "Reject", VS_PCX_ACT_REJECT },
+    { "Delete", VS_PCX_ACT_DELETE },
+    { "ModifyRequester", VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS },
+    { "ModifyAccepter", VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS },
+};
+
+static const char *s_op_name(vs_pcx_action_t a)
+{
+    for (size_t i = 0; i < sizeof s_op_names / sizeof s_op_names[0]; i++)
+        if (s_op_names[i].action == a)
+            return s_op_names[i].name;
+    return "?";
+}
+
+static int s_op_parse(const char *name, vs_pcx_action_t *out)
+{
+    for (size_t i = 0; name && i < sizeof s_op_names / sizeof s_op_names[0]; i++)
+        if (!strcmp(s_op_names[i].name, name)) {
+            *out = s_op_names[i].action;
+            return 0;
+        }
+    return -1;
+}
+
+static vs_pcx_obj_t *s_get(const vs_model_t *m, const char *id)
+{
+    vs_obj_t *o = id ? vs_model__get(m, id) : NULL;
+    return o && o->kind == &vs_kind_pcx ? (vs_pcx_obj_t *)o : NULL;
+}
+
+/* --- decisions at the home ------------------------------------------------------- */
+
+static size_t s_active_of(const vs_model_t *m, const char *vpc_id)
+{
+    size_t n = 0;
+    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
+        if (vs_pcx__involves(o, vpc_id) &&
+            (o->rec.state == VS_PCX_ACTIVE || o->rec.state == VS_PCX_PROVISIONING))
+            n++;
+    return n;
+}
+
+/* Rules of accept beyond the state machine (reference 4.2, 6.2, 6.5). */
+static int s_accept_rules(const vs_model_t *m, const vs_pcx_obj_t *o, vs_awserr_t *err)
+{
+    for (vs_pcx_obj_t *x = vs_pcx__first(m); x; x = vs_pcx__next(x)) {
+        if (x == o || !vs_pcx_joins(&x->rec, o->rec.requester.vpc_id, o->rec.accepter.vpc_id))
+            continue;
+        if (x->rec.state == VS_PCX_ACTIVE || x->rec.state == VS_PCX_PROVISIONING)
+            return vs_awserr_set(err, "VpcPeeringConnectionAlreadyExists",
+                                 "The vpc peering connection identified by %s already exists.",
+                                 o->rec.id);
+    }
+    size_t max = (size_t)vs_model__cfg(m)->max_active_pcx_per_vpc;
+    bool acc_local = o->side == VS_PCX_SIDE_BOTH;
+    if (s_active_of(m, o->rec.requester.vpc_id) >= max ||
+        (acc_local && s_active_of(m, o->rec.accepter.vpc_id) >= max))
+        return vs_awserr_set(err, "ActiveVpcPeeringConnectionPerVpcLimitExceeded",
+                             "You've reached the limit on the number of active VPC peering "
+                             "connections you can have for the specified VPC.");
+    return 0;
+}
+
+int vs_pcx__home_act(vs_model_t *m, vs_pcx_obj_t *o, const char *account, const char *region,
+                     vs_pcx_action_t action, const vs_pcx_options_t *req_opts,
+                     const vs_pcx_options_t *acc_opts, vs_awserr_t *err)
+{
+    vs_pcx_actor_t actor = account ? vs_pcx_fsm_actor(&o->rec, account, region)
+                                   : VS_PCX_ACTOR_SYSTEM;
+    vs_pcx_fsm_ctx_t ctx = { .pcx_id = o->rec.id, .caller_account = account,
+                             .caller_region = region, .accepter_region = o->rec.accepter.region };
+    vs_pcx_state_t next;
+    if (vs_pcx_fsm_step(o->rec.state, actor, action, o->rec.inter_region, &ctx, &next, err) != 0)
+        return -1;
+    if (action == VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS && req_opts &&
+        vs_pcx_fsm_step(o->rec.state, actor, VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS,
+                        o->rec.inter_region, &ctx, &next, err) != 0)
+        return -1;
+    if (action == VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS && acc_opts &&
+        vs_pcx_fsm_step(o->rec.state, actor, VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS,
+                        o->rec.inter_region, &ctx, &next, err) != 0)
+        return -1;
+    if (action == VS_PCX_ACT_ACCEPT && s_accept_rules(m, o, err) != 0)
+        return -1;
+    if (action == VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS ||
+        action == VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS) {
+        if (req_opts)
+            o->rec.requester.options = *req_opts;
+        if (acc_opts)
+            o->rec.accepter.options = *acc_opts;
+        o->rec.version++;
+    } else {
+        vs_pcx_set_state(&o->rec, next, vs_pcx_actor_side(actor), vs_model__now(m));
+    }
+    vs_pcx__home_changed(m, o);
+    return 0;
+}
+
+/* The accepter's CIDRs as its agent reports them; an overlap fails a
+ * request that is not yet accepted (reference 6.1). */
+static void s_home_accepter_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_vpc_t *acc)
+{
+    vs_pcx_vpc_t cur = o->rec.accepter;
+    cur.n_ipv4 = acc->n_ipv4;
+    cur.n_ipv6 = acc->n_ipv6;
+    memcpy(cur.ipv4, acc->ipv4, sizeof cur.ipv4);
+    memcpy(cur.ipv6, acc->ipv6, sizeof cur.ipv6);
+    bool overlap = vs_pcx_vpcs_overlap(&o->rec.requester, &cur);
+    vs_awserr_t err;
+    if (overlap && o->rec.state == VS_PCX_INITIATING_REQUEST) {
+        vs_pcx__home_act(m, o, NULL, NULL, VS_PCX_ACT_VALIDATION_FAILED, NULL, NULL, &err);
+    } else if (overlap && o->rec.state == VS_PCX_PENDING_ACCEPTANCE) {
+        vs_pcx__home_act(m, o, NULL, NULL, VS_PCX_ACT_ACCEPTER_CIDR_OVERLAP, NULL, NULL, &err);
+    } else if (vs_pcx__live(o)) {
+        o->rec.accepter = cur;
+        o->rec.version++;
+        vs_pcx__home_changed(m, o);
+    }
+}
+
+/* --- local validation --------------------------------------------------------------- */
+
+void vs_pcx__schedule_validate(vs_model_t *m, vs_pcx_obj_t *o)
+{
+    vs_model__timer_arm(m, "pcx-validate", o->base.id, vs_model__now(m));
+}
+
+void vs_pcx__on_validate_timer(vs_model_t *m, const char *id)
+{
+    vs_pcx_obj_t *o = s_get(m, id);
+    if (!o || !vs_pcx_obj_is_home(o) || o->rec.state != VS_PCX_INITIATING_REQUEST)
+        return;
+    bool ok = vs_pcx_regions_peerable(o->rec.requester.region, o->rec.accepter.region,
+                                      vs_model__cfg(m)->modern_rules, NULL, 0);
+    const vs_vpc_t *peer = NULL;
+    if (ok && o->side == VS_PCX_SIDE_BOTH) {
+        vs_obj_t *x = vs_model__get(m, o->rec.accepter.vpc_id);
+        peer = x && x->kind == &vs_kind_vpc ? (const vs_vpc_t *)x : NULL;
+        vs_pcx_vpc_t acc;
+        ok = peer && vs_pcx__fill_vpc(m, peer, &acc) == 0 &&
+             !vs_pcx_vpcs_overlap(&o->rec.requester, &acc);
+        if (ok) {
+            acc.options = o->rec.accepter.options;
+            o->rec.accepter = acc;
+        }
+    }
+    vs_awserr_t err;
+    vs_pcx__home_act(m, o, NULL, NULL,
+                     ok && peer ? VS_PCX_ACT_VALIDATED_OK : VS_PCX_ACT_VALIDATION_FAILED,
+                     NULL, NULL, &err);
+}
+
+/* --- sending --------------------------------------------------------------------------- */
+
+static vs_json_t *s_with_record(const char *type, const vs_pcx_t *rec)
+{
+    vs_json_t *j = s_msg(type, rec->id);
+    vs_json_set(j, "Pcx", vs_pcx_to_doc(rec));
+    return j;
+}
+
+void vs_pcx__send_request(vs_model_t *m, vs_pcx_obj_t *o)
+{
+    o->request_msg_id = s_send(m, &o->rec.accepter, s_with_record("Request", &o->rec));
+    vs_model__touch(m, &o->base);
+}
+
+void vs_pcx__send_state(vs_model_t *m, vs_pcx_obj_t *o)
+{
+    s_send(m, &o->rec.accepter, s_with_record("State", &o->rec));
+}
+
+void vs_pcx__send_op(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_op_t *op,
+                     const vs_pcx_options_t *req_opts, const vs_pcx_options_t *acc_opts)
+{
+    vs_json_t *j = s_msg("Op", o->rec.id);
+    s_put_u64(j, "OpId", op->op_id);
+    vs_json_set_str(j, "Action", s_op_name(op->action));
+    /* The accepter VPC as we know it now: the home checks overlap with it. */
+    vs_pcx_vpc_t acc = o->rec.accepter;
+    const vs_obj_t *x = vs_model__get(m, acc.vpc_id);
+    if (x && x->kind == &vs_kind_vpc)
+        vs_pcx__fill_vpc(m, (const vs_vpc_t *)x, &acc);
+    s_put_cidrs(j, &acc);
+    s_put_opts(j, "RequesterOptions", req_opts);
+    s_put_opts(j, "AccepterOptions", acc_opts);
+    s_send(m, &o->rec.requester, j);
+}
+
+void vs_pcx__send_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_vpc_t *vpc)
+{
+    vs_pcx_vpc_t acc = o->rec.accepter;
+    if (vs_pcx__fill_vpc(m, vpc, &acc) != 0)
+        return;
+    vs_json_t *j = s_msg("Cidrs", o->rec.id);
+    s_put_cidrs(j, &acc);
+    s_send(m, &o->rec.requester, j);
+}
+
+/* --- receiving ---------------------------------------------------------------------- */
+
+static bool s_from(const vs_pcx_vpc_t *v, const char *account, const char *region)
+{
+    return !strcmp(v->account, account) && !strcmp(v->region, region);
+}
+
+static bool s_is_me(const vs_model_t *m, const vs_pcx_vpc_t *v)
+{
+    return s_from(v, vs_model_account(m), vs_model_region(m));
+}
+
+/* Accepter agent: validate a new request and hold a replica. */
+static int s_on_request(vs_model_t *m, const vs_pcx_t *rec)
+{
+    vs_json_t *ans = s_msg("Validated", rec->id);
+    vs_pcx_obj_t *o = s_get(m, rec->id);
+    vs_pcx_vpc_t acc = rec->accepter;
+    bool ok;
+    if (o) {
+        /* A repeated request: answer as before. */
+        ok = true;
+        acc = o->rec.accepter;
+    } else {
+        vs_obj_t *x = vs_model__get(m, rec->accepter.vpc_id);
+        ok = s_is_me(m, &rec->accepter) && x && x->kind == &vs_kind_vpc &&
+             vs_pcx_regions_peerable(rec->requester.region, rec->accepter.region,
+                                     vs_model__cfg(m)->modern_rules, NULL, 0) &&
+             vs_pcx__fill_vpc(m, (const vs_vpc_t *)x, &acc) == 0 &&
+             !vs_pcx_vpcs_overlap(&rec->requester, &acc);
+        if (ok) {
+            vs_pcx_t r = *rec;
+            acc.options = rec->accepter.options;
+            r.accepter = acc;
+            o = vs_pcx__create(m, &r, VS_PCX_SIDE_ACCEPTER);
+            if (o)
+                vs_pcx__arm_timers(m, o);
+            ok = o != NULL;
+        }
+    }
+    vs_json_set_bool(ans, "Ok", ok);
+    s_put_cidrs(ans, &acc);
+    s_send(m, &rec->requester, ans);
+    return 1;
+}
+
+/* Home: the accepter agent's answer to our Request. */
+static int s_on_validated(vs_model_t *m, vs_pcx_obj_t *o, const vs_json_t *j)
+{
+    if (o->rec.state != VS_PCX_INITIATING_REQUEST) {
+        vs_pcx__send_state(m, o);     /* the replica is behind: resync */
+        return 1;
+    }
+    vs_pcx_vpc_t acc = o->rec.accepter;
+    vs_awserr_t err;
+    if (vs_json_get_bool(j, "Ok", false) && s_get_cidrs(j, &acc) == 0 &&
+        !vs_pcx_vpcs_overlap(&o->rec.requester, &acc)) {
+        o->rec.accepter = acc;
+        vs_pcx__home_act(m, o, NULL, NULL, VS_PCX_ACT_VALIDATED_OK, NULL, NULL, &err);
+    } else {
+        vs_pcx__home_act(m, o, NULL, NULL, VS_PCX_ACT_VALIDATION_FAILED, NULL, NULL, &err);
+    }
+    return 1;
+}
+
+/* Replica: a record from the home. */
+static int s_on_state(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
+{
+    if (!o) {
+        /* Never create a view from a terminal record: it is either a late
+         * duplicate for a view that already aged out, or a request that
+         * failed before we validated it. */
+        if (vs_pcx_state_is_terminal(rec->state) || !s_is_me(m, &rec->accepter))
+            return 1;
+        o = vs_pcx__create(m, rec, VS_PCX_SIDE_ACCEPTER);
+        if (!o)
+            return 1;
+        vs_pcx__arm_timers(m, o);
+    } else if (!vs_pcx__replica_apply(m, o, rec)) {
+        return 1;
+    }
+    /* An overlapping CIDR may have been added while the request travelled. */
+    if (o->rec.state == VS_PCX_PENDING_ACCEPTANCE) {
+        vs_obj_t *x = vs_model__get(m, o->rec.accepter.vpc_id);
+        vs_pcx_vpc_t acc = o->rec.accepter;
+        if (x && x->kind == &vs_kind_vpc && vs_pcx__fill_vpc(m, (const vs_vpc_t *)x, &acc) == 0 &&
+            vs_pcx_vpcs_overlap(&o->rec.requester, &acc))
+            vs_pcx__send_cidrs(m, o, (const vs_vpc_t *)x);
+    }
+    return 1;
+}
+
+/* Home: an operation from the accepter side. The caller is the stamped
+ * sender, never a field of the message. */
+static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
+                   const char *from_region, const vs_json_t *j)
+{
+    vs_pcx_action_t action;
+    if (s_op_parse(vs_json_get_str(j, "Action"), &action) != 0)
+        return -1;
+    vs_awserr_t err = { "", "" };
+    vs_pcx_vpc_t acc = o->rec.accepter, saved = o->rec.accepter;
+    bool new_cidrs = false;
+    if (action == VS_PCX_ACT_ACCEPT && o->rec.state == VS_PCX_PENDING_ACCEPTANCE &&
+        s_get_cidrs(j, &acc) == 0) {
+        if (vs_pcx_vpcs_overlap(&o->rec.requester, &acc))
+            /* The accepter added an overlapping block before accepting: the
+             * request fails, and so the accept below is refused. */
+            s_home_accepter_cidrs(m, o, &acc);
+        else
+            new_cidrs = true;
+    }
+    vs_pcx_options_t ro, ao;
+    bool has_r = s_get_opts(j, "RequesterOptions", &ro);
+    bool has_a = s_get_opts(j, "AccepterOptions", &ao);
+    /* Accepted with the accepter's CIDRs of the moment it accepted; they
+     * must be in the record before the transition replicates it. */
+    if (new_cidrs)
+        o->rec.accepter = acc;
+    int rc = vs_pcx__home_act(m, o, from_account, from_region, action, has_r ? &ro : NULL,
+                              has_a ? &ao : NULL, &err);
+    if (rc != 0 && new_cidrs)
+        o->rec.accepter = saved;
+    vs_json_t *ans = s_with_record("OpResult", &o->rec);
+    vs_json_set_str(ans, "OpId", vs_json_get_str(j, "OpId") ? vs_json_get_str(j, "OpId") : "0");
+    vs_json_set_bool(ans, "Ok", rc == 0);
+    if (rc != 0) {
+        vs_json_set_str(ans, "Code", err.code);
+        vs_json_set_str(ans, "Message", err.message);
+    }
+    s_send(m, &o->rec.accepter, ans);
+    return 1;
+}
+
+/* Replica: the home's decision on an operation we forwarded. */
+static int s_on_op_result(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec,
+                          const vs_json_t *j)
+{
+    vs_pcx__replica_apply(m, o, rec);
+    vs_pcx_op_t op;
+    if (!vs_pcx__op_take(o, s_get_u64(j, "OpId"), &op) || op.token == 0)
+        return 1;       /* no call waits (restart, cascade): the state is applied anyway */
+    if (op.action == VS_PCX_ACT_ACCEPT && o->accept_inflight) {
+        o->accept_inflight = false;
+        vs_model__touch(m, &o->base);
+    }
+    if (!vs_json_get_bool(j, "Ok", false)) {
+        vs_awserr_t err;
+        vs_awserr_set(&err, vs_json_get_str(j, "Code") ? vs_json_get_str(j, "Code") : "InternalError",
+                      "%s", vs_json_get_str(j, "Message") ? vs_json_get_str(j, "Message") : "");
+        vs_model__reply(m, op.token, NULL, &err);
+        return 1;
+    }
+    vs_json_t *out;
+    if (op.action == VS_PCX_ACT_ACCEPT) {
+        out = vs_json_object();
+        vs_json_set(out, "VpcPeeringConnection", vs_pcx__render(m, o));
+    } else if (op.action == VS_PCX_ACT_REJECT || op.action == VS_PCX_ACT_DELETE) {
+        out = vs_json_object();
+        vs_json_set_bool(out, "Return", true);
+    } else {
+        out = vs_pcx__modify_output(o, op.modify_requester, op.modify_accepter);
+    }
+    vs_model__reply(m, op.token, out, NULL);
+    vs_json_free(&out);
+    return 1;
+}
+
+int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_region,
+                    const uint8_t *payload, size_t len)
+{
+    char why[160];
+    vs_json_t *j = vs_json_parse((const char *)payload, len, why, sizeof why);
+    const char *type = j ? vs_json_get_str(j, "T") : NULL;
+    static const char *const mine[] = { "Request", "Validated", "State", "Op", "OpResult",
+                                        "Cidrs", NULL };
+    int known = 0;
+    for (size_t i = 0; type && mine[i]; i++)
+        known |= !strcmp(type, mine[i]);
+    if (!known) {
+        vs_json_free(&j);
+        return 0;
+    }
+    int rc = -1;
+    vs_pcx_t rec;
+    const vs_json_t *doc = vs_json_get(j, "Pcx");
+    bool has_rec = doc && vs_pcx_from_doc(doc, &rec, why, sizeof why) == 0;
+    vs_pcx_obj_t *o = s_get(m, has_rec ? rec.id : vs_json_get_str(j, "Id"));
+
+    if (!strcmp(type, "Request")) {
+        /* From the requester's agent, about a VPC of ours. */
+        if (has_rec && s_from(&rec.requester, from_account, from_region))
+            rc = s_on_request(m, &rec);
+    } else if (!strcmp(type, "State") || !strcmp(type, "OpResult")) {
+        if (has_rec && s_from(&rec.requester, from_account, from_region) &&
+            (!o || !vs_pcx_obj_is_home(o)))
+            rc = !strcmp(type, "State") ? s_on_state(m, o, &rec)
+                                        : (o ? s_on_op_result(m, o, &rec, j) : 1);
+    } else if (o && vs_pcx_obj_is_home(o) && o->side != VS_PCX_SIDE_BOTH &&
+               s_from(&o->rec.accepter, from_account, from_region)) {
+        /* Validated, Op, Cidrs: from the accepter's agent to us, the home. */
+        if (!strcmp(type, "Validated")) {
+            rc = s_on_validated(m, o, j);
+        } else if (!strcmp(type, "Op")) {
+            rc = s_on_op(m, o, from_account, from_region, j);
+        } else {
+            vs_pcx_vpc_t acc = o->rec.accepter;
+            if (s_get_cidrs(j, &acc) == 0) {
+                s_home_accepter_cidrs(m, o, &acc);
+                rc = 1;
+            }
+        }
+    }
+    vs_json_free(&j);
+    return rc;
+}
+
+void vs_pcx__on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent)
+{
+    if (!no_such_agent)
+        return;         /* offline: the outbox keeps trying until it returns */
+    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
+        if (o->request_msg_id != msg_id || !vs_pcx_obj_is_home(o))
+            continue;
+        /* Nobody owns that account/Region: as AWS, the request fails. */
+        vs_awserr_t err;
+        if (o->rec.state == VS_PCX_INITIATING_REQUEST)
+            vs_pcx__home_act(m, o, NULL, NULL, VS_PCX_ACT_VALIDATION_FAILED, NULL, NULL, &err);
+        return;
+    }
+}

@@ -1,0 +1,545 @@
+/* simnet: see simnet.h. A discrete-event loop over three kinds of events:
+ * message deliveries (ordered by delivery time, then send order), outbox
+ * resends and model timers. Everything random comes from net->rng. */
+#include "simnet.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+#define SIM_LATENCY_MS     1
+#define SIM_RESEND_BASE_MS 200
+#define SIM_RESEND_MAX_MS  2000
+
+enum { M_PEER, M_ACK, M_UNDELIVERABLE };
+
+typedef struct msg {
+    uint64_t at, seq;
+    int kind, from, to;
+    uint64_t msg_id;
+    uint8_t *payload;
+    size_t len;
+} msg_t;
+
+typedef struct outmsg {
+    uint64_t msg_id;
+    int to;                    /* agent index, -1 if nobody owns the address */
+    uint8_t *payload;
+    size_t len;
+    uint64_t resend_at, backoff;
+} outmsg_t;
+
+typedef struct call {
+    int agent;
+    vs_simnet_reply_t reply;
+    char *out, *code, *message;
+} call_t;
+
+typedef struct agent {
+    char account[VS_ACCOUNT_LEN];
+    char region[VS_REGION_LEN];
+    vs_model_config_t cfg;
+    vs_rng_t rng;
+    vs_model_t *m;
+    vs_json_t *store;          /* id -> persisted document */
+    vs_json_t *seen;           /* "from:msg_id" of applied messages */
+    outmsg_t *out;
+    size_t nout;
+} agent_t;
+
+struct vs_simnet {
+    vs_manual_clock_t mc;
+    vs_clock_t clock;
+    vs_rng_t rng;
+    agent_t *a;
+    size_t na;
+    msg_t *q;
+    size_t nq;
+    uint64_t seq;
+    call_t *calls;
+    size_t ncalls;
+    vs_simnet_faults_t faults;
+    void (*trace)(void *ctx, const char *line);
+    void *trace_ctx;
+};
+
+static void s_trace(vs_simnet_t *net, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void s_trace(vs_simnet_t *net, const char *fmt, ...)
+{
+    if (!net->trace)
+        return;
+    char line[600];
+    int n = snprintf(line, sizeof line, "t=%" PRIu64 " ", net->mc.now);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    va_end(ap);
+    net->trace(net->trace_ctx, line);
+}
+
+/* "Request pcx-0123..." from a payload, for the trace. */
+static void s_describe_payload(const uint8_t *p, size_t len, char *out, size_t outlen)
+{
+    vs_json_t *j = vs_json_parse((const char *)p, len, NULL, 0);
+    const char *t = j ? vs_json_get_str(j, "T") : NULL;
+    const char *id = j ? vs_json_get_str(j, "Id") : NULL;
+    const vs_json_t *pcx = j ? vs_json_get(j, "Pcx") : NULL;
+    snprintf(out, outlen, "%s %s%s%s v%" PRId64, t ? t : "?", id ? id : "",
+             pcx ? " " : "", pcx ? vs_json_get_str(pcx, "State") : "",
+             pcx ? vs_json_get_int(pcx, "Version", 0) : 0);
+    vs_json_free(&j);
+}
+
+vs_simnet_t *vs_simnet_new(uint64_t seed, uint64_t t0_ms)
+{
+    vs_simnet_t *net = calloc(1, sizeof *net);
+    if (!net)
+        return NULL;
+    net->mc.now = t0_ms;
+    net->clock = vs_manual_clock(&net->mc);
+    vs_rng_seed(&net->rng, seed);
+    return net;
+}
+
+static void s_free_calls(vs_simnet_t *net)
+{
+    for (size_t i = 0; i < net->ncalls; i++) {
+        free(net->calls[i].out);
+        free(net->calls[i].code);
+        free(net->calls[i].message);
+    }
+    free(net->calls);
+}
+
+void vs_simnet_destroy(vs_simnet_t **netp)
+{
+    if (!netp || !*netp)
+        return;
+    vs_simnet_t *net = *netp;
+    for (size_t i = 0; i < net->na; i++) {
+        agent_t *a = &net->a[i];
+        vs_model_destroy(&a->m);
+        vs_json_free(&a->store);
+        vs_json_free(&a->seen);
+        for (size_t k = 0; k < a->nout; k++)
+            free(a->out[k].payload);
+        free(a->out);
+    }
+    free(net->a);
+    for (size_t i = 0; i < net->nq; i++)
+        free(net->q[i].payload);
+    free(net->q);
+    s_free_calls(net);
+    free(net);
+    *netp = NULL;
+}
+
+static vs_model_t *s_make_model(vs_simnet_t *net, agent_t *a)
+{
+    vs_model_config_t c = a->cfg;
+    c.account = a->account;
+    c.region = a->region;
+    c.clock = &net->clock;
+    c.rng = &a->rng;
+    return vs_model_new(&c);
+}
+
+int vs_simnet_add(vs_simnet_t *net, const char *account, const char *region,
+                  const vs_model_config_t *cfg)
+{
+    agent_t *na = realloc(net->a, (net->na + 1) * sizeof *na);
+    if (!na)
+        return -1;
+    net->a = na;
+    agent_t *a = &net->a[net->na];
+    memset(a, 0, sizeof *a);
+    snprintf(a->account, sizeof a->account, "%s", account);
+    snprintf(a->region, sizeof a->region, "%s", region);
+    if (cfg)
+        a->cfg = *cfg;
+    vs_rng_seed(&a->rng, vs_rng_next(&net->rng));
+    a->store = vs_json_object();
+    a->seen = vs_json_object();
+    a->m = s_make_model(net, a);
+    if (!a->m || !a->store || !a->seen) {
+        vs_model_destroy(&a->m);
+        vs_json_free(&a->store);
+        vs_json_free(&a->seen);
+        return -1;
+    }
+    return (int)net->na++;
+}
+
+int vs_simnet_find(const vs_simnet_t *net, const char *account, const char *region)
+{
+    for (size_t i = 0; i < net->na; i++)
+        if (!strcmp(net->a[i].account, account) && !strcmp(net->a[i].region, region))
+            return (int)i;
+    return -1;
+}
+
+vs_model_t *vs_simnet_model(vs_simnet_t *net, int agent)
+{
+    return agent >= 0 && (size_t)agent < net->na ? net->a[agent].m : NULL;
+}
+
+size_t vs_simnet_agents(const vs_simnet_t *net) { return net->na; }
+
+void vs_simnet_set_faults(vs_simnet_t *net, const vs_simnet_faults_t *f)
+{
+    memset(&net->faults, 0, sizeof net->faults);
+    if (f)
+        net->faults = *f;
+}
+
+void vs_simnet_set_trace(vs_simnet_t *net, void (*cb)(void *ctx, const char *line), void *ctx)
+{
+    net->trace = cb;
+    net->trace_ctx = ctx;
+}
+
+uint64_t vs_simnet_now(const vs_simnet_t *net) { return net->mc.now; }
+
+size_t vs_simnet_in_flight(const vs_simnet_t *net) { return net->nq; }
+
+/* --- the network ------------------------------------------------------------- */
+
+static void s_enqueue(vs_simnet_t *net, int kind, int from, int to, uint64_t msg_id,
+                      const uint8_t *payload, size_t len, uint64_t delay)
+{
+    msg_t *q = realloc(net->q, (net->nq + 1) * sizeof *q);
+    if (!q)
+        return;
+    net->q = q;
+    msg_t *m = &net->q[net->nq];
+    memset(m, 0, sizeof *m);
+    m->at = net->mc.now + delay;
+    m->seq = ++net->seq;
+    m->kind = kind;
+    m->from = from;
+    m->to = to;
+    m->msg_id = msg_id;
+    if (len) {
+        m->payload = malloc(len);
+        if (!m->payload)
+            return;
+        memcpy(m->payload, payload, len);
+        m->len = len;
+    }
+    net->nq++;
+}
+
+/* Puts a message on the wire, through the fault model. */
+static void s_wire(vs_simnet_t *net, int kind, int from, int to, uint64_t msg_id,
+                   const uint8_t *payload, size_t len)
+{
+    const vs_simnet_faults_t *f = &net->faults;
+    if (f->drop > 0 && vs_rng_unit(&net->rng) < f->drop) {
+        s_trace(net, "a%d -> a%d %s %" PRIx64 " DROPPED", from, to,
+                kind == M_ACK ? "ack" : "msg", msg_id);
+        return;
+    }
+    int copies = f->duplicate > 0 && vs_rng_unit(&net->rng) < f->duplicate ? 2 : 1;
+    for (int c = 0; c < copies; c++) {
+        uint64_t delay = SIM_LATENCY_MS;
+        if (f->delay_max_ms > 0)
+            delay += f->delay_min_ms +
+                     vs_rng_below(&net->rng, f->delay_max_ms - f->delay_min_ms + 1);
+        s_enqueue(net, kind, from, to, msg_id, payload, len, delay);
+    }
+}
+
+static void s_transmit(vs_simnet_t *net, int from, outmsg_t *o)
+{
+    if (o->to < 0)
+        /* The broker answers at once: nobody owns that address. */
+        s_enqueue(net, M_UNDELIVERABLE, -1, from, o->msg_id, NULL, 0, SIM_LATENCY_MS);
+    else
+        s_wire(net, M_PEER, from, o->to, o->msg_id, o->payload, o->len);
+    o->resend_at = net->mc.now + o->backoff;
+    o->backoff = o->backoff * 2 > SIM_RESEND_MAX_MS ? SIM_RESEND_MAX_MS : o->backoff * 2;
+}
+
+/* --- outputs of a model --------------------------------------------------------- */
+
+typedef struct {
+    vs_simnet_t *net;
+    int agent;
+} emit_ctx_t;
+
+static void s_persist(void *ctx, const char *id, const char *doc)
+{
+    emit_ctx_t *e = ctx;
+    agent_t *a = &e->net->a[e->agent];
+    if (doc)
+        vs_json_set(a->store, id, vs_json_str(doc));
+    else
+        vs_json_remove(a->store, id);
+}
+
+static char *s_dup(const char *s) { return s ? strdup(s) : NULL; }
+
+static void s_emit(void *ctx, const vs_out_t *o)
+{
+    emit_ctx_t *e = ctx;
+    vs_simnet_t *net = e->net;
+    agent_t *a = &net->a[e->agent];
+    if (o->kind == VS_OUT_REPLY) {
+        if (o->token == 0 || o->token > net->ncalls)
+            return;
+        call_t *c = &net->calls[o->token - 1];
+        if (c->reply.state != VS_CALL_PENDING)
+            return;
+        if (o->ok) {
+            c->out = s_dup(o->output_json ? o->output_json : "");
+            c->reply.output_json = c->out;
+            c->reply.state = VS_CALL_OK;
+        } else {
+            c->code = s_dup(o->err->code);
+            c->message = s_dup(o->err->message);
+            c->reply.code = c->code;
+            c->reply.message = c->message;
+            c->reply.state = VS_CALL_FAILED;
+        }
+        s_trace(net, "a%d reply #%" PRIu64 " %s %s", e->agent, o->token,
+                o->ok ? "OK" : "FAILED", o->ok ? "" : o->err->code);
+        return;
+    }
+    if (o->kind != VS_OUT_PEER)
+        return;
+    outmsg_t *no = realloc(a->out, (a->nout + 1) * sizeof *no);
+    if (!no)
+        return;
+    a->out = no;
+    outmsg_t *m = &a->out[a->nout];
+    memset(m, 0, sizeof *m);
+    m->msg_id = o->msg_id;
+    m->to = o->to_account && o->to_region ? vs_simnet_find(net, o->to_account, o->to_region) : -1;
+    m->payload = malloc(o->payload_len ? o->payload_len : 1);
+    if (!m->payload)
+        return;
+    memcpy(m->payload, o->payload, o->payload_len);
+    m->len = o->payload_len;
+    m->backoff = SIM_RESEND_BASE_MS;
+    a->nout++;
+    char what[160];
+    s_describe_payload(o->payload, o->payload_len, what, sizeof what);
+    s_trace(net, "a%d -> a%d send %" PRIx64 " %s", e->agent, m->to, m->msg_id, what);
+    s_transmit(net, e->agent, m);
+}
+
+/* After every input: persist, then send (as the agent's turn does). */
+static void s_after(vs_simnet_t *net, int agent)
+{
+    emit_ctx_t e = { net, agent };
+    vs_model_flush(net->a[agent].m, s_persist, &e);
+    vs_model_drain(net->a[agent].m, s_emit, &e);
+}
+
+uint64_t vs_simnet_call(vs_simnet_t *net, int agent, const char *action, const char *input_json)
+{
+    call_t *nc = realloc(net->calls, (net->ncalls + 1) * sizeof *nc);
+    if (!nc)
+        return 0;
+    net->calls = nc;
+    call_t *c = &net->calls[net->ncalls++];
+    memset(c, 0, sizeof *c);
+    c->agent = agent;
+    c->reply.state = VS_CALL_PENDING;
+    uint64_t token = net->ncalls;
+    agent_t *a = &net->a[agent];
+    vs_json_t *in = vs_json_parse(input_json, strlen(input_json), NULL, 0);
+    if (!in)
+        in = vs_json_object();
+    s_trace(net, "a%d call #%" PRIu64 " %s %s", agent, token, action, input_json);
+    vs_model_submit(a->m, token, a->account, action, in);
+    vs_json_free(&in);
+    s_after(net, agent);
+    return token;
+}
+
+const vs_simnet_reply_t *vs_simnet_reply(const vs_simnet_t *net, uint64_t call)
+{
+    return call && call <= net->ncalls ? &net->calls[call - 1].reply : NULL;
+}
+
+/* --- delivery ------------------------------------------------------------------- */
+
+static void s_remove_out(agent_t *a, uint64_t msg_id)
+{
+    for (size_t k = 0; k < a->nout; k++) {
+        if (a->out[k].msg_id == msg_id) {
+            free(a->out[k].payload);
+            memmove(&a->out[k], &a->out[k + 1], (a->nout - k - 1) * sizeof a->out[0]);
+            a->nout--;
+            return;
+        }
+    }
+}
+
+static bool s_has_out(const agent_t *a, uint64_t msg_id)
+{
+    for (size_t k = 0; k < a->nout; k++)
+        if (a->out[k].msg_id == msg_id)
+            return true;
+    return false;
+}
+
+static void s_deliver(vs_simnet_t *net, msg_t *m)
+{
+    agent_t *to = &net->a[m->to];
+    if (m->kind == M_ACK) {
+        s_remove_out(to, m->msg_id);
+        return;
+    }
+    if (m->kind == M_UNDELIVERABLE) {
+        if (!s_has_out(to, m->msg_id))
+            return;
+        s_trace(net, "a%d undeliverable %" PRIx64, m->to, m->msg_id);
+        /* As the agent does: tell the model, and stop retrying. */
+        s_remove_out(to, m->msg_id);
+        vs_model_on_undeliverable(to->m, m->msg_id, true);
+        s_after(net, m->to);
+        return;
+    }
+    char key[48];
+    snprintf(key, sizeof key, "%d:%" PRIx64, m->from, m->msg_id);
+    if (!vs_json_get(to->seen, key)) {
+        vs_json_set(to->seen, key, vs_json_bool(true));
+        char what[160];
+        s_describe_payload(m->payload, m->len, what, sizeof what);
+        s_trace(net, "a%d <- a%d recv %" PRIx64 " %s", m->to, m->from, m->msg_id, what);
+        agent_t *from = &net->a[m->from];
+        vs_model_on_peer(to->m, from->account, from->region, m->payload, m->len);
+        s_after(net, m->to);
+    } else {
+        s_trace(net, "a%d <- a%d duplicate %" PRIx64 " ignored", m->to, m->from, m->msg_id);
+    }
+    s_wire(net, M_ACK, m->to, m->from, m->msg_id, NULL, 0);
+}
+
+/* Takes message i out of the queue and delivers it. */
+static void s_take_and_deliver(vs_simnet_t *net, size_t i)
+{
+    msg_t m = net->q[i];
+    memmove(&net->q[i], &net->q[i + 1], (net->nq - i - 1) * sizeof net->q[0]);
+    net->nq--;
+    s_deliver(net, &m);
+    free(m.payload);
+}
+
+bool vs_simnet_deliver_one(vs_simnet_t *net)
+{
+    if (!net->nq)
+        return false;
+    s_take_and_deliver(net, (size_t)vs_rng_below(&net->rng, net->nq));
+    return true;
+}
+
+/* --- the event loop ---------------------------------------------------------------- */
+
+typedef enum { EV_NONE, EV_MSG, EV_RESEND, EV_TIMER } ev_kind_t;
+
+typedef struct {
+    ev_kind_t kind;
+    uint64_t at;
+    size_t index;              /* queue position or agent */
+    size_t sub;                /* outbox position */
+} event_t;
+
+static event_t s_next_event(const vs_simnet_t *net)
+{
+    event_t ev = { EV_NONE, UINT64_MAX, 0, 0 };
+    for (size_t i = 0; i < net->nq; i++) {
+        const msg_t *m = &net->q[i];
+        if (ev.kind == EV_NONE || m->at < ev.at ||
+            (m->at == ev.at && m->seq < net->q[ev.index].seq))
+            ev = (event_t){ EV_MSG, m->at, i, 0 };
+    }
+    for (size_t a = 0; a < net->na; a++) {
+        for (size_t k = 0; k < net->a[a].nout; k++)
+            if (net->a[a].out[k].resend_at < ev.at)
+                ev = (event_t){ EV_RESEND, net->a[a].out[k].resend_at, a, k };
+        uint64_t due = vs_model_next_deadline(net->a[a].m);
+        if (due < ev.at)
+            ev = (event_t){ EV_TIMER, due, a, 0 };
+    }
+    return ev;
+}
+
+static void s_run_event(vs_simnet_t *net, const event_t *ev)
+{
+    if (ev->at > net->mc.now)
+        net->mc.now = ev->at;
+    switch (ev->kind) {
+    case EV_MSG:
+        s_take_and_deliver(net, ev->index);
+        break;
+    case EV_RESEND:
+        s_transmit(net, (int)ev->index, &net->a[ev->index].out[ev->sub]);
+        break;
+    case EV_TIMER:
+        vs_model_tick(net->a[ev->index].m);
+        s_after(net, (int)ev->index);
+        break;
+    case EV_NONE:
+        break;
+    }
+}
+
+void vs_simnet_run_until(vs_simnet_t *net, uint64_t until_ms)
+{
+    for (;;) {
+        event_t ev = s_next_event(net);
+        if (ev.kind == EV_NONE || ev.at > until_ms)
+            break;
+        s_run_event(net, &ev);
+    }
+    if (until_ms > net->mc.now)
+        net->mc.now = until_ms;
+}
+
+static bool s_quiet(const vs_simnet_t *net)
+{
+    if (net->nq)
+        return false;
+    for (size_t a = 0; a < net->na; a++)
+        if (net->a[a].nout)
+            return false;
+    return true;
+}
+
+bool vs_simnet_settle(vs_simnet_t *net, uint64_t max_ms)
+{
+    uint64_t end = net->mc.now + max_ms;
+    while (!s_quiet(net)) {
+        event_t ev = s_next_event(net);
+        if (ev.kind == EV_NONE || ev.at > end)
+            return false;
+        s_run_event(net, &ev);
+    }
+    return true;
+}
+
+void vs_simnet_crash(vs_simnet_t *net, int agent)
+{
+    agent_t *a = &net->a[agent];
+    s_trace(net, "a%d CRASH (kill -9) and restart", agent);
+    for (size_t i = 0; i < net->ncalls; i++)
+        if (net->calls[i].agent == agent && net->calls[i].reply.state == VS_CALL_PENDING)
+            net->calls[i].reply.state = VS_CALL_UNKNOWN;
+    vs_model_destroy(&a->m);
+    a->m = s_make_model(net, a);
+    for (size_t i = 0; a->m && i < vs_json_len(a->store); i++)
+        vs_model_load(a->m, vs_json_key_at(a->store, i), vs_json_as_str(vs_json_at(a->store, i)));
+    /* Changes made while loading are already persisted. */
+    emit_ctx_t e = { net, agent };
+    vs_model_flush(a->m, s_persist, &e);
+    for (size_t k = 0; k < a->nout; k++) {
+        a->out[k].resend_at = net->mc.now;
+        a->out[k].backoff = SIM_RESEND_BASE_MS;
+    }
+}
