@@ -518,8 +518,17 @@ static void s_dispatch(agent_t *a, vs_env_t *env)
     case VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE: {
         const Vpcsim__Wire__Undeliverable *u = env->undeliverable;
         if (vs_outbox_contains(a->outq, u->in_reply_to)) {
-            vs_model_on_undeliverable(a->model, u->in_reply_to,
-                                      u->reason == VPCSIM__WIRE__UNDELIVERABLE_REASON__NO_SUCH_AGENT);
+            bool gone = u->reason == VPCSIM__WIRE__UNDELIVERABLE_REASON__NO_SUCH_AGENT;
+            if (gone) {
+                /* Nobody owns that address: stop resending (the model
+                 * decides what that means, e.g. a request fails). An
+                 * offline agent, by contrast, gets the message when back. */
+                vs_outbox_ack(a->outq, u->in_reply_to);
+                store_begin(a->st);
+                store_outbox_delete(a->st, u->in_reply_to);
+                store_commit(a->st);
+            }
+            vs_model_on_undeliverable(a->model, u->in_reply_to, gone);
             a->turn_dirty = true;
         }
         break;

@@ -45,18 +45,95 @@ VPC_A=$(field '["Vpc"]["VpcId"]' < "$DEMO/a.json")
 VPC_B=$(vpcsim ec2 create-vpc --cidr-block 10.2.0.0/16 \
     --tag-specifications 'ResourceType=vpc,Tags=[{Key=Name,Value=VPC-B}]' | field '["Vpc"]["VpcId"]')
 echo "VPC-A = $VPC_A, VPC-B = $VPC_B"
-run vpcsim ec2 create-subnet --vpc-id "$VPC_A" --cidr-block 10.1.1.0/24 --output table
-run vpcsim ec2 create-subnet --vpc-id "$VPC_B" --cidr-block 10.2.1.0/24 --output table
-run vpcsim ec2 describe-vpcs --filters Name=tag:Name,Values=VPC-A,VPC-B --output table
+SUB_A=$(vpcsim ec2 create-subnet --vpc-id "$VPC_A" --cidr-block 10.1.1.0/24 | field '["Subnet"]["SubnetId"]')
+SUB_B=$(vpcsim ec2 create-subnet --vpc-id "$VPC_B" --cidr-block 10.2.1.0/24 | field '["Subnet"]["SubnetId"]')
+run vpcsim ec2 describe-subnets --filters "Name=vpc-id,Values=$VPC_A,$VPC_B" --output table
 
-bold "Each VPC has a main route table with a local route"
-run vpcsim ec2 describe-route-tables --filters "Name=vpc-id,Values=$VPC_A" --output text
+bold "Each VPC's main route table: a local route, and 0.0.0.0/0 to its internet gateway (as in the seed)"
+RTB_A=$(vpcsim ec2 describe-route-tables --filters "Name=vpc-id,Values=$VPC_A" | field '["RouteTables"][0]["RouteTableId"]')
+RTB_B=$(vpcsim ec2 describe-route-tables --filters "Name=vpc-id,Values=$VPC_B" | field '["RouteTables"][0]["RouteTableId"]')
+for pair in "$VPC_A:$RTB_A" "$VPC_B:$RTB_B"; do
+  vpc=${pair%%:*}; rtb=${pair##*:}
+  igw=$(vpcsim ec2 create-internet-gateway | field '["InternetGateway"]["InternetGatewayId"]')
+  vpcsim ec2 attach-internet-gateway --internet-gateway-id "$igw" --vpc-id "$vpc"
+  vpcsim ec2 create-route --route-table-id "$rtb" --destination-cidr-block 0.0.0.0/0 --gateway-id "$igw" >/dev/null
+done
+run vpcsim ec2 describe-route-tables --route-table-ids "$RTB_A" --output text
 
-bold "The CIDR rules: a subnet must fall inside its VPC and not overlap another"
+bold "One instance in each VPC: 10.1.1.12 and 10.2.1.234"
+I_A=$(vpcsim ec2 run-instances --image-id ami-12345678 --subnet-id "$SUB_A" --private-ip-address 10.1.1.12 | field '["Instances"][0]["InstanceId"]')
+I_B=$(vpcsim ec2 run-instances --image-id ami-12345678 --subnet-id "$SUB_B" --private-ip-address 10.2.1.234 | field '["Instances"][0]["InstanceId"]')
+echo "instance A = $I_A (10.1.1.12), instance B = $I_B (10.2.1.234)"
+NIP=$(vpcsim ec2 create-network-insights-path --source "$I_A" --destination "$I_B" --protocol tcp \
+      --destination-port 22 | field '["NetworkInsightsPath"]["NetworkInsightsPathId"]')
+analyse() {   # runs the Reachability Analyzer on A -> B:22 and prints its verdict
+  local nia
+  nia=$(vpcsim ec2 start-network-insights-analysis --network-insights-path-id "$NIP" \
+        | field '["NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]')
+  sleep 0.5
+  vpcsim ec2 describe-network-insights-analyses --network-insights-analysis-ids "$nia" | python3 -c '
+import json, sys
+a = json.load(sys.stdin)["NetworkInsightsAnalyses"][0]
+print("  NetworkPathFound:", a.get("NetworkPathFound"), " Status:", a.get("Status"))
+for e in a.get("Explanations", [])[:3]:
+    print("  why not:", e.get("ExplanationCode"), "-", (e.get("Component") or {}).get("Id", ""))
+for c in a.get("ForwardPathComponents", []):
+    print("  ->", c["Component"]["Id"])'
+}
+bold "Connection test before peering: no path"
+analyse
+
+bold "Create the peering connection VPC-A -> VPC-B (the seed's request)"
+run vpcsim ec2 create-vpc-peering-connection --vpc-id "$VPC_A" --peer-vpc-id "$VPC_B" \
+    --tag-specifications 'ResourceType=vpc-peering-connection,Tags=[{Key=Name,Value=joinc-test}]' | tee "$DEMO/pcx.json"
+PCX=$(field '["VpcPeeringConnection"]["VpcPeeringConnectionId"]' < "$DEMO/pcx.json")
+sleep 0.3
+bold "It is now pending acceptance, as the seed shows:"
+run vpcsim ec2 describe-vpc-peering-connections --vpc-peering-connection-ids "$PCX"
+
+bold "Accept it: provisioning, then active"
+run vpcsim ec2 accept-vpc-peering-connection --vpc-peering-connection-id "$PCX" | grep -A2 '"Status"'
+run vpcsim admin advance-clock --seconds 5
+run vpcsim ec2 describe-vpc-peering-connections --vpc-peering-connection-ids "$PCX" --output table
+
+bold "Active, but no route yet: still no path"
+analyse
+
+bold "Route each VPC's traffic for the other through the peering connection"
+run vpcsim ec2 create-route --route-table-id "$RTB_A" --destination-cidr-block 10.2.0.0/16 --vpc-peering-connection-id "$PCX"
+run vpcsim ec2 create-route --route-table-id "$RTB_B" --destination-cidr-block 10.1.0.0/16 --vpc-peering-connection-id "$PCX"
+run vpcsim ec2 describe-route-tables --route-table-ids "$RTB_A" --output table
+bold "Routes in place, but VPC-B's security group does not admit VPC-A yet"
+analyse
+SG_B=$(vpcsim ec2 describe-security-groups --filters "Name=vpc-id,Values=$VPC_B" Name=group-name,Values=default | field '["SecurityGroups"][0]["GroupId"]')
+run vpcsim ec2 authorize-security-group-ingress --group-id "$SG_B" --ip-protocol tcp --from-port 22 --to-port 22 --cidr-ip 10.1.0.0/16 >/dev/null
+bold "Connection test with the peering active, routes on both sides and the security group open: a path"
+analyse
+
+bold "Peering with another account in another Region (444455556666, us-east-1): inter-Region, encrypted"
+VPC_C=$(vpcsim --account 444455556666 --region us-east-1 ec2 create-vpc --cidr-block 10.3.0.0/16 | field '["Vpc"]["VpcId"]')
+PCX2=$(vpcsim ec2 create-vpc-peering-connection --vpc-id "$VPC_A" --peer-vpc-id "$VPC_C" \
+       --peer-owner-id 444455556666 --peer-region us-east-1 | field '["VpcPeeringConnection"]["VpcPeeringConnectionId"]')
+sleep 0.5
+run vpcsim --account 444455556666 --region us-east-1 ec2 describe-vpc-peering-connections --output table
+run vpcsim --account 444455556666 --region us-east-1 ec2 accept-vpc-peering-connection --vpc-peering-connection-id "$PCX2" --output text
+bold "The requester cannot accept for the other account (as AWS):"
+run vpcsim ec2 accept-vpc-peering-connection --vpc-peering-connection-id "$PCX2" || true
+
+bold "Delete the first peering connection: its routes become blackholes and the path is gone"
+run vpcsim ec2 delete-vpc-peering-connection --vpc-peering-connection-id "$PCX"
+run vpcsim ec2 describe-route-tables --route-table-ids "$RTB_A" --output table
+analyse
+
+bold "Seven days later, an unaccepted request expires"
+VPC_D=$(vpcsim --account 444455556666 ec2 create-vpc --cidr-block 10.4.0.0/16 | field '["Vpc"]["VpcId"]')
+PCX3=$(vpcsim ec2 create-vpc-peering-connection --vpc-id "$VPC_B" --peer-vpc-id "$VPC_D" --peer-owner-id 444455556666 \
+       | field '["VpcPeeringConnection"]["VpcPeeringConnectionId"]')
+run vpcsim admin advance-clock --seconds 604800
+run vpcsim ec2 describe-vpc-peering-connections --vpc-peering-connection-ids "$PCX3" --output text
+
+bold "The CIDR rules: a subnet must fall inside its VPC; another account cannot see these VPCs"
 run vpcsim ec2 create-subnet --vpc-id "$VPC_A" --cidr-block 10.2.1.0/24 || true
-run vpcsim ec2 create-subnet --vpc-id "$VPC_A" --cidr-block 10.1.1.128/25 || true
-
-bold "Another account cannot see these VPCs: to it they do not exist"
 run vpcsim --account 444455556666 ec2 describe-vpcs --vpc-ids "$VPC_A" || true
 
 bold "Done. The cluster's logs are in $DEMO/data/logs"

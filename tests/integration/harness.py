@@ -91,6 +91,19 @@ class Cluster:
             proc.send_signal(signal.SIGTERM)
         return proc.wait(timeout=timeout)
 
+    def sanitizer_reports(self):
+        """Lines where AddressSanitizer, LeakSanitizer or UBSan complained in
+        any process of this cluster (empty in a normal build)."""
+        found = []
+        for name in sorted(os.listdir(self.dir)):
+            if not name.endswith(".log"):
+                continue
+            with open(os.path.join(self.dir, name), errors="replace") as f:
+                for line in f:
+                    if "Sanitizer" in line or "runtime error:" in line:
+                        found.append(f"{name}: {line.strip()}")
+        return found
+
     def close(self):
         procs = list(self.agents.values()) + ([self.broker] if self.broker else [])
         for p in procs:
@@ -191,7 +204,20 @@ class ClusterTest(unittest.TestCase):
                 failed = any(t is self for t, _ in result.failures + result.errors)
         if failed:
             self.c.dump_logs()
+        # Stop everything gently first, so leak checkers get to report.
+        for p in list(self.c.agents.values()) + [self.c.broker]:
+            if p is not None and p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in list(self.c.agents.values()) + [self.c.broker]:
+            if p is not None:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    pass
+        reports = self.c.sanitizer_reports()
         self.c.close()
+        if reports and not failed:
+            self.fail("sanitizer reports:\n" + "\n".join(reports[:20]))
 
 
 def main():
