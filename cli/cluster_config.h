@@ -1,0 +1,48 @@
+/* cluster_config: the cluster file of `vpcsim cluster up|down --config FILE`:
+ *
+ *   {"broker": {"listen": "tcp://127.0.0.1:5555"},
+ *    "data_dir": "./vpcsim-data",
+ *    "agents": [{"account": "111111111111", "region": "ap-northeast-1",
+ *                "options": ["--modern-rules"]}, ...]}
+ *
+ * data_dir is relative to the folder of the config file; the broker keeps
+ * its state in DATA/broker, each agent in DATA/agents/ACCOUNT-REGION, logs
+ * go to DATA/logs/NAME.log and the pids of a running cluster to
+ * DATA/cluster.pids. Pure: parses text, resolves paths, no IO.
+ */
+#ifndef CLI_CLUSTER_CONFIG_H
+#define CLI_CLUSTER_CONFIG_H
+
+#include <stddef.h>
+
+#define CLI_PATH_MAX 4096
+
+typedef struct {
+    char account[16];
+    char region[32];
+    char **options;          /* extra vpcsim-agent arguments, owned */
+    size_t noptions;
+    char name[64];           /* "agent-111111111111-ap-northeast-1" */
+    char data_dir[CLI_PATH_MAX];
+    char log[CLI_PATH_MAX];
+} cli_cluster_agent_t;
+
+typedef struct {
+    char listen[256];        /* the broker's --listen */
+    char endpoint[256];      /* where clients connect (wildcard hosts -> 127.0.0.1) */
+    char data_dir[CLI_PATH_MAX];
+    char broker_dir[CLI_PATH_MAX];
+    char broker_log[CLI_PATH_MAX];
+    char logs_dir[CLI_PATH_MAX];
+    char pid_file[CLI_PATH_MAX];
+    cli_cluster_agent_t *agents;
+    size_t nagents;
+} cli_cluster_config_t;
+
+/* Parses the config text; config_dir is the folder relative paths start
+ * from. Returns NULL with *err (malloc'd, one line) on any problem. */
+cli_cluster_config_t *cli_cluster_config_parse(const char *text, size_t len, const char *config_dir,
+                                               char **err);
+void cli_cluster_config_free(cli_cluster_config_t **cfg);
+
+#endif
