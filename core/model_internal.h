@@ -52,6 +52,14 @@
 /* --- objects ------------------------------------------------------------ */
 
 typedef struct vs_obj vs_obj_t;
+struct vs_timer_kind;
+
+/* One armed timer of an object (model_timer.c). */
+typedef struct vs_obj_timer {
+    const struct vs_timer_kind *kind;
+    uint64_t due_ms;
+    uint64_t seq;
+} vs_obj_timer_t;
 
 typedef struct vs_kind {
     const char *prefix;        /* ID prefix: "vpc" */
@@ -72,9 +80,12 @@ struct vs_obj {
     char id[VS_ID_LEN];
     uint64_t seq;              /* creation order; Describe* sort on it */
     vs_tags_t tags;
-    /* Model bookkeeping: only model_objs.c touches these. */
+    /* Model bookkeeping: only model_objs.c / model_timer.c touch these. */
     vs_obj_t *hnext;
-    vs_obj_t *prev, *next;
+    vs_obj_t *prev, *next;     /* all objects, creation order */
+    vs_obj_t *kprev, *knext;   /* objects of the same kind, creation order */
+    vs_obj_timer_t *timers;    /* armed timers (the heap may hold stale copies) */
+    size_t ntimers;
     bool dirty;
 };
 
@@ -312,9 +323,12 @@ typedef struct vs_module {
 } vs_module_t;
 
 extern const vs_module_t vs_module_vpc;
+extern const vs_module_t vs_module_sg;
 extern const vs_module_t vs_module_vpc_cidr;
 extern const vs_module_t vs_module_subnet;
 extern const vs_module_t vs_module_rtb;
+extern const vs_module_t vs_module_igw;
+extern const vs_module_t vs_module_route;
 extern const vs_module_t vs_module_tags;
 extern const vs_module_t vs_module_pcx;
 

@@ -31,6 +31,7 @@ void vs_model__objs_free(vs_model_t *m)
     vs_obj_t *o = m->head;
     while (o) {
         vs_obj_t *next = o->next;
+        free(o->timers);
         vs_tags_free(&o->tags);
         o->kind->destroy(o);
         o = next;
@@ -94,8 +95,59 @@ static void s_mark(vs_model_t *m, const char *id)
 /* Links o into the map and into the creation list, which is kept sorted
  * by seq: new objects go at the tail, loaded ones are placed by their
  * persisted seq (searching from the tail, as loads come mostly in order). */
+/* The per-kind list of o's kind (registered on first use); NULL only if
+ * more kinds exist than the table holds, which the kinds of s_modules
+ * never reach. */
+static int s_kind_slot(vs_model_t *m, const vs_kind_t *kind)
+{
+    for (size_t i = 0; i < m->nkinds; i++)
+        if (m->kinds[i].kind == kind)
+            return (int)i;
+    if (m->nkinds == sizeof m->kinds / sizeof m->kinds[0])
+        return -1;
+    m->kinds[m->nkinds].kind = kind;
+    m->kinds[m->nkinds].head = m->kinds[m->nkinds].tail = NULL;
+    return (int)m->nkinds++;
+}
+
+static void s_klink(vs_model_t *m, vs_obj_t *o)
+{
+    int k = s_kind_slot(m, o->kind);
+    if (k < 0)
+        return;
+    vs_obj_t *after = m->kinds[k].tail;
+    while (after && after->seq > o->seq)
+        after = after->kprev;
+    o->kprev = after;
+    o->knext = after ? after->knext : m->kinds[k].head;
+    if (o->knext)
+        o->knext->kprev = o;
+    else
+        m->kinds[k].tail = o;
+    if (after)
+        after->knext = o;
+    else
+        m->kinds[k].head = o;
+}
+
+static void s_kunlink(vs_model_t *m, vs_obj_t *o)
+{
+    int k = s_kind_slot(m, o->kind);
+    if (k < 0)
+        return;
+    if (o->kprev)
+        o->kprev->knext = o->knext;
+    else
+        m->kinds[k].head = o->knext;
+    if (o->knext)
+        o->knext->kprev = o->kprev;
+    else
+        m->kinds[k].tail = o->kprev;
+}
+
 static void s_link(vs_model_t *m, vs_obj_t *o)
 {
+    s_klink(m, o);
     size_t at = s_hash(o->id) & (m->nbuckets - 1);
     o->hnext = m->buckets[at];
     m->buckets[at] = o;
@@ -118,6 +170,7 @@ static void s_link(vs_model_t *m, vs_obj_t *o)
 
 static void s_unlink(vs_model_t *m, vs_obj_t *o)
 {
+    s_kunlink(m, o);
     vs_obj_t **pp = &m->buckets[s_hash(o->id) & (m->nbuckets - 1)];
     while (*pp && *pp != o)
         pp = &(*pp)->hnext;
@@ -166,6 +219,7 @@ void vs_model__remove(vs_model_t *m, vs_obj_t *o)
     if (!o->dirty)
         s_mark(m, o->id);
     s_unlink(m, o);
+    free(o->timers);
     vs_tags_free(&o->tags);
     o->kind->destroy(o);
 }
@@ -194,16 +248,22 @@ void *vs_model__resolve(const vs_model_t *m, const char *caller, const vs_kind_t
 
 vs_obj_t *vs_model__first(const vs_model_t *m, const vs_kind_t *kind)
 {
-    vs_obj_t *o = m->head;
-    while (o && kind && o->kind != kind)
-        o = o->next;
-    return o;
+    if (!kind)
+        return m->head;
+    for (size_t i = 0; i < m->nkinds; i++)
+        if (m->kinds[i].kind == kind)
+            return m->kinds[i].head;
+    return NULL;
 }
 
 vs_obj_t *vs_model__next(const vs_obj_t *o, const vs_kind_t *kind)
 {
-    vs_obj_t *n = o->next;
-    while (n && kind && n->kind != kind)
+    if (!kind)
+        return o->next;
+    if (o->kind == kind)
+        return o->knext;
+    vs_obj_t *n = o->next;     /* o is of another kind: walk to the next one */
+    while (n && n->kind != kind)
         n = n->next;
     return n;
 }
@@ -366,6 +426,8 @@ int vs_model_load(vs_model_t *m, const char *id, const char *doc_json)
         /* timers_load arms nothing unless the whole list is valid, so
          * unlinking leaves no trace of the object. */
         s_unlink(m, o);
+        m->nlive_timers -= o->ntimers;
+        free(o->timers);
         vs_tags_free(&o->tags);
         kind->destroy(o);
         goto out;

@@ -42,6 +42,13 @@ struct vs_model {
     size_t nbuckets, nobjs;
     vs_obj_t *head, *tail;
     uint64_t next_seq;
+    /* Per-kind creation-ordered lists, so iterating one kind costs only
+     * its own objects. Kinds are few (one per resource type). */
+    struct {
+        const vs_kind_t *kind;
+        vs_obj_t *head, *tail;
+    } kinds[32];
+    size_t nkinds;
 
     /* IDs changed since the last flush (removed objects included). */
     char (*dirty)[VS_ID_LEN];
@@ -49,9 +56,13 @@ struct vs_model {
     bool meta_dirty;
     uint64_t next_msg_id;
 
-    /* Timers: binary min-heap on (due_ms, seq). */
+    /* Timers: each object holds its armed timers; a binary min-heap on
+     * (due_ms, seq) orders them. Cancelling or re-arming only changes the
+     * object, and leaves a stale heap entry that is skipped when it comes
+     * up (lazy deletion), so neither ever scans the heap. */
     vs_timer_t *heap;
     size_t ntimers, timer_cap;
+    size_t nlive_timers;       /* armed timers over all objects */
     uint64_t next_timer_seq;
 
     /* Outputs waiting for vs_model_drain(). */

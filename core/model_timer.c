@@ -53,18 +53,8 @@ static void s_remove_at(vs_model_t *m, size_t i)
     s_up(m->heap, i);
 }
 
-/* Cancelling and listing scan the heap: an agent has at most a few
- * thousand timers, and neither is on a hot path. */
-static ptrdiff_t s_find(const vs_model_t *m, const vs_timer_kind_t *k, const char *obj_id)
-{
-    for (size_t i = 0; i < m->ntimers; i++)
-        if (m->heap[i].kind == k && strcmp(m->heap[i].obj_id, obj_id) == 0)
-            return (ptrdiff_t)i;
-    return -1;
-}
-
-static int s_push(vs_model_t *m, const vs_timer_kind_t *k, const char *obj_id, uint64_t due,
-                  uint64_t seq)
+static int s_heap_push(vs_model_t *m, const vs_timer_kind_t *k, const char *obj_id,
+                       uint64_t due, uint64_t seq)
 {
     if (m->ntimers == m->timer_cap) {
         size_t nc = m->timer_cap ? m->timer_cap * 2 : 16;
@@ -81,9 +71,60 @@ static int s_push(vs_model_t *m, const vs_timer_kind_t *k, const char *obj_id, u
     t->kind = k;
     snprintf(t->obj_id, sizeof t->obj_id, "%s", obj_id);
     s_up(m->heap, m->ntimers++);
+    return 0;
+}
+
+/* The armed timer of object o with kind k: its index, or -1. */
+static ptrdiff_t s_obj_find(const vs_obj_t *o, const vs_timer_kind_t *k)
+{
+    for (size_t i = 0; i < o->ntimers; i++)
+        if (o->timers[i].kind == k)
+            return (ptrdiff_t)i;
+    return -1;
+}
+
+/* Whether heap entry t is still armed (its object has it with that seq). */
+static bool s_live(const vs_model_t *m, const vs_timer_t *t)
+{
+    const vs_obj_t *o = vs_model__get(m, t->obj_id);
+    ptrdiff_t i = o ? s_obj_find(o, t->kind) : -1;
+    return i >= 0 && o->timers[i].seq == t->seq;
+}
+
+/* Drops stale entries from the top, so the top is the next real deadline;
+ * rebuilds the heap when stale entries outnumber live ones. */
+static void s_prune(vs_model_t *m)
+{
+    while (m->ntimers > 0 && !s_live(m, &m->heap[0]))
+        s_remove_at(m, 0);
+    if (m->ntimers <= 4 * m->nlive_timers + 64)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < m->ntimers; i++)
+        if (s_live(m, &m->heap[i]))
+            m->heap[n++] = m->heap[i];
+    m->ntimers = n;
+    for (size_t i = n / 2 + 1; i-- > 0;)
+        s_down(m->heap, n, i);
+}
+
+/* Arms (k, o) at due with arming sequence seq, replacing an armed one. */
+static int s_arm(vs_model_t *m, vs_obj_t *o, const vs_timer_kind_t *k, uint64_t due,
+                 uint64_t seq)
+{
+    ptrdiff_t i = s_obj_find(o, k);
+    if (i < 0) {
+        vs_obj_timer_t t = { k, due, seq };
+        if (VS_APPEND(o->timers, o->ntimers, &t) != 0)
+            return -1;
+        m->nlive_timers++;
+    } else {
+        o->timers[i].due_ms = due;
+        o->timers[i].seq = seq;
+    }
     if (seq >= m->next_timer_seq)
         m->next_timer_seq = seq + 1;
-    return 0;
+    return s_heap_push(m, k, o->id, due, seq);
 }
 
 int vs_model__timer_arm(vs_model_t *m, const char *kind, const char *obj_id, uint64_t due_ms)
@@ -92,11 +133,9 @@ int vs_model__timer_arm(vs_model_t *m, const char *kind, const char *obj_id, uin
     vs_obj_t *o = vs_model__get(m, obj_id);
     if (!k || !o)
         return -1;
-    ptrdiff_t at = s_find(m, k, obj_id);
-    if (at >= 0)
-        s_remove_at(m, (size_t)at);
-    if (s_push(m, k, obj_id, due_ms, m->next_timer_seq) != 0)
+    if (s_arm(m, o, k, due_ms, m->next_timer_seq) != 0)
         return -1;
+    s_prune(m);
     vs_model__mark_meta(m);
     vs_model__touch(m, o);
     return 0;
@@ -105,22 +144,21 @@ int vs_model__timer_arm(vs_model_t *m, const char *kind, const char *obj_id, uin
 size_t vs_model__timer_cancel(vs_model_t *m, const char *kind, const char *obj_id)
 {
     const vs_timer_kind_t *k = kind ? vs_model__timer_kind(kind) : NULL;
-    if (kind && !k)
+    vs_obj_t *o = vs_model__get(m, obj_id);
+    if ((kind && !k) || !o)
         return 0;
     size_t n = 0;
-    for (size_t i = m->ntimers; i-- > 0;) {
-        vs_timer_t *t = &m->heap[i];
-        if ((!k || t->kind == k) && strcmp(t->obj_id, obj_id) == 0) {
-            s_remove_at(m, i);
+    for (size_t i = o->ntimers; i-- > 0;) {
+        if (!k || o->timers[i].kind == k) {
+            vs__erase(o->timers, &o->ntimers, sizeof o->timers[0], i);
+            m->nlive_timers--;
             n++;
-            /* The swap in s_remove_at may move an unvisited entry into i;
-             * restart from the end to be sure none is skipped. */
-            i = m->ntimers;
         }
     }
-    vs_obj_t *o = n ? vs_model__get(m, obj_id) : NULL;
-    if (o)
+    if (n) {
+        s_prune(m);
         vs_model__touch(m, o);
+    }
     return n;
 }
 
@@ -128,11 +166,12 @@ bool vs_model__timer_get(const vs_model_t *m, const char *kind, const char *obj_
                          uint64_t *due)
 {
     const vs_timer_kind_t *k = vs_model__timer_kind(kind);
-    ptrdiff_t at = k ? s_find(m, k, obj_id) : -1;
+    const vs_obj_t *o = vs_model__get(m, obj_id);
+    ptrdiff_t at = k && o ? s_obj_find(o, k) : -1;
     if (at < 0)
         return false;
     if (due)
-        *due = m->heap[at].due_ms;
+        *due = o->timers[at].due_ms;
     return true;
 }
 
@@ -148,10 +187,15 @@ void vs_model_tick(vs_model_t *m)
         vs_timer_t t = m->heap[0];
         s_remove_at(m, 0);
         vs_obj_t *o = vs_model__get(m, t.obj_id);
-        if (o)
-            vs_model__touch(m, o);
+        ptrdiff_t i = o ? s_obj_find(o, t.kind) : -1;
+        if (i < 0 || o->timers[i].seq != t.seq)
+            continue;          /* cancelled or re-armed since: stale */
+        vs__erase(o->timers, &o->ntimers, sizeof o->timers[0], (size_t)i);
+        m->nlive_timers--;
+        vs_model__touch(m, o);
         t.kind->fn(m, t.obj_id);
     }
+    s_prune(m);
 }
 
 uint64_t vs_model_next_deadline(const vs_model_t *m)
@@ -161,22 +205,21 @@ uint64_t vs_model_next_deadline(const vs_model_t *m)
 
 vs_json_t *vs_model__timers_doc(const vs_model_t *m, const char *obj_id)
 {
-    /* An object has a handful of timers at most; collect them and sort by
-     * (due, seq), since heap order depends on history and the same state
-     * must always give the same document. */
-    const vs_timer_t *mine[64];
+    /* Sorted by (due, seq): the same state must always give the same
+     * document, whatever order the timers were armed in. */
+    const vs_obj_t *o = vs_model__get(m, obj_id);
+    if (!o || o->ntimers == 0)
+        return NULL;
+    const vs_obj_timer_t *mine[64];
     size_t n = 0;
-    for (size_t i = 0; i < m->ntimers && n < 64; i++) {
-        const vs_timer_t *t = &m->heap[i];
-        if (strcmp(t->obj_id, obj_id) != 0)
-            continue;
+    for (size_t i = 0; i < o->ntimers && n < 64; i++) {
+        const vs_obj_timer_t *t = &o->timers[i];
         size_t j = n++;
-        for (; j > 0 && s_before(t, mine[j - 1]); j--)
+        for (; j > 0 && (t->due_ms != mine[j - 1]->due_ms ? t->due_ms < mine[j - 1]->due_ms
+                                                           : t->seq < mine[j - 1]->seq); j--)
             mine[j] = mine[j - 1];
         mine[j] = t;
     }
-    if (n == 0)
-        return NULL;
     vs_json_t *arr = vs_json_array();
     for (size_t i = 0; arr && i < n; i++) {
         vs_json_t *e = vs_json_push(arr, vs_json_object());
@@ -201,14 +244,14 @@ int vs_model__timers_load(vs_model_t *m, const char *obj_id, const vs_json_t *ar
             !vs_json_is_int(vs_json_get(e, "Seq")) || vs_json_get_int(e, "Seq", -1) < 0)
             return -1;
     }
+    vs_obj_t *o = vs_model__get(m, obj_id);
+    if (!o)
+        return -1;
     for (size_t i = 0; i < vs_json_len(arr); i++) {
         const vs_json_t *e = vs_json_at(arr, i);
         const vs_timer_kind_t *k = vs_model__timer_kind(vs_json_get_str(e, "Kind"));
-        ptrdiff_t at = s_find(m, k, obj_id);
-        if (at >= 0)
-            s_remove_at(m, (size_t)at);
-        if (s_push(m, k, obj_id, (uint64_t)vs_json_get_int(e, "Due", 0),
-                   (uint64_t)vs_json_get_int(e, "Seq", 0)) != 0)
+        if (s_arm(m, o, k, (uint64_t)vs_json_get_int(e, "Due", 0),
+                  (uint64_t)vs_json_get_int(e, "Seq", 0)) != 0)
             return -1;
     }
     return 0;

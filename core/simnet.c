@@ -502,20 +502,35 @@ void vs_simnet_run_until(vs_simnet_t *net, uint64_t until_ms)
         net->mc.now = until_ms;
 }
 
+/* Nothing in flight, nothing unacknowledged, and no timer already due
+ * (a due timer may still produce messages, e.g. a local validation). */
 static bool s_quiet(const vs_simnet_t *net)
 {
     if (net->nq)
         return false;
+    for (size_t a = 0; a < net->na; a++)
+        if (vs_model_next_deadline(net->a[a].m) <= net->mc.now)
+            return false;
     for (size_t a = 0; a < net->na; a++)
         if (net->a[a].nout)
             return false;
     return true;
 }
 
+/* A timer already due (e.g. the validation a create call scheduled for
+ * "now") is work in progress, not quiet: settling must run it. */
+static bool s_timer_due(const vs_simnet_t *net)
+{
+    for (size_t a = 0; a < net->na; a++)
+        if (vs_model_next_deadline(net->a[a].m) <= net->mc.now)
+            return true;
+    return false;
+}
+
 bool vs_simnet_settle(vs_simnet_t *net, uint64_t max_ms)
 {
     uint64_t end = net->mc.now + max_ms;
-    while (!s_quiet(net)) {
+    while (!s_quiet(net) || s_timer_due(net)) {
         event_t ev = s_next_event(net);
         if (ev.kind == EV_NONE || ev.at > end)
             return false;
