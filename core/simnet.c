@@ -42,7 +42,8 @@ typedef struct agent {
     char account[VS_ACCOUNT_LEN];
     char region[VS_REGION_LEN];
     vs_model_config_t cfg;
-    vs_rng_t rng;
+    vs_rng_t *rng;             /* own allocation: the model keeps a pointer
+                                  to it while the agents array may move */
     vs_model_t *m;
     vs_json_t *store;          /* id -> persisted document */
     vs_json_t *seen;           /* "from:msg_id" of applied messages */
@@ -122,6 +123,7 @@ void vs_simnet_destroy(vs_simnet_t **netp)
     for (size_t i = 0; i < net->na; i++) {
         agent_t *a = &net->a[i];
         vs_model_destroy(&a->m);
+        free(a->rng);
         vs_json_free(&a->store);
         vs_json_free(&a->seen);
         for (size_t k = 0; k < a->nout; k++)
@@ -143,7 +145,7 @@ static vs_model_t *s_make_model(vs_simnet_t *net, agent_t *a)
     c.account = a->account;
     c.region = a->region;
     c.clock = &net->clock;
-    c.rng = &a->rng;
+    c.rng = a->rng;
     return vs_model_new(&c);
 }
 
@@ -160,11 +162,15 @@ int vs_simnet_add(vs_simnet_t *net, const char *account, const char *region,
     snprintf(a->region, sizeof a->region, "%s", region);
     if (cfg)
         a->cfg = *cfg;
-    vs_rng_seed(&a->rng, vs_rng_next(&net->rng));
+    a->rng = malloc(sizeof *a->rng);
+    if (!a->rng)
+        return -1;
+    vs_rng_seed(a->rng, vs_rng_next(&net->rng));
     a->store = vs_json_object();
     a->seen = vs_json_object();
     a->m = s_make_model(net, a);
     if (!a->m || !a->store || !a->seen) {
+        free(a->rng);
         vs_model_destroy(&a->m);
         vs_json_free(&a->store);
         vs_json_free(&a->seen);
