@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "fault_admin.h"
 #include "json.h"
 #include "log.h"
 #include "router.h"
@@ -112,6 +113,9 @@ static const struct {
     { "describe-agents", s_describe_agents },
     { "clock", s_clock },
     { "advance-clock", s_advance_clock },
+    { "set-faults", bk_fault_admin_set },
+    { "partition", bk_fault_admin_partition },
+    { "describe-faults", bk_fault_admin_describe },
 };
 
 int bk_admin_run(broker_t *b, const Vpcsim__Wire__AdminRequest *rq, char **out_json, char *err,

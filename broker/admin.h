@@ -9,6 +9,8 @@
  *   advance-clock    moves simulated time forward by `seconds` (> 0),
  *                    broadcasts a ClockTick to every online agent and
  *                    answers the clock document
+ *   set-faults, partition, describe-faults
+ *                    chaos testing (fault_admin.h)
  */
 #ifndef BK_ADMIN_H
 #define BK_ADMIN_H

@@ -10,6 +10,7 @@
 #include <zmq.h>
 
 #include "clock.h"
+#include "fault_relay.h"
 #include "log.h"
 #include "router.h"
 
@@ -153,6 +154,23 @@ static void s_on_sweep(uv_timer_t *t)
         s_save(b);
 }
 
+static void s_on_fault_timer(uv_timer_t *t)
+{
+    bk_fault_relay_due(t->data);
+}
+
+void bk_fault_timer_arm(broker_t *b, uint64_t due_ms)
+{
+    if (b->stopping)
+        return;
+    if (due_ms == UINT64_MAX) {
+        uv_timer_stop(&b->fault_timer);
+        return;
+    }
+    uint64_t now = bk_mono_ms(b);
+    uv_timer_start(&b->fault_timer, s_on_fault_timer, due_ms > now ? due_ms - now : 0, 0);
+}
+
 static void s_on_signal(uv_signal_t *h, int signum)
 {
     broker_t *b = h->data;
@@ -215,6 +233,7 @@ static void s_free(broker_t *b)
         zmq_ctx_term(b->zctx);
     bk_registry_destroy(&b->reg);
     bk_state_close(&b->state);
+    bk_fault_relay_free(b);
     free(b);
 }
 
@@ -232,6 +251,10 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
     }
     b->loop = loop;
     b->send = s_zmq_send;
+    if (bk_fault_relay_init(b, opts->capture, err, errlen) < 0) {
+        s_free(b);
+        return NULL;
+    }
 
     /* The clock starts at the wall-clock time, or later if the data dir
      * remembers a later simulated time (an advance-clock before a restart). */
@@ -271,8 +294,9 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
     uv_timer_init(loop, &b->sweep);
     uv_signal_init(loop, &b->sigterm);
     uv_signal_init(loop, &b->sigint);
-    b->sweep.data = b->sigterm.data = b->sigint.data = b;
-    b->handles_open += 3;
+    uv_timer_init(loop, &b->fault_timer);
+    b->sweep.data = b->sigterm.data = b->sigint.data = b->fault_timer.data = b;
+    b->handles_open += 4;
     if (uv_timer_start(&b->sweep, s_on_sweep, BK_SWEEP_INTERVAL_MS, BK_SWEEP_INTERVAL_MS) != 0 ||
         uv_signal_start(&b->sigterm, s_on_signal, SIGTERM) != 0 ||
         uv_signal_start(&b->sigint, s_on_signal, SIGINT) != 0) {
@@ -301,6 +325,8 @@ void bk_broker_stop(broker_t *b)
     uv_close((uv_handle_t *)&b->sweep, s_on_handle_closed);
     uv_close((uv_handle_t *)&b->sigterm, s_on_handle_closed);
     uv_close((uv_handle_t *)&b->sigint, s_on_handle_closed);
+    uv_timer_stop(&b->fault_timer);
+    uv_close((uv_handle_t *)&b->fault_timer, s_on_handle_closed);
     vs_zloop_sock_close(&b->watch, s_on_watch_closed);
 }
 

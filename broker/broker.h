@@ -12,6 +12,9 @@
  *   registry.c  agents, their connections and VPC ARNs
  *   simclock.c  the cluster's simulated clock
  *   state.c     soft state in --data-dir
+ *   faults.c, fault_queue.c, fault_relay.c, fault_admin.c
+ *               chaos testing: faults and partitions for agent-to-agent
+ *               messages, the --capture file
  *
  * There is no global state: everything hangs off one broker_t. Its fields
  * are visible to the broker's modules; the process main only uses the
@@ -23,8 +26,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <uv.h>
 
+#include "fault_queue.h"
+#include "faults.h"
 #include "registry.h"
 #include "simclock.h"
 #include "state.h"
@@ -40,6 +46,7 @@
 typedef struct broker_opts {
     const char *listen;      /* zmq endpoint to bind */
     const char *data_dir;    /* NULL: no persistence */
+    const char *capture;     /* NULL: no --capture file */
 } broker_opts_t;
 
 typedef struct broker broker_t;
@@ -65,6 +72,12 @@ struct broker {
     uint64_t next_msg_id;        /* for messages the broker originates */
     bool stopping;
     int handles_open;            /* uv handles still to close on stop */
+
+    bk_faults_t *faults;         /* chaos: faults, partitions, counters */
+    bk_fq_t *fq;                 /* delayed and held-back agent messages */
+    uv_timer_t fault_timer;      /* fires when the first of fq is due */
+    FILE *capture;               /* --capture; NULL: off */
+    bool capture_failed;         /* a write failed (warned once) */
 };
 
 /* Creates the context, loads --data-dir, binds the endpoint and starts
@@ -82,6 +95,9 @@ uint64_t bk_sim_now(const broker_t *b);
 int bk_send(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env);
 /* Soft state changed: save it now (registrations and clock jumps are rare). */
 void bk_state_changed(broker_t *b);
+/* Fires the fault timer at monotonic due_ms (UINT64_MAX: stops it); it
+ * calls bk_fault_relay_due. */
+void bk_fault_timer_arm(broker_t *b, uint64_t due_ms);
 /* "agent 111111111111/us-east-1" or "client 0x0080000029", for logs. */
 const char *bk_peer_name(const broker_t *b, const uint8_t *route, size_t len, char *buf,
                          size_t buflen);

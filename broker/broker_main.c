@@ -1,7 +1,7 @@
 /* vpcsim-broker: relays messages between agents and clients.
  *
  *   vpcsim-broker --listen tcp://127.0.0.1:PORT [--data-dir DIR]
- *                 [--log-level debug|info|warn|error]
+ *                 [--capture FILE] [--log-level debug|info|warn|error]
  *
  * Runs in the foreground, logs to stderr, exits 0 on SIGTERM/SIGINT and 2
  * with a one-line message on bad arguments, an unusable data dir or an
@@ -21,7 +21,26 @@
 static void s_usage(FILE *f)
 {
     fprintf(f, "usage: vpcsim-broker --listen tcp://127.0.0.1:PORT [--data-dir DIR]\n"
-               "                     [--log-level debug|info|warn|error]\n");
+               "                     [--capture FILE] [--log-level debug|info|warn|error]\n");
+}
+
+static void s_help(void)
+{
+    s_usage(stdout);
+    printf("\n"
+           "  --listen EP       ZeroMQ endpoint for agents and clients\n"
+           "  --data-dir DIR    keep the broker's soft state (agents, clock) in DIR\n"
+           "  --capture FILE    append one line per PeerMessage relayed between agents:\n"
+           "                      TIME FROM -> TO sealed=0|1 PAYLOAD\n"
+           "                    TIME is the simulated time (2026-11-27T16:00:00.123Z),\n"
+           "                    FROM and TO are ACCOUNT/REGION, sealed=1 says the payload\n"
+           "                    is AEAD ciphertext (inter-Region), PAYLOAD is lowercase hex\n"
+           "                    (\"-\" when empty); a duplicated message appears per copy\n"
+           "  --log-level L     debug, info (default), warn or error\n"
+           "\n"
+           "Fault injection for agent-to-agent messages is set at run time with\n"
+           "`vpcsim admin set-faults`, `vpcsim admin partition` and read with\n"
+           "`vpcsim admin describe-faults`.\n");
 }
 
 static int s_bad_args(const char *fmt, const char *arg)
@@ -57,6 +76,7 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         { "listen", required_argument, NULL, 'l' },
         { "data-dir", required_argument, NULL, 'd' },
+        { "capture", required_argument, NULL, 'c' },
         { "log-level", required_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -74,12 +94,15 @@ int main(int argc, char **argv)
         case 'd':
             opts.data_dir = optarg;
             break;
+        case 'c':
+            opts.capture = optarg;
+            break;
         case 'v':
             if (s_parse_level(optarg, &level) < 0)
                 return s_bad_args("unknown log level '%s'", optarg);
             break;
         case 'h':
-            s_usage(stdout);
+            s_help();
             return 0;
         case ':':
             return s_bad_args("option %s needs a value", argv[optind - 1]);
@@ -93,6 +116,8 @@ int main(int argc, char **argv)
         return s_bad_args("%s", "--listen is required");
     if (opts.data_dir && !*opts.data_dir)
         return s_bad_args("%s", "--data-dir must not be empty");
+    if (opts.capture && !*opts.capture)
+        return s_bad_args("%s", "--capture must not be empty");
 
     vs_log_init("broker", level);
 

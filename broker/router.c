@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "fault_relay.h"
 #include "ids.h"
 #include "log.h"
 
@@ -153,6 +154,18 @@ static int s_stamp(s_msg_t *m)
 
 /* ---- forwarding --------------------------------------------------------- */
 
+/* Agent-to-agent messages go through the chaos model (fault_relay.c),
+ * which may drop, duplicate or delay them; everything else is relayed as
+ * is. */
+static int s_send_to_agent(s_msg_t *m, bk_agent_t *a)
+{
+    int body = m->env->body_case;
+    if (m->agent && (body == VPCSIM__WIRE__ENVELOPE__BODY_PEER ||
+                     body == VPCSIM__WIRE__ENVELOPE__BODY_ACK))
+        return bk_fault_relay(m->b, m->agent, a, m->env);
+    return bk_send(m->b, a->route, a->route_len, m->env);
+}
+
 /* Forwards the (stamped) message to agent a, described as `dest` in
  * errors, or answers the sender with Undeliverable. */
 static void s_forward(s_msg_t *m, bk_agent_t *a, const char *dest)
@@ -168,7 +181,7 @@ static void s_forward(s_msg_t *m, bk_agent_t *a, const char *dest)
                         a->region);
         return;
     }
-    if (bk_send(m->b, a->route, a->route_len, m->env) == 0) {
+    if (s_send_to_agent(m, a) == 0) {
         VS_DEBUG("%s %llu: %s -> agent %s/%s", s_body_name(m->env->body_case),
                  (unsigned long long)m->env->msg_id, m->peer, a->account, a->region);
         return;
@@ -342,6 +355,17 @@ static void s_on_to_client(s_msg_t *m)
                  m->peer, strerror(errno));
 }
 
+/* An isolated agent (admin partition) neither sends nor receives: the
+ * message vanishes without an Undeliverable, as on a cut link, and the
+ * sender's outbox keeps retrying until the partition heals. */
+static void s_to_agent(s_msg_t *m, bk_agent_t *a, const char *account, const char *region,
+                       const char *dest)
+{
+    if (bk_fault_cut(m->b, m->agent, account, region))
+        return;
+    s_forward(m, a, dest);
+}
+
 /* peer and ack: by exact ARN, then the ARN's account/Region, then
  * (to.account, to.region). */
 static void s_on_to_agent(s_msg_t *m)
@@ -355,13 +379,14 @@ static void s_on_to_agent(s_msg_t *m)
         vs_arn_t arn;
         if (a) {
             snprintf(dest, sizeof dest, "%s", to->vpc_arn);
-            s_forward(m, a, dest);
+            s_to_agent(m, a, a->account, a->region, dest);
             return;
         }
         if (vs_arn_parse(to->vpc_arn, &arn) == 0) {
             snprintf(dest, sizeof dest, "account %s in Region %s (%s)", arn.account, arn.region,
                      to->vpc_arn);
-            s_forward(m, bk_registry_get(reg, arn.account, arn.region), dest);
+            s_to_agent(m, bk_registry_get(reg, arn.account, arn.region), arn.account,
+                       arn.region, dest);
             return;
         }
         if (!to->account[0] || !to->region[0]) {
@@ -377,7 +402,8 @@ static void s_on_to_agent(s_msg_t *m)
         return;
     }
     snprintf(dest, sizeof dest, "account %s in Region %s", to->account, to->region);
-    s_forward(m, bk_registry_get(reg, to->account, to->region), dest);
+    s_to_agent(m, bk_registry_get(reg, to->account, to->region), to->account, to->region,
+               dest);
 }
 
 static void s_on_admin(s_msg_t *m)

@@ -14,7 +14,8 @@
  *   api_reply,     agent -> client by to.client_route (dropped if the
  *   undeliverable  client is gone)
  *   peer, ack      agent -> agent by to.vpc_arn (exact, then the ARN's
- *                  account/Region), else (to.account, to.region)
+ *                  account/Region), else (to.account, to.region),
+ *                  through the chaos model (fault_relay.h)
  *   admin_request  answered by the broker (admin.c)
  *
  * What cannot be delivered is answered with Undeliverable (NO_SUCH_AGENT,

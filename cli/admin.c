@@ -25,6 +25,7 @@ static const struct {
       "Moves simulated time forward by --seconds N for every agent; due timers fire." },
     { "set-faults", "SetFaults", A_PASSTHROUGH, "Sets fault injection (options forwarded to the broker)." },
     { "partition", "Partition", A_PASSTHROUGH, "Cuts links between agents (options forwarded to the broker)." },
+    { "describe-faults", "DescribeFaults", A_PLAIN, "Shows fault injection, isolated agents and fault counters." },
 };
 
 #define S_NOPS (sizeof s_ops / sizeof s_ops[0])
