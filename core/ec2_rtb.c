@@ -8,6 +8,7 @@
 
 #include "filter.h"
 #include "model_internal.h"
+#include "route_lookup.h"
 
 /* --- the object ---------------------------------------------------------- */
 
@@ -190,7 +191,7 @@ vs_rtb_t *vs_rtb__create(vs_model_t *m, const vs_vpc_t *vpc, bool main)
 
 /* --- output ------------------------------------------------------------------------- */
 
-static vs_json_t *s_route_output(const vs_route_t *r)
+static vs_json_t *s_route_output(const vs_model_t *m, const vs_rtb_t *rtb, const vs_route_t *r)
 {
     char buf[VS_CIDR_STRLEN];
     vs_json_t *o = vs_json_object();
@@ -201,7 +202,8 @@ static vs_json_t *s_route_output(const vs_route_t *r)
     S_TARGETS(X)
 #undef X
     vs_json_set_str(o, "Origin", r->origin);
-    vs_json_set_str(o, "State", r->state);
+    /* Computed, not stored: it follows the target (route_lookup.h). */
+    vs_json_set_str(o, "State", vs_route__state(m, rtb, r));
     if (r->pcx_id[0])
         vs_json_set_str(o, "VpcPeeringConnectionId", r->pcx_id);
     return o;
@@ -231,7 +233,7 @@ vs_json_t *vs_rtb__output(const vs_model_t *m, const vs_obj_t *o)
     for (int fam = 4; fam <= 6; fam += 2)
         for (size_t i = 0; i < r->nroutes; i++)
             if (r->routes[i].dest.addr.family == fam)
-                vs_json_push(routes, s_route_output(&r->routes[i]));
+                vs_json_push(routes, s_route_output(m, r, &r->routes[i]));
     /* Unlike VPCs and subnets, route tables print an empty tag list. */
     vs_json_set(d, "Tags", vs_tags_to_json(&r->base.tags));
     vs_json_set_str(d, "VpcId", r->vpc_id);
@@ -302,7 +304,11 @@ S_ROUTE_FIELD(s_f_r_nat, nat_gateway_id)
 S_ROUTE_FIELD(s_f_r_eni, network_interface_id)
 S_ROUTE_FIELD(s_f_r_pcx, pcx_id)
 S_ROUTE_FIELD(s_f_r_origin, origin)
-S_ROUTE_FIELD(s_f_r_state, state)
+static void s_f_r_state(const void *m, const void *o, vs_fvals_t *v)
+{
+    for (size_t i = 0; i < RTB(o)->nroutes; i++)
+        vs_fvals_add(v, vs_route__state(m, RTB(o), &RTB(o)->routes[i]));
+}
 
 static const vs_filter_field_t s_rtb_filters[] = {
     { "route-table-id", s_f_id },

@@ -17,6 +17,8 @@ static const vs_module_t *const s_modules[] = {
     &vs_module_vpc_cidr,
     &vs_module_subnet,
     &vs_module_rtb,
+    &vs_module_igw,
+    &vs_module_route,
     &vs_module_tags,
     &vs_module_pcx,
     NULL
