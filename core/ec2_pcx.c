@@ -170,7 +170,21 @@ static int s_precheck(const vs_model_t *m, const vs_pcx_obj_t *o, const char *ca
                              .caller_region = vs_model_region(m),
                              .accepter_region = o->rec.accepter.region };
     vs_pcx_state_t next;
-    return vs_pcx_fsm_step(o->rec.state, actor, action, o->rec.inter_region, &ctx, &next, err);
+    int rc = vs_pcx_fsm_step(o->rec.state, actor, action, o->rec.inter_region, &ctx, &next, err);
+    /* A replica's live view may be behind the home (the requester deleted
+     * it a moment ago): its error would describe a past state, so the
+     * home decides (found by `vpcsim simulate`). But an error no state
+     * would lift (who the caller is) stays: checks made after this one
+     * (DNS hostnames, quotas) must not answer in its place. */
+    if (rc != 0 && !vs_pcx_obj_is_home(o) && !vs_pcx_state_is_terminal(o->rec.state)) {
+        vs_pcx_state_t best = action == VS_PCX_ACT_ACCEPT || action == VS_PCX_ACT_REJECT
+                                  ? VS_PCX_PENDING_ACCEPTANCE : VS_PCX_ACTIVE;
+        vs_awserr_t ignored;
+        if (vs_pcx_fsm_step(best, actor, action, o->rec.inter_region, &ctx, &next,
+                            &ignored) == 0)
+            return 0;
+    }
+    return rc;
 }
 
 /* Active connections of one of our VPCs (for the quota at accept). */

@@ -44,6 +44,8 @@ typedef struct vs_model_config {
     bool modern_rules;            /* today's AWS: IPv6 inter-Region, Beijing<->Ningxia;
                                      default (false): the seed's rules */
     bool cascade_vpc_delete;      /* console behaviour: delete pcx with the VPC */
+    bool test_bug_stale_replica;  /* TEST ONLY (`vpcsim simulate --planted-bug`): replicas
+                                     also apply older versions, a bug to be caught */
 } vs_model_config_t;
 
 /* Returns NULL if the config is invalid (unknown Region, bad account). */

@@ -215,7 +215,7 @@ int vs_pcx_from_doc(const vs_json_t *doc, vs_pcx_t *out, char *why, size_t whyle
     const char *kind = vs_json_get_str(doc, "Kind");
     if (!kind || strcmp(kind, "pcx") != 0)
         return s_fail(why, whylen, "Kind: not \"pcx\"");
-    uint64_t schema;
+    uint64_t schema = 0;   /* GCC -O2 cannot see s_get_u64 sets it */
     if (s_get_u64(doc, "Schema", &schema, why, whylen) < 0)
         return -1;
     if (schema != VS_PCX_DOC_SCHEMA)

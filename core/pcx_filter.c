@@ -118,7 +118,9 @@ static bool s_expiration(const vs_json_t *values, uint64_t exp_ms)
         const char *v = vs_json_as_str(vs_json_at(values, i));
         uint64_t t;
         if (!vs_glob_has_wildcard(v) && vs_time_parse(v, &t) == 0) {
-            if (t == exp_ms)
+            /* The CLI prints whole seconds: the value a user copies from
+             * ExpirationTime must match the record's time in ms. */
+            if (t == exp_ms || t == exp_ms - exp_ms % 1000)
                 return true;
             continue;
         }

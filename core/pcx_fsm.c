@@ -249,7 +249,7 @@ int vs_pcx_fsm_apply(vs_pcx_t *p, const char *account, const char *region,
     vs_pcx_actor_t actor = (!account && !region) ? VS_PCX_ACTOR_SYSTEM
                                                  : vs_pcx_fsm_actor(p, account, region);
     vs_pcx_fsm_ctx_t ctx = { p->id, account, region, p->accepter.region };
-    vs_pcx_state_t next;
+    vs_pcx_state_t next = p->state;   /* GCC -O2 cannot see the step sets it */
     if (vs_pcx_fsm_step(p->state, actor, action, p->inter_region, &ctx, &next, err) < 0)
         return -1;
     if (action == VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS ||

@@ -17,8 +17,13 @@ int vs_pcx__vpc_delete_check(vs_model_t *m, const vs_vpc_t *vpc, vs_awserr_t *er
                            o->side != VS_PCX_SIDE_BOTH;
         /* API behaviour: any live peering blocks the deletion. Console
          * behaviour (--cascade-vpc-delete): the VPC's connections go with
-         * it, except an incoming request, which must be rejected first. */
-        if (!cascade || (outstanding && is_accepter) || o->rec.state == VS_PCX_DELETING)
+         * it, except an incoming request, which must be rejected first,
+         * and connections in a transient state (being validated,
+         * provisioning, deleting), which no delete can stop: the VPC
+         * would go while the connection carried on without it. */
+        bool transient = o->rec.state == VS_PCX_INITIATING_REQUEST ||
+                         o->rec.state == VS_PCX_PROVISIONING || o->rec.state == VS_PCX_DELETING;
+        if (!cascade || (outstanding && is_accepter) || transient)
             return vs_awserr_set(err, "DependencyViolation",
                                  "The vpc '%s' has dependencies and cannot be deleted.",
                                  vpc->base.id);

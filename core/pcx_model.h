@@ -39,6 +39,10 @@ typedef struct vs_pcx_obj {
                                   late duplicate cannot resurrect it */
     bool accept_inflight;      /* replica: an accept was forwarded, undecided */
     uint64_t request_msg_id;   /* home: the Request message (undeliverable) */
+    /* Order of the accepter VPC's CIDR lists (Validated, Op, Cidrs), which
+     * the network may reorder. Replica: the last one sent; home: the
+     * newest one applied, so that an older list never replaces it. */
+    uint64_t cidrs_seq;
     /* In memory only: calls waiting for the home. Lost on restart, when
      * their clients have long timed out anyway. */
     vs_pcx_op_t ops[VS_PCX_MAX_PENDING_OPS];

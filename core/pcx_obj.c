@@ -20,6 +20,8 @@ static int s_to_doc(const vs_model_t *m, const vs_obj_t *base, vs_json_t *doc)
     char id[24];
     snprintf(id, sizeof id, "%" PRIu64, o->request_msg_id);
     vs_json_set_str(doc, "RequestMsgId", id);
+    snprintf(id, sizeof id, "%" PRIu64, o->cidrs_seq);
+    vs_json_set_str(doc, "CidrsSeq", id);
     return 0;
 }
 
@@ -39,6 +41,8 @@ static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
     o->hidden = vs_json_get_bool(doc, "Hidden", false);
     o->accept_inflight = vs_json_get_bool(doc, "AcceptInflight", false);
     o->request_msg_id = msg ? strtoull(msg, NULL, 10) : 0;
+    const char *seq = vs_json_get_str(doc, "CidrsSeq");
+    o->cidrs_seq = seq ? strtoull(seq, NULL, 10) : 0;
     return &o->base;
 }
 
@@ -182,8 +186,13 @@ void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o)
     if (!vs_pcx_state_is_terminal(o->rec.state))
         return;
     uint64_t until = vs_pcx_visible_until(&o->rec, o->side);
+    /* A view that was never visible (a failed request on the accepter side:
+     * until 0) keeps its tombstone 7 days from when it failed, not from the
+     * epoch, or a late record could bring it back at once. */
     if (o->hidden)
-        until = (until == UINT64_MAX ? vs_model__now(m) : until) + VS_PCX_TOMBSTONE_MS;
+        until = (until == UINT64_MAX ? vs_model__now(m)
+                 : until < o->rec.state_entered_ms ? o->rec.state_entered_ms : until) +
+                VS_PCX_TOMBSTONE_MS;
     vs_model__timer_arm(m, T_PURGE, o->base.id, until);
 }
 
@@ -232,7 +241,7 @@ void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o)
 
 bool vs_pcx__replica_apply(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
 {
-    if (rec->version <= o->rec.version)
+    if (rec->version <= o->rec.version && !vs_model__cfg(m)->test_bug_stale_replica)
         return false;
     o->rec = *rec;
     if (rec->state != VS_PCX_PENDING_ACCEPTANCE && rec->state != VS_PCX_INITIATING_REQUEST)

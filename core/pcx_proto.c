@@ -3,11 +3,11 @@
  * payload of PeerMessage, reliably (outbox + ack + dedup in the runtime):
  *
  *   home -> accepter agent   Request  {Pcx}                validate, hold a replica
- *   accepter agent -> home   Validated{Id, Ok, Ipv4, Ipv6}
+ *   accepter agent -> home   Validated{Id, Ok, Ipv4, Ipv6, CidrsSeq}
  *   home -> replica          State    {Pcx}                every new version
- *   replica -> home          Op       {Id, OpId, Action, Ipv4, Ipv6, options}
- *   home -> replica          OpResult {Id, OpId, Ok, Code, Message, Pcx}
- *   replica -> home          Cidrs    {Id, Ipv4, Ipv6}     accepter VPC changed
+ *   replica -> home          Op       {Id, OpId, Action, Ipv4, Ipv6, CidrsSeq, options}
+ *   home -> replica          OpResult {Id, OpId, Action, Ok, Code, Message, Pcx}
+ *   replica -> home          Cidrs    {Id, Ipv4, Ipv6, CidrsSeq} accepter VPC changed
  *
  * The home answers any message that shows the replica is behind with its
  * current State, so both views converge whatever the delivery order.
@@ -98,6 +98,36 @@ static uint64_t s_get_u64(const vs_json_t *j, const char *key)
     return s ? strtoull(s, NULL, 10) : 0;
 }
 
+/* The accepter VPC's CIDR lists travel in Validated, Op and Cidrs, which
+ * the network may reorder: the replica numbers them (CidrsSeq) and the
+ * home never lets an older list replace a newer one. */
+static void s_put_seq(vs_model_t *m, vs_json_t *j, vs_pcx_obj_t *o)
+{
+    if (!o)
+        return;
+    o->cidrs_seq++;
+    vs_model__touch(m, &o->base);
+    s_put_u64(j, "CidrsSeq", o->cidrs_seq);
+}
+
+/* Home: is the list in j newer than the last one applied? (A message
+ * without a number, from an older agent, is taken as it comes.) */
+static bool s_newer_cidrs(const vs_pcx_obj_t *o, const vs_json_t *j)
+{
+    uint64_t seq = s_get_u64(j, "CidrsSeq");
+    return seq == 0 || seq > o->cidrs_seq;
+}
+
+/* Home: the list in j is now part of the record. */
+static void s_took_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_json_t *j)
+{
+    uint64_t seq = s_get_u64(j, "CidrsSeq");
+    if (seq > o->cidrs_seq) {
+        o->cidrs_seq = seq;
+        vs_model__touch(m, &o->base);
+    }
+}
+
 static void s_put_opts(vs_json_t *j, const char *key, const vs_pcx_options_t *o)
 {
     if (!o)
@@ -172,7 +202,11 @@ static int s_accept_rules(const vs_model_t *m, const vs_pcx_obj_t *o, vs_awserr_
     for (vs_pcx_obj_t *x = vs_pcx__first(m); x; x = vs_pcx__next(x)) {
         if (x == o || !vs_pcx_joins(&x->rec, o->rec.requester.vpc_id, o->rec.accepter.vpc_id))
             continue;
-        if (x->rec.state == VS_PCX_ACTIVE || x->rec.state == VS_PCX_PROVISIONING)
+        /* x's own accept may be undecided at its home, another agent: the
+         * two homes accepting at once would both succeed (found by
+         * `vpcsim simulate`), so an accept forwarded from here blocks. */
+        if (x->rec.state == VS_PCX_ACTIVE || x->rec.state == VS_PCX_PROVISIONING ||
+            x->accept_inflight)
             return vs_awserr_set(err, "VpcPeeringConnectionAlreadyExists",
                                  "The vpc peering connection identified by %s already exists.",
                                  o->rec.id);
@@ -187,10 +221,25 @@ static int s_accept_rules(const vs_model_t *m, const vs_pcx_obj_t *o, vs_awserr_
     return 0;
 }
 
+/* A lifecycle event already due (expiry at 168 h, provisioning -> active,
+ * deleting -> deleted) happened before any operation that reaches the home
+ * at or after its time, even if its timer has not run yet: the decision
+ * must not depend on which of the two the event loop sees first. */
+static void s_catch_up(vs_model_t *m, vs_pcx_obj_t *o)
+{
+    vs_pcx_action_t ev;
+    uint64_t at;
+    vs_awserr_t err;
+    if (vs_pcx_next_event(&o->rec, &ev, &at) && at <= vs_model__now(m))
+        vs_pcx__home_act(m, o, NULL, NULL, ev, NULL, NULL, &err);
+}
+
 int vs_pcx__home_act(vs_model_t *m, vs_pcx_obj_t *o, const char *account, const char *region,
                      vs_pcx_action_t action, const vs_pcx_options_t *req_opts,
                      const vs_pcx_options_t *acc_opts, vs_awserr_t *err)
 {
+    if (account)
+        s_catch_up(m, o);
     vs_pcx_actor_t actor = account ? vs_pcx_fsm_actor(&o->rec, account, region)
                                    : VS_PCX_ACTOR_SYSTEM;
     vs_pcx_fsm_ctx_t ctx = { .pcx_id = o->rec.id, .caller_account = account,
@@ -308,6 +357,7 @@ void vs_pcx__send_op(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_op_t *op,
     if (x && x->kind == &vs_kind_vpc)
         vs_pcx__fill_vpc(m, (const vs_vpc_t *)x, &acc);
     s_put_cidrs(j, &acc);
+    s_put_seq(m, j, o);
     s_put_opts(j, "RequesterOptions", req_opts);
     s_put_opts(j, "AccepterOptions", acc_opts);
     s_send(m, &o->rec.requester, j);
@@ -320,6 +370,7 @@ void vs_pcx__send_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_vpc_t *vpc)
         return;
     vs_json_t *j = s_msg("Cidrs", o->rec.id);
     s_put_cidrs(j, &acc);
+    s_put_seq(m, j, o);
     s_send(m, &o->rec.requester, j);
 }
 
@@ -365,6 +416,7 @@ static int s_on_request(vs_model_t *m, const vs_pcx_t *rec)
     }
     vs_json_set_bool(ans, "Ok", ok);
     s_put_cidrs(ans, &acc);
+    s_put_seq(m, ans, ok ? o : NULL);
     s_send(m, &rec->requester, ans);
     return 1;
 }
@@ -378,8 +430,12 @@ static int s_on_validated(vs_model_t *m, vs_pcx_obj_t *o, const vs_json_t *j)
     }
     vs_pcx_vpc_t acc = o->rec.accepter;
     vs_awserr_t err;
-    if (vs_json_get_bool(j, "Ok", false) && s_get_cidrs(j, &acc) == 0 &&
+    /* A newer list (Cidrs) may have overtaken this answer: keep it. */
+    bool newer = s_newer_cidrs(o, j);
+    if (vs_json_get_bool(j, "Ok", false) && (!newer || s_get_cidrs(j, &acc) == 0) &&
         !vs_pcx_vpcs_overlap(&o->rec.requester, &acc)) {
+        if (newer)
+            s_took_cidrs(m, o, j);
         o->rec.accepter = acc;
         vs_pcx__home_act(m, o, NULL, NULL, VS_PCX_ACT_VALIDATED_OK, NULL, NULL, &err);
     } else {
@@ -394,8 +450,10 @@ static int s_on_state(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
     if (!o) {
         /* Never create a view from a terminal record: it is either a late
          * duplicate for a view that already aged out, or a request that
-         * failed before we validated it. */
-        if (vs_pcx_state_is_terminal(rec->state) || !s_is_me(m, &rec->accepter))
+         * failed before we validated it. Nor from a record still being
+         * initiated: it overtook its Request, which must validate first. */
+        if (vs_pcx_state_is_terminal(rec->state) ||
+            rec->state == VS_PCX_INITIATING_REQUEST || !s_is_me(m, &rec->accepter))
             return 1;
         o = vs_pcx__create(m, rec, VS_PCX_SIDE_ACCEPTER);
         if (!o)
@@ -423,17 +481,20 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
     vs_pcx_action_t action;
     if (s_op_parse(vs_json_get_str(j, "Action"), &action) != 0)
         return -1;
+    s_catch_up(m, o);       /* before the CIDRs below touch the record */
     vs_awserr_t err = { "", "" };
     vs_pcx_vpc_t acc = o->rec.accepter, saved = o->rec.accepter;
     bool new_cidrs = false;
     if (action == VS_PCX_ACT_ACCEPT && o->rec.state == VS_PCX_PENDING_ACCEPTANCE &&
-        s_get_cidrs(j, &acc) == 0) {
-        if (vs_pcx_vpcs_overlap(&o->rec.requester, &acc))
+        s_newer_cidrs(o, j) && s_get_cidrs(j, &acc) == 0) {
+        if (vs_pcx_vpcs_overlap(&o->rec.requester, &acc)) {
             /* The accepter added an overlapping block before accepting: the
              * request fails, and so the accept below is refused. */
+            s_took_cidrs(m, o, j);
             s_home_accepter_cidrs(m, o, &acc);
-        else
+        } else {
             new_cidrs = true;
+        }
     }
     vs_pcx_options_t ro, ao;
     bool has_r = s_get_opts(j, "RequesterOptions", &ro);
@@ -446,8 +507,11 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
                               has_a ? &ao : NULL, &err);
     if (rc != 0 && new_cidrs)
         o->rec.accepter = saved;
+    else if (new_cidrs)
+        s_took_cidrs(m, o, j);
     vs_json_t *ans = s_with_record("OpResult", &o->rec);
     vs_json_set_str(ans, "OpId", vs_json_get_str(j, "OpId") ? vs_json_get_str(j, "OpId") : "0");
+    vs_json_set_str(ans, "Action", s_op_name(action));
     vs_json_set_bool(ans, "Ok", rc == 0);
     if (rc != 0) {
         vs_json_set_str(ans, "Code", err.code);
@@ -463,12 +527,24 @@ static int s_on_op_result(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec,
 {
     vs_pcx__replica_apply(m, o, rec);
     vs_pcx_op_t op;
-    if (!vs_pcx__op_take(o, s_get_u64(j, "OpId"), &op) || op.token == 0)
-        return 1;       /* no call waits (restart, cascade): the state is applied anyway */
-    if (op.action == VS_PCX_ACT_ACCEPT && o->accept_inflight) {
+    bool waiting = vs_pcx__op_take(o, s_get_u64(j, "OpId"), &op);
+    vs_pcx_action_t action;
+    bool answers_accept = waiting ? op.action == VS_PCX_ACT_ACCEPT
+                                  : s_op_parse(vs_json_get_str(j, "Action"), &action) == 0 &&
+                                        action == VS_PCX_ACT_ACCEPT;
+    /* The CIDR guard of an accept ends with the home's answer to it. The
+     * waiting calls are in memory only, the guard is persisted: after a
+     * restart the answer names its action, so the guard cannot outlive
+     * it (unless another accept still waits). */
+    bool other_accept = false;
+    for (size_t i = 0; i < o->nops; i++)
+        other_accept |= o->ops[i].action == VS_PCX_ACT_ACCEPT;
+    if (answers_accept && o->accept_inflight && !other_accept) {
         o->accept_inflight = false;
         vs_model__touch(m, &o->base);
     }
+    if (!waiting || op.token == 0)
+        return 1;       /* no call waits (restart, cascade): the state is applied anyway */
     if (!vs_json_get_bool(j, "Ok", false)) {
         vs_awserr_t err;
         vs_awserr_set(&err, vs_json_get_str(j, "Code") ? vs_json_get_str(j, "Code") : "InternalError",
@@ -478,8 +554,12 @@ static int s_on_op_result(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec,
     }
     vs_json_t *out;
     if (op.action == VS_PCX_ACT_ACCEPT) {
+        /* The record right after the accept (provisioning), even if a
+         * newer one (active) overtook this answer; with this view's tags. */
+        vs_json_t *tags = vs_tags_to_json(&o->base.tags);
         out = vs_json_object();
-        vs_json_set(out, "VpcPeeringConnection", vs_pcx__render(m, o));
+        vs_json_set(out, "VpcPeeringConnection", vs_pcx_render(rec, tags));
+        vs_json_free(&tags);
     } else if (op.action == VS_PCX_ACT_REJECT || op.action == VS_PCX_ACT_DELETE) {
         out = vs_json_object();
         vs_json_set_bool(out, "Return", true);
@@ -530,7 +610,10 @@ int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_re
             rc = s_on_op(m, o, from_account, from_region, j);
         } else {
             vs_pcx_vpc_t acc = o->rec.accepter;
-            if (s_get_cidrs(j, &acc) == 0) {
+            if (!s_newer_cidrs(o, j)) {
+                rc = 1;             /* overtaken by a newer list: nothing to learn */
+            } else if (s_get_cidrs(j, &acc) == 0) {
+                s_took_cidrs(m, o, j);
                 s_home_accepter_cidrs(m, o, &acc);
                 rc = 1;
             }

@@ -127,9 +127,11 @@ bool vs_pcx_encrypted(bool inter_region)
     return inter_region;
 }
 
-int vs_pcx_mtu(bool inter_region)
+int vs_pcx_mtu(bool inter_region, bool modern)
 {
-    return inter_region ? 8500 : 9001;
+    if (!inter_region)
+        return 9001;
+    return modern ? 8500 : 1500;
 }
 
 /* --- visibility -------------------------------------------------------------- */

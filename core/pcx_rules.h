@@ -85,10 +85,11 @@ bool vs_pcx_ipv6_allowed(bool inter_region, bool modern);
  * peering traffic is not (by the peering itself). */
 bool vs_pcx_encrypted(bool inter_region);
 
-/* Largest packet crossing the connection: 9001 (jumbo) intra-Region, 8500
- * inter-Region (current EC2 MTU page; the seed is silent, so today's AWS
- * value applies). */
-int vs_pcx_mtu(bool inter_region);
+/* Largest packet crossing the connection: 9001 (jumbo) intra-Region;
+ * inter-Region 1500 under the seed's rules (the historic PG-basics limit:
+ * "jumbo frames are not supported for inter-Region VPC peering") and 8500
+ * with modern rules (current EC2 MTU page, since March 2025). */
+int vs_pcx_mtu(bool inter_region, bool modern);
 
 /* --- visibility windows (reference 5.1, 5.3) --------------------------------- */
 

@@ -94,8 +94,10 @@ START_TEST(test_regions)
     ck_assert(vs_pcx_ipv6_allowed(true, true));     /* AWS today */
     ck_assert(vs_pcx_encrypted(true));
     ck_assert(!vs_pcx_encrypted(false));
-    ck_assert_int_eq(vs_pcx_mtu(false), 9001);
-    ck_assert_int_eq(vs_pcx_mtu(true), 8500);
+    ck_assert_int_eq(vs_pcx_mtu(false, false), 9001);
+    ck_assert_int_eq(vs_pcx_mtu(false, true), 9001);
+    ck_assert_int_eq(vs_pcx_mtu(true, false), 1500);   /* seed */
+    ck_assert_int_eq(vs_pcx_mtu(true, true), 8500);    /* AWS today */
 }
 END_TEST
 
