@@ -235,6 +235,10 @@ START_TEST(visibility_same_account)
     pf_run_to(t + 2 * HOUR);
     ck_assert_ptr_null(view(r, pcx));
     ck_assert_ptr_null(view(a, pcx));
+    /* Gone for every API call, not only describe: tagging it fails too. */
+    ERR(r, "CreateTags", J("{\"Resources\":[\"%s\"],\"Tags\":[{\"Key\":\"k\",\"Value\":\"v\"}]}", pcx),
+        "InvalidVpcPeeringConnectionID.NotFound",
+        J("The vpcPeeringConnection ID '%s' does not exist", pcx));
 }
 END_TEST
 
