@@ -14,6 +14,7 @@
  * order matters only for hooks (called in this order). */
 static const vs_module_t *const s_modules[] = {
     &vs_module_vpc,
+    &vs_module_sg,
     &vs_module_vpc_cidr,
     &vs_module_subnet,
     &vs_module_rtb,
@@ -21,6 +22,8 @@ static const vs_module_t *const s_modules[] = {
     &vs_module_route,
     &vs_module_tags,
     &vs_module_pcx,
+    &vs_module_instance,
+    &vs_module_insights,
     NULL
 };
 

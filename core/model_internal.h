@@ -331,6 +331,8 @@ extern const vs_module_t vs_module_igw;
 extern const vs_module_t vs_module_route;
 extern const vs_module_t vs_module_tags;
 extern const vs_module_t vs_module_pcx;
+extern const vs_module_t vs_module_instance;   /* instance.h */
+extern const vs_module_t vs_module_insights;   /* insights.h */
 
 /* Hook dispatch (model.c): call every module's hook in s_modules order. */
 void vs_model__vpc_created(vs_model_t *m, vs_vpc_t *vpc);
