@@ -246,6 +246,7 @@ static void s_emit(void *ctx, const vs_out_t *o)
         store_outmsg_t m = {
             .msg_id = o->msg_id, .to_vpc_arn = o->to_vpc_arn, .to_account = o->to_account,
             .to_region = o->to_region, .payload = o->payload, .payload_len = o->payload_len,
+            .sealed = o->sealed,
         };
         /* Durable in this turn's transaction, sent right after it commits,
          * resent from the outbox until the receiver acknowledges it. */
@@ -276,32 +277,46 @@ static void s_emit(void *ctx, const vs_out_t *o)
 
 static void s_arm_model_timer(agent_t *a);
 
+/* Writes the model's changes, its new outbox messages and the simulated
+ * time into the open transaction, and queues the replies and messages; they
+ * are sent only after that transaction has committed. */
+static void s_write_turn(agent_t *a)
+{
+    vs_model_flush(a->model, s_persist, a);
+    vs_model_drain(a->model, s_emit, a);
+    char now[32];
+    snprintf(now, sizeof now, "%" PRIu64, simclock_now(&a->sclock));
+    store_meta_set(a->st, "sim_time_ms", now);
+}
+
+static void s_store_failed(agent_t *a)
+{
+    /* Without a working store we can promise nothing: stop, and let the
+     * restart recover from the last committed state. */
+    VS_ERROR("cannot commit to the store; stopping");
+    a->exit_code = 1;
+    uv_stop(&a->loop);
+}
+
 /* Ends a turn: one transaction for all changes, then the sends. */
 static void s_commit_turn(agent_t *a)
 {
     if (!a->turn_dirty && a->sendq_len == 0)
         return;
     if (a->turn_dirty) {
-        if (store_begin(a->st) != 0)
-            goto fatal;
-        vs_model_flush(a->model, s_persist, a);
-        vs_model_drain(a->model, s_emit, a);
-        char now[32];
-        snprintf(now, sizeof now, "%" PRIu64, simclock_now(&a->sclock));
-        store_meta_set(a->st, "sim_time_ms", now);
-        if (store_commit(a->st) != 0)
-            goto fatal;
+        if (store_begin(a->st) != 0) {
+            s_store_failed(a);
+            return;
+        }
+        s_write_turn(a);
+        if (store_commit(a->st) != 0) {
+            s_store_failed(a);
+            return;
+        }
         a->turn_dirty = false;
     }
     s_flush_sendq(a);
     s_arm_model_timer(a);
-    return;
-fatal:
-    /* Without a working store we can promise nothing: stop, and let the
-     * restart recover from the last committed state. */
-    VS_ERROR("cannot commit to the store; stopping");
-    a->exit_code = 1;
-    uv_stop(&a->loop);
 }
 
 /* ------------------------------------------------------------------ */
@@ -331,6 +346,7 @@ static void s_send_peer(agent_t *a, const store_outmsg_t *m)
     Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
     pm.payload.data = (uint8_t *)m->payload;
     pm.payload.len = m->payload_len;
+    pm.sealed = m->sealed;
     to.vpc_arn = (char *)(m->to_vpc_arn ? m->to_vpc_arn : "");
     to.account = (char *)(m->to_account ? m->to_account : "");
     to.region = (char *)(m->to_region ? m->to_region : "");
@@ -450,13 +466,20 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
     if (store_begin(a->st) != 0)
         return;
     int seen = store_seen_check_and_add(a->st, sender, env->msg_id);
-    if (seen == 0)
+    if (seen == 0) {
         vs_model_on_peer(a->model, env->sender->account, env->sender->region,
                          env->peer->payload.data, env->peer->payload.len);
-    store_commit(a->st);      /* the outer turn commit makes it durable */
-    a->turn_dirty = true;
+        /* The dedup record must commit together with the message's effects:
+         * durable alone, a kill -9 before the turn's commit would lose the
+         * effects, and the sender's resend would then be dropped as seen. */
+        s_write_turn(a);
+    }
+    if (store_commit(a->st) != 0) {
+        s_store_failed(a);
+        return;
+    }
     if (seen >= 0)
-        s_send_ack(a, env);   /* queued: sent after the turn commits */
+        s_send_ack(a, env);   /* queued: sent after the turn's commit */
 }
 
 static void s_on_ack(agent_t *a, const vs_env_t *env)

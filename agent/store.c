@@ -24,8 +24,8 @@ static const char *const s_sql[Q__COUNT] = {
     [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_SET] = "INSERT INTO meta(key, value) VALUES(?1, ?2) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    [Q_OUT_PUT] = "INSERT OR REPLACE INTO outbox(msg_id, to_vpc_arn, to_account, to_region, payload) "
-                  "VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_OUT_PUT] = "INSERT OR REPLACE INTO outbox(msg_id, to_vpc_arn, to_account, to_region, payload, "
+                  "sealed) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_OUT_DEL] = "DELETE FROM outbox WHERE msg_id = ?1",
     [Q_SEEN_ADD] = "INSERT OR IGNORE INTO seen(sender, msg_id) VALUES(?1, ?2)",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -39,7 +39,8 @@ static const char s_schema[] =
     "  id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS outbox(msg_id INTEGER PRIMARY KEY, to_vpc_arn TEXT,"
-    "  to_account TEXT, to_region TEXT, payload BLOB NOT NULL);"
+    "  to_account TEXT, to_region TEXT, payload BLOB NOT NULL,"
+    "  sealed INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS seen(sender TEXT NOT NULL, msg_id INTEGER NOT NULL,"
     "  PRIMARY KEY(sender, msg_id)) WITHOUT ROWID;";
 
@@ -102,6 +103,10 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
         store_close(&st);
         return NULL;
     }
+    /* Data dirs made before the outbox had a `sealed` column get it now;
+     * the statement fails harmlessly where it already exists. */
+    sqlite3_exec(st->db, "ALTER TABLE outbox ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0",
+                 NULL, NULL, NULL);
     for (int i = 0; i < Q__COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
                                NULL) != SQLITE_OK) {
@@ -222,6 +227,7 @@ int store_outbox_put(store_t *st, const store_outmsg_t *m)
     s_bind_opt_text(q, 3, m->to_account);
     s_bind_opt_text(q, 4, m->to_region);
     sqlite3_bind_blob(q, 5, m->payload, (int)m->payload_len, SQLITE_STATIC);
+    sqlite3_bind_int(q, 6, m->sealed ? 1 : 0);
     return s_run(st, Q_OUT_PUT);
 }
 
@@ -234,8 +240,8 @@ int store_outbox_delete(store_t *st, uint64_t msg_id)
 int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m), void *ctx)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, "SELECT msg_id, to_vpc_arn, to_account, to_region, payload "
-                           "FROM outbox ORDER BY msg_id", -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, "SELECT msg_id, to_vpc_arn, to_account, to_region, payload, "
+                           "sealed FROM outbox ORDER BY msg_id", -1, &s, NULL) != SQLITE_OK)
         return s_fail(st, "select outbox");
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -246,6 +252,7 @@ int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m
             .to_region = (const char *)sqlite3_column_text(s, 3),
             .payload = sqlite3_column_blob(s, 4),
             .payload_len = (size_t)sqlite3_column_bytes(s, 4),
+            .sealed = sqlite3_column_int(s, 5) != 0,
         };
         cb(ctx, &m);
     }

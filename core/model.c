@@ -245,6 +245,16 @@ uint64_t vs_model__emit_peer(vs_model_t *m, const char *to_vpc_arn, const char *
     return it->msg_id;
 }
 
+uint64_t vs_model__emit_sealed_peer(vs_model_t *m, const char *to_vpc_arn,
+                                    const char *to_account, const char *to_region,
+                                    const uint8_t *payload, size_t len)
+{
+    uint64_t id = vs_model__emit_peer(m, to_vpc_arn, to_account, to_region, payload, len);
+    if (id)
+        m->outq[m->nout - 1].sealed = true;
+    return id;
+}
+
 void vs_model__emit_vpc(vs_model_t *m, bool added, const char *vpc_arn)
 {
     vs_outq_item_t *it = s_outq_push(m, added ? VS_OUT_VPC_ADDED : VS_OUT_VPC_REMOVED);
@@ -267,7 +277,8 @@ void vs_model_drain(vs_model_t *m, vs_emit_cb cb, void *ctx)
             .output_json = it->output_json, .err = it->ok ? NULL : &it->err,
             .msg_id = it->msg_id, .to_vpc_arn = it->to_vpc_arn,
             .to_account = it->to_account, .to_region = it->to_region,
-            .payload = it->payload, .payload_len = it->payload_len, .vpc_arn = it->vpc_arn,
+            .payload = it->payload, .payload_len = it->payload_len, .sealed = it->sealed,
+            .vpc_arn = it->vpc_arn,
         };
         cb(ctx, &o);
         s_outq_item_free(it);

@@ -118,6 +118,7 @@ typedef struct vs_out {
     const char *to_region;
     const uint8_t *payload;
     size_t payload_len;
+    bool sealed;                  /* payload is AEAD ciphertext (PeerMessage.sealed) */
     /* VS_OUT_VPC_* */
     const char *vpc_arn;
 } vs_out_t;

@@ -182,6 +182,11 @@ void vs_model__reply(vs_model_t *m, uint64_t token, const vs_json_t *output,
 
 /* Queues a message to another agent (payload copied). Returns the message
  * ID (unique per model, also across restarts), 0 on OOM. */
+/* The same for a payload that is AEAD ciphertext: the runtime flags it
+ * sealed on the wire (the broker never sees inside it). */
+uint64_t vs_model__emit_sealed_peer(vs_model_t *m, const char *to_vpc_arn,
+                                    const char *to_account, const char *to_region,
+                                    const uint8_t *payload, size_t len);
 uint64_t vs_model__emit_peer(vs_model_t *m, const char *to_vpc_arn, const char *to_account,
                              const char *to_region, const uint8_t *payload, size_t len);
 void vs_model__emit_vpc(vs_model_t *m, bool added, const char *vpc_arn);

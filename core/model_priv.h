@@ -28,6 +28,7 @@ typedef struct vs_outq_item {
     char *to_vpc_arn, *to_account, *to_region;
     uint8_t *payload;
     size_t payload_len;
+    bool sealed;
     char *vpc_arn;
 } vs_outq_item_t;
 

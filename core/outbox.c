@@ -8,6 +8,7 @@ typedef struct entry {
     char *to_vpc_arn, *to_account, *to_region;
     uint8_t *payload;
     size_t payload_len;
+    bool sealed;
     uint64_t due;
     uint64_t backoff;
 } entry_t;
@@ -117,6 +118,7 @@ int vs_outbox_add(vs_outbox_t *ob, const vs_outmsg_t *m, uint64_t now_ms)
         .to_region = s_dup(m->to_region),
         .payload = m->payload_len ? malloc(m->payload_len) : NULL,
         .payload_len = m->payload_len,
+        .sealed = m->sealed,
         .due = now_ms ? now_ms + ob->base : 0,
         .backoff = ob->base,
     };
@@ -189,6 +191,7 @@ void vs_outbox_each_due(vs_outbox_t *ob, uint64_t now_ms,
         vs_outmsg_t m = {
             .msg_id = e->msg_id, .to_vpc_arn = e->to_vpc_arn, .to_account = e->to_account,
             .to_region = e->to_region, .payload = e->payload, .payload_len = e->payload_len,
+            .sealed = e->sealed,
         };
         cb(ctx, &m);
         e->due = now_ms + e->backoff;

@@ -19,6 +19,7 @@ typedef struct vs_outmsg {
     const char *to_region;
     const uint8_t *payload;
     size_t payload_len;
+    bool sealed;                /* payload is AEAD ciphertext */
 } vs_outmsg_t;
 
 typedef struct vs_outbox vs_outbox_t;

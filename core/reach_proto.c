@@ -158,11 +158,12 @@ static void s_name(const char *account, const char *region, char out[64])
 /* --- sending ----------------------------------------------------------------------- */
 
 static uint64_t s_emit(vs_model_t *m, const char *vpc_arn, const char *account, const char *region,
-                       const vs_json_t *msg)
+                       const vs_json_t *msg, bool sealed)
 {
     char *text = msg ? vs_json_dump(msg, 0) : NULL;
-    uint64_t id = text ? vs_model__emit_peer(m, vpc_arn, account, region, (const uint8_t *)text,
-                                             strlen(text)) : 0;
+    uint64_t (*emit)(vs_model_t *, const char *, const char *, const char *, const uint8_t *,
+                     size_t) = sealed ? vs_model__emit_sealed_peer : vs_model__emit_peer;
+    uint64_t id = text ? emit(m, vpc_arn, account, region, (const uint8_t *)text, strlen(text)) : 0;
     free(text);
     return id;
 }
@@ -173,7 +174,7 @@ static uint64_t s_send(vs_model_t *m, const char *vpc_arn, const char *account, 
 {
     uint64_t id = 0;
     if (!seal) {
-        id = s_emit(m, vpc_arn, account, region, msg);
+        id = s_emit(m, vpc_arn, account, region, msg, false);
     } else {
         s_keystore_t *k = s_keystore(m);
         s_peer_t *p = s_peer(k, account, region);
@@ -186,7 +187,7 @@ static uint64_t s_send(vs_model_t *m, const char *vpc_arn, const char *account, 
         if (text)
             sodium_memzero(text, strlen(text));
         free(text);
-        id = s_emit(m, vpc_arn, account, region, env);
+        id = s_emit(m, vpc_arn, account, region, env, true);
         vs_json_free(&env);
     }
     vs_json_free(&msg);

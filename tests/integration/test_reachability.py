@@ -268,9 +268,9 @@ class Reach(PcxTest):
                 if len(parts) < 6 or {parts[1], parts[3]} != {f"{A}/{TOKYO}", f"{B}/{USW2}"}:
                     continue
                 if parts[5] != "-":
-                    payloads.append(bytes.fromhex(parts[5]).decode("utf-8", "replace"))
+                    payloads.append((parts[4], bytes.fromhex(parts[5]).decode("utf-8", "replace")))
         kinds = {}
-        for p in payloads:
+        for flag, p in payloads:
             try:
                 t = json.loads(p).get("T")
             except ValueError:
@@ -278,6 +278,8 @@ class Reach(PcxTest):
             kinds[t] = kinds.get(t, 0) + 1
             if t in ("Probe", "ProbeResult"):
                 self.fail(f"the broker relayed a probe in clear: {p[:200]}")
+            # The PeerMessage says so too, so the broker can tell without looking.
+            self.assertEqual(flag, "sealed=1" if t == "Sealed" else "sealed=0", p[:80])
             if t == "Sealed":
                 for secret in ("10.1.1.12", "10.2.1.234", ia["InstanceId"], ib["InstanceId"],
                                va, vb, "Probe"):
