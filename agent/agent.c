@@ -565,6 +565,14 @@ static void s_dispatch(agent_t *a, vs_env_t *env)
 static void s_on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
 {
     agent_t *a = data;
+    /* Group commit: one transaction for the whole batch. Every message's
+     * effects, its dedup record and the outbox rows it produced commit
+     * together (the per-message begin/commit pairs inside nest into this
+     * one), and nothing of the batch is sent before that commit. */
+    if (store_begin(a->st) != 0) {
+        s_store_failed(a);
+        return;
+    }
     for (int i = 0; i < AGENT_BATCH; i++) {
         zmq_msg_t msg;
         zmq_msg_init(&msg);
@@ -583,7 +591,15 @@ static void s_on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
         s_dispatch(a, env);
         vs_wire_free(&env);
     }
-    s_commit_turn(a);
+    if (a->turn_dirty)
+        s_write_turn(a);
+    if (store_commit(a->st) != 0) {
+        s_store_failed(a);
+        return;
+    }
+    a->turn_dirty = false;
+    s_flush_sendq(a);
+    s_arm_model_timer(a);
 }
 
 /* ------------------------------------------------------------------ */

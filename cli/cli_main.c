@@ -12,6 +12,7 @@
 #include "cluster.h"
 #include "ec2.h"
 #include "globals.h"
+#include "simulate.h"
 #include "suggest.h"
 
 #define VPCSIM_VERSION "vpcsim/0.1.0"
@@ -24,6 +25,7 @@ static const struct {
     { "ec2", cli_ec2_main, "EC2 API calls in the AWS CLI's shape: VPCs, peering, network, reachability" },
     { "admin", cli_admin_main, "Broker operations: describe-agents, clock, advance-clock, faults" },
     { "cluster", cli_cluster_main, "Start or stop a local broker and agents: up|down --config FILE" },
+    { "simulate", cli_simulate_cmd, "Deterministic in-process simulation: --seed N --schedules M" },
 };
 
 #define S_NCOMMANDS (sizeof s_commands / sizeof s_commands[0])
