@@ -28,7 +28,7 @@ JSON
 export VPCSIM_BROKER="tcp://127.0.0.1:$PORT" VPCSIM_ACCOUNT=522373083963 AWS_REGION=ap-northeast-1
 
 bold() { printf '\n\033[1m%s\033[0m\n' "$*"; }
-run() { printf '\033[36m$ %s\033[0m\n' "$*"; "$@"; }
+run() { printf '\033[36m$ %s\033[0m\n' "$*" >&2; "$@"; }
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d'+sys.argv[1]))" "$1"; }
 
 bold "Starting a local cluster: a broker and three agents (two accounts, two Regions)"
@@ -76,7 +76,21 @@ import json, sys
 a = json.load(sys.stdin)["NetworkInsightsAnalyses"][0]
 print("  NetworkPathFound:", a.get("NetworkPathFound"), " Status:", a.get("Status"))
 for e in a.get("Explanations", [])[:3]:
-    print("  why not:", e.get("ExplanationCode"), "-", (e.get("Component") or {}).get("Id", ""))
+    what = []
+    for k in ("Direction", "RouteTable", "SecurityGroup", "VpcPeeringConnection", "SourceVpc",
+              "DestinationVpc"):
+        v = e.get(k)
+        if isinstance(v, dict):
+            what.append(k + "=" + str(v.get("Id")))
+        elif isinstance(v, str):
+            what.append(k + "=" + v)
+    for g in e.get("SecurityGroups") or []:
+        what.append("SecurityGroup=" + str(g.get("Id")))
+    r = e.get("RouteTableRoute")
+    if r:
+        what.append("route %s -> %s (%s)" % (r.get("DestinationCidr"),
+                    r.get("VpcPeeringConnectionId") or r.get("GatewayId"), r.get("State")))
+    print("  why not:", e.get("ExplanationCode"), " ".join(what))
 for c in a.get("ForwardPathComponents", []):
     print("  ->", c["Component"]["Id"])'
 }
