@@ -187,17 +187,6 @@ static int s_precheck(const vs_model_t *m, const vs_pcx_obj_t *o, const char *ca
     return rc;
 }
 
-/* Active connections of one of our VPCs (for the quota at accept). */
-static size_t s_active_of(const vs_model_t *m, const char *vpc_id)
-{
-    size_t n = 0;
-    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
-        if (vs_pcx__involves(o, vpc_id) &&
-            (o->rec.state == VS_PCX_ACTIVE || o->rec.state == VS_PCX_PROVISIONING))
-            n++;
-    return n;
-}
-
 /* Accept, reject or delete: decided here if we are the home, else
  * forwarded to the home. */
 static int s_lifecycle(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
@@ -207,7 +196,7 @@ static int s_lifecycle(vs_model_t *m, const char *caller, const vs_json_t *in, v
     if (!o || s_precheck(m, o, caller, action, err) != 0)
         return -1;
     if (action == VS_PCX_ACT_ACCEPT && !vs_pcx_obj_is_home(o) &&
-        s_active_of(m, o->rec.accepter.vpc_id) >= (size_t)vs_model__cfg(m)->max_active_pcx_per_vpc)
+        vs_pcx__active_of(m, o->rec.accepter.vpc_id) >= (size_t)vs_model__cfg(m)->max_active_pcx_per_vpc)
         return vs_awserr_set(err, "ActiveVpcPeeringConnectionPerVpcLimitExceeded",
                              "You've reached the limit on the number of active VPC peering "
                              "connections you can have for the specified VPC.");

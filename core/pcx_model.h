@@ -1,5 +1,6 @@
 /* pcx_model: VPC peering inside the agent model - the files ec2_pcx.c (API
- * actions), pcx_obj.c (the object kind, views, timers), pcx_proto.c
+ * actions), pcx_obj.c (the object kind, views, timers), pcx_home.c (the
+ * home's decisions), pcx_proto.c
  * (messages between agents) and pcx_hooks.c (VPC hooks) share this.
  *
  * One authority per connection: the agent that owns the requester VPC is
@@ -99,7 +100,23 @@ int vs_pcx__fill_vpc(const vs_model_t *m, const vs_vpc_t *vpc, vs_pcx_vpc_t *out
 vs_pcx_op_t *vs_pcx__op_add(vs_model_t *m, vs_pcx_obj_t *o, vs_pcx_action_t action);
 bool vs_pcx__op_take(vs_pcx_obj_t *o, uint64_t op_id, vs_pcx_op_t *out);
 
-/* --- decisions at the home (pcx_proto.c) -------------------------------------- */
+/* The pcx object `id` (any view, visible or not), NULL if none. */
+static inline vs_pcx_obj_t *vs_pcx__get(const vs_model_t *m, const char *id)
+{
+    vs_obj_t *o = id ? vs_model__get(m, id) : NULL;
+    return o && o->kind == &vs_kind_pcx ? (vs_pcx_obj_t *)o : NULL;
+}
+
+/* --- decisions at the home (pcx_home.c) ---------------------------------------- */
+
+/* Provisioning or active connections of one of our VPCs (active quota). */
+size_t vs_pcx__active_of(const vs_model_t *m, const char *vpc_id);
+/* Applies a lifecycle event that is already due (expiry, provisioned,
+ * deletion done) before a user operation is judged. */
+void vs_pcx__catch_up(vs_model_t *m, vs_pcx_obj_t *o);
+/* The accepter VPC's CIDRs as its agent reports them: an overlap fails a
+ * request not yet accepted, otherwise the record follows them. */
+void vs_pcx__home_accepter_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_vpc_t *acc);
 
 /* Runs `action` by the caller (account, region; both NULL = SYSTEM) on a
  * pcx whose home is this model, with every rule beyond the state machine
@@ -115,7 +132,7 @@ int vs_pcx__home_act(vs_model_t *m, vs_pcx_obj_t *o, const char *account, const 
 
 /* Validation that needs no other agent (same-account same-Region peer, or
  * Regions that can never peer): runs from a timer right after the create
- * call answered with initiating-request. */
+ * call answered with initiating-request (pcx_home.c). */
 void vs_pcx__schedule_validate(vs_model_t *m, vs_pcx_obj_t *o);
 void vs_pcx__on_validate_timer(vs_model_t *m, const char *id);
 

@@ -178,152 +178,6 @@ static int s_op_parse(const char *name, vs_pcx_action_t *out)
     return -1;
 }
 
-static vs_pcx_obj_t *s_get(const vs_model_t *m, const char *id)
-{
-    vs_obj_t *o = id ? vs_model__get(m, id) : NULL;
-    return o && o->kind == &vs_kind_pcx ? (vs_pcx_obj_t *)o : NULL;
-}
-
-/* --- decisions at the home ------------------------------------------------------- */
-
-static size_t s_active_of(const vs_model_t *m, const char *vpc_id)
-{
-    size_t n = 0;
-    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
-        if (vs_pcx__involves(o, vpc_id) &&
-            (o->rec.state == VS_PCX_ACTIVE || o->rec.state == VS_PCX_PROVISIONING))
-            n++;
-    return n;
-}
-
-/* Rules of accept beyond the state machine (reference 4.2, 6.2, 6.5). */
-static int s_accept_rules(const vs_model_t *m, const vs_pcx_obj_t *o, vs_awserr_t *err)
-{
-    for (vs_pcx_obj_t *x = vs_pcx__first(m); x; x = vs_pcx__next(x)) {
-        if (x == o || !vs_pcx_joins(&x->rec, o->rec.requester.vpc_id, o->rec.accepter.vpc_id))
-            continue;
-        /* x's own accept may be undecided at its home, another agent: the
-         * two homes accepting at once would both succeed (found by
-         * `vpcsim simulate`), so an accept forwarded from here blocks. */
-        if (x->rec.state == VS_PCX_ACTIVE || x->rec.state == VS_PCX_PROVISIONING ||
-            x->accept_inflight)
-            return vs_awserr_set(err, "VpcPeeringConnectionAlreadyExists",
-                                 "The vpc peering connection identified by %s already exists.",
-                                 o->rec.id);
-    }
-    size_t max = (size_t)vs_model__cfg(m)->max_active_pcx_per_vpc;
-    bool acc_local = o->side == VS_PCX_SIDE_BOTH;
-    if (s_active_of(m, o->rec.requester.vpc_id) >= max ||
-        (acc_local && s_active_of(m, o->rec.accepter.vpc_id) >= max))
-        return vs_awserr_set(err, "ActiveVpcPeeringConnectionPerVpcLimitExceeded",
-                             "You've reached the limit on the number of active VPC peering "
-                             "connections you can have for the specified VPC.");
-    return 0;
-}
-
-/* A lifecycle event already due (expiry at 168 h, provisioning -> active,
- * deleting -> deleted) happened before any operation that reaches the home
- * at or after its time, even if its timer has not run yet: the decision
- * must not depend on which of the two the event loop sees first. */
-static void s_catch_up(vs_model_t *m, vs_pcx_obj_t *o)
-{
-    vs_pcx_action_t ev;
-    uint64_t at;
-    vs_awserr_t err;
-    if (vs_pcx_next_event(&o->rec, &ev, &at) && at <= vs_model__now(m))
-        vs_pcx__home_act(m, o, NULL, NULL, ev, NULL, NULL, &err);
-}
-
-int vs_pcx__home_act(vs_model_t *m, vs_pcx_obj_t *o, const char *account, const char *region,
-                     vs_pcx_action_t action, const vs_pcx_options_t *req_opts,
-                     const vs_pcx_options_t *acc_opts, vs_awserr_t *err)
-{
-    if (account)
-        s_catch_up(m, o);
-    vs_pcx_actor_t actor = account ? vs_pcx_fsm_actor(&o->rec, account, region)
-                                   : VS_PCX_ACTOR_SYSTEM;
-    vs_pcx_fsm_ctx_t ctx = { .pcx_id = o->rec.id, .caller_account = account,
-                             .caller_region = region, .accepter_region = o->rec.accepter.region };
-    vs_pcx_state_t next;
-    if (vs_pcx_fsm_step(o->rec.state, actor, action, o->rec.inter_region, &ctx, &next, err) != 0)
-        return -1;
-    if (action == VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS && req_opts &&
-        vs_pcx_fsm_step(o->rec.state, actor, VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS,
-                        o->rec.inter_region, &ctx, &next, err) != 0)
-        return -1;
-    if (action == VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS && acc_opts &&
-        vs_pcx_fsm_step(o->rec.state, actor, VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS,
-                        o->rec.inter_region, &ctx, &next, err) != 0)
-        return -1;
-    if (action == VS_PCX_ACT_ACCEPT && s_accept_rules(m, o, err) != 0)
-        return -1;
-    if (action == VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS ||
-        action == VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS) {
-        if (req_opts)
-            o->rec.requester.options = *req_opts;
-        if (acc_opts)
-            o->rec.accepter.options = *acc_opts;
-        o->rec.version++;
-    } else {
-        vs_pcx_set_state(&o->rec, next, vs_pcx_actor_side(actor), vs_model__now(m));
-    }
-    vs_pcx__home_changed(m, o);
-    return 0;
-}
-
-/* The accepter's CIDRs as its agent reports them; an overlap fails a
- * request that is not yet accepted (reference 6.1). */
-static void s_home_accepter_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_vpc_t *acc)
-{
-    vs_pcx_vpc_t cur = o->rec.accepter;
-    cur.n_ipv4 = acc->n_ipv4;
-    cur.n_ipv6 = acc->n_ipv6;
-    memcpy(cur.ipv4, acc->ipv4, sizeof cur.ipv4);
-    memcpy(cur.ipv6, acc->ipv6, sizeof cur.ipv6);
-    bool overlap = vs_pcx_vpcs_overlap(&o->rec.requester, &cur);
-    vs_awserr_t err;
-    if (overlap && o->rec.state == VS_PCX_INITIATING_REQUEST) {
-        vs_pcx__home_act(m, o, NULL, NULL, VS_PCX_ACT_VALIDATION_FAILED, NULL, NULL, &err);
-    } else if (overlap && o->rec.state == VS_PCX_PENDING_ACCEPTANCE) {
-        vs_pcx__home_act(m, o, NULL, NULL, VS_PCX_ACT_ACCEPTER_CIDR_OVERLAP, NULL, NULL, &err);
-    } else if (vs_pcx__live(o)) {
-        o->rec.accepter = cur;
-        o->rec.version++;
-        vs_pcx__home_changed(m, o);
-    }
-}
-
-/* --- local validation --------------------------------------------------------------- */
-
-void vs_pcx__schedule_validate(vs_model_t *m, vs_pcx_obj_t *o)
-{
-    vs_model__timer_arm(m, "pcx-validate", o->base.id, vs_model__now(m));
-}
-
-void vs_pcx__on_validate_timer(vs_model_t *m, const char *id)
-{
-    vs_pcx_obj_t *o = s_get(m, id);
-    if (!o || !vs_pcx_obj_is_home(o) || o->rec.state != VS_PCX_INITIATING_REQUEST)
-        return;
-    bool ok = vs_pcx_regions_peerable(o->rec.requester.region, o->rec.accepter.region,
-                                      vs_model__cfg(m)->modern_rules, NULL, 0);
-    const vs_vpc_t *peer = NULL;
-    if (ok && o->side == VS_PCX_SIDE_BOTH) {
-        vs_obj_t *x = vs_model__get(m, o->rec.accepter.vpc_id);
-        peer = x && x->kind == &vs_kind_vpc ? (const vs_vpc_t *)x : NULL;
-        vs_pcx_vpc_t acc;
-        ok = peer && vs_pcx__fill_vpc(m, peer, &acc) == 0 &&
-             !vs_pcx_vpcs_overlap(&o->rec.requester, &acc);
-        if (ok) {
-            acc.options = o->rec.accepter.options;
-            o->rec.accepter = acc;
-        }
-    }
-    vs_awserr_t err;
-    vs_pcx__home_act(m, o, NULL, NULL,
-                     ok && peer ? VS_PCX_ACT_VALIDATED_OK : VS_PCX_ACT_VALIDATION_FAILED,
-                     NULL, NULL, &err);
-}
 
 /* --- sending --------------------------------------------------------------------------- */
 
@@ -390,7 +244,7 @@ static bool s_is_me(const vs_model_t *m, const vs_pcx_vpc_t *v)
 static int s_on_request(vs_model_t *m, const vs_pcx_t *rec)
 {
     vs_json_t *ans = s_msg("Validated", rec->id);
-    vs_pcx_obj_t *o = s_get(m, rec->id);
+    vs_pcx_obj_t *o = vs_pcx__get(m, rec->id);
     vs_pcx_vpc_t acc = rec->accepter;
     bool ok;
     if (o) {
@@ -448,17 +302,16 @@ static int s_on_validated(vs_model_t *m, vs_pcx_obj_t *o, const vs_json_t *j)
 static int s_on_state(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
 {
     if (!o) {
-        /* Never create a view from a terminal record: it is either a late
-         * duplicate for a view that already aged out, or a request that
-         * failed before we validated it. Nor from a record still being
-         * initiated: it overtook its Request, which must validate first. */
-        if (vs_pcx_state_is_terminal(rec->state) ||
-            rec->state == VS_PCX_INITIATING_REQUEST || !s_is_me(m, &rec->accepter))
-            return 1;
-        o = vs_pcx__create(m, rec, VS_PCX_SIDE_ACCEPTER);
-        if (!o)
-            return 1;
-        vs_pcx__arm_timers(m, o);
+        /* Only a Request makes a replica (s_on_request): the home leaves
+         * initiating-request only on our Validated, sent after we made the
+         * view. A State for a pcx we do not hold is a late or resent record
+         * of a view that aged out and whose tombstone is gone (advance-clock
+         * crosses the windows and the 7 days in a moment, faster than a
+         * dropped message is resent), or of a request that failed before
+         * we validated it: a view made from it would be stuck forever in a
+         * past state (found by `vpcsim chaos run --seed 6 --kill-broker
+         * --kill-agents`). */
+        return 1;
     } else if (!vs_pcx__replica_apply(m, o, rec)) {
         return 1;
     }
@@ -481,7 +334,7 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
     vs_pcx_action_t action;
     if (s_op_parse(vs_json_get_str(j, "Action"), &action) != 0)
         return -1;
-    s_catch_up(m, o);       /* before the CIDRs below touch the record */
+    vs_pcx__catch_up(m, o);       /* before the CIDRs below touch the record */
     vs_awserr_t err = { "", "" };
     vs_pcx_vpc_t acc = o->rec.accepter, saved = o->rec.accepter;
     bool new_cidrs = false;
@@ -491,7 +344,7 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
             /* The accepter added an overlapping block before accepting: the
              * request fails, and so the accept below is refused. */
             s_took_cidrs(m, o, j);
-            s_home_accepter_cidrs(m, o, &acc);
+            vs_pcx__home_accepter_cidrs(m, o, &acc);
         } else {
             new_cidrs = true;
         }
@@ -590,7 +443,7 @@ int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_re
     vs_pcx_t rec;
     const vs_json_t *doc = vs_json_get(j, "Pcx");
     bool has_rec = doc && vs_pcx_from_doc(doc, &rec, why, sizeof why) == 0;
-    vs_pcx_obj_t *o = s_get(m, has_rec ? rec.id : vs_json_get_str(j, "Id"));
+    vs_pcx_obj_t *o = vs_pcx__get(m, has_rec ? rec.id : vs_json_get_str(j, "Id"));
 
     if (!strcmp(type, "Request")) {
         /* From the requester's agent, about a VPC of ours. */
@@ -614,7 +467,7 @@ int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_re
                 rc = 1;             /* overtaken by a newer list: nothing to learn */
             } else if (s_get_cidrs(j, &acc) == 0) {
                 s_took_cidrs(m, o, j);
-                s_home_accepter_cidrs(m, o, &acc);
+                vs_pcx__home_accepter_cidrs(m, o, &acc);
                 rc = 1;
             }
         }
