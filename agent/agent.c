@@ -10,212 +10,14 @@
 #include <uv.h>
 #include <zmq.h>
 
+#include "agent_priv.h"
 #include "ids.h"
-#include "json.h"
 #include "log.h"
-#include "model.h"
-#include "outbox.h"
-#include "simclock.h"
-#include "store.h"
-#include "wire.h"
-#include "zloop.h"
-
-#define AGENT_BATCH        256      /* messages per zloop callback */
-#define AGENT_PENDING_CAP  16384    /* in-flight API calls */
-#define AGENT_BROKER_SILENT_MS 3000 /* no word from the broker: re-register */
-#define AGENT_TICK_MS      200      /* registration retry / heartbeat check */
-
-/* An API call waiting for its reply: where to send it. */
-typedef struct pending {
-    uint64_t token;
-    uint64_t in_reply_to;
-    size_t route_len;
-    uint8_t route[VS_WIRE_MAX_ROUTE];
-} pending_t;
-
-/* An encoded frame to send once the turn has committed. */
-typedef struct frame {
-    uint8_t *buf;
-    size_t len;
-} frame_t;
-
-typedef struct agent {
-    const agent_config_t *cfg;
-    const char *partition;
-    uv_loop_t loop;
-    uv_signal_t sigterm, sigint;
-    uv_timer_t hb_timer, model_timer, retry_timer;
-    void *zctx, *dealer;
-    vs_zloop_sock_t *zw;
-    store_t *st;
-    vs_model_t *model;
-    vs_rng_t rng;
-    simclock_t sclock;
-    vs_clock_t clock;
-    vs_outbox_t *outq;
-
-    bool registered;
-    uint64_t last_rx_mono;        /* last message from the broker */
-    uint64_t last_hello_mono;
-    uint64_t last_hb_mono;
-    uint64_t next_msg_id;
-    uint64_t next_token;
-    bool turn_dirty;              /* something may have changed this turn */
-    bool loop_ok;                 /* the uv loop was initialised */
-    int exit_code;
-
-    pending_t *pending[AGENT_PENDING_CAP];
-    frame_t *sendq;
-    size_t sendq_len, sendq_cap;
-} agent_t;
-
-/* ------------------------------------------------------------------ */
-/* sending                                                             */
-
-static uint64_t s_msg_id(agent_t *a) { return a->next_msg_id++; }
-
-static void s_env_init(agent_t *a, vs_env_t *env)
-{
-    vpcsim__wire__envelope__init(env);
-    env->msg_id = s_msg_id(a);
-    env->sim_time_ms = simclock_now(&a->sclock);
-}
-
-/* Sends now (for liveness traffic that needs no durability). */
-static void s_send_now(agent_t *a, const vs_env_t *env)
-{
-    if (vs_wire_send(a->dealer, env, ZMQ_DONTWAIT) != 0 && errno != EAGAIN)
-        VS_DEBUG("send failed: %s", zmq_strerror(errno));
-}
-
-/* Queues an encoded envelope until the end of the turn's commit. */
-static void s_queue(agent_t *a, const vs_env_t *env)
-{
-    frame_t f;
-    if (vs_wire_encode(env, &f.buf, &f.len) != 0) {
-        VS_ERROR("cannot encode an outgoing message (too large?)");
-        return;
-    }
-    if (a->sendq_len == a->sendq_cap) {
-        size_t cap = a->sendq_cap ? a->sendq_cap * 2 : 64;
-        frame_t *q = realloc(a->sendq, cap * sizeof *q);
-        if (!q) {
-            free(f.buf);
-            VS_ERROR("out of memory queueing a message");
-            return;
-        }
-        a->sendq = q;
-        a->sendq_cap = cap;
-    }
-    a->sendq[a->sendq_len++] = f;
-}
-
-static void s_flush_sendq(agent_t *a)
-{
-    for (size_t i = 0; i < a->sendq_len; i++) {
-        if (zmq_send(a->dealer, a->sendq[i].buf, a->sendq[i].len, ZMQ_DONTWAIT) < 0 &&
-            errno != EAGAIN)
-            VS_DEBUG("send failed: %s", zmq_strerror(errno));
-        free(a->sendq[i].buf);
-    }
-    a->sendq_len = 0;
-}
-
-/* The model lends each ARN only for the duration of the callback. */
-static void s_collect_arn(void *ctx, const char *arn)
-{
-    Vpcsim__Wire__Hello *h = ctx;
-    char *copy = strdup(arn);
-    if (copy)
-        h->vpc_arns[h->n_vpc_arns++] = copy;
-}
-
-static void s_send_hello(agent_t *a)
-{
-    Vpcsim__Wire__Hello hello = VPCSIM__WIRE__HELLO__INIT;
-    hello.account = (char *)a->cfg->account;
-    hello.region = (char *)a->cfg->region;
-    hello.partition = (char *)a->partition;
-    hello.sim_time_ms = simclock_now(&a->sclock);
-    hello.pid = (uint32_t)getpid();
-    size_t n = vs_model_vpc_count(a->model);
-    hello.vpc_arns = n ? calloc(n, sizeof(char *)) : NULL;
-    if (n && !hello.vpc_arns)
-        return;
-    vs_model_each_vpc_arn(a->model, s_collect_arn, &hello);
-    vs_env_t env;
-    s_env_init(a, &env);
-    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_HELLO;
-    env.hello = &hello;
-    s_send_now(a, &env);
-    for (size_t i = 0; i < hello.n_vpc_arns; i++)
-        free(hello.vpc_arns[i]);
-    free(hello.vpc_arns);
-    a->last_hello_mono = simclock_mono_ms();
-    VS_DEBUG("hello sent (%zu VPCs)", n);
-}
-
-/* ------------------------------------------------------------------ */
-/* pending API calls                                                    */
-
-static uint64_t s_pending_add(agent_t *a, const vs_env_t *req)
-{
-    uint64_t token = ++a->next_token;
-    pending_t **slot = &a->pending[token % AGENT_PENDING_CAP];
-    if (*slot) {
-        /* A call so old that 16k newer ones arrived since: its client gave up. */
-        VS_WARN("dropping the reply slot of a very old call");
-        free(*slot);
-    }
-    pending_t *p = calloc(1, sizeof *p);
-    if (!p)
-        return 0;
-    p->token = token;
-    p->in_reply_to = req->msg_id;
-    if (req->sender && req->sender->route.len <= sizeof p->route) {
-        p->route_len = req->sender->route.len;
-        memcpy(p->route, req->sender->route.data, p->route_len);
-    }
-    *slot = p;
-    return token;
-}
-
-static pending_t *s_pending_take(agent_t *a, uint64_t token)
-{
-    pending_t **slot = &a->pending[token % AGENT_PENDING_CAP];
-    pending_t *p = *slot;
-    if (!p || p->token != token)
-        return NULL;
-    *slot = NULL;
-    return p;
-}
-
-static void s_reply(agent_t *a, uint64_t in_reply_to, const uint8_t *route, size_t route_len,
-                    bool ok, const char *output, const char *code, const char *message)
-{
-    Vpcsim__Wire__ApiReply r = VPCSIM__WIRE__API_REPLY__INIT;
-    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
-    r.in_reply_to = in_reply_to;
-    r.ok = ok;
-    r.output_json = (char *)(output ? output : "");
-    r.error_code = (char *)(code ? code : "");
-    r.error_message = (char *)(message ? message : "");
-    to.client_route.data = (uint8_t *)route;
-    to.client_route.len = route_len;
-    vs_env_t env;
-    s_env_init(a, &env);
-    env.to = &to;
-    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY;
-    env.api_reply = &r;
-    s_queue(a, &env);
-}
-
-static void s_send_peer(agent_t *a, const store_outmsg_t *m);
 
 /* ------------------------------------------------------------------ */
 /* the turn: persist, then send                                          */
 
-static void s_persist(void *ctx, const char *id, const char *doc)
+void agent__persist(void *ctx, const char *id, const char *doc)
 {
     agent_t *a = ctx;
     if (doc)
@@ -224,20 +26,20 @@ static void s_persist(void *ctx, const char *id, const char *doc)
         store_delete_object(a->st, id);
 }
 
-static void s_emit(void *ctx, const vs_out_t *o)
+void agent__emit(void *ctx, const vs_out_t *o)
 {
     agent_t *a = ctx;
     switch (o->kind) {
     case VS_OUT_REPLY: {
-        pending_t *p = s_pending_take(a, o->token);
+        pending_t *p = agent__pending_take(a, o->token);
         if (!p) {
             VS_WARN("reply for unknown call %" PRIu64, o->token);
             return;
         }
         if (o->ok)
-            s_reply(a, p->in_reply_to, p->route, p->route_len, true, o->output_json, NULL, NULL);
+            agent__reply(a, p->in_reply_to, p->route, p->route_len, true, o->output_json, NULL, NULL);
         else
-            s_reply(a, p->in_reply_to, p->route, p->route_len, false, NULL, o->err->code,
+            agent__reply(a, p->in_reply_to, p->route, p->route_len, false, NULL, o->err->code,
                     o->err->message);
         free(p);
         break;
@@ -251,7 +53,7 @@ static void s_emit(void *ctx, const vs_out_t *o)
         /* Durable in this turn's transaction, sent right after it commits,
          * resent from the outbox until the receiver acknowledges it. */
         if (store_outbox_put(a->st, &m) == 0 && vs_outbox_add(a->outq, &m, simclock_mono_ms()) == 0)
-            s_send_peer(a, &m);
+            agent__send_peer(a, &m);
         break;
     }
     case VS_OUT_VPC_ADDED:
@@ -266,30 +68,29 @@ static void s_emit(void *ctx, const vs_out_t *o)
             u.removed = &arn;
         }
         vs_env_t env;
-        s_env_init(a, &env);
+        agent__env_init(a, &env);
         env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_VPC_UPDATE;
         env.vpc_update = &u;
-        s_queue(a, &env);
+        agent__queue(a, &env);
         break;
     }
     }
 }
 
-static void s_arm_model_timer(agent_t *a);
 
 /* Writes the model's changes, its new outbox messages and the simulated
  * time into the open transaction, and queues the replies and messages; they
  * are sent only after that transaction has committed. */
-static void s_write_turn(agent_t *a)
+void agent__write_turn(agent_t *a)
 {
-    vs_model_flush(a->model, s_persist, a);
-    vs_model_drain(a->model, s_emit, a);
+    vs_model_flush(a->model, agent__persist, a);
+    vs_model_drain(a->model, agent__emit, a);
     char now[32];
     snprintf(now, sizeof now, "%" PRIu64, simclock_now(&a->sclock));
     store_meta_set(a->st, "sim_time_ms", now);
 }
 
-static void s_store_failed(agent_t *a)
+void agent__store_failed(agent_t *a)
 {
     /* Without a working store we can promise nothing: stop, and let the
      * restart recover from the last committed state. */
@@ -299,24 +100,24 @@ static void s_store_failed(agent_t *a)
 }
 
 /* Ends a turn: one transaction for all changes, then the sends. */
-static void s_commit_turn(agent_t *a)
+void agent__commit_turn(agent_t *a)
 {
     if (!a->turn_dirty && a->sendq_len == 0)
         return;
     if (a->turn_dirty) {
         if (store_begin(a->st) != 0) {
-            s_store_failed(a);
+            agent__store_failed(a);
             return;
         }
-        s_write_turn(a);
+        agent__write_turn(a);
         if (store_commit(a->st) != 0) {
-            s_store_failed(a);
+            agent__store_failed(a);
             return;
         }
         a->turn_dirty = false;
     }
-    s_flush_sendq(a);
-    s_arm_model_timer(a);
+    agent__flush_sendq(a);
+    agent__arm_model_timer(a);
 }
 
 /* ------------------------------------------------------------------ */
@@ -327,10 +128,10 @@ static void s_model_timer_cb(uv_timer_t *t)
     agent_t *a = t->data;
     vs_model_tick(a->model);
     a->turn_dirty = true;
-    s_commit_turn(a);
+    agent__commit_turn(a);
 }
 
-static void s_arm_model_timer(agent_t *a)
+void agent__arm_model_timer(agent_t *a)
 {
     uint64_t due = vs_model_next_deadline(a->model);
     if (due == UINT64_MAX) {
@@ -340,7 +141,7 @@ static void s_arm_model_timer(agent_t *a)
     uv_timer_start(&a->model_timer, s_model_timer_cb, simclock_real_delay(&a->sclock, due), 0);
 }
 
-static void s_send_peer(agent_t *a, const store_outmsg_t *m)
+void agent__send_peer(agent_t *a, const store_outmsg_t *m)
 {
     Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
     Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
@@ -357,12 +158,12 @@ static void s_send_peer(agent_t *a, const store_outmsg_t *m)
     env.to = &to;
     env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
     env.peer = &pm;
-    s_queue(a, &env);
+    agent__queue(a, &env);
 }
 
 static void s_resend_cb(void *ctx, const store_outmsg_t *m)
 {
-    s_send_peer(ctx, m);
+    agent__send_peer(ctx, m);
 }
 
 static void s_retry_timer_cb(uv_timer_t *t)
@@ -370,7 +171,7 @@ static void s_retry_timer_cb(uv_timer_t *t)
     agent_t *a = t->data;
     if (a->registered)
         vs_outbox_each_due(a->outq, simclock_mono_ms(), s_resend_cb, a);
-    s_flush_sendq(a);
+    agent__flush_sendq(a);
 }
 
 /* Runs every AGENT_TICK_MS: until the broker welcomes us, a Hello each
@@ -386,7 +187,7 @@ static void s_hb_timer_cb(uv_timer_t *t)
         a->registered = false;
     }
     if (!a->registered) {
-        s_send_hello(a);
+        agent__send_hello(a);
         return;
     }
     int hb = a->cfg->heartbeat_ms > 0 ? a->cfg->heartbeat_ms : 1000;
@@ -396,210 +197,10 @@ static void s_hb_timer_cb(uv_timer_t *t)
     Vpcsim__Wire__Heartbeat beat = VPCSIM__WIRE__HEARTBEAT__INIT;
     beat.sim_time_ms = simclock_now(&a->sclock);
     vs_env_t env;
-    s_env_init(a, &env);
+    agent__env_init(a, &env);
     env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT;
     env.heartbeat = &beat;
-    s_send_now(a, &env);
-}
-
-/* ------------------------------------------------------------------ */
-/* receiving                                                             */
-
-static void s_on_api_request(agent_t *a, const vs_env_t *env)
-{
-    const Vpcsim__Wire__ApiRequest *rq = env->api_request;
-    const uint8_t *route = env->sender ? env->sender->route.data : NULL;
-    size_t route_len = env->sender ? env->sender->route.len : 0;
-    if (strcmp(rq->account, a->cfg->account) != 0 || strcmp(rq->region, a->cfg->region) != 0) {
-        /* The broker routed by (account, Region); a mismatch is a client bug. */
-        s_reply(a, env->msg_id, route, route_len, false, NULL, "AuthFailure",
-                "AWS was not able to validate the provided access credentials");
-        return;
-    }
-    char err[160];
-    vs_json_t *input = NULL;
-    if (rq->input_json && *rq->input_json)
-        input = vs_json_parse(rq->input_json, strlen(rq->input_json), err, sizeof err);
-    else
-        input = vs_json_object();
-    if (!input || vs_json_type(input) != VS_JSON_OBJECT) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "The request input is not a JSON object: %s",
-                 input ? "wrong type" : err);
-        s_reply(a, env->msg_id, route, route_len, false, NULL, "InvalidParameterValue", msg);
-        vs_json_free(&input);
-        return;
-    }
-    uint64_t token = s_pending_add(a, env);
-    if (!token) {
-        vs_json_free(&input);
-        return;
-    }
-    vs_model_submit(a->model, token, rq->account, rq->action, input);
-    vs_json_free(&input);
-    a->turn_dirty = true;
-}
-
-static void s_send_ack(agent_t *a, const vs_env_t *env)
-{
-    Vpcsim__Wire__Ack ack = VPCSIM__WIRE__ACK__INIT;
-    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
-    ack.acked_msg_id = env->msg_id;
-    to.account = env->sender->account;
-    to.region = env->sender->region;
-    vs_env_t out;
-    s_env_init(a, &out);
-    out.to = &to;
-    out.body_case = VPCSIM__WIRE__ENVELOPE__BODY_ACK;
-    out.ack = &ack;
-    s_queue(a, &out);
-}
-
-static void s_on_peer(agent_t *a, const vs_env_t *env)
-{
-    if (!env->sender || env->sender->kind != VPCSIM__WIRE__PARTY_KIND__PARTY_AGENT) {
-        VS_WARN("peer message not from an agent; ignored");
-        return;
-    }
-    char sender[64];
-    snprintf(sender, sizeof sender, "%s/%s", env->sender->account, env->sender->region);
-    if (store_begin(a->st) != 0)
-        return;
-    int seen = store_seen_check_and_add(a->st, sender, env->msg_id);
-    if (seen == 0) {
-        vs_model_on_peer(a->model, env->sender->account, env->sender->region,
-                         env->peer->payload.data, env->peer->payload.len);
-        /* The dedup record must commit together with the message's effects:
-         * durable alone, a kill -9 before the turn's commit would lose the
-         * effects, and the sender's resend would then be dropped as seen. */
-        s_write_turn(a);
-    }
-    if (store_commit(a->st) != 0) {
-        s_store_failed(a);
-        return;
-    }
-    if (seen >= 0)
-        s_send_ack(a, env);   /* queued: sent after the turn's commit */
-}
-
-static void s_on_ack(agent_t *a, const vs_env_t *env)
-{
-    if (vs_outbox_ack(a->outq, env->ack->acked_msg_id)) {
-        store_begin(a->st);
-        store_outbox_delete(a->st, env->ack->acked_msg_id);
-        store_commit(a->st);
-        a->turn_dirty = true;
-    }
-}
-
-static void s_adopt_time(agent_t *a, uint64_t sim_ms, double speed)
-{
-    uint64_t before = simclock_now(&a->sclock);
-    simclock_adopt(&a->sclock, sim_ms, speed > 0 ? speed : a->sclock.speed);
-    if (simclock_now(&a->sclock) > before + 5) {
-        /* Time jumped (advance-clock): timers may be due now. */
-        vs_model_tick(a->model);
-        a->turn_dirty = true;
-    }
-}
-
-static void s_dispatch(agent_t *a, vs_env_t *env)
-{
-    switch (env->body_case) {
-    case VPCSIM__WIRE__ENVELOPE__BODY_WELCOME:
-        if (!env->welcome->ok) {
-            VS_ERROR("the broker refused registration: %s", env->welcome->error);
-            return;
-        }
-        if (!a->registered)
-            VS_INFO("registered with the broker at %s", a->cfg->broker);
-        a->registered = true;
-        s_adopt_time(a, env->welcome->sim_time_ms, env->welcome->speed);
-        /* Whatever was in flight when we lost the broker goes out again now. */
-        vs_outbox_reset_backoff(a->outq);
-        break;
-    case VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT:
-        if (env->heartbeat->resync) {
-            a->registered = false;
-            s_send_hello(a);
-            return;
-        }
-        s_adopt_time(a, env->heartbeat->sim_time_ms, 0);
-        break;
-    case VPCSIM__WIRE__ENVELOPE__BODY_CLOCK_TICK:
-        s_adopt_time(a, env->clock_tick->sim_time_ms, env->clock_tick->speed);
-        break;
-    case VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST:
-        s_on_api_request(a, env);
-        break;
-    case VPCSIM__WIRE__ENVELOPE__BODY_PEER:
-        s_on_peer(a, env);
-        break;
-    case VPCSIM__WIRE__ENVELOPE__BODY_ACK:
-        s_on_ack(a, env);
-        break;
-    case VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE: {
-        const Vpcsim__Wire__Undeliverable *u = env->undeliverable;
-        if (vs_outbox_contains(a->outq, u->in_reply_to)) {
-            bool gone = u->reason == VPCSIM__WIRE__UNDELIVERABLE_REASON__NO_SUCH_AGENT;
-            if (gone) {
-                /* Nobody owns that address: stop resending (the model
-                 * decides what that means, e.g. a request fails). An
-                 * offline agent, by contrast, gets the message when back. */
-                vs_outbox_ack(a->outq, u->in_reply_to);
-                store_begin(a->st);
-                store_outbox_delete(a->st, u->in_reply_to);
-                store_commit(a->st);
-            }
-            vs_model_on_undeliverable(a->model, u->in_reply_to, gone);
-            a->turn_dirty = true;
-        }
-        break;
-    }
-    default:
-        VS_DEBUG("ignoring message of kind %d", (int)env->body_case);
-        break;
-    }
-}
-
-static void s_on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
-{
-    agent_t *a = data;
-    /* Group commit: one transaction for the whole batch. Every message's
-     * effects, its dedup record and the outbox rows it produced commit
-     * together (the per-message begin/commit pairs inside nest into this
-     * one), and nothing of the batch is sent before that commit. */
-    if (store_begin(a->st) != 0) {
-        s_store_failed(a);
-        return;
-    }
-    for (int i = 0; i < AGENT_BATCH; i++) {
-        zmq_msg_t msg;
-        zmq_msg_init(&msg);
-        if (zmq_msg_recv(&msg, zsock, ZMQ_DONTWAIT) < 0) {
-            zmq_msg_close(&msg);
-            break;
-        }
-        char err[160];
-        vs_env_t *env = vs_wire_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), err, sizeof err);
-        zmq_msg_close(&msg);
-        if (!env) {
-            VS_WARN("malformed message from the broker: %s", err);
-            continue;
-        }
-        a->last_rx_mono = simclock_mono_ms();
-        s_dispatch(a, env);
-        vs_wire_free(&env);
-    }
-    if (a->turn_dirty)
-        s_write_turn(a);
-    if (store_commit(a->st) != 0) {
-        s_store_failed(a);
-        return;
-    }
-    a->turn_dirty = false;
-    s_flush_sendq(a);
-    s_arm_model_timer(a);
+    agent__send_now(a, &env);
 }
 
 /* ------------------------------------------------------------------ */
@@ -696,7 +297,7 @@ static int s_setup(agent_t *a)
     VS_INFO("loaded %zu VPCs and %zu unacknowledged messages from %s",
             vs_model_vpc_count(a->model), vs_outbox_len(a->outq), a->cfg->data_dir);
     /* Changes made while loading (none expected) are already on disk. */
-    vs_model_flush(a->model, s_persist, a);
+    vs_model_flush(a->model, agent__persist, a);
 
     if (uv_loop_init(&a->loop) != 0)
         return 1;
@@ -721,7 +322,7 @@ static int s_setup(agent_t *a)
                 zmq_strerror(errno));
         return 2;
     }
-    a->zw = vs_zloop_sock_new(&a->loop, a->dealer, s_on_readable, a);
+    a->zw = vs_zloop_sock_new(&a->loop, a->dealer, agent__on_readable, a);
     if (!a->zw)
         return 1;
     uv_timer_init(&a->loop, &a->hb_timer);
@@ -735,7 +336,7 @@ static int s_setup(agent_t *a)
     uv_timer_start(&a->retry_timer, s_retry_timer_cb, 100, 100);
     uv_signal_start(&a->sigterm, s_on_signal, SIGTERM);
     uv_signal_start(&a->sigint, s_on_signal, SIGINT);
-    s_arm_model_timer(a);
+    agent__arm_model_timer(a);
     return 0;
 }
 

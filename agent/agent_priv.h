@@ -1,0 +1,97 @@
+/* agent_priv: what the files of the agent daemon share - agent.c (start-up,
+ * the loop, timers, the turn), agent_send.c (building and sending
+ * envelopes, replies, the model's outputs) and agent_rx.c (receiving and
+ * dispatching). Not part of any interface outside agent/. */
+#ifndef AGENT_PRIV_H
+#define AGENT_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "agent.h"
+#include "model.h"
+#include "outbox.h"
+#include "simclock.h"
+#include "store.h"
+#include "wire.h"
+#include "zloop.h"
+
+#define AGENT_BATCH        256      /* messages per zloop callback */
+#define AGENT_PENDING_CAP  16384    /* in-flight API calls */
+#define AGENT_BROKER_SILENT_MS 3000 /* no word from the broker: re-register */
+#define AGENT_TICK_MS      200      /* registration retry / heartbeat check */
+
+/* An API call waiting for its reply: where to send it. */
+typedef struct pending {
+    uint64_t token;
+    uint64_t in_reply_to;
+    size_t route_len;
+    uint8_t route[VS_WIRE_MAX_ROUTE];
+} pending_t;
+
+/* An encoded frame to send once the turn has committed. */
+typedef struct frame {
+    uint8_t *buf;
+    size_t len;
+} frame_t;
+
+typedef struct agent {
+    const agent_config_t *cfg;
+    const char *partition;
+    uv_loop_t loop;
+    uv_signal_t sigterm, sigint;
+    uv_timer_t hb_timer, model_timer, retry_timer;
+    void *zctx, *dealer;
+    vs_zloop_sock_t *zw;
+    store_t *st;
+    vs_model_t *model;
+    vs_rng_t rng;
+    simclock_t sclock;
+    vs_clock_t clock;
+    vs_outbox_t *outq;
+
+    bool registered;
+    uint64_t last_rx_mono;        /* last message from the broker */
+    uint64_t last_hello_mono;
+    uint64_t last_hb_mono;
+    uint64_t next_msg_id;
+    uint64_t next_token;
+    bool turn_dirty;              /* something may have changed this turn */
+    bool loop_ok;                 /* the uv loop was initialised */
+    int exit_code;
+
+    pending_t *pending[AGENT_PENDING_CAP];
+    frame_t *sendq;
+    size_t sendq_len, sendq_cap;
+} agent_t;
+
+/* agent_send.c */
+void agent__env_init(agent_t *a, vs_env_t *env);
+/* Sends now, for liveness traffic that needs no durability. */
+void agent__send_now(agent_t *a, const vs_env_t *env);
+/* Queues an encoded envelope until the end of the turn's commit. */
+void agent__queue(agent_t *a, const vs_env_t *env);
+void agent__flush_sendq(agent_t *a);
+void agent__send_hello(agent_t *a);
+uint64_t agent__pending_add(agent_t *a, const vs_env_t *req);
+/* The call waiting for `token` (caller frees), NULL if unknown. */
+pending_t *agent__pending_take(agent_t *a, uint64_t token);
+void agent__reply(agent_t *a, uint64_t in_reply_to, const uint8_t *route, size_t route_len,
+                  bool ok, const char *output, const char *code, const char *message);
+void agent__send_peer(agent_t *a, const store_outmsg_t *m);
+void agent__send_ack(agent_t *a, const vs_env_t *env);
+
+/* agent.c */
+/* vs_model_flush / vs_model_drain callbacks. */
+void agent__persist(void *ctx, const char *id, const char *doc);
+void agent__emit(void *ctx, const vs_out_t *o);
+void agent__write_turn(agent_t *a);
+void agent__store_failed(agent_t *a);
+void agent__commit_turn(agent_t *a);
+void agent__arm_model_timer(agent_t *a);
+
+/* agent_rx.c: the zloop callback of the broker socket. */
+void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data);
+
+#endif

@@ -1,0 +1,212 @@
+/* agent_rx: receiving from the broker and dispatching: API calls to the
+ * model, peer messages (deduplicated, acknowledged), clock updates. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "agent_priv.h"
+#include "json.h"
+#include "log.h"
+
+/* ------------------------------------------------------------------ */
+/* receiving                                                             */
+
+static void s_on_api_request(agent_t *a, const vs_env_t *env)
+{
+    const Vpcsim__Wire__ApiRequest *rq = env->api_request;
+    const uint8_t *route = env->sender ? env->sender->route.data : NULL;
+    size_t route_len = env->sender ? env->sender->route.len : 0;
+    if (strcmp(rq->account, a->cfg->account) != 0 || strcmp(rq->region, a->cfg->region) != 0) {
+        /* The broker routed by (account, Region); a mismatch is a client bug. */
+        agent__reply(a, env->msg_id, route, route_len, false, NULL, "AuthFailure",
+                "AWS was not able to validate the provided access credentials");
+        return;
+    }
+    char err[160];
+    vs_json_t *input = NULL;
+    if (rq->input_json && *rq->input_json)
+        input = vs_json_parse(rq->input_json, strlen(rq->input_json), err, sizeof err);
+    else
+        input = vs_json_object();
+    if (!input || vs_json_type(input) != VS_JSON_OBJECT) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "The request input is not a JSON object: %s",
+                 input ? "wrong type" : err);
+        agent__reply(a, env->msg_id, route, route_len, false, NULL, "InvalidParameterValue", msg);
+        vs_json_free(&input);
+        return;
+    }
+    uint64_t token = agent__pending_add(a, env);
+    if (!token) {
+        vs_json_free(&input);
+        return;
+    }
+    vs_model_submit(a->model, token, rq->account, rq->action, input);
+    vs_json_free(&input);
+    a->turn_dirty = true;
+}
+
+void agent__send_ack(agent_t *a, const vs_env_t *env)
+{
+    Vpcsim__Wire__Ack ack = VPCSIM__WIRE__ACK__INIT;
+    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+    ack.acked_msg_id = env->msg_id;
+    to.account = env->sender->account;
+    to.region = env->sender->region;
+    vs_env_t out;
+    agent__env_init(a, &out);
+    out.to = &to;
+    out.body_case = VPCSIM__WIRE__ENVELOPE__BODY_ACK;
+    out.ack = &ack;
+    agent__queue(a, &out);
+}
+
+static void s_on_peer(agent_t *a, const vs_env_t *env)
+{
+    if (!env->sender || env->sender->kind != VPCSIM__WIRE__PARTY_KIND__PARTY_AGENT) {
+        VS_WARN("peer message not from an agent; ignored");
+        return;
+    }
+    char sender[64];
+    snprintf(sender, sizeof sender, "%s/%s", env->sender->account, env->sender->region);
+    if (store_begin(a->st) != 0)
+        return;
+    int seen = store_seen_check_and_add(a->st, sender, env->msg_id);
+    if (seen == 0) {
+        vs_model_on_peer(a->model, env->sender->account, env->sender->region,
+                         env->peer->payload.data, env->peer->payload.len);
+        /* The dedup record must commit together with the message's effects:
+         * durable alone, a kill -9 before the turn's commit would lose the
+         * effects, and the sender's resend would then be dropped as seen. */
+        agent__write_turn(a);
+    }
+    if (store_commit(a->st) != 0) {
+        agent__store_failed(a);
+        return;
+    }
+    if (seen >= 0)
+        agent__send_ack(a, env);   /* queued: sent after the turn's commit */
+}
+
+static void s_on_ack(agent_t *a, const vs_env_t *env)
+{
+    if (vs_outbox_ack(a->outq, env->ack->acked_msg_id)) {
+        store_begin(a->st);
+        store_outbox_delete(a->st, env->ack->acked_msg_id);
+        store_commit(a->st);
+        a->turn_dirty = true;
+    }
+}
+
+static void s_adopt_time(agent_t *a, uint64_t sim_ms, double speed)
+{
+    uint64_t before = simclock_now(&a->sclock);
+    simclock_adopt(&a->sclock, sim_ms, speed > 0 ? speed : a->sclock.speed);
+    if (simclock_now(&a->sclock) > before + 5) {
+        /* Time jumped (advance-clock): timers may be due now. */
+        vs_model_tick(a->model);
+        a->turn_dirty = true;
+    }
+}
+
+static void s_dispatch(agent_t *a, vs_env_t *env)
+{
+    switch (env->body_case) {
+    case VPCSIM__WIRE__ENVELOPE__BODY_WELCOME:
+        if (!env->welcome->ok) {
+            VS_ERROR("the broker refused registration: %s", env->welcome->error);
+            return;
+        }
+        if (!a->registered)
+            VS_INFO("registered with the broker at %s", a->cfg->broker);
+        a->registered = true;
+        s_adopt_time(a, env->welcome->sim_time_ms, env->welcome->speed);
+        /* Whatever was in flight when we lost the broker goes out again now. */
+        vs_outbox_reset_backoff(a->outq);
+        break;
+    case VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT:
+        if (env->heartbeat->resync) {
+            a->registered = false;
+            agent__send_hello(a);
+            return;
+        }
+        s_adopt_time(a, env->heartbeat->sim_time_ms, 0);
+        break;
+    case VPCSIM__WIRE__ENVELOPE__BODY_CLOCK_TICK:
+        s_adopt_time(a, env->clock_tick->sim_time_ms, env->clock_tick->speed);
+        break;
+    case VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST:
+        s_on_api_request(a, env);
+        break;
+    case VPCSIM__WIRE__ENVELOPE__BODY_PEER:
+        s_on_peer(a, env);
+        break;
+    case VPCSIM__WIRE__ENVELOPE__BODY_ACK:
+        s_on_ack(a, env);
+        break;
+    case VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE: {
+        const Vpcsim__Wire__Undeliverable *u = env->undeliverable;
+        if (vs_outbox_contains(a->outq, u->in_reply_to)) {
+            bool gone = u->reason == VPCSIM__WIRE__UNDELIVERABLE_REASON__NO_SUCH_AGENT;
+            if (gone) {
+                /* Nobody owns that address: stop resending (the model
+                 * decides what that means, e.g. a request fails). An
+                 * offline agent, by contrast, gets the message when back. */
+                vs_outbox_ack(a->outq, u->in_reply_to);
+                store_begin(a->st);
+                store_outbox_delete(a->st, u->in_reply_to);
+                store_commit(a->st);
+            }
+            vs_model_on_undeliverable(a->model, u->in_reply_to, gone);
+            a->turn_dirty = true;
+        }
+        break;
+    }
+    default:
+        VS_DEBUG("ignoring message of kind %d", (int)env->body_case);
+        break;
+    }
+}
+
+void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
+{
+    agent_t *a = data;
+    /* Group commit: one transaction for the whole batch. Every message's
+     * effects, its dedup record and the outbox rows it produced commit
+     * together (the per-message begin/commit pairs inside nest into this
+     * one), and nothing of the batch is sent before that commit. */
+    if (store_begin(a->st) != 0) {
+        agent__store_failed(a);
+        return;
+    }
+    for (int i = 0; i < AGENT_BATCH; i++) {
+        zmq_msg_t msg;
+        zmq_msg_init(&msg);
+        if (zmq_msg_recv(&msg, zsock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&msg);
+            break;
+        }
+        char err[160];
+        vs_env_t *env = vs_wire_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), err, sizeof err);
+        zmq_msg_close(&msg);
+        if (!env) {
+            VS_WARN("malformed message from the broker: %s", err);
+            continue;
+        }
+        a->last_rx_mono = simclock_mono_ms();
+        s_dispatch(a, env);
+        vs_wire_free(&env);
+    }
+    if (a->turn_dirty)
+        agent__write_turn(a);
+    if (store_commit(a->st) != 0) {
+        agent__store_failed(a);
+        return;
+    }
+    a->turn_dirty = false;
+    agent__flush_sendq(a);
+    agent__arm_model_timer(a);
+}
