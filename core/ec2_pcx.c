@@ -33,7 +33,10 @@ static vs_json_t *s_return_true(void)
 static vs_pcx_obj_t *s_same_direction(const vs_model_t *m, const char *vpc_id,
                                       const vs_pcx_vpc_t *acc)
 {
-    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
+    vs_pcx_obj_t *const *list;
+    size_t n = vs_pcx__of_vpc(m, vpc_id, &list);
+    for (size_t i = 0; i < n; i++) {
+        vs_pcx_obj_t *o = list[i];
         const vs_pcx_t *r = &o->rec;
         if (o->hidden || !vs_pcx_obj_is_home(o) || !vs_pcx__live(o) ||
             r->state == VS_PCX_DELETING)

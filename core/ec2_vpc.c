@@ -18,6 +18,7 @@ static void s_destroy(vs_obj_t *o)
     vs_vpc_t *v = (vs_vpc_t *)o;
     free(v->v4);
     free(v->v6);
+    free(v->pcx);
     free(v);
 }
 

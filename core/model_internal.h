@@ -231,6 +231,12 @@ typedef struct vs_vpc {
     char main_rtb_id[VS_ID_LEN];
     char default_sg_id[VS_ID_LEN];    /* the SG object is created by the SG module */
     char default_acl_id[VS_ID_LEN];   /* the ACL object is created by the ACL module */
+    /* The peering connections involving this VPC, an index kept by
+     * pcx_obj.c so that create/accept never scan every connection. Built
+     * on first use (after loading), then kept up to date. */
+    struct vs_pcx_obj **pcx;
+    size_t npcx;
+    bool pcx_listed;
 } vs_vpc_t;
 
 typedef struct vs_subnet {

@@ -9,18 +9,22 @@
 
 size_t vs_pcx__active_of(const vs_model_t *m, const char *vpc_id)
 {
-    size_t n = 0;
-    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
-        if (vs_pcx__involves(o, vpc_id) &&
-            (o->rec.state == VS_PCX_ACTIVE || o->rec.state == VS_PCX_PROVISIONING))
-            n++;
-    return n;
+    vs_pcx_obj_t *const *list;
+    size_t n = vs_pcx__of_vpc(m, vpc_id, &list), active = 0;
+    for (size_t i = 0; i < n; i++)
+        if (list[i]->rec.state == VS_PCX_ACTIVE || list[i]->rec.state == VS_PCX_PROVISIONING)
+            active++;
+    return active;
 }
 
 /* Rules of accept beyond the state machine (reference 4.2, 6.2, 6.5). */
 static int s_accept_rules(const vs_model_t *m, const vs_pcx_obj_t *o, vs_awserr_t *err)
 {
-    for (vs_pcx_obj_t *x = vs_pcx__first(m); x; x = vs_pcx__next(x)) {
+    /* Any pcx joining the same pair involves our requester VPC. */
+    vs_pcx_obj_t *const *list;
+    size_t n = vs_pcx__of_vpc(m, o->rec.requester.vpc_id, &list);
+    for (size_t i = 0; i < n; i++) {
+        const vs_pcx_obj_t *x = list[i];
         if (x == o || !vs_pcx_joins(&x->rec, o->rec.requester.vpc_id, o->rec.accepter.vpc_id))
             continue;
         /* x's own accept may be undecided at its home, another agent: the

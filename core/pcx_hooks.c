@@ -8,8 +8,11 @@
 int vs_pcx__vpc_delete_check(vs_model_t *m, const vs_vpc_t *vpc, vs_awserr_t *err)
 {
     bool cascade = vs_model__cfg(m)->cascade_vpc_delete;
-    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
-        if (o->hidden || !vs_pcx__live(o) || !vs_pcx__involves(o, vpc->base.id))
+    vs_pcx_obj_t *const *list;
+    size_t n = vs_pcx__of_vpc(m, vpc->base.id, &list);
+    for (size_t i = 0; i < n; i++) {
+        vs_pcx_obj_t *o = list[i];
+        if (o->hidden || !vs_pcx__live(o))
             continue;
         bool outstanding = o->rec.state == VS_PCX_INITIATING_REQUEST ||
                            o->rec.state == VS_PCX_PENDING_ACCEPTANCE;
@@ -33,8 +36,11 @@ int vs_pcx__vpc_delete_check(vs_model_t *m, const vs_vpc_t *vpc, vs_awserr_t *er
 
 void vs_pcx__vpc_deleting(vs_model_t *m, vs_vpc_t *vpc)
 {
-    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
-        if (o->hidden || !vs_pcx__live(o) || !vs_pcx__involves(o, vpc->base.id))
+    vs_pcx_obj_t *const *list;
+    size_t n = vs_pcx__of_vpc(m, vpc->base.id, &list);
+    for (size_t i = 0; i < n; i++) {
+        vs_pcx_obj_t *o = list[i];
+        if (o->hidden || !vs_pcx__live(o))
             continue;
         vs_awserr_t err;
         if (vs_pcx_obj_is_home(o)) {
@@ -56,8 +62,11 @@ int vs_pcx__cidr_change_allowed(vs_model_t *m, const vs_vpc_t *vpc, const vs_cid
         return 0;
     char text[VS_CIDR_STRLEN];
     vs_cidr_format(cidr, text, sizeof text);
-    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
-        if (o->hidden || !vs_pcx__live(o) || !vs_pcx__involves(o, vpc->base.id))
+    vs_pcx_obj_t *const *list;
+    size_t n = vs_pcx__of_vpc(m, vpc->base.id, &list);
+    for (size_t i = 0; i < n; i++) {
+        vs_pcx_obj_t *o = list[i];
+        if (o->hidden || !vs_pcx__live(o))
             continue;
         vs_pcx_cidr_add_t eff = vs_pcx_cidr_add_effect(&o->rec, vpc->base.id, cidr);
         bool ours_accepting = o->accept_inflight &&
@@ -81,8 +90,11 @@ int vs_pcx__cidr_change_allowed(vs_model_t *m, const vs_vpc_t *vpc, const vs_cid
 
 void vs_pcx__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cidr, bool added)
 {
-    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
-        if (o->hidden || !vs_pcx__live(o) || !vs_pcx__involves(o, vpc->base.id))
+    vs_pcx_obj_t *const *list;
+    size_t n = vs_pcx__of_vpc(m, vpc->base.id, &list);
+    for (size_t i = 0; i < n; i++) {
+        vs_pcx_obj_t *o = list[i];
+        if (o->hidden || !vs_pcx__live(o))
             continue;
         bool requester = !strcmp(o->rec.requester.vpc_id, vpc->base.id);
         if (vs_pcx_obj_is_home(o) && (requester || o->side == VS_PCX_SIDE_BOTH)) {

@@ -86,7 +86,12 @@ bool vs_pcx__replica_apply(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec);
 /* (Re)arms the lifecycle and visibility timers of o from its record. */
 void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o);
 
-/* Iterates the pcx objects (visible or not) that involve vpc_id. */
+/* The pcx objects (visible or not) that involve our VPC vpc_id, from its
+ * index: *out is borrowed until the next change of pcx objects. 0 if the
+ * VPC is not ours. */
+size_t vs_pcx__of_vpc(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *const **out);
+
+/* Iterates every pcx object (visible or not). */
 vs_pcx_obj_t *vs_pcx__first(const vs_model_t *m);
 vs_pcx_obj_t *vs_pcx__next(const vs_pcx_obj_t *o);
 bool vs_pcx__involves(const vs_pcx_obj_t *o, const char *vpc_id);

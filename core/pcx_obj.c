@@ -126,6 +126,49 @@ int vs_pcx__fill_vpc(const vs_model_t *m, const vs_vpc_t *vpc, vs_pcx_vpc_t *out
     return 0;
 }
 
+/* --- the per-VPC index ------------------------------------------------------ */
+
+static vs_vpc_t *s_local_vpc(const vs_model_t *m, const char *vpc_id)
+{
+    vs_obj_t *o = vs_model__get(m, vpc_id);
+    return o && o->kind == &vs_kind_vpc ? (vs_vpc_t *)o : NULL;
+}
+
+static void s_index_add(vs_vpc_t *v, vs_pcx_obj_t *o)
+{
+    if (v && v->pcx_listed && VS_APPEND(v->pcx, v->npcx, &o) != 0)
+        v->pcx_listed = false;     /* out of memory: rebuilt on next use */
+}
+
+static void s_index_remove(vs_vpc_t *v, const vs_pcx_obj_t *o)
+{
+    for (size_t i = 0; v && i < v->npcx; i++)
+        if (v->pcx[i] == o) {
+            vs__erase(v->pcx, &v->npcx, sizeof v->pcx[0], i);
+            return;
+        }
+}
+
+size_t vs_pcx__of_vpc(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *const **out)
+{
+    vs_vpc_t *v = s_local_vpc(m, vpc_id);
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (!v->pcx_listed) {
+        /* First use since start-up: one scan, then incremental upkeep. */
+        v->npcx = 0;
+        v->pcx_listed = true;
+        for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
+            if (vs_pcx__involves(o, vpc_id))
+                s_index_add(v, o);
+        if (!v->pcx_listed)
+            return 0;
+    }
+    *out = v->pcx;
+    return v->npcx;
+}
+
 vs_pcx_obj_t *vs_pcx__create(vs_model_t *m, const vs_pcx_t *rec, vs_pcx_side_t side)
 {
     vs_pcx_obj_t *o = calloc(1, sizeof *o);
@@ -137,6 +180,9 @@ vs_pcx_obj_t *vs_pcx__create(vs_model_t *m, const vs_pcx_t *rec, vs_pcx_side_t s
         free(o);
         return NULL;
     }
+    s_index_add(s_local_vpc(m, rec->requester.vpc_id), o);
+    if (strcmp(rec->requester.vpc_id, rec->accepter.vpc_id) != 0)
+        s_index_add(s_local_vpc(m, rec->accepter.vpc_id), o);
     return o;
 }
 
@@ -221,6 +267,8 @@ static void s_on_purge(vs_model_t *m, const char *id)
     if (!o)
         return;
     if (o->hidden) {
+        s_index_remove(s_local_vpc(m, o->rec.requester.vpc_id), o);
+        s_index_remove(s_local_vpc(m, o->rec.accepter.vpc_id), o);
         vs_model__remove(m, &o->base);
         return;
     }
