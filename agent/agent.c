@@ -104,18 +104,22 @@ void agent__commit_turn(agent_t *a)
 {
     if (!a->turn_dirty && a->sendq_len == 0)
         return;
-    if (a->turn_dirty) {
-        if (store_begin(a->st) != 0) {
-            agent__store_failed(a);
-            return;
-        }
-        agent__write_turn(a);
-        if (store_commit(a->st) != 0) {
-            agent__store_failed(a);
-            return;
-        }
-        a->turn_dirty = false;
+    if (store_begin(a->st) != 0) {
+        agent__store_failed(a);
+        return;
     }
+    agent__finish_turn(a);
+}
+
+void agent__finish_turn(agent_t *a)
+{
+    if (a->turn_dirty)
+        agent__write_turn(a);
+    if (store_commit(a->st) != 0) {
+        agent__store_failed(a);
+        return;
+    }
+    a->turn_dirty = false;
     agent__flush_sendq(a);
     agent__arm_model_timer(a);
 }

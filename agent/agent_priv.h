@@ -88,7 +88,11 @@ void agent__persist(void *ctx, const char *id, const char *doc);
 void agent__emit(void *ctx, const vs_out_t *o);
 void agent__write_turn(agent_t *a);
 void agent__store_failed(agent_t *a);
+/* Ends a turn: one transaction for its changes, then its sends. */
 void agent__commit_turn(agent_t *a);
+/* The same when the turn's transaction is already open (store_begin'd):
+ * writes the changes, commits, and only then sends. */
+void agent__finish_turn(agent_t *a);
 void agent__arm_model_timer(agent_t *a);
 
 /* agent_rx.c: the zloop callback of the broker socket. */

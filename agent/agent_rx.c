@@ -200,13 +200,5 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
         s_dispatch(a, env);
         vs_wire_free(&env);
     }
-    if (a->turn_dirty)
-        agent__write_turn(a);
-    if (store_commit(a->st) != 0) {
-        agent__store_failed(a);
-        return;
-    }
-    a->turn_dirty = false;
-    agent__flush_sendq(a);
-    agent__arm_model_timer(a);
+    agent__finish_turn(a);
 }
