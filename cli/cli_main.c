@@ -9,6 +9,7 @@
 
 #include "admin.h"
 #include "buf.h"
+#include "chaos.h"
 #include "cluster.h"
 #include "ec2.h"
 #include "globals.h"
@@ -25,6 +26,7 @@ static const struct {
     { "ec2", cli_ec2_main, "EC2 API calls in the AWS CLI's shape: VPCs, peering, network, reachability" },
     { "admin", cli_admin_main, "Broker operations: describe-agents, clock, advance-clock, faults" },
     { "cluster", cli_cluster_main, "Start or stop a local broker and agents: up|down --config FILE" },
+    { "chaos", cli_chaos_main, "Seeded chaos test of a local cluster: run --seed N --operations N" },
     { "simulate", cli_simulate_cmd, "Deterministic in-process simulation: --seed N --schedules M" },
 };
 

@@ -1,0 +1,422 @@
+/* chaos_proc: local cluster processes of a chaos run (see chaos_proc.h). */
+#define _GNU_SOURCE
+#include "chaos_proc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "buf.h"
+#include "json.h"
+#include "transport.h"
+
+#define S_STOP_TIMEOUT_S 5.0
+
+struct ch_cluster {
+    cli_cluster_config_t *cfg;
+    char broker_exe[CLI_PATH_MAX];
+    char agent_exe[CLI_PATH_MAX];
+    pid_t broker;            /* 0 when not running */
+    pid_t *agents;
+};
+
+static double s_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void s_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* Next to /proc/self/exe, else the first PATH entry that has it (as
+ * `vpcsim cluster up` looks them up). */
+static int s_find_exe(const char *name, char *out, size_t n)
+{
+    char self[CLI_PATH_MAX];
+    ssize_t l = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (l > 0) {
+        self[l] = '\0';
+        snprintf(out, n, "%s/%s", dirname(self), name);
+        if (access(out, X_OK) == 0)
+            return 0;
+    }
+    const char *path = getenv("PATH");
+    while (path && *path) {
+        const char *colon = strchr(path, ':');
+        size_t len = colon ? (size_t)(colon - path) : strlen(path);
+        snprintf(out, n, "%.*s/%s", (int)len, len ? path : ".", name);
+        if (access(out, X_OK) == 0)
+            return 0;
+        path = colon ? colon + 1 : NULL;
+    }
+    return -1;
+}
+
+/* A loopback port nobody listens on right now. The broker binds it a
+ * moment later; the race with another program is accepted. */
+static int s_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof a;
+    int port = -1;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+static int s_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    bool ok = fputs(text, f) >= 0;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int s_mkdirs(const char *path)
+{
+    char tmp[CLI_PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+ch_cluster_t *ch_cluster_new(const char *dir, char accounts[][16], char regions[][32], size_t n,
+                             const char *const *agent_opts, size_t nopts, char *err, size_t errlen)
+{
+    ch_cluster_t *c = calloc(1, sizeof *c);
+    int port = s_free_port();
+    if (!c || port < 0) {
+        snprintf(err, errlen, "%s", c ? "no free loopback port" : "out of memory");
+        free(c);
+        return NULL;
+    }
+    if (s_find_exe("vpcsim-broker", c->broker_exe, sizeof c->broker_exe) < 0 ||
+        s_find_exe("vpcsim-agent", c->agent_exe, sizeof c->agent_exe) < 0) {
+        snprintf(err, errlen, "cannot find vpcsim-broker and vpcsim-agent next to vpcsim or on PATH");
+        free(c);
+        return NULL;
+    }
+    vs_json_t *doc = vs_json_object();
+    char listen[64];
+    snprintf(listen, sizeof listen, "tcp://127.0.0.1:%d", port);
+    vs_json_set_str(vs_json_set(doc, "broker", vs_json_object()), "listen", listen);
+    vs_json_set_str(doc, "data_dir", ".");
+    vs_json_t *agents = vs_json_set(doc, "agents", vs_json_array());
+    for (size_t i = 0; i < n; i++) {
+        vs_json_t *a = vs_json_push(agents, vs_json_object());
+        vs_json_set_str(a, "account", accounts[i]);
+        vs_json_set_str(a, "region", regions[i]);
+        vs_json_t *o = vs_json_set(a, "options", vs_json_array());
+        for (size_t k = 0; k < nopts; k++)
+            vs_json_push(o, vs_json_str(agent_opts[k]));
+    }
+    char *text = vs_json_dump(doc, 4);
+    vs_json_free(&doc);
+    char path[CLI_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/cluster.json", dir);
+    char *perr = NULL;
+    if (!text || s_write_file(path, text) != 0 ||
+        !(c->cfg = cli_cluster_config_parse(text, strlen(text), dir, &perr)) ||
+        s_mkdirs(c->cfg->logs_dir) != 0 || s_mkdirs(c->cfg->broker_dir) != 0) {
+        snprintf(err, errlen, "cannot set up %s: %s", dir, perr ? perr : strerror(errno));
+        free(perr);
+        free(text);
+        ch_cluster_destroy(&c);
+        return NULL;
+    }
+    free(text);
+    c->agents = calloc(n ? n : 1, sizeof *c->agents);
+    for (size_t i = 0; c->agents && i < n; i++) {
+        if (s_mkdirs(c->cfg->agents[i].data_dir) != 0) {
+            snprintf(err, errlen, "cannot create %s: %s", c->cfg->agents[i].data_dir, strerror(errno));
+            ch_cluster_destroy(&c);
+            return NULL;
+        }
+    }
+    if (!c->agents) {
+        snprintf(err, errlen, "out of memory");
+        ch_cluster_destroy(&c);
+    }
+    return c;
+}
+
+const char *ch_cluster_endpoint(const ch_cluster_t *c)
+{
+    return c->cfg->endpoint;
+}
+
+const cli_cluster_config_t *ch_cluster_config(const ch_cluster_t *c)
+{
+    return c->cfg;
+}
+
+size_t ch_cluster_nagents(const ch_cluster_t *c)
+{
+    return c->cfg->nagents;
+}
+
+/* argv detached in its own session, output appended to log; it dies with
+ * us (PDEATHSIG) so that nothing outlives the run. */
+static pid_t s_spawn(char *const argv[], const char *log)
+{
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    setsid();
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (in >= 0)
+        dup2(in, STDIN_FILENO);
+    if (out >= 0) {
+        dup2(out, STDOUT_FILENO);
+        dup2(out, STDERR_FILENO);
+    }
+    execv(argv[0], argv);
+    fprintf(stderr, "vpcsim chaos: cannot run %s: %s\n", argv[0], strerror(errno));
+    _exit(127);
+}
+
+int ch_cluster_start_broker(ch_cluster_t *c)
+{
+    if (ch_cluster_broker_alive(c))
+        return 0;
+    char *argv[] = { c->broker_exe, "--listen", c->cfg->listen, "--data-dir", c->cfg->broker_dir, NULL };
+    c->broker = s_spawn(argv, c->cfg->broker_log);
+    if (c->broker < 0)
+        c->broker = 0;
+    return c->broker > 0 ? 0 : -1;
+}
+
+int ch_cluster_start_agent(ch_cluster_t *c, size_t i)
+{
+    if (i >= c->cfg->nagents)
+        return -1;
+    if (ch_cluster_agent_alive(c, i))
+        return 0;
+    const cli_cluster_agent_t *a = &c->cfg->agents[i];
+    char **argv = calloc(10 + a->noptions, sizeof *argv);
+    if (!argv)
+        return -1;
+    size_t k = 0;
+    argv[k++] = c->agent_exe;
+    argv[k++] = "--broker";
+    argv[k++] = c->cfg->endpoint;
+    argv[k++] = "--account";
+    argv[k++] = (char *)a->account;
+    argv[k++] = "--region";
+    argv[k++] = (char *)a->region;
+    argv[k++] = "--data-dir";
+    argv[k++] = (char *)a->data_dir;
+    for (size_t o = 0; o < a->noptions; o++)
+        argv[k++] = a->options[o];
+    pid_t pid = s_spawn(argv, a->log);
+    free(argv);
+    c->agents[i] = pid > 0 ? pid : 0;
+    return pid > 0 ? 0 : -1;
+}
+
+static bool s_alive(pid_t *pid)
+{
+    if (*pid <= 0)
+        return false;
+    pid_t r;
+    while ((r = waitpid(*pid, NULL, WNOHANG)) < 0 && errno == EINTR)
+        ;
+    if (r == *pid || (r < 0 && errno == ECHILD)) {
+        *pid = 0;
+        return false;
+    }
+    return true;
+}
+
+bool ch_cluster_broker_alive(ch_cluster_t *c)
+{
+    return s_alive(&c->broker);
+}
+
+bool ch_cluster_agent_alive(ch_cluster_t *c, size_t i)
+{
+    return i < c->cfg->nagents && s_alive(&c->agents[i]);
+}
+
+static int s_kill9(pid_t *pid)
+{
+    if (!s_alive(pid))
+        return -1;
+    kill(*pid, SIGKILL);
+    while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    *pid = 0;
+    return 0;
+}
+
+int ch_cluster_kill_broker(ch_cluster_t *c)
+{
+    return s_kill9(&c->broker);
+}
+
+int ch_cluster_kill_agent(ch_cluster_t *c, size_t i)
+{
+    return i < c->cfg->nagents ? s_kill9(&c->agents[i]) : -1;
+}
+
+/* Does agent i answer an API call? The broker may still list a restarted
+ * agent under its dead connection for a moment; a real answer is proof. */
+static bool s_agent_answers(const ch_cluster_t *c, size_t i)
+{
+    char err[256];
+    cli_transport_t *tx = cli_transport_new(c->cfg->endpoint, false, err, sizeof err);
+    if (!tx)
+        return false;
+    Vpcsim__Wire__ApiRequest rq = VPCSIM__WIRE__API_REQUEST__INIT;
+    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+    rq.action = "DescribeVpcs";
+    rq.input_json = "{\"MaxResults\":5}";
+    rq.account = to.account = c->cfg->agents[i].account;
+    rq.region = to.region = c->cfg->agents[i].region;
+    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    env.to = &to;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST;
+    env.api_request = &rq;
+    vs_env_t *reply = NULL;
+    cli_tx_status_t st = cli_transport_call(tx, &env, 1.0, &reply, err, sizeof err);
+    bool ok = st == CLI_TX_OK && reply->body_case == VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY &&
+              reply->api_reply->ok;
+    vs_wire_free(&reply);
+    cli_transport_destroy(&tx);
+    return ok;
+}
+
+int ch_cluster_wait_online(ch_cluster_t *c, double timeout_s, char *why, size_t whylen)
+{
+    double deadline = s_now() + timeout_s;
+    size_t n = c->cfg->nagents;
+    for (;;) {
+        cli_buf_t missing = CLI_BUF_INIT;
+        vs_json_t *doc = NULL;
+        char *err = NULL;
+        if (!ch_cluster_broker_alive(c)) {
+            cli_buf_printf(&missing, "the broker is not running");
+        } else if (cli_admin_call(c->cfg->endpoint, 1.0, false, "describe-agents", 0, "", &doc, &err) != 0) {
+            cli_buf_printf(&missing, "the broker at %s does not answer", c->cfg->endpoint);
+        } else {
+            const vs_json_t *list = vs_json_get(doc, "Agents");
+            for (size_t i = 0; i < n; i++) {
+                const cli_cluster_agent_t *a = &c->cfg->agents[i];
+                bool online = false;
+                for (size_t k = 0; k < vs_json_len(list) && !online; k++) {
+                    const vs_json_t *x = vs_json_at(list, k);
+                    online = !strcmp(vs_json_get_str(x, "AccountId") ?: "", a->account) &&
+                             !strcmp(vs_json_get_str(x, "Region") ?: "", a->region) &&
+                             !strcmp(vs_json_get_str(x, "Status") ?: "", "online");
+                }
+                if (!ch_cluster_agent_alive(c, i) || !online || !s_agent_answers(c, i))
+                    cli_buf_printf(&missing, "%s%s in %s", missing.len ? ", " : "agents not online: ",
+                                   a->account, a->region);
+            }
+        }
+        vs_json_free(&doc);
+        free(err);
+        if (!missing.len) {
+            cli_buf_release(&missing);
+            return 0;
+        }
+        if (s_now() >= deadline) {
+            snprintf(why, whylen, "%s after %g s; see the logs in %s", cli_buf_str(&missing), timeout_s,
+                     c->cfg->logs_dir);
+            cli_buf_release(&missing);
+            return -1;
+        }
+        cli_buf_release(&missing);
+        s_sleep_ms(100);
+    }
+}
+
+/* SIGTERM to everything, up to S_STOP_TIMEOUT_S for clean exits (so leak
+ * checkers report), then SIGKILL. */
+static void s_stop_all(ch_cluster_t *c)
+{
+    size_t n = c->agents ? c->cfg->nagents : 0;
+    for (size_t i = 0; i < n; i++)
+        if (s_alive(&c->agents[i]))
+            kill(c->agents[i], SIGTERM);
+    if (s_alive(&c->broker))
+        kill(c->broker, SIGTERM);
+    double deadline = s_now() + S_STOP_TIMEOUT_S;
+    for (;;) {
+        bool any = s_alive(&c->broker);
+        for (size_t i = 0; i < n; i++)
+            any |= s_alive(&c->agents[i]);
+        if (!any)
+            return;
+        if (s_now() >= deadline)
+            break;
+        s_sleep_ms(20);
+    }
+    s_kill9(&c->broker);
+    for (size_t i = 0; i < n; i++)
+        s_kill9(&c->agents[i]);
+}
+
+void ch_cluster_destroy(ch_cluster_t **cp)
+{
+    if (!cp || !*cp)
+        return;
+    ch_cluster_t *c = *cp;
+    if (c->cfg)
+        s_stop_all(c);
+    cli_cluster_config_free(&c->cfg);
+    free(c->agents);
+    free(c);
+    *cp = NULL;
+}
+
+static int s_rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int ch_rmtree(const char *dir)
+{
+    return nftw(dir, s_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
