@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "proc.h"
 #include "buf.h"
 #include "json.h"
 #include "transport.h"
@@ -33,44 +34,6 @@ struct ch_cluster {
     pid_t broker;            /* 0 when not running */
     pid_t *agents;
 };
-
-static double s_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void s_sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
-/* Next to /proc/self/exe, else the first PATH entry that has it (as
- * `vpcsim cluster up` looks them up). */
-static int s_find_exe(const char *name, char *out, size_t n)
-{
-    char self[CLI_PATH_MAX];
-    ssize_t l = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (l > 0) {
-        self[l] = '\0';
-        snprintf(out, n, "%s/%s", dirname(self), name);
-        if (access(out, X_OK) == 0)
-            return 0;
-    }
-    const char *path = getenv("PATH");
-    while (path && *path) {
-        const char *colon = strchr(path, ':');
-        size_t len = colon ? (size_t)(colon - path) : strlen(path);
-        snprintf(out, n, "%.*s/%s", (int)len, len ? path : ".", name);
-        if (access(out, X_OK) == 0)
-            return 0;
-        path = colon ? colon + 1 : NULL;
-    }
-    return -1;
-}
 
 /* A loopback port nobody listens on right now. The broker binds it a
  * moment later; the race with another program is accepted. */
@@ -89,30 +52,6 @@ static int s_free_port(void)
     return port;
 }
 
-static int s_write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    bool ok = fputs(text, f) >= 0;
-    return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-static int s_mkdirs(const char *path)
-{
-    char tmp[CLI_PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(tmp, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 ch_cluster_t *ch_cluster_new(const char *dir, char accounts[][16], char regions[][32], size_t n,
                              const char *const *agent_opts, size_t nopts, char *err, size_t errlen)
 {
@@ -123,8 +62,8 @@ ch_cluster_t *ch_cluster_new(const char *dir, char accounts[][16], char regions[
         free(c);
         return NULL;
     }
-    if (s_find_exe("vpcsim-broker", c->broker_exe, sizeof c->broker_exe) < 0 ||
-        s_find_exe("vpcsim-agent", c->agent_exe, sizeof c->agent_exe) < 0) {
+    if (cli_proc_find_exe("vpcsim-broker", c->broker_exe, sizeof c->broker_exe) < 0 ||
+        cli_proc_find_exe("vpcsim-agent", c->agent_exe, sizeof c->agent_exe) < 0) {
         snprintf(err, errlen, "cannot find vpcsim-broker and vpcsim-agent next to vpcsim or on PATH");
         free(c);
         return NULL;
@@ -148,9 +87,9 @@ ch_cluster_t *ch_cluster_new(const char *dir, char accounts[][16], char regions[
     char path[CLI_PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/cluster.json", dir);
     char *perr = NULL;
-    if (!text || s_write_file(path, text) != 0 ||
+    if (!text || cli_proc_write_file(path, text) != 0 ||
         !(c->cfg = cli_cluster_config_parse(text, strlen(text), dir, &perr)) ||
-        s_mkdirs(c->cfg->logs_dir) != 0 || s_mkdirs(c->cfg->broker_dir) != 0) {
+        cli_proc_mkdirs(c->cfg->logs_dir) != 0 || cli_proc_mkdirs(c->cfg->broker_dir) != 0) {
         snprintf(err, errlen, "cannot set up %s: %s", dir, perr ? perr : strerror(errno));
         free(perr);
         free(text);
@@ -160,7 +99,7 @@ ch_cluster_t *ch_cluster_new(const char *dir, char accounts[][16], char regions[
     free(text);
     c->agents = calloc(n ? n : 1, sizeof *c->agents);
     for (size_t i = 0; c->agents && i < n; i++) {
-        if (s_mkdirs(c->cfg->agents[i].data_dir) != 0) {
+        if (cli_proc_mkdirs(c->cfg->agents[i].data_dir) != 0) {
             snprintf(err, errlen, "cannot create %s: %s", c->cfg->agents[i].data_dir, strerror(errno));
             ch_cluster_destroy(&c);
             return NULL;
@@ -188,37 +127,12 @@ size_t ch_cluster_nagents(const ch_cluster_t *c)
     return c->cfg->nagents;
 }
 
-/* argv detached in its own session, output appended to log; it dies with
- * us (PDEATHSIG) so that nothing outlives the run. */
-static pid_t s_spawn(char *const argv[], const char *log)
-{
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid != 0)
-        return pid;
-    setsid();
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(127);
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (in >= 0)
-        dup2(in, STDIN_FILENO);
-    if (out >= 0) {
-        dup2(out, STDOUT_FILENO);
-        dup2(out, STDERR_FILENO);
-    }
-    execv(argv[0], argv);
-    fprintf(stderr, "vpcsim chaos: cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-}
-
 int ch_cluster_start_broker(ch_cluster_t *c)
 {
     if (ch_cluster_broker_alive(c))
         return 0;
     char *argv[] = { c->broker_exe, "--listen", c->cfg->listen, "--data-dir", c->cfg->broker_dir, NULL };
-    c->broker = s_spawn(argv, c->cfg->broker_log);
+    c->broker = cli_proc_spawn(argv, c->cfg->broker_log, true, "vpcsim chaos");
     if (c->broker < 0)
         c->broker = 0;
     return c->broker > 0 ? 0 : -1;
@@ -246,7 +160,7 @@ int ch_cluster_start_agent(ch_cluster_t *c, size_t i)
     argv[k++] = (char *)a->data_dir;
     for (size_t o = 0; o < a->noptions; o++)
         argv[k++] = a->options[o];
-    pid_t pid = s_spawn(argv, a->log);
+    pid_t pid = cli_proc_spawn(argv, a->log, true, "vpcsim chaos");
     free(argv);
     c->agents[i] = pid > 0 ? pid : 0;
     return pid > 0 ? 0 : -1;
@@ -326,7 +240,7 @@ static bool s_agent_answers(const ch_cluster_t *c, size_t i)
 
 int ch_cluster_wait_online(ch_cluster_t *c, double timeout_s, char *why, size_t whylen)
 {
-    double deadline = s_now() + timeout_s;
+    double deadline = cli_proc_now() + timeout_s;
     size_t n = c->cfg->nagents;
     for (;;) {
         cli_buf_t missing = CLI_BUF_INIT;
@@ -358,14 +272,14 @@ int ch_cluster_wait_online(ch_cluster_t *c, double timeout_s, char *why, size_t 
             cli_buf_release(&missing);
             return 0;
         }
-        if (s_now() >= deadline) {
+        if (cli_proc_now() >= deadline) {
             snprintf(why, whylen, "%s after %g s; see the logs in %s", cli_buf_str(&missing), timeout_s,
                      c->cfg->logs_dir);
             cli_buf_release(&missing);
             return -1;
         }
         cli_buf_release(&missing);
-        s_sleep_ms(100);
+        cli_proc_sleep_ms(100);
     }
 }
 
@@ -379,16 +293,16 @@ static void s_stop_all(ch_cluster_t *c)
             kill(c->agents[i], SIGTERM);
     if (s_alive(&c->broker))
         kill(c->broker, SIGTERM);
-    double deadline = s_now() + S_STOP_TIMEOUT_S;
+    double deadline = cli_proc_now() + S_STOP_TIMEOUT_S;
     for (;;) {
         bool any = s_alive(&c->broker);
         for (size_t i = 0; i < n; i++)
             any |= s_alive(&c->agents[i]);
         if (!any)
             return;
-        if (s_now() >= deadline)
+        if (cli_proc_now() >= deadline)
             break;
-        s_sleep_ms(20);
+        cli_proc_sleep_ms(20);
     }
     s_kill9(&c->broker);
     for (size_t i = 0; i < n; i++)

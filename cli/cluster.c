@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "proc.h"
 #include "buf.h"
 #include "cluster_config.h"
 #include "paramfile.h"
@@ -27,79 +28,6 @@ static int s_fail(int rc, char *msg)
         fputs(msg, stderr);
     free(msg);
     return rc;
-}
-
-static double s_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void s_sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
-static int s_mkdirs(const char *path)
-{
-    char tmp[CLI_PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(tmp, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-/* Next to /proc/self/exe, else the first PATH entry that has it. */
-static int s_find_exe(const char *name, char *out, size_t n)
-{
-    char self[CLI_PATH_MAX];
-    ssize_t l = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (l > 0) {
-        self[l] = '\0';
-        snprintf(out, n, "%s/%s", dirname(self), name);
-        if (access(out, X_OK) == 0)
-            return 0;
-    }
-    const char *path = getenv("PATH");
-    while (path && *path) {
-        const char *colon = strchr(path, ':');
-        size_t len = colon ? (size_t)(colon - path) : strlen(path);
-        snprintf(out, n, "%.*s/%s", (int)len, len ? path : ".", name);
-        if (access(out, X_OK) == 0)
-            return 0;
-        path = colon ? colon + 1 : NULL;
-    }
-    return -1;
-}
-
-/* Starts argv detached: its own session, stdin from /dev/null, stdout and
- * stderr appended to log. Returns the pid or -1. */
-static pid_t s_spawn(char *const argv[], const char *log)
-{
-    pid_t pid = fork();
-    if (pid != 0)
-        return pid;
-    setsid();
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (in >= 0)
-        dup2(in, STDIN_FILENO);
-    if (out >= 0) {
-        dup2(out, STDOUT_FILENO);
-        dup2(out, STDERR_FILENO);
-    }
-    execv(argv[0], argv);
-    fprintf(stderr, "vpcsim cluster: cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
 }
 
 /* Is pid alive and one of our executables (not a reused pid)? */
@@ -145,16 +73,16 @@ static void s_stop(const pid_t *pids, size_t n, const char **status)
         if (s_ours(pids[i]) && kill(pids[i], SIGTERM) == 0)
             status[i] = "stopped";
     }
-    double deadline = s_now() + S_DOWN_TIMEOUT_S;
+    double deadline = cli_proc_now() + S_DOWN_TIMEOUT_S;
     for (;;) {
         bool alive = false;
         for (size_t i = 0; i < n; i++) {
             s_reap(pids[i]);
             alive |= !strcmp(status[i], "stopped") && s_ours(pids[i]);
         }
-        if (!alive || s_now() >= deadline)
+        if (!alive || cli_proc_now() >= deadline)
             break;
-        s_sleep_ms(50);
+        cli_proc_sleep_ms(50);
     }
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(status[i], "stopped") && s_ours(pids[i])) {
@@ -170,7 +98,7 @@ static void s_stop(const pid_t *pids, size_t n, const char **status)
         }
         if (!alive)
             break;
-        s_sleep_ms(50);
+        cli_proc_sleep_ms(50);
     }
 }
 
@@ -193,18 +121,6 @@ static vs_json_t *s_summary(const cli_cluster_config_t *c, const pid_t *pids, co
             vs_json_set_str(a, "Status", status[i + 1]);
     }
     return doc;
-}
-
-static int s_write_file(const char *path, const char *text)
-{
-    char tmp[CLI_PATH_MAX + 8];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return -1;
-    bool ok = fputs(text, f) >= 0;
-    ok &= fclose(f) == 0;
-    return ok && rename(tmp, path) == 0 ? 0 : -1;
 }
 
 /* Reads the pid file: pids[0] broker, pids[1..] agents, matched to the
@@ -287,20 +203,20 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
         }
         memset(pids, 0, n * sizeof *pids);
     }
-    if (s_find_exe("vpcsim-broker", broker_exe, sizeof broker_exe) < 0 ||
-        s_find_exe("vpcsim-agent", agent_exe, sizeof agent_exe) < 0) {
+    if (cli_proc_find_exe("vpcsim-broker", broker_exe, sizeof broker_exe) < 0 ||
+        cli_proc_find_exe("vpcsim-agent", agent_exe, sizeof agent_exe) < 0) {
         cli_buf_puts(&why, "cannot find vpcsim-broker and vpcsim-agent next to vpcsim or on PATH");
         goto out;
     }
-    if (s_mkdirs(c->logs_dir) < 0 || s_mkdirs(c->broker_dir) < 0) {
+    if (cli_proc_mkdirs(c->logs_dir) < 0 || cli_proc_mkdirs(c->broker_dir) < 0) {
         cli_buf_printf(&why, "cannot create %s: %s", c->data_dir, strerror(errno));
         goto out;
     }
     char *bargv[] = { broker_exe, "--listen", (char *)c->listen, "--data-dir", (char *)c->broker_dir, NULL };
-    pids[0] = s_spawn(bargv, c->broker_log);
+    pids[0] = cli_proc_spawn(bargv, c->broker_log, false, "vpcsim cluster");
     for (size_t i = 0; pids[0] > 0 && i < c->nagents; i++) {
         const cli_cluster_agent_t *a = &c->agents[i];
-        if (s_mkdirs(a->data_dir) < 0) {
+        if (cli_proc_mkdirs(a->data_dir) < 0) {
             cli_buf_printf(&why, "cannot create %s: %s", a->data_dir, strerror(errno));
             goto fail;
         }
@@ -319,7 +235,7 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
         argv[k++] = (char *)a->data_dir;
         for (size_t o = 0; o < a->noptions; o++)
             argv[k++] = a->options[o];
-        pids[i + 1] = s_spawn(argv, a->log);
+        pids[i + 1] = cli_proc_spawn(argv, a->log, false, "vpcsim cluster");
         free(argv);
         if (pids[i + 1] < 0)
             break;
@@ -332,7 +248,7 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
     }
     vs_json_t *doc = s_summary(c, pids, NULL);
     char *text = vs_json_dump(doc, 4);
-    int wrc = text ? s_write_file(c->pid_file, text) : -1;
+    int wrc = text ? cli_proc_write_file(c->pid_file, text) : -1;
     free(text);
     if (wrc < 0) {
         vs_json_free(&doc);
@@ -340,7 +256,7 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
         goto fail;
     }
     /* Wait until the broker answers and every agent is online. */
-    double deadline = s_now() + S_UP_TIMEOUT_S;
+    double deadline = cli_proc_now() + S_UP_TIMEOUT_S;
     cli_buf_t pending = CLI_BUF_INIT;
     for (;;) {
         for (size_t i = 0; i < n; i++) {
@@ -369,14 +285,14 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
             cli_buf_printf(&pending, "the broker at %s", c->endpoint);
         }
         free(err);
-        if (s_now() >= deadline) {
+        if (cli_proc_now() >= deadline) {
             cli_buf_printf(&why, "not online after %g s: %s; see the logs in %s", S_UP_TIMEOUT_S,
                            cli_buf_str(&pending), c->logs_dir);
             cli_buf_release(&pending);
             vs_json_free(&doc);
             goto fail;
         }
-        s_sleep_ms(200);
+        cli_proc_sleep_ms(200);
     }
     cli_buf_release(&pending);
     s_print_doc(doc);

@@ -1,0 +1,35 @@
+/* proc: what the commands that run local clusters (`cluster up/down`,
+ * `chaos run`) need from the operating system: find the vpcsim binaries,
+ * start them detached with their output in a log, make folders, write
+ * files atomically, and a monotonic clock for their timeouts. */
+#ifndef CLI_PROC_H
+#define CLI_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Monotonic seconds, for timeouts and progress (never domain time). */
+double cli_proc_now(void);
+void cli_proc_sleep_ms(long ms);
+
+/* `name` next to /proc/self/exe, else the first PATH entry that has it,
+ * into out. 0 found, -1 not. */
+int cli_proc_find_exe(const char *name, char *out, size_t n);
+
+/* mkdir -p. 0 or -1 with errno. */
+int cli_proc_mkdirs(const char *path);
+
+/* Writes text to path through a temporary file and a rename, so readers
+ * never see half a file. 0 or -1. */
+int cli_proc_write_file(const char *path, const char *text);
+
+/* Starts argv (argv[0] a path) in its own session, stdin from /dev/null,
+ * stdout and stderr appended to log. die_with_parent: the child is killed
+ * if this process dies (chaos runs must leave nothing behind); otherwise it
+ * lives on (cluster up). `who` names the command in the child's error
+ * message if exec fails. Returns the pid, or -1 if fork failed. */
+pid_t cli_proc_spawn(char *const argv[], const char *log, bool die_with_parent,
+                     const char *who);
+
+#endif
