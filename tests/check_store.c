@@ -1,0 +1,210 @@
+/* Unit tests of agent/store: what survives a reopen (objects, meta, the
+ * outbox with its sealed flag), de-duplication of applied peer messages,
+ * nested transactions, and the lock that keeps two agents off one data
+ * dir. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../agent/store.h"
+
+static char g_dir[256];
+
+static void setup(void)
+{
+    snprintf(g_dir, sizeof g_dir, "/tmp/vpcsim-check-store-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(g_dir));
+}
+
+static void teardown(void)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static store_t *s_open(void)
+{
+    char err[256] = "";
+    store_t *st = store_open(g_dir, err, sizeof err);
+    ck_assert_msg(st != NULL, "store_open: %s", err);
+    return st;
+}
+
+typedef struct {
+    int n;
+    char ids[8][32];
+    char docs[8][64];
+} seen_objs_t;
+
+static void s_collect_obj(void *ctx, const char *id, const char *doc)
+{
+    seen_objs_t *s = ctx;
+    if (s->n < 8) {
+        snprintf(s->ids[s->n], sizeof s->ids[0], "%s", id);
+        snprintf(s->docs[s->n], sizeof s->docs[0], "%s", doc);
+        s->n++;
+    }
+}
+
+START_TEST(objects_and_meta_survive_reopen)
+{
+    store_t *st = s_open();
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(store_put_object(st, "vpc-1", "{\"a\":1}"), 0);
+    ck_assert_int_eq(store_put_object(st, "vpc-2", "{\"b\":2}"), 0);
+    ck_assert_int_eq(store_put_object(st, "vpc-1", "{\"a\":3}"), 0);   /* upsert */
+    ck_assert_int_eq(store_delete_object(st, "vpc-2"), 0);
+    ck_assert_int_eq(store_meta_set(st, "account", "111111111111"), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+    ck_assert_ptr_null(st);
+
+    st = s_open();
+    seen_objs_t s = { 0 };
+    ck_assert_int_eq(store_each_object(st, s_collect_obj, &s), 0);
+    ck_assert_int_eq(s.n, 1);
+    ck_assert_str_eq(s.ids[0], "vpc-1");
+    ck_assert_str_eq(s.docs[0], "{\"a\":3}");
+    char v[32];
+    ck_assert_int_eq(store_meta_get(st, "account", v, sizeof v), 0);
+    ck_assert_str_eq(v, "111111111111");
+    ck_assert_int_eq(store_meta_get(st, "nope", v, sizeof v), 1);
+    store_close(&st);
+}
+END_TEST
+
+/* A transaction that never commits (kill -9 before the commit) leaves no
+ * trace: the agent answers nobody before its commit, so nothing
+ * acknowledged can be in such a transaction. */
+START_TEST(uncommitted_changes_are_lost_whole)
+{
+    store_t *st = s_open();
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(store_put_object(st, "vpc-1", "{}"), 0);
+    ck_assert_int_eq(store_begin(st), 0);      /* nested: no-op */
+    ck_assert_int_eq(store_put_object(st, "vpc-2", "{}"), 0);
+    ck_assert_int_eq(store_commit(st), 0);     /* inner: not yet durable */
+    store_close(&st);                          /* outer never committed */
+    st = s_open();
+    seen_objs_t s = { 0 };
+    ck_assert_int_eq(store_each_object(st, s_collect_obj, &s), 0);
+    ck_assert_int_eq(s.n, 0);
+    store_close(&st);
+}
+END_TEST
+
+typedef struct {
+    int n;
+    uint64_t ids[8];
+    bool sealed[8];
+    size_t len[8];
+} seen_out_t;
+
+static void s_collect_out(void *ctx, const store_outmsg_t *m)
+{
+    seen_out_t *s = ctx;
+    if (s->n < 8) {
+        s->ids[s->n] = m->msg_id;
+        s->sealed[s->n] = m->sealed;
+        s->len[s->n] = m->payload_len;
+        s->n++;
+    }
+}
+
+START_TEST(outbox_survives_reopen_until_acknowledged)
+{
+    store_t *st = s_open();
+    static const uint8_t p1[] = "{\"T\":\"State\"}", p2[] = { 0, 1, 2, 3 };
+    store_outmsg_t a = { .msg_id = 10, .to_vpc_arn = "arn:aws:ec2:us-east-1:222222222222:vpc/vpc-1",
+                         .to_account = "222222222222", .to_region = "us-east-1",
+                         .payload = p1, .payload_len = sizeof p1 };
+    store_outmsg_t b = { .msg_id = 11, .to_account = "222222222222", .to_region = "eu-west-1",
+                         .payload = p2, .payload_len = sizeof p2, .sealed = true };
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(store_outbox_put(st, &a), 0);
+    ck_assert_int_eq(store_outbox_put(st, &b), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+
+    st = s_open();
+    seen_out_t s = { 0 };
+    ck_assert_int_eq(store_outbox_each(st, s_collect_out, &s), 0);
+    ck_assert_int_eq(s.n, 2);
+    ck_assert_uint_eq(s.ids[0], 10);
+    ck_assert(!s.sealed[0]);
+    ck_assert_uint_eq(s.len[0], sizeof p1);
+    ck_assert_uint_eq(s.ids[1], 11);
+    ck_assert(s.sealed[1]);
+    ck_assert_uint_eq(s.len[1], sizeof p2);
+    /* The acknowledgement removes it for good. */
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(store_outbox_delete(st, 10), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+    st = s_open();
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(store_outbox_each(st, s_collect_out, &s), 0);
+    ck_assert_int_eq(s.n, 1);
+    ck_assert_uint_eq(s.ids[0], 11);
+    store_close(&st);
+}
+END_TEST
+
+START_TEST(dedup_per_sender_and_durable)
+{
+    store_t *st = s_open();
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(store_seen_check_and_add(st, "111111111111/us-east-1", 7), 0);
+    ck_assert_int_eq(store_seen_check_and_add(st, "111111111111/us-east-1", 7), 1);
+    /* The same id from another sender is another message. */
+    ck_assert_int_eq(store_seen_check_and_add(st, "222222222222/us-east-1", 7), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+    st = s_open();
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(store_seen_check_and_add(st, "111111111111/us-east-1", 7), 1);
+    ck_assert_int_eq(store_seen_check_and_add(st, "222222222222/us-east-1", 7), 1);
+    ck_assert_int_eq(store_seen_check_and_add(st, "111111111111/us-east-1", 8), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+}
+END_TEST
+
+START_TEST(one_agent_per_data_dir)
+{
+    store_t *st = s_open();
+    char err[256] = "";
+    store_t *second = store_open(g_dir, err, sizeof err);
+    ck_assert_ptr_null(second);
+    ck_assert_msg(strstr(err, "in use by another agent") != NULL, "%s", err);
+    store_close(&st);
+    second = s_open();        /* free again once the first is gone */
+    store_close(&second);
+}
+END_TEST
+
+START_TEST(unusable_dir_is_a_clear_error)
+{
+    char err[256] = "";
+    ck_assert_ptr_null(store_open("/proc/vpcsim-no-such/dir", err, sizeof err));
+    ck_assert_msg(strstr(err, "/proc/vpcsim-no-such/dir") != NULL, "%s", err);
+}
+END_TEST
+
+Suite *vs_test_suite(void)
+{
+    Suite *s = suite_create("store");
+    TCase *tc = tcase_create("store");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, objects_and_meta_survive_reopen);
+    tcase_add_test(tc, uncommitted_changes_are_lost_whole);
+    tcase_add_test(tc, outbox_survives_reopen_until_acknowledged);
+    tcase_add_test(tc, dedup_per_sender_and_durable);
+    tcase_add_test(tc, one_agent_per_data_dir);
+    tcase_add_test(tc, unusable_dir_is_a_clear_error);
+    suite_add_tcase(s, tc);
+    return s;
+}
