@@ -150,6 +150,9 @@ bold "The CIDR rules: a subnet must fall inside its VPC; another account cannot 
 run vpcsim ec2 create-subnet --vpc-id "$VPC_A" --cidr-block 10.2.1.0/24 || true
 run vpcsim --account 444455556666 ec2 describe-vpcs --vpc-ids "$VPC_A" || true
 
-bold "Done. The cluster's logs are in $DEMO/data/logs"
-[ $KEEP -eq 1 ] && echo "Left running; stop it with: build/bin/vpcsim cluster down --config $DEMO/cluster.json"
+bold "Done."
+if [ $KEEP -eq 1 ]; then
+  echo "Left running (logs in $DEMO/data/logs); stop it with:"
+  echo "  build/bin/vpcsim cluster down --config $DEMO/cluster.json"
+fi
 exit 0
