@@ -48,16 +48,6 @@ static vs_pcx_obj_t *s_same_direction(const vs_model_t *m, const char *vpc_id,
     return NULL;
 }
 
-static size_t s_outstanding(const vs_model_t *m)
-{
-    size_t n = 0;
-    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
-        if (vs_pcx_obj_is_home(o) && (o->rec.state == VS_PCX_INITIATING_REQUEST ||
-                                      o->rec.state == VS_PCX_PENDING_ACCEPTANCE))
-            n++;
-    return n;
-}
-
 static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
                     vs_awserr_t *err)
 {
@@ -111,7 +101,7 @@ static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
     vs_pcx_obj_t *dup = s_same_direction(m, vpc_id, &acc);
     const vs_model_config_t *cfg = vs_model__cfg(m);
     int rc = 0;
-    if (!dup && s_outstanding(m) >= (size_t)cfg->max_outstanding_pcx)
+    if (!dup && vs_pcx__outstanding(m) >= (size_t)cfg->max_outstanding_pcx)
         rc = vs_awserr_set(err, "OutstandingVpcPeeringConnectionLimitExceeded",
                            "You've reached the limit on the number of VPC peering connection "
                            "requests that you can create for the specified VPC.");

@@ -91,6 +91,8 @@ vs_model_t *vs_model_new(const vs_model_config_t *cfg)
      * meta document was lost does not reuse IDs a peer has seen. */
     m->next_msg_id = (vs_rng_next(cfg->rng) >> 2) | 1;
     m->next_timer_seq = 1;
+    for (int i = 0; i < VS_COUNTER__COUNT; i++)
+        m->counters[i] = -1;
     if (vs_model__objs_init(m) != 0) {
         free(m);
         return NULL;
@@ -243,6 +245,13 @@ uint64_t vs_model__emit_peer(vs_model_t *m, const char *to_vpc_arn, const char *
         memcpy(it->payload, payload, len);
     it->payload_len = len;
     return it->msg_id;
+}
+
+int64_t *vs_model__counter(const vs_model_t *m, vs_counter_t which)
+{
+    /* Counters are bookkeeping a module keeps beside its objects: reading
+     * one may (re)compute it, even from a const path. */
+    return &((vs_model_t *)m)->counters[which];
 }
 
 uint64_t vs_model__emit_sealed_peer(vs_model_t *m, const char *to_vpc_arn,

@@ -149,6 +149,18 @@ const vs_idfam_t *vs_model__idfam(const char *prefix);
 int vs_model__err_notfound(vs_awserr_t *err, const char *prefix, const char *const *ids, size_t n);
 int vs_model__err_malformed(vs_awserr_t *err, const char *prefix, const char *id);
 
+/* --- counters ---------------------------------------------------------------- */
+
+/* Per-model counts a module keeps up to date incrementally, so that a
+ * quota check never scans every object. Each starts at -1 ("not counted
+ * yet", e.g. after loading): the module counts once on first use, then
+ * adjusts it as its objects change. Not persisted. */
+typedef enum {
+    VS_COUNTER_PCX_OUTSTANDING,     /* our requests in initiating/pending (pcx_obj.c) */
+    VS_COUNTER__COUNT
+} vs_counter_t;
+int64_t *vs_model__counter(const vs_model_t *m, vs_counter_t which);
+
 /* --- API actions ------------------------------------------------------------ */
 
 /* An action handler: validates `in` (borrowed, always an object), and on

@@ -70,6 +70,9 @@ struct vs_model {
     vs_outq_item_t *outq;
     size_t nout, out_cap;
 
+    /* Module counters (vs_model__counter); -1 = not counted yet. */
+    int64_t counters[VS_COUNTER__COUNT];
+
     /* The API call being handled. */
     uint64_t token;
     bool dry_run;

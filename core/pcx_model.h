@@ -39,6 +39,7 @@ typedef struct vs_pcx_obj {
     bool hidden;               /* aged out of view; kept as a tombstone so a
                                   late duplicate cannot resurrect it */
     bool accept_inflight;      /* replica: an accept was forwarded, undecided */
+    bool counted_outstanding;  /* in VS_COUNTER_PCX_OUTSTANDING (memory only) */
     uint64_t request_msg_id;   /* home: the Request message (undeliverable) */
     /* Order of the accepter VPC's CIDR lists (Validated, Op, Cidrs), which
      * the network may reorder. Replica: the last one sent; home: the
@@ -97,6 +98,12 @@ vs_pcx_obj_t *vs_pcx__next(const vs_pcx_obj_t *o);
 bool vs_pcx__involves(const vs_pcx_obj_t *o, const char *vpc_id);
 /* Non-terminal (initiating, pending, provisioning, active, deleting). */
 bool vs_pcx__live(const vs_pcx_obj_t *o);
+
+/* Our outstanding requests (home, initiating or pending): the quota of
+ * CreateVpcPeeringConnection. Counted once, then kept by vs_pcx__recount. */
+size_t vs_pcx__outstanding(const vs_model_t *m);
+/* Updates the outstanding count after o was created or changed state. */
+void vs_pcx__recount(vs_model_t *m, vs_pcx_obj_t *o);
 
 /* Fills one end of a record from a local VPC (CIDRs, options cleared). */
 int vs_pcx__fill_vpc(const vs_model_t *m, const vs_vpc_t *vpc, vs_pcx_vpc_t *out);

@@ -169,6 +169,37 @@ size_t vs_pcx__of_vpc(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *con
     return v->npcx;
 }
 
+/* --- the outstanding-requests count ------------------------------------------- */
+
+static bool s_outstanding(const vs_pcx_obj_t *o)
+{
+    return vs_pcx_obj_is_home(o) && (o->rec.state == VS_PCX_INITIATING_REQUEST ||
+                                     o->rec.state == VS_PCX_PENDING_ACCEPTANCE);
+}
+
+size_t vs_pcx__outstanding(const vs_model_t *m)
+{
+    int64_t *n = vs_model__counter(m, VS_COUNTER_PCX_OUTSTANDING);
+    if (*n < 0) {
+        /* First use since start-up: count once. */
+        *n = 0;
+        for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
+            o->counted_outstanding = s_outstanding(o);
+            *n += o->counted_outstanding;
+        }
+    }
+    return (size_t)*n;
+}
+
+void vs_pcx__recount(vs_model_t *m, vs_pcx_obj_t *o)
+{
+    int64_t *n = vs_model__counter(m, VS_COUNTER_PCX_OUTSTANDING);
+    bool now = s_outstanding(o) && !o->hidden;
+    if (*n >= 0 && now != o->counted_outstanding)
+        *n += now ? 1 : -1;
+    o->counted_outstanding = now;
+}
+
 vs_pcx_obj_t *vs_pcx__create(vs_model_t *m, const vs_pcx_t *rec, vs_pcx_side_t side)
 {
     vs_pcx_obj_t *o = calloc(1, sizeof *o);
@@ -183,6 +214,7 @@ vs_pcx_obj_t *vs_pcx__create(vs_model_t *m, const vs_pcx_t *rec, vs_pcx_side_t s
     s_index_add(s_local_vpc(m, rec->requester.vpc_id), o);
     if (strcmp(rec->requester.vpc_id, rec->accepter.vpc_id) != 0)
         s_index_add(s_local_vpc(m, rec->accepter.vpc_id), o);
+    vs_pcx__recount(m, o);
     return o;
 }
 
@@ -267,6 +299,7 @@ static void s_on_purge(vs_model_t *m, const char *id)
     if (!o)
         return;
     if (o->hidden) {
+        vs_pcx__recount(m, o);         /* leaves the count, if it was in it */
         s_index_remove(s_local_vpc(m, o->rec.requester.vpc_id), o);
         s_index_remove(s_local_vpc(m, o->rec.accepter.vpc_id), o);
         vs_model__remove(m, &o->base);
@@ -282,6 +315,7 @@ static void s_on_purge(vs_model_t *m, const char *id)
 void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o)
 {
     vs_model__touch(m, &o->base);
+    vs_pcx__recount(m, o);
     vs_pcx__arm_timers(m, o);
     if (o->side != VS_PCX_SIDE_BOTH)
         vs_pcx__send_state(m, o);

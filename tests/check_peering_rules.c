@@ -426,9 +426,18 @@ START_TEST(quota_outstanding_requests)
     const char *f = mkpcx(r, rv, "vpc-0123456789abcdef0", A2, NULL);
     pf_settle();
     ck_assert_str_eq(state_of(r, f), "failed");
-    mkpcx(r, rv, p[3], A2, NULL);
+    const char *c3 = mkpcx(r, rv, p[3], A2, NULL);
     ERR(r, "CreateVpcPeeringConnection", pcx_input(rv, p[2], A2, NULL),
         "OutstandingVpcPeeringConnectionLimitExceeded", msg);
+    /* The count survives a restart (recounted from the stored records),
+     * and follows a request leaving the outstanding states. */
+    pf_settle();
+    vs_simnet_crash(g_net, r);
+    ERR(r, "CreateVpcPeeringConnection", pcx_input(rv, p[2], A2, NULL),
+        "OutstandingVpcPeeringConnectionLimitExceeded", msg);
+    OK(a, REJECT, pcx_id_input(c3));
+    pf_settle();
+    ck_assert_ptr_nonnull(mkpcx(r, rv, p[2], A2, NULL));
 }
 END_TEST
 
