@@ -14,6 +14,8 @@
 #include "cidr.h"
 #include "model.h"
 
+#include "check_json_path.h"
+
 #define ACCT  "111111111111"
 #define OTHER "222222222222"
 #define REGION "ap-northeast-1"
@@ -178,35 +180,6 @@ static inline const char *fx_keys(const vs_json_t *obj)
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? "," : "",
                  vs_json_key_at(obj, i));
     return fx_skeep(strdup(buf));
-}
-
-/* Path lookup: S(obj, "Vpc.CidrBlockAssociationSet.0.CidrBlock"). */
-static inline const vs_json_t *P(const vs_json_t *v, const char *path)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    char *save = NULL;
-    for (char *p = strtok_r(buf, ".", &save); p && v; p = strtok_r(NULL, ".", &save)) {
-        if (vs_json_type(v) == VS_JSON_ARRAY)
-            v = vs_json_at(v, (size_t)atoi(p));
-        else
-            v = vs_json_get(v, p);
-    }
-    return v;
-}
-
-static inline const char *S(const vs_json_t *v, const char *path)
-{
-    const char *s = vs_json_as_str(P(v, path));
-    ck_assert_msg(s != NULL, "no string at %s", path);
-    return s;
-}
-
-static inline size_t N(const vs_json_t *v, const char *path)
-{
-    const vs_json_t *a = P(v, path);
-    ck_assert_msg(a != NULL, "nothing at %s", path);
-    return vs_json_len(a);
 }
 
 /* Creates a VPC and returns its ID. */

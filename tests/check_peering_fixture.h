@@ -23,6 +23,8 @@
 #include "pcx_model.h"
 #include "simnet.h"
 
+#include "check_json_path.h"
+
 #define A1 "111111111111"      /* usually the requester */
 #define A2 "222222222222"      /* usually the accepter */
 #define A3 "333333333333"      /* a third party */
@@ -190,31 +192,6 @@ static inline void ERR(int a, const char *action, const char *input, const char 
 }
 
 /* --- JSON paths ------------------------------------------------------------------ */
-
-/* P(obj, "VpcPeeringConnection.Status.Code"); array steps are indexes. */
-static inline const vs_json_t *P(const vs_json_t *v, const char *path)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    char *save = NULL;
-    for (char *p = strtok_r(buf, ".", &save); p && v; p = strtok_r(NULL, ".", &save))
-        v = vs_json_type(v) == VS_JSON_ARRAY ? vs_json_at(v, (size_t)atoi(p)) : vs_json_get(v, p);
-    return v;
-}
-
-static inline const char *S(const vs_json_t *v, const char *path)
-{
-    const char *s = vs_json_as_str(P(v, path));
-    ck_assert_msg(s != NULL, "no string at %s", path);
-    return s;
-}
-
-static inline size_t N(const vs_json_t *v, const char *path)
-{
-    const vs_json_t *a = P(v, path);
-    ck_assert_msg(a != NULL, "nothing at %s", path);
-    return vs_json_len(a);
-}
 
 /* The keys of an object, comma-separated, in order. */
 static inline const char *pf_keys(const vs_json_t *obj)
