@@ -1,7 +1,8 @@
 /* Peering rules in a simulated cluster (core/simnet.h): every row of the
  * reference's section 4.2 scenario matrix that the model decides, duplicate
- * and reverse requests, quotas, the 7-day expiry, the visibility windows of
- * each side, describe filters and paging, and per-view tags. */
+ * and reverse requests, the 7-day expiry, the visibility windows of each
+ * side, describe filters and paging, and per-view tags (quotas are in
+ * check_peering_quota.c). */
 #include "check_peering_fixture.h"
 
 static const char *s_ist(const char *pcx, const char *from, const char *to)
@@ -338,7 +339,7 @@ START_TEST(expiry_accept_arriving_at_168h)
 }
 END_TEST
 
-/* --- one connection per pair; quotas ------------------------------------------------- */
+/* --- one connection per pair ------------------------------------------------------- */
 
 START_TEST(duplicate_same_direction)
 {
