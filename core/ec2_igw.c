@@ -46,7 +46,13 @@ static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
     return &g->base;
 }
 
-const vs_kind_t vs_kind_igw = { "igw", "InternetGateway", s_to_doc, s_from_doc, s_destroy };
+const vs_kind_t vs_kind_igw = {
+    .prefix = "igw",
+    .name = "InternetGateway",
+    .to_doc = s_to_doc,
+    .from_doc = s_from_doc,
+    .destroy = s_destroy,
+};
 
 #define IGW(o) ((const vs_igw_t *)(o))
 

@@ -107,7 +107,13 @@ static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
     return &i->base;
 }
 
-const vs_kind_t vs_kind_instance = { "i", "Instance", s_to_doc, s_from_doc, s_destroy };
+const vs_kind_t vs_kind_instance = {
+    .prefix = "i",
+    .name = "Instance",
+    .to_doc = s_to_doc,
+    .from_doc = s_from_doc,
+    .destroy = s_destroy,
+};
 
 /* --- lookups ---------------------------------------------------------------- */
 

@@ -122,7 +122,13 @@ bad:
     return NULL;
 }
 
-const vs_kind_t vs_kind_rtb = { "rtb", "RouteTable", s_to_doc, s_from_doc, s_destroy };
+const vs_kind_t vs_kind_rtb = {
+    .prefix = "rtb",
+    .name = "RouteTable",
+    .to_doc = s_to_doc,
+    .from_doc = s_from_doc,
+    .destroy = s_destroy,
+};
 
 /* --- helpers for other files ---------------------------------------------------- */
 

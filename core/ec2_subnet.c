@@ -73,7 +73,13 @@ static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
     return &s->base;
 }
 
-const vs_kind_t vs_kind_subnet = { "subnet", "Subnet", s_to_doc, s_from_doc, s_destroy };
+const vs_kind_t vs_kind_subnet = {
+    .prefix = "subnet",
+    .name = "Subnet",
+    .to_doc = s_to_doc,
+    .from_doc = s_from_doc,
+    .destroy = s_destroy,
+};
 
 /* --- Availability Zones -------------------------------------------------------- */
 

@@ -6,7 +6,6 @@
 
 #include "model_internal.h"
 #include "params.h"
-#include "pcx_model.h"
 
 /* Looks up every resource first, so that a bad ID changes nothing. */
 static int s_resolve_all(const vs_model_t *m, const char *caller, const vs_json_t *ids,
@@ -19,10 +18,8 @@ static int s_resolve_all(const vs_model_t *m, const char *caller, const vs_json_
             !vs_id_valid(id, prefix))
             return vs_awserr_set(err, "InvalidID", "The ID '%.*s' is not valid", 100, id);
         vs_obj_t *o = vs_model__is_owner(m, caller) ? vs_model__get(m, id) : NULL;
-        /* A peering connection exists past its visibility window only as a
-         * tombstone: to the API it is gone. */
-        if (o && o->kind == &vs_kind_pcx && !vs_pcx__visible(m, caller, id))
-            o = NULL;
+        if (o && o->kind->visible && !o->kind->visible(m, o))
+            o = NULL;       /* a tombstone: to the API it is gone */
         if (!o)
             return vs_model__err_notfound(err, prefix, &id, 1);
         objs[i] = o;

@@ -99,7 +99,13 @@ static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
     return &v->base;
 }
 
-const vs_kind_t vs_kind_vpc = { "vpc", "Vpc", s_to_doc, s_from_doc, s_destroy };
+const vs_kind_t vs_kind_vpc = {
+    .prefix = "vpc",
+    .name = "Vpc",
+    .to_doc = s_to_doc,
+    .from_doc = s_from_doc,
+    .destroy = s_destroy,
+};
 
 const vs_vpc_cidr_t *vs_vpc__find_cidr(const vs_vpc_t *vpc, const vs_cidr_t *cidr)
 {

@@ -65,8 +65,13 @@ static vs_obj_t *s_nip_from_doc(vs_model_t *m, const vs_json_t *doc)
     return &p->base;
 }
 
-const vs_kind_t vs_kind_nip = { "nip", "NetworkInsightsPath", s_nip_to_doc, s_nip_from_doc,
-                                s_nip_destroy };
+const vs_kind_t vs_kind_nip = {
+    .prefix = "nip",
+    .name = "NetworkInsightsPath",
+    .to_doc = s_nip_to_doc,
+    .from_doc = s_nip_from_doc,
+    .destroy = s_nip_destroy,
+};
 
 /* --- the analysis object ------------------------------------------------------------ */
 
@@ -161,5 +166,10 @@ static vs_obj_t *s_nia_from_doc(vs_model_t *m, const vs_json_t *doc)
     return &a->base;
 }
 
-const vs_kind_t vs_kind_nia = { "nia", "NetworkInsightsAnalysis", s_nia_to_doc, s_nia_from_doc,
-                                s_nia_destroy };
+const vs_kind_t vs_kind_nia = {
+    .prefix = "nia",
+    .name = "NetworkInsightsAnalysis",
+    .to_doc = s_nia_to_doc,
+    .from_doc = s_nia_from_doc,
+    .destroy = s_nia_destroy,
+};

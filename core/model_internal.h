@@ -73,6 +73,10 @@ typedef struct vs_kind {
     /* Frees the kind's own fields and the object itself (not the base's
      * tags, which the model frees). */
     void (*destroy)(vs_obj_t *o);
+    /* Optional: false while an object that still exists must look absent to
+     * the API (a peering connection past its visibility window, kept only as
+     * a tombstone). NULL: always visible. */
+    bool (*visible)(const vs_model_t *m, const vs_obj_t *o);
 } vs_kind_t;
 
 struct vs_obj {

@@ -51,12 +51,15 @@ static void s_destroy(vs_obj_t *o)
     free(o);
 }
 
+static bool s_kind_visible(const vs_model_t *m, const vs_obj_t *base);
+
 const vs_kind_t vs_kind_pcx = {
     .prefix = "pcx",
     .name = "VpcPeeringConnection",
     .to_doc = s_to_doc,
     .from_doc = s_from_doc,
     .destroy = s_destroy,
+    .visible = s_kind_visible,
 };
 
 /* --- lookup ------------------------------------------------------------------ */
@@ -84,6 +87,11 @@ bool vs_pcx__live(const vs_pcx_obj_t *o)
 static bool s_visible_now(const vs_model_t *m, const vs_pcx_obj_t *o)
 {
     return !o->hidden && vs_pcx_visible(&o->rec, o->side, vs_model__now(m));
+}
+
+static bool s_kind_visible(const vs_model_t *m, const vs_obj_t *base)
+{
+    return s_visible_now(m, (const vs_pcx_obj_t *)base);
 }
 
 vs_pcx_obj_t *vs_pcx__visible(const vs_model_t *m, const char *caller, const char *id)

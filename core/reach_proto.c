@@ -102,8 +102,13 @@ static vs_obj_t *s_ks_from_doc(vs_model_t *m, const vs_json_t *doc)
     return &k->base;
 }
 
-const vs_kind_t vs_kind_reachkey = { "reachkey", "ReachKey", s_ks_to_doc, s_ks_from_doc,
-                                     s_ks_destroy };
+const vs_kind_t vs_kind_reachkey = {
+    .prefix = "reachkey",
+    .name = "ReachKey",
+    .to_doc = s_ks_to_doc,
+    .from_doc = s_ks_from_doc,
+    .destroy = s_ks_destroy,
+};
 
 /* This agent's key store, created with a fresh key pair on first use. */
 static s_keystore_t *s_keystore(vs_model_t *m)
