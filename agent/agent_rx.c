@@ -12,7 +12,9 @@
 #include "log.h"
 
 /* ------------------------------------------------------------------ */
-/* receiving                                                             */
+/* receiving: every handler below runs inside agent__on_readable's one
+ * transaction for the whole batch, so their store writes commit together
+ * with the model changes they cause, before anything is sent.            */
 
 static void s_on_api_request(agent_t *a, const vs_env_t *env)
 {
@@ -72,20 +74,15 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
     }
     char sender[64];
     snprintf(sender, sizeof sender, "%s/%s", env->sender->account, env->sender->region);
-    if (store_begin(a->st) != 0)
-        return;
+    /* The dedup record and the message's effects go into the batch's one
+     * transaction together: durable alone, a kill -9 before the commit
+     * would lose the effects and the sender's resend would be dropped as
+     * seen. */
     int seen = store_seen_check_and_add(a->st, sender, env->msg_id);
     if (seen == 0) {
         vs_model_on_peer(a->model, env->sender->account, env->sender->region,
                          env->peer->payload.data, env->peer->payload.len);
-        /* The dedup record must commit together with the message's effects:
-         * durable alone, a kill -9 before the turn's commit would lose the
-         * effects, and the sender's resend would then be dropped as seen. */
-        agent__write_turn(a);
-    }
-    if (store_commit(a->st) != 0) {
-        agent__store_failed(a);
-        return;
+        a->turn_dirty = true;
     }
     if (seen >= 0)
         agent__send_ack(a, env);   /* queued: sent after the turn's commit */
@@ -94,9 +91,7 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
 static void s_on_ack(agent_t *a, const vs_env_t *env)
 {
     if (vs_outbox_ack(a->outq, env->ack->acked_msg_id)) {
-        store_begin(a->st);
         store_outbox_delete(a->st, env->ack->acked_msg_id);
-        store_commit(a->st);
         a->turn_dirty = true;
     }
 }
@@ -156,9 +151,7 @@ static void s_dispatch(agent_t *a, vs_env_t *env)
                  * decides what that means, e.g. a request fails). An
                  * offline agent, by contrast, gets the message when back. */
                 vs_outbox_ack(a->outq, u->in_reply_to);
-                store_begin(a->st);
                 store_outbox_delete(a->st, u->in_reply_to);
-                store_commit(a->st);
             }
             vs_model_on_undeliverable(a->model, u->in_reply_to, gone);
             a->turn_dirty = true;
