@@ -14,14 +14,14 @@ static int s_internal(vs_awserr_t *err)
     return vs_awserr_set(err, "InternalError", "An internal error has occurred");
 }
 
-static vs_json_t *s_wrap(vs_json_t *pcx)
+vs_json_t *vs_pcx__wrap(vs_json_t *pcx)
 {
     vs_json_t *doc = vs_json_object();
     vs_json_set(doc, "VpcPeeringConnection", pcx);
     return doc;
 }
 
-static vs_json_t *s_return_true(void)
+vs_json_t *vs_pcx__return_true(void)
 {
     vs_json_t *doc = vs_json_object();
     vs_json_set_bool(doc, "Return", true);
@@ -114,7 +114,7 @@ static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
     if (dup) {
         /* AWS answers a same-direction duplicate with the existing pcx. */
         vs_tags_free(&tags);
-        *out = s_wrap(vs_pcx__render(m, dup));
+        *out = vs_pcx__wrap(vs_pcx__render(m, dup));
         return 0;
     }
 
@@ -133,7 +133,7 @@ static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
     vs_tags_apply(&o->base.tags, &tags);
     vs_tags_free(&tags);
     vs_pcx__arm_timers(m, o);
-    *out = s_wrap(vs_pcx__render(m, o));
+    *out = vs_pcx__wrap(vs_pcx__render(m, o));
     /* The answer shows initiating-request; validation happens after it. */
     if (local || !vs_pcx_regions_peerable(vs_model_region(m), peer_region,
                                           cfg->modern_rules, NULL, 0))
@@ -198,7 +198,7 @@ static int s_lifecycle(vs_model_t *m, const char *caller, const vs_json_t *in, v
     if (vs_pcx_obj_is_home(o)) {
         if (vs_pcx__home_act(m, o, caller, vs_model_region(m), action, NULL, NULL, err) != 0)
             return -1;
-        *out = action == VS_PCX_ACT_ACCEPT ? s_wrap(vs_pcx__render(m, o)) : s_return_true();
+        *out = action == VS_PCX_ACT_ACCEPT ? vs_pcx__wrap(vs_pcx__render(m, o)) : vs_pcx__return_true();
         return 0;
     }
     vs_pcx_op_t *op = vs_pcx__op_add(m, o, action);

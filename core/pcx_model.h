@@ -175,5 +175,9 @@ void vs_pcx__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cid
 extern const vs_action_t vs_pcx_actions[];
 /* ModifyVpcPeeringConnectionOptions output for the sides a call set. */
 vs_json_t *vs_pcx__modify_output(const vs_pcx_obj_t *o, bool req, bool acc);
+/* {"VpcPeeringConnection": pcx} (takes pcx) and {"Return": true}: the
+ * outputs of accept/create and of reject/delete. Caller owns. */
+vs_json_t *vs_pcx__wrap(vs_json_t *pcx);
+vs_json_t *vs_pcx__return_true(void);
 
 #endif

@@ -410,12 +410,10 @@ static int s_on_op_result(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec,
         /* The record right after the accept (provisioning), even if a
          * newer one (active) overtook this answer; with this view's tags. */
         vs_json_t *tags = vs_tags_to_json(&o->base.tags);
-        out = vs_json_object();
-        vs_json_set(out, "VpcPeeringConnection", vs_pcx_render(rec, tags));
+        out = vs_pcx__wrap(vs_pcx_render(rec, tags));
         vs_json_free(&tags);
     } else if (op.action == VS_PCX_ACT_REJECT || op.action == VS_PCX_ACT_DELETE) {
-        out = vs_json_object();
-        vs_json_set_bool(out, "Return", true);
+        out = vs_pcx__return_true();
     } else {
         out = vs_pcx__modify_output(o, op.modify_requester, op.modify_accepter);
     }
