@@ -13,6 +13,7 @@
 #include "agent_priv.h"
 #include "ids.h"
 #include "log.h"
+#include "service.h"
 
 /* ------------------------------------------------------------------ */
 /* the turn: persist, then send                                          */
@@ -284,7 +285,8 @@ static int s_setup(agent_t *a)
 
     vs_model_config_t mc = {
         .account = a->cfg->account, .region = a->cfg->region, .clock = &a->clock,
-        .rng = &a->rng, .max_active_pcx_per_vpc = a->cfg->max_active_pcx_per_vpc,
+        .rng = &a->rng, .modules = vs_service_modules(),
+        .max_active_pcx_per_vpc = a->cfg->max_active_pcx_per_vpc,
         .max_outstanding_pcx = a->cfg->max_outstanding_pcx,
         .modern_rules = a->cfg->modern_rules, .cascade_vpc_delete = a->cfg->cascade_vpc_delete,
     };

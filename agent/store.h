@@ -44,7 +44,7 @@ int store_each_object(store_t *st, void (*cb)(void *ctx, const char *id, const c
 int store_meta_get(store_t *st, const char *key, char *out, size_t outlen);
 int store_meta_set(store_t *st, const char *key, const char *value);
 
-/* Outbox of peer messages (the same messages core/outbox.h tracks in memory). */
+/* Outbox of peer messages (the same messages core/base/outbox.h tracks in memory). */
 typedef vs_outmsg_t store_outmsg_t;
 int store_outbox_put(store_t *st, const store_outmsg_t *m);
 int store_outbox_delete(store_t *st, uint64_t msg_id);

@@ -11,7 +11,7 @@
  * This module is sans-IO: it holds the configuration (set by the admin op
  * set-faults), the isolated agents (admin op partition), the counters, and
  * decides what happens to one message given a seeded xoshiro256** stream
- * (core/rng.h). Every decision draws exactly five numbers, whatever the
+ * (core/base/rng.h). Every decision draws exactly five numbers, whatever the
  * outcome, so a given seed yields the same decisions for the same message
  * sequence. fault_relay.c applies the decisions; fault_admin.c parses the
  * admin ops into the calls below.

@@ -1,4 +1,4 @@
-/* The plan of `vpcsim chaos run` (cli/chaos_plan.c): the seed alone decides
+/* The plan of `vpcsim chaos run` (chaos/chaos_plan.c): the seed alone decides
  * it, and its blocks are laid out so that which VPCs overlap is known from
  * the plan, which the checks rely on. */
 #include <check.h>

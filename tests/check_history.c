@@ -1,4 +1,4 @@
-/* Unit tests of core/history: hand-written histories of one peering
+/* Unit tests of sim/history: hand-written histories of one peering
  * connection that are linearizable against the AWS state machine, and
  * histories that are not, with the reason the checker gives. */
 #include <check.h>

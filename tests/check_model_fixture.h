@@ -13,6 +13,7 @@
 
 #include "cidr.h"
 #include "model.h"
+#include "service.h"
 
 #include "check_json_path.h"
 
@@ -111,7 +112,8 @@ static inline void fx_emit(void *ctx, const vs_out_t *o)
 
 static inline vs_model_t *fx_model_new(void)
 {
-    vs_model_config_t cfg = { .account = ACCT, .region = REGION, .clock = &g_clock, .rng = &g_rng };
+    vs_model_config_t cfg = { .account = ACCT, .region = REGION, .clock = &g_clock, .rng = &g_rng,
+                              .modules = vs_service_modules() };
     vs_model_t *m = vs_model_new(&cfg);
     ck_assert_ptr_nonnull(m);
     return m;

@@ -193,12 +193,14 @@ START_TEST(hooks_and_peers)
     ck_assert_str_eq(vs_model_account(g_m), ACCT);
     ck_assert_str_eq(vs_model_region(g_m), REGION);
     /* Bad configurations are refused. */
-    vs_model_config_t bad = { .account = "12345", .region = REGION, .clock = &g_clock, .rng = &g_rng };
+    vs_model_config_t bad = { .account = "12345", .region = REGION, .clock = &g_clock, .rng = &g_rng,
+                              .modules = vs_service_modules() };
     ck_assert_ptr_null(vs_model_new(&bad));
     bad.account = ACCT;
     bad.region = "mars-north-1";
     ck_assert_ptr_null(vs_model_new(&bad));
-    vs_model_config_t cn = { .account = ACCT, .region = "cn-north-1", .clock = &g_clock, .rng = &g_rng };
+    vs_model_config_t cn = { .account = ACCT, .region = "cn-north-1", .clock = &g_clock, .rng = &g_rng,
+                             .modules = vs_service_modules() };
     vs_model_t *m = vs_model_new(&cn);
     ck_assert_str_eq(vs_model_partition(m), "aws-cn");
     const fx_res_t *r = fx_call_on(m, ACCT, "CreateVpc", "{\"CidrBlock\":\"10.0.0.0/16\"}");

@@ -6,7 +6,7 @@
 #define CHECK_MODEL_TESTMOD_H
 
 #include "check_model_fixture.h"
-#include "model_internal.h"
+#include "network.h"
 
 static char g_fired[16][VS_ID_LEN + 16];
 static int g_nfired;

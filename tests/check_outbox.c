@@ -1,4 +1,4 @@
-/* Unit tests of core/outbox: retry timing, acknowledgement, index
+/* Unit tests of core/base/outbox: retry timing, acknowledgement, index
  * integrity under many adds and acks. */
 #include <check.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* Peering lifecycle across accounts and Regions, driven through a whole
- * simulated cluster (core/simnet.h): create -> pending-acceptance ->
+ * simulated cluster (sim/simnet.h): create -> pending-acceptance ->
  * accept -> provisioning -> active -> delete in the four topologies, the
  * requests that fail, and crashes of either agent at every point of the
  * lifecycle. check_peering_rules.c has the who/where/state matrix, quotas,

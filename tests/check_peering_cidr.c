@@ -1,4 +1,4 @@
-/* Peering and the VPCs it joins, in a simulated cluster (core/simnet.h):
+/* Peering and the VPCs it joins, in a simulated cluster (sim/simnet.h):
  * adding CIDR blocks to either end in each state (reference 6.1, UG-cidr)
  * and deleting a VPC that has peering connections (reference 5.5). */
 #include "check_peering_fixture.h"

@@ -1,5 +1,5 @@
 /* Peering across agent crashes (kill -9 and restart from what the agent
- * had persisted, core/simnet.h): at every point of the lifecycle, either
+ * had persisted, sim/simnet.h): at every point of the lifecycle, either
  * agent may die; afterwards both views must agree and everything a reply
  * reported as done must still hold. */
 #include "check_peering_fixture.h"

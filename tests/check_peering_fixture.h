@@ -1,5 +1,5 @@
 /* Shared fixture of the peering protocol tests (check_peering.c,
- * check_peering_races.c): a whole cluster in one process (core/simnet.h),
+ * check_peering_races.c): a whole cluster in one process (sim/simnet.h),
  * driven only through API calls, the virtual network and the virtual
  * clock, as the agents, the broker and `vpcsim admin advance-clock` drive
  * the real one. Header-only (static functions), included by each test file.

@@ -1,4 +1,4 @@
-/* Random peering workloads in a simulated cluster (core/simnet.h): three
+/* Random peering workloads in a simulated cluster (sim/simnet.h): three
  * agents (two accounts, two Regions), random creates, accepts, rejects,
  * deletes, option changes, CIDR additions, clock jumps across the expiry
  * and visibility windows, message loss, duplication and reordering, and

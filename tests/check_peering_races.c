@@ -1,4 +1,4 @@
-/* Concurrent peering operations in a simulated cluster (core/simnet.h):
+/* Concurrent peering operations in a simulated cluster (sim/simnet.h):
  * accept vs delete, delete vs delete, accept vs expiry, reject vs delete,
  * accept vs CIDR changes. Each race runs under many seeds, with the calls
  * issued at random moments, messages delivered in random order, lost,

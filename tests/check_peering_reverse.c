@@ -2,7 +2,7 @@
  * home B's agent) accepted at the same moment: at most one may become
  * active (reference: VpcPeeringConnectionAlreadyExists). The two accepts
  * are decided by different homes, so neither may rely on its own view of
- * the other request alone (core/pcx_home.c, s_accept_rules). `vpcsim chaos
+ * the other request alone (core/peering/pcx_home.c, s_accept_rules). `vpcsim chaos
  * run` races these accepts too. */
 #include "check_peering_fixture.h"
 

@@ -1,4 +1,4 @@
-/* Peering rules in a simulated cluster (core/simnet.h): every row of the
+/* Peering rules in a simulated cluster (sim/simnet.h): every row of the
  * reference's section 4.2 scenario matrix that the model decides, duplicate
  * and reverse requests, the 7-day expiry, the visibility windows of each
  * side, describe filters and paging, and per-view tags (quotas are in

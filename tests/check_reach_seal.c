@@ -5,6 +5,7 @@
  * inter-Region connection under the seed's rules. */
 #include "check_reach_fixture.h"
 #include "reach_seal.h"
+#include "service.h"
 
 /* --- sealing itself ---------------------------------------------------------- */
 
@@ -334,7 +335,8 @@ static void rl_setup(void)
     for (int i = 0; i < 2; i++) {
         vs_rng_seed(&g_rl_rng[i], 7 + (uint64_t)i);
         vs_model_config_t cfg = { .account = acct[i], .region = region[i], .clock = &g_rl_clock,
-                                  .rng = &g_rl_rng[i] };
+                                  .rng = &g_rl_rng[i],
+                                  .modules = vs_service_modules() };
         g_rl[i] = (rl_node_t){ .m = vs_model_new(&cfg), .acct = acct[i], .region = region[i] };
         ck_assert_ptr_nonnull(g_rl[i].m);
     }

@@ -7,7 +7,7 @@
 #define CHECK_ROUTE_FIXTURE_H
 
 #include "check_model_fixture.h"
-#include "model_internal.h"
+#include "network.h"
 #include "route_lookup.h"
 
 /* {"SubnetId", "Dst"} -> {"RouteTableId", "Destination" (absent if no

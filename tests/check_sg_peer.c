@@ -1,5 +1,5 @@
 /* Unit tests of security group references across accounts and Regions,
- * through a whole simulated cluster (core/simnet.h): a rule may name
+ * through a whole simulated cluster (sim/simnet.h): a rule may name
  * another account's group (UserId + GroupId, or "ACCOUNT/sg-id") only
  * through an active same-Region pcx that joins the two VPCs; never across
  * Regions; such rules go stale when the pcx is deleted. The local agent

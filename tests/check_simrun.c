@@ -1,4 +1,4 @@
-/* Unit tests of core/simrun, the deterministic simulation: it passes on
+/* Unit tests of sim/simrun, the deterministic simulation: it passes on
  * the peering code as it is, it catches the planted stale-replica bug
  * within a bounded number of schedules (while the same schedules pass
  * without the bug), and a (seed, schedule) replays byte for byte. */

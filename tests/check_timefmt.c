@@ -1,4 +1,4 @@
-/* Unit tests for vs_time_format / vs_time_parse (core/timefmt.c). Expected
+/* Unit tests for vs_time_format / vs_time_parse (core/base/timefmt.c). Expected
  * values come from Python's datetime in UTC. */
 #include <check.h>
 #include <string.h>

@@ -30,12 +30,16 @@
 #include "rng.h"
 
 typedef struct vs_model vs_model_t;
+struct vs_module;
 
 typedef struct vs_model_config {
     const char *account;          /* 12 digits */
     const char *region;           /* known Region */
     vs_clock_t *clock;            /* borrowed; outlives the model */
     vs_rng_t *rng;                /* borrowed; outlives the model */
+    /* The modules that make up the service, NULL-terminated, in hook order
+     * (borrowed, static): vs_service_modules() for the EC2 service. */
+    const struct vs_module *const *modules;
     /* Quotas and behaviour switches (agent options); 0 = AWS default. */
     int max_ipv4_cidrs_per_vpc;   /* 5 */
     int max_ipv6_cidrs_per_vpc;   /* 5 */
@@ -48,7 +52,8 @@ typedef struct vs_model_config {
                                      also apply older versions, a bug to be caught */
 } vs_model_config_t;
 
-/* Returns NULL if the config is invalid (unknown Region, bad account). */
+/* Returns NULL if the config is invalid (unknown Region, bad account, no
+ * modules). */
 vs_model_t *vs_model_new(const vs_model_config_t *cfg);
 void vs_model_destroy(vs_model_t **m);
 

@@ -10,34 +10,12 @@
 #include "model_priv.h"
 #include "params.h"
 
-/* Every module of the model. A new resource file adds its module here;
- * order matters only for hooks (called in this order). */
-static const vs_module_t *const s_modules[] = {
-    &vs_module_vpc,
-    &vs_module_sg,
-    &vs_module_vpc_cidr,
-    &vs_module_subnet,
-    &vs_module_rtb,
-    &vs_module_igw,
-    &vs_module_route,
-    &vs_module_tags,
-    &vs_module_pcx,
-    &vs_module_instance,
-    &vs_module_insights,
-    NULL
-};
-
-/* Unit tests may define this module to plug in test actions, kinds and
- * timers; in the daemons it stays undefined (a weak reference is NULL). */
-extern const vs_module_t vs_module_test __attribute__((weak));
-
-/* Module i in dispatch order, NULL past the last one. */
-static const vs_module_t *s_mod(size_t i)
+/* Module i of this model in dispatch order, NULL past the last one. The
+ * list comes from the layer that assembles the service (core/service), so
+ * the model never names the resources built on it. */
+static const vs_module_t *s_mod(const vs_model_t *m, size_t i)
 {
-    size_t n = sizeof s_modules / sizeof s_modules[0] - 1;
-    if (i < n)
-        return s_modules[i];
-    return i == n ? &vs_module_test : NULL;
+    return m->cfg.modules[i];      /* callers stop at the terminating NULL */
 }
 
 /* The ID families of CONTRACT.md, with EC2's error codes, including those
@@ -69,6 +47,8 @@ vs_model_t *vs_model_new(const vs_model_config_t *cfg)
 {
     if (!cfg || !vs_account_valid(cfg->account) || !vs_region_known(cfg->region) ||
         !cfg->clock || !cfg->rng)
+        return NULL;
+    if (!cfg->modules)
         return NULL;
     vs_model_t *m = calloc(1, sizeof *m);
     if (!m)
@@ -297,10 +277,10 @@ void vs_model_drain(vs_model_t *m, vs_emit_cb cb, void *ctx)
 
 /* --- dispatch ---------------------------------------------------------------------- */
 
-static const vs_action_t *s_find_action(const char *name)
+static const vs_action_t *s_find_action(const vs_model_t *m, const char *name)
 {
-    for (size_t i = 0; name && s_mod(i); i++)
-        for (const vs_action_t *a = s_mod(i)->actions; a && a->name; a++)
+    for (size_t i = 0; name && s_mod(m, i); i++)
+        for (const vs_action_t *a = s_mod(m, i)->actions; a && a->name; a++)
             if (strcmp(a->name, name) == 0)
                 return a;
     return NULL;
@@ -319,7 +299,7 @@ void vs_model_submit(vs_model_t *m, uint64_t token, const char *caller_account,
 {
     vs_awserr_t err = { "", "" };
     vs_json_t *out = NULL, *empty = NULL;
-    const vs_action_t *a = s_find_action(action);
+    const vs_action_t *a = s_find_action(m, action);
     int rc;
     m->token = token;
     m->dry_run = false;
@@ -353,10 +333,10 @@ void vs_model_submit(vs_model_t *m, uint64_t token, const char *caller_account,
 int vs_model_on_peer(vs_model_t *m, const char *from_account, const char *from_region,
                      const uint8_t *payload, size_t len)
 {
-    for (size_t i = 0; s_mod(i); i++) {
-        if (!s_mod(i)->on_peer)
+    for (size_t i = 0; s_mod(m, i); i++) {
+        if (!s_mod(m, i)->on_peer)
             continue;
-        int rc = s_mod(i)->on_peer(m, from_account, from_region, payload, len);
+        int rc = s_mod(m, i)->on_peer(m, from_account, from_region, payload, len);
         if (rc != 0)
             return rc < 0 ? -1 : 0;
     }
@@ -365,26 +345,26 @@ int vs_model_on_peer(vs_model_t *m, const char *from_account, const char *from_r
 
 void vs_model_on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent)
 {
-    for (size_t i = 0; s_mod(i); i++)
-        if (s_mod(i)->on_undeliverable)
-            s_mod(i)->on_undeliverable(m, msg_id, no_such_agent);
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->on_undeliverable)
+            s_mod(m, i)->on_undeliverable(m, msg_id, no_such_agent);
 }
 
 /* --- registries and hooks ----------------------------------------------------------- */
 
-const vs_kind_t *vs_model__kind_by_prefix(const char *prefix)
+const vs_kind_t *vs_model__kind_by_prefix(const vs_model_t *m, const char *prefix)
 {
-    for (size_t i = 0; prefix && s_mod(i); i++)
-        for (const vs_kind_t *const *k = s_mod(i)->kinds; k && *k; k++)
+    for (size_t i = 0; prefix && s_mod(m, i); i++)
+        for (const vs_kind_t *const *k = s_mod(m, i)->kinds; k && *k; k++)
             if (strcmp((*k)->prefix, prefix) == 0)
                 return *k;
     return NULL;
 }
 
-const vs_timer_kind_t *vs_model__timer_kind(const char *name)
+const vs_timer_kind_t *vs_model__timer_kind(const vs_model_t *m, const char *name)
 {
-    for (size_t i = 0; name && s_mod(i); i++)
-        for (const vs_timer_kind_t *t = s_mod(i)->timers; t && t->name; t++)
+    for (size_t i = 0; name && s_mod(m, i); i++)
+        for (const vs_timer_kind_t *t = s_mod(m, i)->timers; t && t->name; t++)
             if (strcmp(t->name, name) == 0)
                 return t;
     return NULL;
@@ -392,63 +372,64 @@ const vs_timer_kind_t *vs_model__timer_kind(const char *name)
 
 void vs_model__vpc_created(vs_model_t *m, vs_vpc_t *vpc)
 {
-    for (size_t i = 0; s_mod(i); i++)
-        if (s_mod(i)->vpc_created)
-            s_mod(i)->vpc_created(m, vpc);
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->vpc_created)
+            s_mod(m, i)->vpc_created(m, vpc);
 }
 
 int vs_model__vpc_delete_check(vs_model_t *m, const vs_vpc_t *vpc, vs_awserr_t *err)
 {
-    for (size_t i = 0; s_mod(i); i++)
-        if (s_mod(i)->vpc_delete_check && s_mod(i)->vpc_delete_check(m, vpc, err) != 0)
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->vpc_delete_check && s_mod(m, i)->vpc_delete_check(m, vpc, err) != 0)
             return -1;
     return 0;
 }
 
 void vs_model__vpc_deleting(vs_model_t *m, vs_vpc_t *vpc)
 {
-    for (size_t i = 0; s_mod(i); i++)
-        if (s_mod(i)->vpc_deleting)
-            s_mod(i)->vpc_deleting(m, vpc);
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->vpc_deleting)
+            s_mod(m, i)->vpc_deleting(m, vpc);
 }
 
 int vs_model__cidr_change_allowed(vs_model_t *m, const vs_vpc_t *vpc, const vs_cidr_t *cidr,
                                   bool adding, vs_awserr_t *err)
 {
-    for (size_t i = 0; s_mod(i); i++)
-        if (s_mod(i)->cidr_change_allowed &&
-            s_mod(i)->cidr_change_allowed(m, vpc, cidr, adding, err) != 0)
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->cidr_change_allowed &&
+            s_mod(m, i)->cidr_change_allowed(m, vpc, cidr, adding, err) != 0)
             return -1;
     return 0;
 }
 
 void vs_model__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cidr, bool added)
 {
-    for (size_t i = 0; s_mod(i); i++)
-        if (s_mod(i)->vpc_cidr_changed)
-            s_mod(i)->vpc_cidr_changed(m, vpc, cidr, added);
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->vpc_cidr_changed)
+            s_mod(m, i)->vpc_cidr_changed(m, vpc, cidr, added);
 }
 
 int vs_model__subnet_delete_check(vs_model_t *m, const vs_subnet_t *s, vs_awserr_t *err)
 {
-    for (size_t i = 0; s_mod(i); i++)
-        if (s_mod(i)->subnet_delete_check && s_mod(i)->subnet_delete_check(m, s, err) != 0)
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->subnet_delete_check && s_mod(m, i)->subnet_delete_check(m, s, err) != 0)
             return -1;
     return 0;
 }
 
 void vs_model__subnet_deleting(vs_model_t *m, vs_subnet_t *s)
 {
-    for (size_t i = 0; s_mod(i); i++)
-        if (s_mod(i)->subnet_deleting)
-            s_mod(i)->subnet_deleting(m, s);
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->subnet_deleting)
+            s_mod(m, i)->subnet_deleting(m, s);
 }
 
 /* --- queries for the runtime ------------------------------------------------------------ */
 
 void vs_model_each_vpc_arn(const vs_model_t *m, void (*cb)(void *ctx, const char *arn), void *ctx)
 {
-    for (vs_obj_t *o = vs_model__first(m, &vs_kind_vpc); o; o = vs_model__next(o, &vs_kind_vpc)) {
+    const vs_kind_t *vpc = vs_model__kind_by_prefix(m, "vpc");
+    for (vs_obj_t *o = vpc ? vs_model__first(m, vpc) : NULL; o; o = vs_model__next(o, vpc)) {
         char arn[VS_ARN_LEN];
         if (vs_model__arn(m, "vpc", o->id, arn) > 0)
             cb(ctx, arn);
@@ -457,5 +438,6 @@ void vs_model_each_vpc_arn(const vs_model_t *m, void (*cb)(void *ctx, const char
 
 size_t vs_model_vpc_count(const vs_model_t *m)
 {
-    return vs_model__count(m, &vs_kind_vpc);
+    const vs_kind_t *vpc = vs_model__kind_by_prefix(m, "vpc");
+    return vpc ? vs_model__count(m, vpc) : 0;
 }

@@ -29,7 +29,7 @@
 #include <stdbool.h>
 
 #include "instance.h"
-#include "model_internal.h"
+#include "network.h"
 #include "pcx.h"
 
 /* The packet analysed. */

@@ -18,7 +18,7 @@
 
 #include <stdbool.h>
 
-#include "model_internal.h"
+#include "network.h"
 
 /* EC2's state codes (the low byte of InstanceState.Code). */
 enum {

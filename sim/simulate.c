@@ -13,6 +13,9 @@
 #include "json.h"
 #include "simrun.h"
 
+/* The vpcsim CLI's exit statuses (cli/globals.h), which this command keeps. */
+enum { SIM_EXIT_OK = 0, SIM_EXIT_USAGE = 252, SIM_EXIT_FAILED = 255 };
+
 #define S_MAX_SCHEDULES 100000000ull
 #define S_MAX_OPERATIONS 1000ull
 #define S_MAX_DELAY_MS 60000ull
@@ -40,7 +43,7 @@ static int s_usage(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    return CLI_EXIT_USAGE;
+    return SIM_EXIT_USAGE;
 }
 
 /* A decimal integer in [0, max], the whole string. */
@@ -210,13 +213,13 @@ static void s_progress(uint64_t done, uint64_t total, uint64_t failed, bool tty)
     }
 }
 
-int cli_simulate_main(int argc, char **argv)
+int sim_simulate_main(int argc, char **argv)
 {
     s_args_t a;
     int rc = s_parse(argc, argv, &a);
     if (rc == 1) {
         fputs(S_USAGE, stdout);
-        return CLI_EXIT_OK;
+        return SIM_EXIT_OK;
     }
     if (rc)
         return rc;
@@ -235,7 +238,7 @@ int cli_simulate_main(int argc, char **argv)
             fprintf(stderr, "vpcsim simulate: schedule %" PRIu64 ":%" PRIu64 " could not run\n",
                     a.seed, sched);
             vs_simrun_result_free(&r);
-            return CLI_EXIT_FAILED;
+            return SIM_EXIT_FAILED;
         }
         ops += r.operations;
         acked += r.acknowledged;
@@ -281,20 +284,5 @@ int cli_simulate_main(int argc, char **argv)
         printf("%s\n", text);
     free(text);
     vs_json_free(&doc);
-    return failed == 0 ? CLI_EXIT_OK : 1;
-}
-
-int cli_simulate_cmd(const cli_globals_t *g, int argc, char **argv)
-{
-    (void)g;
-    char **v = calloc((size_t)argc + 2, sizeof *v);
-    if (!v)
-        return CLI_EXIT_FAILED;
-    static char name[] = "simulate";
-    v[0] = name;
-    for (int i = 0; i < argc; i++)
-        v[i + 1] = argv[i];
-    int rc = cli_simulate_main(argc + 1, v);
-    free(v);
-    return rc;
+    return failed == 0 ? SIM_EXIT_OK : 1;
 }

@@ -6,7 +6,7 @@
 #ifndef VS_RTB_ACTIONS_H
 #define VS_RTB_ACTIONS_H
 
-#include "model_internal.h"
+#include "network.h"
 
 int vs_rtb__create_table(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
                          vs_awserr_t *err);

@@ -129,7 +129,7 @@ static int s_arm(vs_model_t *m, vs_obj_t *o, const vs_timer_kind_t *k, uint64_t 
 
 int vs_model__timer_arm(vs_model_t *m, const char *kind, const char *obj_id, uint64_t due_ms)
 {
-    const vs_timer_kind_t *k = vs_model__timer_kind(kind);
+    const vs_timer_kind_t *k = vs_model__timer_kind(m, kind);
     vs_obj_t *o = vs_model__get(m, obj_id);
     if (!k || !o)
         return -1;
@@ -143,7 +143,7 @@ int vs_model__timer_arm(vs_model_t *m, const char *kind, const char *obj_id, uin
 
 size_t vs_model__timer_cancel(vs_model_t *m, const char *kind, const char *obj_id)
 {
-    const vs_timer_kind_t *k = kind ? vs_model__timer_kind(kind) : NULL;
+    const vs_timer_kind_t *k = kind ? vs_model__timer_kind(m, kind) : NULL;
     vs_obj_t *o = vs_model__get(m, obj_id);
     if ((kind && !k) || !o)
         return 0;
@@ -165,7 +165,7 @@ size_t vs_model__timer_cancel(vs_model_t *m, const char *kind, const char *obj_i
 bool vs_model__timer_get(const vs_model_t *m, const char *kind, const char *obj_id,
                          uint64_t *due)
 {
-    const vs_timer_kind_t *k = vs_model__timer_kind(kind);
+    const vs_timer_kind_t *k = vs_model__timer_kind(m, kind);
     const vs_obj_t *o = vs_model__get(m, obj_id);
     ptrdiff_t at = k && o ? s_obj_find(o, k) : -1;
     if (at < 0)
@@ -239,7 +239,7 @@ int vs_model__timers_load(vs_model_t *m, const char *obj_id, const vs_json_t *ar
     /* Validate everything before arming anything. */
     for (size_t i = 0; i < vs_json_len(arr); i++) {
         const vs_json_t *e = vs_json_at(arr, i);
-        if (!vs_model__timer_kind(vs_json_get_str(e, "Kind")) ||
+        if (!vs_model__timer_kind(m, vs_json_get_str(e, "Kind")) ||
             !vs_json_is_int(vs_json_get(e, "Due")) || vs_json_get_int(e, "Due", -1) < 0 ||
             !vs_json_is_int(vs_json_get(e, "Seq")) || vs_json_get_int(e, "Seq", -1) < 0)
             return -1;
@@ -249,7 +249,7 @@ int vs_model__timers_load(vs_model_t *m, const char *obj_id, const vs_json_t *ar
         return -1;
     for (size_t i = 0; i < vs_json_len(arr); i++) {
         const vs_json_t *e = vs_json_at(arr, i);
-        const vs_timer_kind_t *k = vs_model__timer_kind(vs_json_get_str(e, "Kind"));
+        const vs_timer_kind_t *k = vs_model__timer_kind(m, vs_json_get_str(e, "Kind"));
         if (s_arm(m, o, k, (uint64_t)vs_json_get_int(e, "Due", 0),
                   (uint64_t)vs_json_get_int(e, "Seq", 0)) != 0)
             return -1;

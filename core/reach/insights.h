@@ -13,7 +13,7 @@
 #ifndef VS_INSIGHTS_H
 #define VS_INSIGHTS_H
 
-#include "model_internal.h"
+#include "network.h"
 #include "reach.h"
 #include "reach_seal.h"
 

@@ -227,103 +227,11 @@ size_t vs_model__timer_cancel(vs_model_t *m, const char *kind, const char *obj_i
 bool vs_model__timer_get(const vs_model_t *m, const char *kind, const char *obj_id,
                          uint64_t *due);
 
-/* --- resources shared between files ------------------------------------------- */
-
-typedef struct vs_vpc_cidr {
-    char assoc_id[VS_ASSOC_ID_LEN];
-    vs_cidr_t cidr;
-} vs_vpc_cidr_t;
-
-typedef struct vs_vpc {
-    vs_obj_t base;
-    vs_vpc_cidr_t *v4;         /* v4[0] is the primary CIDR */
-    size_t nv4;
-    vs_vpc_cidr_t *v6;         /* Amazon-provided /56 blocks */
-    size_t nv6;
-    bool dns_support;
-    bool dns_hostnames;
-    char tenancy[16];          /* default | dedicated */
-    char dhcp_options_id[VS_ID_LEN];
-    char main_rtb_id[VS_ID_LEN];
-    char default_sg_id[VS_ID_LEN];    /* the SG object is created by the SG module */
-    char default_acl_id[VS_ID_LEN];   /* the ACL object is created by the ACL module */
-    /* The peering connections involving this VPC, an index kept by
-     * pcx_obj.c so that create/accept never scan every connection. Built
-     * on first use (after loading), then kept up to date. */
-    struct vs_pcx_obj **pcx;
-    size_t npcx;
-    bool pcx_listed;
-} vs_vpc_t;
-
-typedef struct vs_subnet {
-    vs_obj_t base;
-    char vpc_id[VS_ID_LEN];
-    vs_cidr_t cidr;
-    bool has_v6;
-    vs_cidr_t v6;
-    char v6_assoc_id[VS_ASSOC_ID_LEN];
-    char az[VS_AZ_LEN];
-    uint64_t ips_used;         /* addresses held by interfaces (instances code) */
-    bool map_public_ip;
-    bool assign_ipv6;
-} vs_subnet_t;
-
-/* A route; empty target strings are absent. */
-typedef struct vs_route {
-    vs_cidr_t dest;            /* IPv4 or IPv6 destination */
-    char gateway_id[VS_ID_LEN];        /* "local", "igw-..." */
-    char instance_id[VS_ID_LEN];
-    char instance_owner_id[VS_ACCOUNT_LEN];
-    char nat_gateway_id[VS_ID_LEN];
-    char network_interface_id[VS_ID_LEN];
-    char pcx_id[VS_ID_LEN];
-    char origin[24];           /* CreateRouteTable | CreateRoute */
-    char state[12];            /* active | blackhole */
-} vs_route_t;
-
-typedef struct vs_rtb_assoc {
-    char id[VS_ASSOC_ID_LEN];  /* rtbassoc-... */
-    bool main;
-    char subnet_id[VS_ID_LEN];
-    char gateway_id[VS_ID_LEN];
-} vs_rtb_assoc_t;
-
-typedef struct vs_rtb {
-    vs_obj_t base;
-    char vpc_id[VS_ID_LEN];
-    vs_route_t *routes;
-    size_t nroutes;
-    vs_rtb_assoc_t *assocs;
-    size_t nassocs;
-} vs_rtb_t;
-
-extern const vs_kind_t vs_kind_vpc;
-extern const vs_kind_t vs_kind_subnet;
-extern const vs_kind_t vs_kind_rtb;
-
-/* VPC helpers (ec2_vpc.c, ec2_vpc_cidr.c). */
-/* The association holding cidr (exact match) or NULL. */
-const vs_vpc_cidr_t *vs_vpc__find_cidr(const vs_vpc_t *vpc, const vs_cidr_t *cidr);
-/* Parses an IPv4 CIDR parameter with EC2's error ("Value (x) for parameter
- * cidrBlock is invalid. This is not a valid CIDR block."). */
-int vs_vpc__parse_v4(const char *s, const char *param, vs_cidr_t *out, vs_awserr_t *err);
-/* A new Amazon-provided /56 from 2600:1f00::/24, unused in this model. */
-int vs_vpc__alloc_ipv6(vs_model_t *m, vs_cidr_t *out);
-/* One CidrBlockAssociation / Ipv6CidrBlockAssociation output document;
- * hide_v6_block prints the IPv6 block as "" (not allocated yet). */
-vs_json_t *vs_vpc__cidr_assoc_output(const vs_model_t *m, const vs_vpc_cidr_t *c,
-                                     const char *state, bool hide_v6_block);
-/* VPC or subnet output documents, also for other files' outputs. */
-vs_json_t *vs_vpc__output(const vs_model_t *m, const vs_obj_t *o);
-vs_json_t *vs_subnet__output(const vs_model_t *m, const vs_obj_t *o);
-
-/* Route table helpers (ec2_rtb.c) for the route/peering files. */
-vs_rtb_t *vs_rtb__create(vs_model_t *m, const vs_vpc_t *vpc, bool main);
-vs_route_t *vs_rtb__find_route(vs_rtb_t *rtb, const vs_cidr_t *dest);
-/* Appends a copy of r; -1 on OOM. Marks rtb dirty. */
-int vs_rtb__add_route(vs_model_t *m, vs_rtb_t *rtb, const vs_route_t *r);
-bool vs_rtb__remove_route(vs_model_t *m, vs_rtb_t *rtb, const vs_cidr_t *dest);
-vs_json_t *vs_rtb__output(const vs_model_t *m, const vs_obj_t *o);
+/* --- resources the hooks below name --------------------------------------------
+ * The VPC (core/vpc/vpc.h) and subnet (core/network/network.h) are defined by
+ * the layers above; the model only passes them to hooks. */
+typedef struct vs_vpc vs_vpc_t;
+typedef struct vs_subnet vs_subnet_t;
 
 /* --- modules and hooks ---------------------------------------------------------- */
 
@@ -349,19 +257,11 @@ typedef struct vs_module {
     void (*on_undeliverable)(vs_model_t *m, uint64_t msg_id, bool no_such_agent);
 } vs_module_t;
 
-extern const vs_module_t vs_module_vpc;
-extern const vs_module_t vs_module_sg;
-extern const vs_module_t vs_module_vpc_cidr;
-extern const vs_module_t vs_module_subnet;
-extern const vs_module_t vs_module_rtb;
-extern const vs_module_t vs_module_igw;
-extern const vs_module_t vs_module_route;
-extern const vs_module_t vs_module_tags;
-extern const vs_module_t vs_module_pcx;
-extern const vs_module_t vs_module_instance;   /* instance.h */
-extern const vs_module_t vs_module_insights;   /* insights.h */
 
-/* Hook dispatch (model.c): call every module's hook in s_modules order. */
+/* The model's own module: CreateTags / DeleteTags over every kind (ec2_tags.c). */
+extern const vs_module_t vs_module_tags;
+
+/* Hook dispatch (model.c): call every module's hook in the configured order. */
 void vs_model__vpc_created(vs_model_t *m, vs_vpc_t *vpc);
 int vs_model__vpc_delete_check(vs_model_t *m, const vs_vpc_t *vpc, vs_awserr_t *err);
 void vs_model__vpc_deleting(vs_model_t *m, vs_vpc_t *vpc);
@@ -372,8 +272,8 @@ void vs_model__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *c
 int vs_model__subnet_delete_check(vs_model_t *m, const vs_subnet_t *s, vs_awserr_t *err);
 void vs_model__subnet_deleting(vs_model_t *m, vs_subnet_t *s);
 
-const vs_kind_t *vs_model__kind_by_prefix(const char *prefix);
-const vs_timer_kind_t *vs_model__timer_kind(const char *name);
+const vs_kind_t *vs_model__kind_by_prefix(const vs_model_t *m, const char *prefix);
+const vs_timer_kind_t *vs_model__timer_kind(const vs_model_t *m, const char *name);
 
 /* --- Describe* ----------------------------------------------------------------- */
 

@@ -19,7 +19,7 @@
 
 #include <stdbool.h>
 
-#include "model_internal.h"
+#include "network.h"
 
 /* The table whose routes apply to traffic leaving subnet s: its explicit
  * association if it has one, else its VPC's main table. NULL if neither

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "model_internal.h"
+#include "network.h"
 
 #define VS_SG_NAME_LEN    256       /* GroupName: up to 255 characters */
 #define VS_SG_DESC_LEN    256       /* Description: up to 255 characters */

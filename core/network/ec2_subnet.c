@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "filter.h"
-#include "model_internal.h"
+#include "network.h"
 #include "params.h"
 
 /* Addresses EC2 keeps in every subnet: network, router, DNS, future use,
@@ -412,9 +412,33 @@ static const vs_action_t s_actions[] = {
 
 static const vs_kind_t *const s_kinds[] = { &vs_kind_subnet, NULL };
 
+/* A VPC CIDR block may not be disassociated while subnets use it. */
+static int s_cidr_change_allowed(vs_model_t *m, const vs_vpc_t *v, const vs_cidr_t *c,
+                                 bool adding, vs_awserr_t *err)
+{
+    if (adding)
+        return 0;
+    for (vs_obj_t *o = vs_model__first(m, &vs_kind_subnet); o;
+         o = vs_model__next(o, &vs_kind_subnet)) {
+        const vs_subnet_t *s = (const vs_subnet_t *)o;
+        if (strcmp(s->vpc_id, v->base.id) != 0)
+            continue;
+        if (c->addr.family == 4 ? vs_cidr_overlaps(c, &s->cidr)
+                                : s->has_v6 && vs_cidr_overlaps(c, &s->v6)) {
+            const vs_vpc_cidr_t *assoc = vs_vpc__find_cidr(v, c);
+            return vs_awserr_set(err, "InvalidCidrBlock.InUse",
+                                 "The vpc CIDR block with association ID %s may not be "
+                                 "disassociated. It has subnets associated with it.",
+                                 assoc ? assoc->assoc_id : "");
+        }
+    }
+    return 0;
+}
+
 const vs_module_t vs_module_subnet = {
     .name = "subnet",
     .actions = s_actions,
     .kinds = s_kinds,
     .vpc_delete_check = s_vpc_delete_check,
+    .cidr_change_allowed = s_cidr_change_allowed,
 };

@@ -5,7 +5,7 @@
 #ifndef VS_IGW_H
 #define VS_IGW_H
 
-#include "model_internal.h"
+#include "network.h"
 
 typedef struct vs_igw {
     vs_obj_t base;

@@ -15,7 +15,7 @@
 #ifndef VS_PCX_MODEL_H
 #define VS_PCX_MODEL_H
 
-#include "model_internal.h"
+#include "vpc.h"
 #include "pcx.h"
 #include "pcx_doc.h"
 #include "pcx_fsm.h"

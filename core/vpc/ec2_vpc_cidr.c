@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model_internal.h"
+#include "vpc.h"
 #include "params.h"
 
 /* --- Amazon IPv6 blocks -------------------------------------------------- */
@@ -192,20 +192,6 @@ static int s_associate(vs_model_t *m, const char *caller, const vs_json_t *in, v
 
 /* --- DisassociateVpcCidrBlock ------------------------------------------------------ */
 
-static bool s_subnets_in(const vs_model_t *m, const vs_vpc_t *v, const vs_cidr_t *c)
-{
-    for (vs_obj_t *o = vs_model__first(m, &vs_kind_subnet); o;
-         o = vs_model__next(o, &vs_kind_subnet)) {
-        const vs_subnet_t *s = (const vs_subnet_t *)o;
-        if (strcmp(s->vpc_id, v->base.id) != 0)
-            continue;
-        if (c->addr.family == 4 ? vs_cidr_overlaps(c, &s->cidr)
-                                : s->has_v6 && vs_cidr_overlaps(c, &s->v6))
-            return true;
-    }
-    return false;
-}
-
 static int s_disassociate(vs_model_t *m, const char *caller, const vs_json_t *in,
                           vs_json_t **out, vs_awserr_t *err)
 {
@@ -238,10 +224,8 @@ static int s_disassociate(vs_model_t *m, const char *caller, const vs_json_t *in
         return vs_awserr_set(err, "OperationNotPermitted",
                              "The vpc CIDR block with association ID %s may not be disassociated. "
                              "It is the primary IPv4 CIDR block of the VPC", aid);
-    if (s_subnets_in(m, v, &c.cidr))
-        return vs_awserr_set(err, "InvalidCidrBlock.InUse",
-                             "The vpc CIDR block with association ID %s may not be disassociated. "
-                             "It has subnets associated with it.", aid);
+    /* The subnet module refuses a block that still has subnets (the check
+     * runs in the hooks, first of all since subnets come before peering). */
     if (vs_model__cidr_change_allowed(m, v, &c.cidr, false, err) != 0 ||
         vs_model__dry_run_check(m, err) != 0)
         return -1;

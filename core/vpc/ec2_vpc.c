@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "filter.h"
-#include "model_internal.h"
+#include "vpc.h"
 #include "params.h"
 
 /* --- the object --------------------------------------------------------- */

@@ -401,7 +401,7 @@ int vs_model_load(vs_model_t *m, const char *id, const char *doc_json)
     }
     char prefix[VS_ID_LEN];
     const vs_kind_t *kind = vs_id_prefix(id, prefix, sizeof prefix)
-                                ? vs_model__kind_by_prefix(prefix) : NULL;
+                                ? vs_model__kind_by_prefix(m, prefix) : NULL;
     const char *kname = vs_json_get_str(doc, "Kind");
     const vs_json_t *jseq = vs_json_get(doc, "Seq");
     int64_t seq = vs_json_as_int(jseq, 0);

@@ -1,5 +1,5 @@
 /* simulate: `vpcsim simulate`, the seeded deterministic simulation of the
- * peering protocol (core/simrun.h), in one process, no broker or agents:
+ * peering protocol (sim/simrun.h), in one process, no broker or agents:
  *
  *   vpcsim simulate --seed N --schedules M [--operations K]
  *                   [--faults drop=P,duplicate=P,delay=MIN-MAX] [--crash P]
@@ -20,15 +20,10 @@
  * byte for byte. Exit 0 exactly when every schedule passed; 1 when one
  * failed; 252 on a usage error.
  */
-#ifndef CLI_SIMULATE_H
-#define CLI_SIMULATE_H
-
-#include "globals.h"
+#ifndef SIM_SIMULATE_H
+#define SIM_SIMULATE_H
 
 /* argv[0] is the command name ("simulate"), the options follow. */
-int cli_simulate_main(int argc, char **argv);
-
-/* The same as a row of vpcsim's command table (globals are not used). */
-int cli_simulate_cmd(const cli_globals_t *g, int argc, char **argv);
+int sim_simulate_main(int argc, char **argv);
 
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "filter.h"
-#include "model_internal.h"
+#include "network.h"
 #include "route_lookup.h"
 
 /* --- the object ---------------------------------------------------------- */

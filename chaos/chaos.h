@@ -12,7 +12,7 @@
  * messages and processes are killed with SIGKILL, then heals everything,
  * waits until both views of every pcx agree and checks that nothing
  * acknowledged was lost, the views agree, the invariants hold and every
- * pcx's history is linearizable (core/history.h).
+ * pcx's history is linearizable (sim/history.h).
  *
  * Prints a progress bar to stderr and the JSON report to stdout (indent 4).
  * Exit status: 0 when the report says "Passed": true, 1 when a check

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "service.h"
 
 #define SIM_LATENCY_MS     1
 #define SIM_RESEND_BASE_MS 200
@@ -146,6 +147,7 @@ static vs_model_t *s_make_model(vs_simnet_t *net, agent_t *a)
     c.region = a->region;
     c.clock = &net->clock;
     c.rng = a->rng;
+    c.modules = vs_service_modules();
     return vs_model_new(&c);
 }
 
