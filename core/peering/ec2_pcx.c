@@ -14,20 +14,6 @@ static int s_internal(vs_awserr_t *err)
     return vs_awserr_set(err, "InternalError", "An internal error has occurred");
 }
 
-vs_json_t *vs_pcx__wrap(vs_json_t *pcx)
-{
-    vs_json_t *doc = vs_json_object();
-    vs_json_set(doc, "VpcPeeringConnection", pcx);
-    return doc;
-}
-
-vs_json_t *vs_pcx__return_true(void)
-{
-    vs_json_t *doc = vs_json_object();
-    vs_json_set_bool(doc, "Return", true);
-    return doc;
-}
-
 /* The existing non-terminal pcx from this requester VPC to that accepter
  * VPC (same direction), if any: CreateVpcPeeringConnection returns it. */
 static vs_pcx_obj_t *s_same_direction(const vs_model_t *m, const char *vpc_id,
@@ -305,12 +291,6 @@ static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs
 
 /* --- ModifyVpcPeeringConnectionOptions ----------------------------------------- */
 
-static const char *const s_opt_names[] = {
-    "AllowDnsResolutionFromRemoteVpc",
-    "AllowEgressFromLocalClassicLinkToRemoteVpc",
-    "AllowEgressFromLocalVpcToRemoteClassicLink",
-};
-
 /* Reads one side's options request onto `opts` (starting from the current
  * ones). *present: the side was named; *classic: a ClassicLink flag was. */
 static int s_parse_opts(const vs_json_t *in, const char *key, vs_pcx_options_t *opts,
@@ -327,9 +307,9 @@ static int s_parse_opts(const vs_json_t *in, const char *key, vs_pcx_options_t *
                         &opts->allow_egress_from_local_classic_link_to_remote_vpc,
                         &opts->allow_egress_from_local_vpc_to_remote_classic_link };
     for (int i = 0; i < 3; i++) {
-        if (!vs_json_get(o, s_opt_names[i]))
+        if (!vs_json_get(o, vs_pcx__opt_names[i]))
             continue;
-        if (vs_param_bool(o, s_opt_names[i], fields[i], err) != 0)
+        if (vs_param_bool(o, vs_pcx__opt_names[i], fields[i], err) != 0)
             return -1;
         if (i > 0)
             *classic = true;
@@ -337,26 +317,6 @@ static int s_parse_opts(const vs_json_t *in, const char *key, vs_pcx_options_t *
             *dns_on = true;
     }
     return 0;
-}
-
-static vs_json_t *s_opts_json(const vs_pcx_options_t *o)
-{
-    vs_json_t *j = vs_json_object();
-    vs_json_set_bool(j, s_opt_names[0], o->allow_dns_resolution_from_remote_vpc);
-    vs_json_set_bool(j, s_opt_names[1], o->allow_egress_from_local_classic_link_to_remote_vpc);
-    vs_json_set_bool(j, s_opt_names[2], o->allow_egress_from_local_vpc_to_remote_classic_link);
-    return j;
-}
-
-vs_json_t *vs_pcx__modify_output(const vs_pcx_obj_t *o, bool req, bool acc)
-{
-    vs_json_t *doc = vs_json_object();
-    if (acc)
-        vs_json_set(doc, "AccepterPeeringConnectionOptions", s_opts_json(&o->rec.accepter.options));
-    if (req)
-        vs_json_set(doc, "RequesterPeeringConnectionOptions",
-                    s_opts_json(&o->rec.requester.options));
-    return doc;
 }
 
 /* DNS resolution needs DNS support and hostnames on the VPCs. We check the

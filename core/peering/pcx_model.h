@@ -1,7 +1,13 @@
-/* pcx_model: VPC peering inside the agent model - the files ec2_pcx.c (API
- * actions), pcx_obj.c (the object kind, views, timers), pcx_home.c (the
- * home's decisions), pcx_proto.c
- * (messages between agents) and pcx_hooks.c (VPC hooks) share this.
+/* pcx_model: VPC peering inside the agent model. The files that share this
+ * header, each using only those listed before it:
+ *   pcx_obj.c     the object kind, views, the per-VPC index, timers' arming
+ *   pcx_out.c     API outputs shared by the actions and forwarded answers
+ *   pcx_msg.c     messages sent to other agents; replication of changes
+ *   pcx_home.c    the home's decisions
+ *   pcx_proto.c   messages received from other agents
+ *   pcx_hooks.c   VPC hooks (deletion, CIDR changes)
+ *   ec2_pcx.c     the API actions
+ *   pcx_module.c  the module: actions, kind, timers, hooks, messages
  *
  * One authority per connection: the agent that owns the requester VPC is
  * the HOME of a pcx. It runs every transition through pcx_fsm, bumps the
@@ -59,6 +65,10 @@ extern const vs_module_t vs_module_pcx;
 
 /* --- pcx_obj.c ------------------------------------------------------------- */
 
+/* Timer kinds (persisted names). */
+#define VS_PCX_T_EVENT "pcx-event"
+#define VS_PCX_T_PURGE "pcx-purge"
+
 static inline bool vs_pcx_obj_is_home(const vs_pcx_obj_t *o)
 {
     return (o->side & VS_PCX_SIDE_REQUESTER) != 0;
@@ -78,9 +88,9 @@ vs_json_t *vs_pcx__render(const vs_model_t *m, const vs_pcx_obj_t *o);
  * taken ID. */
 vs_pcx_obj_t *vs_pcx__create(vs_model_t *m, const vs_pcx_t *rec, vs_pcx_side_t side);
 
-/* Home: the record changed (state, CIDRs or options; version already
- * bumped): persist, re-arm timers, replicate to the other side. */
-void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o);
+/* Drops o for good: leaves the counts and the index, removed from the
+ * model (o is invalid afterwards). */
+void vs_pcx__purge(vs_model_t *m, vs_pcx_obj_t *o);
 /* Replica: apply a record received from the home if it is newer. Returns
  * true if it was applied. */
 bool vs_pcx__replica_apply(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec);
@@ -140,13 +150,51 @@ int vs_pcx__home_act(vs_model_t *m, vs_pcx_obj_t *o, const char *account, const 
                      vs_pcx_action_t action, const vs_pcx_options_t *req_opts,
                      const vs_pcx_options_t *acc_opts, vs_awserr_t *err);
 
-/* --- messages (pcx_proto.c) ------------------------------------------------ */
+/* --- outputs (pcx_out.c) ------------------------------------------------------ */
+
+/* The three option names of Requester/AccepterPeeringConnectionOptions. */
+extern const char *const vs_pcx__opt_names[3];
+/* ModifyVpcPeeringConnectionOptions output for the sides a call set. */
+vs_json_t *vs_pcx__modify_output(const vs_pcx_obj_t *o, bool req, bool acc);
+/* {"VpcPeeringConnection": pcx} (takes pcx) and {"Return": true}: the
+ * outputs of accept/create and of reject/delete. Caller owns. */
+vs_json_t *vs_pcx__wrap(vs_json_t *pcx);
+vs_json_t *vs_pcx__return_true(void);
+
+/* --- messages sent (pcx_msg.c) ------------------------------------------------ */
+
+/* Home: the record changed (state, CIDRs or options; version already
+ * bumped): persist, re-arm timers, replicate to the other side. */
+void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o);
+
+/* Codecs of message fields, shared by the sending and receiving sides. */
+vs_json_t *vs_pcx__msg_new(const char *type, const char *id);
+/* Sends msg (consumed) to the agent holding end `to`; the message ID or 0. */
+uint64_t vs_pcx__msg_send(vs_model_t *m, const vs_pcx_vpc_t *to, vs_json_t *msg);
+/* A message carrying the whole record (Request, State, OpResult). */
+vs_json_t *vs_pcx__msg_with_record(const char *type, const vs_pcx_t *rec);
+void vs_pcx__msg_put_cidrs(vs_json_t *j, const vs_pcx_vpc_t *v);
+/* Numbers the accepter VPC's CIDR list in j (CidrsSeq) from o's counter
+ * (o NULL: no number). */
+void vs_pcx__msg_put_seq(vs_model_t *m, vs_json_t *j, vs_pcx_obj_t *o);
+/* Replaces the CIDR lists of v with those of message j. -1 if malformed. */
+int vs_pcx__msg_get_cidrs(const vs_json_t *j, vs_pcx_vpc_t *v);
+void vs_pcx__msg_put_u64(vs_json_t *j, const char *key, uint64_t v);
+uint64_t vs_pcx__msg_get_u64(const vs_json_t *j, const char *key);
+void vs_pcx__msg_put_opts(vs_json_t *j, const char *key, const vs_pcx_options_t *o);
+bool vs_pcx__msg_get_opts(const vs_json_t *j, const char *key, vs_pcx_options_t *o);
+const char *vs_pcx__msg_op_name(vs_pcx_action_t a);
+int vs_pcx__msg_op_parse(const char *name, vs_pcx_action_t *out);
+
+/* --- local validation (pcx_home.c) ----------------------------------------------- */
 
 /* Validation that needs no other agent (same-account same-Region peer, or
  * Regions that can never peer): runs from a timer right after the create
  * call answered with initiating-request (pcx_home.c). */
 void vs_pcx__schedule_validate(vs_model_t *m, vs_pcx_obj_t *o);
 void vs_pcx__on_validate_timer(vs_model_t *m, const char *id);
+
+/* --- messages sent (pcx_msg.c), continued ---------------------------------------- */
 
 /* Home -> accepter agent: validate and hold a replica. */
 void vs_pcx__send_request(vs_model_t *m, vs_pcx_obj_t *o);
@@ -157,6 +205,8 @@ void vs_pcx__send_op(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_op_t *op,
                      const vs_pcx_options_t *req_opts, const vs_pcx_options_t *acc_opts);
 /* Replica -> home: the accepter VPC's CIDRs changed. */
 void vs_pcx__send_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_vpc_t *vpc);
+
+/* --- messages received (pcx_proto.c) ---------------------------------------------- */
 
 int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_region,
                     const uint8_t *payload, size_t len);
@@ -173,11 +223,5 @@ void vs_pcx__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cid
 /* --- API actions (ec2_pcx.c) ------------------------------------------------- */
 
 extern const vs_action_t vs_pcx_actions[];
-/* ModifyVpcPeeringConnectionOptions output for the sides a call set. */
-vs_json_t *vs_pcx__modify_output(const vs_pcx_obj_t *o, bool req, bool acc);
-/* {"VpcPeeringConnection": pcx} (takes pcx) and {"Return": true}: the
- * outputs of accept/create and of reject/delete. Caller owns. */
-vs_json_t *vs_pcx__wrap(vs_json_t *pcx);
-vs_json_t *vs_pcx__return_true(void);
 
 #endif

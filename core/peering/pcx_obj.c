@@ -258,17 +258,15 @@ bool vs_pcx__op_take(vs_pcx_obj_t *o, uint64_t op_id, vs_pcx_op_t *out)
 
 /* --- timers ------------------------------------------------------------------ */
 
-#define T_EVENT "pcx-event"
-#define T_PURGE "pcx-purge"
 
 void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o)
 {
-    vs_model__timer_cancel(m, T_EVENT, o->base.id);
-    vs_model__timer_cancel(m, T_PURGE, o->base.id);
+    vs_model__timer_cancel(m, VS_PCX_T_EVENT, o->base.id);
+    vs_model__timer_cancel(m, VS_PCX_T_PURGE, o->base.id);
     vs_pcx_action_t ev;
     uint64_t at;
     if (vs_pcx_obj_is_home(o) && vs_pcx_next_event(&o->rec, &ev, &at))
-        vs_model__timer_arm(m, T_EVENT, o->base.id, at);
+        vs_model__timer_arm(m, VS_PCX_T_EVENT, o->base.id, at);
     if (!vs_pcx_state_is_terminal(o->rec.state))
         return;
     uint64_t until = vs_pcx_visible_until(&o->rec, o->side);
@@ -279,55 +277,18 @@ void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o)
         until = (until == UINT64_MAX ? vs_model__now(m)
                  : until < o->rec.state_entered_ms ? o->rec.state_entered_ms : until) +
                 VS_PCX_TOMBSTONE_MS;
-    vs_model__timer_arm(m, T_PURGE, o->base.id, until);
+    vs_model__timer_arm(m, VS_PCX_T_PURGE, o->base.id, until);
 }
 
-/* The lifecycle timer of the home: expiry, provisioning -> active,
- * deleting -> deleted. */
-static void s_on_event(vs_model_t *m, const char *id)
+void vs_pcx__purge(vs_model_t *m, vs_pcx_obj_t *o)
 {
-    vs_pcx_obj_t *o = (vs_pcx_obj_t *)vs_model__get(m, id);
-    vs_pcx_action_t ev;
-    uint64_t at;
-    if (!o || !vs_pcx_obj_is_home(o) || !vs_pcx_next_event(&o->rec, &ev, &at))
-        return;
-    if (at > vs_model__now(m)) {
-        vs_pcx__arm_timers(m, o);
-        return;
-    }
-    vs_awserr_t err;
-    if (vs_pcx__home_act(m, o, NULL, NULL, ev, NULL, NULL, &err) != 0)
-        vs_pcx__arm_timers(m, o);
-}
-
-/* The view aged out: hide it, and drop the tombstone much later. */
-static void s_on_purge(vs_model_t *m, const char *id)
-{
-    vs_pcx_obj_t *o = (vs_pcx_obj_t *)vs_model__get(m, id);
-    if (!o)
-        return;
-    if (o->hidden) {
-        vs_pcx__recount(m, o);         /* leaves the count, if it was in it */
-        s_index_remove(s_local_vpc(m, o->rec.requester.vpc_id), o);
-        s_index_remove(s_local_vpc(m, o->rec.accepter.vpc_id), o);
-        vs_model__remove(m, &o->base);
-        return;
-    }
-    o->hidden = true;
-    vs_model__touch(m, &o->base);
-    vs_pcx__arm_timers(m, o);
+    vs_pcx__recount(m, o);         /* leaves the count, if it was in it */
+    s_index_remove(s_local_vpc(m, o->rec.requester.vpc_id), o);
+    s_index_remove(s_local_vpc(m, o->rec.accepter.vpc_id), o);
+    vs_model__remove(m, &o->base);
 }
 
 /* --- replication -------------------------------------------------------------- */
-
-void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o)
-{
-    vs_model__touch(m, &o->base);
-    vs_pcx__recount(m, o);
-    vs_pcx__arm_timers(m, o);
-    if (o->side != VS_PCX_SIDE_BOTH)
-        vs_pcx__send_state(m, o);
-}
 
 bool vs_pcx__replica_apply(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
 {
@@ -340,27 +301,3 @@ bool vs_pcx__replica_apply(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
     vs_pcx__arm_timers(m, o);
     return true;
 }
-
-/* --- the module ----------------------------------------------------------------- */
-
-static const vs_kind_t *const s_kinds[] = { &vs_kind_pcx, NULL };
-
-static const vs_timer_kind_t s_timers[] = {
-    { T_EVENT, s_on_event },
-    { T_PURGE, s_on_purge },
-    { "pcx-validate", vs_pcx__on_validate_timer },
-    { NULL, NULL },
-};
-
-const vs_module_t vs_module_pcx = {
-    .name = "pcx",
-    .actions = vs_pcx_actions,
-    .kinds = s_kinds,
-    .timers = s_timers,
-    .vpc_delete_check = vs_pcx__vpc_delete_check,
-    .vpc_deleting = vs_pcx__vpc_deleting,
-    .cidr_change_allowed = vs_pcx__cidr_change_allowed,
-    .vpc_cidr_changed = vs_pcx__vpc_cidr_changed,
-    .on_peer = vs_pcx__on_peer,
-    .on_undeliverable = vs_pcx__on_undeliverable,
-};

@@ -1,6 +1,8 @@
-/* pcx_proto: the peering protocol between agents, and every decision the
- * home of a pcx makes. Messages are small JSON documents carried as the
- * payload of PeerMessage, reliably (outbox + ack + dedup in the runtime):
+/* pcx_proto: the peering protocol between agents, the receiving side: each
+ * message is checked and handed to the home's decisions (pcx_home.c) or
+ * applied to the replica. Sending is pcx_msg.c. Messages are small JSON
+ * documents carried as the payload of PeerMessage, reliably (outbox + ack
+ * + dedup in the runtime):
  *
  *   home -> accepter agent   Request  {Pcx}                validate, hold a replica
  *   accepter agent -> home   Validated{Id, Ok, Ipv4, Ipv6, CidrsSeq}
@@ -18,214 +20,24 @@
 
 #include "pcx_model.h"
 
-/* --- helpers ------------------------------------------------------------------ */
-
-static int s_vpc_arn(const vs_pcx_vpc_t *v, char out[VS_ARN_LEN])
-{
-    const char *part = vs_region_partition(v->region);
-    return vs_arn_format(out, VS_ARN_LEN, part ? part : "aws", v->region, v->account, "vpc",
-                         v->vpc_id);
-}
-
-/* Sends msg (consumed) to the agent holding end `to` of the record. */
-static uint64_t s_send(vs_model_t *m, const vs_pcx_vpc_t *to, vs_json_t *msg)
-{
-    char arn[VS_ARN_LEN];
-    char *text = msg ? vs_json_dump(msg, 0) : NULL;
-    vs_json_free(&msg);
-    uint64_t id = 0;
-    if (text && s_vpc_arn(to, arn) > 0)
-        id = vs_model__emit_peer(m, arn, to->account, to->region, (const uint8_t *)text,
-                                 strlen(text));
-    free(text);
-    return id;
-}
-
-static vs_json_t *s_msg(const char *type, const char *id)
-{
-    vs_json_t *j = vs_json_object();
-    vs_json_set_str(j, "T", type);
-    if (id)
-        vs_json_set_str(j, "Id", id);
-    return j;
-}
-
-static void s_put_cidrs(vs_json_t *j, const vs_pcx_vpc_t *v)
-{
-    char buf[VS_CIDR_STRLEN];
-    vs_json_t *a4 = vs_json_set(j, "Ipv4", vs_json_array());
-    for (size_t i = 0; i < v->n_ipv4; i++)
-        if (vs_cidr_format(&v->ipv4[i], buf, sizeof buf) > 0)
-            vs_json_push(a4, vs_json_str(buf));
-    vs_json_t *a6 = vs_json_set(j, "Ipv6", vs_json_array());
-    for (size_t i = 0; i < v->n_ipv6; i++)
-        if (vs_cidr_format(&v->ipv6[i], buf, sizeof buf) > 0)
-            vs_json_push(a6, vs_json_str(buf));
-}
-
-/* Replaces the CIDR lists of v with those of message j. -1 if malformed. */
-static int s_get_cidrs(const vs_json_t *j, vs_pcx_vpc_t *v)
-{
-    vs_pcx_vpc_t tmp = *v;
-    tmp.n_ipv4 = tmp.n_ipv6 = 0;
-    const char *keys[2] = { "Ipv4", "Ipv6" };
-    for (int k = 0; k < 2; k++) {
-        const vs_json_t *a = vs_json_get(j, keys[k]);
-        if (!a || vs_json_type(a) != VS_JSON_ARRAY)
-            return -1;
-        for (size_t i = 0; i < vs_json_len(a); i++) {
-            vs_cidr_t c;
-            const char *s = vs_json_as_str(vs_json_at(a, i));
-            if (!s || vs_cidr_parse(s, VS_CIDR_STRICT, &c) != 0 ||
-                (c.addr.family == 4) != (k == 0) || vs_pcx_vpc_add_cidr(&tmp, &c) != 0)
-                return -1;
-        }
-    }
-    *v = tmp;
-    return 0;
-}
-
-static void s_put_u64(vs_json_t *j, const char *key, uint64_t v)
-{
-    char buf[24];
-    snprintf(buf, sizeof buf, "%" PRIu64, v);
-    vs_json_set_str(j, key, buf);
-}
-
-static uint64_t s_get_u64(const vs_json_t *j, const char *key)
-{
-    const char *s = vs_json_get_str(j, key);
-    return s ? strtoull(s, NULL, 10) : 0;
-}
-
-/* The accepter VPC's CIDR lists travel in Validated, Op and Cidrs, which
- * the network may reorder: the replica numbers them (CidrsSeq) and the
- * home never lets an older list replace a newer one. */
-static void s_put_seq(vs_model_t *m, vs_json_t *j, vs_pcx_obj_t *o)
-{
-    if (!o)
-        return;
-    o->cidrs_seq++;
-    vs_model__touch(m, &o->base);
-    s_put_u64(j, "CidrsSeq", o->cidrs_seq);
-}
+/* --- cidr ordering at the home ----------------------------------------------- */
 
 /* Home: is the list in j newer than the last one applied? (A message
  * without a number, from an older agent, is taken as it comes.) */
 static bool s_newer_cidrs(const vs_pcx_obj_t *o, const vs_json_t *j)
 {
-    uint64_t seq = s_get_u64(j, "CidrsSeq");
+    uint64_t seq = vs_pcx__msg_get_u64(j, "CidrsSeq");
     return seq == 0 || seq > o->cidrs_seq;
 }
 
 /* Home: the list in j is now part of the record. */
 static void s_took_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_json_t *j)
 {
-    uint64_t seq = s_get_u64(j, "CidrsSeq");
+    uint64_t seq = vs_pcx__msg_get_u64(j, "CidrsSeq");
     if (seq > o->cidrs_seq) {
         o->cidrs_seq = seq;
         vs_model__touch(m, &o->base);
     }
-}
-
-static void s_put_opts(vs_json_t *j, const char *key, const vs_pcx_options_t *o)
-{
-    if (!o)
-        return;
-    vs_json_t *x = vs_json_set(j, key, vs_json_object());
-    vs_json_set_bool(x, "Dns", o->allow_dns_resolution_from_remote_vpc);
-    vs_json_set_bool(x, "ClToVpc", o->allow_egress_from_local_classic_link_to_remote_vpc);
-    vs_json_set_bool(x, "VpcToCl", o->allow_egress_from_local_vpc_to_remote_classic_link);
-}
-
-static bool s_get_opts(const vs_json_t *j, const char *key, vs_pcx_options_t *o)
-{
-    const vs_json_t *x = vs_json_get(j, key);
-    if (!x || vs_json_type(x) != VS_JSON_OBJECT)
-        return false;
-    o->allow_dns_resolution_from_remote_vpc = vs_json_get_bool(x, "Dns", false);
-    o->allow_egress_from_local_classic_link_to_remote_vpc = vs_json_get_bool(x, "ClToVpc", false);
-    o->allow_egress_from_local_vpc_to_remote_classic_link = vs_json_get_bool(x, "VpcToCl", false);
-    return true;
-}
-
-static const struct {
-    const char *name;
-    vs_pcx_action_t action;
-} s_op_names[] = {
-    { "Accept", VS_PCX_ACT_ACCEPT },
-    { "Reject", VS_PCX_ACT_REJECT },
-    { "Delete", VS_PCX_ACT_DELETE },
-    { "ModifyRequester", VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS },
-    { "ModifyAccepter", VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS },
-};
-
-static const char *s_op_name(vs_pcx_action_t a)
-{
-    for (size_t i = 0; i < sizeof s_op_names / sizeof s_op_names[0]; i++)
-        if (s_op_names[i].action == a)
-            return s_op_names[i].name;
-    return "?";
-}
-
-static int s_op_parse(const char *name, vs_pcx_action_t *out)
-{
-    for (size_t i = 0; name && i < sizeof s_op_names / sizeof s_op_names[0]; i++)
-        if (!strcmp(s_op_names[i].name, name)) {
-            *out = s_op_names[i].action;
-            return 0;
-        }
-    return -1;
-}
-
-
-/* --- sending --------------------------------------------------------------------------- */
-
-static vs_json_t *s_with_record(const char *type, const vs_pcx_t *rec)
-{
-    vs_json_t *j = s_msg(type, rec->id);
-    vs_json_set(j, "Pcx", vs_pcx_to_doc(rec));
-    return j;
-}
-
-void vs_pcx__send_request(vs_model_t *m, vs_pcx_obj_t *o)
-{
-    o->request_msg_id = s_send(m, &o->rec.accepter, s_with_record("Request", &o->rec));
-    vs_model__touch(m, &o->base);
-}
-
-void vs_pcx__send_state(vs_model_t *m, vs_pcx_obj_t *o)
-{
-    s_send(m, &o->rec.accepter, s_with_record("State", &o->rec));
-}
-
-void vs_pcx__send_op(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_op_t *op,
-                     const vs_pcx_options_t *req_opts, const vs_pcx_options_t *acc_opts)
-{
-    vs_json_t *j = s_msg("Op", o->rec.id);
-    s_put_u64(j, "OpId", op->op_id);
-    vs_json_set_str(j, "Action", s_op_name(op->action));
-    /* The accepter VPC as we know it now: the home checks overlap with it. */
-    vs_pcx_vpc_t acc = o->rec.accepter;
-    const vs_obj_t *x = vs_model__get(m, acc.vpc_id);
-    if (x && x->kind == &vs_kind_vpc)
-        vs_pcx__fill_vpc(m, (const vs_vpc_t *)x, &acc);
-    s_put_cidrs(j, &acc);
-    s_put_seq(m, j, o);
-    s_put_opts(j, "RequesterOptions", req_opts);
-    s_put_opts(j, "AccepterOptions", acc_opts);
-    s_send(m, &o->rec.requester, j);
-}
-
-void vs_pcx__send_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_vpc_t *vpc)
-{
-    vs_pcx_vpc_t acc = o->rec.accepter;
-    if (vs_pcx__fill_vpc(m, vpc, &acc) != 0)
-        return;
-    vs_json_t *j = s_msg("Cidrs", o->rec.id);
-    s_put_cidrs(j, &acc);
-    s_put_seq(m, j, o);
-    s_send(m, &o->rec.requester, j);
 }
 
 /* --- receiving ---------------------------------------------------------------------- */
@@ -243,7 +55,7 @@ static bool s_is_me(const vs_model_t *m, const vs_pcx_vpc_t *v)
 /* Accepter agent: validate a new request and hold a replica. */
 static int s_on_request(vs_model_t *m, const vs_pcx_t *rec)
 {
-    vs_json_t *ans = s_msg("Validated", rec->id);
+    vs_json_t *ans = vs_pcx__msg_new("Validated", rec->id);
     vs_pcx_obj_t *o = vs_pcx__get(m, rec->id);
     vs_pcx_vpc_t acc = rec->accepter;
     bool ok;
@@ -269,9 +81,9 @@ static int s_on_request(vs_model_t *m, const vs_pcx_t *rec)
         }
     }
     vs_json_set_bool(ans, "Ok", ok);
-    s_put_cidrs(ans, &acc);
-    s_put_seq(m, ans, ok ? o : NULL);
-    s_send(m, &rec->requester, ans);
+    vs_pcx__msg_put_cidrs(ans, &acc);
+    vs_pcx__msg_put_seq(m, ans, ok ? o : NULL);
+    vs_pcx__msg_send(m, &rec->requester, ans);
     return 1;
 }
 
@@ -286,7 +98,7 @@ static int s_on_validated(vs_model_t *m, vs_pcx_obj_t *o, const vs_json_t *j)
     vs_awserr_t err;
     /* A newer list (Cidrs) may have overtaken this answer: keep it. */
     bool newer = s_newer_cidrs(o, j);
-    if (vs_json_get_bool(j, "Ok", false) && (!newer || s_get_cidrs(j, &acc) == 0) &&
+    if (vs_json_get_bool(j, "Ok", false) && (!newer || vs_pcx__msg_get_cidrs(j, &acc) == 0) &&
         !vs_pcx_vpcs_overlap(&o->rec.requester, &acc)) {
         if (newer)
             s_took_cidrs(m, o, j);
@@ -332,14 +144,14 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
                    const char *from_region, const vs_json_t *j)
 {
     vs_pcx_action_t action;
-    if (s_op_parse(vs_json_get_str(j, "Action"), &action) != 0)
+    if (vs_pcx__msg_op_parse(vs_json_get_str(j, "Action"), &action) != 0)
         return -1;
     vs_pcx__catch_up(m, o);       /* before the CIDRs below touch the record */
     vs_awserr_t err = { "", "" };
     vs_pcx_vpc_t acc = o->rec.accepter, saved = o->rec.accepter;
     bool new_cidrs = false;
     if (action == VS_PCX_ACT_ACCEPT && o->rec.state == VS_PCX_PENDING_ACCEPTANCE &&
-        s_newer_cidrs(o, j) && s_get_cidrs(j, &acc) == 0) {
+        s_newer_cidrs(o, j) && vs_pcx__msg_get_cidrs(j, &acc) == 0) {
         if (vs_pcx_vpcs_overlap(&o->rec.requester, &acc)) {
             /* The accepter added an overlapping block before accepting: the
              * request fails, and so the accept below is refused. */
@@ -350,8 +162,8 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
         }
     }
     vs_pcx_options_t ro, ao;
-    bool has_r = s_get_opts(j, "RequesterOptions", &ro);
-    bool has_a = s_get_opts(j, "AccepterOptions", &ao);
+    bool has_r = vs_pcx__msg_get_opts(j, "RequesterOptions", &ro);
+    bool has_a = vs_pcx__msg_get_opts(j, "AccepterOptions", &ao);
     /* Accepted with the accepter's CIDRs of the moment it accepted; they
      * must be in the record before the transition replicates it. */
     if (new_cidrs)
@@ -362,15 +174,15 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
         o->rec.accepter = saved;
     else if (new_cidrs)
         s_took_cidrs(m, o, j);
-    vs_json_t *ans = s_with_record("OpResult", &o->rec);
+    vs_json_t *ans = vs_pcx__msg_with_record("OpResult", &o->rec);
     vs_json_set_str(ans, "OpId", vs_json_get_str(j, "OpId") ? vs_json_get_str(j, "OpId") : "0");
-    vs_json_set_str(ans, "Action", s_op_name(action));
+    vs_json_set_str(ans, "Action", vs_pcx__msg_op_name(action));
     vs_json_set_bool(ans, "Ok", rc == 0);
     if (rc != 0) {
         vs_json_set_str(ans, "Code", err.code);
         vs_json_set_str(ans, "Message", err.message);
     }
-    s_send(m, &o->rec.accepter, ans);
+    vs_pcx__msg_send(m, &o->rec.accepter, ans);
     return 1;
 }
 
@@ -380,10 +192,10 @@ static int s_on_op_result(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec,
 {
     vs_pcx__replica_apply(m, o, rec);
     vs_pcx_op_t op;
-    bool waiting = vs_pcx__op_take(o, s_get_u64(j, "OpId"), &op);
+    bool waiting = vs_pcx__op_take(o, vs_pcx__msg_get_u64(j, "OpId"), &op);
     vs_pcx_action_t action;
     bool answers_accept = waiting ? op.action == VS_PCX_ACT_ACCEPT
-                                  : s_op_parse(vs_json_get_str(j, "Action"), &action) == 0 &&
+                                  : vs_pcx__msg_op_parse(vs_json_get_str(j, "Action"), &action) == 0 &&
                                         action == VS_PCX_ACT_ACCEPT;
     /* The CIDR guard of an accept ends with the home's answer to it. The
      * waiting calls are in memory only, the guard is persisted: after a
@@ -463,7 +275,7 @@ int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_re
             vs_pcx_vpc_t acc = o->rec.accepter;
             if (!s_newer_cidrs(o, j)) {
                 rc = 1;             /* overtaken by a newer list: nothing to learn */
-            } else if (s_get_cidrs(j, &acc) == 0) {
+            } else if (vs_pcx__msg_get_cidrs(j, &acc) == 0) {
                 s_took_cidrs(m, o, j);
                 vs_pcx__home_accepter_cidrs(m, o, &acc);
                 rc = 1;

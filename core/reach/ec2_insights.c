@@ -277,7 +277,8 @@ static void s_take_result(vs_nia_t *a, vs_reach_run_t *run)
     snprintf(a->warning, sizeof a->warning, "%s", run->warning);
 }
 
-void vs_insights__complete(vs_model_t *m, vs_nia_t *a, const vs_reach_part_t *part)
+/* Completes a waiting analysis with the destination's verdict (borrowed). */
+static void s_complete(vs_model_t *m, vs_nia_t *a, const vs_reach_part_t *part)
 {
     vs_reach_run_t run;
     memset(&run, 0, sizeof run);
@@ -293,7 +294,8 @@ void vs_insights__complete(vs_model_t *m, vs_nia_t *a, const vs_reach_part_t *pa
     s_clear_wait(m, a);
 }
 
-void vs_insights__fail(vs_model_t *m, vs_nia_t *a, const char *msg)
+/* Fails a waiting analysis with a StatusMessage. */
+static void s_fail(vs_model_t *m, vs_nia_t *a, const char *msg)
 {
     a->status = VS_NIA_FAILED;
     snprintf(a->status_msg, sizeof a->status_msg, "%s", msg);
@@ -323,7 +325,7 @@ static void s_analyze(vs_model_t *m, vs_nia_t *a, const vs_nip_t *p)
             q.dst = NULL;
         if (vs_reach_start(m, &q, &run) != 0) {
             vs_reach_run_free(&run);
-            vs_insights__fail(m, a, "The request failed due to an internal error");
+            s_fail(m, a, "The request failed due to an internal error");
             return;
         }
     }
@@ -489,7 +491,7 @@ static void s_on_timeout(vs_model_t *m, const char *id)
     snprintf(msg, sizeof msg, "The request failed due to inaccessible resource %s: the agent of "
              "account %s in %s did not answer within %llu seconds.", a->peer_vpc, a->peer_account,
              a->peer_region, (unsigned long long)(VS_NIA_TIMEOUT_MS / VS_SECOND_MS));
-    vs_insights__fail(m, a, msg);
+    s_fail(m, a, msg);
 }
 
 static const vs_action_t s_actions[] = {
@@ -498,6 +500,36 @@ static const vs_action_t s_actions[] = {
     { "DescribeNetworkInsightsAnalyses", s_describe },
     { NULL, NULL }
 };
+
+/* --- peer messages (reach_proto.c decodes, this file decides) ---------------- */
+
+static void s_apply(vs_model_t *m, vs_insights_outcome_t *o)
+{
+    if (!o->nia)
+        return;
+    if (o->complete) {
+        s_complete(m, o->nia, &o->part);
+        vs_reach_part_free(&o->part);
+    } else {
+        s_fail(m, o->nia, o->msg);
+    }
+}
+
+static int s_on_peer(vs_model_t *m, const char *from_account, const char *from_region,
+                     const uint8_t *payload, size_t len)
+{
+    vs_insights_outcome_t o;
+    int rc = vs_insights__on_peer(m, from_account, from_region, payload, len, &o);
+    s_apply(m, &o);
+    return rc;
+}
+
+static void s_on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent)
+{
+    vs_insights_outcome_t o;
+    vs_insights__on_undeliverable(m, msg_id, no_such_agent, &o);
+    s_apply(m, &o);
+}
 
 static const vs_kind_t *const s_kinds[] = { &vs_kind_nip, &vs_kind_nia, &vs_kind_reachkey, NULL };
 
@@ -511,6 +543,6 @@ const vs_module_t vs_module_insights = {
     .actions = s_actions,
     .kinds = s_kinds,
     .timers = s_timers,
-    .on_peer = vs_insights__on_peer,
-    .on_undeliverable = vs_insights__on_undeliverable,
+    .on_peer = s_on_peer,
+    .on_undeliverable = s_on_undeliverable,
 };

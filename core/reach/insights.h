@@ -9,6 +9,10 @@
  * Regions both go sealed (reach_seal.h); the first contact between two
  * agents exchanges their public keys in clear (ReachKey). An analysis that
  * gets no answer within VS_NIA_TIMEOUT_MS fails.
+ *
+ * Layering: reach_proto.c (messages) sits below ec2_insights.c (analyses
+ * and actions): it never changes an analysis's outcome itself but returns
+ * a vs_insights_outcome_t that ec2_insights.c applies.
  */
 #ifndef VS_INSIGHTS_H
 #define VS_INSIGHTS_H
@@ -61,21 +65,28 @@ extern const vs_kind_t vs_kind_nia;
 extern const vs_kind_t vs_kind_reachkey;
 extern const vs_module_t vs_module_insights;
 
-/* --- ec2_insights.c -------------------------------------------------------------- */
-
-/* Completes a waiting analysis with the destination's verdict (borrowed). */
-void vs_insights__complete(vs_model_t *m, vs_nia_t *a, const vs_reach_part_t *part);
-/* Fails a waiting analysis with a StatusMessage. */
-void vs_insights__fail(vs_model_t *m, vs_nia_t *a, const char *msg);
-
 /* --- reach_proto.c ------------------------------------------------------------------ */
 
 /* Sends a's probe to the peer agent: in clear within a Region; sealed
  * across Regions, after a key exchange if the peer's key is unknown. Sets
  * a->wait and a->msg_id. */
 void vs_insights__send_probe(vs_model_t *m, vs_nia_t *a);
+
+/* What a peer message or an undeliverable notice means for a waiting
+ * analysis: nothing (nia NULL), its completion with the destination's
+ * verdict, or its failure. */
+typedef struct vs_insights_outcome {
+    vs_nia_t *nia;             /* borrowed; NULL: no analysis changes */
+    bool complete;             /* true: complete with part; false: fail with msg */
+    vs_reach_part_t part;      /* complete: owned by the outcome's receiver */
+    char msg[320];             /* fail: the StatusMessage */
+} vs_insights_outcome_t;
+
+/* The module's peer handlers (return as vs_module_t.on_peer); *out is
+ * zeroed first. */
 int vs_insights__on_peer(vs_model_t *m, const char *from_account, const char *from_region,
-                         const uint8_t *payload, size_t len);
-void vs_insights__on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent);
+                         const uint8_t *payload, size_t len, vs_insights_outcome_t *out);
+void vs_insights__on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent,
+                                   vs_insights_outcome_t *out);
 
 #endif

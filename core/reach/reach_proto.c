@@ -293,7 +293,7 @@ static int s_on_probe(vs_model_t *m, const char *from_account, const char *from_
 }
 
 static int s_on_result(vs_model_t *m, const char *from_account, const char *from_region,
-                       const vs_json_t *j, bool sealed)
+                       const vs_json_t *j, bool sealed, vs_insights_outcome_t *out)
 {
     vs_nia_t *a = s_nia(m, vs_json_get_str(j, "Id"));
     /* A late answer (after a timeout) or a duplicate changes nothing. */
@@ -302,11 +302,10 @@ static int s_on_result(vs_model_t *m, const char *from_account, const char *from
     if (strcmp(a->peer_account, from_account) || strcmp(a->peer_region, from_region) ||
         a->sealed != sealed)
         return -1;
-    vs_reach_part_t part;
-    if (vs_reach_part_from_json(j, &part) != 0)
+    if (vs_reach_part_from_json(j, &out->part) != 0)
         return -1;
-    vs_insights__complete(m, a, &part);
-    vs_reach_part_free(&part);
+    out->nia = a;
+    out->complete = true;
     return 1;
 }
 
@@ -342,8 +341,9 @@ static int s_unseal(vs_model_t *m, const char *from_account, const char *from_re
 }
 
 int vs_insights__on_peer(vs_model_t *m, const char *from_account, const char *from_region,
-                         const uint8_t *payload, size_t len)
+                         const uint8_t *payload, size_t len, vs_insights_outcome_t *out)
 {
+    memset(out, 0, sizeof *out);
     vs_json_t *j = vs_json_parse((const char *)payload, len, NULL, 0);
     const char *type = j ? vs_json_get_str(j, "T") : NULL;
     int rc = 0;
@@ -354,7 +354,7 @@ int vs_insights__on_peer(vs_model_t *m, const char *from_account, const char *fr
     } else if (!strcmp(type, "Probe")) {
         rc = s_on_probe(m, from_account, from_region, j, false);
     } else if (!strcmp(type, "ProbeResult")) {
-        rc = s_on_result(m, from_account, from_region, j, false);
+        rc = s_on_result(m, from_account, from_region, j, false, out);
     } else if (!strcmp(type, "Sealed")) {
         vs_json_t *inner = NULL;
         rc = -1;
@@ -363,7 +363,7 @@ int vs_insights__on_peer(vs_model_t *m, const char *from_account, const char *fr
             if (t && !strcmp(t, "Probe"))
                 rc = s_on_probe(m, from_account, from_region, inner, true);
             else if (t && !strcmp(t, "ProbeResult"))
-                rc = s_on_result(m, from_account, from_region, inner, true);
+                rc = s_on_result(m, from_account, from_region, inner, true, out);
         } else {
             /* Perhaps sealed to a key we no longer have (our data dir was
              * lost): tell the sender our current one, so that its next
@@ -376,18 +376,20 @@ int vs_insights__on_peer(vs_model_t *m, const char *from_account, const char *fr
     return rc;
 }
 
-void vs_insights__on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent)
+void vs_insights__on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent,
+                                   vs_insights_outcome_t *out)
 {
+    memset(out, 0, sizeof *out);
     if (!no_such_agent)
         return;     /* offline: the outbox keeps trying; the timeout decides */
     for (vs_obj_t *o = vs_model__first(m, &vs_kind_nia); o; o = vs_model__next(o, &vs_kind_nia)) {
         vs_nia_t *a = (vs_nia_t *)o;
         if (a->status != VS_NIA_RUNNING || a->wait == VS_NIA_WAIT_NONE || a->msg_id != msg_id)
             continue;
-        char msg[320];
-        snprintf(msg, sizeof msg, "The request failed due to inaccessible resource %s: no agent "
-                 "serves account %s in %s.", a->peer_vpc, a->peer_account, a->peer_region);
-        vs_insights__fail(m, a, msg);
+        out->nia = a;
+        snprintf(out->msg, sizeof out->msg, "The request failed due to inaccessible resource %s: "
+                 "no agent serves account %s in %s.", a->peer_vpc, a->peer_account,
+                 a->peer_region);
         return;
     }
 }

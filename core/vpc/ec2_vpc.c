@@ -181,6 +181,31 @@ int vs_vpc__parse_v4(const char *s, const char *param, vs_cidr_t *out, vs_awserr
     return 0;
 }
 
+/* An Amazon-provided IPv6 block (CreateVpc and AssociateVpcCidrBlock). */
+int vs_vpc__alloc_ipv6(vs_model_t *m, vs_cidr_t *out)
+{
+    /* 2600:1f00::/24 holds 2^32 /56s; a random one is free at the first
+     * try in practice, and the bound only guards a pathological rng. */
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        uint64_t r = vs_rng_next(vs_model__rng(m));
+        vs_cidr_t c = { .addr = { .family = 6 }, .prefix = 56 };
+        c.addr.bytes[0] = 0x26;
+        c.addr.bytes[1] = 0x00;
+        c.addr.bytes[2] = 0x1f;
+        for (int i = 0; i < 4; i++)
+            c.addr.bytes[3 + i] = (uint8_t)(r >> (8 * i));
+        bool used = false;
+        for (vs_obj_t *o = vs_model__first(m, &vs_kind_vpc); o && !used;
+             o = vs_model__next(o, &vs_kind_vpc))
+            used = vs_vpc__find_cidr((const vs_vpc_t *)o, &c) != NULL;
+        if (!used) {
+            *out = c;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* Every VPC of an account in a Region shares the default DHCP options set,
  * so its ID is derived from (account, Region) rather than drawn. */
 static void s_default_dopt(const vs_model_t *m, char out[VS_ID_LEN])

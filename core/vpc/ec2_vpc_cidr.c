@@ -1,6 +1,7 @@
 /* ec2_vpc_cidr: secondary CIDR blocks of a VPC: AssociateVpcCidrBlock,
- * DisassociateVpcCidrBlock, EC2's restrictions on which IPv4 blocks may
- * join a VPC, and Amazon-provided IPv6 /56 allocation.
+ * DisassociateVpcCidrBlock, and EC2's restrictions on which IPv4 blocks may
+ * join a VPC. The VPC object and the CIDR helpers this shares with CreateVpc
+ * (parsing, IPv6 /56 allocation, outputs) are in ec2_vpc.c.
  *
  * Other files learn about CIDR changes through two hooks: they may refuse
  * one (cidr_change_allowed: peering refuses CIDRs that overlap a peer) and
@@ -12,32 +13,6 @@
 
 #include "vpc.h"
 #include "params.h"
-
-/* --- Amazon IPv6 blocks -------------------------------------------------- */
-
-int vs_vpc__alloc_ipv6(vs_model_t *m, vs_cidr_t *out)
-{
-    /* 2600:1f00::/24 holds 2^32 /56s; a random one is free at the first
-     * try in practice, and the bound only guards a pathological rng. */
-    for (int attempt = 0; attempt < 1000; attempt++) {
-        uint64_t r = vs_rng_next(vs_model__rng(m));
-        vs_cidr_t c = { .addr = { .family = 6 }, .prefix = 56 };
-        c.addr.bytes[0] = 0x26;
-        c.addr.bytes[1] = 0x00;
-        c.addr.bytes[2] = 0x1f;
-        for (int i = 0; i < 4; i++)
-            c.addr.bytes[3 + i] = (uint8_t)(r >> (8 * i));
-        bool used = false;
-        for (vs_obj_t *o = vs_model__first(m, &vs_kind_vpc); o && !used;
-             o = vs_model__next(o, &vs_kind_vpc))
-            used = vs_vpc__find_cidr((const vs_vpc_t *)o, &c) != NULL;
-        if (!used) {
-            *out = c;
-            return 0;
-        }
-    }
-    return -1;
-}
 
 /* --- IPv4 association restrictions ---------------------------------------- */
 

@@ -37,7 +37,7 @@ struct vs_vpc {
 
 extern const vs_kind_t vs_kind_vpc;
 
-/* VPC helpers (ec2_vpc.c, ec2_vpc_cidr.c). */
+/* VPC helpers (ec2_vpc.c), for ec2_vpc_cidr.c and the layers above. */
 /* The association holding cidr (exact match) or NULL. */
 const vs_vpc_cidr_t *vs_vpc__find_cidr(const vs_vpc_t *vpc, const vs_cidr_t *cidr);
 /* Parses an IPv4 CIDR parameter with EC2's error ("Value (x) for parameter
