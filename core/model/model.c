@@ -1,6 +1,7 @@
 /* model: the agent model's lifecycle, API dispatch, hooks and output
- * queue. Objects and persistence are in model_objs.c, timers in
- * model_timer.c, the resources in ec2_*.c. See model.h for the driving
+ * queue. The context, registries and ID errors are in model_ctx.c, objects
+ * in model_objs.c, timers in model_timer.c, persistence in model_store.c;
+ * the resources are modules of the layers above (core/service lists them). See model.h for the driving
  * loop and model_internal.h for how the files fit together.
  */
 #include <inttypes.h>
@@ -17,29 +18,6 @@ static const vs_module_t *s_mod(const vs_model_t *m, size_t i)
 {
     return m->cfg.modules[i];      /* callers stop at the terminating NULL */
 }
-
-/* The ID families of CONTRACT.md, with EC2's error codes, including those
- * whose resources are implemented by later modules: CreateTags on an
- * unknown sg- ID must already say InvalidGroup.NotFound. */
-static const vs_idfam_t s_idfams[] = {
-    { "vpc", "InvalidVpcID.NotFound", "vpc", "InvalidVpcID.Malformed" },
-    { "subnet", "InvalidSubnetID.NotFound", "subnet", "InvalidSubnetID.Malformed" },
-    { "rtb", "InvalidRouteTableID.NotFound", "routeTable", "InvalidRouteTableID.Malformed" },
-    { "igw", "InvalidInternetGatewayID.NotFound", "internetGateway",
-      "InvalidInternetGatewayID.Malformed" },
-    { "sg", "InvalidGroup.NotFound", "security group", "InvalidGroupId.Malformed" },
-    { "acl", "InvalidNetworkAclID.NotFound", "networkAcl", "InvalidNetworkAclID.Malformed" },
-    { "i", "InvalidInstanceID.NotFound", "instance", "InvalidInstanceID.Malformed" },
-    { "pcx", "InvalidVpcPeeringConnectionID.NotFound", "vpcPeeringConnection",
-      "InvalidVpcPeeringConnectionId.Malformed" },
-    { "eni", "InvalidNetworkInterfaceID.NotFound", "networkInterface",
-      "InvalidNetworkInterfaceID.Malformed" },
-    { "nip", "InvalidNetworkInsightsPathId.NotFound", "NetworkInsightsPath",
-      "InvalidNetworkInsightsPathId.Malformed" },
-    { "nia", "InvalidNetworkInsightsAnalysisId.NotFound", "NetworkInsightsAnalysis",
-      "InvalidNetworkInsightsAnalysisId.Malformed" },
-    { NULL, NULL, NULL, NULL }
-};
 
 /* --- lifecycle ------------------------------------------------------------ */
 
@@ -107,62 +85,6 @@ void vs_model_destroy(vs_model_t **mp)
 const char *vs_model_account(const vs_model_t *m) { return m->account; }
 const char *vs_model_region(const vs_model_t *m) { return m->region; }
 const char *vs_model_partition(const vs_model_t *m) { return m->partition; }
-const vs_model_config_t *vs_model__cfg(const vs_model_t *m) { return &m->cfg; }
-uint64_t vs_model__now(const vs_model_t *m) { return vs_clock_now(m->cfg.clock); }
-vs_rng_t *vs_model__rng(vs_model_t *m) { return m->cfg.rng; }
-uint64_t vs_model__token(const vs_model_t *m) { return m->token; }
-
-bool vs_model__is_owner(const vs_model_t *m, const char *caller)
-{
-    return caller && strcmp(caller, m->account) == 0;
-}
-
-int vs_model__arn(const vs_model_t *m, const char *type, const char *id, char out[VS_ARN_LEN])
-{
-    return vs_arn_format(out, VS_ARN_LEN, m->partition, m->region, m->account, type, id);
-}
-
-/* --- errors ------------------------------------------------------------------ */
-
-const vs_idfam_t *vs_model__idfam(const char *prefix)
-{
-    for (const vs_idfam_t *f = s_idfams; prefix && f->prefix; f++)
-        if (strcmp(f->prefix, prefix) == 0)
-            return f;
-    return NULL;
-}
-
-int vs_model__err_notfound(vs_awserr_t *err, const char *prefix, const char *const *ids, size_t n)
-{
-    const vs_idfam_t *f = vs_model__idfam(prefix);
-    if (!f)
-        return vs_awserr_set(err, "InvalidID", "The ID '%s' is not valid", n ? ids[0] : "");
-    /* "The vpc IDs 'vpc-a, vpc-b' do not exist"; the security group
-     * family has no "ID" in its messages. */
-    bool sg = strcmp(f->prefix, "sg") == 0;
-    char list[400] = "";
-    size_t len = 0;
-    for (size_t i = 0; i < n && len < sizeof list; i++) {
-        int w = snprintf(list + len, sizeof list - len, "%s%.*s", i ? ", " : "", 64, ids[i]);
-        if (w < 0)
-            break;
-        len += (size_t)w;
-    }
-    if (n > 1)
-        return vs_awserr_set(err, f->nf_code, "The %s%s '%s' do not exist", f->noun,
-                             sg ? "s" : " IDs", list);
-    return vs_awserr_set(err, f->nf_code, "The %s%s '%s' does not exist", f->noun,
-                         sg ? "" : " ID", list);
-}
-
-int vs_model__err_malformed(vs_awserr_t *err, const char *prefix, const char *id)
-{
-    const vs_idfam_t *f = vs_model__idfam(prefix);
-    return vs_awserr_set(err, f ? f->malformed_code : "InvalidID",
-                         "Invalid id: \"%.*s\" (expecting \"%s-...\")", 128, id ? id : "",
-                         prefix);
-}
-
 /* --- output queue ---------------------------------------------------------------- */
 
 static vs_outq_item_t *s_outq_push(vs_model_t *m, vs_out_kind_t kind)
@@ -350,25 +272,7 @@ void vs_model_on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agen
             s_mod(m, i)->on_undeliverable(m, msg_id, no_such_agent);
 }
 
-/* --- registries and hooks ----------------------------------------------------------- */
-
-const vs_kind_t *vs_model__kind_by_prefix(const vs_model_t *m, const char *prefix)
-{
-    for (size_t i = 0; prefix && s_mod(m, i); i++)
-        for (const vs_kind_t *const *k = s_mod(m, i)->kinds; k && *k; k++)
-            if (strcmp((*k)->prefix, prefix) == 0)
-                return *k;
-    return NULL;
-}
-
-const vs_timer_kind_t *vs_model__timer_kind(const vs_model_t *m, const char *name)
-{
-    for (size_t i = 0; name && s_mod(m, i); i++)
-        for (const vs_timer_kind_t *t = s_mod(m, i)->timers; t && t->name; t++)
-            if (strcmp(t->name, name) == 0)
-                return t;
-    return NULL;
-}
+/* --- hooks ----------------------------------------------------------- */
 
 void vs_model__vpc_created(vs_model_t *m, vs_vpc_t *vpc)
 {

@@ -78,10 +78,23 @@ struct vs_model {
     bool dry_run;
 };
 
+/* The files of the model, each using only those listed before it:
+ *   model_ctx.c    context, registries of the configured modules, ID errors
+ *   model_objs.c   the object map, creation-ordered lists, dirty set, IDs
+ *   model_timer.c  timers (a heap; each object holds its armed ones)
+ *   model_store.c  persisted documents: flush, load, removal
+ *   model.c        lifecycle, dispatch, hooks, the output queue
+ * (describe.c, filter.c, page.c, params.c, tags.c and ec2_tags.c are the
+ * handler-side helpers and the tags module, on model_internal.h.) */
+
 /* model_objs.c */
 int vs_model__objs_init(vs_model_t *m);
 void vs_model__objs_free(vs_model_t *m);
 void vs_model__mark_meta(vs_model_t *m);
+/* Links a loaded object (base fields set) into the map and lists. */
+void vs_model__objs_link(vs_model_t *m, vs_obj_t *o);
+/* Unlinks o; record_deletion: the next flush writes its deletion. */
+void vs_model__objs_unlink(vs_model_t *m, vs_obj_t *o, bool record_deletion);
 /* model_timer.c: timers of one object as a persisted array (NULL if none)
  * and back. Loading arms without marking anything dirty. */
 vs_json_t *vs_model__timers_doc(const vs_model_t *m, const char *obj_id);
