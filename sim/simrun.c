@@ -1,5 +1,6 @@
 /* simrun: the cluster and the workload of one schedule; the checks are in
- * simrun_check.c. See simrun.h. */
+ * simrun_check.c, what both read of the cluster in simrun_view.c. See
+ * simrun.h. */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -30,41 +31,6 @@ void vs_simrun_defaults(vs_simrun_opts_t *o)
     o->faults.delay_min_ms = 0;
     o->faults.delay_max_ms = 50;
     o->crash = 0.01;
-}
-
-void vs_simrun__trace(sim_t *s, const char *fmt, ...)
-{
-    if (!s->o->trace)
-        return;
-    char line[1024];
-    int n = snprintf(line, sizeof line, "t=%" PRIu64 " ", vs_simnet_now(s->net));
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-    va_end(ap);
-    s->o->trace(s->o->trace_ctx, line);
-}
-
-vs_pcx_obj_t *vs_simrun__obj(sim_t *s, int agent, const char *id)
-{
-    vs_model_t *m = agent >= 0 ? vs_simnet_model(s->net, agent) : NULL;
-    vs_obj_t *o = m ? vs_model__get(m, id) : NULL;
-    return o && o->kind == &vs_kind_pcx ? (vs_pcx_obj_t *)o : NULL;
-}
-
-const vs_vpc_t *vs_simrun__vpc(sim_t *s, int agent, const char *vpc_id)
-{
-    vs_model_t *m = agent >= 0 ? vs_simnet_model(s->net, agent) : NULL;
-    vs_obj_t *o = m ? vs_model__get(m, vpc_id) : NULL;
-    return o && o->kind == &vs_kind_vpc ? (const vs_vpc_t *)o : NULL;
-}
-
-int vs_simrun__vpc_agent(const sim_t *s, const char *vpc_id)
-{
-    for (size_t i = 0; i < s->nvpc; i++)
-        if (!strcmp(s->vpcs[i].id, vpc_id))
-            return s->vpcs[i].agent;
-    return -1;
 }
 
 static const char *s_acct(const sim_t *s, int agent)

@@ -1,5 +1,6 @@
-/* simrun_priv: the state of one schedule, shared by simrun.c (cluster,
- * workload) and simrun_check.c (invariants and the checks at the end). */
+/* simrun_priv: the state of one schedule, shared by simrun_view.c (what is
+ * read of the cluster), simrun_check.c (invariants and the checks at the
+ * end) and simrun.c (cluster, workload), each using only those before it. */
 #ifndef VS_SIMRUN_PRIV_H
 #define VS_SIMRUN_PRIV_H
 
@@ -63,6 +64,7 @@ typedef struct sim {
     size_t nblamed;
 } sim_t;
 
+/* simrun_view.c */
 void vs_simrun__trace(sim_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The pcx object `id` in agent a's model (visible or not), NULL if none. */
 vs_pcx_obj_t *vs_simrun__obj(sim_t *s, int agent, const char *id);
