@@ -30,6 +30,8 @@ static void s_step_free(scn_step_t *st)
         free(st->peering->id);
         for (size_t i = 0; i < st->peering->nstates; i++)
             free(st->peering->states[i]);
+        for (size_t i = 0; i < SCN_MAX_AGENTS; i++)
+            free(st->peering->per_agent[i]);
         free(st->peering);
     }
     if (st->reach) {

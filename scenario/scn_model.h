@@ -73,11 +73,14 @@ typedef struct {
 #define SCN_MAX_STATES 8
 /* A peering connection's state in every view (each agent that sees or saw
  * it), all the same, waiting up to `within` seconds. No state: the views
- * only have to agree. "gone": no longer visible (NotFound). */
+ * only have to agree. "gone": no longer visible (NotFound), which agrees
+ * with any state (visibility windows differ per side). per_agent: the
+ * state one agent's view must show (`state: {req: rejected, acc: gone}`). */
 typedef struct {
     char *id;
     char *states[SCN_MAX_STATES];
     size_t nstates;
+    char *per_agent[SCN_MAX_AGENTS];
     double within;
     int line;
 } scn_peering_exp_t;

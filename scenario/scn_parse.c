@@ -510,8 +510,27 @@ static int s_peering(s_ctx_t *c, size_t idx, const scn_ynode_t *n, scn_step_t *s
         return -1;
     p->id = s_dup(s);
     s_field(c, idx, "expect.peering.state");
-    if (state && s_state_list(c, state, p->states, &p->nstates) < 0)
+    if (state && scn_ynode_type(state) == SCN_Y_MAP) {
+        /* one state per agent: {req: rejected, acc: gone} */
+        for (size_t i = 0; i < scn_ynode_len(state); i++) {
+            const char *alias = scn_ynode_key_at(state, i);
+            size_t a = 0;
+            while (a < c->scn->nagents && strcmp(c->scn->agents[a].alias, alias) != 0)
+                a++;
+            if (a == c->scn->nagents)
+                return s_fail(c, scn_ynode_key_line(state, i), "unknown agent '%s'", alias);
+            char *one[SCN_MAX_STATES];
+            size_t got = 0;
+            if (scn_ynode_type(scn_ynode_at(state, i)) != SCN_Y_SCALAR)
+                return s_fail(c, scn_ynode_line(scn_ynode_at(state, i)), "one state per agent is expected");
+            if (s_state_list(c, scn_ynode_at(state, i), one, &got) < 0)
+                return -1;
+            free(p->per_agent[a]);
+            p->per_agent[a] = one[0];
+        }
+    } else if (state && s_state_list(c, state, p->states, &p->nstates) < 0) {
         return -1;
+    }
     s_field(c, idx, "expect.peering.within");
     return s_within(c, n, 10, &p->within);
 }

@@ -49,6 +49,7 @@ typedef struct {
     size_t npcx, cappcx;
     s_result_t results[SCN_MAX_RACE];
     cli_buf_t why;             /* the current step's failures, one per line */
+    cli_buf_t info;            /* what else it found out (a race's results), one per line */
     size_t nwhy;
 } s_run_t;
 
@@ -324,10 +325,15 @@ static void s_check_peering(s_run_t *r, const scn_peering_exp_t *p, const char *
         bool ok = true, any = false;
         const char *common = NULL;
         for (size_t i = 0; i < r->s->nagents; i++) {
+            if (p->per_agent[i]) {
+                ok &= !strcmp(p->per_agent[i], states[i]);
+                any = true;
+            }
             if (!e->seen[i])
                 continue;
             any = true;
-            ok &= s_state_wanted(p, forced, states[i]);
+            if (!p->per_agent[i])
+                ok &= s_state_wanted(p, forced, states[i]);
             if (strcmp(states[i], "gone") != 0) {
                 ok &= !common || !strcmp(common, states[i]);
                 common = states[i];
@@ -340,15 +346,18 @@ static void s_check_peering(s_run_t *r, const scn_peering_exp_t *p, const char *
         if (cli_proc_now() >= deadline) {
             cli_buf_t b = CLI_BUF_INIT;
             for (size_t i = 0; i < r->s->nagents; i++)
-                if (e->seen[i])
+                if (e->seen[i] || p->per_agent[i])
                     cli_buf_printf(&b, "%s%s: %s", b.len ? ", " : "", r->s->agents[i].alias, states[i]);
             cli_buf_t w = CLI_BUF_INIT;
+            for (size_t i = 0; i < r->s->nagents; i++)
+                if (p->per_agent[i])
+                    cli_buf_printf(&w, "%s%s: %s", w.len ? ", " : "", r->s->agents[i].alias, p->per_agent[i]);
             if (forced)
                 cli_buf_puts(&w, forced);
             for (size_t i = 0; !forced && i < p->nstates; i++)
                 cli_buf_printf(&w, "%s%s", i ? " or " : "", p->states[i]);
-            s_fail(r, "peering %s: expected %s%s in every view within %gs, got %s (line %d)", id,
-                   w.len ? cli_buf_str(&w) : "the views to agree", w.len ? ", the same" : "", p->within,
+            s_fail(r, "peering %s: expected %s%s within %gs, got %s (line %d)", id,
+                   w.len ? cli_buf_str(&w) : "the views to agree", w.len ? " (views agreeing)" : "", p->within,
                    b.len ? cli_buf_str(&b) : "no view of it", p->line);
             cli_buf_release(&b);
             cli_buf_release(&w);
@@ -419,6 +428,14 @@ static void s_check_reach(s_run_t *r, const scn_step_t *st)
 }
 
 /* --- steps ----------------------------------------------------------------------- */
+
+/* s with its ${...} filled in where they can be, for display only. */
+static char *s_display(s_run_t *r, const char *s)
+{
+    char err[300];
+    char *v = scn_vars_expand(s, s_lookup, r, err, sizeof err);
+    return v ? v : strdup(s);
+}
 
 static void s_step_ec2(s_run_t *r, const scn_step_t *st, char **text)
 {
@@ -493,7 +510,7 @@ static void s_step_race(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
             if (r->results[i].outcome == CH_CALL_OK)
                 s_keep_output(r, st->race[i].name, r->results[i].output);
         }
-        fprintf(r->out, "    results: [%s]\n", cli_buf_str(&got));
+        cli_buf_printf(&r->info, "results: [%s]\n", cli_buf_str(&got));
         const scn_alt_t *won = NULL;
         for (size_t k = 0; k < st->nalts && !won; k++) {
             bool match = true;
@@ -505,7 +522,7 @@ static void s_step_race(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
         if (st->nalts && !won) {
             s_fail(r, "the results [%s] match none of the %zu expected outcomes", cli_buf_str(&got), st->nalts);
         } else if (won) {
-            fprintf(r->out, "    outcome: the one at line %d\n", won->line);
+            cli_buf_printf(&r->info, "outcome: the one at line %d\n", won->line);
             if (st->peering)
                 s_check_peering(r, st->peering, won->state);
         } else if (st->peering) {
@@ -584,17 +601,29 @@ static void s_step(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
         s_step_race(r, st, text);
         break;
     case SCN_STEP_CHECK:
-        cli_buf_puts(text, "check");
         break;
     }
     free(json);
     if (st->kind != SCN_STEP_RACE && st->peering) {
-        cli_buf_printf(text, "%speering %s", st->kind == SCN_STEP_CHECK ? " " : "; expect ", st->peering->id);
-        s_check_peering(r, st->peering, NULL);
+        const scn_peering_exp_t *p = st->peering;
+        char *id = s_display(r, p->id);
+        cli_buf_printf(text, "%speering %s", st->kind == SCN_STEP_CHECK ? "expect " : "; expect ", id);
+        for (size_t i = 0; i < p->nstates; i++)
+            cli_buf_printf(text, "%s%s", i ? "|" : " ", p->states[i]);
+        for (size_t i = 0; i < r->s->nagents; i++)
+            if (p->per_agent[i])
+                cli_buf_printf(text, " %s:%s", r->s->agents[i].alias, p->per_agent[i]);
+        free(id);
+        s_check_peering(r, p, NULL);
     }
     if (st->reach) {
-        cli_buf_printf(text, "%sreachability %s", st->kind == SCN_STEP_CHECK && !st->peering ? " " : "; expect ",
-                       st->reach->path);
+        const scn_reach_exp_t *x = st->reach;
+        char *path = s_display(r, x->path);
+        cli_buf_printf(text, "%sreachability %s%s%s", st->kind == SCN_STEP_CHECK && !st->peering ? "expect " : "; ",
+                       path, x->found < 0 ? "" : x->found ? " found" : " not found",
+                       x->explanation ? " " : "");
+        cli_buf_puts(text, x->explanation ? x->explanation : "");
+        free(path);
         s_check_reach(r, st);
     }
 }
@@ -658,6 +687,7 @@ int scn_run(const scn_scenario_t *s, const scn_run_opts_t *o)
     for (size_t i = 0; i < s->nsteps; i++) {
         const scn_step_t *st = &s->steps[i];
         cli_buf_release(&r->why);
+        cli_buf_release(&r->info);
         r->nwhy = 0;
         cli_buf_t text = CLI_BUF_INIT;
         double t = cli_proc_now();
@@ -680,6 +710,14 @@ int scn_run(const scn_scenario_t *s, const scn_run_opts_t *o)
         }
         vs_json_set_str(js, "Command", cli_buf_str(&text));
         vs_json_set_bool(js, "Passed", ok);
+        vs_json_t *il = vs_json_set(js, "Notes", vs_json_array());
+        for (const char *p = cli_buf_str(&r->info); *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            vs_json_push(il, vs_json_strn(p, len));
+            fprintf(r->out, "      %.*s\n", (int)len, p);
+            p += len + (nl ? 1 : 0);
+        }
         vs_json_t *fl = vs_json_set(js, "Failures", vs_json_array());
         const char *p = cli_buf_str(&r->why);
         while (*p) {
@@ -711,6 +749,7 @@ int scn_run(const scn_scenario_t *s, const scn_run_opts_t *o)
     vs_json_free(&report);
     cli_buf_release(&summary);
     cli_buf_release(&r->why);
+    cli_buf_release(&r->info);
     ch_client_destroy(&r->client);
     scn_cluster_destroy(&r->cluster, o->keep);
     if (o->keep)
