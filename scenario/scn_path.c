@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { P_KEY, P_INDEX, P_ALL, P_FILTER, P_PIPE } s_kind_t;
+typedef enum { P_KEY, P_INDEX, P_ALL, P_FILTER, P_FLATTEN, P_PIPE } s_kind_t;
 
 typedef struct {
     s_kind_t kind;
@@ -71,6 +71,11 @@ static int s_bracket(s_path_t *p, const char *s, size_t *i, char *err, size_t er
     size_t at = *i;
     s_step_t st = { 0 };
     (*i)++;   /* '[' */
+    if (s[*i] == ']') {
+        st.kind = P_FLATTEN;
+        (*i)++;
+        return s_push(p, st, s, at, err, errlen);
+    }
     if (s[*i] == '*' && s[*i + 1] == ']') {
         st.kind = P_ALL;
         *i += 2;
@@ -114,7 +119,7 @@ static int s_bracket(s_path_t *p, const char *s, size_t *i, char *err, size_t er
     char *end = NULL;
     long v = strtol(s + *i, &end, 10);
     if (end == s + *i || *end != ']')
-        return s_err(err, errlen, s, *i, "expected an index, '*' or '?' after '['");
+        return s_err(err, errlen, s, *i, "expected an index, ']', '*' or '?' after '['");
     st.kind = P_INDEX;
     st.index = v;
     *i = (size_t)(end - s) + 1;
@@ -207,23 +212,58 @@ static bool s_scalar_is(const vs_json_t *v, const char *literal)
 /* Evaluates steps[from..to) on v; returns a new document or NULL. */
 static vs_json_t *s_eval(const s_path_t *p, size_t from, size_t to, const vs_json_t *v);
 
-static vs_json_t *s_project(const s_path_t *p, size_t at, size_t to, const vs_json_t *v)
+/* The next flatten step after at, or to: a projection runs up to it. */
+static size_t s_next_flatten(const s_path_t *p, size_t at, size_t to)
+{
+    size_t f = at + 1;
+    while (f < to && p->steps[f].kind != P_FLATTEN)
+        f++;
+    return f;
+}
+
+/* Applies steps (at, end) to each element of list (those the filter at
+ * `at` keeps), dropping nulls, then goes on from `end` with the result. */
+static vs_json_t *s_project(const s_path_t *p, size_t at, size_t to, const vs_json_t *list)
 {
     const s_step_t *st = &p->steps[at];
-    if (vs_json_type(v) != VS_JSON_ARRAY)
+    if (vs_json_type(list) != VS_JSON_ARRAY)
         return NULL;
+    size_t end = s_next_flatten(p, at, to);
     vs_json_t *out = vs_json_array();
-    for (size_t k = 0; out && k < vs_json_len(v); k++) {
-        const vs_json_t *e = vs_json_at(v, k);
+    for (size_t k = 0; out && k < vs_json_len(list); k++) {
+        const vs_json_t *e = vs_json_at(list, k);
         if (st->kind == P_FILTER) {
             const vs_json_t *f = vs_json_get(e, st->key);
             if (s_scalar_is(f, st->literal) == st->negate)
                 continue;
         }
-        vs_json_t *r = s_eval(p, at + 1, to, e);
+        vs_json_t *r = s_eval(p, at + 1, end, e);
         if (r)
             vs_json_push(out, r);
     }
+    if (end >= to)
+        return out;
+    vs_json_t *rest = s_eval(p, end, to, out);
+    vs_json_free(&out);
+    return rest;
+}
+
+/* JMESPath's []: one level of nesting removed, then a projection. */
+static vs_json_t *s_flatten(const s_path_t *p, size_t at, size_t to, const vs_json_t *v)
+{
+    if (vs_json_type(v) != VS_JSON_ARRAY)
+        return NULL;
+    vs_json_t *flat = vs_json_array();
+    for (size_t k = 0; flat && k < vs_json_len(v); k++) {
+        const vs_json_t *e = vs_json_at(v, k);
+        if (vs_json_type(e) == VS_JSON_ARRAY)
+            for (size_t j = 0; j < vs_json_len(e); j++)
+                vs_json_push(flat, vs_json_clone(vs_json_at(e, j)));
+        else
+            vs_json_push(flat, vs_json_clone(e));
+    }
+    vs_json_t *out = s_project(p, at, to, flat);
+    vs_json_free(&flat);
     return out;
 }
 
@@ -233,6 +273,8 @@ static vs_json_t *s_eval(const s_path_t *p, size_t from, size_t to, const vs_jso
         const s_step_t *st = &p->steps[i];
         if (st->kind == P_ALL || st->kind == P_FILTER)
             return s_project(p, i, to, v);
+        if (st->kind == P_FLATTEN)
+            return s_flatten(p, i, to, v);
         if (st->kind == P_KEY) {
             v = vs_json_get(v, st->key);
         } else if (st->kind == P_INDEX) {

@@ -7,6 +7,7 @@
  *   Tags[?Key=='Name'].Value                  path applies to every element
  *                                             (or every one that matches)
  *   Tags[?Key=='Name'].Value | [0]            a pipe ends the projection
+ *   ForwardPathComponents[].AdditionalDetails[]   [] flattens one level
  *   length(VpcPeeringConnections)             the length of a list, object
  *                                             or string
  *
