@@ -27,7 +27,14 @@ static void s_quoted(cli_buf_t *b, const char *v)
 char *scn_compose_yaml(const scn_scenario_t *s)
 {
     cli_buf_t b = CLI_BUF_INIT;
-    cli_buf_printf(&b, "# docker-compose file for the vpcsim scenario \"%s\" (%s),\n", s->title, s->path);
+    /* A title or path with a line break must not end the comment early. */
+    cli_buf_puts(&b, "# docker-compose file for the vpcsim scenario \"");
+    for (const char *p = s->title; *p; p++)
+        cli_buf_putc(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
+    cli_buf_puts(&b, "\" (");
+    for (const char *p = s->path; *p; p++)
+        cli_buf_putc(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
+    cli_buf_puts(&b, "),\n");
     cli_buf_puts(&b, "# written by `vpcsim scenario compose`. The image comes from deploy/build-image.sh.\n"
                      "#   VPCSIM_IMAGE  image to run (default vpcsim:latest)\n"
                      "#   VPCSIM_PORT   host port of the broker, on 127.0.0.1 only (default 5555)\n\n"

@@ -75,7 +75,8 @@ typedef struct {
  * it), all the same, waiting up to `within` seconds. No state: the views
  * only have to agree. "gone": no longer visible (NotFound), which agrees
  * with any state (visibility windows differ per side). per_agent: the
- * state one agent's view must show (`state: {req: rejected, acc: gone}`). */
+ * state one agent's view must show (`state: {req: rejected, acc: gone}`);
+ * then each view is checked on its own, with no agreement asked. */
 typedef struct {
     char *id;
     char *states[SCN_MAX_STATES];

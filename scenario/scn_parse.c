@@ -419,7 +419,7 @@ static int s_call(s_ctx_t *c, const scn_ynode_t *step, const scn_ynode_t *ec2, s
         char line[400];
         s_last_line(aerr ? aerr : "bad options", line, sizeof line);
         free(aerr);
-        return s_fail(c, call->line, "%s %s", call->args[0], line);
+        return s_fail(c, call->line, "%s: %s", call->args[0], line);
     }
     cli_call_clear(&parsed);
     const scn_ynode_t *as = scn_ynode_get(step, "as");
@@ -957,7 +957,12 @@ scn_scenario_t *scn_parse(const char *path, const char *text, size_t len, char *
     char yerr[300];
     scn_ynode_t *root = scn_yaml_load(text, len, yerr, sizeof yerr);
     if (!root) {
-        snprintf(c->err, sizeof c->err, "%s: not valid YAML: %s", path, yerr);
+        /* yerr is "line N: what" */
+        int line = 0, used = 0;
+        if (sscanf(yerr, "line %d: %n", &line, &used) == 1 && used > 0)
+            snprintf(c->err, sizeof c->err, "%s:%d: not valid YAML: %s", path, line, yerr + used);
+        else
+            snprintf(c->err, sizeof c->err, "%s: not valid YAML: %s", path, yerr);
     } else if (!s_scenario(c, root)) {
         /* c->err says why */
     } else {
