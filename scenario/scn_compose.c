@@ -38,11 +38,6 @@ char *scn_compose_yaml(const scn_scenario_t *s)
     cli_buf_puts(&b, "# written by `vpcsim scenario compose`. The image comes from deploy/build-image.sh.\n"
                      "#   VPCSIM_IMAGE  image to run (default vpcsim:latest)\n"
                      "#   VPCSIM_PORT   host port of the broker, on 127.0.0.1 only (default 5555)\n\n"
-                     "x-agent: &agent\n"
-                     "  image: ${VPCSIM_IMAGE:-vpcsim:latest}\n"
-                     "  restart: unless-stopped\n"
-                     "  depends_on:\n"
-                     "    - broker\n\n"
                      "services:\n"
                      "  broker:\n"
                      "    image: ${VPCSIM_IMAGE:-vpcsim:latest}\n"
@@ -63,7 +58,9 @@ char *scn_compose_yaml(const scn_scenario_t *s)
     for (size_t i = 0; i < s->nagents; i++) {
         const scn_agent_t *a = &s->agents[i];
         scn_compose_service(s, i, name, sizeof name);
-        cli_buf_printf(&b, "\n  %s:    # %s\n    <<: *agent\n    command: [\"vpcsim-agent\", \"--broker\", "
+        /* Agents reconnect by themselves; depends_on only orders the first start. */
+        cli_buf_printf(&b, "\n  %s:    # %s\n    image: ${VPCSIM_IMAGE:-vpcsim:latest}\n    restart: unless-stopped\n"
+                           "    depends_on:\n      - broker\n    command: [\"vpcsim-agent\", \"--broker\", "
                            "\"tcp://broker:5555\",\n              \"--account\", ", name, a->alias);
         s_quoted(&b, a->account);
         cli_buf_puts(&b, ", \"--region\", ");

@@ -675,6 +675,7 @@ static int s_expect(s_ctx_t *c, size_t idx, const scn_ynode_t *n, scn_step_t *st
             if (st->alts[i].state && !st->peering)
                 return s_fail(c, st->alts[i].line, "an outcome with a state needs expect.peering.id");
     }
+    s_field(c, idx, "expect");
     if (st->error && st->outputs)
         return s_fail(c, scn_ynode_line(n), "a step expects either an error or an output, not both");
     return 0;

@@ -84,7 +84,12 @@ static int s_bracket(s_path_t *p, const char *s, size_t *i, char *err, size_t er
     if (s[*i] == '?') {
         (*i)++;
         st.kind = P_FILTER;
-        if (s_ident(s, i, st.key, sizeof st.key) < 0)
+        /* the field compared may be a key path: [?Status.Code=='active'] */
+        size_t n = 0;
+        while ((s_ident_char(s[*i]) || s[*i] == '.') && n + 1 < sizeof st.key)
+            st.key[n++] = s[(*i)++];
+        st.key[n] = '\0';
+        if (!n || st.key[0] == '.' || st.key[n - 1] == '.' || strstr(st.key, ".."))
             return s_err(err, errlen, s, *i, "expected a field name after '[?'");
         while (s[*i] == ' ')
             (*i)++;
@@ -100,7 +105,7 @@ static int s_bracket(s_path_t *p, const char *s, size_t *i, char *err, size_t er
         if (q != '\'' && q != '`')
             return s_err(err, errlen, s, *i, "expected a 'quoted' value in a filter");
         (*i)++;
-        size_t n = 0;
+        n = 0;
         while (s[*i] && s[*i] != q && n + 1 < sizeof st.literal)
             st.literal[n++] = s[(*i)++];
         if (s[*i] != q)
@@ -233,7 +238,11 @@ static vs_json_t *s_project(const s_path_t *p, size_t at, size_t to, const vs_js
     for (size_t k = 0; out && k < vs_json_len(list); k++) {
         const vs_json_t *e = vs_json_at(list, k);
         if (st->kind == P_FILTER) {
-            const vs_json_t *f = vs_json_get(e, st->key);
+            const vs_json_t *f = e;
+            char key[sizeof st->key];
+            snprintf(key, sizeof key, "%s", st->key);
+            for (char *save = NULL, *part = strtok_r(key, ".", &save); part; part = strtok_r(NULL, ".", &save))
+                f = vs_json_get(f, part);
             if (s_scalar_is(f, st->literal) == st->negate)
                 continue;
         }
