@@ -177,6 +177,8 @@ static int s_local_agent(scn_cluster_t *c, size_t i)
     argv[k++] = (char *)a->region;
     argv[k++] = "--data-dir";
     argv[k++] = (char *)a->data_dir;
+    /* The scenario's agent options; a keyring (--keys DIR, issue 12) would
+     * be passed here and to the broker the same way. */
     for (size_t o = 0; o < a->noptions; o++)
         argv[k++] = a->options[o];
     pid_t pid = cli_proc_spawn(argv, a->log, true, "vpcsim scenario");
