@@ -3,6 +3,7 @@
 #include "scn_run.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,18 @@
 
 #define S_START_TIMEOUT_S 60.0
 #define S_POLL_MS 100
+
+/* Set by SIGINT and SIGTERM during a run: the run stops waiting, skips
+ * the remaining steps and still takes its cluster down (a compose project
+ * would otherwise stay up). A signal handler can reach nothing else, hence
+ * this one file-level variable. */
+static volatile sig_atomic_t s_interrupted;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_interrupted = 1;
+}
 
 typedef struct {
     bool done;
@@ -122,6 +135,16 @@ static void s_wait_results(s_run_t *r, size_t n)
             all &= r->results[i].done;
         if (all)
             return;
+        if (s_interrupted) {
+            for (size_t i = 0; i < n; i++) {
+                if (!r->results[i].done) {
+                    r->results[i].done = true;
+                    r->results[i].outcome = CH_CALL_UNKNOWN;
+                    snprintf(r->results[i].code, sizeof r->results[i].code, "interrupted");
+                }
+            }
+            return;
+        }
         ch_client_poll(r->client, S_POLL_MS);
     }
 }
@@ -346,7 +369,7 @@ static void s_check_peering(s_run_t *r, const scn_peering_exp_t *p, const char *
             ok = s_state_wanted(p, forced, "gone");
         if (ok)
             break;
-        if (cli_proc_now() >= deadline) {
+        if (cli_proc_now() >= deadline || s_interrupted) {
             cli_buf_t b = CLI_BUF_INIT;
             for (size_t i = 0; i < r->s->nagents; i++)
                 if (e->seen[i] || p->per_agent[i])
@@ -420,7 +443,7 @@ static void s_check_reach(s_run_t *r, const scn_step_t *st)
             cli_buf_release(&codes);
             break;
         }
-        if (cli_proc_now() >= deadline) {
+        if (cli_proc_now() >= deadline || s_interrupted) {
             s_fail(r, "reachability %s: analysis %s did not finish within %gs (%s)", path, id, x->within,
                    status ? status : s_outcome_name(res));
             break;
@@ -580,7 +603,8 @@ static void s_step(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
         break;
     case SCN_STEP_SLEEP:
         cli_buf_printf(text, "sleep %gs", st->sleep_s);
-        cli_proc_sleep_ms((long)(st->sleep_s * 1000));
+        for (double until = cli_proc_now() + st->sleep_s; !s_interrupted && cli_proc_now() < until;)
+            cli_proc_sleep_ms(20);
         break;
     case SCN_STEP_FAULTS:
         cli_buf_printf(text, "admin set-faults %s", json ? json : "");
@@ -637,7 +661,7 @@ static bool s_acts_as_agent(const scn_step_t *st)
            ((st->kind == SCN_STEP_KILL || st->kind == SCN_STEP_RESTART) && !st->broker);
 }
 
-int scn_run(const scn_scenario_t *s, const scn_run_opts_t *o)
+static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
 {
     s_run_t *r = calloc(1, sizeof *r);
     if (!r)
@@ -687,7 +711,7 @@ int scn_run(const scn_scenario_t *s, const scn_run_opts_t *o)
     vs_json_t *steps = vs_json_set(report, "Steps", vs_json_array());
     size_t passed = 0, failed = 0;
     cli_buf_t summary = CLI_BUF_INIT;
-    for (size_t i = 0; i < s->nsteps; i++) {
+    for (size_t i = 0; i < s->nsteps && !s_interrupted; i++) {
         const scn_step_t *st = &s->steps[i];
         cli_buf_release(&r->why);
         cli_buf_release(&r->info);
@@ -737,7 +761,11 @@ int scn_run(const scn_scenario_t *s, const scn_run_opts_t *o)
         cli_buf_release(&text);
         fflush(r->out);
     }
-    bool all = failed == 0 && !faults_failed;
+    if (s_interrupted) {
+        fprintf(r->out, "interrupted after %zu of %zu steps\n", passed + failed, s->nsteps);
+        vs_json_set_bool(report, "Interrupted", true);
+    }
+    bool all = failed == 0 && !faults_failed && !s_interrupted;
     fprintf(r->out, "\n%s: %zu of %zu steps passed%s%s%s\n", all ? "PASSED" : "FAILED", passed, s->nsteps,
             failed ? "; first failure: " : "", cli_buf_str(&summary), faults_failed ? "; the faults were not set" : "");
     vs_json_set_int(report, "StepsPassed", (int64_t)passed);
@@ -766,5 +794,18 @@ int scn_run(const scn_scenario_t *s, const scn_run_opts_t *o)
         vs_json_free(&r->vars_doc[i]);
     free(r->pcx);
     free(r);
-    return all ? 0 : 1;
+    return s_interrupted ? 130 : all ? 0 : 1;
+}
+
+int scn_run(const scn_scenario_t *s, const scn_run_opts_t *o)
+{
+    s_interrupted = 0;
+    struct sigaction sa = { .sa_handler = s_on_signal }, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    int rc = s_play(s, o);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    return rc;
 }

@@ -33,7 +33,8 @@ typedef struct {
 } scn_run_opts_t;
 
 /* Returns the exit status: 0 every expectation held, 1 one did not, 255
- * the cluster could not be started. */
+ * the cluster could not be started, 130 interrupted (SIGINT or SIGTERM:
+ * the remaining steps are skipped and the cluster is still taken down). */
 int scn_run(const scn_scenario_t *s, const scn_run_opts_t *o);
 
 #endif
