@@ -17,6 +17,7 @@
 #include "paginate.h"
 #include "proc.h"
 #include "scn_cluster.h"
+#include "scn_run_priv.h"
 #include "scn_path.h"
 #include "scn_vars.h"
 #include "transport.h"
@@ -30,43 +31,19 @@
  * this one file-level variable. */
 static volatile sig_atomic_t s_interrupted;
 
+bool scn__interrupted(void)
+{
+    return s_interrupted != 0;
+}
+
 static void s_on_signal(int sig)
 {
     (void)sig;
     s_interrupted = 1;
 }
 
-typedef struct {
-    bool done;
-    ch_call_outcome_t outcome;
-    vs_json_t *output;         /* OK: owned */
-    char code[128];
-    char message[512];
-} s_result_t;
 
-typedef struct {
-    char id[64];
-    bool seen[SCN_MAX_AGENTS]; /* agents that have shown this pcx: its views */
-} s_pcx_t;
-
-typedef struct {
-    const scn_scenario_t *s;
-    const scn_run_opts_t *o;
-    scn_cluster_t *cluster;
-    ch_client_t *client;
-    FILE *out;                 /* progress: stdout, or stderr with --output json */
-    const char *vars_name[SCN_MAX_STEPS];
-    vs_json_t *vars_doc[SCN_MAX_STEPS];
-    size_t nvars;
-    s_pcx_t *pcx;
-    size_t npcx, cappcx;
-    s_result_t results[SCN_MAX_RACE];
-    cli_buf_t why;             /* the current step's failures, one per line */
-    cli_buf_t info;            /* what else it found out (a race's results), one per line */
-    size_t nwhy;
-} s_run_t;
-
-static void s_result_clear(s_result_t *r)
+static void s_result_clear(scn_result_t *r)
 {
     vs_json_free(&r->output);
     memset(r, 0, sizeof *r);
@@ -74,10 +51,10 @@ static void s_result_clear(s_result_t *r)
 
 static void s_done(void *ctx, uint64_t tag, const ch_call_result_t *cr)
 {
-    s_run_t *r = ctx;
+    scn_runner_t *r = ctx;
     if (tag >= SCN_MAX_RACE)
         return;
-    s_result_t *res = &r->results[tag];
+    scn_result_t *res = &r->results[tag];
     res->done = true;
     res->outcome = cr->outcome;
     if (cr->outcome == CH_CALL_OK)
@@ -86,8 +63,7 @@ static void s_done(void *ctx, uint64_t tag, const ch_call_result_t *cr)
     snprintf(res->message, sizeof res->message, "%s", cr->message ? cr->message : "");
 }
 
-static void s_fail(s_run_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void s_fail(s_run_t *r, const char *fmt, ...)
+void scn__step_fail(scn_runner_t *r, const char *fmt, ...)
 {
     char line[2048];
     va_list ap;
@@ -100,14 +76,14 @@ static void s_fail(s_run_t *r, const char *fmt, ...)
 
 static const vs_json_t *s_lookup(void *ctx, const char *name)
 {
-    s_run_t *r = ctx;
+    scn_runner_t *r = ctx;
     for (size_t i = r->nvars; i-- > 0;)
         if (!strcmp(r->vars_name[i], name))
             return r->vars_doc[i];
     return NULL;
 }
 
-static void s_keep_output(s_run_t *r, const char *name, const vs_json_t *doc)
+static void s_keep_output(scn_runner_t *r, const char *name, const vs_json_t *doc)
 {
     if (!*name || !doc || r->nvars >= SCN_MAX_STEPS)
         return;
@@ -115,19 +91,19 @@ static void s_keep_output(s_run_t *r, const char *name, const vs_json_t *doc)
     r->vars_doc[r->nvars++] = vs_json_clone(doc);
 }
 
-static char *s_expand(s_run_t *r, const char *s)
+char *scn__expand(scn_runner_t *r, const char *s)
 {
     char err[600];
     char *v = scn_vars_expand(s, s_lookup, r, err, sizeof err);
     if (!v)
-        s_fail(r, "%s", err);
+        scn__step_fail(r, "%s", err);
     return v;
 }
 
 /* --- calls ----------------------------------------------------------------------- */
 
 /* Waits for the calls in results[0..n) to finish. */
-static void s_wait_results(s_run_t *r, size_t n)
+static void s_wait_results(scn_runner_t *r, size_t n)
 {
     for (;;) {
         bool all = true;
@@ -150,7 +126,7 @@ static void s_wait_results(s_run_t *r, size_t n)
 }
 
 /* One API call as agent, waited for; the outcome in results[0]. */
-static s_result_t *s_api(s_run_t *r, size_t agent, const char *action, const vs_json_t *input)
+scn_result_t *scn__api(scn_runner_t *r, size_t agent, const char *action, const vs_json_t *input)
 {
     s_result_clear(&r->results[0]);
     char *json = vs_json_dump(input, 0);
@@ -162,7 +138,7 @@ static s_result_t *s_api(s_run_t *r, size_t agent, const char *action, const vs_
 }
 
 typedef struct {
-    s_run_t *r;
+    scn_runner_t *r;
     size_t agent;
     const char *action;
 } s_fetch_ctx_t;
@@ -171,7 +147,7 @@ typedef struct {
 static int s_fetch(void *vctx, const vs_json_t *input, vs_json_t **output)
 {
     s_fetch_ctx_t *f = vctx;
-    s_result_t *res = s_api(f->r, f->agent, f->action, input);
+    scn_result_t *res = scn__api(f->r, f->agent, f->action, input);
     if (res->outcome != CH_CALL_OK)
         return 1;
     *output = res->output;
@@ -181,12 +157,12 @@ static int s_fetch(void *vctx, const vs_json_t *input, vs_json_t **output)
 
 /* The call's input document (the arguments with ${...} filled in, parsed
  * as `vpcsim ec2` parses them), or NULL with the failure noted. */
-static vs_json_t *s_input(s_run_t *r, const scn_call_t *c, cli_paging_t *paging, char **text)
+static vs_json_t *s_input(scn_runner_t *r, const scn_call_t *c, cli_paging_t *paging, char **text)
 {
     char **argv = calloc(c->nargs + 1, sizeof *argv);
     bool ok = argv != NULL;
     for (size_t i = 1; ok && i < c->nargs; i++)
-        ok = (argv[i - 1] = s_expand(r, c->args[i])) != NULL;
+        ok = (argv[i - 1] = scn__expand(r, c->args[i])) != NULL;
     vs_json_t *input = NULL;
     if (ok) {
         cli_buf_t b = CLI_BUF_INIT;
@@ -204,7 +180,7 @@ static vs_json_t *s_input(s_run_t *r, const scn_call_t *c, cli_paging_t *paging,
             while (len && m[len - 1] == '\n')
                 m[--len] = '\0';
             const char *last = strrchr(m, '\n');
-            s_fail(r, "the options do not parse: %s", last ? last + 1 : m);
+            scn__step_fail(r, "the options do not parse: %s", last ? last + 1 : m);
             free(m);
         } else {
             input = call.input;
@@ -232,238 +208,17 @@ static vs_json_t *s_input(s_run_t *r, const scn_call_t *c, cli_paging_t *paging,
     return input;
 }
 
-/* --- judging --------------------------------------------------------------------- */
-
-static const char *s_outcome_name(const s_result_t *res)
-{
-    return res->outcome == CH_CALL_OK ? "ok" : res->outcome == CH_CALL_FAIL ? res->code : "unknown";
-}
-
-static bool s_values_equal(const vs_json_t *got, const vs_json_t *want)
-{
-    if (!want)
-        return !got || vs_json_type(got) == VS_JSON_NULL;
-    if (!got)
-        return false;
-    if (vs_json_equal(got, want))
-        return true;
-    if (vs_json_type(got) == VS_JSON_OBJECT || vs_json_type(got) == VS_JSON_ARRAY)
-        return false;
-    char *a = scn_vars_text(got), *b = scn_vars_text(want);
-    bool eq = a && b && !strcmp(a, b);
-    free(a);
-    free(b);
-    return eq;
-}
-
-static void s_check_outputs(s_run_t *r, const scn_step_t *st, const vs_json_t *doc)
-{
-    for (size_t i = 0; i < st->noutputs; i++) {
-        const scn_output_exp_t *o = &st->outputs[i];
-        vs_json_t *want = NULL;
-        if (o->want && vs_json_type(o->want) == VS_JSON_STRING) {
-            char *v = s_expand(r, vs_json_as_str(o->want));
-            if (!v)
-                continue;
-            want = vs_json_str(v);
-            free(v);
-        } else if (o->want) {
-            want = vs_json_clone(o->want);
-        }
-        vs_json_t *got = NULL;
-        char err[300];
-        if (scn_path_eval(o->path, doc, &got, err, sizeof err) < 0) {
-            s_fail(r, "%s", err);
-        } else if (!s_values_equal(got, want)) {
-            char *g = got ? vs_json_dump(got, 0) : strdup("nothing"), *w = want ? vs_json_dump(want, 0)
-                                                                                    : strdup("nothing");
-            s_fail(r, "%s: expected %s, got %s (line %d)", o->path, w, g, o->line);
-            free(g);
-            free(w);
-        }
-        vs_json_free(&got);
-        vs_json_free(&want);
-    }
-}
-
-static s_pcx_t *s_pcx_entry(s_run_t *r, const char *id)
-{
-    for (size_t i = 0; i < r->npcx; i++)
-        if (!strcmp(r->pcx[i].id, id))
-            return &r->pcx[i];
-    if (r->npcx == r->cappcx) {
-        size_t cap = r->cappcx ? r->cappcx * 2 : 8;
-        s_pcx_t *p = realloc(r->pcx, cap * sizeof *p);
-        if (!p)
-            return NULL;
-        r->pcx = p;
-        r->cappcx = cap;
-    }
-    s_pcx_t *e = &r->pcx[r->npcx++];
-    memset(e, 0, sizeof *e);
-    snprintf(e->id, sizeof e->id, "%s", id);
-    return e;
-}
-
-static bool s_state_wanted(const scn_peering_exp_t *p, const char *forced, const char *state)
-{
-    if (forced)
-        return !strcmp(forced, state);
-    for (size_t i = 0; i < p->nstates; i++)
-        if (!strcmp(p->states[i], state))
-            return true;
-    return p->nstates == 0;
-}
-
-/* The pcx's state in every view, until they agree (every view that still
- * sees it shows the same Status.Code) and each is a wanted state. */
-static void s_check_peering(s_run_t *r, const scn_peering_exp_t *p, const char *forced)
-{
-    char *id = s_expand(r, p->id);
-    if (!id)
-        return;
-    s_pcx_t *e = s_pcx_entry(r, id);
-    double deadline = cli_proc_now() + p->within;
-    char states[SCN_MAX_AGENTS][64];
-    for (;;) {
-        for (size_t i = 0; i < r->s->nagents; i++) {
-            vs_json_t *in = vs_json_object();
-            vs_json_push(vs_json_set(in, "VpcPeeringConnectionIds", vs_json_array()), vs_json_str(id));
-            s_result_t *res = s_api(r, i, "DescribeVpcPeeringConnections", in);
-            vs_json_free(&in);
-            const char *code = NULL;
-            if (res->outcome == CH_CALL_OK) {
-                const vs_json_t *list = vs_json_get(res->output, "VpcPeeringConnections");
-                code = vs_json_get_str(vs_json_get(vs_json_at(list, 0), "Status"), "Code");
-            }
-            if (code) {
-                e->seen[i] = true;
-                snprintf(states[i], sizeof states[i], "%s", code);
-            } else if (res->outcome == CH_CALL_UNKNOWN) {
-                snprintf(states[i], sizeof states[i], "unknown (%.40s)", res->code);
-            } else {
-                snprintf(states[i], sizeof states[i], "gone");
-            }
-        }
-        bool ok = true, any = false, each = false;
-        for (size_t i = 0; i < r->s->nagents; i++)
-            each |= p->per_agent[i] != NULL;
-        const char *common = NULL;
-        for (size_t i = 0; i < r->s->nagents; i++) {
-            if (p->per_agent[i]) {
-                ok &= !strcmp(p->per_agent[i], states[i]);
-                any = true;
-            }
-            if (!e->seen[i])
-                continue;
-            any = true;
-            if (!p->per_agent[i])
-                ok &= s_state_wanted(p, forced, states[i]);
-            /* Views agree unless the scenario states each view's own. */
-            if (!each && strcmp(states[i], "gone") != 0) {
-                ok &= !common || !strcmp(common, states[i]);
-                common = states[i];
-            }
-        }
-        if (!any)
-            ok = s_state_wanted(p, forced, "gone");
-        if (ok)
-            break;
-        if (cli_proc_now() >= deadline || s_interrupted) {
-            cli_buf_t b = CLI_BUF_INIT;
-            for (size_t i = 0; i < r->s->nagents; i++)
-                if (e->seen[i] || p->per_agent[i])
-                    cli_buf_printf(&b, "%s%s: %s", b.len ? ", " : "", r->s->agents[i].alias, states[i]);
-            cli_buf_t w = CLI_BUF_INIT;
-            for (size_t i = 0; i < r->s->nagents; i++)
-                if (p->per_agent[i])
-                    cli_buf_printf(&w, "%s%s: %s", w.len ? ", " : "", r->s->agents[i].alias, p->per_agent[i]);
-            if (forced)
-                cli_buf_puts(&w, forced);
-            for (size_t i = 0; !forced && i < p->nstates; i++)
-                cli_buf_printf(&w, "%s%s", i ? " or " : "", p->states[i]);
-            s_fail(r, "peering %s: expected %s%s within %gs, got %s (line %d)", id,
-                   w.len ? cli_buf_str(&w) : "the views to agree", w.len && !each ? " (views agreeing)" : "", p->within,
-                   b.len ? cli_buf_str(&b) : "no view of it", p->line);
-            cli_buf_release(&b);
-            cli_buf_release(&w);
-            break;
-        }
-        cli_proc_sleep_ms(S_POLL_MS);
-    }
-    free(id);
-}
-
-static void s_check_reach(s_run_t *r, const scn_step_t *st)
-{
-    const scn_reach_exp_t *x = st->reach;
-    char *path = s_expand(r, x->path);
-    if (!path)
-        return;
-    vs_json_t *in = vs_json_object();
-    vs_json_set_str(in, "NetworkInsightsPathId", path);
-    s_result_t *res = s_api(r, st->agent, "StartNetworkInsightsAnalysis", in);
-    vs_json_free(&in);
-    const char *nia = res->outcome == CH_CALL_OK
-                          ? vs_json_get_str(vs_json_get(res->output, "NetworkInsightsAnalysis"),
-                                            "NetworkInsightsAnalysisId") : NULL;
-    if (!nia) {
-        s_fail(r, "start-network-insights-analysis on %s failed: %s %s", path, s_outcome_name(res), res->message);
-        free(path);
-        return;
-    }
-    char id[64];
-    snprintf(id, sizeof id, "%s", nia);
-    double deadline = cli_proc_now() + x->within;
-    for (;;) {
-        in = vs_json_object();
-        vs_json_push(vs_json_set(in, "NetworkInsightsAnalysisIds", vs_json_array()), vs_json_str(id));
-        res = s_api(r, st->agent, "DescribeNetworkInsightsAnalyses", in);
-        vs_json_free(&in);
-        const vs_json_t *a = vs_json_at(vs_json_get(res->output, "NetworkInsightsAnalyses"), 0);
-        const char *status = vs_json_get_str(a, "Status");
-        if (a && status && strcmp(status, "running") != 0) {
-            bool found = vs_json_get_bool(a, "NetworkPathFound", false);
-            cli_buf_t codes = CLI_BUF_INIT;
-            bool has = false;
-            const vs_json_t *ex = vs_json_get(a, "Explanations");
-            for (size_t i = 0; i < vs_json_len(ex); i++) {
-                const char *c = vs_json_get_str(vs_json_at(ex, i), "ExplanationCode");
-                if (!c)
-                    continue;
-                cli_buf_printf(&codes, "%s%s", codes.len ? ", " : "", c);
-                has |= x->explanation && !strcmp(c, x->explanation);
-            }
-            if ((x->found >= 0 && found != (x->found == 1)) || (x->explanation && !has))
-                s_fail(r, "reachability %s: expected%s%s%s%s, got NetworkPathFound %s%s%s (line %d)", path,
-                       x->found >= 0 ? " NetworkPathFound " : "", x->found >= 0 ? (x->found ? "true" : "false") : "",
-                       x->explanation ? " with explanation " : "", x->explanation ? x->explanation : "",
-                       found ? "true" : "false", codes.len ? ", explanations " : ", no explanation",
-                       cli_buf_str(&codes), x->line);
-            cli_buf_release(&codes);
-            break;
-        }
-        if (cli_proc_now() >= deadline || s_interrupted) {
-            s_fail(r, "reachability %s: analysis %s did not finish within %gs (%s)", path, id, x->within,
-                   status ? status : s_outcome_name(res));
-            break;
-        }
-        cli_proc_sleep_ms(S_POLL_MS);
-    }
-    free(path);
-}
-
 /* --- steps ----------------------------------------------------------------------- */
 
 /* s with its ${...} filled in where they can be, for display only. */
-static char *s_display(s_run_t *r, const char *s)
+static char *s_display(scn_runner_t *r, const char *s)
 {
     char err[300];
     char *v = scn_vars_expand(s, s_lookup, r, err, sizeof err);
     return v ? v : strdup(s);
 }
 
-static void s_step_ec2(s_run_t *r, const scn_step_t *st, char **text)
+static void s_step_ec2(scn_runner_t *r, const scn_step_t *st, char **text)
 {
     const scn_call_t *c = &st->call;
     cli_paging_t paging = { 0 };
@@ -477,7 +232,7 @@ static void s_step_ec2(s_run_t *r, const scn_step_t *st, char **text)
         char *err = NULL;
         rc = cli_paginate(c->cmd->result_key, input, &paging, s_fetch, &f, &out, &err);
         if (rc && err && r->results[0].outcome == CH_CALL_OK) {
-            s_fail(r, "pagination failed: %s", err);
+            scn__step_fail(r, "pagination failed: %s", err);
             free(err);
             vs_json_free(&input);
             return;
@@ -487,26 +242,26 @@ static void s_step_ec2(s_run_t *r, const scn_step_t *st, char **text)
         rc = s_fetch(&f, input, &out);
     }
     vs_json_free(&input);
-    s_result_t *res = &r->results[0];
+    scn_result_t *res = &r->results[0];
     if (rc == 0) {
         if (st->error)
-            s_fail(r, "expected the error %s, but the call succeeded", st->error);
+            scn__step_fail(r, "expected the error %s, but the call succeeded", st->error);
         s_keep_output(r, c->name, out);
-        s_check_outputs(r, st, out);
+        scn__check_outputs(r, st, out);
     } else if (res->outcome == CH_CALL_FAIL) {
         if (!st->error)
-            s_fail(r, "An error occurred (%s): %s", res->code, res->message);
+            scn__step_fail(r, "An error occurred (%s): %s", res->code, res->message);
         else if (strcmp(st->error, res->code) != 0)
-            s_fail(r, "expected the error %s, got %s: %s", st->error, res->code, res->message);
+            scn__step_fail(r, "expected the error %s, got %s: %s", st->error, res->code, res->message);
     } else {
-        s_fail(r, "no answer from %s in %s within %gs (%s%s%s)", r->s->agents[c->agent].account,
+        scn__step_fail(r, "no answer from %s in %s within %gs (%s%s%s)", r->s->agents[c->agent].account,
                r->s->agents[c->agent].region, r->s->call_timeout_s, res->code, *res->message ? ": " : "",
                res->message);
     }
     vs_json_free(&out);
 }
 
-static void s_step_race(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
+static void s_step_race(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
 {
     vs_json_t *inputs[SCN_MAX_RACE] = { NULL };
     bool ready = true;
@@ -532,7 +287,7 @@ static void s_step_race(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
         s_wait_results(r, st->nrace);
         cli_buf_t got = CLI_BUF_INIT;
         for (size_t i = 0; i < st->nrace; i++) {
-            cli_buf_printf(&got, "%s%s", i ? ", " : "", s_outcome_name(&r->results[i]));
+            cli_buf_printf(&got, "%s%s", i ? ", " : "", scn__outcome_name(&r->results[i]));
             if (r->results[i].outcome == CH_CALL_OK)
                 s_keep_output(r, st->race[i].name, r->results[i].output);
         }
@@ -541,18 +296,18 @@ static void s_step_race(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
         for (size_t k = 0; k < st->nalts && !won; k++) {
             bool match = true;
             for (size_t i = 0; i < st->nrace; i++)
-                match &= !strcmp(st->alts[k].results[i], s_outcome_name(&r->results[i]));
+                match &= !strcmp(st->alts[k].results[i], scn__outcome_name(&r->results[i]));
             if (match)
                 won = &st->alts[k];
         }
         if (st->nalts && !won) {
-            s_fail(r, "the results [%s] match none of the %zu expected outcomes", cli_buf_str(&got), st->nalts);
+            scn__step_fail(r, "the results [%s] match none of the %zu expected outcomes", cli_buf_str(&got), st->nalts);
         } else if (won) {
             cli_buf_printf(&r->info, "outcome: the one at line %d\n", won->line);
             if (st->peering)
-                s_check_peering(r, st->peering, won->state);
+                scn__check_peering(r, st->peering, won->state);
         } else if (st->peering) {
-            s_check_peering(r, st->peering, NULL);
+            scn__check_peering(r, st->peering, NULL);
         }
         cli_buf_release(&got);
     }
@@ -560,7 +315,7 @@ static void s_step_race(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
         vs_json_free(&inputs[i]);
 }
 
-static void s_admin(s_run_t *r, const char *op, int64_t seconds, const vs_json_t *args, vs_json_t **out)
+static void s_admin(scn_runner_t *r, const char *op, int64_t seconds, const vs_json_t *args, vs_json_t **out)
 {
     char *json = args ? vs_json_dump(args, 0) : NULL;
     char *err = NULL;
@@ -573,7 +328,7 @@ static void s_admin(s_run_t *r, const char *op, int64_t seconds, const vs_json_t
         size_t len = strlen(m);
         while (len && m[len - 1] == '\n')
             m[--len] = '\0';
-        s_fail(r, "admin %s: %s", op, m[0] == '\n' ? m + 1 : m);
+        scn__step_fail(r, "admin %s: %s", op, m[0] == '\n' ? m + 1 : m);
         free(m);
     }
     if (out)
@@ -582,7 +337,7 @@ static void s_admin(s_run_t *r, const char *op, int64_t seconds, const vs_json_t
         vs_json_free(&doc);
 }
 
-static void s_step(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
+static void s_step(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
 {
     char err[600] = "";
     char *t = NULL;
@@ -598,7 +353,7 @@ static void s_step(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
         cli_buf_printf(text, "admin advance-clock --seconds %lld", (long long)st->seconds);
         s_admin(r, "advance-clock", st->seconds, NULL, &doc);
         if (doc)
-            s_check_outputs(r, st, doc);
+            scn__check_outputs(r, st, doc);
         vs_json_free(&doc);
         break;
     case SCN_STEP_SLEEP:
@@ -617,12 +372,12 @@ static void s_step(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
     case SCN_STEP_KILL:
         cli_buf_printf(text, "kill -9 %s", st->broker ? "broker" : r->s->agents[st->agent].alias);
         if (scn_cluster_kill(r->cluster, st->broker, st->agent, err, sizeof err) < 0)
-            s_fail(r, "%s", err);
+            scn__step_fail(r, "%s", err);
         break;
     case SCN_STEP_RESTART:
         cli_buf_printf(text, "restart %s", st->broker ? "broker" : r->s->agents[st->agent].alias);
         if (scn_cluster_restart(r->cluster, st->broker, st->agent, S_START_TIMEOUT_S, err, sizeof err) < 0)
-            s_fail(r, "%s", err);
+            scn__step_fail(r, "%s", err);
         break;
     case SCN_STEP_RACE:
         s_step_race(r, st, text);
@@ -641,7 +396,7 @@ static void s_step(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
             if (p->per_agent[i])
                 cli_buf_printf(text, " %s:%s", r->s->agents[i].alias, p->per_agent[i]);
         free(id);
-        s_check_peering(r, p, NULL);
+        scn__check_peering(r, p, NULL);
     }
     if (st->reach) {
         const scn_reach_exp_t *x = st->reach;
@@ -651,7 +406,7 @@ static void s_step(s_run_t *r, const scn_step_t *st, cli_buf_t *text)
                        x->explanation ? " " : "");
         cli_buf_puts(text, x->explanation ? x->explanation : "");
         free(path);
-        s_check_reach(r, st);
+        scn__check_reach(r, st);
     }
 }
 
@@ -663,7 +418,7 @@ static bool s_acts_as_agent(const scn_step_t *st)
 
 static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
 {
-    s_run_t *r = calloc(1, sizeof *r);
+    scn_runner_t *r = calloc(1, sizeof *r);
     if (!r)
         return 255;
     r->s = s;
