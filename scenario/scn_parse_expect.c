@@ -215,6 +215,16 @@ static int s_alts(scn_pctx_t *c, size_t idx, const scn_ynode_t *n, scn_step_t *s
                 return -1;
             alt->state = states[0];
         }
+        /* Outcomes are told apart by their results, so that exactly one
+         * of them can hold. */
+        for (size_t k = 0; k + 1 < st->nalts; k++) {
+            bool same = true;
+            for (size_t r = 0; r < alt->nresults; r++)
+                same &= !strcmp(st->alts[k].results[r], alt->results[r]);
+            if (same)
+                return scn__fail(c, alt->line, "this outcome has the same results as the one at line %d",
+                                 st->alts[k].line);
+        }
     }
     return 0;
 }

@@ -258,6 +258,10 @@ START_TEST(t_parse_broken)
           "      - {ec2: delete-vpc-peering-connection --vpc-peering-connection-id pcx-1}\n"
           "    expect: {one-wins: [{results: [ok]}]}\n",
           "t.yaml:8: step 1, field 'expect.one-wins': 1 results for a race of 2 calls" },
+        { "  - race:\n      - {ec2: delete-vpc-peering-connection --vpc-peering-connection-id pcx-1}\n"
+          "      - {ec2: delete-vpc-peering-connection --vpc-peering-connection-id pcx-1}\n"
+          "    expect: {one-wins: [{results: [ok, ok]}, {results: [ok, ok], state: active}]}\n",
+          "t.yaml:8: step 1, field 'expect.one-wins': this outcome has the same results as the one at line 8" },
         { "  - {}\n", "t.yaml:5: step 1, field 'steps': a step needs one of ec2" },
         { "  - ec2: create-vpc --cidr-block 10.1.0.0/16\n    advance-clock: 5\n",
           "step 1, field 'steps': a step does one thing: both 'ec2' and 'advance-clock'" },

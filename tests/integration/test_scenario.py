@@ -212,6 +212,13 @@ class ScenarioCompose(unittest.TestCase):
         self.assertEqual(report["Mode"], "compose")
         return report, r.err
 
+    def test_missing_image(self):
+        env = dict(self.env, VPCSIM_IMAGE="vpcsim-scn-it:does-not-exist")
+        r = scenario("run", os.path.join(ROOT, "scenarios", "seed.yaml"), "--compose", env=env)
+        self.assertEqual(r.rc, 255, r)
+        self.assertIn("the image vpcsim-scn-it:does-not-exist does not exist: build it with "
+                      "deploy/build-image.sh", r.err)
+
     def test_seed_in_containers(self):
         report, _ = self.run_compose("seed.yaml")
         self.assertEqual(report["StepsFailed"], 0)
