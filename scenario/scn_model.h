@@ -96,8 +96,9 @@ typedef struct {
     int line;
 } scn_reach_exp_t;
 
-/* One outcome of a race: each call's result ("ok" or an error code, in
- * the race's order), and the state the connection must end in. */
+/* One outcome of a race: each call's result ("ok", an error code, or
+ * "unknown" for a call that got no answer within the timeout), in the
+ * race's order, and the state the connection must end in. */
 typedef struct {
     char *results[SCN_MAX_RACE];
     size_t nresults;
