@@ -13,6 +13,7 @@
 #include "cluster.h"
 #include "ec2.h"
 #include "globals.h"
+#include "scenario.h"
 #include "simulate.h"
 #include "suggest.h"
 
@@ -45,6 +46,7 @@ static const struct {
     { "cluster", cli_cluster_main, "Start or stop a local broker and agents: up|down --config FILE" },
     { "chaos", cli_chaos_main, "Seeded chaos test of a local cluster: run --seed N --operations N" },
     { "simulate", s_simulate, "Deterministic in-process simulation: --seed N --schedules M" },
+    { "scenario", scenario_main, "Scenario files (YAML): run FILE [--compose] | compose FILE" },
 };
 
 #define S_NCOMMANDS (sizeof s_commands / sizeof s_commands[0])

@@ -209,6 +209,7 @@ int cli_globals_parse(int argc, char **argv, cli_getenv_fn env, void *env_ctx,
         return rc;
 
     g->output = CLI_OUT_JSON;
+    g->output_given = val[G_OUTPUT] != NULL;
     if (val[G_OUTPUT])
         rc = s_set_output(g, val[G_OUTPUT], "--output", err);
     else if ((e = env(env_ctx, "AWS_DEFAULT_OUTPUT")) && *e)

@@ -38,6 +38,7 @@ typedef struct {
     const char *account_src;    /* "--account", "VPCSIM_ACCOUNT" or NULL (unset) */
     const char *region_src;     /* "--region", "AWS_REGION", "AWS_DEFAULT_REGION" or NULL */
     cli_output_t output;
+    bool output_given;          /* --output was on the command line */
     double timeout_s;
     bool debug;
     bool no_paginate;

@@ -1,0 +1,64 @@
+/* scn_run_priv: what the scenario runner (scn_run.c: the cluster, the
+ * calls and the steps) shares with its judge (scn_check.c: outputs,
+ * peering views and reachability verdicts). Not for other modules. */
+#ifndef SCN_RUN_PRIV_H
+#define SCN_RUN_PRIV_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "chaos_client.h"
+#include "json.h"
+#include "scn_cluster.h"
+#include "scn_model.h"
+#include "scn_run.h"
+
+typedef struct {
+    bool done;
+    ch_call_outcome_t outcome;
+    vs_json_t *output;         /* OK: owned */
+    char code[128];
+    char message[512];
+} scn_result_t;
+
+typedef struct {
+    char id[64];
+    bool seen[SCN_MAX_AGENTS]; /* agents that have shown this pcx: its views */
+} scn_pcx_t;
+
+typedef struct {
+    const scn_scenario_t *s;
+    const scn_run_opts_t *o;
+    scn_cluster_t *cluster;
+    ch_client_t *client;
+    FILE *out;                 /* progress: stdout, or stderr with --output json */
+    const char *vars_name[SCN_MAX_STEPS];
+    vs_json_t *vars_doc[SCN_MAX_STEPS];
+    size_t nvars;
+    scn_pcx_t *pcx;
+    size_t npcx, cappcx;
+    scn_result_t results[SCN_MAX_RACE];
+    cli_buf_t why;             /* the current step's failures, one per line */
+    cli_buf_t info;            /* what else it found out (a race's results), one per line */
+    size_t nwhy;
+} scn_runner_t;
+
+/* Adds one line to the current step's failures. */
+void scn__step_fail(scn_runner_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s with its ${...} filled in, malloc'd; NULL (failure noted) if one cannot be. */
+char *scn__expand(scn_runner_t *r, const char *s);
+/* One API call as agent, waited for; the outcome in r->results[0] (borrowed). */
+scn_result_t *scn__api(scn_runner_t *r, size_t agent, const char *action, const vs_json_t *input);
+/* "ok", the error code, or "unknown". */
+const char *scn__outcome_name(const scn_result_t *res);
+/* Did SIGINT or SIGTERM ask the run to stop? */
+bool scn__interrupted(void);
+
+/* The expectations; each failure is noted with scn__step_fail. */
+void scn__check_outputs(scn_runner_t *r, const scn_step_t *st, const vs_json_t *doc);
+/* forced: the one state an outcome of a race asks for, or NULL. */
+void scn__check_peering(scn_runner_t *r, const scn_peering_exp_t *p, const char *forced);
+void scn__check_reach(scn_runner_t *r, const scn_step_t *st);
+
+#endif
