@@ -248,6 +248,7 @@ typedef struct vs_module {
     int (*cidr_change_allowed)(vs_model_t *m, const vs_vpc_t *vpc, const vs_cidr_t *cidr,
                                bool adding, vs_awserr_t *err);
     void (*vpc_cidr_changed)(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cidr, bool added);
+    void (*subnet_created)(vs_model_t *m, vs_subnet_t *s);
     int (*subnet_delete_check)(vs_model_t *m, const vs_subnet_t *s, vs_awserr_t *err);
     void (*subnet_deleting)(vs_model_t *m, vs_subnet_t *s);
     /* Peer messages: return 1 if handled, 0 if not this module's, -1 if
@@ -269,6 +270,7 @@ void vs_model__vpc_deleting(vs_model_t *m, vs_vpc_t *vpc);
 int vs_model__cidr_change_allowed(vs_model_t *m, const vs_vpc_t *vpc, const vs_cidr_t *cidr,
                                   bool adding, vs_awserr_t *err);
 void vs_model__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cidr, bool added);
+void vs_model__subnet_created(vs_model_t *m, vs_subnet_t *s);
 int vs_model__subnet_delete_check(vs_model_t *m, const vs_subnet_t *s, vs_awserr_t *err);
 void vs_model__subnet_deleting(vs_model_t *m, vs_subnet_t *s);
 

@@ -2,6 +2,7 @@
 
 #include "insights.h"
 #include "instance.h"
+#include "nacl.h"
 #include "network.h"
 #include "pcx_model.h"
 #include "sg.h"
@@ -19,6 +20,7 @@ static const vs_module_t *const s_modules[] = {
     &vs_module_subnet,
     &vs_module_rtb,
     &vs_module_igw,
+    &vs_module_nacl,
     &vs_module_route,
     &vs_module_tags,
     &vs_module_pcx,
