@@ -342,6 +342,12 @@ static const cli_opt_t s_describe_stale_security_groups[] = {
     { NULL, NULL, NULL }
 };
 
+static const cli_opt_t s_describe_security_group_references[] = {
+    { "--dry-run",   "DryRun",  "b" },
+    { "*--group-id", "GroupId", "[s]" },
+    { NULL, NULL, NULL }
+};
+
 static const cli_opt_t s_create_network_acl[] = {
     { "--tag-specifications", "TagSpecifications", "[" T_TAG_SPECIFICATION "]" },
     { "~--client-token",      "ClientToken",       "s" },
@@ -577,6 +583,10 @@ static const cli_cmd_t s_commands[] = {
       "Describes the stale security group rules for security groups referenced across a VPC "
       "peering connection, transit gateway connection, or with a security group VPC association.",
       "StaleSecurityGroupSet", s_describe_stale_security_groups },
+    { "describe-security-group-references", "DescribeSecurityGroupReferences",
+      "Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that "
+      "are referencing the security groups you've specified in this request.", NULL,
+      s_describe_security_group_references },
     { "create-network-acl", "CreateNetworkAcl",
       "Creates a network ACL in a VPC.", NULL, s_create_network_acl },
     { "delete-network-acl", "DeleteNetworkAcl",

@@ -327,6 +327,7 @@ void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o)
     vs_pcx__arm_timers(m, o);
     if (o->side != VS_PCX_SIDE_BOTH)
         vs_pcx__send_state(m, o);
+    vs_model__pcx_changed(m, o->rec.id);
 }
 
 bool vs_pcx__replica_apply(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
@@ -338,6 +339,7 @@ bool vs_pcx__replica_apply(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
         o->accept_inflight = false;
     vs_model__touch(m, &o->base);
     vs_pcx__arm_timers(m, o);
+    vs_model__pcx_changed(m, o->rec.id);
     return true;
 }
 

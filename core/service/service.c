@@ -6,6 +6,7 @@
 #include "network.h"
 #include "pcx_model.h"
 #include "sg.h"
+#include "sg_dir.h"
 #include "vpc.h"
 
 /* Unit tests may define this module to plug in test actions, kinds, timers
@@ -26,6 +27,7 @@ static const vs_module_t *const s_modules[] = {
     &vs_module_pcx,
     &vs_module_instance,
     &vs_module_insights,
+    &vs_module_sgdir,
     &vs_module_test,    /* NULL (the end of the list) unless a test defines it */
     NULL
 };
