@@ -74,7 +74,21 @@ class NaclTest(PcxTest):
                 self.fail(f"analysis {a} still running after {WAIT_S}s")
             time.sleep(0.1)
 
-    def seed(self, a, b):
+    def peer(self, a, va, b, rb, vb):
+        p = self.create(a, TOKYO, va, vb, owner=b,
+                        peer_region=rb if rb != TOKYO else None)["VpcPeeringConnectionId"]
+        self.wait_code(b, rb, p, "pending-acceptance")
+        self.act_ok(b, rb, "accept", p)
+        self.advance(5)
+        self.wait_code(a, TOKYO, p, "active")
+        self.wait_code(b, rb, p, "active")
+        return p
+
+    def default_sg(self, acct, region, vpc):
+        return self.c.ok(acct, region, "describe-security-groups", "--filters",
+                         f"Name=vpc-id,Values={vpc}")["SecurityGroups"][0]["GroupId"]
+
+    def seed(self, a, b, ssh_by_cidr=True):
         """The seed across accounts a and b (same Region), peered, routed,
         SSH open in B's default group; returns (vpc_a, vpc_b, sub_b, path)."""
         va = self.vpc(a, TOKYO, "10.1.0.0/16")
@@ -82,23 +96,18 @@ class NaclTest(PcxTest):
         ia = self.instance(a, self.subnet(a, va, "10.1.1.0/24"), "10.1.1.12")
         sub_b = self.subnet(b, vb, "10.2.1.0/24")
         self.instance(b, sub_b, "10.2.1.234")
-        p = self.create(a, TOKYO, va, vb, owner=b)["VpcPeeringConnectionId"]
-        self.wait_code(b, TOKYO, p, "pending-acceptance")
-        self.act_ok(b, TOKYO, "accept", p)
-        self.advance(5)
-        self.wait_code(a, TOKYO, p, "active")
-        self.wait_code(b, TOKYO, p, "active")
+        p = self.peer(a, va, b, TOKYO, vb)
         for acct, vpc, cidr in ((a, va, "10.2.0.0/16"), (b, vb, "10.1.0.0/16")):
             self.c.ok(acct, TOKYO, "create-route", "--route-table-id", self.main_rtb(acct, vpc),
                       "--destination-cidr-block", cidr, "--vpc-peering-connection-id", p)
-        sg_b = self.c.ok(b, TOKYO, "describe-security-groups", "--filters",
-                         f"Name=vpc-id,Values={vb}")["SecurityGroups"][0]["GroupId"]
-        self.c.ok(b, TOKYO, "authorize-security-group-ingress", "--group-id", sg_b,
-                  "--protocol", "tcp", "--port", "22", "--cidr", "10.1.0.0/16")
+        if ssh_by_cidr:
+            self.c.ok(b, TOKYO, "authorize-security-group-ingress", "--group-id",
+                      self.default_sg(b, TOKYO, vb), "--protocol", "tcp", "--port", "22",
+                      "--cidr", "10.1.0.0/16")
         path = self.c.ok(a, TOKYO, "create-network-insights-path", "--source", ia,
                          "--destination-ip", "10.2.1.234", "--protocol", "tcp",
                          "--destination-port", "22")["NetworkInsightsPath"]["NetworkInsightsPathId"]
-        return va, vb, sub_b, path
+        return va, vb, sub_b, path, p
 
     # -- tests ------------------------------------------------------------
     def test_default_and_custom_acls(self):
@@ -182,7 +191,7 @@ class NaclTest(PcxTest):
     def test_reachability_through_acls(self):
         self.c.start_agent(A, TOKYO)
         self.c.start_agent(B, TOKYO)
-        va, vb, sub_b, path = self.seed(A, B)
+        va, vb, sub_b, path, _ = self.seed(A, B)
         a = self.analyze(A, path)
         self.assertTrue(a["NetworkPathFound"], a)
         acl_a = self.default_acl(A, va)["NetworkAclId"]
@@ -226,6 +235,49 @@ class NaclTest(PcxTest):
                        "--rule-number", "50", "--egress")
         self.assertEqual((r.rc, r.out), (0, ""), r)
         self.assertTrue(self.analyze(A, path)["NetworkPathFound"])
+
+    def test_security_group_references(self):
+        usw2 = "us-west-2"
+        self.c.start_agent(A, TOKYO)
+        self.c.start_agent(B, TOKYO)
+        self.c.start_agent(B, usw2)
+        va, vb, sub_b, path, pcx = self.seed(A, B, ssh_by_cidr=False)
+        sg_a, sg_b = self.default_sg(A, TOKYO, va), self.default_sg(B, TOKYO, vb)
+        # B admits A's group by ID alone (no VpcId): a same-Region peer's
+        # group, known once the connection is active.
+        self.wait_for(lambda: self.c.ec2(
+            B, TOKYO, "authorize-security-group-ingress", "--group-id", sg_b, "--ip-permissions",
+            f"IpProtocol=tcp,FromPort=22,ToPort=22,UserIdGroupPairs=[{{UserId={A},GroupId={sg_a}}}]"
+        ).rc == 0, "reference to A's group accepted")
+        a = self.analyze(A, path)
+        self.assertTrue(a["NetworkPathFound"], a)
+        rules = [c["SecurityGroupRule"] for c in a["ForwardPathComponents"]
+                 if c.get("SecurityGroupRule", {}).get("Direction") == "ingress"]
+        self.assertEqual(rules[0]["SecurityGroupId"], sg_a)
+        # A group that does not exist is refused.
+        r = self.c.ec2(B, TOKYO, "authorize-security-group-ingress", "--group-id", sg_b,
+                       "--ip-permissions", "IpProtocol=tcp,FromPort=80,ToPort=80,UserIdGroupPairs="
+                       f"[{{UserId={A},GroupId=sg-0123456789abcdef0}}]")
+        self.assert_error(r, "InvalidGroup.NotFound",
+                          "The security group 'sg-0123456789abcdef0' does not exist",
+                          "AuthorizeSecurityGroupIngress")
+        # A sees which peer VPC references its group.
+        self.wait_for(lambda: self.c.ok(A, TOKYO, "describe-security-group-references",
+                                        "--group-id", sg_a)["SecurityGroupReferenceSet"] != [],
+                      "reference known to A")
+        out = self.c.ok(A, TOKYO, "describe-security-group-references", "--group-id", sg_a)
+        self.assertEqual(out, {"SecurityGroupReferenceSet": [
+            {"GroupId": sg_a, "ReferencingVpcId": vb, "VpcPeeringConnectionId": pcx}]})
+
+        # Across Regions the reference is refused when it is written.
+        vw = self.vpc(B, usw2, "10.3.0.0/16")
+        self.peer(A, va, B, usw2, vw)
+        r = self.c.ec2(B, usw2, "authorize-security-group-ingress", "--group-id",
+                       self.default_sg(B, usw2, vw), "--ip-permissions",
+                       f"IpProtocol=tcp,FromPort=22,ToPort=22,UserIdGroupPairs=[{{UserId={A},GroupId={sg_a}}}]")
+        self.assert_error(r, "InvalidParameterValue",
+                          "You cannot reference a security group in a peer VPC that is in a "
+                          "different Region", "AuthorizeSecurityGroupIngress")
 
 
 if __name__ == "__main__":
