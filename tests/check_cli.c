@@ -320,6 +320,10 @@ START_TEST(test_table_is_complete_and_well_formed)
         "authorize-security-group-egress", "revoke-security-group-ingress", "describe-stale-security-groups",
         "run-instances", "describe-instances", "terminate-instances", "create-network-insights-path",
         "start-network-insights-analysis", "describe-network-insights-analyses",
+        /* issue 16 */
+        "describe-security-group-references", "create-network-acl", "delete-network-acl",
+        "describe-network-acls", "create-network-acl-entry", "replace-network-acl-entry",
+        "delete-network-acl-entry", "replace-network-acl-association",
     };
     size_t n = 0;
     while (cli_cmdtable_at(n))

@@ -152,6 +152,9 @@ const vs_idfam_t *vs_model__idfam(const char *prefix);
  * always returns -1. */
 int vs_model__err_notfound(vs_awserr_t *err, const char *prefix, const char *const *ids, size_t n);
 int vs_model__err_malformed(vs_awserr_t *err, const char *prefix, const char *id);
+/* The Malformed error of the first ID in the list ids (strings) that is
+ * not of the form "<prefix>-<hex>"; 0 if all are. */
+int vs_model__check_id_list(const vs_json_t *ids, const char *prefix, vs_awserr_t *err);
 
 /* --- counters ---------------------------------------------------------------- */
 
