@@ -449,9 +449,13 @@ START_TEST(test_globals_errors)
     cli_globals_t g;
     char *rest[32], *err = NULL;
     int n;
-    ck_assert_int_eq(s_globals(none, &g, rest, &n, &err, "--output", "yaml", "ec2", (const char *)NULL), 252);
-    ck_assert_ptr_nonnull(strstr(err, "argument --output: Invalid choice 'yaml'"));
+    ck_assert_int_eq(s_globals(none, &g, rest, &n, &err, "--output", "xml", "ec2", (const char *)NULL), 252);
+    ck_assert_ptr_nonnull(strstr(err, "argument --output: Invalid choice 'xml', valid choices are: "
+                                      "json | text | table | yaml | yaml-stream"));
     free(err);
+    /* yaml and yaml-stream are the AWS CLI's too (issue 16). */
+    ck_assert_int_eq(s_globals(none, &g, rest, &n, &err, "--output", "yaml-stream", "ec2", (const char *)NULL), 0);
+    ck_assert_int_eq(g.output, CLI_OUT_YAML_STREAM);
     ck_assert_int_eq(s_globals(none, &g, rest, &n, &err, "ec2", "--region", (const char *)NULL), 252);
     ck_assert_ptr_nonnull(strstr(err, "argument --region: expected one argument"));
     free(err);

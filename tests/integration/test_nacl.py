@@ -279,6 +279,42 @@ class NaclTest(PcxTest):
                           "You cannot reference a security group in a peer VPC that is in a "
                           "different Region", "AuthorizeSecurityGroupIngress")
 
+    def test_cli_gaps(self):
+        """The AWS CLI's behaviours around the calls: Malformed IDs, botocore's
+        minimums checked before sending (exit 252), --output yaml."""
+        self.c.start_agent(A, TOKYO)
+        r = self.c.ec2(A, TOKYO, "describe-vpc-peering-connections",
+                       "--vpc-peering-connection-ids", "pcx-zzz")
+        self.assert_error(r, "InvalidVpcPeeringConnectionId.Malformed",
+                          'Invalid id: "pcx-zzz" (expecting "pcx-...")',
+                          "DescribeVpcPeeringConnections")
+        r = self.c.ec2(A, TOKYO, "describe-network-acls", "--network-acl-ids", "acl-1x")
+        self.assert_error(r, "InvalidNetworkAclID.Malformed", 'Invalid id: "acl-1x" (expecting "acl-...")',
+                          "DescribeNetworkAcls")
+        r = self.c.ec2(A, TOKYO, "describe-network-acls", "--max-results", "3")
+        self.assertEqual((r.rc, r.out), (252, ""), r)
+        self.assertEqual(r.err, "\nParameter validation failed:\nInvalid value for parameter "
+                                "MaxResults, value: 3, valid min value: 5\n")
+        vpc = self.vpc(A, TOKYO, "10.1.0.0/16")
+        acl = self.default_acl(A, vpc)["NetworkAclId"]
+        r = self.c.ec2(A, TOKYO, "describe-network-acls", "--network-acl-ids", acl, "--output", "yaml")
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.out, (
+            "NetworkAcls:\n- Associations: []\n  Entries:\n"
+            "  - CidrBlock: 0.0.0.0/0\n    Egress: true\n    Protocol: '-1'\n    RuleAction: allow\n"
+            "    RuleNumber: 100\n"
+            "  - CidrBlock: 0.0.0.0/0\n    Egress: true\n    Protocol: '-1'\n    RuleAction: deny\n"
+            "    RuleNumber: 32767\n"
+            "  - CidrBlock: 0.0.0.0/0\n    Egress: false\n    Protocol: '-1'\n    RuleAction: allow\n"
+            "    RuleNumber: 100\n"
+            "  - CidrBlock: 0.0.0.0/0\n    Egress: false\n    Protocol: '-1'\n    RuleAction: deny\n"
+            "    RuleNumber: 32767\n"
+            f"  IsDefault: true\n  NetworkAclId: {acl}\n  OwnerId: '{A}'\n  Tags: []\n"
+            f"  VpcId: {vpc}\n"))
+        r = self.c.ec2(A, TOKYO, "describe-network-acls", "--network-acl-ids", acl, "--output",
+                       "yaml-stream")
+        self.assertTrue(r.out.startswith("- NetworkAcls:\n  - Associations: []\n"), r)
+
 
 if __name__ == "__main__":
     harness.main()
