@@ -149,6 +149,11 @@ START_TEST(custom_acl_lifecycle)
     const char *id = S(a, "NetworkAclId");
     ck_assert(!vs_json_as_bool(P(a, "IsDefault"), true));
     ck_assert_str_eq(S(a, "Tags.0.Value"), "web");
+    /* A retried call with the same token answers the same ACL. */
+    vs_json_t *again = OK("CreateNetworkAcl", J("{\"VpcId\":\"%s\",\"ClientToken\":\"tok-1\"}", v));
+    ck_assert_str_eq(S(again, "NetworkAcl.NetworkAclId"), id);
+    ERR("CreateNetworkAcl", J("{\"VpcId\":\"%s\",\"ClientToken\":\"tok-1\"}", mkvpc("10.7.0.0/16")),
+        "IdempotentParameterMismatch", NULL);
     /* "By default, [a custom ACL] denies all inbound and outbound traffic." */
     ck_assert_str_eq(entries_of(id), "32767:out:deny:-1:0.0.0.0/0 32767:in:deny:-1:0.0.0.0/0");
 

@@ -14,6 +14,9 @@
 #include "params.h"
 
 #define ACL(o) ((const vs_nacl_t *)(o))
+/* Associations one ACL may hold in a persisted document: far above the
+ * 200 subnets a VPC has by default. */
+#define S_MAX_ASSOCS 10000
 
 /* --- the object ------------------------------------------------------------------ */
 
@@ -30,6 +33,8 @@ static int s_to_doc(const vs_model_t *m, const vs_obj_t *o, vs_json_t *doc)
     const vs_nacl_t *a = ACL(o);
     vs_json_set_str(doc, "VpcId", a->vpc_id);
     vs_json_set_bool(doc, "IsDefault", a->is_default);
+    if (a->client_token[0])
+        vs_json_set_str(doc, "ClientToken", a->client_token);
     vs_json_t *ents = vs_json_set(doc, "Entries", vs_json_array());
     for (size_t i = 0; i < a->nentries; i++)
         vs_json_push(ents, vs_nacl__entry_output(&a->entries[i]));
@@ -57,10 +62,12 @@ static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
         return NULL;
     const vs_json_t *ents = vs_json_get(doc, "Entries"), *as = vs_json_get(doc, "Associations");
     a->is_default = vs_json_get_bool(doc, "IsDefault", false);
+    const char *token = vs_json_get_str(doc, "ClientToken");
     bool ok = s_copy(a->vpc_id, sizeof a->vpc_id, vs_json_get_str(doc, "VpcId"), "vpc") &&
+              (!token || s_copy(a->client_token, sizeof a->client_token, token, NULL)) &&
               vs_json_type(ents) == VS_JSON_ARRAY && vs_json_type(as) == VS_JSON_ARRAY &&
               vs_json_len(ents) <= 2 * (VS_NACL_MAX_ENTRIES + 2) &&
-              vs_json_len(as) <= VS_PARAM_LIST_MAX * 10;
+              vs_json_len(as) <= S_MAX_ASSOCS;
     for (size_t i = 0; ok && i < vs_json_len(ents); i++) {
         vs_nacl_entry_t e;
         ok = vs_nacl__entry_from_doc(vs_json_at(ents, i), &e) == 0 &&
@@ -187,6 +194,25 @@ static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
         vs_param_str(in, "ClientToken", false, &token, err) != 0 ||
         !(v = vs_model__resolve(m, caller, &vs_kind_vpc, vpc_id, err)))
         return -1;
+    if (token && strlen(token) >= VS_NACL_TOKEN_LEN)
+        return vs_awserr_set(err, "InvalidParameterValue",
+                             "Value for parameter clientToken is invalid. Length must be at most "
+                             "64 characters.");
+    /* A retried call with the same token gets the first call's ACL
+     * (EC2 idempotency); the same token for another VPC is a mistake. */
+    for (vs_obj_t *o = token && token[0] ? vs_model__first(m, &vs_kind_nacl) : NULL; o;
+         o = vs_model__next(o, &vs_kind_nacl)) {
+        if (strcmp(ACL(o)->client_token, token) != 0)
+            continue;
+        if (strcmp(ACL(o)->vpc_id, v->base.id) != 0)
+            return vs_awserr_set(err, "IdempotentParameterMismatch",
+                                 "The client token you have provided is associated with a "
+                                 "resource that is already deleted or has different parameters.");
+        *out = vs_json_object();
+        vs_json_set(*out, "NetworkAcl", s_output(m, o));
+        vs_json_set_str(*out, "ClientToken", token);
+        return 0;
+    }
     size_t n = 0;
     for (vs_obj_t *o = vs_model__first(m, &vs_kind_nacl); o; o = vs_model__next(o, &vs_kind_nacl))
         n += !strcmp(ACL(o)->vpc_id, v->base.id);
@@ -205,6 +231,8 @@ static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
         return vs_awserr_set(err, "InternalError", "An internal error has occurred");
     }
     a->base.tags = tags;
+    if (token)
+        snprintf(a->client_token, sizeof a->client_token, "%s", token);
     *out = vs_json_object();
     vs_json_set(*out, "NetworkAcl", s_output(m, &a->base));
     if (token)

@@ -27,6 +27,7 @@
  * and IPv6 rules, and the default deny rules" (VPC quotas). */
 #define VS_NACL_MAX_ENTRIES   20
 #define VS_NACL_MAX_PER_VPC   200
+#define VS_NACL_TOKEN_LEN     65        /* ClientToken: up to 64 ASCII characters */
 /* The ports a client picks for its side of a connection; replies go back
  * to one of them (reference 7.2 step 9). */
 #define VS_NACL_EPHEMERAL_LO  1024
@@ -55,6 +56,7 @@ typedef struct vs_nacl {
     size_t nentries;
     vs_nacl_assoc_t *assocs;
     size_t nassocs;
+    char client_token[VS_NACL_TOKEN_LEN];   /* of the CreateNetworkAcl call; "" if none */
 } vs_nacl_t;
 
 extern const vs_kind_t vs_kind_nacl;
