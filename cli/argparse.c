@@ -325,7 +325,10 @@ int cli_argparse(const cli_cmd_t *cmd, int argc, char *const *argv, bool no_pagi
         cli_buf_t missing = CLI_BUF_INIT;
         int nmissing = 0;
         for (size_t i = 0; i < nopts; i++)
-            if (cli_opt_required(&cmd->opts[i]) && !seen[i].given)
+            /* A required boolean (--egress / --no-egress) is left to
+             * botocore's check, as the AWS CLI's argparse does not
+             * require either form. */
+            if (cli_opt_required(&cmd->opts[i]) && !seen[i].given && s_kind(&cmd->opts[i]) != K_FLAG)
                 cli_buf_printf(&missing, "%s%s", nmissing++ ? ", " : "", cli_opt_flag(&cmd->opts[i]));
         if (nmissing) {
             rc = s_usage_fail(err, cli_usage_error("the following arguments are required: %s",

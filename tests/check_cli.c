@@ -327,6 +327,9 @@ START_TEST(test_argparse_ranges)
     /* In range, or above the maximum (the service answers that). */
     PARSE_OK("{\"MaxResults\":5}", "describe-vpcs", "--max-results", "5");
     PARSE_OK("{\"MaxResults\":5000}", "describe-route-tables", "--max-results", "5000");
+    /* A required boolean is botocore's to miss, not argparse's. */
+    PARSE_ERR("\nParameter validation failed:\nMissing required parameter in input: \"Egress\"\n",
+              "delete-network-acl-entry", "--network-acl-id", "acl-1", "--rule-number", "1");
     /* Network ACL entries: --egress / --no-egress, --port-range shorthand. */
     PARSE_OK("{\"NetworkAclId\":\"acl-1\",\"RuleNumber\":100,\"Protocol\":\"tcp\","
              "\"RuleAction\":\"allow\",\"Egress\":false,\"CidrBlock\":\"10.0.0.0/8\","
