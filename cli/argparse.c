@@ -13,6 +13,7 @@
 #include "custom.h"
 #include "globals.h"
 #include "params.h"
+#include "ranges.h"
 #include "schema.h"
 #include "unpack.h"
 
@@ -205,7 +206,7 @@ static int s_scan(const cli_opt_t *opts, size_t nopts, int argc, char *const *ar
 }
 
 /* Phase 4: botocore's validation of the whole input. */
-static int s_validate(const cli_cmd_t *cmd, const vs_json_t *input, char **err)
+static int s_validate(const cli_cmd_t *cmd, const vs_json_t *input, int64_t page_size, char **err)
 {
     cli_buf_t errs = CLI_BUF_INIT;
     int n = 0;
@@ -239,6 +240,8 @@ static int s_validate(const cli_cmd_t *cmd, const vs_json_t *input, char **err)
             if (o->member && !cli_opt_custom(o) && !strcmp(o->member, k))
                 n += cli_params_validate(o->type, vs_json_at(input, i), k, &errs);
     }
+    if (n == 0)
+        n += cli_ranges_check(cmd->action, input, page_size, &errs);
     if (n == 0) {
         cli_buf_release(&errs);
         return 0;
@@ -322,7 +325,10 @@ int cli_argparse(const cli_cmd_t *cmd, int argc, char *const *argv, bool no_pagi
         cli_buf_t missing = CLI_BUF_INIT;
         int nmissing = 0;
         for (size_t i = 0; i < nopts; i++)
-            if (cli_opt_required(&cmd->opts[i]) && !seen[i].given)
+            /* A required boolean (--egress / --no-egress) is left to
+             * botocore's check, as the AWS CLI's argparse does not
+             * require either form. */
+            if (cli_opt_required(&cmd->opts[i]) && !seen[i].given && s_kind(&cmd->opts[i]) != K_FLAG)
                 cli_buf_printf(&missing, "%s%s", nmissing++ ? ", " : "", cli_opt_flag(&cmd->opts[i]));
         if (nmissing) {
             rc = s_usage_fail(err, cli_usage_error("the following arguments are required: %s",
@@ -408,7 +414,7 @@ int cli_argparse(const cli_cmd_t *cmd, int argc, char *const *argv, bool no_pagi
             call->paging.manual = true;
         }
     }
-    rc = s_validate(cmd, call->input, err);
+    rc = s_validate(cmd, call->input, call->paging.manual ? 0 : call->paging.page_size, err);
 out:
     if (rc)
         cli_call_clear(call);

@@ -342,6 +342,74 @@ static const cli_opt_t s_describe_stale_security_groups[] = {
     { NULL, NULL, NULL }
 };
 
+static const cli_opt_t s_describe_security_group_references[] = {
+    { "--dry-run",   "DryRun",  "b" },
+    { "*--group-id", "GroupId", "[s]" },
+    { NULL, NULL, NULL }
+};
+
+static const cli_opt_t s_create_network_acl[] = {
+    { "--tag-specifications", "TagSpecifications", "[" T_TAG_SPECIFICATION "]" },
+    { "~--client-token",      "ClientToken",       "s" },
+    { "--dry-run",            "DryRun",            "b" },
+    { "*--vpc-id",            "VpcId",             "s" },
+    { NULL, NULL, NULL }
+};
+
+static const cli_opt_t s_delete_network_acl[] = {
+    { "--dry-run",          "DryRun",       "b" },
+    { "*--network-acl-id",  "NetworkAclId", "s" },
+    { NULL, NULL, NULL }
+};
+
+static const cli_opt_t s_describe_network_acls[] = {
+    { "--next-token",      "NextToken",     "s" },
+    { "--max-results",     "MaxResults",    "i" },
+    { "--dry-run",         "DryRun",        "b" },
+    { "--network-acl-ids", "NetworkAclIds", "[s]" },
+    { "--filters",         "Filters",       "[" T_FILTER "]" },
+    PAGING_OPTS,
+    { NULL, NULL, NULL }
+};
+
+/* Create and Replace take the same members in the same order. */
+#define NETWORK_ACL_ENTRY_OPTS \
+    { "--dry-run",          "DryRun",        "b" }, \
+    { "*--network-acl-id",  "NetworkAclId",  "s" }, \
+    { "*--rule-number",     "RuleNumber",    "i" }, \
+    { "*--protocol",        "Protocol",      "s" }, \
+    { "*--rule-action",     "RuleAction",    "s" }, \
+    { "*--egress",          "Egress",        "b" }, \
+    { "--cidr-block",       "CidrBlock",     "s" }, \
+    { "--ipv6-cidr-block",  "Ipv6CidrBlock", "s" }, \
+    { "--icmp-type-code",   "IcmpTypeCode",  T_ICMP_TYPE_CODE }, \
+    { "--port-range",       "PortRange",     T_PORT_RANGE }
+
+static const cli_opt_t s_create_network_acl_entry[] = {
+    NETWORK_ACL_ENTRY_OPTS,
+    { NULL, NULL, NULL }
+};
+
+static const cli_opt_t s_replace_network_acl_entry[] = {
+    NETWORK_ACL_ENTRY_OPTS,
+    { NULL, NULL, NULL }
+};
+
+static const cli_opt_t s_delete_network_acl_entry[] = {
+    { "--dry-run",         "DryRun",       "b" },
+    { "*--network-acl-id", "NetworkAclId", "s" },
+    { "*--rule-number",    "RuleNumber",   "i" },
+    { "*--egress",         "Egress",       "b" },
+    { NULL, NULL, NULL }
+};
+
+static const cli_opt_t s_replace_network_acl_association[] = {
+    { "--dry-run",         "DryRun",        "b" },
+    { "*--association-id", "AssociationId", "s" },
+    { "*--network-acl-id", "NetworkAclId",  "s" },
+    { NULL, NULL, NULL }
+};
+
 static const cli_opt_t s_run_instances[] = {
     { "--block-device-mappings",                "BlockDeviceMappings",               "[" T_BLOCK_DEVICE_MAPPING "]" },
     { "--image-id",                             "ImageId",                           "s" },
@@ -515,6 +583,27 @@ static const cli_cmd_t s_commands[] = {
       "Describes the stale security group rules for security groups referenced across a VPC "
       "peering connection, transit gateway connection, or with a security group VPC association.",
       "StaleSecurityGroupSet", s_describe_stale_security_groups },
+    { "describe-security-group-references", "DescribeSecurityGroupReferences",
+      "Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that "
+      "are referencing the security groups you've specified in this request.", NULL,
+      s_describe_security_group_references },
+    { "create-network-acl", "CreateNetworkAcl",
+      "Creates a network ACL in a VPC.", NULL, s_create_network_acl },
+    { "delete-network-acl", "DeleteNetworkAcl",
+      "Deletes the specified network ACL.", NULL, s_delete_network_acl },
+    { "describe-network-acls", "DescribeNetworkAcls",
+      "Describes your network ACLs.", "NetworkAcls", s_describe_network_acls },
+    { "create-network-acl-entry", "CreateNetworkAclEntry",
+      "Creates an entry (a rule) in a network ACL with the specified rule number.", NULL,
+      s_create_network_acl_entry },
+    { "replace-network-acl-entry", "ReplaceNetworkAclEntry",
+      "Replaces an entry (rule) in a network ACL.", NULL, s_replace_network_acl_entry },
+    { "delete-network-acl-entry", "DeleteNetworkAclEntry",
+      "Deletes the specified ingress or egress entry (rule) from the specified network ACL.",
+      NULL, s_delete_network_acl_entry },
+    { "replace-network-acl-association", "ReplaceNetworkAclAssociation",
+      "Changes which network ACL a subnet is associated with.", NULL,
+      s_replace_network_acl_association },
     { "run-instances", "RunInstances",
       "Launches the specified number of instances using an AMI.", NULL, s_run_instances },
     { "describe-instances", "DescribeInstances",

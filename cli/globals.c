@@ -94,9 +94,13 @@ static int s_set_output(cli_globals_t *g, const char *v, const char *src, char *
         g->output = CLI_OUT_TEXT;
     else if (strcmp(v, "table") == 0)
         g->output = CLI_OUT_TABLE;
+    else if (strcmp(v, "yaml") == 0)
+        g->output = CLI_OUT_YAML;
+    else if (strcmp(v, "yaml-stream") == 0)
+        g->output = CLI_OUT_YAML_STREAM;
     else {
-        *err = cli_usage_error("argument %s: Invalid choice '%s', valid choices are: json | text | table",
-                               src, v);
+        *err = cli_usage_error("argument %s: Invalid choice '%s', valid choices are: json | text | "
+                               "table | yaml | yaml-stream", src, v);
         return CLI_EXIT_USAGE;
     }
     return 0;

@@ -28,7 +28,7 @@ enum {
 #define CLI_DEFAULT_BROKER "tcp://127.0.0.1:5555"
 #define CLI_DEFAULT_TIMEOUT 5.0
 
-typedef enum { CLI_OUT_JSON, CLI_OUT_TEXT, CLI_OUT_TABLE } cli_output_t;
+typedef enum { CLI_OUT_JSON, CLI_OUT_TEXT, CLI_OUT_TABLE, CLI_OUT_YAML, CLI_OUT_YAML_STREAM } cli_output_t;
 
 /* Where a setting came from, for error messages. */
 typedef struct {

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "params.h"
 #include "table.h"
+#include "yaml.h"
 
 static bool s_is_container(const vs_json_t *v)
 {
@@ -215,6 +216,9 @@ char *cli_output_format(const vs_json_t *doc, cli_output_t fmt, const char *titl
         return cli_output_text(doc);
     case CLI_OUT_TABLE:
         return cli_table_format(doc, title, term_width);
+    case CLI_OUT_YAML:
+    case CLI_OUT_YAML_STREAM:
+        return cli_output_yaml(doc, fmt == CLI_OUT_YAML_STREAM);
     default: {
         /* JSONFormatter: `if response != {}` — an empty object prints
          * nothing at all, every other document prints with indent 4. */

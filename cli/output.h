@@ -2,7 +2,8 @@
  * --output json (Python json.dumps(indent=4), nothing at all for {}),
  * --output text (awscli/text.py: tab-separated scalars, keys sorted, list
  * items as rows prefixed by the upper-cased key) and --output table
- * (awscli/formatter.py + table.py, see table.h).
+ * (awscli/formatter.py + table.py, see table.h), --output yaml and
+ * yaml-stream (yaml.h).
  *
  * Pure: returns text for the caller to write.
  */

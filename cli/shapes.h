@@ -14,6 +14,8 @@
 #define T_TAG "{Key:s,Value:s}"
 #define T_TAG_SPECIFICATION "{ResourceType:s,Tags:[" T_TAG "]}"
 #define T_FILTER "{Name:s,Values:[s]}"
+#define T_ICMP_TYPE_CODE "{Code:i,Type:i}"
+#define T_PORT_RANGE "{From:i,To:i}"
 #define T_ATTRIBUTE_BOOLEAN_VALUE "{Value:b}"
 #define T_PEERING_CONNECTION_OPTIONS_REQUEST \
     "{AllowDnsResolutionFromRemoteVpc:b,AllowEgressFromLocalClassicLinkToRemoteVpc:b," \

@@ -203,9 +203,9 @@ START_TEST(test_argparse_structures_and_coercion)
              "modify-vpc-peering-connection-options", "--accepter-peering-connection-options",
              "AllowDnsResolutionFromRemoteVpc=true", "--vpc-peering-connection-id", "pcx-1");
     PARSE_OK("{\"MaxResults\":5,\"DryRun\":false}", "describe-vpcs", "--max-results", "5", "--no-dry-run");
-    PARSE_OK("{\"Source\":\"i-1\",\"Destination\":\"i-2\",\"Protocol\":\"tcp\",\"DestinationPort\":-1}",
+    PARSE_OK("{\"Source\":\"i-1\",\"Destination\":\"i-2\",\"Protocol\":\"tcp\",\"DestinationPort\":22}",
              "create-network-insights-path", "--source", "i-1", "--destination", "i-2", "--protocol", "tcp",
-             "--destination-port", "-1");
+             "--destination-port", "22");
 }
 END_TEST
 
@@ -307,6 +307,39 @@ START_TEST(test_argparse_value_errors)
 }
 END_TEST
 
+/* botocore's minimums, checked before anything is sent (issue 16): the
+ * AWS CLI's message and exit 252, also for --page-size (it becomes
+ * MaxResults); only the minimum is checked, as botocore does. */
+START_TEST(test_argparse_ranges)
+{
+    PARSE_ERR("\nParameter validation failed:\nInvalid value for parameter MaxResults, value: 3, "
+              "valid min value: 5\n", "describe-vpc-peering-connections", "--max-results", "3");
+    PARSE_ERR("\nParameter validation failed:\nInvalid value for parameter MaxResults, value: 4, "
+              "valid min value: 5\n", "describe-network-acls", "--page-size", "4");
+    PARSE_ERR("\nParameter validation failed:\nInvalid value for parameter MaxResults, value: 0, "
+              "valid min value: 1\n", "describe-network-insights-analyses", "--max-results", "0");
+    PARSE_ERR("\nParameter validation failed:\nInvalid value for parameter DestinationPort, value: -1, "
+              "valid min value: 0\n", "create-network-insights-path", "--source", "i-1",
+              "--protocol", "tcp", "--destination-port", "-1");
+    PARSE_ERR("\nParameter validation failed:\nInvalid length for parameter NextToken, value: 0, "
+              "valid min length: 1\n", "describe-stale-security-groups", "--vpc-id", "vpc-1",
+              "--next-token", "");
+    /* In range, or above the maximum (the service answers that). */
+    PARSE_OK("{\"MaxResults\":5}", "describe-vpcs", "--max-results", "5");
+    PARSE_OK("{\"MaxResults\":5000}", "describe-route-tables", "--max-results", "5000");
+    /* A required boolean is botocore's to miss, not argparse's. */
+    PARSE_ERR("\nParameter validation failed:\nMissing required parameter in input: \"Egress\"\n",
+              "delete-network-acl-entry", "--network-acl-id", "acl-1", "--rule-number", "1");
+    /* Network ACL entries: --egress / --no-egress, --port-range shorthand. */
+    PARSE_OK("{\"NetworkAclId\":\"acl-1\",\"RuleNumber\":100,\"Protocol\":\"tcp\","
+             "\"RuleAction\":\"allow\",\"Egress\":false,\"CidrBlock\":\"10.0.0.0/8\","
+             "\"PortRange\":{\"From\":22,\"To\":22}}",
+             "create-network-acl-entry", "--network-acl-id", "acl-1", "--rule-number", "100",
+             "--protocol", "tcp", "--rule-action", "allow", "--no-egress", "--cidr-block",
+             "10.0.0.0/8", "--port-range", "From=22,To=22");
+}
+END_TEST
+
 START_TEST(test_table_is_complete_and_well_formed)
 {
     static const char *const contract[] = {
@@ -320,6 +353,10 @@ START_TEST(test_table_is_complete_and_well_formed)
         "authorize-security-group-egress", "revoke-security-group-ingress", "describe-stale-security-groups",
         "run-instances", "describe-instances", "terminate-instances", "create-network-insights-path",
         "start-network-insights-analysis", "describe-network-insights-analyses",
+        /* issue 16 */
+        "describe-security-group-references", "create-network-acl", "delete-network-acl",
+        "describe-network-acls", "create-network-acl-entry", "replace-network-acl-entry",
+        "delete-network-acl-entry", "replace-network-acl-association",
     };
     size_t n = 0;
     while (cli_cmdtable_at(n))
@@ -415,9 +452,13 @@ START_TEST(test_globals_errors)
     cli_globals_t g;
     char *rest[32], *err = NULL;
     int n;
-    ck_assert_int_eq(s_globals(none, &g, rest, &n, &err, "--output", "yaml", "ec2", (const char *)NULL), 252);
-    ck_assert_ptr_nonnull(strstr(err, "argument --output: Invalid choice 'yaml'"));
+    ck_assert_int_eq(s_globals(none, &g, rest, &n, &err, "--output", "xml", "ec2", (const char *)NULL), 252);
+    ck_assert_ptr_nonnull(strstr(err, "argument --output: Invalid choice 'xml', valid choices are: "
+                                      "json | text | table | yaml | yaml-stream"));
     free(err);
+    /* yaml and yaml-stream are the AWS CLI's too (issue 16). */
+    ck_assert_int_eq(s_globals(none, &g, rest, &n, &err, "--output", "yaml-stream", "ec2", (const char *)NULL), 0);
+    ck_assert_int_eq(g.output, CLI_OUT_YAML_STREAM);
     ck_assert_int_eq(s_globals(none, &g, rest, &n, &err, "ec2", "--region", (const char *)NULL), 252);
     ck_assert_ptr_nonnull(strstr(err, "argument --region: expected one argument"));
     free(err);
@@ -457,6 +498,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, test_argparse_pagination);
     tcase_add_test(tc, test_argparse_required_and_unknown);
     tcase_add_test(tc, test_argparse_value_errors);
+    tcase_add_test(tc, test_argparse_ranges);
     tcase_add_test(tc, test_table_is_complete_and_well_formed);
     suite_add_tcase(s, tc);
     tc = tcase_create("globals");

@@ -156,8 +156,11 @@ START_TEST(describe_vpcs_ids_and_filters)
                      J("%s,%s", a, c));
     ERR("DescribeVpcs", "{\"VpcIds\":[\"vpc-0123456789abcdef0\"]}", "InvalidVpcID.NotFound",
         "The vpc ID 'vpc-0123456789abcdef0' does not exist");
-    ERR("DescribeVpcs", J("{\"VpcIds\":[\"%s\",\"vpc-aaaaaaaa\",\"nonsense\"]}", a), "InvalidVpcID.NotFound",
-        "The vpc IDs 'vpc-aaaaaaaa, nonsense' do not exist");
+    ERR("DescribeVpcs", J("{\"VpcIds\":[\"%s\",\"vpc-aaaaaaaa\",\"vpc-bbbbbbbb\"]}", a), "InvalidVpcID.NotFound",
+        "The vpc IDs 'vpc-aaaaaaaa, vpc-bbbbbbbb' do not exist");
+    /* A malformed ID is Malformed, before any NotFound (reference 1). */
+    ERR("DescribeVpcs", J("{\"VpcIds\":[\"vpc-aaaaaaaa\",\"nonsense\"]}"), "InvalidVpcID.Malformed",
+        "Invalid id: \"nonsense\" (expecting \"vpc-...\")");
 
     ck_assert_str_eq(F("[{\"Name\":\"tag:env\",\"Values\":[\"prod\"]}]"), J("%s,%s", a, c));
     /* OR across values, AND across filters. */
@@ -552,7 +555,7 @@ START_TEST(bad_input)
     ERR("DeleteVpc", J("{\"VpcId\":\"%s\"}", big), "InvalidVpcID.Malformed", NULL);
     ERR("CreateVpc", J("{\"CidrBlock\":\"%s\"}", big), "InvalidParameterValue", NULL);
     ERR("DescribeVpcs", J("{\"Filters\":[{\"Name\":\"%s\",\"Values\":[]}]}", big), "InvalidParameterValue", NULL);
-    ERR("DescribeVpcs", J("{\"VpcIds\":[\"%s\"]}", big), "InvalidVpcID.NotFound", NULL);
+    ERR("DescribeVpcs", J("{\"VpcIds\":[\"%s\"]}", big), "InvalidVpcID.Malformed", NULL);
 }
 END_TEST
 

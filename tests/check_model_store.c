@@ -25,11 +25,12 @@ START_TEST(flush_load_round_trip)
     store_t st = { 0 };
     build_state();
     vs_model_flush(g_m, st_put, &st);
-    /* 2 VPCs + 2 route tables + 2 default security groups + 2 subnets +
-     * meta; the deleted VPC, its table and its security group were created
-     * and deleted within the turn (NULL docs). */
-    ck_assert_int_eq(st.n, 9);
-    ck_assert_int_eq(st.deletes, 3);
+    /* 2 VPCs + 2 route tables + 2 default security groups + 2 default
+     * network ACLs + 2 subnets + meta; the deleted VPC, its table, its
+     * security group and its ACL were created and deleted within the turn
+     * (NULL docs). */
+    ck_assert_int_eq(st.n, 11);
+    ck_assert_int_eq(st.deletes, 4);
     ck_assert_ptr_nonnull(st_get(&st, "vs-meta"));
     for (int i = 0; i < st.n; i++) {
         vs_json_t *d = fx_parse(st.doc[i]);

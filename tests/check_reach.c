@@ -51,10 +51,13 @@ START_TEST(seed_connection_test)
     ck_assert_ptr_null(P(r, "Explanations"));
     const char *rtb_a = rf_main_rtb(a, s.vpc_a), *rtb_b = rf_main_rtb(a, s.vpc_b);
     const char *eni_a = rf_eni(a, s.i_a), *eni_b = rf_eni(a, s.i_b);
+    /* Each subnet's default ACL, out and in (reference 7.2 steps 2, 7, 9). */
+    const char *acl_a = rf_default_acl(a, s.vpc_a), *acl_b = rf_default_acl(a, s.vpc_b);
     ck_assert_str_eq(rf_ids(r, "ForwardPathComponents"),
-                     rf_join(s.i_a, eni_a, sg_a, rtb_a, pcx, sg_b, eni_b, s.i_b, NULL));
+                     rf_join(s.i_a, eni_a, sg_a, acl_a, rtb_a, pcx, acl_b, sg_b, eni_b, s.i_b,
+                             NULL));
     ck_assert_str_eq(rf_ids(r, "ReturnPathComponents"),
-                     rf_join(s.i_b, eni_b, rtb_b, pcx, eni_a, s.i_a, NULL));
+                     rf_join(s.i_b, eni_b, acl_b, rtb_b, pcx, acl_a, eni_a, s.i_a, NULL));
     const vs_json_t *f = P(r, "ForwardPathComponents");
     ck_assert_str_eq(pf_keys(P(f, "0")), "SequenceNumber,Component,OutboundHeader");
     ck_assert_str_eq(S(f, "0.OutboundHeader.SourceAddresses.0"), "10.1.1.12/32");
@@ -63,24 +66,24 @@ START_TEST(seed_connection_test)
     ck_assert_str_eq(S(f, "2.SecurityGroupRule.Direction"), "egress");
     ck_assert_str_eq(S(f, "2.SecurityGroupRule.Cidr"), "0.0.0.0/0");
     ck_assert_str_eq(S(f, "2.SecurityGroupRule.Protocol"), "all");
-    ck_assert_str_eq(S(f, "3.RouteTableRoute.DestinationCidr"), "10.2.0.0/16");
-    ck_assert_str_eq(S(f, "3.RouteTableRoute.VpcPeeringConnectionId"), pcx);
-    ck_assert_str_eq(S(f, "3.RouteTableRoute.State"), "active");
-    ck_assert_str_eq(pf_keys(P(f, "4")), "SequenceNumber,Component,DestinationVpc,SourceVpc");
-    ck_assert_str_eq(S(f, "4.SourceVpc.Id"), s.vpc_a);
-    ck_assert_str_eq(S(f, "4.DestinationVpc.Id"), s.vpc_b);
-    ck_assert_str_eq(S(f, "4.Component.Arn"),
+    ck_assert_str_eq(S(f, "4.RouteTableRoute.DestinationCidr"), "10.2.0.0/16");
+    ck_assert_str_eq(S(f, "4.RouteTableRoute.VpcPeeringConnectionId"), pcx);
+    ck_assert_str_eq(S(f, "4.RouteTableRoute.State"), "active");
+    ck_assert_str_eq(pf_keys(P(f, "5")), "SequenceNumber,Component,DestinationVpc,SourceVpc");
+    ck_assert_str_eq(S(f, "5.SourceVpc.Id"), s.vpc_a);
+    ck_assert_str_eq(S(f, "5.DestinationVpc.Id"), s.vpc_b);
+    ck_assert_str_eq(S(f, "5.Component.Arn"),
                      J("arn:aws:ec2:%s:%s:vpc-peering-connection/%s", R1, A1, pcx));
-    ck_assert_str_eq(pf_keys(P(f, "5.SecurityGroupRule")),
+    ck_assert_str_eq(pf_keys(P(f, "7.SecurityGroupRule")),
                      "Cidr,Direction,PortRange,Protocol");
-    ck_assert_str_eq(S(f, "5.SecurityGroupRule.Direction"), "ingress");
-    ck_assert_str_eq(S(f, "5.SecurityGroupRule.Cidr"), "10.1.0.0/16");
-    ck_assert_int_eq(vs_json_get_int(P(f, "5.SecurityGroupRule.PortRange"), "From", -1), 22);
-    ck_assert_str_eq(S(f, "5.SecurityGroupRule.Protocol"), "tcp");
-    ck_assert_str_eq(S(f, "7.InboundHeader.DestinationAddresses.0"), "10.2.1.234/32");
+    ck_assert_str_eq(S(f, "7.SecurityGroupRule.Direction"), "ingress");
+    ck_assert_str_eq(S(f, "7.SecurityGroupRule.Cidr"), "10.1.0.0/16");
+    ck_assert_int_eq(vs_json_get_int(P(f, "7.SecurityGroupRule.PortRange"), "From", -1), 22);
+    ck_assert_str_eq(S(f, "7.SecurityGroupRule.Protocol"), "tcp");
+    ck_assert_str_eq(S(f, "9.InboundHeader.DestinationAddresses.0"), "10.2.1.234/32");
     const vs_json_t *back = P(r, "ReturnPathComponents");
-    ck_assert_str_eq(S(back, "2.RouteTableRoute.DestinationCidr"), "10.1.0.0/16");
-    ck_assert_str_eq(S(back, "3.SourceVpc.Id"), s.vpc_b);
+    ck_assert_str_eq(S(back, "3.RouteTableRoute.DestinationCidr"), "10.1.0.0/16");
+    ck_assert_str_eq(S(back, "4.SourceVpc.Id"), s.vpc_b);
     ck_assert_str_eq(S(back, "0.OutboundHeader.SourceAddresses.0"), "10.2.1.234/32");
     ck_assert_int_eq(vs_json_get_int(P(back, "0.OutboundHeader.SourcePortRanges.0"), "From", -1), 22);
     /* A port the group does not open. */
@@ -208,14 +211,16 @@ START_TEST(cross_account_by_ip)
     r = rf_analyze(a, path);
     ck_assert(rf_found(r));
     ck_assert_str_eq(rf_ids(r, "ForwardPathComponents"),
-                     rf_join(s.i_a, rf_eni(a, s.i_a), sg_a, rf_main_rtb(a, s.vpc_a), pcx, sg_b,
+                     rf_join(s.i_a, rf_eni(a, s.i_a), sg_a, rf_default_acl(a, s.vpc_a),
+                             rf_main_rtb(a, s.vpc_a), pcx, rf_default_acl(b, s.vpc_b), sg_b,
                              rf_eni(b, s.i_b), s.i_b, NULL));
     const vs_json_t *f = P(r, "ForwardPathComponents");
-    ck_assert_str_eq(S(f, "5.SecurityGroupRule.SecurityGroupId"), sg_a);
-    ck_assert_str_eq(S(f, "7.Component.Arn"), J("arn:aws:ec2:%s:%s:instance/%s", R1, A2, s.i_b));
-    ck_assert_str_eq(S(f, "4.DestinationVpc.Arn"), J("arn:aws:ec2:%s:%s:vpc/%s", R1, A2, s.vpc_b));
+    ck_assert_str_eq(S(f, "7.SecurityGroupRule.SecurityGroupId"), sg_a);
+    ck_assert_str_eq(S(f, "9.Component.Arn"), J("arn:aws:ec2:%s:%s:instance/%s", R1, A2, s.i_b));
+    ck_assert_str_eq(S(f, "5.DestinationVpc.Arn"), J("arn:aws:ec2:%s:%s:vpc/%s", R1, A2, s.vpc_b));
     ck_assert_str_eq(rf_ids(r, "ReturnPathComponents"),
-                     rf_join(s.i_b, rf_eni(b, s.i_b), rf_main_rtb(b, s.vpc_b), pcx,
+                     rf_join(s.i_b, rf_eni(b, s.i_b), rf_default_acl(b, s.vpc_b),
+                             rf_main_rtb(b, s.vpc_b), pcx, rf_default_acl(a, s.vpc_a),
                              rf_eni(a, s.i_a), s.i_a, NULL));
     /* An address of B's VPC that no interface holds. */
     r = rf_analyze(a, rf_path(a, s.i_a, "DestinationIp", "10.2.1.99", 22));

@@ -30,6 +30,12 @@ static inline const char *rf_main_rtb(int a, const char *vpc)
     return pf_skeep(strdup(pf_vpc(a, vpc)->main_rtb_id));
 }
 
+/* The VPC's default network ACL, which every new subnet is associated with. */
+static inline const char *rf_default_acl(int a, const char *vpc)
+{
+    return pf_skeep(strdup(pf_vpc(a, vpc)->default_acl_id));
+}
+
 static inline const char *rf_default_sg(int a, const char *vpc)
 {
     const char *sg = vs_sg__default_for_vpc(pf_model(a), vpc);

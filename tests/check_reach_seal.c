@@ -135,7 +135,8 @@ START_TEST(inter_region_encrypted_hop)
     ck_assert(rf_found(r));
     ck_assert_str_eq(rf_ids(r, "ForwardPathComponents"),
                      rf_join(t.s.i_a, rf_eni(t.a, t.s.i_a), rf_default_sg(t.a, t.s.vpc_a),
-                             rf_main_rtb(t.a, t.s.vpc_a), t.pcx, rf_default_sg(t.b, t.s.vpc_b),
+                             rf_default_acl(t.a, t.s.vpc_a), rf_main_rtb(t.a, t.s.vpc_a), t.pcx,
+                             rf_default_acl(t.b, t.s.vpc_b), rf_default_sg(t.b, t.s.vpc_b),
                              rf_eni(t.b, t.s.i_b), t.s.i_b, NULL));
     const vs_json_t *hop = pcx_hop(r, t.pcx);
     ck_assert_str_eq(S(hop, "AdditionalDetails.0.AdditionalDetailType"),

@@ -2,8 +2,9 @@
  * through a whole simulated cluster (sim/simnet.h): a rule may name
  * another account's group (UserId + GroupId, or "ACCOUNT/sg-id") only
  * through an active same-Region pcx that joins the two VPCs; never across
- * Regions; such rules go stale when the pcx is deleted. The local agent
- * does not hold the other account's groups, so the pcx is the only proof. */
+ * Regions; such rules go stale when the pcx is deleted. The other
+ * account's groups are known from the directory its agent sends over the
+ * active pcx (sg_dir.h; check_sg_dir.c has the rest). Reference 7.3. */
 #include "check_peering_fixture.h"
 #include "sg.h"
 
@@ -83,8 +84,10 @@ START_TEST(cross_account_reference)
     ck_assert_int_eq(N(set, ""), 1);
     ck_assert_int_eq(N(set, "0.StaleIpPermissions"), 2);
     const vs_json_t *p = P(set, "0.StaleIpPermissions.0.UserIdGroupPairs.0");
-    /* No GroupName: this agent does not know the other account's groups. */
-    ck_assert_str_eq(pf_keys(p), "UserId,GroupId,VpcId,VpcPeeringConnectionId,PeeringStatus");
+    /* With the GroupName the peer's directory gave it (reference 7.3's
+     * example: "GroupName":"Prod1" ... "PeeringStatus":"deleted"). */
+    ck_assert_str_eq(pf_keys(p), "UserId,GroupName,GroupId,VpcId,VpcPeeringConnectionId,PeeringStatus");
+    ck_assert_str_eq(S(p, "GroupName"), "b");
     ck_assert_str_eq(S(p, "UserId"), A2);
     ck_assert_str_eq(S(p, "GroupId"), gb);
     ck_assert_str_eq(S(p, "VpcId"), vb);
@@ -112,11 +115,17 @@ START_TEST(which_peer_vpc)
     const char *ga = mksg(a, va, "a"), *gb2 = mksg(b, vb2, "b2"), *gc = mksg(c, vc, "c");
     active_pcx(a, va, b, vb);
     const char *pcx2 = active_pcx(a, va, b, vb2);
-    /* Two peer VPCs of A2: without VpcId the group cannot be placed. */
-    ERR(a, "AuthorizeSecurityGroupIngress", ingress(ga, J("{\"GroupId\":\"%s\",\"UserId\":\"" A2 "\"}", gb2), 22),
-        "InvalidGroup.NotFound", J("The security group '%s' does not exist", gb2));
+    /* Two peer VPCs of A2: the group ID alone places the group (7.3). */
     vs_json_t *o = OK(a, "AuthorizeSecurityGroupIngress",
-                      ingress(ga, J("{\"GroupId\":\"%s\",\"UserId\":\"" A2 "\",\"VpcId\":\"%s\"}", gb2, vb2), 22));
+                      ingress(ga, J("{\"GroupId\":\"%s\",\"UserId\":\"" A2 "\"}", gb2), 21));
+    ck_assert_str_eq(S(o, "SecurityGroupRules.0.ReferencedGroupInfo.VpcId"), vb2);
+    ck_assert_str_eq(S(o, "SecurityGroupRules.0.ReferencedGroupInfo.VpcPeeringConnectionId"), pcx2);
+    /* A VpcId that is not the group's: it is not there. */
+    ERR(a, "AuthorizeSecurityGroupIngress",
+        ingress(ga, J("{\"GroupId\":\"%s\",\"UserId\":\"" A2 "\",\"VpcId\":\"%s\"}", gb2, vb), 22),
+        "InvalidGroup.NotFound", J("The security group '%s' does not exist", gb2));
+    o = OK(a, "AuthorizeSecurityGroupIngress",
+           ingress(ga, J("{\"GroupId\":\"%s\",\"UserId\":\"" A2 "\",\"VpcId\":\"%s\"}", gb2, vb2), 22));
     ck_assert_str_eq(S(o, "SecurityGroupRules.0.ReferencedGroupInfo.VpcPeeringConnectionId"), pcx2);
     /* Naming the pcx is enough too. */
     o = OK(a, "AuthorizeSecurityGroupIngress",

@@ -9,12 +9,24 @@
 #include "page.h"
 #include "params.h"
 
+int vs_model__check_id_list(const vs_json_t *ids, const char *prefix, vs_awserr_t *err)
+{
+    for (size_t i = 0; i < vs_json_len(ids); i++) {
+        const char *id = vs_json_as_str(vs_json_at(ids, i));
+        if (!id || !vs_id_valid(id, prefix))
+            return vs_model__err_malformed(err, prefix, id);
+    }
+    return 0;
+}
+
 /* Checks that every requested ID names an object the caller can see;
- * NotFound lists all the missing ones, as EC2 does. Malformed IDs are
- * reported as not found: Describe* accepts any string there. */
+ * NotFound lists all the missing ones, as EC2 does. An ID that is not of
+ * the kind's form is Malformed first ("pcx-zzz": Invalid id). */
 static int s_check_ids(const vs_model_t *m, const char *caller, const vs_describe_t *d,
                        const vs_json_t *ids, vs_awserr_t *err)
 {
+    if (vs_model__check_id_list(ids, d->kind->prefix, err) != 0)
+        return -1;
     size_t n = vs_json_len(ids), nmiss = 0;
     const char **missing = calloc(n ? n : 1, sizeof *missing);
     if (!missing)

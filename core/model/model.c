@@ -313,6 +313,20 @@ void vs_model__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *c
             s_mod(m, i)->vpc_cidr_changed(m, vpc, cidr, added);
 }
 
+void vs_model__pcx_changed(vs_model_t *m, const char *pcx_id)
+{
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->pcx_changed)
+            s_mod(m, i)->pcx_changed(m, pcx_id);
+}
+
+void vs_model__subnet_created(vs_model_t *m, vs_subnet_t *s)
+{
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->subnet_created)
+            s_mod(m, i)->subnet_created(m, s);
+}
+
 int vs_model__subnet_delete_check(vs_model_t *m, const vs_subnet_t *s, vs_awserr_t *err)
 {
     for (size_t i = 0; s_mod(m, i); i++)

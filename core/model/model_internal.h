@@ -152,6 +152,9 @@ const vs_idfam_t *vs_model__idfam(const char *prefix);
  * always returns -1. */
 int vs_model__err_notfound(vs_awserr_t *err, const char *prefix, const char *const *ids, size_t n);
 int vs_model__err_malformed(vs_awserr_t *err, const char *prefix, const char *id);
+/* The Malformed error of the first ID in the list ids (strings) that is
+ * not of the form "<prefix>-<hex>"; 0 if all are. */
+int vs_model__check_id_list(const vs_json_t *ids, const char *prefix, vs_awserr_t *err);
 
 /* --- counters ---------------------------------------------------------------- */
 
@@ -248,8 +251,12 @@ typedef struct vs_module {
     int (*cidr_change_allowed)(vs_model_t *m, const vs_vpc_t *vpc, const vs_cidr_t *cidr,
                                bool adding, vs_awserr_t *err);
     void (*vpc_cidr_changed)(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cidr, bool added);
+    void (*subnet_created)(vs_model_t *m, vs_subnet_t *s);
     int (*subnet_delete_check)(vs_model_t *m, const vs_subnet_t *s, vs_awserr_t *err);
     void (*subnet_deleting)(vs_model_t *m, vs_subnet_t *s);
+    /* A peering connection (pcx_id) was created or changed state, on its
+     * home or as a replica. */
+    void (*pcx_changed)(vs_model_t *m, const char *pcx_id);
     /* Peer messages: return 1 if handled, 0 if not this module's, -1 if
      * malformed. The first module that does not return 0 wins. */
     int (*on_peer)(vs_model_t *m, const char *from_account, const char *from_region,
@@ -269,6 +276,8 @@ void vs_model__vpc_deleting(vs_model_t *m, vs_vpc_t *vpc);
 int vs_model__cidr_change_allowed(vs_model_t *m, const vs_vpc_t *vpc, const vs_cidr_t *cidr,
                                   bool adding, vs_awserr_t *err);
 void vs_model__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cidr, bool added);
+void vs_model__subnet_created(vs_model_t *m, vs_subnet_t *s);
+void vs_model__pcx_changed(vs_model_t *m, const char *pcx_id);
 int vs_model__subnet_delete_check(vs_model_t *m, const vs_subnet_t *s, vs_awserr_t *err);
 void vs_model__subnet_deleting(vs_model_t *m, vs_subnet_t *s);
 

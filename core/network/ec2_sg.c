@@ -10,6 +10,7 @@
 #include "instance.h"
 #include "params.h"
 #include "sg.h"
+#include "sg_dir.h"
 
 #define S_DEFAULT_NAME "default"
 #define S_DEFAULT_DESC "default VPC security group"
@@ -221,6 +222,7 @@ static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
     vs_json_set_str(*out, "GroupId", g->base.id);
     vs_tags_output(*out, &g->base.tags);
     vs_json_set_str(*out, "SecurityGroupArn", arn);
+    vs_sgdir__vpc_changed(m, vpc->base.id);
     return 0;
 }
 
@@ -274,7 +276,10 @@ static int s_delete(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
     *out = vs_json_object();
     vs_json_set_bool(*out, "Return", true);
     vs_json_set_str(*out, "GroupId", g->base.id);
+    char vpc_id[VS_ID_LEN];
+    snprintf(vpc_id, sizeof vpc_id, "%s", g->vpc_id);
     vs_model__remove(m, &g->base);
+    vs_sgdir__vpc_changed(m, vpc_id);    /* peers' rules naming it go stale */
     return 0;
 }
 

@@ -1,7 +1,8 @@
 /* ec2_subnet: subnet objects and CreateSubnet, DescribeSubnets,
  * DeleteSubnet. A VPC with subnets cannot be deleted (vpc_delete_check);
  * later files refuse a subnet's deletion through subnet_delete_check
- * (instances) and follow it through subnet_deleting (route tables).
+ * (instances) and follow it through subnet_deleting (route tables);
+ * subnet_created lets them attach to a new subnet (network ACLs).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -287,6 +288,7 @@ static int s_create_subnet(vs_model_t *m, const char *caller, const vs_json_t *i
         free(s);
         return vs_awserr_set(err, "InternalError", "An internal error has occurred");
     }
+    vs_model__subnet_created(m, s);
     *out = vs_json_object();
     vs_json_set(*out, "Subnet", vs_subnet__output(m, &s->base));
     return 0;

@@ -5,6 +5,7 @@
 
 #include "pcx_model.h"
 #include "sg.h"
+#include "sg_dir.h"
 
 vs_sg_t *vs_sg__get(const vs_model_t *m, const char *sg_id)
 {
@@ -44,9 +45,15 @@ bool vs_sg__rule_stale(const vs_model_t *m, const vs_sg_t *g, const vs_sg_rule_t
         return false;
     /* A peer group of our own account is held here: if it is gone (its VPC
      * was deleted), the rule is stale even while the pcx is active. */
-    if (!strcmp(r->user_id, vs_model_account(m)) && !vs_sg__get(m, r->group_id))
+    if (!strcmp(r->user_id, vs_model_account(m)))
+        return !vs_sg__get(m, r->group_id) || !vs_sg__active_pcx(m, g->vpc_id, r->vpc_id);
+    /* Another account's group: stale when no connection is active, or
+     * when the peer's directory says the group went away. */
+    const char *pcx = vs_sg__active_pcx(m, g->vpc_id, r->vpc_id);
+    if (!pcx)
         return true;
-    return vs_sg__active_pcx(m, g->vpc_id, r->vpc_id) == NULL;
+    const vs_sgdir_group_t *x = vs_sgdir__group(vs_sgdir__for_pcx(m, pcx), r->group_id);
+    return x && !x->present;
 }
 
 /* Port (or ICMP type) match. Protocols other than TCP/UDP/ICMP carry no

@@ -7,6 +7,7 @@
 #include "page.h"
 #include "params.h"
 #include "sg.h"
+#include "sg_dir.h"
 
 /* --- small helpers ------------------------------------------------------------ */
 
@@ -53,7 +54,7 @@ void vs_sg__ref_status(const vs_model_t *m, const vs_sg_t *g, const vs_sg_rule_t
 
 /* A UserIdGroupPair: {Description?, UserId, GroupName?, GroupId, VpcId?,
  * VpcPeeringConnectionId?, PeeringStatus?}. GroupName is printed only for
- * stale references (EC2 prints it there, and only for groups it knows). */
+ * stale references, as EC2 prints it there (reference 7.3's example). */
 static vs_json_t *s_pair(const vs_model_t *m, const vs_sg_t *g, const vs_sg_rule_t *r,
                          bool with_name)
 {
@@ -63,9 +64,12 @@ static vs_json_t *s_pair(const vs_model_t *m, const vs_sg_t *g, const vs_sg_rule
     if (r->desc[0])
         vs_json_set_str(p, "Description", r->desc);
     vs_json_set_str(p, "UserId", r->user_id);
+    /* Our own group, or the name the peer's directory last gave it. */
     const vs_sg_t *ref = with_name ? vs_sg__get(m, r->group_id) : NULL;
-    if (ref)
-        vs_json_set_str(p, "GroupName", ref->name);
+    const char *name = ref ? ref->name
+                     : with_name && r->vpc_id[0] ? vs_sgdir__name(m, r->vpc_id, r->group_id) : NULL;
+    if (name)
+        vs_json_set_str(p, "GroupName", name);
     vs_json_set_str(p, "GroupId", r->group_id);
     if (pcx) {
         vs_json_set_str(p, "VpcId", r->vpc_id);

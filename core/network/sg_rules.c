@@ -15,6 +15,7 @@
 #include "params.h"
 #include "pcx_model.h"
 #include "sg.h"
+#include "sg_dir.h"
 
 typedef struct {
     vs_sg_rule_t *v;
@@ -110,16 +111,16 @@ static int s_cidr(const char *s, int family, vs_sg_rule_t *r, vs_awserr_t *err)
 
 /* --- group references -------------------------------------------------------- */
 
-/* A reference to a group of another account, or of a VPC this agent does
- * not hold: valid only through an active pcx that joins g's VPC and a VPC
- * of `owner` (vpc_id / pcx_id narrow it down when given). Same-Region
- * only; exactly one candidate must remain. */
+/* A reference to a group of another account: valid only if the group is
+ * in a VPC joined to g's by an active same-Region pcx (reference 7.3),
+ * which the peer's directory tells (sg_dir.h). The group ID alone places
+ * it, whatever the number of connections to that account; vpc_id / pcx_id
+ * narrow the candidates down when given. A peer VPC across Regions is
+ * refused with EC2's error. */
 static int s_ref_remote(const vs_model_t *m, const vs_sg_t *g, const char *owner,
                         const char *vpc_id, const char *pcx_id, vs_sg_rule_t *r, vs_awserr_t *err)
 {
-    bool local_owner = !strcmp(owner, vs_model_account(m));
-    const vs_pcx_obj_t *hit = NULL;
-    size_t same = 0, inter = 0;
+    bool inter = false;
     for (const vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
         const vs_pcx_t *p = &o->rec;
         if (o->hidden || p->state != VS_PCX_ACTIVE || !vs_pcx__involves(o, g->vpc_id))
@@ -130,23 +131,17 @@ static int s_ref_remote(const vs_model_t *m, const vs_sg_t *g, const char *owner
             (pcx_id && strcmp(p->id, pcx_id)))
             continue;
         if (p->inter_region) {
-            inter++;
-        } else if (!local_owner) {
-            /* A same-Region VPC of our own account is held here, so its
-             * group would have been found locally. */
-            same++;
-            hit = o;
+            inter = true;
+            continue;
+        }
+        const vs_sgdir_group_t *x = vs_sgdir__group(vs_sgdir__for_pcx(m, p->id), r->group_id);
+        if (x && x->present) {
+            snprintf(r->vpc_id, sizeof r->vpc_id, "%s", other->vpc_id);
+            snprintf(r->pcx_id, sizeof r->pcx_id, "%s", p->id);
+            return 0;
         }
     }
-    if (same == 1) {
-        const vs_pcx_t *p = &hit->rec;
-        const vs_pcx_vpc_t *other =
-            !strcmp(p->requester.vpc_id, g->vpc_id) ? &p->accepter : &p->requester;
-        snprintf(r->vpc_id, sizeof r->vpc_id, "%s", other->vpc_id);
-        snprintf(r->pcx_id, sizeof r->pcx_id, "%s", p->id);
-        return 0;
-    }
-    if (same == 0 && inter > 0)
+    if (inter)
         return vs_awserr_set(err, "InvalidParameterValue",
                              "You cannot reference a security group in a peer VPC that is in a "
                              "different Region");
@@ -466,6 +461,7 @@ static int s_authorize(vs_model_t *m, const char *caller, const vs_json_t *in, b
             vs_json_push(list, vs_sg__rule_output(m, g, &l.v[i], egress));
         }
         vs_model__touch(m, &g->base);
+        vs_sgdir__vpc_changed(m, g->vpc_id);
     }
     free(l.v);
     return rc;
@@ -523,6 +519,7 @@ static int s_revoke(vs_model_t *m, const char *caller, const vs_json_t *in, bool
                 rules[k++] = rules[j];
         *n = k;
         vs_model__touch(m, &g->base);
+        vs_sgdir__vpc_changed(m, g->vpc_id);
         *out = vs_json_object();
         vs_json_set_bool(*out, "Return", true);
     }

@@ -237,6 +237,8 @@ static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs
         vs_page_parse(in, &page, err) != 0 ||
         (filters && vs_pcx_filter_check(filters, err) != 0))
         return -1;
+    if (ids && vs_model__check_id_list(ids, "pcx", err) != 0)
+        return -1;
     if (ids) {
         size_t n = vs_json_len(ids), nmiss = 0;
         const char **missing = calloc(n ? n : 1, sizeof *missing);

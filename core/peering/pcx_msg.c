@@ -210,4 +210,5 @@ void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o)
     vs_pcx__arm_timers(m, o);
     if (o->side != VS_PCX_SIDE_BOTH)
         vs_pcx__send_state(m, o);
+    vs_model__pcx_changed(m, o->rec.id);
 }

@@ -299,5 +299,6 @@ bool vs_pcx__replica_apply(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
         o->accept_inflight = false;
     vs_model__touch(m, &o->base);
     vs_pcx__arm_timers(m, o);
+    vs_model__pcx_changed(m, o->rec.id);
     return true;
 }

@@ -312,13 +312,20 @@ int vs_reach_dest(const vs_model_t *m, const vs_reach_probe_t *p, const char *fr
     const char *src_sgs[VS_INSTANCE_MAX_SGS];
     for (size_t k = 0; k < p->nsrc_sgs; k++)
         src_sgs[k] = p->src_sgs[k];
-    if (!s_sg_check(m, d, false, &p->pkt, p->src_account, src_sgs, p->nsrc_sgs, out->fwd,
+    /* The destination subnet's ACL sees the request come in and the reply
+     * go out, unless both ends share the subnet (reference 7.2 steps 7, 9). */
+    bool acl = !vs_reach__same_subnet(m, d->subnet_id, &p->pkt.src);
+    if ((acl && !vs_reach__acl_check(m, d->subnet_id, false, &p->pkt, false, out->fwd,
+                                     out->expl)) ||
+        !s_sg_check(m, d, false, &p->pkt, p->src_account, src_sgs, p->nsrc_sgs, out->fwd,
                     out->expl))
         return 0;
     vs_json_push(out->fwd, vs_reach__eni_pc(m, d));
     vs_json_push(out->fwd, vs_reach__inst_pc(m, d, &p->pkt, false, false));
     vs_json_push(out->ret, vs_reach__inst_pc(m, d, &p->pkt, true, true));
     vs_json_push(out->ret, vs_reach__eni_pc(m, d));
+    if (acl && !vs_reach__acl_check(m, d->subnet_id, true, &p->pkt, true, out->ret, out->expl))
+        return 0;
     out->ok = s_route_back(m, d, p, out->ret, out->expl);
     return 0;
 }
@@ -435,6 +442,10 @@ static bool s_walk_source(vs_model_t *m, const vs_reach_query_t *q, const vs_rea
     if (!s_sg_check(m, s, true, pkt, q->dst ? vs_model_account(m) : NULL, dst_sgs, ndst, fwd,
                     expl))
         return false;
+    /* The source subnet's ACL, outbound (reference 7.2 step 2). */
+    if (!vs_reach__same_subnet(m, s->subnet_id, &pkt->dst) &&
+        !vs_reach__acl_check(m, s->subnet_id, true, pkt, false, fwd, expl))
+        return false;
     if (!r) {
         s_no_route(m, rtb, s->vpc_id, expl);
         return false;
@@ -513,7 +524,18 @@ int vs_reach_start(vs_model_t *m, const vs_reach_query_t *q, vs_reach_run_t *run
         vs_json_push(fwd, vs_reach__eni_pc(m, s));
         cont = s_walk_source(m, q, &pkt, run, fwd, expl, &pcx_fwd, &pcx_ret);
     }
+    /* The reply comes back in through the source subnet's ACL (reference
+     * 7.2 step 9). It is checked here, before the destination side: the
+     * source side alone decides it, and a refusal needs no probe. */
+    vs_json_t *acl_ret = vs_json_array();
+    if (cont && !vs_reach__same_subnet(m, s->subnet_id, &pkt.dst) &&
+        !vs_reach__acl_check(m, s->subnet_id, false, &pkt, true, acl_ret, expl)) {
+        cont = false;
+        vs_json_free(&pcx_fwd);
+        vs_json_free(&pcx_ret);
+    }
     if (!cont) {
+        vs_json_free(&acl_ret);
         s_run_done(run, fwd, NULL, expl, false);
         vs_json_free(&fwd);
         vs_json_free(&expl);
@@ -523,6 +545,8 @@ int vs_reach_start(vs_model_t *m, const vs_reach_query_t *q, vs_reach_run_t *run
     vs_json_t *ret_tail = vs_json_array();
     if (pcx_ret)
         vs_json_push(ret_tail, pcx_ret);
+    vs_reach__append(ret_tail, acl_ret);
+    vs_json_free(&acl_ret);
     vs_json_push(ret_tail, vs_reach__eni_pc(m, s));
     vs_json_push(ret_tail, vs_reach__inst_pc(m, s, &pkt, false, true));
     if (pcx_fwd)

@@ -20,8 +20,12 @@
  * not, the caller carries a vs_reach_probe_t to the agent owning the peer
  * VPC and brings its vs_reach_part_t back (reach_proto.c).
  *
- * Not modelled: network ACLs (every subnet uses an allow-all ACL), NAT
- * gateways, transit gateways, prefix lists, public IPv4 addresses.
+ * Both sides also check the network ACLs of their subnet (reach_acl.c),
+ * stateless, in both directions: the request on the way out and in, the
+ * reply (to an ephemeral port) on the way back.
+ *
+ * Not modelled: NAT gateways, transit gateways, prefix lists, public IPv4
+ * addresses.
  */
 #ifndef VS_REACH_H
 #define VS_REACH_H
@@ -147,6 +151,17 @@ vs_json_t *vs_reach__ordered(vs_json_t *obj, const char *const *order);
 vs_json_t *vs_reach__expl(vs_json_t *obj);
 /* A PathComponent in the shape's key order (obj consumed). */
 vs_json_t *vs_reach__pc(vs_json_t *obj);
+/* The network ACL step (reach_acl.c): does the ACL of subnet_id admit pkt
+ * leaving (egress) or entering the subnet? reply: the packet is pkt's
+ * reply, sent to an ephemeral port (1024-65535); otherwise pkt itself (any
+ * port when pkt->port is -1). Appends the ACL's PathComponent (with the
+ * rule that admitted it) to comps, or a SUBNET_ACL_RESTRICTION explanation
+ * naming the ACL and the rule that refused it to expl. */
+bool vs_reach__acl_check(const vs_model_t *m, const char *subnet_id, bool egress,
+                         const vs_reach_pkt_t *pkt, bool reply, vs_json_t *comps,
+                         vs_json_t *expl);
+/* Is ip an address of subnet_id? (Traffic inside a subnet meets no ACL.) */
+bool vs_reach__same_subnet(const vs_model_t *m, const char *subnet_id, const vs_ip_t *ip);
 /* Appends clones of src's elements to dst. */
 void vs_reach__append(vs_json_t *dst, const vs_json_t *src);
 /* A copy of the component list with SequenceNumber 1..n first in each. */

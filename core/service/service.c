@@ -2,9 +2,11 @@
 
 #include "insights.h"
 #include "instance.h"
+#include "nacl.h"
 #include "network.h"
 #include "pcx_model.h"
 #include "sg.h"
+#include "sg_dir.h"
 #include "vpc.h"
 
 /* Unit tests may define this module to plug in test actions, kinds, timers
@@ -19,11 +21,13 @@ static const vs_module_t *const s_modules[] = {
     &vs_module_subnet,
     &vs_module_rtb,
     &vs_module_igw,
+    &vs_module_nacl,
     &vs_module_route,
     &vs_module_tags,
     &vs_module_pcx,
     &vs_module_instance,
     &vs_module_insights,
+    &vs_module_sgdir,
     &vs_module_test,    /* NULL (the end of the list) unless a test defines it */
     NULL
 };

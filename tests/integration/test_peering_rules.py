@@ -421,9 +421,15 @@ class Paging(PcxTest):
         self.assertEqual(sorted(got), want)
         # Without --max-results the CLI follows the tokens itself.
         self.assertEqual(sorted(p["VpcPeeringConnectionId"] for p in self.listing(A, USE1)), want)
+        # Below the model's minimum the AWS CLI stops before sending (exit
+        # 252, botocore's message); above the maximum the service answers.
         r = self.c.ec2(A, USE1, "describe-vpc-peering-connections", "--max-results", "4")
+        self.assertEqual((r.rc, r.out), (252, ""), r)
+        self.assertEqual(r.err, "\nParameter validation failed:\nInvalid value for parameter "
+                                "MaxResults, value: 4, valid min value: 5\n")
+        r = self.c.ec2(A, USE1, "describe-vpc-peering-connections", "--max-results", "1001")
         self.assert_error(r, "InvalidParameterValue",
-                          "Value ( 4 ) for parameter maxResults is invalid. Parameter must be "
+                          "Value ( 1001 ) for parameter maxResults is invalid. Parameter must be "
                           "between 5 and 1000.", "DescribeVpcPeeringConnections")
 
 

@@ -70,6 +70,11 @@ class Reach(PcxTest):
                       f"Name=vpc-id,Values={vpc}", "Name=group-name,Values=default")
         return g["SecurityGroups"][0]["GroupId"]
 
+    def default_acl(self, acct, region, vpc):
+        a = self.c.ok(acct, region, "describe-network-acls", "--filters",
+                      f"Name=vpc-id,Values={vpc}", "Name=default,Values=true")
+        return a["NetworkAcls"][0]["NetworkAclId"]
+
     def path(self, acct, region, src, *dst, port=22):
         out = self.c.ok(acct, region, "create-network-insights-path", "--source", src, *dst,
                         "--protocol", "tcp", "--destination-port", str(port))
@@ -164,12 +169,17 @@ class Reach(PcxTest):
         fwd = self.ids(a, "ForwardPathComponents")
         self.assertEqual(fwd[0], i_a)
         self.assertEqual(fwd[1], eni_a)
-        self.assertEqual(fwd[4], pcx)
-        self.assertEqual(fwd[5], sg_b)
+        # Each subnet's default network ACL is on the path, out of A's
+        # subnet and into B's, and back (reference 7.2 steps 2, 7, 9).
+        acl_a, acl_b = self.default_acl(A, TOKYO, va), self.default_acl(A, TOKYO, vb)
+        self.assertEqual(fwd[3], acl_a)
+        self.assertEqual(fwd[5], pcx)
+        self.assertEqual(fwd[6], acl_b)
+        self.assertEqual(fwd[7], sg_b)
         self.assertEqual(fwd[-1], i_b)
-        self.assertEqual(a["ForwardPathComponents"][3]["RouteTableRoute"]["VpcPeeringConnectionId"], pcx)
+        self.assertEqual(a["ForwardPathComponents"][4]["RouteTableRoute"]["VpcPeeringConnectionId"], pcx)
         ret = self.ids(a, "ReturnPathComponents")
-        self.assertEqual((ret[0], ret[3], ret[-1]), (i_b, pcx, i_a))
+        self.assertEqual((ret[0], ret[2], ret[4], ret[5], ret[-1]), (i_b, acl_b, pcx, acl_a, i_a))
         keys = list(a.keys())
         self.assertEqual(keys, ["NetworkInsightsAnalysisId", "NetworkInsightsAnalysisArn",
                                 "NetworkInsightsPathId", "FilterInArns", "StartDate", "Status",

@@ -1,0 +1,401 @@
+/* sg_dir: directories of peer VPCs' security groups, their snapshot
+ * messages and DescribeSecurityGroupReferences (see sg_dir.h).
+ *
+ *   either way   SgDir {T, Pcx, Vpc, Ver, Groups: [{Id, Name}], Refs: [sg-...]}
+ *
+ * Vpc is the sender's VPC; Refs are groups of the receiver's VPC that the
+ * sender's rules reference.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "params.h"
+#include "pcx_model.h"
+#include "sg_dir.h"
+
+#define S_PREFIX "sgpeer"
+#define S_MAX_GROUPS 10000          /* far above EC2's 2500 groups per VPC */
+
+/* --- the object ----------------------------------------------------------------- */
+
+static void s_destroy(vs_obj_t *o)
+{
+    vs_sgdir_t *d = (vs_sgdir_t *)o;
+    free(d->groups);
+    free(d->refs);
+    free(d);
+}
+
+static int s_to_doc(const vs_model_t *m, const vs_obj_t *o, vs_json_t *doc)
+{
+    const vs_sgdir_t *d = (const vs_sgdir_t *)o;
+    vs_json_set_str(doc, "Pcx", d->pcx_id);
+    vs_json_set_str(doc, "VpcId", d->vpc_id);
+    vs_json_set_str(doc, "PeerVpcId", d->peer_vpc);
+    vs_json_set_str(doc, "PeerAccount", d->peer_account);
+    vs_json_set_int(doc, "Version", (int64_t)d->version);
+    vs_json_t *gs = vs_json_set(doc, "Groups", vs_json_array());
+    for (size_t i = 0; i < d->ngroups; i++) {
+        vs_json_t *g = vs_json_push(gs, vs_json_object());
+        vs_json_set_str(g, "Id", d->groups[i].id);
+        vs_json_set_str(g, "Name", d->groups[i].name);
+        vs_json_set_bool(g, "Present", d->groups[i].present);
+    }
+    vs_json_t *rs = vs_json_set(doc, "Refs", vs_json_array());
+    for (size_t i = 0; i < d->nrefs; i++)
+        vs_json_push(rs, vs_json_str(d->refs[i]));
+    return 0;
+}
+
+static bool s_copy(char *dst, size_t cap, const char *src, const char *prefix)
+{
+    if (!src || strlen(src) >= cap || (prefix && !vs_id_valid(src, prefix)))
+        return false;
+    snprintf(dst, cap, "%s", src);
+    return true;
+}
+
+/* Groups [{Id, Name, Present?}] and Refs [id] into d (a message or a
+ * persisted document). -1 if malformed. */
+static int s_read_lists(const vs_json_t *j, bool with_present, vs_sgdir_t *d)
+{
+    const vs_json_t *gs = vs_json_get(j, "Groups"), *rs = vs_json_get(j, "Refs");
+    if (vs_json_type(gs) != VS_JSON_ARRAY || vs_json_type(rs) != VS_JSON_ARRAY ||
+        vs_json_len(gs) > S_MAX_GROUPS || vs_json_len(rs) > S_MAX_GROUPS)
+        return -1;
+    for (size_t i = 0; i < vs_json_len(gs); i++) {
+        const vs_json_t *g = vs_json_at(gs, i);
+        vs_sgdir_group_t x = { .present = true };
+        if (!s_copy(x.id, sizeof x.id, vs_json_get_str(g, "Id"), "sg") ||
+            !s_copy(x.name, sizeof x.name, vs_json_get_str(g, "Name"), NULL))
+            return -1;
+        if (with_present)
+            x.present = vs_json_get_bool(g, "Present", true);
+        if (VS_APPEND(d->groups, d->ngroups, &x) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < vs_json_len(rs); i++) {
+        char id[VS_ID_LEN];
+        if (!s_copy(id, sizeof id, vs_json_as_str(vs_json_at(rs, i)), "sg") ||
+            vs__append((void **)&d->refs, &d->nrefs, sizeof *d->refs, id) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
+{
+    vs_sgdir_t *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    int64_t ver = vs_json_get_int(doc, "Version", -1);
+    if (ver < 0 || !s_copy(d->pcx_id, sizeof d->pcx_id, vs_json_get_str(doc, "Pcx"), "pcx") ||
+        !s_copy(d->vpc_id, sizeof d->vpc_id, vs_json_get_str(doc, "VpcId"), "vpc") ||
+        !s_copy(d->peer_vpc, sizeof d->peer_vpc, vs_json_get_str(doc, "PeerVpcId"), "vpc") ||
+        !s_copy(d->peer_account, sizeof d->peer_account, vs_json_get_str(doc, "PeerAccount"),
+                NULL) ||
+        !vs_account_valid(d->peer_account) || s_read_lists(doc, true, d) != 0) {
+        s_destroy(&d->base);
+        return NULL;
+    }
+    d->version = (uint64_t)ver;
+    return &d->base;
+}
+
+const vs_kind_t vs_kind_sgdir = {
+    .prefix = S_PREFIX,
+    .name = "SecurityGroupPeerDirectory",
+    .to_doc = s_to_doc,
+    .from_doc = s_from_doc,
+    .destroy = s_destroy,
+};
+
+/* "sgpeer-<hex>" for pcx "pcx-<hex>". */
+static void s_id_for(const char *pcx_id, char out[VS_ID_LEN])
+{
+    const char *dash = strchr(pcx_id, '-');
+    snprintf(out, VS_ID_LEN, S_PREFIX "-%s", dash ? dash + 1 : "");
+}
+
+const vs_sgdir_t *vs_sgdir__for_pcx(const vs_model_t *m, const char *pcx_id)
+{
+    char id[VS_ID_LEN];
+    if (!pcx_id || !pcx_id[0])
+        return NULL;
+    s_id_for(pcx_id, id);
+    const vs_obj_t *o = vs_model__get(m, id);
+    return o && o->kind == &vs_kind_sgdir ? (const vs_sgdir_t *)o : NULL;
+}
+
+const vs_sgdir_group_t *vs_sgdir__group(const vs_sgdir_t *d, const char *group_id)
+{
+    for (size_t i = 0; d && i < d->ngroups; i++)
+        if (!strcmp(d->groups[i].id, group_id))
+            return &d->groups[i];
+    return NULL;
+}
+
+const char *vs_sgdir__name(const vs_model_t *m, const char *peer_vpc, const char *group_id)
+{
+    for (vs_obj_t *o = vs_model__first(m, &vs_kind_sgdir); o; o = vs_model__next(o, &vs_kind_sgdir)) {
+        const vs_sgdir_t *d = (const vs_sgdir_t *)o;
+        const vs_sgdir_group_t *g = strcmp(d->peer_vpc, peer_vpc) ? NULL : vs_sgdir__group(d, group_id);
+        if (g)
+            return g->name;
+    }
+    return NULL;
+}
+
+/* --- sending ------------------------------------------------------------------------ */
+
+/* The end of p that is not vpc_id's, NULL if p does not involve vpc_id. */
+static const vs_pcx_vpc_t *s_other(const vs_pcx_t *p, const char *vpc_id)
+{
+    if (!strcmp(p->requester.vpc_id, vpc_id))
+        return &p->accepter;
+    if (!strcmp(p->accepter.vpc_id, vpc_id))
+        return &p->requester;
+    return NULL;
+}
+
+/* Is p a connection whose peer needs our snapshots: active, same Region,
+ * the other end in another account (so held by another agent)? */
+static const vs_pcx_vpc_t *s_remote_peer(const vs_model_t *m, const vs_pcx_obj_t *o,
+                                         const char *vpc_id)
+{
+    const vs_pcx_vpc_t *other = s_other(&o->rec, vpc_id);
+    if (!other || o->hidden || o->rec.state != VS_PCX_ACTIVE || o->rec.inter_region ||
+        !strcmp(other->account, vs_model_account(m)))
+        return NULL;
+    return other;
+}
+
+static void s_add_unique(vs_json_t *arr, const char *id)
+{
+    for (size_t i = 0; i < vs_json_len(arr); i++)
+        if (!strcmp(vs_json_as_str(vs_json_at(arr, i)), id))
+            return;
+    vs_json_push(arr, vs_json_str(id));
+}
+
+static void s_send(vs_model_t *m, const vs_pcx_obj_t *o, const char *vpc_id,
+                   const vs_pcx_vpc_t *to)
+{
+    vs_json_t *msg = vs_json_object();
+    vs_json_set_str(msg, "T", "SgDir");
+    vs_json_set_str(msg, "Pcx", o->rec.id);
+    vs_json_set_str(msg, "Vpc", vpc_id);
+    vs_json_set_int(msg, "Ver", (int64_t)vs_model__now(m));
+    vs_json_t *gs = vs_json_set(msg, "Groups", vs_json_array());
+    vs_json_t *rs = vs_json_set(msg, "Refs", vs_json_array());
+    for (vs_obj_t *x = vs_model__first(m, &vs_kind_sg); x; x = vs_model__next(x, &vs_kind_sg)) {
+        const vs_sg_t *g = (const vs_sg_t *)x;
+        if (strcmp(g->vpc_id, vpc_id))
+            continue;
+        vs_json_t *e = vs_json_push(gs, vs_json_object());
+        vs_json_set_str(e, "Id", g->base.id);
+        vs_json_set_str(e, "Name", g->name);
+        for (size_t i = 0; i < g->nin + g->nout; i++) {
+            const vs_sg_rule_t *r = i < g->nin ? &g->in[i] : &g->out[i - g->nin];
+            if (r->peer == VS_SG_PEER_GROUP && !strcmp(r->vpc_id, to->vpc_id))
+                s_add_unique(rs, r->group_id);
+        }
+    }
+    char arn[VS_ARN_LEN];
+    const char *part = vs_region_partition(to->region);
+    char *text = vs_json_dump(msg, 0);
+    if (text && vs_arn_format(arn, sizeof arn, part ? part : "aws", to->region, to->account, "vpc",
+                              to->vpc_id) > 0)
+        vs_model__emit_peer(m, arn, to->account, to->region, (const uint8_t *)text, strlen(text));
+    free(text);
+    vs_json_free(&msg);
+}
+
+void vs_sgdir__vpc_changed(vs_model_t *m, const char *vpc_id)
+{
+    for (const vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
+        const vs_pcx_vpc_t *to = s_remote_peer(m, o, vpc_id);
+        if (to)
+            s_send(m, o, vpc_id, to);
+    }
+}
+
+/* A connection changed; once active, each end sends its snapshot. */
+static void s_pcx_changed(vs_model_t *m, const char *pcx_id)
+{
+    const vs_pcx_obj_t *o = vs_pcx__get(m, pcx_id);
+    if (!o)
+        return;
+    const char *ends[2] = { o->rec.requester.vpc_id, o->rec.accepter.vpc_id };
+    for (int i = 0; i < 2; i++) {
+        const vs_obj_t *v = vs_model__get(m, ends[i]);
+        const vs_pcx_vpc_t *to = v && v->kind == &vs_kind_vpc ? s_remote_peer(m, o, ends[i]) : NULL;
+        if (to)
+            s_send(m, o, ends[i], to);
+    }
+}
+
+/* --- receiving ------------------------------------------------------------------------ */
+
+static int s_on_snapshot(vs_model_t *m, const char *from_account, const char *from_region,
+                         const vs_json_t *j)
+{
+    const char *pcx_id = vs_json_get_str(j, "Pcx"), *vpc = vs_json_get_str(j, "Vpc");
+    int64_t ver = vs_json_get_int(j, "Ver", -1);
+    const vs_pcx_obj_t *o = pcx_id ? vs_pcx__get(m, pcx_id) : NULL;
+    if (!pcx_id || !vpc || ver < 0 || !vs_id_valid(pcx_id, "pcx"))
+        return -1;
+    if (!o)
+        return 1;    /* a connection we no longer hold: nothing to update */
+    /* Believe it only from the agent at the other end of that connection. */
+    const vs_pcx_t *p = &o->rec;
+    const vs_pcx_vpc_t *from = !strcmp(p->requester.vpc_id, vpc) ? &p->requester
+                             : !strcmp(p->accepter.vpc_id, vpc) ? &p->accepter : NULL;
+    const vs_pcx_vpc_t *mine = from ? s_other(p, vpc) : NULL;
+    const vs_obj_t *v = mine ? vs_model__get(m, mine->vpc_id) : NULL;
+    if (!from || strcmp(from->account, from_account) || strcmp(from->region, from_region) ||
+        !v || v->kind != &vs_kind_vpc)
+        return -1;
+    vs_sgdir_t next = { .version = (uint64_t)ver };
+    if (s_read_lists(j, false, &next) != 0) {
+        free(next.groups);
+        free(next.refs);
+        return -1;
+    }
+    vs_sgdir_t *d = (vs_sgdir_t *)vs_sgdir__for_pcx(m, pcx_id);
+    if (d && d->version > next.version) {
+        free(next.groups);
+        free(next.refs);
+        return 1;    /* an older snapshot arriving late */
+    }
+    if (!d) {
+        char id[VS_ID_LEN];
+        s_id_for(pcx_id, id);
+        d = calloc(1, sizeof *d);
+        if (!d || vs_model__add(m, &d->base, &vs_kind_sgdir, id) != 0) {
+            free(d);
+            free(next.groups);
+            free(next.refs);
+            return 1;
+        }
+        snprintf(d->pcx_id, sizeof d->pcx_id, "%s", pcx_id);
+        snprintf(d->vpc_id, sizeof d->vpc_id, "%s", mine->vpc_id);
+        snprintf(d->peer_vpc, sizeof d->peer_vpc, "%s", from->vpc_id);
+        snprintf(d->peer_account, sizeof d->peer_account, "%s", from->account);
+    }
+    /* Groups that went away stay, not present, for their names. */
+    for (size_t i = 0; i < d->ngroups; i++)
+        if (!vs_sgdir__group(&next, d->groups[i].id)) {
+            vs_sgdir_group_t gone = d->groups[i];
+            gone.present = false;
+            if (VS_APPEND(next.groups, next.ngroups, &gone) != 0)
+                break;
+        }
+    free(d->groups);
+    free(d->refs);
+    d->groups = next.groups;
+    d->ngroups = next.ngroups;
+    d->refs = next.refs;
+    d->nrefs = next.nrefs;
+    d->version = next.version;
+    vs_model__touch(m, &d->base);
+    return 1;
+}
+
+static int s_on_peer(vs_model_t *m, const char *from_account, const char *from_region,
+                     const uint8_t *payload, size_t len)
+{
+    vs_json_t *j = vs_json_parse((const char *)payload, len, NULL, 0);
+    const char *t = j ? vs_json_get_str(j, "T") : NULL;
+    int rc = 0;
+    if (t && !strcmp(t, "SgDir") && from_account && from_region)
+        rc = s_on_snapshot(m, from_account, from_region, j);
+    vs_json_free(&j);
+    return rc;
+}
+
+/* A VPC's directories go with it. */
+static void s_vpc_deleting(vs_model_t *m, vs_vpc_t *vpc)
+{
+    vs_obj_t *next;
+    for (vs_obj_t *o = vs_model__first(m, &vs_kind_sgdir); o; o = next) {
+        next = vs_model__next(o, &vs_kind_sgdir);
+        if (!strcmp(((vs_sgdir_t *)o)->vpc_id, vpc->base.id))
+            vs_model__remove(m, o);
+    }
+}
+
+/* --- DescribeSecurityGroupReferences --------------------------------------------------- */
+
+static void s_ref_out(vs_json_t *list, const char *group, const char *vpc, const char *pcx)
+{
+    for (size_t i = 0; i < vs_json_len(list); i++) {
+        const vs_json_t *e = vs_json_at(list, i);
+        if (!strcmp(vs_json_get_str(e, "GroupId"), group) &&
+            !strcmp(vs_json_get_str(e, "ReferencingVpcId"), vpc))
+            return;
+    }
+    vs_json_t *e = vs_json_push(list, vs_json_object());
+    vs_json_set_str(e, "GroupId", group);
+    vs_json_set_str(e, "ReferencingVpcId", vpc);
+    vs_json_set_str(e, "VpcPeeringConnectionId", pcx);
+}
+
+/* The peer VPCs, across active connections, whose rules reference g:
+ * another account's (from its directory) or our own (held here). */
+static void s_refs_of(const vs_model_t *m, const vs_sg_t *g, vs_json_t *list)
+{
+    for (vs_obj_t *o = vs_model__first(m, &vs_kind_sgdir); o; o = vs_model__next(o, &vs_kind_sgdir)) {
+        const vs_sgdir_t *d = (const vs_sgdir_t *)o;
+        const vs_pcx_obj_t *p = vs_pcx__get(m, d->pcx_id);
+        if (strcmp(d->vpc_id, g->vpc_id) || !p || p->hidden || p->rec.state != VS_PCX_ACTIVE)
+            continue;
+        for (size_t i = 0; i < d->nrefs; i++)
+            if (!strcmp(d->refs[i], g->base.id))
+                s_ref_out(list, g->base.id, d->peer_vpc, d->pcx_id);
+    }
+    for (vs_obj_t *o = vs_model__first(m, &vs_kind_sg); o; o = vs_model__next(o, &vs_kind_sg)) {
+        const vs_sg_t *h = (const vs_sg_t *)o;
+        if (!strcmp(h->vpc_id, g->vpc_id))
+            continue;
+        const char *pcx = vs_sg__active_pcx(m, g->vpc_id, h->vpc_id);
+        for (size_t i = 0; pcx && i < h->nin + h->nout; i++) {
+            const vs_sg_rule_t *r = i < h->nin ? &h->in[i] : &h->out[i - h->nin];
+            if (r->peer == VS_SG_PEER_GROUP && !strcmp(r->group_id, g->base.id))
+                s_ref_out(list, g->base.id, h->vpc_id, pcx);
+        }
+    }
+}
+
+static int s_describe_refs(vs_model_t *m, const char *caller, const vs_json_t *in,
+                           vs_json_t **out, vs_awserr_t *err)
+{
+    const vs_json_t *ids;
+    if (vs_param_strlist(in, "GroupId", true, &ids, err) != 0)
+        return -1;
+    for (size_t i = 0; i < vs_json_len(ids); i++)
+        if (!vs_model__resolve(m, caller, &vs_kind_sg, vs_json_as_str(vs_json_at(ids, i)), err))
+            return -1;
+    vs_json_t *list = vs_json_array();
+    for (size_t i = 0; i < vs_json_len(ids); i++)
+        s_refs_of(m, vs_sg__get(m, vs_json_as_str(vs_json_at(ids, i))), list);
+    *out = vs_json_object();
+    vs_json_set(*out, "SecurityGroupReferenceSet", list);
+    return 0;
+}
+
+static const vs_action_t s_actions[] = {
+    { "DescribeSecurityGroupReferences", s_describe_refs },
+    { NULL, NULL }
+};
+
+static const vs_kind_t *const s_kinds[] = { &vs_kind_sgdir, NULL };
+
+const vs_module_t vs_module_sgdir = {
+    .name = "sgdir",
+    .actions = s_actions,
+    .kinds = s_kinds,
+    .vpc_deleting = s_vpc_deleting,
+    .pcx_changed = s_pcx_changed,
+    .on_peer = s_on_peer,
+};
