@@ -485,9 +485,6 @@ static const vs_action_t s_actions[] = {
     { "DeleteNetworkAcl", s_delete },
     { "DescribeNetworkAcls", s_describe },
     { "ReplaceNetworkAclAssociation", s_replace_assoc },
-    { "CreateNetworkAclEntry", vs_nacl__create_entry },
-    { "ReplaceNetworkAclEntry", vs_nacl__replace_entry },
-    { "DeleteNetworkAclEntry", vs_nacl__delete_entry },
     { NULL, NULL }
 };
 

@@ -10,6 +10,25 @@
 #include "network.h"
 #include "route_lookup.h"
 
+/* --- which table a subnet uses ------------------------------------------------- */
+
+const vs_rtb_t *vs_rtb__for_subnet(const vs_model_t *m, const vs_subnet_t *s)
+{
+    if (!m || !s)
+        return NULL;
+    for (vs_obj_t *o = vs_model__first(m, &vs_kind_rtb); o; o = vs_model__next(o, &vs_kind_rtb)) {
+        const vs_rtb_t *r = (const vs_rtb_t *)o;
+        for (size_t i = 0; i < r->nassocs; i++)
+            if (!r->assocs[i].main && strcmp(r->assocs[i].subnet_id, s->base.id) == 0)
+                return r;
+    }
+    const vs_obj_t *vo = vs_model__get(m, s->vpc_id);
+    if (!vo || vo->kind != &vs_kind_vpc)
+        return NULL;
+    const vs_obj_t *ro = vs_model__get(m, ((const vs_vpc_t *)vo)->main_rtb_id);
+    return ro && ro->kind == &vs_kind_rtb ? (const vs_rtb_t *)ro : NULL;
+}
+
 /* --- the object ---------------------------------------------------------- */
 
 static void s_destroy(vs_obj_t *o)

@@ -470,10 +470,6 @@ static const vs_action_t s_actions[] = {
     { "CreateSecurityGroup", s_create },
     { "DeleteSecurityGroup", s_delete },
     { "DescribeSecurityGroups", s_describe },
-    { "AuthorizeSecurityGroupIngress", vs_sg__authorize_ingress },
-    { "AuthorizeSecurityGroupEgress", vs_sg__authorize_egress },
-    { "RevokeSecurityGroupIngress", vs_sg__revoke_ingress },
-    { "RevokeSecurityGroupEgress", vs_sg__revoke_egress },
     { "DescribeStaleSecurityGroups", vs_sg__describe_stale },
     { NULL, NULL }
 };

@@ -63,6 +63,8 @@ typedef struct vs_instance {
 
 extern const vs_kind_t vs_kind_instance;
 extern const vs_module_t vs_module_instance;
+extern const vs_module_t vs_module_instance_describe;   /* instance_out.c */
+extern const vs_module_t vs_module_instance_run;        /* instance_run.c */
 
 /* "pending", "running", "shutting-down", "terminated". */
 const char *vs_instance__state_name(int state);

@@ -391,3 +391,15 @@ int vs_instance__describe(vs_model_t *m, const char *caller, const vs_json_t *in
     *out = doc;
     return 0;
 }
+
+/* DescribeInstances is its own module, so that this file needs nothing of
+ * the module that owns the instance kind (ec2_instance.c) but the kind. */
+static const vs_action_t s_actions[] = {
+    { "DescribeInstances", vs_instance__describe },
+    { NULL, NULL }
+};
+
+const vs_module_t vs_module_instance_describe = {
+    .name = "instance-describe",
+    .actions = s_actions,
+};

@@ -370,3 +370,14 @@ int vs_instance__run(vs_model_t *m, const char *caller, const vs_json_t *in,
     *out = vs_instance__reservation_output(m, rid);
     return *out ? 0 : vs_awserr_set(err, "InternalError", "An internal error has occurred");
 }
+
+/* RunInstances is its own module (see instance_out.c). */
+static const vs_action_t s_actions[] = {
+    { "RunInstances", vs_instance__run },
+    { NULL, NULL }
+};
+
+const vs_module_t vs_module_instance_run = {
+    .name = "instance-run",
+    .actions = s_actions,
+};

@@ -85,7 +85,7 @@ typedef struct vs_nacl_verdict {
 void vs_nacl_eval(const vs_nacl_t *acl, bool egress, int proto, int port_lo, int port_hi,
                   const vs_ip_t *peer, vs_nacl_verdict_t *out);
 
-/* --- shared by the ACL files (ec2_nacl.c, nacl_entry.c) ------------------- */
+/* --- the rules as data (nacl_rules.c), for ec2_nacl.c and nacl_entry.c ------ */
 
 /* Inserts e in order; -1 on OOM. Does not check duplicates or limits. */
 int vs_nacl__insert(vs_nacl_t *acl, const vs_nacl_entry_t *e);
@@ -96,7 +96,8 @@ vs_json_t *vs_nacl__entry_output(const vs_nacl_entry_t *e);
 /* Entry <-> persisted document; from_doc: 0 ok, -1 malformed. */
 int vs_nacl__entry_from_doc(const vs_json_t *d, vs_nacl_entry_t *e);
 
-/* Actions implemented in nacl_entry.c (listed in ec2_nacl.c's module). */
+/* The rule actions (nacl_entry.c), in their own module. */
+extern const vs_module_t vs_module_nacl_entry;
 int vs_nacl__create_entry(vs_model_t *m, const char *caller, const vs_json_t *in,
                           vs_json_t **out, vs_awserr_t *err);
 int vs_nacl__replace_entry(vs_model_t *m, const char *caller, const vs_json_t *in,

@@ -61,6 +61,10 @@ vs_route_t *vs_rtb__find_route(vs_rtb_t *rtb, const vs_cidr_t *dest);
 int vs_rtb__add_route(vs_model_t *m, vs_rtb_t *rtb, const vs_route_t *r);
 bool vs_rtb__remove_route(vs_model_t *m, vs_rtb_t *rtb, const vs_cidr_t *dest);
 vs_json_t *vs_rtb__output(const vs_model_t *m, const vs_obj_t *o);
+/* The table whose routes apply to traffic leaving subnet s: its explicit
+ * association if it has one, else its VPC's main table. NULL if neither
+ * exists (borrowed). */
+const vs_rtb_t *vs_rtb__for_subnet(const vs_model_t *m, const vs_subnet_t *s);
 
 
 /* The modules of this layer (listed by core/service). */

@@ -21,11 +21,6 @@
 
 #include "network.h"
 
-/* The table whose routes apply to traffic leaving subnet s: its explicit
- * association if it has one, else its VPC's main table. NULL if neither
- * exists (borrowed). */
-const vs_rtb_t *vs_rtb__for_subnet(const vs_model_t *m, const vs_subnet_t *s);
-
 /* The route of rtb (local routes included) that traffic to dst takes by
  * longest-prefix match, or NULL if none matches (IPv4 and IPv6 routes
  * never match the other family). If blackhole is not NULL it is set to

@@ -56,6 +56,7 @@ typedef struct vs_sg {
 
 extern const vs_kind_t vs_kind_sg;
 extern const vs_module_t vs_module_sg;
+extern const vs_module_t vs_module_sg_rules;     /* sg_rules.c */
 
 /* Protocol numbers the evaluator takes. */
 enum { VS_SG_ALL = -1, VS_SG_ICMP = 1, VS_SG_TCP = 6, VS_SG_UDP = 17, VS_SG_ICMPV6 = 58 };

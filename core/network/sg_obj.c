@@ -1,7 +1,12 @@
 /* sg_obj: the security group object kind - persistence of groups and
- * their rules. The API lives in ec2_sg.c and sg_rules.c. */
+ * their rules - and the lookups every SG file needs: a group by ID, a
+ * VPC's default group, the active same-Region connection that lets two
+ * VPCs reference each other's groups. The API lives in ec2_sg.c and
+ * sg_rules.c. */
 #include <stdio.h>
+#include <string.h>
 
+#include "pcx_model.h"
 #include "sg.h"
 
 static const char *const s_peer_names[] = { "cidr4", "cidr6", "group", "prefix-list" };
@@ -129,3 +134,37 @@ const vs_kind_t vs_kind_sg = {
     .from_doc = s_from_doc,
     .destroy = s_destroy,
 };
+
+/* --- lookups -------------------------------------------------------------------- */
+
+vs_sg_t *vs_sg__get(const vs_model_t *m, const char *sg_id)
+{
+    if (!sg_id)
+        return NULL;
+    vs_obj_t *o = vs_model__get(m, sg_id);
+    return o && o->kind == &vs_kind_sg ? (vs_sg_t *)o : NULL;
+}
+
+const char *vs_sg__default_for_vpc(const vs_model_t *m, const char *vpc_id)
+{
+    vs_obj_t *o = vpc_id ? vs_model__get(m, vpc_id) : NULL;
+    if (!o || o->kind != &vs_kind_vpc)
+        return NULL;
+    const vs_vpc_t *vpc = (const vs_vpc_t *)o;
+    const vs_sg_t *g = vs_sg__get(m, vpc->default_sg_id);
+    return g ? g->base.id : NULL;
+}
+
+const char *vs_sg__active_pcx(const vs_model_t *m, const char *vpc_a, const char *vpc_b)
+{
+    for (const vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
+        const vs_pcx_t *p = &o->rec;
+        /* Security group references never cross Regions (reference 7.3). */
+        if (p->state != VS_PCX_ACTIVE || p->inter_region || o->hidden)
+            continue;
+        if ((!strcmp(p->requester.vpc_id, vpc_a) && !strcmp(p->accepter.vpc_id, vpc_b)) ||
+            (!strcmp(p->requester.vpc_id, vpc_b) && !strcmp(p->accepter.vpc_id, vpc_a)))
+            return p->id;
+    }
+    return NULL;
+}

@@ -551,3 +551,18 @@ int vs_sg__revoke_egress(vs_model_t *m, const char *caller, const vs_json_t *in,
 {
     return s_revoke(m, caller, in, true, out, err);
 }
+
+/* The rule actions are their own module, so that this file needs nothing
+ * of the module that owns the group kind (ec2_sg.c) but its lookups. */
+static const vs_action_t s_actions[] = {
+    { "AuthorizeSecurityGroupIngress", vs_sg__authorize_ingress },
+    { "AuthorizeSecurityGroupEgress", vs_sg__authorize_egress },
+    { "RevokeSecurityGroupIngress", vs_sg__revoke_ingress },
+    { "RevokeSecurityGroupEgress", vs_sg__revoke_egress },
+    { NULL, NULL }
+};
+
+const vs_module_t vs_module_sg_rules = {
+    .name = "sg-rules",
+    .actions = s_actions,
+};
