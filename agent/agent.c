@@ -11,6 +11,7 @@
 #include <zmq.h>
 
 #include "agent_priv.h"
+#include "keys.h"
 #include "ids.h"
 #include "log.h"
 
@@ -321,6 +322,15 @@ static int s_setup(agent_t *a)
     zmq_setsockopt(a->dealer, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
     zmq_setsockopt(a->dealer, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max);
     zmq_setsockopt(a->dealer, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    if (a->cfg->keys_dir) {
+        vs_principal_t me;
+        char kerr[512];
+        if (vs_principal_agent(a->cfg->account, a->cfg->region, &me) != 0 ||
+            vs_keys_secure_client(a->dealer, a->cfg->keys_dir, &me, kerr, sizeof kerr) != 0) {
+            fprintf(stderr, "vpcsim-agent: %s\n", kerr);
+            return 2;
+        }
+    }
     if (zmq_connect(a->dealer, a->cfg->broker) != 0) {
         fprintf(stderr, "vpcsim-agent: cannot use broker endpoint %s: %s\n", a->cfg->broker,
                 zmq_strerror(errno));

@@ -21,6 +21,7 @@
 #define AGENT_PENDING_CAP  16384    /* in-flight API calls */
 #define AGENT_BROKER_SILENT_MS 3000 /* no word from the broker: re-register */
 #define AGENT_TICK_MS      200      /* registration retry / heartbeat check */
+#define AGENT_REFUSED_GIVEUP_MS 4000 /* refused this long: exit (broker liveness + 1 s) */
 
 /* An API call waiting for its reply: where to send it. */
 typedef struct pending {
@@ -54,6 +55,7 @@ typedef struct agent {
     bool registered;
     uint64_t last_rx_mono;        /* last message from the broker */
     uint64_t last_hello_mono;
+    uint64_t refused_since_mono;  /* 0: the broker has not refused us */
     uint64_t last_hb_mono;
     uint64_t next_msg_id;
     uint64_t next_token;

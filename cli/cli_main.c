@@ -13,6 +13,7 @@
 #include "cluster.h"
 #include "ec2.h"
 #include "globals.h"
+#include "keys_cmd.h"
 #include "simulate.h"
 #include "suggest.h"
 
@@ -27,6 +28,7 @@ static const struct {
     { "admin", cli_admin_main, "Broker operations: describe-agents, clock, advance-clock, faults" },
     { "cluster", cli_cluster_main, "Start or stop a local broker and agents: up|down --config FILE" },
     { "chaos", cli_chaos_main, "Seeded chaos test of a local cluster: run --seed N --operations N" },
+    { "keys", NULL, "Write a cluster keyring: init DIR [--account ACCT:REGION ...] [--client ACCT ...]" },
     { "simulate", cli_simulate_cmd, "Deterministic in-process simulation: --seed N --schedules M" },
 };
 
@@ -50,6 +52,7 @@ static void s_help(void)
            "       --output FORMAT     json | text | table (AWS_DEFAULT_OUTPUT, default json)\n"
            "       --timeout SECONDS   how long to wait for an answer (VPCSIM_TIMEOUT, default %g)\n"
            "       --no-paginate       one call only for describe-* commands\n"
+           "       --keys DIR          authenticate with a key from the keyring DIR (VPCSIM_KEYS)\n"
            "       --debug             log requests and replies to stderr\n"
            "       --version           print the version\n\n"
            "AVAILABLE COMMANDS\n",
@@ -63,6 +66,10 @@ int main(int argc, char **argv)
 {
     /* `vpcsim ... | head` must end quietly, not die of SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
+    /* `keys` has its own --account (repeatable, ACCOUNT:REGION): it must
+     * not go through the global options. */
+    if (argc >= 2 && !strcmp(argv[1], "keys"))
+        return cli_keys_main(argc - 2, argv + 2);
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest)
         return CLI_EXIT_FAILED;
@@ -94,7 +101,7 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     for (size_t i = 0; i < S_NCOMMANDS; i++) {
-        if (!strcmp(rest[0], s_commands[i].name)) {
+        if (!strcmp(rest[0], s_commands[i].name) && s_commands[i].run) {
             rc = s_commands[i].run(&g, nrest - 1, rest + 1);
             free(rest);
             return rc;
