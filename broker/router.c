@@ -470,6 +470,7 @@ static void s_on_admin(s_msg_t *m)
         snprintf(err, sizeof err, "admin operations need the admin key (this connection is %s)",
                  who);
         VS_WARN("admin %s from %s refused: %s", m->env->admin_request->op, m->peer, err);
+        r.error_message = err;
     } else if (bk_admin_run(m->b, m->env->admin_request, &out, err, sizeof err) == 0) {
         r.ok = 1;
         r.output_json = out;

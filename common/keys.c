@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -282,8 +283,11 @@ struct vs_keys_server {
     void *zap;                /* REP, owned by the thread once it runs */
     pthread_t thread;
     bool running;
-    s_entry_t *entries;       /* sorted by key; immutable while the thread runs */
+    s_entry_t *entries;       /* sorted by key; only the ZAP thread touches them once it runs */
     size_t n;
+    size_t n_at_start;        /* for the caller (n belongs to the thread) */
+    char *dir;                /* the keyring, re-read when an unknown key shows up */
+    struct timespec last_scan;
 };
 
 static int s_cmp_entry(const void *a, const void *b)
@@ -346,6 +350,29 @@ static int s_load_pubs(vs_keys_server_t *s, const char *dir, char *err, size_t e
     return rc;
 }
 
+/* Re-reads the keyring (at most once a second), so principals added with
+ * `vpcsim keys init` after the broker started are let in. */
+static void s_rescan(vs_keys_server_t *s)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - s->last_scan.tv_sec < 1)
+        return;
+    s->last_scan = now;
+    vs_keys_server_t fresh = { .zctx = s->zctx };
+    char err[512];
+    if (s_load_pubs(&fresh, s->dir, err, sizeof err) < 0) {
+        VS_WARN("keyring %s not re-read: %s", s->dir, err);
+        free(fresh.entries);
+        return;
+    }
+    if (fresh.n != s->n)
+        VS_INFO("keyring %s re-read: %zu principals", s->dir, fresh.n);
+    free(s->entries);
+    s->entries = fresh.entries;
+    s->n = fresh.n;
+}
+
 static const s_entry_t *s_lookup(const vs_keys_server_t *s, const uint8_t *key, size_t len)
 {
     if (len != 32 || s->n == 0)
@@ -384,6 +411,10 @@ static int s_zap_once(vs_keys_server_t *s)
     const char *user = "";
     if (n == 7 && zmq_msg_size(&f[5]) == 5 && memcmp(zmq_msg_data(&f[5]), "CURVE", 5) == 0) {
         const s_entry_t *e = s_lookup(s, zmq_msg_data(&f[6]), zmq_msg_size(&f[6]));
+        if (!e) {
+            s_rescan(s);
+            e = s_lookup(s, zmq_msg_data(&f[6]), zmq_msg_size(&f[6]));
+        }
         if (e) {
             status = "200";
             text = "OK";
@@ -445,6 +476,12 @@ vs_keys_server_t *vs_keys_server_start(void *zctx, void *sock, const char *dir, 
         return NULL;
     }
     s->zctx = zctx;
+    clock_gettime(CLOCK_MONOTONIC, &s->last_scan);
+    s->dir = strdup(dir);
+    if (!s->dir) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     char sec[VS_KEYS_Z85_LEN + 1];
     if (s_read_key(dir, "broker.key", sec, err, errlen) < 0 ||
         s_load_pubs(s, dir, err, errlen) < 0)
@@ -453,6 +490,7 @@ vs_keys_server_t *vs_keys_server_start(void *zctx, void *sock, const char *dir, 
         snprintf(err, errlen, "keyring %s has no principals' .pub files", dir);
         goto fail;
     }
+    s->n_at_start = s->n;
     s->zap = zmq_socket(zctx, ZMQ_REP);
     if (!s->zap || s_setint(s->zap, ZMQ_LINGER, 0) != 0 ||
         zmq_bind(s->zap, S_ZAP_ENDPOINT) != 0) {
@@ -479,13 +517,14 @@ fail:
     if (s->zap)
         zmq_close(s->zap);
     free(s->entries);
+    free(s->dir);
     free(s);
     return NULL;
 }
 
 size_t vs_keys_server_count(const vs_keys_server_t *s)
 {
-    return s ? s->n : 0;
+    return s ? s->n_at_start : 0;
 }
 
 void vs_keys_server_stop(vs_keys_server_t **sp)
@@ -499,6 +538,7 @@ void vs_keys_server_stop(vs_keys_server_t **sp)
         pthread_join(s->thread, NULL);
     }
     free(s->entries);
+    free(s->dir);
     free(s);
 }
 

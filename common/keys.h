@@ -78,7 +78,8 @@ int vs_keys_secure_client(void *sock, const char *dir, const vs_principal_t *who
 typedef struct vs_keys_server vs_keys_server_t;
 vs_keys_server_t *vs_keys_server_start(void *zctx, void *sock, const char *dir, char *err,
                                        size_t errlen);
-/* How many principals the handler knows. */
+/* How many principals the handler knew at start (it re-reads the keyring
+ * when an unknown key connects, at most once a second). */
 size_t vs_keys_server_count(const vs_keys_server_t *s);
 /* Shuts zctx down (blocking calls in every thread return ETERM), joins the
  * ZAP thread and frees. Accepts NULL; nulls the pointer. */
