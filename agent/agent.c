@@ -186,6 +186,15 @@ static void s_hb_timer_cb(uv_timer_t *t)
 {
     agent_t *a = t->data;
     uint64_t mono = simclock_mono_ms();
+    char kerr[128];
+    if (a->keymon && vs_keys_monitor_refused(a->keymon, kerr, sizeof kerr)) {
+        /* Retrying cannot help: the broker does not know this key. */
+        VS_ERROR("%s: this agent's key (%s) is not in the broker's keyring; exiting", kerr,
+                 a->cfg->keys_dir);
+        a->exit_code = 1;
+        uv_stop(&a->loop);
+        return;
+    }
     if (a->registered && mono - a->last_rx_mono > AGENT_BROKER_SILENT_MS) {
         VS_WARN("no word from the broker for %" PRIu64 " ms; registering again",
                 mono - a->last_rx_mono);
@@ -330,6 +339,11 @@ static int s_setup(agent_t *a)
             fprintf(stderr, "vpcsim-agent: %s\n", kerr);
             return 2;
         }
+        a->keymon = vs_keys_monitor(a->zctx, a->dealer);
+        if (!a->keymon) {
+            VS_ERROR("cannot watch the connection's handshakes: %s", zmq_strerror(errno));
+            return 1;
+        }
     }
     if (zmq_connect(a->dealer, a->cfg->broker) != 0) {
         fprintf(stderr, "vpcsim-agent: cannot use broker endpoint %s: %s\n", a->cfg->broker,
@@ -372,6 +386,8 @@ static void s_teardown(agent_t *a)
         uv_run(&a->loop, UV_RUN_DEFAULT);
         uv_loop_close(&a->loop);
     }
+    if (a->keymon)
+        zmq_close(a->keymon);
     if (a->dealer)
         zmq_close(a->dealer);
     if (a->zctx)

@@ -44,6 +44,7 @@ typedef struct agent {
     uv_signal_t sigterm, sigint;
     uv_timer_t hb_timer, model_timer, retry_timer;
     void *zctx, *dealer;
+    void *keymon;                 /* handshake events with --keys; NULL without */
     vs_zloop_sock_t *zw;
     store_t *st;
     vs_model_t *model;

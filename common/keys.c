@@ -288,6 +288,7 @@ struct vs_keys_server {
     size_t n_at_start;        /* for the caller (n belongs to the thread) */
     char *dir;                /* the keyring, re-read when an unknown key shows up */
     struct timespec last_scan;
+    struct timespec dir_mtime;  /* of the last scan: a new key file changes it */
 };
 
 static int s_cmp_entry(const void *a, const void *b)
@@ -350,15 +351,25 @@ static int s_load_pubs(vs_keys_server_t *s, const char *dir, char *err, size_t e
     return rc;
 }
 
-/* Re-reads the keyring (at most once a second), so principals added with
- * `vpcsim keys init` after the broker started are let in. */
+static struct timespec s_mtime(const char *dir)
+{
+    struct stat st;
+    struct timespec none = { 0, 0 };
+    return stat(dir, &st) == 0 ? st.st_mtim : none;
+}
+
+/* Re-reads the keyring when it changed (a file was added) or, failing
+ * that, at most once a second, so principals added with `vpcsim keys
+ * init` after the broker started are let in at their first try. */
 static void s_rescan(vs_keys_server_t *s)
 {
-    struct timespec now;
+    struct timespec now, mt = s_mtime(s->dir);
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (now.tv_sec - s->last_scan.tv_sec < 1)
+    bool changed = mt.tv_sec != s->dir_mtime.tv_sec || mt.tv_nsec != s->dir_mtime.tv_nsec;
+    if (!changed && now.tv_sec - s->last_scan.tv_sec < 1)
         return;
     s->last_scan = now;
+    s->dir_mtime = mt;
     vs_keys_server_t fresh = { .zctx = s->zctx };
     char err[512];
     if (s_load_pubs(&fresh, s->dir, err, sizeof err) < 0) {
@@ -477,6 +488,7 @@ vs_keys_server_t *vs_keys_server_start(void *zctx, void *sock, const char *dir, 
     }
     s->zctx = zctx;
     clock_gettime(CLOCK_MONOTONIC, &s->last_scan);
+    s->dir_mtime = s_mtime(dir);
     s->dir = strdup(dir);
     if (!s->dir) {
         snprintf(err, errlen, "out of memory");
@@ -546,4 +558,52 @@ int vs_keys_msg_principal(void *msg, vs_principal_t *out)
 {
     const char *uid = zmq_msg_gets((zmq_msg_t *)msg, "User-Id");
     return vs_principal_parse(uid, out);
+}
+
+/* ---- watching a client's handshakes ------------------------------------------ */
+
+void *vs_keys_monitor(void *zctx, void *sock)
+{
+    char ep[64];
+    snprintf(ep, sizeof ep, "inproc://vpcsim-keys-mon-%p", sock);
+    if (zmq_socket_monitor(sock, ep, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0)
+        return NULL;
+    void *mon = zmq_socket(zctx, ZMQ_PAIR);
+    if (!mon)
+        return NULL;
+    if (s_setint(mon, ZMQ_LINGER, 0) != 0 || zmq_connect(mon, ep) != 0) {
+        zmq_close(mon);
+        return NULL;
+    }
+    return mon;
+}
+
+int vs_keys_monitor_refused(void *mon, char *err, size_t errlen)
+{
+    int refused = 0;
+    for (;;) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, mon, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&m);
+            return refused;
+        }
+        uint16_t event = 0;
+        uint32_t value = 0;
+        if (zmq_msg_size(&m) >= 6) {
+            memcpy(&event, zmq_msg_data(&m), 2);
+            memcpy(&value, (uint8_t *)zmq_msg_data(&m) + 2, 4);
+        }
+        bool more = zmq_msg_more(&m);
+        zmq_msg_close(&m);
+        while (more) {   /* the endpoint frame */
+            zmq_msg_init(&m);
+            more = zmq_msg_recv(&m, mon, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&m);
+            zmq_msg_close(&m);
+        }
+        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+            snprintf(err, errlen, "the broker refused our key (ZAP status %u)", (unsigned)value);
+            refused = 1;
+        }
+    }
 }

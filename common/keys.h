@@ -85,6 +85,13 @@ size_t vs_keys_server_count(const vs_keys_server_t *s);
  * ZAP thread and frees. Accepts NULL; nulls the pointer. */
 void vs_keys_server_stop(vs_keys_server_t **s);
 
+/* Watches sock's CURVE handshakes through a PAIR socket in zctx, which the
+ * caller closes (zmq_close) before zmq_ctx_term. NULL on failure. */
+void *vs_keys_monitor(void *zctx, void *sock);
+/* Reads the monitor's pending events without blocking: 1 if the broker
+ * refused the key (ZAP said no; the reason in err), else 0. */
+int vs_keys_monitor_refused(void *mon, char *err, size_t errlen);
+
 /* The User-Id of a received message as a principal (VS_PRINCIPAL_NONE if
  * the socket is not secured). msg is a zmq_msg_t *. */
 int vs_keys_msg_principal(void *msg, vs_principal_t *out);
