@@ -153,6 +153,12 @@ void agent__send_peer(agent_t *a, const store_outmsg_t *m)
     pm.payload.data = (uint8_t *)m->payload;
     pm.payload.len = m->payload_len;
     pm.sealed = m->sealed;
+    /* Every id below the oldest unacknowledged message is done with: the
+     * receiver may forget those in its dedup table. The message itself is
+     * in the outbox, so the floor never passes it. */
+    uint64_t floor = vs_outbox_min_id(a->outq);
+    pm.ack_floor = floor < m->msg_id ? floor : m->msg_id;
+    pm.epoch = a->msg_epoch;
     to.vpc_arn = (char *)(m->to_vpc_arn ? m->to_vpc_arn : "");
     to.account = (char *)(m->to_account ? m->to_account : "");
     to.region = (char *)(m->to_region ? m->to_region : "");
@@ -291,6 +297,17 @@ static int s_setup(agent_t *a)
     /* Message ids must never repeat for this agent, across restarts: start
      * from a random 62-bit point; the receiver's dedup is per sender. */
     a->next_msg_id = (s_random64() >> 2) | 1;
+    /* The epoch of the model's peer-message ids, fixed for this data dir:
+     * receivers apply our acknowledgement floor within it only. */
+    if (store_meta_get(a->st, "msg_epoch", buf, sizeof buf) == 0)
+        a->msg_epoch = strtoull(buf, NULL, 10);
+    if (!a->msg_epoch) {
+        a->msg_epoch = (s_random64() >> 2) | 1;
+        snprintf(buf, sizeof buf, "%" PRIu64, a->msg_epoch);
+        if (store_begin(a->st) != 0 || store_meta_set(a->st, "msg_epoch", buf) != 0 ||
+            store_commit(a->st) != 0)
+            return 1;
+    }
 
     vs_model_config_t mc = {
         .account = a->cfg->account, .region = a->cfg->region, .clock = &a->clock,

@@ -59,6 +59,7 @@ typedef struct agent {
     uint64_t refused_since_mono;  /* 0: the broker has not refused us */
     uint64_t last_hb_mono;
     uint64_t next_msg_id;
+    uint64_t msg_epoch;           /* this data dir's message-id epoch (meta) */
     uint64_t next_token;
     bool turn_dirty;              /* something may have changed this turn */
     bool loop_ok;                 /* the uv loop was initialised */

@@ -82,7 +82,19 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
      * transaction together: durable alone, a kill -9 before the commit
      * would lose the effects and the sender's resend would be dropped as
      * seen. */
-    int seen = store_seen_check_and_add(a->st, sender, env->msg_id);
+    /* Below the sender's acknowledgement floor: a late copy (say, one the
+     * broker's fault injection delayed) of a message we applied and then
+     * forgot. A duplicate, not a new message. */
+    const Vpcsim__Wire__PeerMessage *pm = env->peer;
+    uint64_t known = 0;
+    bool stale = pm->epoch && store_floor_get(a->st, sender, pm->epoch, &known) == 0 &&
+                 env->msg_id < known;
+    int seen = stale ? 1 : store_seen_check_and_add(a->st, sender, env->msg_id);
+    /* The floor never passes the message carrying it (which is unacked). */
+    uint64_t floor = pm->ack_floor < env->msg_id ? pm->ack_floor : env->msg_id;
+    /* A failed prune only costs space (the error is logged). */
+    if (seen >= 0 && pm->epoch && floor > known)
+        store_floor_raise(a->st, sender, pm->epoch, floor);
     if (seen == 0) {
         vs_model_on_peer(a->model, env->sender->account, env->sender->region,
                          env->peer->payload.data, env->peer->payload.len);
