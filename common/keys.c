@@ -412,10 +412,11 @@ static int s_zap_once(vs_keys_server_t *s)
             return e == ETERM ? -1 : 0;
         }
         more = zmq_msg_more(&m);
-        if (n < S_ZAP_FRAMES)
-            f[n++] = m;
-        else
-            zmq_msg_close(&m);
+        if (n < S_ZAP_FRAMES) {
+            zmq_msg_init(&f[n]);
+            zmq_msg_move(&f[n++], &m);   /* zmq_msg_t must not be copied by value */
+        }
+        zmq_msg_close(&m);
     }
     /* version, request id, domain, address, routing id, mechanism, key */
     const char *status = "400", *text = "unknown key";
