@@ -271,6 +271,35 @@ START_TEST(second_live_agent_is_refused_a_dead_ones_successor_takes_over)
 }
 END_TEST
 
+START_TEST(hostile_frames_from_an_authenticated_client_leave_the_broker_serving)
+{
+    vs_principal_t a = s_agent(A1, USE1), ca = s_client(A1);
+    s_hello("agA", &a, A1, USE1, NULL, 0);
+    ck_assert(s_welcomed("agA"));
+    /* Garbage, a truncated envelope, and bodies only the broker or an
+     * agent may send: each is answered (or ignored), nothing crashes. */
+    static const uint8_t junk[] = { 0xff, 0xff, 0xff, 0xff, 0x0f, 0x12, 0x80 };
+    bk_router_handle_as(s_b, (const uint8_t *)"cl1", 3, &ca, junk, sizeof junk);
+    bk_router_handle_as(s_b, (const uint8_t *)"cl1", 3, &ca, junk, 0);
+    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    Vpcsim__Wire__Welcome w = VPCSIM__WIRE__WELCOME__INIT;
+    env.msg_id = 3;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_WELCOME;
+    env.welcome = &w;
+    s_recv("cl1", &ca, &env);
+    Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
+    env.peer = &pm;
+    s_recv("cl1", &ca, &env);   /* not an agent: told to say hello, not relayed */
+    const vs_env_t *last = s_last_to("agA");
+    ck_assert(!last || last->body_case != VPCSIM__WIRE__ENVELOPE__BODY_PEER);
+    /* And the next good call still goes through. */
+    s_api("cl1", &ca, A1);
+    ck_assert_int_eq(s_last_to("agA")->body_case, VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST);
+    ck_assert(bk_registry_get(s_b->reg, A1, USE1)->online);
+}
+END_TEST
+
 START_TEST(principal_names_round_trip_and_bad_ones_are_refused)
 {
     vs_principal_t p;
@@ -302,6 +331,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, client_acts_only_as_its_own_account);
     tcase_add_test(tc, admin_operations_need_the_admin_key);
     tcase_add_test(tc, second_live_agent_is_refused_a_dead_ones_successor_takes_over);
+    tcase_add_test(tc, hostile_frames_from_an_authenticated_client_leave_the_broker_serving);
     tcase_add_test(tc, principal_names_round_trip_and_bad_ones_are_refused);
     suite_add_tcase(s, tc);
     return s;
