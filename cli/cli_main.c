@@ -100,6 +100,14 @@ int main(int argc, char **argv)
         free(rest);
         return CLI_EXIT_OK;
     }
+    if (!strcmp(rest[0], "keys")) {
+        err = cli_usage_error("keys takes no global options: vpcsim keys init DIR "
+                              "[--account ACCOUNT:REGION ...] [--client ACCOUNT ...]");
+        fputs(err, stderr);
+        free(err);
+        free(rest);
+        return CLI_EXIT_USAGE;
+    }
     for (size_t i = 0; i < S_NCOMMANDS; i++) {
         if (!strcmp(rest[0], s_commands[i].name) && s_commands[i].run) {
             rc = s_commands[i].run(&g, nrest - 1, rest + 1);

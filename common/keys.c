@@ -197,10 +197,6 @@ int vs_keys_init(const char *dir, const char *const *agents, size_t n_agents,
         snprintf(err, errlen, "this libzmq has no CURVE support");
         return -1;
     }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-        return -1;
-    }
     /* Check every name first, so a typo writes nothing. */
     vs_principal_t p;
     for (size_t i = 0; i < n_agents; i++)
@@ -214,6 +210,10 @@ int vs_keys_init(const char *dir, const char *const *agents, size_t n_agents,
             snprintf(err, errlen, "'%s' is not an account id (12 digits)", clients[i]);
             return -1;
         }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
     vs_principal_t fixed[2] = { { .kind = VS_PRINCIPAL_BROKER }, { .kind = VS_PRINCIPAL_ADMIN } };
     for (size_t i = 0; i < 2 + n_agents + n_clients; i++) {
         if (i < 2)

@@ -150,6 +150,31 @@ class Auth(ClusterTest):
         self.assertEqual([v["VpcId"] for v in r.json()["Vpcs"]], [vpc])
         self.assertNotIn("refused", log_of(self.c, f"agent-{A}-{R}").split("started")[-1])
 
+    def test_keys_init_writes_pairs_and_refuses_bad_names(self):
+        d = os.path.join(self.c.dir, "new-keys")
+        vpcsim = os.path.join(harness.BIN, "vpcsim")
+        r = subprocess.run([vpcsim, "keys", "init", d, "--account", f"{A}:{R}", "--client", B],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        names = sorted(os.listdir(d))
+        self.assertEqual(names, sorted(f"{s}.{e}" for s in ("broker", "admin", f"agent-{A}-{R}",
+                                                             f"client-{A}", f"client-{B}")
+                                       for e in ("key", "pub")))
+        self.assertEqual(os.stat(os.path.join(d, "broker.key")).st_mode & 0o777, 0o600)
+        before = open(os.path.join(d, "broker.key")).read()
+        # Again, with one more agent: existing pairs are kept.
+        r = subprocess.run([vpcsim, "keys", "init", d, "--account", f"{B}:{R2}"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(open(os.path.join(d, "broker.key")).read(), before)
+        self.assertTrue(os.path.exists(os.path.join(d, f"agent-{B}-{R2}.key")))
+        for bad in (["--account", "1234:us-east-1"], ["--account", f"{A}:mars-1"],
+                    ["--client", "abc"]):
+            d2 = os.path.join(self.c.dir, "bad-keys")
+            r = subprocess.run([vpcsim, "keys", "init", d2, *bad], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 252, r)
+            self.assertFalse(os.path.exists(d2))   # a typo writes nothing
+
     def test_aws_max_attempts_limits_the_retries(self):
         p = self.c.start_agent(A, R)
         self.c.kill9(p)
