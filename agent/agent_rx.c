@@ -89,6 +89,9 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
     uint64_t known = 0;
     bool stale = pm->epoch && store_floor_get(a->st, sender, pm->epoch, &known) == 0 &&
                  env->msg_id < known;
+    if (stale)
+        VS_DEBUG("peer message %" PRIu64 " from %s is below its floor %" PRIu64
+                 ": a late copy, dropped", env->msg_id, sender, known);
     int seen = stale ? 1 : store_seen_check_and_add(a->st, sender, env->msg_id);
     /* The floor never passes the message carrying it (which is unacked). */
     uint64_t floor = pm->ack_floor < env->msg_id ? pm->ack_floor : env->msg_id;
