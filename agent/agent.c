@@ -11,6 +11,7 @@
 #include <zmq.h>
 
 #include "agent_priv.h"
+#include "keys.h"
 #include "ids.h"
 #include "log.h"
 #include "service.h"
@@ -153,6 +154,12 @@ void agent__send_peer(agent_t *a, const store_outmsg_t *m)
     pm.payload.data = (uint8_t *)m->payload;
     pm.payload.len = m->payload_len;
     pm.sealed = m->sealed;
+    /* Every id below the oldest unacknowledged message is done with: the
+     * receiver may forget those in its dedup table. The message itself is
+     * in the outbox, so the floor never passes it. */
+    uint64_t floor = vs_outbox_min_id(a->outq);
+    pm.ack_floor = floor < m->msg_id ? floor : m->msg_id;
+    pm.epoch = a->msg_epoch;
     to.vpc_arn = (char *)(m->to_vpc_arn ? m->to_vpc_arn : "");
     to.account = (char *)(m->to_account ? m->to_account : "");
     to.region = (char *)(m->to_region ? m->to_region : "");
@@ -186,6 +193,15 @@ static void s_hb_timer_cb(uv_timer_t *t)
 {
     agent_t *a = t->data;
     uint64_t mono = simclock_mono_ms();
+    char kerr[128];
+    if (a->keymon && vs_keys_monitor_refused(a->keymon, kerr, sizeof kerr)) {
+        /* Retrying cannot help: the broker does not know this key. */
+        VS_ERROR("%s: this agent's key (%s) is not in the broker's keyring; exiting", kerr,
+                 a->cfg->keys_dir);
+        a->exit_code = 1;
+        uv_stop(&a->loop);
+        return;
+    }
     if (a->registered && mono - a->last_rx_mono > AGENT_BROKER_SILENT_MS) {
         VS_WARN("no word from the broker for %" PRIu64 " ms; registering again",
                 mono - a->last_rx_mono);
@@ -282,6 +298,17 @@ static int s_setup(agent_t *a)
     /* Message ids must never repeat for this agent, across restarts: start
      * from a random 62-bit point; the receiver's dedup is per sender. */
     a->next_msg_id = (s_random64() >> 2) | 1;
+    /* The epoch of the model's peer-message ids, fixed for this data dir:
+     * receivers apply our acknowledgement floor within it only. */
+    if (store_meta_get(a->st, "msg_epoch", buf, sizeof buf) == 0)
+        a->msg_epoch = strtoull(buf, NULL, 10);
+    if (!a->msg_epoch) {
+        a->msg_epoch = (s_random64() >> 2) | 1;
+        snprintf(buf, sizeof buf, "%" PRIu64, a->msg_epoch);
+        if (store_begin(a->st) != 0 || store_meta_set(a->st, "msg_epoch", buf) != 0 ||
+            store_commit(a->st) != 0)
+            return 1;
+    }
 
     vs_model_config_t mc = {
         .account = a->cfg->account, .region = a->cfg->region, .clock = &a->clock,
@@ -323,6 +350,20 @@ static int s_setup(agent_t *a)
     zmq_setsockopt(a->dealer, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl);
     zmq_setsockopt(a->dealer, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max);
     zmq_setsockopt(a->dealer, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    if (a->cfg->keys_dir) {
+        vs_principal_t me;
+        char kerr[512];
+        if (vs_principal_agent(a->cfg->account, a->cfg->region, &me) != 0 ||
+            vs_keys_secure_client(a->dealer, a->cfg->keys_dir, &me, kerr, sizeof kerr) != 0) {
+            fprintf(stderr, "vpcsim-agent: %s\n", kerr);
+            return 2;
+        }
+        a->keymon = vs_keys_monitor(a->zctx, a->dealer);
+        if (!a->keymon) {
+            VS_ERROR("cannot watch the connection's handshakes: %s", zmq_strerror(errno));
+            return 1;
+        }
+    }
     if (zmq_connect(a->dealer, a->cfg->broker) != 0) {
         fprintf(stderr, "vpcsim-agent: cannot use broker endpoint %s: %s\n", a->cfg->broker,
                 zmq_strerror(errno));
@@ -364,6 +405,8 @@ static void s_teardown(agent_t *a)
         uv_run(&a->loop, UV_RUN_DEFAULT);
         uv_loop_close(&a->loop);
     }
+    if (a->keymon)
+        zmq_close(a->keymon);
     if (a->dealer)
         zmq_close(a->dealer);
     if (a->zctx)

@@ -20,6 +20,8 @@ static void s_usage(FILE *f)
             "                               (console behaviour) instead of DependencyViolation\n"
             "  --max-active-pcx-per-vpc N   quota of active peering connections per VPC (50)\n"
             "  --max-outstanding-pcx N      quota of pending requests per account (25)\n"
+            "  --keys DIR                   authenticate with this agent's key from the\n"
+            "                               keyring DIR (`vpcsim keys init`; or VPCSIM_KEYS)\n"
             "  --log-level debug|info|warn|error\n");
 }
 
@@ -47,7 +49,7 @@ int main(int argc, char **argv)
     agent_config_t cfg = { 0 };
     vs_log_level_t level = VS_LOG_INFO;
     enum { O_BROKER = 1, O_ACCOUNT, O_REGION, O_DATA, O_MODERN, O_CASCADE, O_MAXACT, O_MAXOUT,
-           O_LOG, O_HELP };
+           O_LOG, O_HELP, O_KEYS };
     static const struct option opts[] = {
         { "broker", required_argument, NULL, O_BROKER },
         { "account", required_argument, NULL, O_ACCOUNT },
@@ -58,6 +60,7 @@ int main(int argc, char **argv)
         { "max-active-pcx-per-vpc", required_argument, NULL, O_MAXACT },
         { "max-outstanding-pcx", required_argument, NULL, O_MAXOUT },
         { "log-level", required_argument, NULL, O_LOG },
+        { "keys", required_argument, NULL, O_KEYS },
         { "help", no_argument, NULL, O_HELP },
         { NULL, 0, NULL, 0 },
     };
@@ -69,6 +72,7 @@ int main(int argc, char **argv)
         case O_ACCOUNT: cfg.account = optarg; break;
         case O_REGION: cfg.region = optarg; break;
         case O_DATA: cfg.data_dir = optarg; break;
+        case O_KEYS: cfg.keys_dir = optarg; break;
         case O_MODERN: cfg.modern_rules = true; break;
         case O_CASCADE: cfg.cascade_vpc_delete = true; break;
         case O_MAXACT:
@@ -107,6 +111,10 @@ int main(int argc, char **argv)
         return s_bad("unknown Region '%s'", cfg.region);
     if (!cfg.data_dir || !*cfg.data_dir)
         return s_bad("%s", "--data-dir is required");
+    if (!cfg.keys_dir && getenv("VPCSIM_KEYS") && *getenv("VPCSIM_KEYS"))
+        cfg.keys_dir = getenv("VPCSIM_KEYS");
+    if (cfg.keys_dir && !*cfg.keys_dir)
+        return s_bad("%s", "--keys must not be empty");
 
     char tag[96];
     snprintf(tag, sizeof tag, "agent[%s/%s]", cfg.account, cfg.region);

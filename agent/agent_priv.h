@@ -21,6 +21,7 @@
 #define AGENT_PENDING_CAP  16384    /* in-flight API calls */
 #define AGENT_BROKER_SILENT_MS 3000 /* no word from the broker: re-register */
 #define AGENT_TICK_MS      200      /* registration retry / heartbeat check */
+#define AGENT_REFUSED_GIVEUP_MS 4000 /* refused this long: exit (broker liveness + 1 s) */
 
 /* An API call waiting for its reply: where to send it. */
 typedef struct pending {
@@ -43,6 +44,7 @@ typedef struct agent {
     uv_signal_t sigterm, sigint;
     uv_timer_t hb_timer, model_timer, retry_timer;
     void *zctx, *dealer;
+    void *keymon;                 /* handshake events with --keys; NULL without */
     vs_zloop_sock_t *zw;
     store_t *st;
     vs_model_t *model;
@@ -54,8 +56,10 @@ typedef struct agent {
     bool registered;
     uint64_t last_rx_mono;        /* last message from the broker */
     uint64_t last_hello_mono;
+    uint64_t refused_since_mono;  /* 0: the broker has not refused us */
     uint64_t last_hb_mono;
     uint64_t next_msg_id;
+    uint64_t msg_epoch;           /* this data dir's message-id epoch (meta) */
     uint64_t next_token;
     bool turn_dirty;              /* something may have changed this turn */
     bool loop_ok;                 /* the uv loop was initialised */

@@ -21,7 +21,11 @@ static void s_on_api_request(agent_t *a, const vs_env_t *env)
     const Vpcsim__Wire__ApiRequest *rq = env->api_request;
     const uint8_t *route = env->sender ? env->sender->route.data : NULL;
     size_t route_len = env->sender ? env->sender->route.len : 0;
-    if (strcmp(rq->account, a->cfg->account) != 0 || strcmp(rq->region, a->cfg->region) != 0) {
+    /* A secured broker stamps the caller's authenticated account; an open
+     * one leaves it empty. */
+    const char *caller = env->sender && env->sender->account ? env->sender->account : "";
+    if (strcmp(rq->account, a->cfg->account) != 0 || strcmp(rq->region, a->cfg->region) != 0 ||
+        (caller[0] && strcmp(caller, a->cfg->account) != 0)) {
         /* The broker routed by (account, Region); a mismatch is a client bug. */
         agent__reply(a, env->msg_id, route, route_len, false, NULL, "AuthFailure",
                 "AWS was not able to validate the provided access credentials");
@@ -78,7 +82,22 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
      * transaction together: durable alone, a kill -9 before the commit
      * would lose the effects and the sender's resend would be dropped as
      * seen. */
-    int seen = store_seen_check_and_add(a->st, sender, env->msg_id);
+    /* Below the sender's acknowledgement floor: a late copy (say, one the
+     * broker's fault injection delayed) of a message we applied and then
+     * forgot. A duplicate, not a new message. */
+    const Vpcsim__Wire__PeerMessage *pm = env->peer;
+    uint64_t known = 0;
+    bool stale = pm->epoch && store_floor_get(a->st, sender, pm->epoch, &known) == 0 &&
+                 env->msg_id < known;
+    if (stale)
+        VS_DEBUG("peer message %" PRIu64 " from %s is below its floor %" PRIu64
+                 ": a late copy, dropped", env->msg_id, sender, known);
+    int seen = stale ? 1 : store_seen_check_and_add(a->st, sender, env->msg_id);
+    /* The floor never passes the message carrying it (which is unacked). */
+    uint64_t floor = pm->ack_floor < env->msg_id ? pm->ack_floor : env->msg_id;
+    /* A failed prune only costs space (the error is logged). */
+    if (seen >= 0 && pm->epoch && floor > known)
+        store_floor_raise(a->st, sender, pm->epoch, floor);
     if (seen == 0) {
         vs_model_on_peer(a->model, env->sender->account, env->sender->region,
                          env->peer->payload.data, env->peer->payload.len);
@@ -112,9 +131,26 @@ static void s_dispatch(agent_t *a, vs_env_t *env)
     switch (env->body_case) {
     case VPCSIM__WIRE__ENVELOPE__BODY_WELCOME:
         if (!env->welcome->ok) {
-            VS_ERROR("the broker refused registration: %s", env->welcome->error);
+            /* Hellos go on every tick; a refusal that lasts past the
+             * broker's liveness timeout is final (a live agent owns this
+             * account and Region, or our key is not for it). The grace
+             * lets a restart right after a kill -9 win over the dead
+             * connection the broker has not noticed yet. */
+            uint64_t mono = simclock_mono_ms();
+            if (!a->refused_since_mono) {
+                a->refused_since_mono = mono;
+                VS_ERROR("the broker refused registration: %s", env->welcome->error);
+            } else if (mono - a->refused_since_mono >= AGENT_REFUSED_GIVEUP_MS) {
+                VS_ERROR("the broker still refuses registration after %d s: %s; exiting",
+                         AGENT_REFUSED_GIVEUP_MS / 1000, env->welcome->error);
+                a->exit_code = 1;
+                uv_stop(&a->loop);
+            }
             return;
         }
+        if (a->refused_since_mono)
+            VS_INFO("registration accepted after an earlier refusal");
+        a->refused_since_mono = 0;
         if (!a->registered)
             VS_INFO("registered with the broker at %s", a->cfg->broker);
         a->registered = true;

@@ -14,6 +14,7 @@
 
 enum {
     Q_PUT, Q_DEL, Q_META_GET, Q_META_SET, Q_OUT_PUT, Q_OUT_DEL, Q_SEEN_ADD,
+    Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT,
     Q_BEGIN, Q_COMMIT, Q__COUNT
 };
 
@@ -28,6 +29,11 @@ static const char *const s_sql[Q__COUNT] = {
                   "sealed) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_OUT_DEL] = "DELETE FROM outbox WHERE msg_id = ?1",
     [Q_SEEN_ADD] = "INSERT OR IGNORE INTO seen(sender, msg_id) VALUES(?1, ?2)",
+    [Q_FLOOR_GET] = "SELECT floor FROM floors WHERE sender = ?1 AND epoch = ?2",
+    [Q_FLOOR_SET] = "INSERT INTO floors(sender, epoch, floor) VALUES(?1, ?2, ?3) "
+                    "ON CONFLICT(sender, epoch) DO UPDATE SET floor = max(floor, excluded.floor)",
+    [Q_SEEN_PRUNE] = "DELETE FROM seen WHERE sender = ?1 AND msg_id < ?2",
+    [Q_SEEN_COUNT] = "SELECT count(*) FROM seen",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
 };
@@ -42,7 +48,9 @@ static const char s_schema[] =
     "  to_account TEXT, to_region TEXT, payload BLOB NOT NULL,"
     "  sealed INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS seen(sender TEXT NOT NULL, msg_id INTEGER NOT NULL,"
-    "  PRIMARY KEY(sender, msg_id)) WITHOUT ROWID;";
+    "  PRIMARY KEY(sender, msg_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS floors(sender TEXT NOT NULL, epoch INTEGER NOT NULL,"
+    "  floor INTEGER NOT NULL, PRIMARY KEY(sender, epoch)) WITHOUT ROWID;";
 
 struct store {
     sqlite3 *db;
@@ -268,4 +276,51 @@ int store_seen_check_and_add(store_t *st, const char *sender, uint64_t msg_id)
     if (s_run(st, Q_SEEN_ADD) != 0)
         return -1;
     return sqlite3_changes(st->db) == 0 ? 1 : 0;
+}
+
+int store_floor_get(store_t *st, const char *sender, uint64_t epoch, uint64_t *floor)
+{
+    sqlite3_stmt *q = st->q[Q_FLOOR_GET];
+    sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)epoch);
+    int rc = sqlite3_step(q);
+    int ret = 1;
+    if (rc == SQLITE_ROW) {
+        *floor = (uint64_t)sqlite3_column_int64(q, 0);
+        ret = 0;
+    } else if (rc != SQLITE_DONE) {
+        ret = s_fail(st, "floor get");
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return ret;
+}
+
+long store_floor_raise(store_t *st, const char *sender, uint64_t epoch, uint64_t floor)
+{
+    sqlite3_stmt *q = st->q[Q_FLOOR_SET];
+    sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)epoch);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)floor);
+    if (s_run(st, Q_FLOOR_SET) != 0)
+        return -1;
+    /* Rows of this sender below the floor: its other epochs (a data dir
+     * that was replaced) used unrelated random ids, and a copy of one of
+     * their messages can no longer arrive once that dir is gone. */
+    q = st->q[Q_SEEN_PRUNE];
+    sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)floor);
+    if (s_run(st, Q_SEEN_PRUNE) != 0)
+        return -1;
+    return (long)sqlite3_changes(st->db);
+}
+
+long store_seen_count(store_t *st)
+{
+    sqlite3_stmt *q = st->q[Q_SEEN_COUNT];
+    long n = -1;
+    if (sqlite3_step(q) == SQLITE_ROW)
+        n = (long)sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return n;
 }

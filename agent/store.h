@@ -10,6 +10,8 @@
  *         meta(key, value)   - identity (account, region), clock, counters
  *         outbox(msg_id,...) - peer messages not yet acknowledged
  *         seen(sender, msg_id) - peer messages already applied (dedup)
+ *         floors(sender, epoch, floor) - each sender's acknowledgement
+ *                              floor: seen rows below it are pruned
  */
 #ifndef AGENT_STORE_H
 #define AGENT_STORE_H
@@ -53,5 +55,15 @@ int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m
 /* Dedup of applied peer messages: returns 1 if (sender, msg_id) was seen,
  * 0 if not (and records it), -1 on error. */
 int store_seen_check_and_add(store_t *st, const char *sender, uint64_t msg_id);
+
+/* The acknowledgement floor of (sender, epoch): 0 and *floor, 1 if none
+ * is known, -1 on error. */
+int store_floor_get(store_t *st, const char *sender, uint64_t epoch, uint64_t *floor);
+/* Raises the floor of (sender, epoch) to floor (never lowers it) and
+ * forgets the sender's seen rows below it. Returns how many rows went, or
+ * -1 on error. */
+long store_floor_raise(store_t *st, const char *sender, uint64_t epoch, uint64_t floor);
+/* Rows in seen, for measurements and tests. -1 on error. */
+long store_seen_count(store_t *st);
 
 #endif

@@ -51,7 +51,9 @@ static int s_describe_agents(broker_t *b, const Vpcsim__Wire__AdminRequest *rq, 
         vs_json_set_str(o, "AccountId", agents[i]->account);
         vs_json_set_str(o, "Region", agents[i]->region);
         vs_json_set_str(o, "Partition", agents[i]->partition);
-        vs_json_set_str(o, "Status", agents[i]->online ? "online" : "offline");
+        /* Probed, so a connection the broker can know is gone never
+         * shows as online. */
+        vs_json_set_str(o, "Status", bk_router_probe(b, agents[i]) ? "online" : "offline");
         vs_json_set_int(o, "VpcCount", (int64_t)bk_registry_vpc_count(agents[i]));
     }
     free(agents);

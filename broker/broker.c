@@ -128,7 +128,12 @@ static void s_on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
             snprintf(why, sizeof why, "expected one Envelope frame, got %d frames", extra + 1);
             bk_router_malformed(b, route, rlen, why);
         } else {
-            bk_router_handle(b, route, rlen, zmq_msg_data(&body), zmq_msg_size(&body));
+            /* The principal the ZAP handler authenticated for this
+             * connection; a key file it cannot name is refused there. */
+            vs_principal_t who;
+            if (vs_keys_msg_principal(&body, &who) < 0)
+                memset(&who, 0, sizeof who);
+            bk_router_handle_as(b, route, rlen, &who, zmq_msg_data(&body), zmq_msg_size(&body));
         }
         zmq_msg_close(&body);
         zmq_msg_close(&id);
@@ -197,7 +202,8 @@ static int s_setsockopt_int(void *s, int opt, int v)
     return zmq_setsockopt(s, opt, &v, sizeof v);
 }
 
-static int s_open_socket(broker_t *b, const char *endpoint, char *err, size_t errlen)
+static int s_open_socket(broker_t *b, const char *endpoint, const char *keys, char *err,
+                         size_t errlen)
 {
     int64_t maxmsg = VS_WIRE_MAX_FRAME;
     b->zctx = zmq_ctx_new();
@@ -218,6 +224,14 @@ static int s_open_socket(broker_t *b, const char *endpoint, char *err, size_t er
                  zmq_strerror(zmq_errno()));
         return -1;
     }
+    /* CURVE and the ZAP handler go on before the bind: a socket that
+     * accepted peers first would have let them in unauthenticated. */
+    if (keys) {
+        b->keys = vs_keys_server_start(b->zctx, b->zsock, keys, err, errlen);
+        if (!b->keys)
+            return -1;
+        b->secured = true;
+    }
     if (zmq_bind(b->zsock, endpoint) != 0) {
         snprintf(err, errlen, "cannot listen on %s: %s", endpoint, zmq_strerror(zmq_errno()));
         return -1;
@@ -229,6 +243,7 @@ static void s_free(broker_t *b)
 {
     if (b->zsock)
         zmq_close(b->zsock);
+    vs_keys_server_stop(&b->keys);   /* before the term: it joins the ZAP thread */
     if (b->zctx)
         zmq_ctx_term(b->zctx);
     bk_registry_destroy(&b->reg);
@@ -277,7 +292,7 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
     }
     bk_simclock_init(&b->clock, start, 1.0, bk_mono_ms(b));
 
-    if (s_open_socket(b, opts->listen, err, errlen) < 0) {
+    if (s_open_socket(b, opts->listen, opts->keys, err, errlen) < 0) {
         s_free(b);
         return NULL;
     }
@@ -311,6 +326,12 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
     vs_time_format(bk_sim_now(b), VS_TS_ZULU, ts, sizeof ts);
     VS_INFO("listening on %s; simulated time %s%s%s", opts->listen, ts,
             opts->data_dir ? "; data dir " : "", opts->data_dir ? opts->data_dir : "");
+    if (b->secured)
+        VS_INFO("authentication on: CURVE keys from %s (%zu principals)", opts->keys,
+                vs_keys_server_count(b->keys));
+    else
+        VS_WARN("authentication OFF: anyone who reaches %s can act as any account "
+                "(start with --keys DIR to require keys)", opts->listen);
     return b;
 }
 

@@ -30,6 +30,7 @@
 #include <uv.h>
 
 #include "fault_queue.h"
+#include "keys.h"
 #include "faults.h"
 #include "registry.h"
 #include "simclock.h"
@@ -47,6 +48,7 @@ typedef struct broker_opts {
     const char *listen;      /* zmq endpoint to bind */
     const char *data_dir;    /* NULL: no persistence */
     const char *capture;     /* NULL: no --capture file */
+    const char *keys;        /* keyring dir; NULL: open to anyone (logged) */
 } broker_opts_t;
 
 typedef struct broker broker_t;
@@ -63,6 +65,8 @@ struct broker {
     uv_timer_t sweep;
     uv_signal_t sigterm, sigint;
     bk_send_fn send;             /* zmq by default; a test can capture instead */
+    vs_keys_server_t *keys;      /* CURVE + ZAP; NULL: open broker */
+    bool secured;                /* principals are enforced (router.c) */
 
     bk_registry_t *reg;
     bk_simclock_t clock;

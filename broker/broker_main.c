@@ -1,7 +1,7 @@
 /* vpcsim-broker: relays messages between agents and clients.
  *
  *   vpcsim-broker --listen tcp://127.0.0.1:PORT [--data-dir DIR]
- *                 [--capture FILE] [--log-level debug|info|warn|error]
+ *                 [--capture FILE] [--keys DIR] [--log-level debug|info|warn|error]
  *
  * Runs in the foreground, logs to stderr, exits 0 on SIGTERM/SIGINT and 2
  * with a one-line message on bad arguments, an unusable data dir or an
@@ -21,7 +21,7 @@
 static void s_usage(FILE *f)
 {
     fprintf(f, "usage: vpcsim-broker --listen tcp://127.0.0.1:PORT [--data-dir DIR]\n"
-               "                     [--capture FILE] [--log-level debug|info|warn|error]\n");
+               "                     [--capture FILE] [--keys DIR] [--log-level debug|info|warn|error]\n");
 }
 
 static void s_help(void)
@@ -36,6 +36,8 @@ static void s_help(void)
            "                    FROM and TO are ACCOUNT/REGION, sealed=1 says the payload\n"
            "                    is AEAD ciphertext (inter-Region), PAYLOAD is lowercase hex\n"
            "                    (\"-\" when empty); a duplicated message appears per copy\n"
+           "  --keys DIR        require CURVE keys from the keyring DIR (`vpcsim keys init`;\n"
+           "                    also VPCSIM_KEYS); without it the broker is open to anyone\n"
            "  --log-level L     debug, info (default), warn or error\n"
            "\n"
            "Fault injection for agent-to-agent messages is set at run time with\n"
@@ -78,6 +80,7 @@ int main(int argc, char **argv)
         { "data-dir", required_argument, NULL, 'd' },
         { "capture", required_argument, NULL, 'c' },
         { "log-level", required_argument, NULL, 'v' },
+        { "keys", required_argument, NULL, 'k' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -96,6 +99,9 @@ int main(int argc, char **argv)
             break;
         case 'c':
             opts.capture = optarg;
+            break;
+        case 'k':
+            opts.keys = optarg;
             break;
         case 'v':
             if (s_parse_level(optarg, &level) < 0)
@@ -116,6 +122,10 @@ int main(int argc, char **argv)
         return s_bad_args("%s", "--listen is required");
     if (opts.data_dir && !*opts.data_dir)
         return s_bad_args("%s", "--data-dir must not be empty");
+    if (!opts.keys && getenv("VPCSIM_KEYS") && *getenv("VPCSIM_KEYS"))
+        opts.keys = getenv("VPCSIM_KEYS");
+    if (opts.keys && !*opts.keys)
+        return s_bad_args("%s", "--keys must not be empty");
     if (opts.capture && !*opts.capture)
         return s_bad_args("%s", "--capture must not be empty");
 

@@ -22,6 +22,7 @@ typedef struct {
     size_t rlen;
     vs_env_t *env;
     bk_agent_t *agent;     /* NULL: not a registered agent */
+    vs_principal_t who;    /* authenticated; VS_PRINCIPAL_NONE on an open broker */
     char peer[96];         /* for logs */
 } s_msg_t;
 
@@ -136,6 +137,10 @@ static int s_stamp(s_msg_t *m)
         p->partition = s_dup(m->agent->partition);
     } else {
         p->kind = VPCSIM__WIRE__PARTY_KIND__PARTY_CLIENT;
+        /* On a secured broker a client's account is the one its key
+         * belongs to, so the agent can check it against the call. */
+        if (m->who.kind == VS_PRINCIPAL_CLIENT || m->who.kind == VS_PRINCIPAL_AGENT)
+            p->account = s_dup(m->who.account);
     }
     /* Agents get their route too: it lets an agent be answered like a
      * client when it calls another agent's API. */
@@ -242,6 +247,24 @@ static void s_on_hello(s_msg_t *m)
     else if (h->partition[0] && strcmp(h->partition, part) != 0)
         snprintf(error, sizeof error, "partition '%s' does not match Region %s (expected '%s')",
                  h->partition, h->region, part);
+    else if (b->secured && (m->who.kind != VS_PRINCIPAL_AGENT ||
+                            strcmp(m->who.account, h->account) != 0 ||
+                            strcmp(m->who.region, h->region) != 0)) {
+        char who[64];
+        vs_principal_format(&m->who, who, sizeof who);
+        snprintf(error, sizeof error,
+                 "the key of %s may not register as the agent for account %s in Region %s",
+                 who, h->account, h->region);
+    } else {
+        bk_agent_t *old = bk_registry_get(b->reg, h->account, h->region);
+        if (old && old->route_len > 0 &&
+            (old->route_len != m->rlen || memcmp(old->route, m->route, m->rlen) != 0) &&
+            bk_router_probe(b, old))
+            snprintf(error, sizeof error,
+                     "an agent for account %s in Region %s is already registered and alive "
+                     "(pid %u); one agent per account and Region", h->account, h->region,
+                     (unsigned)old->pid);
+    }
     if (error[0]) {
         VS_WARN("hello from %s refused: %s", m->peer, error);
         s_welcome(m, false, error);
@@ -328,12 +351,40 @@ static void s_on_vpc_update(s_msg_t *m)
              bk_registry_vpc_count(m->agent));
 }
 
+/* What AWS answers a request signed with another account's credentials. */
+static void s_auth_failure(s_msg_t *m)
+{
+    vs_env_t env;
+    Vpcsim__Wire__Party me;
+    Vpcsim__Wire__ApiReply r = VPCSIM__WIRE__API_REPLY__INIT;
+    s_env_init(m->b, &env, &me);
+    r.in_reply_to = m->env->msg_id;
+    r.ok = 0;
+    r.error_code = "AuthFailure";
+    r.error_message = "AWS was not able to validate the provided access credentials";
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY;
+    env.api_reply = &r;
+    s_reply(m, &env);
+}
+
 static void s_on_api_request(s_msg_t *m)
 {
     const s_addr_t *to = m->env->to;
     if (!to || !to->account[0] || !to->region[0]) {
         s_undeliverable(m, VPCSIM__WIRE__UNDELIVERABLE_REASON__BAD_ADDRESS,
                         "an api_request needs to.account and to.region");
+        return;
+    }
+    const Vpcsim__Wire__ApiRequest *rq = m->env->api_request;
+    if (m->b->secured && ((m->who.kind != VS_PRINCIPAL_CLIENT &&
+                           m->who.kind != VS_PRINCIPAL_AGENT) ||
+                          strcmp(to->account, m->who.account) != 0 ||
+                          strcmp(rq->account, m->who.account) != 0)) {
+        char who[64];
+        vs_principal_format(&m->who, who, sizeof who);
+        VS_WARN("%s (%s) tried to call %s as account %s; refused", m->peer, who, rq->action,
+                to->account);
+        s_auth_failure(m);
         return;
     }
     char dest[300];
@@ -413,7 +464,14 @@ static void s_on_admin(s_msg_t *m)
     Vpcsim__Wire__AdminReply r = VPCSIM__WIRE__ADMIN_REPLY__INIT;
     char *out = NULL, err[400];
 
-    if (bk_admin_run(m->b, m->env->admin_request, &out, err, sizeof err) == 0) {
+    if (m->b->secured && m->who.kind != VS_PRINCIPAL_ADMIN) {
+        char who[64];
+        vs_principal_format(&m->who, who, sizeof who);
+        snprintf(err, sizeof err, "admin operations need the admin key (this connection is %s)",
+                 who);
+        VS_WARN("admin %s from %s refused: %s", m->env->admin_request->op, m->peer, err);
+        r.error_message = err;
+    } else if (bk_admin_run(m->b, m->env->admin_request, &out, err, sizeof err) == 0) {
         r.ok = 1;
         r.output_json = out;
     } else {
@@ -460,13 +518,41 @@ void bk_router_malformed(broker_t *b, const uint8_t *route, size_t rlen, const c
 void bk_router_handle(broker_t *b, const uint8_t *route, size_t rlen, const uint8_t *buf,
                       size_t len)
 {
+    vs_principal_t nobody = { .kind = VS_PRINCIPAL_NONE };
+    bk_router_handle_as(b, route, rlen, &nobody, buf, len);
+}
+
+bool bk_router_probe(broker_t *b, bk_agent_t *a)
+{
+    if (!a->online || a->route_len == 0)
+        return false;
+    vs_env_t env;
+    Vpcsim__Wire__Party me;
+    Vpcsim__Wire__Heartbeat hb = VPCSIM__WIRE__HEARTBEAT__INIT;
+    s_env_init(b, &env, &me);
+    hb.sim_time_ms = env.sim_time_ms;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT;
+    env.heartbeat = &hb;
+    if (bk_send(b, a->route, a->route_len, &env) < 0 && errno == EHOSTUNREACH) {
+        bk_registry_unbind(b->reg, a);
+        VS_INFO("agent %s/%s disconnected", a->account, a->region);
+        return false;
+    }
+    /* Sent, but a connection silent past the liveness timeout is as good
+     * as gone (a stopped or wedged process): a newcomer may take over. */
+    return bk_mono_ms(b) - a->last_seen_ms <= BK_LIVENESS_TIMEOUT_MS;
+}
+
+void bk_router_handle_as(broker_t *b, const uint8_t *route, size_t rlen,
+                         const vs_principal_t *who, const uint8_t *buf, size_t len)
+{
     char err[256];
     vs_env_t *env = vs_wire_decode(buf, len, err, sizeof err);
     if (!env) {
         bk_router_malformed(b, route, rlen, err);
         return;
     }
-    s_msg_t m = { .b = b, .route = route, .rlen = rlen, .env = env };
+    s_msg_t m = { .b = b, .route = route, .rlen = rlen, .env = env, .who = *who };
     m.agent = bk_registry_by_route(b->reg, route, rlen);
     bk_peer_name(b, route, rlen, m.peer, sizeof m.peer);
 

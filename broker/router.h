@@ -27,6 +27,7 @@
 #ifndef BK_ROUTER_H
 #define BK_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,8 +36,19 @@
 /* One frame [route][buf] received on the ROUTER. buf is borrowed. */
 void bk_router_handle(broker_t *b, const uint8_t *route, size_t rlen, const uint8_t *buf,
                       size_t len);
+/* The same from the authenticated principal who (borrowed). On a secured
+ * broker (b->secured) it decides what the message may do: Hello only for
+ * the agent's own (account, Region), API calls only as the principal's
+ * own account, admin operations only with the admin key; the sender is
+ * stamped with the principal's account. */
+void bk_router_handle_as(broker_t *b, const uint8_t *route, size_t rlen,
+                         const vs_principal_t *who, const uint8_t *buf, size_t len);
 /* A message that could not even be split into [route][Envelope]. */
 void bk_router_malformed(broker_t *b, const uint8_t *route, size_t rlen, const char *reason);
+/* Is agent a's connection still there? Sends it a heartbeat: a peer gone
+ * (EHOSTUNREACH) is unbound and gives false, as does one silent past the
+ * liveness timeout. */
+bool bk_router_probe(broker_t *b, bk_agent_t *a);
 /* Sends ClockTick{now, speed} to every online agent. */
 void bk_router_broadcast_clock(broker_t *b);
 

@@ -333,7 +333,8 @@ static int s_run(ch_run_t *r, const char *dir)
         ch_cluster_start_agent(r->cluster, (size_t)i);
     if (ch_cluster_wait_online(r->cluster, 30.0, err, sizeof err) != 0)
         return s_fail("the cluster did not start", err);
-    r->client = ch_client_new(ch_cluster_endpoint(r->cluster), (size_t)r->opt.clients, ch_on_call_done,
+    r->client = ch_client_new(ch_cluster_endpoint(r->cluster), ch_cluster_config(r->cluster)->keys_dir,
+                              (size_t)r->opt.clients, ch_on_call_done,
                               r, err, sizeof err);
     if (!r->client)
         return s_fail("cannot connect", err);

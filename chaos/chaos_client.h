@@ -41,9 +41,12 @@ typedef void (*ch_call_done_fn)(void *ctx, uint64_t tag, const ch_call_result_t 
 
 typedef struct ch_client ch_client_t;
 
-/* nclients DEALER sockets connected to endpoint. NULL with err on failure. */
-ch_client_t *ch_client_new(const char *endpoint, size_t nclients, ch_call_done_fn done, void *ctx,
-                           char *err, size_t errlen);
+/* nclients clients of endpoint. keys (NULL or "": none) is a keyring:
+ * each client then authenticates as the account of each call (its client
+ * key) or as the admin, with one DEALER per principal. NULL with err on
+ * failure. */
+ch_client_t *ch_client_new(const char *endpoint, const char *keys, size_t nclients,
+                           ch_call_done_fn done, void *ctx, char *err, size_t errlen);
 /* Reports every call still in flight as UNKNOWN "cancelled", then closes. */
 void ch_client_destroy(ch_client_t **cl);
 

@@ -23,6 +23,7 @@
 #include "proc.h"
 #include "buf.h"
 #include "json.h"
+#include "keys.h"
 #include "transport.h"
 
 #define S_STOP_TIMEOUT_S 5.0
@@ -97,6 +98,30 @@ ch_cluster_t *ch_cluster_new(const char *dir, char accounts[][16], char regions[
         return NULL;
     }
     free(text);
+    /* The run is authenticated like a real cluster: a keyring for every
+     * agent, its account's client, and the admin. */
+    if (c->cfg->keys_dir[0]) {
+        const char **ag = calloc(n + 1, sizeof *ag), **cl = calloc(n + 1, sizeof *cl);
+        char (*names)[64] = calloc(n + 1, sizeof *names);
+        int krc = -1;
+        if (ag && cl && names) {
+            for (size_t i = 0; i < n; i++) {
+                snprintf(names[i], sizeof names[i], "%s:%s", accounts[i], regions[i]);
+                ag[i] = names[i];
+                cl[i] = accounts[i];   /* repeats are kept as they are */
+            }
+            krc = vs_keys_init(c->cfg->keys_dir, ag, n, cl, n, NULL, err, errlen);
+        } else {
+            snprintf(err, errlen, "out of memory");
+        }
+        free(ag);
+        free(cl);
+        free(names);
+        if (krc < 0) {
+            ch_cluster_destroy(&c);
+            return NULL;
+        }
+    }
     c->agents = calloc(n ? n : 1, sizeof *c->agents);
     for (size_t i = 0; c->agents && i < n; i++) {
         if (cli_proc_mkdirs(c->cfg->agents[i].data_dir) != 0) {
@@ -131,7 +156,8 @@ int ch_cluster_start_broker(ch_cluster_t *c)
 {
     if (ch_cluster_broker_alive(c))
         return 0;
-    char *argv[] = { c->broker_exe, "--listen", c->cfg->listen, "--data-dir", c->cfg->broker_dir, NULL };
+    char *argv[] = { c->broker_exe, "--listen", c->cfg->listen, "--data-dir", c->cfg->broker_dir,
+                     c->cfg->keys_dir[0] ? "--keys" : NULL, c->cfg->keys_dir, NULL };
     c->broker = cli_proc_spawn(argv, c->cfg->broker_log, true, "vpcsim chaos");
     if (c->broker < 0)
         c->broker = 0;
@@ -145,7 +171,7 @@ int ch_cluster_start_agent(ch_cluster_t *c, size_t i)
     if (ch_cluster_agent_alive(c, i))
         return 0;
     const cli_cluster_agent_t *a = &c->cfg->agents[i];
-    char **argv = calloc(10 + a->noptions, sizeof *argv);
+    char **argv = calloc(12 + a->noptions, sizeof *argv);
     if (!argv)
         return -1;
     size_t k = 0;
@@ -158,6 +184,10 @@ int ch_cluster_start_agent(ch_cluster_t *c, size_t i)
     argv[k++] = (char *)a->region;
     argv[k++] = "--data-dir";
     argv[k++] = (char *)a->data_dir;
+    if (c->cfg->keys_dir[0]) {
+        argv[k++] = "--keys";
+        argv[k++] = (char *)c->cfg->keys_dir;
+    }
     for (size_t o = 0; o < a->noptions; o++)
         argv[k++] = a->options[o];
     pid_t pid = cli_proc_spawn(argv, a->log, true, "vpcsim chaos");
@@ -216,7 +246,11 @@ int ch_cluster_kill_agent(ch_cluster_t *c, size_t i)
 static bool s_agent_answers(const ch_cluster_t *c, size_t i)
 {
     char err[256];
-    cli_transport_t *tx = cli_transport_new(c->cfg->endpoint, false, err, sizeof err);
+    vs_principal_t who;
+    vs_principal_client(c->cfg->agents[i].account, &who);
+    cli_transport_t *tx = cli_transport_new_as(c->cfg->endpoint, false,
+                                               c->cfg->keys_dir[0] ? c->cfg->keys_dir : NULL, &who,
+                                               err, sizeof err);
     if (!tx)
         return false;
     Vpcsim__Wire__ApiRequest rq = VPCSIM__WIRE__API_REQUEST__INIT;
@@ -248,7 +282,8 @@ int ch_cluster_wait_online(ch_cluster_t *c, double timeout_s, char *why, size_t 
         char *err = NULL;
         if (!ch_cluster_broker_alive(c)) {
             cli_buf_printf(&missing, "the broker is not running");
-        } else if (cli_admin_call(c->cfg->endpoint, 1.0, false, "describe-agents", 0, "", &doc, &err) != 0) {
+        } else if (cli_admin_call_keyed(c->cfg->endpoint, c->cfg->keys_dir, 1.0, false,
+                                        "describe-agents", 0, "", &doc, &err) != 0) {
             cli_buf_printf(&missing, "the broker at %s does not answer", c->cfg->endpoint);
         } else {
             const vs_json_t *list = vs_json_get(doc, "Agents");

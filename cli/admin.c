@@ -41,10 +41,19 @@ static int s_fail(int rc, char *msg)
 int cli_admin_call(const char *endpoint, double timeout_s, bool debug, const char *op, int64_t seconds,
                    const char *args_json, vs_json_t **out, char **err)
 {
+    return cli_admin_call_keyed(endpoint, NULL, timeout_s, debug, op, seconds, args_json, out, err);
+}
+
+int cli_admin_call_keyed(const char *endpoint, const char *keys, double timeout_s, bool debug,
+                         const char *op, int64_t seconds, const char *args_json, vs_json_t **out,
+                         char **err)
+{
     *out = NULL;
     *err = NULL;
     char terr[256] = "";
-    cli_transport_t *tx = cli_transport_new(endpoint, debug, terr, sizeof terr);
+    vs_principal_t admin = { .kind = VS_PRINCIPAL_ADMIN };
+    cli_transport_t *tx = cli_transport_new_as(endpoint, debug, keys && *keys ? keys : NULL, &admin,
+                                               terr, sizeof terr);
     if (!tx) {
         *err = cli_error_text("Could not connect to the endpoint URL: \"%s\" (broker): %s", endpoint, terr);
         return CLI_EXIT_FAILED;
@@ -240,7 +249,8 @@ int cli_admin_main(const cli_globals_t *g, int argc, char **argv)
         }
     }
     vs_json_t *out = NULL;
-    int rc = cli_admin_call(g->broker, g->timeout_s, g->debug, s_ops[k].op, seconds, args_json, &out, &err);
+    int rc = cli_admin_call_keyed(g->broker, g->keys, g->timeout_s, g->debug, s_ops[k].op, seconds,
+                                  args_json, &out, &err);
     free(args_json);
     if (rc)
         return s_fail(rc, err);

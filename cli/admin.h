@@ -27,6 +27,11 @@ int cli_admin_main(const cli_globals_t *g, int argc, char **argv);
  * (caller owns) or an exit code with *err a malloc'd message for stderr. */
 int cli_admin_call(const char *endpoint, double timeout_s, bool debug, const char *op, int64_t seconds,
                    const char *args_json, vs_json_t **out, char **err);
+/* The same authenticated with the admin key of the keyring keys (NULL or
+ * "": no keys). */
+int cli_admin_call_keyed(const char *endpoint, const char *keys, double timeout_s, bool debug,
+                         const char *op, int64_t seconds, const char *args_json, vs_json_t **out,
+                         char **err);
 
 /* The pass-through options as a JSON object (see above); NULL with *err
  * (malloc'd, for stderr) on a bad `--args-json`. Pure. */

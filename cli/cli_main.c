@@ -14,6 +14,7 @@
 #include "ec2.h"
 #include "globals.h"
 #include "scenario.h"
+#include "keys_cmd.h"
 #include "simulate.h"
 #include "suggest.h"
 
@@ -47,6 +48,7 @@ static const struct {
     { "chaos", cli_chaos_main, "Seeded chaos test of a local cluster: run --seed N --operations N" },
     { "simulate", s_simulate, "Deterministic in-process simulation: --seed N --schedules M" },
     { "scenario", scenario_main, "Scenario files (YAML): run FILE [--compose] | compose FILE" },
+    { "keys", NULL, "Write a cluster keyring: init DIR [--account ACCT:REGION ...] [--client ACCT ...]" },
 };
 
 #define S_NCOMMANDS (sizeof s_commands / sizeof s_commands[0])
@@ -69,6 +71,7 @@ static void s_help(void)
            "       --output FORMAT     json | text | table (AWS_DEFAULT_OUTPUT, default json)\n"
            "       --timeout SECONDS   how long to wait for an answer (VPCSIM_TIMEOUT, default %g)\n"
            "       --no-paginate       one call only for describe-* commands\n"
+           "       --keys DIR          authenticate with a key from the keyring DIR (VPCSIM_KEYS)\n"
            "       --debug             log requests and replies to stderr\n"
            "       --version           print the version\n\n"
            "AVAILABLE COMMANDS\n",
@@ -82,6 +85,10 @@ int main(int argc, char **argv)
 {
     /* `vpcsim ... | head` must end quietly, not die of SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
+    /* `keys` has its own --account (repeatable, ACCOUNT:REGION): it must
+     * not go through the global options. */
+    if (argc >= 2 && !strcmp(argv[1], "keys"))
+        return cli_keys_main(argc - 2, argv + 2);
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest)
         return CLI_EXIT_FAILED;
@@ -112,8 +119,16 @@ int main(int argc, char **argv)
         free(rest);
         return CLI_EXIT_OK;
     }
+    if (!strcmp(rest[0], "keys")) {
+        err = cli_usage_error("keys takes no global options: vpcsim keys init DIR "
+                              "[--account ACCOUNT:REGION ...] [--client ACCOUNT ...]");
+        fputs(err, stderr);
+        free(err);
+        free(rest);
+        return CLI_EXIT_USAGE;
+    }
     for (size_t i = 0; i < S_NCOMMANDS; i++) {
-        if (!strcmp(rest[0], s_commands[i].name)) {
+        if (!strcmp(rest[0], s_commands[i].name) && s_commands[i].run) {
             rc = s_commands[i].run(&g, nrest - 1, rest + 1);
             free(rest);
             return rc;

@@ -17,6 +17,7 @@
 #include "proc.h"
 #include "buf.h"
 #include "cluster_config.h"
+#include "keys.h"
 #include "paramfile.h"
 
 #define S_UP_TIMEOUT_S 15.0
@@ -110,6 +111,9 @@ static vs_json_t *s_summary(const cli_cluster_config_t *c, const pid_t *pids, co
     vs_json_set_int(b, "Pid", pids[0]);
     if (status)
         vs_json_set_str(b, "Status", status[0]);
+    /* Clients need it: VPCSIM_KEYS=<Keys> or --keys <Keys>. */
+    if (c->keys_dir[0])
+        vs_json_set_str(b, "Keys", c->keys_dir);
     vs_json_t *agents = vs_json_set(doc, "Agents", vs_json_array());
     for (size_t i = 0; i < c->nagents; i++) {
         vs_json_t *a = vs_json_push(agents, vs_json_object());
@@ -181,6 +185,41 @@ static size_t s_not_online(const cli_cluster_config_t *c, const vs_json_t *agent
     return missing;
 }
 
+/* Creates (or completes) the cluster's keyring: the broker, the admin,
+ * each agent and each agent's account as a client. */
+static int s_keyring(const cli_cluster_config_t *c, cli_buf_t *why)
+{
+    const char **agents = calloc(c->nagents + 1, sizeof *agents);
+    const char **clients = calloc(c->nagents + 1, sizeof *clients);
+    char (*names)[64] = calloc(c->nagents + 1, sizeof *names);
+    size_t nc = 0;
+    int rc = -1;
+    if (!agents || !clients || !names) {
+        cli_buf_puts(why, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < c->nagents; i++) {
+        snprintf(names[i], sizeof names[i], "%s:%s", c->agents[i].account, c->agents[i].region);
+        agents[i] = names[i];
+        bool seen = false;
+        for (size_t k = 0; k < nc && !seen; k++)
+            seen = !strcmp(clients[k], c->agents[i].account);
+        if (!seen)
+            clients[nc++] = c->agents[i].account;
+    }
+    char err[600];
+    if (vs_keys_init(c->keys_dir, agents, c->nagents, clients, nc, NULL, err, sizeof err) < 0) {
+        cli_buf_printf(why, "cannot create the keyring: %s", err);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(agents);
+    free(clients);
+    free(names);
+    return rc;
+}
+
 static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const char *config)
 {
     size_t n = c->nagents + 1;
@@ -212,7 +251,10 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
         cli_buf_printf(&why, "cannot create %s: %s", c->data_dir, strerror(errno));
         goto out;
     }
-    char *bargv[] = { broker_exe, "--listen", (char *)c->listen, "--data-dir", (char *)c->broker_dir, NULL };
+    if (c->keys_dir[0] && s_keyring(c, &why) < 0)
+        goto out;
+    char *bargv[] = { broker_exe, "--listen", (char *)c->listen, "--data-dir", (char *)c->broker_dir,
+                      c->keys_dir[0] ? "--keys" : NULL, (char *)c->keys_dir, NULL };
     pids[0] = cli_proc_spawn(bargv, c->broker_log, false, "vpcsim cluster");
     for (size_t i = 0; pids[0] > 0 && i < c->nagents; i++) {
         const cli_cluster_agent_t *a = &c->agents[i];
@@ -220,7 +262,7 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
             cli_buf_printf(&why, "cannot create %s: %s", a->data_dir, strerror(errno));
             goto fail;
         }
-        char **argv = calloc(10 + a->noptions, sizeof *argv);
+        char **argv = calloc(12 + a->noptions, sizeof *argv);
         if (!argv)
             goto fail;
         size_t k = 0;
@@ -233,6 +275,10 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
         argv[k++] = (char *)a->region;
         argv[k++] = "--data-dir";
         argv[k++] = (char *)a->data_dir;
+        if (c->keys_dir[0]) {
+            argv[k++] = "--keys";
+            argv[k++] = (char *)c->keys_dir;
+        }
         for (size_t o = 0; o < a->noptions; o++)
             argv[k++] = a->options[o];
         pids[i + 1] = cli_proc_spawn(argv, a->log, false, "vpcsim cluster");
@@ -276,7 +322,8 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
         vs_json_t *agents = NULL;
         char *err = NULL;
         cli_buf_release(&pending);
-        if (cli_admin_call(c->endpoint, 1.0, g->debug, "describe-agents", 0, "", &agents, &err) == 0) {
+        if (cli_admin_call_keyed(c->endpoint, c->keys_dir, 1.0, g->debug, "describe-agents", 0, "",
+                                 &agents, &err) == 0) {
             size_t missing = s_not_online(c, agents, &pending);
             vs_json_free(&agents);
             if (!missing)

@@ -139,6 +139,15 @@ cli_cluster_config_t *cli_cluster_config_parse(const char *text, size_t len, con
         *err = s_err("data_dir is too long");
         goto fail;
     }
+    const vs_json_t *keys = vs_json_get(doc, "keys");
+    if (keys && vs_json_type(keys) != VS_JSON_BOOL) {
+        *err = s_err("keys must be true (the default: a keyring in data_dir/keys) or false");
+        goto fail;
+    }
+    if (vs_json_as_bool(keys, true) && s_join(c->keys_dir, c->data_dir, "keys") < 0) {
+        *err = s_err("data_dir is too long");
+        goto fail;
+    }
     c->nagents = vs_json_len(agents);
     c->agents = calloc(c->nagents ? c->nagents : 1, sizeof *c->agents);
     if (!c->agents) {

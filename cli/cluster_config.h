@@ -8,7 +8,9 @@
  * data_dir is relative to the folder of the config file; the broker keeps
  * its state in DATA/broker, each agent in DATA/agents/ACCOUNT-REGION, logs
  * go to DATA/logs/NAME.log and the pids of a running cluster to
- * DATA/cluster.pids. Pure: parses text, resolves paths, no IO.
+ * DATA/cluster.pids. A keyring (`vpcsim keys init`) is kept in DATA/keys
+ * and used by every process, unless the file says "keys": false (an open
+ * broker). Pure: parses text, resolves paths, no IO.
  */
 #ifndef CLI_CLUSTER_CONFIG_H
 #define CLI_CLUSTER_CONFIG_H
@@ -35,6 +37,7 @@ typedef struct {
     char broker_log[CLI_PATH_MAX];
     char logs_dir[CLI_PATH_MAX];
     char pid_file[CLI_PATH_MAX];
+    char keys_dir[CLI_PATH_MAX];   /* "" when "keys": false */
     cli_cluster_agent_t *agents;
     size_t nagents;
 } cli_cluster_config_t;

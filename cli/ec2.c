@@ -15,6 +15,7 @@
 #include "paramfile.h"
 #include "suggest.h"
 #include "term.h"
+#include "retry.h"
 #include "transport.h"
 
 typedef struct {
@@ -70,7 +71,8 @@ static int s_fetch(void *vctx, const vs_json_t *input, vs_json_t **output)
 
     vs_env_t *reply = NULL;
     char err[256] = "";
-    cli_tx_status_t st = cli_transport_call(c->tx, &env, g->timeout_s, &reply, err, sizeof err);
+    cli_tx_status_t st = cli_retry_call(c->tx, &env, g->timeout_s, g->max_attempts, &reply, NULL,
+                                        err, sizeof err);
     free(input_json);
     const char *why = NULL;
     char whybuf[320];
@@ -210,7 +212,13 @@ int cli_ec2_main(const cli_globals_t *g, int argc, char **argv)
 
     char terr[256];
     s_ctx_t ctx = { .g = g, .cmd = cmd };
-    ctx.tx = cli_transport_new(g->broker, g->debug, terr, sizeof terr);
+    vs_principal_t me;
+    if (g->keys[0] && vs_principal_client(g->account, &me) != 0) {
+        cli_call_clear(&call);
+        return s_fail(CLI_EXIT_USAGE, cli_error_text("'%s' is not an account id", g->account));
+    }
+    ctx.tx = cli_transport_new_as(g->broker, g->debug, g->keys[0] ? g->keys : NULL, &me, terr,
+                                  sizeof terr);
     if (!ctx.tx) {
         cli_call_clear(&call);
         return s_fail(CLI_EXIT_FAILED, cli_error_text("Could not connect to the endpoint URL: \"%s\" "

@@ -65,7 +65,7 @@ char *cli_error_text(const char *fmt, ...)
 
 /* Options that take a value, and flags. */
 typedef enum { G_BROKER, G_ACCOUNT, G_REGION, G_OUTPUT, G_TIMEOUT, G_COLOR, G_QUERY,
-               G_DEBUG, G_NO_PAGINATE, G_NO_PAGER, G_VERSION } s_gopt_t;
+               G_KEYS, G_DEBUG, G_NO_PAGINATE, G_NO_PAGER, G_VERSION } s_gopt_t;
 
 static const struct {
     const char *name;
@@ -80,6 +80,7 @@ static const struct {
     { "--timeout", G_TIMEOUT, true },
     { "--color", G_COLOR, true },
     { "--query", G_QUERY, true },
+    { "--keys", G_KEYS, true },
     { "--debug", G_DEBUG, false },
     { "--no-paginate", G_NO_PAGINATE, false },
     { "--no-cli-pager", G_NO_PAGER, false },
@@ -220,6 +221,25 @@ int cli_globals_parse(int argc, char **argv, cli_getenv_fn env, void *env_ctx,
         rc = s_set_output(g, e, "AWS_DEFAULT_OUTPUT", err);
     if (rc)
         return rc;
+
+    if (val[G_KEYS])
+        rc = s_copy(g->keys, sizeof g->keys, val[G_KEYS], "--keys", err);
+    else if ((e = env(env_ctx, "VPCSIM_KEYS")) && *e)
+        rc = s_copy(g->keys, sizeof g->keys, e, "VPCSIM_KEYS", err);
+    if (rc)
+        return rc;
+
+    /* As the AWS CLI: AWS_MAX_ATTEMPTS counts the first try. Unset, a call
+     * retries until its timeout. */
+    if ((e = env(env_ctx, "AWS_MAX_ATTEMPTS")) && *e) {
+        char *end = NULL;
+        long v = strtol(e, &end, 10);
+        if (*end || v < 1 || v > 1000) {
+            *err = cli_error_text("Invalid value for AWS_MAX_ATTEMPTS: '%s' (a whole number, 1 or more)", e);
+            return CLI_EXIT_CONFIG;
+        }
+        g->max_attempts = (int)v;
+    }
 
     g->timeout_s = CLI_DEFAULT_TIMEOUT;
     if (val[G_TIMEOUT])

@@ -3,12 +3,12 @@
  *
  *   vpcsim [--broker EP] [--account ACCT] [--region REGION]
  *          [--output json|text|table] [--timeout SECONDS] [--debug]
- *          [--no-paginate] ec2|admin|cluster ...
+ *          [--no-paginate] [--keys DIR] ec2|admin|cluster ...
  *
  * As in the AWS CLI, global options may also appear after the subcommand.
  * Fallbacks: VPCSIM_BROKER (else tcp://127.0.0.1:5555), VPCSIM_ACCOUNT,
  * AWS_REGION then AWS_DEFAULT_REGION, VPCSIM_TIMEOUT (else 5 s),
- * AWS_DEFAULT_OUTPUT (else json). The environment is read through a
+ * AWS_DEFAULT_OUTPUT (else json), VPCSIM_KEYS (else no keys), AWS_MAX_ATTEMPTS. The environment is read through a
  * callback so tests can supply their own.
  */
 #ifndef CLI_GLOBALS_H
@@ -40,6 +40,8 @@ typedef struct {
     cli_output_t output;
     bool output_given;          /* --output was on the command line */
     double timeout_s;
+    char keys[4096];            /* keyring dir (--keys, VPCSIM_KEYS); "" = none */
+    int max_attempts;           /* AWS_MAX_ATTEMPTS; 0 = retry until the timeout */
     bool debug;
     bool no_paginate;
     bool version;

@@ -14,6 +14,8 @@ struct cli_transport {
     void *sock;
     bool debug;
     bool connected;     /* seen writable once */
+    void *mon;          /* PAIR receiving the socket's handshake events; NULL: none */
+    char who[64];       /* the principal, for messages */
 };
 
 static void s_random(void *buf, size_t n)
@@ -67,6 +69,67 @@ static double s_now(void)
 
 cli_transport_t *cli_transport_new(const char *endpoint, bool debug, char *err, size_t errlen)
 {
+    return cli_transport_new_as(endpoint, debug, NULL, NULL, err, errlen);
+}
+
+/* Watches the socket's handshakes, so a refused key is an error at once
+ * rather than a timeout. */
+static int s_monitor(cli_transport_t *t)
+{
+    char ep[64];
+    snprintf(ep, sizeof ep, "inproc://vpcsim-cli-mon-%p", (void *)t);
+    if (zmq_socket_monitor(t->sock, ep, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                                            ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                            ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0)
+        return -1;
+    t->mon = zmq_socket(t->ctx, ZMQ_PAIR);
+    int zero = 0;
+    if (!t->mon || zmq_setsockopt(t->mon, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_connect(t->mon, ep) != 0)
+        return -1;
+    return 0;
+}
+
+/* Reads one monitor event; true if it says the handshake failed. */
+static bool s_handshake_failed(cli_transport_t *t, char *err, size_t errlen)
+{
+    zmq_msg_t m;
+    zmq_msg_init(&m);
+    if (zmq_msg_recv(&m, t->mon, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&m);
+        return false;
+    }
+    uint16_t event = 0;
+    uint32_t value = 0;
+    if (zmq_msg_size(&m) >= 6) {
+        memcpy(&event, zmq_msg_data(&m), 2);
+        memcpy(&value, (uint8_t *)zmq_msg_data(&m) + 2, 4);
+    }
+    bool more = zmq_msg_more(&m);
+    zmq_msg_close(&m);
+    while (more) {   /* the endpoint frame */
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, t->mon, ZMQ_DONTWAIT) < 0)
+            more = false;
+        else
+            more = zmq_msg_more(&m);
+        zmq_msg_close(&m);
+    }
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        snprintf(err, errlen, "the broker refused the key of %s (ZAP status %u)", t->who,
+                 (unsigned)value);
+    else if (strncmp(t->who, "nobody", 6) == 0)
+        snprintf(err, errlen, "the broker refused the connection: it requires a key "
+                              "(--keys DIR or VPCSIM_KEYS)");
+    else
+        snprintf(err, errlen, "the handshake as %s failed (is this the broker's keyring?)",
+                 t->who);
+    return true;
+}
+
+cli_transport_t *cli_transport_new_as(const char *endpoint, bool debug, const char *keys_dir,
+                                      const vs_principal_t *who, char *err, size_t errlen)
+{
     cli_transport_t *t = calloc(1, sizeof *t);
     if (!t) {
         snprintf(err, errlen, "out of memory");
@@ -85,6 +148,20 @@ cli_transport_t *cli_transport_new(const char *endpoint, bool debug, char *err, 
     zmq_setsockopt(t->sock, ZMQ_LINGER, &zero, sizeof zero);
     zmq_setsockopt(t->sock, ZMQ_IMMEDIATE, &one, sizeof one);
     zmq_setsockopt(t->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg);
+    if (keys_dir) {
+        vs_principal_format(who, t->who, sizeof t->who);
+        if (vs_keys_secure_client(t->sock, keys_dir, who, err, errlen) != 0) {
+            cli_transport_destroy(&t);
+            return NULL;
+        }
+    } else {
+        snprintf(t->who, sizeof t->who, "nobody (no --keys)");
+    }
+    if (s_monitor(t) != 0) {
+        snprintf(err, errlen, "cannot watch the connection: %s", zmq_strerror(zmq_errno()));
+        cli_transport_destroy(&t);
+        return NULL;
+    }
     if (zmq_connect(t->sock, endpoint) != 0) {
         snprintf(err, errlen, "invalid broker endpoint \"%s\": %s", endpoint, zmq_strerror(zmq_errno()));
         cli_transport_destroy(&t);
@@ -100,6 +177,8 @@ void cli_transport_destroy(cli_transport_t **tp)
     cli_transport_t *t = *tp;
     if (t->sock)
         zmq_close(t->sock);
+    if (t->mon)
+        zmq_close(t->mon);
     if (t->ctx)
         zmq_ctx_term(t->ctx);
     free(t);
@@ -134,8 +213,8 @@ cli_tx_status_t cli_transport_call(cli_transport_t *t, vs_env_t *env, double tim
     env->msg_id = cli_random_u64();
     /* Wait until the connection exists (ZMQ_IMMEDIATE), then send. */
     for (;;) {
-        zmq_pollitem_t it = { t->sock, 0, ZMQ_POLLOUT, 0 };
-        int n = zmq_poll(&it, 1, s_ms_left(deadline));
+        zmq_pollitem_t it[2] = { { t->sock, 0, ZMQ_POLLOUT, 0 }, { t->mon, 0, ZMQ_POLLIN, 0 } };
+        int n = zmq_poll(it, t->mon ? 2 : 1, s_ms_left(deadline));
         if (n < 0 && zmq_errno() == EINTR)
             continue;
         if (n < 0) {
@@ -144,6 +223,10 @@ cli_tx_status_t cli_transport_call(cli_transport_t *t, vs_env_t *env, double tim
         }
         if (n == 0)
             return t->connected ? CLI_TX_TIMEOUT : CLI_TX_NOT_CONNECTED;
+        if (t->mon && (it[1].revents & ZMQ_POLLIN) && s_handshake_failed(t, err, errlen))
+            return CLI_TX_ERROR;
+        if (!(it[0].revents & ZMQ_POLLOUT))
+            continue;
         t->connected = true;
         if (vs_wire_send(t->sock, env, ZMQ_DONTWAIT) == 0)
             break;

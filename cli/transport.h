@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "keys.h"
 #include "wire.h"
 
 typedef struct cli_transport cli_transport_t;
@@ -27,6 +28,11 @@ typedef enum {
 /* Creates the socket and starts connecting to endpoint. NULL on failure
  * with the reason in err. `debug` logs envelopes to stderr. */
 cli_transport_t *cli_transport_new(const char *endpoint, bool debug, char *err, size_t errlen);
+/* The same, authenticated as `who` with its key from the keyring keys_dir
+ * (keys.h); keys_dir NULL is cli_transport_new. A broker that refuses the
+ * key ends the call at once with CLI_TX_ERROR and says so in err. */
+cli_transport_t *cli_transport_new_as(const char *endpoint, bool debug, const char *keys_dir,
+                                      const vs_principal_t *who, char *err, size_t errlen);
 void cli_transport_destroy(cli_transport_t **t);
 
 /* Gives env a fresh random msg_id, sends it and waits up to timeout_s for

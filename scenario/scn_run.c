@@ -443,7 +443,7 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
         return 255;
     }
     fprintf(r->out, "cluster up in %.1fs, broker %s\n", cli_proc_now() - t0, scn_cluster_endpoint(r->cluster));
-    r->client = ch_client_new(scn_cluster_endpoint(r->cluster), SCN_MAX_RACE, s_done, r, err, sizeof err);
+    r->client = ch_client_new(scn_cluster_endpoint(r->cluster), NULL, SCN_MAX_RACE, s_done, r, err, sizeof err);
     if (!r->client) {
         fprintf(stderr, "vpcsim scenario: %s\n", err);
         scn_cluster_destroy(&r->cluster, o->keep);

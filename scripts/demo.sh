@@ -25,7 +25,10 @@ cat > "$DEMO/cluster.json" <<JSON
   ]
 }
 JSON
+# `cluster up` creates a keyring in DATA/keys and starts every process with it;
+# the CLI authenticates with the same keyring.
 export VPCSIM_BROKER="tcp://127.0.0.1:$PORT" VPCSIM_ACCOUNT=522373083963 AWS_REGION=ap-northeast-1
+export VPCSIM_KEYS="$DEMO/data/keys"
 
 bold() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 run() { printf '\033[36m$ %s\033[0m\n' "$*" >&2; "$@"; }
@@ -152,7 +155,9 @@ run vpcsim --account 444455556666 ec2 describe-vpcs --vpc-ids "$VPC_A" || true
 
 bold "Done."
 if [ $KEEP -eq 1 ]; then
-  echo "Left running (logs in $DEMO/data/logs); stop it with:"
+  echo "Left running (logs in $DEMO/data/logs). Talk to it with:"
+  echo "  export VPCSIM_BROKER=$VPCSIM_BROKER VPCSIM_KEYS=$VPCSIM_KEYS"
+  echo "Stop it with:"
   echo "  build/bin/vpcsim cluster down --config $DEMO/cluster.json"
 fi
 exit 0

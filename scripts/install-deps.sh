@@ -3,7 +3,8 @@
 # Skips apt-get when everything is already there (so it also works offline).
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libzmq3-dev libuv1-dev libprotobuf-c-dev
-      protobuf-c-compiler check libsqlite3-dev libsodium-dev libyaml-dev python3)
+      protobuf-c-compiler check libsqlite3-dev libsodium-dev libyaml-dev python3
+      clang libclang-rt-14-dev)    # clang + libFuzzer: fuzz/run.sh
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -141,6 +141,15 @@ bool vs_outbox_contains(const vs_outbox_t *ob, uint64_t msg_id)
 
 size_t vs_outbox_len(const vs_outbox_t *ob) { return ob->n; }
 
+uint64_t vs_outbox_min_id(const vs_outbox_t *ob)
+{
+    uint64_t min = UINT64_MAX;
+    for (size_t i = 0; i < ob->n; i++)
+        if (ob->v[i].msg_id < min)
+            min = ob->v[i].msg_id;
+    return min;
+}
+
 /* Removes index slot i with backward-shift deletion (keeps probe chains
  * intact without tombstones). */
 static void s_index_remove(vs_outbox_t *ob, size_t i)

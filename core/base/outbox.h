@@ -43,6 +43,10 @@ void vs_outbox_each_due(vs_outbox_t *ob, uint64_t now_ms,
 /* Makes every message due at once with the base backoff again (the broker
  * came back: no reason to wait out long backoffs). */
 void vs_outbox_reset_backoff(vs_outbox_t *ob);
+/* The smallest msg_id still waiting for an acknowledgement, UINT64_MAX if
+ * none: the sender's acknowledgement floor (every smaller id it ever sent
+ * is acknowledged or given up). O(n). */
+uint64_t vs_outbox_min_id(const vs_outbox_t *ob);
 /* Earliest due time, UINT64_MAX if empty. */
 uint64_t vs_outbox_next_due(const vs_outbox_t *ob);
 

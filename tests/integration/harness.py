@@ -40,14 +40,24 @@ class Result:
 class Cluster:
     """A broker and any number of agents, each a real process."""
 
-    def __init__(self, test=None):
+    def __init__(self, test=None, keys=False):
         self.dir = tempfile.mkdtemp(prefix="vpcsim-it-")
+        # keys=True: a keyring (vpcsim keys init) that the broker, every
+        # agent and every CLI call use.
+        self.keys = os.path.join(self.dir, "keys") if keys else None
+        if self.keys:
+            self.keyring()
         self.port = free_port()
         self.endpoint = f"tcp://127.0.0.1:{self.port}"
         self.broker = None
         self.agents = {}   # (account, region) -> Popen
         self.agent_opts = {}
         self.logs = []
+
+    def keyring(self, *args, keys_dir=None):
+        """vpcsim keys init KEYS ARGS (adds key pairs to the keyring)."""
+        subprocess.run([os.path.join(BIN, "vpcsim"), "keys", "init", keys_dir or self.keys, *args],
+                       check=True, capture_output=True)
 
     # -- processes ----------------------------------------------------
     def _spawn(self, name, argv):
@@ -60,6 +70,8 @@ class Cluster:
         argv = [os.path.join(BIN, "vpcsim-broker"), "--listen", self.endpoint]
         if data_dir:
             argv += ["--data-dir", os.path.join(self.dir, "broker")]
+        if self.keys:
+            argv += ["--keys", self.keys]
         self.broker = self._spawn("broker", argv)
         return self.broker
 
@@ -71,6 +83,9 @@ class Cluster:
         argv = [os.path.join(BIN, "vpcsim-agent"), "--broker", self.endpoint,
                 "--account", account, "--region", region,
                 "--data-dir", self.agent_dir(account, region), *opts]
+        if self.keys and "--keys" not in opts:
+            self.keyring("--account", f"{account}:{region}")
+            argv += ["--keys", self.keys]
         p = self._spawn(f"agent-{account}-{region}", argv)
         self.agents[(account, region)] = p
         if wait:
@@ -129,15 +144,19 @@ class Cluster:
                 print(f"----- {name} -----\n{tail}", file=sys.stderr)
 
     # -- the CLI ----------------------------------------------------------
-    def cli(self, account, region, *args, timeout=5, env=None):
+    def cli(self, account, region, *args, timeout=5, env=None, keys=None):
         argv = [os.path.join(BIN, "vpcsim"), "--broker", self.endpoint]
+        keys = self.keys if keys is None else keys
+        if keys:
+            argv += ["--keys", keys]
         if account:
             argv += ["--account", account]
         if region:
             argv += ["--region", region]
         argv += ["--timeout", str(timeout), *args]
         e = dict(os.environ)
-        for k in ("VPCSIM_BROKER", "VPCSIM_ACCOUNT", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        for k in ("VPCSIM_BROKER", "VPCSIM_ACCOUNT", "AWS_REGION", "AWS_DEFAULT_REGION",
+                  "VPCSIM_KEYS", "AWS_MAX_ATTEMPTS"):
             e.pop(k, None)
         if env:
             e.update(env)
@@ -191,8 +210,10 @@ class ClusterTest(unittest.TestCase):
     """Base class: self.c is a fresh cluster with a broker; logs are shown
     when a test fails."""
 
+    KEYS = False   # a subclass sets True to run with a keyring
+
     def setUp(self):
-        self.c = Cluster()
+        self.c = Cluster(keys=self.KEYS)
         self.c.start_broker()
 
     def tearDown(self):

@@ -113,6 +113,10 @@ class Chaos(unittest.TestCase):
             self.assertEqual(rep["DataDir"], d)
             # --keep leaves a cluster file that restarts the final state.
             self.assertTrue(os.path.isfile(os.path.join(d, "cluster.json")))
+            # The run is authenticated: a keyring, and a broker enforcing it.
+            self.assertTrue(os.path.isfile(os.path.join(d, "keys", "broker.key")))
+            with open(os.path.join(d, "logs", "broker.log"), errors="replace") as f:
+                self.assertIn("authentication on", f.read())
             self.assertEqual(processes_using(d), [])
             self.assertEqual(sanitizer_reports(os.path.join(d, "logs")), [])
             self.assertLess(took, 150)

@@ -63,11 +63,18 @@ class ComposeCluster(PcxTest):
         self.project = f"vpcsimit{os.getpid()}{uuid.uuid4().hex[:8]}"
         self.tag = f"vpcsim-it:{self.project}"
         self.port = harness.free_port()
-        self.env = dict(os.environ, VPCSIM_IMAGE=self.tag, VPCSIM_PORT=str(self.port))
         self.c = harness.Cluster()      # only its CLI helpers; it starts nothing
         self.c.port = self.port
         self.c.endpoint = f"tcp://127.0.0.1:{self.port}"
+        # The deployment is authenticated: a keyring of its own, whose files
+        # compose mounts into each container; the host CLI uses it too.
+        self.c.keys = os.path.join(self.c.dir, "keys")
+        self.env = dict(os.environ, VPCSIM_IMAGE=self.tag, VPCSIM_PORT=str(self.port),
+                        VPCSIM_KEYS_DIR=self.c.keys)
         try:
+            r = s_run(["bash", os.path.join(DEPLOY, "init-keys.sh"), self.c.keys], timeout=60,
+                      env=dict(os.environ, PATH=harness.BIN + os.pathsep + os.environ["PATH"]))
+            self.assertEqual(r.returncode, 0, f"init-keys.sh failed:\n{r.stderr}")
             r = s_run([os.path.join(DEPLOY, "build-image.sh"), "--bin", harness.BIN,
                        "--tag", self.tag], timeout=300)
             self.assertEqual(r.returncode, 0, f"build-image.sh failed:\n{r.stderr}")
@@ -127,9 +134,14 @@ class ComposeCluster(PcxTest):
         for acct, region in AGENTS:
             c.wait_online(acct, region, timeout=30)
         # The CLI in the image works against its own broker, too.
-        r = self.compose("exec", "-T", "broker", "vpcsim", "admin", "describe-agents")
+        r = self.compose("exec", "-T", "broker", "vpcsim", "--keys", "/keys", "admin",
+                         "describe-agents")
         self.assertEqual(r.returncode, 0, r)
         self.assertEqual(r.stdout.count('"Status": "online"'), 3, r.stdout)
+        # Without a key the broker lets nobody in.
+        r = c.cli(SEED, TOKYO, "ec2", "describe-vpcs", keys="", timeout=3)
+        self.assertEqual(r.rc, 255, r)
+        self.assertIn("requires a key", r.err)
 
         vpc_a = self.vpc(SEED, TOKYO, "10.1.0.0/16")
         vpc_b = self.vpc(B, TOKYO, "10.2.0.0/16")
