@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <zmq.h>
 
 #include "clock.h"
 #include "fault_relay.h"
+#include "timebound.h"
 #include "log.h"
 #include "router.h"
 
@@ -69,6 +71,17 @@ void bk_state_changed(broker_t *b)
 {
     b->dirty = true;
     s_save(b);
+}
+
+void bk_state_dirty(broker_t *b)
+{
+    b->dirty = true;
+}
+
+uint64_t bk_wall_ms(const broker_t *b)
+{
+    (void)b;
+    return bk_clock_wall_ms();
 }
 
 /* ---- the socket ------------------------------------------------------- */
@@ -150,7 +163,7 @@ static void s_on_sweep(uv_timer_t *t)
     bk_registry_sweep(b->reg, now, BK_LIVENESS_TIMEOUT_MS, s_on_silent, b);
     /* The clock moves on its own; saving it now and then bounds how far
      * back a restarted broker could start (agents' Hellos fix the rest). */
-    if (b->state && now - b->last_save_ms >= BK_SAVE_INTERVAL_MS)
+    if (b->state && (b->dirty || now - b->last_save_ms >= BK_SAVE_INTERVAL_MS))
         s_save(b);
 }
 
@@ -251,6 +264,14 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
     }
     b->loop = loop;
     b->send = s_zmq_send;
+    b->max_agents = opts->max_agents ? opts->max_agents : BK_MAX_AGENTS_DEFAULT;
+    b->rl_malformed = (vs_ratelimit_t)VS_RATELIMIT_INIT(BK_LOG_WINDOW_MS, BK_LOG_BURST);
+    b->rl_refused = (vs_ratelimit_t)VS_RATELIMIT_INIT(BK_LOG_WINDOW_MS, BK_LOG_BURST);
+    /* The broker's message ids start at a random point, so that nobody
+     * can predict the id of an Undeliverable or a Welcome. */
+    if (getrandom(&b->next_msg_id, sizeof b->next_msg_id, 0) != sizeof b->next_msg_id)
+        b->next_msg_id = bk_clock_wall_ms() * 0x9e3779b97f4a7c15ull;
+    b->next_msg_id >>= 2;
     if (bk_fault_relay_init(b, opts->capture, err, errlen) < 0) {
         s_free(b);
         return NULL;
@@ -266,10 +287,18 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
             return NULL;
         }
         uint64_t saved = 0;
+        size_t expired = 0;
         char why[300];
-        if (bk_state_load(b->state, b->reg, &saved, why, sizeof why) < 0)
+        if (bk_state_load(b->state, b->reg, &saved, bk_clock_wall_ms(), BK_REGISTRATION_TTL_MS,
+                          &expired, why, sizeof why) < 0)
             VS_WARN("saved broker state partly ignored: %s", why);
-        if (saved > start)
+        if (expired)
+            VS_INFO("forgot %zu saved agents that have not said hello for %llu days", expired,
+                    (unsigned long long)(BK_REGISTRATION_TTL_MS / (24 * 3600 * 1000)));
+        if (saved > VS_TIME_CLOCK_MAX_MS)
+            VS_WARN("saved simulated time %llu ms is past the last time vpcsim can show; ignored",
+                    (unsigned long long)saved);
+        else if (saved > start)
             start = saved;
         if (bk_registry_count(b->reg))
             VS_INFO("%zu agents known from %s (offline until they say hello)",
