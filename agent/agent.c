@@ -13,6 +13,7 @@
 #include "agent_priv.h"
 #include "ids.h"
 #include "log.h"
+#include "timebound.h"
 
 /* ------------------------------------------------------------------ */
 /* the turn: persist, then send                                          */
@@ -274,8 +275,14 @@ static int s_setup(agent_t *a)
 
     simclock_init(&a->sclock);
     char buf[64];
-    if (store_meta_get(a->st, "sim_time_ms", buf, sizeof buf) == 0)
-        simclock_adopt(&a->sclock, strtoull(buf, NULL, 10), 1.0);
+    if (store_meta_get(a->st, "sim_time_ms", buf, sizeof buf) == 0) {
+        uint64_t saved = strtoull(buf, NULL, 10);
+        if (saved > VS_TIME_CLOCK_MAX_MS)
+            VS_WARN("stored simulated time %s ms is past the last time vpcsim can show; ignored",
+                    buf);
+        else
+            simclock_adopt(&a->sclock, saved, 1.0);
+    }
     a->clock = simclock_as_clock(&a->sclock);
     vs_rng_seed(&a->rng, s_random64());
     /* Message ids must never repeat for this agent, across restarts: start
@@ -383,6 +390,7 @@ int agent_run(const agent_config_t *cfg)
         return 1;
     a->cfg = cfg;
     a->partition = vs_region_partition(cfg->region);
+    a->rl_refused = (vs_ratelimit_t)VS_RATELIMIT_INIT(10000, 5);
     int rc = s_setup(a);
     if (rc == 0) {
         VS_INFO("agent for account %s in %s (%s) started; broker %s", cfg->account, cfg->region,

@@ -12,6 +12,7 @@
 #include "agent.h"
 #include "model.h"
 #include "outbox.h"
+#include "ratelimit.h"
 #include "simclock.h"
 #include "store.h"
 #include "wire.h"
@@ -61,6 +62,9 @@ typedef struct agent {
     bool loop_ok;                 /* the uv loop was initialised */
     int exit_code;
 
+    uint64_t refused;             /* messages refused: wrong sender, forged */
+    vs_ratelimit_t rl_refused;    /* their log lines */
+
     pending_t *pending[AGENT_PENDING_CAP];
     frame_t *sendq;
     size_t sendq_len, sendq_cap;
@@ -96,6 +100,8 @@ void agent__finish_turn(agent_t *a);
 void agent__arm_model_timer(agent_t *a);
 
 /* agent_rx.c: the zloop callback of the broker socket. */
+/* Counts a refused message and logs it, rate-limited. */
+void agent__refused(agent_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data);
 
 #endif
