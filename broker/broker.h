@@ -46,6 +46,7 @@
 #define BK_MAX_AGENTS_DEFAULT  20000  /* registry bound (--max-agents) */
 #define BK_LOG_WINDOW_MS       10000  /* repeated-fault log lines: a burst per window */
 #define BK_LOG_BURST           5
+#define BK_LOG_HELLO_BURST     200    /* a cluster's restart logs every agent */
 #define BK_REGISTRATION_TTL_MS (7ull * 24 * 3600 * 1000) /* persisted, never came back: forgotten */
 
 typedef struct broker_opts {
@@ -90,6 +91,7 @@ struct broker {
     uint64_t refused;            /* messages refused (malformed, not allowed) */
     vs_ratelimit_t rl_malformed; /* log lines about garbage frames */
     vs_ratelimit_t rl_refused;   /* log lines about messages not allowed */
+    vs_ratelimit_t rl_hello;     /* (re-)registration lines: a stranger can say hello in a loop */
 };
 
 /* Creates the context, loads --data-dir, binds the endpoint and starts

@@ -287,8 +287,8 @@ static void s_on_hello(s_msg_t *m)
                     (a->route_len != m->rlen || memcmp(a->route, m->route, m->rlen) != 0);
     bk_agent_t *displaced = bk_registry_bind(b->reg, a, m->route, m->rlen, bk_mono_ms(b), &failed);
     if (displaced)
-        VS_WARN("connection of agent %s/%s now belongs to agent %s/%s", displaced->account,
-                displaced->region, a->account, a->region);
+        s_refused(m, "connection of agent %s/%s now belongs to agent %s/%s", displaced->account,
+                  displaced->region, a->account, a->region);
     if (failed) {
         s_welcome(m, false, "broker out of memory");
         return;
@@ -324,9 +324,13 @@ static void s_on_hello(s_msg_t *m)
     }
     bool moved = bk_simclock_forward_to(&b->clock, agent_ms, bk_mono_ms(b));
     s_welcome(m, true, "");
-    VS_INFO("agent %s/%s %s (pid %u, %zu VPCs)%s", a->account, a->region,
-            created ? "registered" : "re-registered", (unsigned)a->pid,
-            bk_registry_vpc_count(a), replaced ? ", replacing its previous connection" : "");
+    uint64_t held = 0;
+    char more[48];
+    if (vs_ratelimit_pass(&b->rl_hello, bk_mono_ms(b), &held))
+        VS_INFO("agent %s/%s %s (pid %u, %zu VPCs)%s%s", a->account, a->region,
+                created ? "registered" : "re-registered", (unsigned)a->pid,
+                bk_registry_vpc_count(a), replaced ? ", replacing its previous connection" : "",
+                vs_ratelimit_suffix(held, more, sizeof more));
     if (moved) {
         VS_INFO("simulated clock moved forward to agent %s/%s's time", a->account, a->region);
         bk_router_broadcast_clock(b);

@@ -214,7 +214,8 @@ static int s_paged(const cli_globals_t *g, const char *op, int64_t max_items, in
         token = next ? strdup(next) : NULL;
         vs_json_remove(page, "NextToken");
         const vs_json_t *items = vs_json_get(page, "Agents");
-        have += (int64_t)vs_json_len(items);
+        size_t got = vs_json_len(items);
+        have += (int64_t)got;
         if (!*out) {
             *out = page;
         } else {
@@ -223,7 +224,7 @@ static int s_paged(const cli_globals_t *g, const char *op, int64_t max_items, in
                 vs_json_push(all, vs_json_clone(vs_json_at(items, i)));
             vs_json_free(&page);
         }
-        if (!token || vs_json_len(items) == 0 || (max_items > 0 && have >= max_items))
+        if (!token || got == 0 || (max_items > 0 && have >= max_items))
             break;
     }
     if (token)

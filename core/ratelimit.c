@@ -24,6 +24,15 @@ bool vs_ratelimit_pass(vs_ratelimit_t *r, uint64_t now_ms, uint64_t *held_before
     return true;
 }
 
+bool vs_ratelimit_flush(vs_ratelimit_t *r, uint64_t now_ms, uint64_t *held)
+{
+    if (r->held == 0 || (now_ms >= r->window_start && now_ms - r->window_start < r->window_ms))
+        return false;
+    *held = r->held;
+    r->held = 0;
+    return true;
+}
+
 const char *vs_ratelimit_suffix(uint64_t held, char *buf, unsigned long buflen)
 {
     if (held == 0 || buflen == 0)

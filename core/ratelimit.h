@@ -28,6 +28,11 @@ typedef struct vs_ratelimit {
  * which the caller should mention. */
 bool vs_ratelimit_pass(vs_ratelimit_t *r, uint64_t now_ms, uint64_t *held_before);
 
+/* At the end of a window with events held back and no later event to
+ * mention them: true once, with *held the count (the caller logs "... N
+ * more like this"), and the count restarts. Call it from a periodic timer. */
+bool vs_ratelimit_flush(vs_ratelimit_t *r, uint64_t now_ms, uint64_t *held);
+
 /* A " (N more like this)" suffix for held > 0, else "". buf >= 48 bytes. */
 const char *vs_ratelimit_suffix(uint64_t held, char *buf, unsigned long buflen);
 

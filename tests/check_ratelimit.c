@@ -32,6 +32,22 @@ START_TEST(burst_then_held_then_counted)
 }
 END_TEST
 
+START_TEST(flush_after_the_window)
+{
+    vs_ratelimit_t r = VS_RATELIMIT_INIT(10000, 1);
+    uint64_t held = 0;
+    ck_assert(vs_ratelimit_pass(&r, 0, NULL));
+    for (int i = 0; i < 7; i++)
+        ck_assert(!vs_ratelimit_pass(&r, 5, NULL));
+    ck_assert(!vs_ratelimit_flush(&r, 9999, &held));   /* window still open */
+    ck_assert(vs_ratelimit_flush(&r, 10000, &held));
+    ck_assert_uint_eq(held, 7);
+    ck_assert(!vs_ratelimit_flush(&r, 20000, &held));  /* said once */
+    ck_assert(vs_ratelimit_pass(&r, 20001, &held));
+    ck_assert_uint_eq(held, 0);
+}
+END_TEST
+
 START_TEST(clock_going_back_opens_a_window)
 {
     vs_ratelimit_t r = VS_RATELIMIT_INIT(10000, 1);
@@ -66,6 +82,7 @@ Suite *vs_test_suite(void)
     TCase *tc = tcase_create("ratelimit");
     tcase_add_test(tc, burst_then_held_then_counted);
     tcase_add_test(tc, clock_going_back_opens_a_window);
+    tcase_add_test(tc, flush_after_the_window);
     tcase_add_test(tc, time_bounds);
     suite_add_tcase(s, tc);
     return s;
