@@ -13,6 +13,7 @@
 #include "agent_priv.h"
 #include "ids.h"
 #include "log.h"
+#include "store_ident.h"
 #include "timebound.h"
 
 /* ------------------------------------------------------------------ */
@@ -211,11 +212,66 @@ static void s_hb_timer_cb(uv_timer_t *t)
 /* ------------------------------------------------------------------ */
 /* start-up and shut-down                                                */
 
-static void s_load_object(void *ctx, const char *id, const char *doc)
+/* Damaged records found while loading: never skipped silently. */
+typedef struct {
+    agent_t *a;
+    size_t n, cap;
+    struct s_bad {
+        char id[128];
+        const char *why;
+    } *bad;
+} s_load_t;
+
+static void s_load_object(void *ctx, const char *id, const char *doc, bool intact)
 {
-    agent_t *a = ctx;
-    if (vs_model_load(a->model, id, doc) != 0)
-        VS_WARN("skipping unreadable stored object %s", id);
+    s_load_t *l = ctx;
+    const char *why = !intact ? "its checksum does not match (changed outside vpcsim)"
+                      : vs_model_load(l->a->model, id, doc) != 0 ? "it is not a readable object"
+                                                                  : NULL;
+    if (!why)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        struct s_bad *v = realloc(l->bad, cap * sizeof *v);
+        if (!v)
+            return;     /* counted below as unnamed */
+        l->bad = v;
+        l->cap = cap;
+    }
+    snprintf(l->bad[l->n].id, sizeof l->bad[l->n].id, "%s", id);
+    l->bad[l->n].why = why;
+    l->n++;
+}
+
+/* Damage stops the agent, naming every record, unless --salvage: then the
+ * records go to the `damaged` table (kept, listed in the log) and the
+ * agent starts without them. 0 to go on, 2 to stop. */
+static int s_handle_damage(agent_t *a, s_load_t *l)
+{
+    if (l->n == 0)
+        return 0;
+    if (!a->cfg->salvage) {
+        for (size_t i = 0; i < l->n; i++)
+            fprintf(stderr, "vpcsim-agent: %s/agent.db is damaged: object %s: %s\n",
+                    a->cfg->data_dir, l->bad[i].id, l->bad[i].why);
+        fprintf(stderr, "vpcsim-agent: refusing to start with %zu damaged object%s; "
+                "--salvage moves them aside (table `damaged` of agent.db) and starts without "
+                "them\n", l->n, l->n == 1 ? "" : "s");
+        return 2;
+    }
+    store_begin(a->st);
+    for (size_t i = 0; i < l->n; i++) {
+        store_set_aside(a->st, l->bad[i].id, l->bad[i].why, simclock_now(&a->sclock));
+        VS_WARN("--salvage: object %s moved aside into table `damaged` of agent.db: %s",
+                l->bad[i].id, l->bad[i].why);
+    }
+    if (store_commit(a->st) != 0) {
+        fprintf(stderr, "vpcsim-agent: cannot move the damaged objects aside\n");
+        return 2;
+    }
+    VS_WARN("--salvage: %zu damaged object%s set aside; starting without them", l->n,
+            l->n == 1 ? "" : "s");
+    return 0;
 }
 
 static void s_load_outmsg(void *ctx, const store_outmsg_t *m)
@@ -261,9 +317,19 @@ static uint64_t s_random64(void)
     return v;
 }
 
-static int s_setup(agent_t *a)
+/* The data dir's identity and its store belong together: a store that
+ * went missing or empty, or was swapped, is refused, never replaced by
+ * an empty one (store_ident.h). */
+static int s_open_store(agent_t *a)
 {
-    char err[512];
+    char err[1024];
+    store_ident_t id;
+    bool have = false;
+    if (store_ident_check(a->cfg->data_dir, a->cfg->account, a->cfg->region, &id, &have, err,
+                          sizeof err) != 0) {
+        fprintf(stderr, "vpcsim-agent: %s\n", err);
+        return 2;
+    }
     a->st = store_open(a->cfg->data_dir, err, sizeof err);
     if (!a->st) {
         fprintf(stderr, "vpcsim-agent: %s\n", err);
@@ -272,6 +338,41 @@ static int s_setup(agent_t *a)
     int idr = s_check_identity(a);
     if (idr != 0)
         return idr == -2 ? 2 : 1;
+    char sid[64] = "";
+    int r = store_meta_get(a->st, "store_id", sid, sizeof sid);
+    if (r < 0)
+        return 1;
+    if (have && (r == 1 || strcmp(sid, id.store_id) != 0)) {
+        fprintf(stderr, "vpcsim-agent: %s/agent.db is %s%s, but the data dir's identity names "
+                "store %s; refusing to start with a store that is not its own\n",
+                a->cfg->data_dir, r == 1 ? "a store without an id" : "store ",
+                r == 1 ? "" : sid, id.store_id);
+        return 2;
+    }
+    if (r == 1) {
+        store_ident_new_id(sid);
+        store_begin(a->st);
+        store_meta_set(a->st, "store_id", sid);
+        if (store_commit(a->st) != 0)
+            return 1;
+    }
+    if (!have) {
+        snprintf(id.account, sizeof id.account, "%s", a->cfg->account);
+        snprintf(id.region, sizeof id.region, "%s", a->cfg->region);
+        snprintf(id.store_id, sizeof id.store_id, "%s", sid);
+        if (store_ident_write(a->cfg->data_dir, &id, err, sizeof err) != 0) {
+            fprintf(stderr, "vpcsim-agent: %s\n", err);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static int s_setup(agent_t *a)
+{
+    int orc = s_open_store(a);
+    if (orc != 0)
+        return orc;
 
     simclock_init(&a->sclock);
     char buf[64];
@@ -300,8 +401,15 @@ static int s_setup(agent_t *a)
         VS_ERROR("cannot create the model");
         return 1;
     }
-    if (store_each_object(a->st, s_load_object, a) != 0)
+    s_load_t load = { .a = a };
+    if (store_each_object(a->st, s_load_object, &load) != 0) {
+        free(load.bad);
         return 1;
+    }
+    int drc = s_handle_damage(a, &load);
+    free(load.bad);
+    if (drc != 0)
+        return drc;
     a->outq = vs_outbox_new(200, 8000);
     if (!a->outq || store_outbox_each(a->st, s_load_outmsg, a) != 0)
         return 1;
