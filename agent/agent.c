@@ -94,8 +94,14 @@ void agent__write_turn(agent_t *a)
 
 void agent__store_failed(agent_t *a)
 {
-    /* Without a working store we can promise nothing: stop, and let the
-     * restart recover from the last committed state. */
+    /* A full disk is not the end: the agent goes read-only and comes back
+     * by itself (agent_full.c). Any other failure of the store means we can
+     * promise nothing: stop, and let the restart recover from the last
+     * committed state. */
+    if (store_full(a->st)) {
+        agent__ro_enter(a);
+        return;
+    }
     VS_ERROR("cannot commit to the store; stopping");
     a->exit_code = 1;
     uv_stop(&a->loop);
@@ -106,6 +112,10 @@ void agent__commit_turn(agent_t *a)
 {
     if (!a->turn_dirty && a->sendq_len == 0)
         return;
+    if (a->read_only) {
+        agent__ro_finish_turn(a);
+        return;
+    }
     if (store_begin(a->st) != 0) {
         agent__store_failed(a);
         return;
@@ -115,6 +125,10 @@ void agent__commit_turn(agent_t *a)
 
 void agent__finish_turn(agent_t *a)
 {
+    if (a->read_only) {
+        agent__ro_finish_turn(a);
+        return;
+    }
     if (a->turn_dirty)
         agent__write_turn(a);
     if (store_commit(a->st) != 0) {
@@ -132,6 +146,8 @@ void agent__finish_turn(agent_t *a)
 static void s_model_timer_cb(uv_timer_t *t)
 {
     agent_t *a = t->data;
+    if (a->read_only)
+        return;     /* transitions wait for the disk; the reload re-arms */
     vs_model_tick(a->model);
     a->turn_dirty = true;
     agent__commit_turn(a);
@@ -187,6 +203,8 @@ static void s_hb_timer_cb(uv_timer_t *t)
 {
     agent_t *a = t->data;
     uint64_t mono = simclock_mono_ms();
+    if (a->read_only)
+        agent__ro_probe(a, mono);
     if (a->registered && mono - a->last_rx_mono > AGENT_BROKER_SILENT_MS) {
         VS_WARN("no word from the broker for %" PRIu64 " ms; registering again",
                 mono - a->last_rx_mono);
@@ -368,28 +386,10 @@ static int s_open_store(agent_t *a)
     return 0;
 }
 
-static int s_setup(agent_t *a)
+int agent__load_state(agent_t *a)
 {
-    int orc = s_open_store(a);
-    if (orc != 0)
-        return orc;
-
-    simclock_init(&a->sclock);
-    char buf[64];
-    if (store_meta_get(a->st, "sim_time_ms", buf, sizeof buf) == 0) {
-        uint64_t saved = strtoull(buf, NULL, 10);
-        if (saved > VS_TIME_CLOCK_MAX_MS)
-            VS_WARN("stored simulated time %s ms is past the last time vpcsim can show; ignored",
-                    buf);
-        else
-            simclock_adopt(&a->sclock, saved, 1.0);
-    }
-    a->clock = simclock_as_clock(&a->sclock);
-    vs_rng_seed(&a->rng, s_random64());
-    /* Message ids must never repeat for this agent, across restarts: start
-     * from a random 62-bit point; the receiver's dedup is per sender. */
-    a->next_msg_id = (s_random64() >> 2) | 1;
-
+    vs_model_destroy(&a->model);
+    vs_outbox_destroy(&a->outq);
     vs_model_config_t mc = {
         .account = a->cfg->account, .region = a->cfg->region, .clock = &a->clock,
         .rng = &a->rng, .max_active_pcx_per_vpc = a->cfg->max_active_pcx_per_vpc,
@@ -416,7 +416,36 @@ static int s_setup(agent_t *a)
     VS_INFO("loaded %zu VPCs and %zu unacknowledged messages from %s",
             vs_model_vpc_count(a->model), vs_outbox_len(a->outq), a->cfg->data_dir);
     /* Changes made while loading (none expected) are already on disk. */
-    vs_model_flush(a->model, agent__persist, a);
+    if (!a->read_only)
+        vs_model_flush(a->model, agent__persist, a);
+    return 0;
+}
+
+static int s_setup(agent_t *a)
+{
+    int orc = s_open_store(a);
+    if (orc != 0)
+        return orc;
+
+    simclock_init(&a->sclock);
+    char buf[64];
+    if (store_meta_get(a->st, "sim_time_ms", buf, sizeof buf) == 0) {
+        uint64_t saved = strtoull(buf, NULL, 10);
+        if (saved > VS_TIME_CLOCK_MAX_MS)
+            VS_WARN("stored simulated time %s ms is past the last time vpcsim can show; ignored",
+                    buf);
+        else
+            simclock_adopt(&a->sclock, saved, 1.0);
+    }
+    a->clock = simclock_as_clock(&a->sclock);
+    vs_rng_seed(&a->rng, s_random64());
+    /* Message ids must never repeat for this agent, across restarts: start
+     * from a random 62-bit point; the receiver's dedup is per sender. */
+    a->next_msg_id = (s_random64() >> 2) | 1;
+
+    int lrc = agent__load_state(a);
+    if (lrc != 0)
+        return lrc;
 
     if (uv_loop_init(&a->loop) != 0)
         return 1;

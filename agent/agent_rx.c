@@ -43,6 +43,13 @@ static void s_on_api_request(agent_t *a, const vs_env_t *env)
         vs_json_free(&input);
         return;
     }
+    if (a->read_only && !agent__ro_is_read(rq->action)) {
+        /* A full disk: refused at once, before the model changes anything. */
+        vs_json_free(&input);
+        agent__reply(a, env->msg_id, route, route_len, false, NULL, "InternalError",
+                     AGENT_DISK_FULL_MSG);
+        return;
+    }
     uint64_t token = agent__pending_add(a, env);
     if (!token) {
         vs_json_free(&input);
@@ -114,6 +121,8 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
         agent__refused(a, "peer message from %s refused: not an agent", s_sender(env, who, sizeof who));
         return;
     }
+    if (a->read_only)
+        return;     /* not applied, not acknowledged: the sender resends later */
     char sender[64];
     snprintf(sender, sizeof sender, "%s/%s", env->sender->account, env->sender->region);
     /* The dedup record and the message's effects go into the batch's one
@@ -137,6 +146,9 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
 
 static void s_on_ack(agent_t *a, const vs_env_t *env)
 {
+    /* Read-only: the outbox keeps the message; its resend is acked again. */
+    if (a->read_only)
+        return;
     if (vs_outbox_ack(a->outq, env->ack->acked_msg_id)) {
         store_outbox_delete(a->st, env->ack->acked_msg_id);
         a->turn_dirty = true;
@@ -153,7 +165,7 @@ static void s_adopt_time(agent_t *a, uint64_t sim_ms, double speed)
     }
     uint64_t before = simclock_now(&a->sclock);
     simclock_adopt(&a->sclock, sim_ms, speed > 0 ? speed : a->sclock.speed);
-    if (simclock_now(&a->sclock) > before + 5) {
+    if (simclock_now(&a->sclock) > before + 5 && !a->read_only) {
         /* Time jumped (advance-clock): timers may be due now. */
         vs_model_tick(a->model);
         a->turn_dirty = true;
@@ -209,7 +221,7 @@ static void s_dispatch(agent_t *a, vs_env_t *env)
         break;
     case VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE: {
         const Vpcsim__Wire__Undeliverable *u = env->undeliverable;
-        if (vs_outbox_contains(a->outq, u->in_reply_to)) {
+        if (!a->read_only && vs_outbox_contains(a->outq, u->in_reply_to)) {
             bool gone = u->reason == VPCSIM__WIRE__UNDELIVERABLE_REASON__NO_SUCH_AGENT;
             if (gone) {
                 /* Nobody owns that address: stop resending (the model
@@ -236,7 +248,7 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
      * effects, its dedup record and the outbox rows it produced commit
      * together (the per-message begin/commit pairs inside nest into this
      * one), and nothing of the batch is sent before that commit. */
-    if (store_begin(a->st) != 0) {
+    if (!a->read_only && store_begin(a->st) != 0) {
         agent__store_failed(a);
         return;
     }

@@ -240,7 +240,7 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
         return NULL;
     }
     st->lock_fd = fd;
-    st->rl = (vs_ratelimit_t)VS_RATELIMIT_INIT(10000, 5);
+    st->rl = (vs_ratelimit_t)VS_RATELIMIT_INIT(60000, 3);   /* a full disk: probes fail each second */
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                         SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path,
