@@ -7,6 +7,7 @@
  *   garbage EP COUNT                   COUNT frames that are no Envelope
  *   undeliverable EP ACCOUNT REGION    registers, then sends an Undeliverable
  *                                      (only the broker may send one)
+ *   peer EP ACCOUNT REGION ARN PAYLOAD registers, then sends a PeerMessage
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -219,6 +220,44 @@ static int s_undeliverable(void *ctx, char **argv)
     return 0;
 }
 
+/* Registers as ACCOUNT/REGION, then sends PAYLOAD as a PeerMessage to
+ * TO_ARN and waits for the receiver's Ack (a refused message is
+ * acknowledged too: a resend would be refused again). */
+static int s_peer(void *ctx, char **argv)
+{
+    void *s = s_dealer(ctx, argv[0]);
+    s_send_hello(s, 1, argv[1], argv[2], 0);
+    vs_env_t *w = s_welcome(s, 5000);
+    if (!w || !w->welcome->ok) {
+        printf("{\"registered\": false}\n");
+        vs_wire_free(&w);
+        zmq_close(s);
+        return 1;
+    }
+    vs_wire_free(&w);
+    Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
+    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    pm.payload.data = (uint8_t *)argv[4];
+    pm.payload.len = strlen(argv[4]);
+    to.vpc_arn = argv[3];
+    env.msg_id = 9001;
+    env.to = &to;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
+    env.peer = &pm;
+    vs_wire_send(s, &env, 0);
+    bool acked = false;
+    vs_env_t *e;
+    while (!acked && (e = s_recv(s, 10000)) != NULL) {
+        acked = e->body_case == VPCSIM__WIRE__ENVELOPE__BODY_ACK &&
+                e->ack->acked_msg_id == 9001;
+        vs_wire_free(&e);
+    }
+    printf("{\"acked\": %s}\n", acked ? "true" : "false");
+    zmq_close(s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -230,6 +269,7 @@ int main(int argc, char **argv)
         { "register", 3, s_register },
         { "garbage", 2, s_garbage },
         { "undeliverable", 3, s_undeliverable },
+        { "peer", 5, s_peer },
     };
     for (size_t i = 0; argc >= 2 && i < sizeof cmds / sizeof *cmds; i++) {
         if (strcmp(argv[1], cmds[i].name) != 0)
@@ -242,6 +282,7 @@ int main(int argc, char **argv)
         return rc;
     }
     fprintf(stderr, "usage: vpcsim-hostile hello EP ACCOUNT REGION SIM_MS | register EP COUNT "
-                    "FIRST_ACCOUNT | garbage EP COUNT | undeliverable EP ACCOUNT REGION\n");
+                    "FIRST_ACCOUNT | garbage EP COUNT | undeliverable EP ACCOUNT REGION | peer EP ACCOUNT "
+                    "REGION ARN PAYLOAD\n");
     return 2;
 }

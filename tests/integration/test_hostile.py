@@ -7,6 +7,7 @@ refuses to pass year 9999, describe-agents pages."""
 import datetime
 import json
 import os
+import sqlite3
 import subprocess
 import time
 
@@ -88,6 +89,39 @@ class ClockBounds(PcxTest):
         self.assertEqual(r.rc, 254, r)
         r = self.c.admin("clock")
         self.assertEqual(r.rc, 0, r)
+
+
+class ForgedPeering(PcxTest):
+    def test_third_agent_state_changes_nothing(self):
+        c_acct = "333333333333"
+        self.c.start_agent(A, USE1)
+        self.c.start_agent(B, USE1)
+        va = self.vpc(A, USE1, "10.1.0.0/16")
+        vb = self.vpc(B, USE1, "10.2.0.0/16")
+        pcx = self.create(A, USE1, va, vb, owner=B)["VpcPeeringConnectionId"]
+        self.wait_code(B, USE1, pcx, "pending-acceptance")
+        self.act_ok(B, USE1, "accept", pcx)
+        self.wait_code(A, USE1, pcx, "active")
+        # The record as B holds it, rewritten by the third account C:
+        # active, a far later version, C as the requester (so that a check
+        # made on the body alone would pass).
+        with sqlite3.connect(os.path.join(self.c.agent_dir(B, USE1), "agent.db")) as db:
+            doc = json.loads(db.execute("SELECT doc FROM objects WHERE id = ?", (pcx,)).fetchone()[0])
+        rec = doc["Record"]
+        rec.update(State="active", StatusMessage="Active", Version=1000)
+        rec["Requester"].update(Account=c_acct, Region=USE1)
+        arn = f"arn:aws:ec2:{USE1}:{B}:vpc/{vb}"
+        for kind in ("State", "OpResult"):
+            payload = json.dumps({"T": kind, "Id": pcx, "Pcx": rec, "OpId": "1", "Ok": True})
+            r = hostile(self.c, "peer", c_acct, USE1, arn, payload)
+            self.assertTrue(r["acked"], r)
+        self.assertEqual(self.code(B, USE1, pcx), "active")
+        # The home deletes it: B follows the home, not the forger's version.
+        self.act_ok(A, USE1, "delete", pcx)
+        self.wait_code(A, USE1, pcx, "deleted")
+        self.wait_code(B, USE1, pcx, "deleted", timeout=15)
+        with open(os.path.join(self.c.dir, f"agent-{B}-{USE1}.log"), errors="replace") as f:
+            self.assertIn(f"from agent {c_acct}/{USE1} refused", f.read())
 
 
 class Refusals(PcxTest):
