@@ -162,8 +162,10 @@ class RegistryBound(harness.ClusterTest):
             "--max-agents", "3"])
 
     def test_past_the_bound_refused_clearly(self):
-        r = hostile(self.c, "register", 5, 100000000000)
-        self.assertEqual((r["ok"], r["refused"], r["silent"]), (3, 2, 0), r)
+        r = hostile(self.c, "register", 3, 100000000000)
+        self.assertEqual((r["ok"], r["refused"], r["silent"]), (3, 0, 0), r)
+        r = hostile(self.c, "register", 2, 100000000003)
+        self.assertEqual((r["ok"], r["refused"], r["silent"]), (0, 2, 0), r)
         self.assertIn("the broker already knows 3 agents, its limit", r["last_error"])
         # A known agent may still come back.
         r = hostile(self.c, "register", 1, 100000000000)
