@@ -15,6 +15,8 @@
 #include "ids.h"
 #include "log.h"
 #include "service.h"
+#include "store_ident.h"
+#include "timebound.h"
 
 /* ------------------------------------------------------------------ */
 /* the turn: persist, then send                                          */
@@ -94,8 +96,14 @@ void agent__write_turn(agent_t *a)
 
 void agent__store_failed(agent_t *a)
 {
-    /* Without a working store we can promise nothing: stop, and let the
-     * restart recover from the last committed state. */
+    /* A full disk is not the end: the agent goes read-only and comes back
+     * by itself (agent_full.c). Any other failure of the store means we can
+     * promise nothing: stop, and let the restart recover from the last
+     * committed state. */
+    if (store_full(a->st)) {
+        agent__ro_enter(a);
+        return;
+    }
     VS_ERROR("cannot commit to the store; stopping");
     a->exit_code = 1;
     uv_stop(&a->loop);
@@ -106,6 +114,10 @@ void agent__commit_turn(agent_t *a)
 {
     if (!a->turn_dirty && a->sendq_len == 0)
         return;
+    if (a->read_only) {
+        agent__ro_finish_turn(a);
+        return;
+    }
     if (store_begin(a->st) != 0) {
         agent__store_failed(a);
         return;
@@ -115,6 +127,10 @@ void agent__commit_turn(agent_t *a)
 
 void agent__finish_turn(agent_t *a)
 {
+    if (a->read_only) {
+        agent__ro_finish_turn(a);
+        return;
+    }
     if (a->turn_dirty)
         agent__write_turn(a);
     if (store_commit(a->st) != 0) {
@@ -132,6 +148,8 @@ void agent__finish_turn(agent_t *a)
 static void s_model_timer_cb(uv_timer_t *t)
 {
     agent_t *a = t->data;
+    if (a->read_only)
+        return;     /* transitions wait for the disk; the reload re-arms */
     vs_model_tick(a->model);
     a->turn_dirty = true;
     agent__commit_turn(a);
@@ -202,6 +220,8 @@ static void s_hb_timer_cb(uv_timer_t *t)
         uv_stop(&a->loop);
         return;
     }
+    if (a->read_only)
+        agent__ro_probe(a, mono);
     if (a->registered && mono - a->last_rx_mono > AGENT_BROKER_SILENT_MS) {
         VS_WARN("no word from the broker for %" PRIu64 " ms; registering again",
                 mono - a->last_rx_mono);
@@ -227,11 +247,66 @@ static void s_hb_timer_cb(uv_timer_t *t)
 /* ------------------------------------------------------------------ */
 /* start-up and shut-down                                                */
 
-static void s_load_object(void *ctx, const char *id, const char *doc)
+/* Damaged records found while loading: never skipped silently. */
+typedef struct {
+    agent_t *a;
+    size_t n, cap;
+    struct s_bad {
+        char id[128];
+        const char *why;
+    } *bad;
+} s_load_t;
+
+static void s_load_object(void *ctx, const char *id, const char *doc, bool intact)
 {
-    agent_t *a = ctx;
-    if (vs_model_load(a->model, id, doc) != 0)
-        VS_WARN("skipping unreadable stored object %s", id);
+    s_load_t *l = ctx;
+    const char *why = !intact ? "its checksum does not match (changed outside vpcsim)"
+                      : vs_model_load(l->a->model, id, doc) != 0 ? "it is not a readable object"
+                                                                  : NULL;
+    if (!why)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        struct s_bad *v = realloc(l->bad, cap * sizeof *v);
+        if (!v)
+            return;     /* counted below as unnamed */
+        l->bad = v;
+        l->cap = cap;
+    }
+    snprintf(l->bad[l->n].id, sizeof l->bad[l->n].id, "%s", id);
+    l->bad[l->n].why = why;
+    l->n++;
+}
+
+/* Damage stops the agent, naming every record, unless --salvage: then the
+ * records go to the `damaged` table (kept, listed in the log) and the
+ * agent starts without them. 0 to go on, 2 to stop. */
+static int s_handle_damage(agent_t *a, s_load_t *l)
+{
+    if (l->n == 0)
+        return 0;
+    if (!a->cfg->salvage) {
+        for (size_t i = 0; i < l->n; i++)
+            fprintf(stderr, "vpcsim-agent: %s/agent.db is damaged: object %s: %s\n",
+                    a->cfg->data_dir, l->bad[i].id, l->bad[i].why);
+        fprintf(stderr, "vpcsim-agent: refusing to start with %zu damaged object%s; "
+                "--salvage moves them aside (table `damaged` of agent.db) and starts without "
+                "them\n", l->n, l->n == 1 ? "" : "s");
+        return 2;
+    }
+    store_begin(a->st);
+    for (size_t i = 0; i < l->n; i++) {
+        store_set_aside(a->st, l->bad[i].id, l->bad[i].why, simclock_now(&a->sclock));
+        VS_WARN("--salvage: object %s moved aside into table `damaged` of agent.db: %s",
+                l->bad[i].id, l->bad[i].why);
+    }
+    if (store_commit(a->st) != 0) {
+        fprintf(stderr, "vpcsim-agent: cannot move the damaged objects aside\n");
+        return 2;
+    }
+    VS_WARN("--salvage: %zu damaged object%s set aside; starting without them", l->n,
+            l->n == 1 ? "" : "s");
+    return 0;
 }
 
 static void s_load_outmsg(void *ctx, const store_outmsg_t *m)
@@ -277,9 +352,19 @@ static uint64_t s_random64(void)
     return v;
 }
 
-static int s_setup(agent_t *a)
+/* The data dir's identity and its store belong together: a store that
+ * went missing or empty, or was swapped, is refused, never replaced by
+ * an empty one (store_ident.h). */
+static int s_open_store(agent_t *a)
 {
-    char err[512];
+    char err[1024];
+    store_ident_t id;
+    bool have = false;
+    if (store_ident_check(a->cfg->data_dir, a->cfg->account, a->cfg->region, &id, &have, err,
+                          sizeof err) != 0) {
+        fprintf(stderr, "vpcsim-agent: %s\n", err);
+        return 2;
+    }
     a->st = store_open(a->cfg->data_dir, err, sizeof err);
     if (!a->st) {
         fprintf(stderr, "vpcsim-agent: %s\n", err);
@@ -288,11 +373,88 @@ static int s_setup(agent_t *a)
     int idr = s_check_identity(a);
     if (idr != 0)
         return idr == -2 ? 2 : 1;
+    char sid[64] = "";
+    int r = store_meta_get(a->st, "store_id", sid, sizeof sid);
+    if (r < 0)
+        return 1;
+    if (have && (r == 1 || strcmp(sid, id.store_id) != 0)) {
+        fprintf(stderr, "vpcsim-agent: %s/agent.db is %s%s, but the data dir's identity names "
+                "store %s; refusing to start with a store that is not its own\n",
+                a->cfg->data_dir, r == 1 ? "a store without an id" : "store ",
+                r == 1 ? "" : sid, id.store_id);
+        return 2;
+    }
+    if (r == 1) {
+        store_ident_new_id(sid);
+        store_begin(a->st);
+        store_meta_set(a->st, "store_id", sid);
+        if (store_commit(a->st) != 0)
+            return 1;
+    }
+    if (!have) {
+        snprintf(id.account, sizeof id.account, "%s", a->cfg->account);
+        snprintf(id.region, sizeof id.region, "%s", a->cfg->region);
+        snprintf(id.store_id, sizeof id.store_id, "%s", sid);
+        if (store_ident_write(a->cfg->data_dir, &id, err, sizeof err) != 0) {
+            fprintf(stderr, "vpcsim-agent: %s\n", err);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+int agent__load_state(agent_t *a)
+{
+    vs_model_destroy(&a->model);
+    vs_outbox_destroy(&a->outq);
+    vs_model_config_t mc = {
+        .account = a->cfg->account, .region = a->cfg->region, .clock = &a->clock,
+        .rng = &a->rng, .modules = vs_service_modules(),
+        .max_active_pcx_per_vpc = a->cfg->max_active_pcx_per_vpc,
+        .max_outstanding_pcx = a->cfg->max_outstanding_pcx,
+        .modern_rules = a->cfg->modern_rules, .cascade_vpc_delete = a->cfg->cascade_vpc_delete,
+    };
+    a->model = vs_model_new(&mc);
+    if (!a->model) {
+        VS_ERROR("cannot create the model");
+        return 1;
+    }
+    s_load_t load = { .a = a };
+    if (store_each_object(a->st, s_load_object, &load) != 0) {
+        free(load.bad);
+        return 1;
+    }
+    int drc = s_handle_damage(a, &load);
+    free(load.bad);
+    if (drc != 0)
+        return drc;
+    a->outq = vs_outbox_new(200, 8000);
+    if (!a->outq || store_outbox_each(a->st, s_load_outmsg, a) != 0)
+        return 1;
+    VS_INFO("loaded %zu VPCs and %zu unacknowledged messages from %s",
+            vs_model_vpc_count(a->model), vs_outbox_len(a->outq), a->cfg->data_dir);
+    /* Changes made while loading (none expected) are already on disk. */
+    if (!a->read_only)
+        vs_model_flush(a->model, agent__persist, a);
+    return 0;
+}
+
+static int s_setup(agent_t *a)
+{
+    int orc = s_open_store(a);
+    if (orc != 0)
+        return orc;
 
     simclock_init(&a->sclock);
     char buf[64];
-    if (store_meta_get(a->st, "sim_time_ms", buf, sizeof buf) == 0)
-        simclock_adopt(&a->sclock, strtoull(buf, NULL, 10), 1.0);
+    if (store_meta_get(a->st, "sim_time_ms", buf, sizeof buf) == 0) {
+        uint64_t saved = strtoull(buf, NULL, 10);
+        if (saved > VS_TIME_CLOCK_MAX_MS)
+            VS_WARN("stored simulated time %s ms is past the last time vpcsim can show; ignored",
+                    buf);
+        else
+            simclock_adopt(&a->sclock, saved, 1.0);
+    }
     a->clock = simclock_as_clock(&a->sclock);
     vs_rng_seed(&a->rng, s_random64());
     /* Message ids must never repeat for this agent, across restarts: start
@@ -310,27 +472,9 @@ static int s_setup(agent_t *a)
             return 1;
     }
 
-    vs_model_config_t mc = {
-        .account = a->cfg->account, .region = a->cfg->region, .clock = &a->clock,
-        .rng = &a->rng, .modules = vs_service_modules(),
-        .max_active_pcx_per_vpc = a->cfg->max_active_pcx_per_vpc,
-        .max_outstanding_pcx = a->cfg->max_outstanding_pcx,
-        .modern_rules = a->cfg->modern_rules, .cascade_vpc_delete = a->cfg->cascade_vpc_delete,
-    };
-    a->model = vs_model_new(&mc);
-    if (!a->model) {
-        VS_ERROR("cannot create the model");
-        return 1;
-    }
-    if (store_each_object(a->st, s_load_object, a) != 0)
-        return 1;
-    a->outq = vs_outbox_new(200, 8000);
-    if (!a->outq || store_outbox_each(a->st, s_load_outmsg, a) != 0)
-        return 1;
-    VS_INFO("loaded %zu VPCs and %zu unacknowledged messages from %s",
-            vs_model_vpc_count(a->model), vs_outbox_len(a->outq), a->cfg->data_dir);
-    /* Changes made while loading (none expected) are already on disk. */
-    vs_model_flush(a->model, agent__persist, a);
+    int lrc = agent__load_state(a);
+    if (lrc != 0)
+        return lrc;
 
     if (uv_loop_init(&a->loop) != 0)
         return 1;
@@ -428,6 +572,7 @@ int agent_run(const agent_config_t *cfg)
         return 1;
     a->cfg = cfg;
     a->partition = vs_region_partition(cfg->region);
+    a->rl_refused = (vs_ratelimit_t)VS_RATELIMIT_INIT(10000, 5);
     int rc = s_setup(a);
     if (rc == 0) {
         VS_INFO("agent for account %s in %s (%s) started; broker %s", cfg->account, cfg->region,

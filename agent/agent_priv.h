@@ -12,6 +12,7 @@
 #include "agent.h"
 #include "model.h"
 #include "outbox.h"
+#include "ratelimit.h"
 #include "simclock.h"
 #include "store.h"
 #include "wire.h"
@@ -31,10 +32,16 @@ typedef struct pending {
     uint8_t route[VS_WIRE_MAX_ROUTE];
 } pending_t;
 
-/* An encoded frame to send once the turn has committed. */
+/* An encoded frame to send once the turn has committed. A reply keeps
+ * where it goes, so that a turn that cannot commit (full disk) answers
+ * its callers with an error instead. */
 typedef struct frame {
     uint8_t *buf;
     size_t len;
+    bool is_reply;
+    uint64_t in_reply_to;
+    size_t route_len;
+    uint8_t route[VS_WIRE_MAX_ROUTE];
 } frame_t;
 
 typedef struct agent {
@@ -64,6 +71,11 @@ typedef struct agent {
     bool turn_dirty;              /* something may have changed this turn */
     bool loop_ok;                 /* the uv loop was initialised */
     int exit_code;
+
+    bool read_only;               /* the disk is full (agent_full.c) */
+    uint64_t ro_last_probe;       /* mono ms of the last write probe */
+    uint64_t refused;             /* messages refused: wrong sender, forged */
+    vs_ratelimit_t rl_refused;    /* their log lines */
 
     pending_t *pending[AGENT_PENDING_CAP];
     frame_t *sendq;
@@ -99,7 +111,24 @@ void agent__commit_turn(agent_t *a);
 void agent__finish_turn(agent_t *a);
 void agent__arm_model_timer(agent_t *a);
 
+/* (Re)creates the model and the outbox from the store. 0, 1 (fatal) or
+ * 2 (damage, reported on stderr). */
+int agent__load_state(agent_t *a);
+
+/* agent_full.c: a full disk makes a read-only agent. */
+void agent__ro_enter(agent_t *a);
+/* The end of a turn while read-only: replies go out, nothing is written. */
+void agent__ro_finish_turn(agent_t *a);
+/* Every tick while read-only: a write probe, at most once a second; on
+ * success the agent reloads its state from disk and writes again. */
+void agent__ro_probe(agent_t *a, uint64_t mono_ms);
+/* True if the action only reads (Describe*, Get*, ...). */
+bool agent__ro_is_read(const char *action);
+#define AGENT_DISK_FULL_MSG "The agent's disk is full; it answers reads but cannot save changes. Try again later."
+
 /* agent_rx.c: the zloop callback of the broker socket. */
+/* Counts a refused message and logs it, rate-limited. */
+void agent__refused(agent_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data);
 
 #endif

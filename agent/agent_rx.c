@@ -2,6 +2,7 @@
  * model, peer messages (deduplicated, acknowledged), clock updates. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "agent_priv.h"
 #include "json.h"
 #include "log.h"
+#include "timebound.h"
 
 /* ------------------------------------------------------------------ */
 /* receiving: every handler below runs inside agent__on_readable's one
@@ -45,6 +47,13 @@ static void s_on_api_request(agent_t *a, const vs_env_t *env)
         vs_json_free(&input);
         return;
     }
+    if (a->read_only && !agent__ro_is_read(rq->action)) {
+        /* A full disk: refused at once, before the model changes anything. */
+        vs_json_free(&input);
+        agent__reply(a, env->msg_id, route, route_len, false, NULL, "InternalError",
+                     AGENT_DISK_FULL_MSG);
+        return;
+    }
     uint64_t token = agent__pending_add(a, env);
     if (!token) {
         vs_json_free(&input);
@@ -70,12 +79,54 @@ void agent__send_ack(agent_t *a, const vs_env_t *env)
     agent__queue(a, &out);
 }
 
+void agent__refused(agent_t *a, const char *fmt, ...)
+{
+    a->refused++;
+    uint64_t held = 0;
+    if (!vs_ratelimit_pass(&a->rl_refused, simclock_mono_ms(), &held))
+        return;
+    char line[400], more[48];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    VS_WARN("%s%s", line, vs_ratelimit_suffix(held, more, sizeof more));
+}
+
+static const char *s_sender(const vs_env_t *env, char *buf, size_t len)
+{
+    if (!env->sender)
+        snprintf(buf, len, "nobody");
+    else if (env->sender->kind == VPCSIM__WIRE__PARTY_KIND__PARTY_AGENT)
+        snprintf(buf, len, "agent %s/%s", env->sender->account, env->sender->region);
+    else if (env->sender->kind == VPCSIM__WIRE__PARTY_KIND__PARTY_BROKER)
+        snprintf(buf, len, "the broker");
+    else
+        snprintf(buf, len, "a client");
+    return buf;
+}
+
+/* Welcome, Heartbeat, ClockTick and Undeliverable are the broker's words:
+ * who sent them is the broker's stamp, never the body (issue 15). */
+static bool s_from_broker(agent_t *a, const vs_env_t *env, const char *what)
+{
+    if (env->sender && env->sender->kind == VPCSIM__WIRE__PARTY_KIND__PARTY_BROKER)
+        return true;
+    char who[96];
+    agent__refused(a, "%s from %s refused: only the broker sends it", what,
+                   s_sender(env, who, sizeof who));
+    return false;
+}
+
 static void s_on_peer(agent_t *a, const vs_env_t *env)
 {
     if (!env->sender || env->sender->kind != VPCSIM__WIRE__PARTY_KIND__PARTY_AGENT) {
-        VS_WARN("peer message not from an agent; ignored");
+        char who[96];
+        agent__refused(a, "peer message from %s refused: not an agent", s_sender(env, who, sizeof who));
         return;
     }
+    if (a->read_only)
+        return;     /* not applied, not acknowledged: the sender resends later */
     char sender[64];
     snprintf(sender, sizeof sender, "%s/%s", env->sender->account, env->sender->region);
     /* The dedup record and the message's effects go into the batch's one
@@ -99,8 +150,13 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
     if (seen >= 0 && pm->epoch && floor > known)
         store_floor_raise(a->st, sender, pm->epoch, floor);
     if (seen == 0) {
-        vs_model_on_peer(a->model, env->sender->account, env->sender->region,
-                         env->peer->payload.data, env->peer->payload.len);
+        /* The model judges the sender against the connection it holds;
+         * a refusal is acknowledged all the same (a resend would be
+         * refused again), and counted. */
+        if (vs_model_on_peer(a->model, env->sender->account, env->sender->region,
+                             env->peer->payload.data, env->peer->payload.len) < 0)
+            agent__refused(a, "peer message %" PRIu64 " from agent %s refused: not about a "
+                           "connection it is a side of, or not understood", env->msg_id, sender);
         a->turn_dirty = true;
     }
     if (seen >= 0)
@@ -109,6 +165,9 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
 
 static void s_on_ack(agent_t *a, const vs_env_t *env)
 {
+    /* Read-only: the outbox keeps the message; its resend is acked again. */
+    if (a->read_only)
+        return;
     if (vs_outbox_ack(a->outq, env->ack->acked_msg_id)) {
         store_outbox_delete(a->st, env->ack->acked_msg_id);
         a->turn_dirty = true;
@@ -117,9 +176,15 @@ static void s_on_ack(agent_t *a, const vs_env_t *env)
 
 static void s_adopt_time(agent_t *a, uint64_t sim_ms, double speed)
 {
+    if (sim_ms > VS_TIME_CLOCK_MAX_MS) {
+        /* Even from the broker: past this no timestamp can be printed. */
+        agent__refused(a, "simulated time %" PRIu64 " ms from the broker is past the last time "
+                       "vpcsim can show; not adopted", sim_ms);
+        return;
+    }
     uint64_t before = simclock_now(&a->sclock);
     simclock_adopt(&a->sclock, sim_ms, speed > 0 ? speed : a->sclock.speed);
-    if (simclock_now(&a->sclock) > before + 5) {
+    if (simclock_now(&a->sclock) > before + 5 && !a->read_only) {
         /* Time jumped (advance-clock): timers may be due now. */
         vs_model_tick(a->model);
         a->turn_dirty = true;
@@ -128,6 +193,18 @@ static void s_adopt_time(agent_t *a, uint64_t sim_ms, double speed)
 
 static void s_dispatch(agent_t *a, vs_env_t *env)
 {
+    switch (env->body_case) {
+    case VPCSIM__WIRE__ENVELOPE__BODY_WELCOME:
+    case VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT:
+    case VPCSIM__WIRE__ENVELOPE__BODY_CLOCK_TICK:
+    case VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE:
+        if (!s_from_broker(a, env, env->body_case == VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE
+                                       ? "undeliverable" : "broker message"))
+            return;
+        break;
+    default:
+        break;
+    }
     switch (env->body_case) {
     case VPCSIM__WIRE__ENVELOPE__BODY_WELCOME:
         if (!env->welcome->ok) {
@@ -180,7 +257,7 @@ static void s_dispatch(agent_t *a, vs_env_t *env)
         break;
     case VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE: {
         const Vpcsim__Wire__Undeliverable *u = env->undeliverable;
-        if (vs_outbox_contains(a->outq, u->in_reply_to)) {
+        if (!a->read_only && vs_outbox_contains(a->outq, u->in_reply_to)) {
             bool gone = u->reason == VPCSIM__WIRE__UNDELIVERABLE_REASON__NO_SUCH_AGENT;
             if (gone) {
                 /* Nobody owns that address: stop resending (the model
@@ -207,7 +284,7 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
      * effects, its dedup record and the outbox rows it produced commit
      * together (the per-message begin/commit pairs inside nest into this
      * one), and nothing of the batch is sent before that commit. */
-    if (store_begin(a->st) != 0) {
+    if (!a->read_only && store_begin(a->st) != 0) {
         agent__store_failed(a);
         return;
     }

@@ -35,7 +35,14 @@ void agent__send_now(agent_t *a, const vs_env_t *env)
 /* Queues an encoded envelope until the end of the turn's commit. */
 void agent__queue(agent_t *a, const vs_env_t *env)
 {
-    frame_t f;
+    frame_t f = { 0 };
+    if (env->body_case == VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY && env->to &&
+        env->to->client_route.len <= sizeof f.route) {
+        f.is_reply = true;
+        f.in_reply_to = env->api_reply->in_reply_to;
+        f.route_len = env->to->client_route.len;
+        memcpy(f.route, env->to->client_route.data, f.route_len);
+    }
     if (vs_wire_encode(env, &f.buf, &f.len) != 0) {
         VS_ERROR("cannot encode an outgoing message (too large?)");
         return;

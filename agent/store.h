@@ -6,7 +6,15 @@
  * changes of one loop turn into one transaction (group commit) and answers
  * nobody before that transaction has committed.
  *
- * Tables: objects(id, doc)   - one JSON document per model object
+ * Damage is detected and named, never skipped: PRAGMA quick_check at
+ * open (the file's pages), and a checksum on every object record (a
+ * document changed behind our back). The layout has a schema version
+ * (PRAGMA user_version): older ones are migrated forward at open, newer
+ * ones refused.
+ *
+ * Tables: objects(id, doc, sum) - one JSON document per model object, and
+ *                                 its checksum
+ *         damaged(id, doc, ...)  - records moved aside by --salvage
  *         meta(key, value)   - identity (account, region), clock, counters
  *         outbox(msg_id,...) - peer messages not yet acknowledged
  *         seen(sender, msg_id) - peer messages already applied (dedup)
@@ -24,9 +32,10 @@
 
 typedef struct store store_t;
 
-/* Opens (creating if needed) DIR/agent.db, takes an exclusive lock on
- * DIR/agent.lock so two agents can never share a data dir. On failure
- * returns NULL with a reason in err. */
+/* Opens (creating if needed) DIR/agent.db, takes an exclusive flock on
+ * the agent.db file itself (kept open) so two agents can never share a
+ * data dir, checks the file (quick_check) and migrates its schema. On
+ * failure returns NULL with a reason in err that names the damage. */
 store_t *store_open(const char *dir, char *err, size_t errlen);
 void store_close(store_t **st);
 
@@ -34,13 +43,27 @@ void store_close(store_t **st);
  * Returns 0 or -1 (the error is logged; the agent treats a failed commit
  * as fatal, because it can no longer promise durability). */
 int store_begin(store_t *st);
+/* A transaction in which any write failed is rolled back, not committed
+ * (-1). */
 int store_commit(store_t *st);
+/* Abandons the open transaction, whatever its depth. */
+void store_rollback(store_t *st);
+/* True when the last failure was a full disk (SQLITE_FULL, ENOSPC): the
+ * agent then goes read-only instead of stopping. */
+bool store_full(const store_t *st);
+/* Tries a small committed write: 0 when the disk takes writes again. */
+int store_probe(store_t *st);
 
 int store_put_object(store_t *st, const char *id, const char *doc);
 int store_delete_object(store_t *st, const char *id);
-/* Calls cb for every stored object, in insertion order. */
-int store_each_object(store_t *st, void (*cb)(void *ctx, const char *id, const char *doc),
-                      void *ctx);
+/* Calls cb for every stored object, in insertion order; intact is false
+ * when the record fails its checksum (the caller decides: refuse to
+ * start, or set it aside). */
+typedef void (*store_object_fn)(void *ctx, const char *id, const char *doc, bool intact);
+int store_each_object(store_t *st, store_object_fn cb, void *ctx);
+/* Moves an object record into the damaged table (in the open
+ * transaction), with why and when. */
+int store_set_aside(store_t *st, const char *id, const char *why, uint64_t now_ms);
 
 /* meta: small strings. get returns 0 and copies into out, 1 if absent. */
 int store_meta_get(store_t *st, const char *key, char *out, size_t outlen);

@@ -4,13 +4,16 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <zmq.h>
 
 #include "clock.h"
 #include "fault_relay.h"
+#include "timebound.h"
 #include "log.h"
 #include "router.h"
 
@@ -69,6 +72,17 @@ void bk_state_changed(broker_t *b)
 {
     b->dirty = true;
     s_save(b);
+}
+
+void bk_state_dirty(broker_t *b)
+{
+    b->dirty = true;
+}
+
+uint64_t bk_wall_ms(const broker_t *b)
+{
+    (void)b;
+    return bk_clock_wall_ms();
 }
 
 /* ---- the socket ------------------------------------------------------- */
@@ -144,8 +158,32 @@ static void s_on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
 
 static void s_on_silent(bk_agent_t *a, uint64_t silent_ms, void *arg)
 {
-    VS_INFO("agent %s/%s offline (silent for %.1f s)", a->account, a->region,
-            (double)silent_ms / 1000.0);
+    broker_t *b = arg;
+    uint64_t held = 0;
+    char more[48];
+    if (vs_ratelimit_pass(&b->rl_hello, bk_mono_ms(b), &held))
+        VS_INFO("agent %s/%s offline (silent for %.1f s)%s", a->account, a->region,
+                (double)silent_ms / 1000.0, vs_ratelimit_suffix(held, more, sizeof more));
+}
+
+/* Lines held back by a rate limit are counted in the log once their
+ * window is over, even when nothing else comes to carry the count. */
+static void s_flush_held(broker_t *b, uint64_t now)
+{
+    static const struct {
+        size_t off;
+        const char *what;
+    } lims[] = {
+        { offsetof(broker_t, rl_malformed), "malformed messages" },
+        { offsetof(broker_t, rl_refused), "refused messages" },
+        { offsetof(broker_t, rl_hello), "agents registered or gone offline" },
+    };
+    for (size_t i = 0; i < sizeof lims / sizeof *lims; i++) {
+        uint64_t held;
+        if (vs_ratelimit_flush((vs_ratelimit_t *)((char *)b + lims[i].off), now, &held))
+            VS_WARN("… %llu more like this (%s; %llu messages refused in all)",
+                    (unsigned long long)held, lims[i].what, (unsigned long long)b->refused);
+    }
 }
 
 static void s_on_sweep(uv_timer_t *t)
@@ -153,9 +191,10 @@ static void s_on_sweep(uv_timer_t *t)
     broker_t *b = t->data;
     uint64_t now = bk_mono_ms(b);
     bk_registry_sweep(b->reg, now, BK_LIVENESS_TIMEOUT_MS, s_on_silent, b);
+    s_flush_held(b, now);
     /* The clock moves on its own; saving it now and then bounds how far
      * back a restarted broker could start (agents' Hellos fix the rest). */
-    if (b->state && now - b->last_save_ms >= BK_SAVE_INTERVAL_MS)
+    if (b->state && (b->dirty || now - b->last_save_ms >= BK_SAVE_INTERVAL_MS))
         s_save(b);
 }
 
@@ -266,6 +305,15 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
     }
     b->loop = loop;
     b->send = s_zmq_send;
+    b->max_agents = opts->max_agents ? opts->max_agents : BK_MAX_AGENTS_DEFAULT;
+    b->rl_malformed = (vs_ratelimit_t)VS_RATELIMIT_INIT(BK_LOG_WINDOW_MS, BK_LOG_BURST);
+    b->rl_refused = (vs_ratelimit_t)VS_RATELIMIT_INIT(BK_LOG_WINDOW_MS, BK_LOG_BURST);
+    b->rl_hello = (vs_ratelimit_t)VS_RATELIMIT_INIT(BK_LOG_WINDOW_MS, BK_LOG_HELLO_BURST);
+    /* The broker's message ids start at a random point, so that nobody
+     * can predict the id of an Undeliverable or a Welcome. */
+    if (getrandom(&b->next_msg_id, sizeof b->next_msg_id, 0) != sizeof b->next_msg_id)
+        b->next_msg_id = bk_clock_wall_ms() * 0x9e3779b97f4a7c15ull;
+    b->next_msg_id >>= 2;
     if (bk_fault_relay_init(b, opts->capture, err, errlen) < 0) {
         s_free(b);
         return NULL;
@@ -281,10 +329,18 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
             return NULL;
         }
         uint64_t saved = 0;
+        size_t expired = 0;
         char why[300];
-        if (bk_state_load(b->state, b->reg, &saved, why, sizeof why) < 0)
+        if (bk_state_load(b->state, b->reg, &saved, bk_clock_wall_ms(), BK_REGISTRATION_TTL_MS,
+                          &expired, why, sizeof why) < 0)
             VS_WARN("saved broker state partly ignored: %s", why);
-        if (saved > start)
+        if (expired)
+            VS_INFO("forgot %zu saved agents that have not said hello for %llu days", expired,
+                    (unsigned long long)(BK_REGISTRATION_TTL_MS / (24 * 3600 * 1000)));
+        if (saved > VS_TIME_CLOCK_MAX_MS)
+            VS_WARN("saved simulated time %llu ms is past the last time vpcsim can show; ignored",
+                    (unsigned long long)saved);
+        else if (saved > start)
             start = saved;
         if (bk_registry_count(b->reg))
             VS_INFO("%zu agents known from %s (offline until they say hello)",

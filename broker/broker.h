@@ -31,6 +31,7 @@
 
 #include "fault_queue.h"
 #include "keys.h"
+#include "ratelimit.h"
 #include "faults.h"
 #include "registry.h"
 #include "simclock.h"
@@ -43,12 +44,18 @@
 #define BK_SAVE_INTERVAL_MS    10000  /* the clock drifts on; save it now and then */
 #define BK_RECV_BATCH          256    /* messages per loop turn, for fairness */
 #define BK_HWM                 100000
+#define BK_MAX_AGENTS_DEFAULT  20000  /* registry bound (--max-agents) */
+#define BK_LOG_WINDOW_MS       10000  /* repeated-fault log lines: a burst per window */
+#define BK_LOG_BURST           5
+#define BK_LOG_HELLO_BURST     200    /* a cluster's restart logs every agent */
+#define BK_REGISTRATION_TTL_MS (7ull * 24 * 3600 * 1000) /* persisted, never came back: forgotten */
 
 typedef struct broker_opts {
     const char *listen;      /* zmq endpoint to bind */
     const char *data_dir;    /* NULL: no persistence */
     const char *capture;     /* NULL: no --capture file */
     const char *keys;        /* keyring dir; NULL: open to anyone (logged) */
+    size_t max_agents;       /* 0: BK_MAX_AGENTS_DEFAULT */
 } broker_opts_t;
 
 typedef struct broker broker_t;
@@ -82,6 +89,13 @@ struct broker {
     uv_timer_t fault_timer;      /* fires when the first of fq is due */
     FILE *capture;               /* --capture; NULL: off */
     bool capture_failed;         /* a write failed (warned once) */
+
+    /* Bounds on what strangers can push (issue 15). */
+    size_t max_agents;           /* registry bound */
+    uint64_t refused;            /* messages refused (malformed, not allowed) */
+    vs_ratelimit_t rl_malformed; /* log lines about garbage frames */
+    vs_ratelimit_t rl_refused;   /* log lines about messages not allowed */
+    vs_ratelimit_t rl_hello;     /* (re-)registration lines: a stranger can say hello in a loop */
 };
 
 /* Creates the context, loads --data-dir, binds the endpoint and starts
@@ -97,8 +111,14 @@ void bk_broker_destroy(broker_t **b);
 uint64_t bk_mono_ms(const broker_t *b);
 uint64_t bk_sim_now(const broker_t *b);
 int bk_send(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env);
-/* Soft state changed: save it now (registrations and clock jumps are rare). */
+/* Soft state changed: save it now (an admin clock jump must survive a
+ * restart at once). */
 void bk_state_changed(broker_t *b);
+/* Soft state changed: save it with the next sweep (registrations: saving
+ * the whole list on each of thousands of Hellos made them quadratic). */
+void bk_state_dirty(broker_t *b);
+/* Wall-clock epoch ms, only for when a registration was last seen. */
+uint64_t bk_wall_ms(const broker_t *b);
 /* Fires the fault timer at monotonic due_ms (UINT64_MAX: stops it); it
  * calls bk_fault_relay_due. */
 void bk_fault_timer_arm(broker_t *b, uint64_t due_ms);

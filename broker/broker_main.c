@@ -21,7 +21,8 @@
 static void s_usage(FILE *f)
 {
     fprintf(f, "usage: vpcsim-broker --listen tcp://127.0.0.1:PORT [--data-dir DIR]\n"
-               "                     [--capture FILE] [--keys DIR] [--log-level debug|info|warn|error]\n");
+               "                     [--capture FILE] [--keys DIR] [--max-agents N]\n"
+               "                     [--log-level debug|info|warn|error]\n");
 }
 
 static void s_help(void)
@@ -38,6 +39,8 @@ static void s_help(void)
            "                    (\"-\" when empty); a duplicated message appears per copy\n"
            "  --keys DIR        require CURVE keys from the keyring DIR (`vpcsim keys init`;\n"
            "                    also VPCSIM_KEYS); without it the broker is open to anyone\n"
+           "  --max-agents N    refuse Hellos from new (account, Region)s past N agents\n"
+           "                    (default 20000)\n"
            "  --log-level L     debug, info (default), warn or error\n"
            "\n"
            "Fault injection for agent-to-agent messages is set at run time with\n"
@@ -81,6 +84,7 @@ int main(int argc, char **argv)
         { "capture", required_argument, NULL, 'c' },
         { "log-level", required_argument, NULL, 'v' },
         { "keys", required_argument, NULL, 'k' },
+        { "max-agents", required_argument, NULL, 'm' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -103,6 +107,15 @@ int main(int argc, char **argv)
         case 'k':
             opts.keys = optarg;
             break;
+        case 'm': {
+            char *end = NULL;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (!*optarg || *end || v == 0 || v > 10000000 || optarg[0] == '-')
+                return s_bad_args("--max-agents needs a number from 1 to 10000000, not '%s'",
+                                  optarg);
+            opts.max_agents = (size_t)v;
+            break;
+        }
         case 'v':
             if (s_parse_level(optarg, &level) < 0)
                 return s_bad_args("unknown log level '%s'", optarg);

@@ -38,6 +38,7 @@ typedef struct bk_agent {
     bool online;
     uint64_t last_seen_ms;     /* monotonic */
     uint32_t pid;              /* from the last Hello; for people reading logs */
+    uint64_t seen_wall_ms;     /* wall-clock ms of the last Hello (persisted registrations expire) */
     bk_strmap_t *vpcs;         /* this agent's ARNs (a set) */
 } bk_agent_t;
 

@@ -12,6 +12,7 @@
 #include "fault_relay.h"
 #include "ids.h"
 #include "log.h"
+#include "timebound.h"
 
 typedef Vpcsim__Wire__Address s_addr_t;
 
@@ -112,6 +113,23 @@ static void s_resync(s_msg_t *m)
     env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT;
     env.heartbeat = &hb;
     s_reply(m, &env);
+}
+
+/* Counts a refusal and logs it, at most a burst of lines per window. */
+static void s_refused(s_msg_t *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void s_refused(s_msg_t *m, const char *fmt, ...)
+{
+    m->b->refused++;
+    uint64_t held = 0;
+    if (!vs_ratelimit_pass(&m->b->rl_refused, bk_mono_ms(m->b), &held))
+        return;
+    char line[600], more[48];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    VS_WARN("%s%s", line, vs_ratelimit_suffix(held, more, sizeof more));
 }
 
 /* ---- stamping ----------------------------------------------------------- */
@@ -266,11 +284,22 @@ static void s_on_hello(s_msg_t *m)
                      (unsigned)old->pid);
     }
     if (error[0]) {
-        VS_WARN("hello from %s refused: %s", m->peer, error);
+        s_refused(m, "hello from %s refused: %s", m->peer, error);
         s_welcome(m, false, error);
         return;
     }
 
+    if (!bk_registry_get(b->reg, h->account, h->region) &&
+        bk_registry_count(b->reg) >= b->max_agents) {
+        /* A stranger can say hello for any number of made-up accounts:
+         * without a bound the registry (and its saved copy) grows for ever. */
+        snprintf(error, sizeof error,
+                 "the broker already knows %zu agents, its limit (vpcsim-broker --max-agents)",
+                 bk_registry_count(b->reg));
+        s_refused(m, "hello refused: %s", error);
+        s_welcome(m, false, error);
+        return;
+    }
     bool created, failed;
     bk_agent_t *a = bk_registry_add(b->reg, h->account, h->region, part, &created);
     if (!a) {
@@ -281,14 +310,15 @@ static void s_on_hello(s_msg_t *m)
                     (a->route_len != m->rlen || memcmp(a->route, m->route, m->rlen) != 0);
     bk_agent_t *displaced = bk_registry_bind(b->reg, a, m->route, m->rlen, bk_mono_ms(b), &failed);
     if (displaced)
-        VS_WARN("connection of agent %s/%s now belongs to agent %s/%s", displaced->account,
-                displaced->region, a->account, a->region);
+        s_refused(m, "connection of agent %s/%s now belongs to agent %s/%s", displaced->account,
+                  displaced->region, a->account, a->region);
     if (failed) {
         s_welcome(m, false, "broker out of memory");
         return;
     }
     m->agent = a;
     a->pid = h->pid;
+    a->seen_wall_ms = bk_wall_ms(b);
 
     size_t skipped = 0;
     bk_registry_vpc_clear(b->reg, a);
@@ -306,17 +336,30 @@ static void s_on_hello(s_msg_t *m)
 
     /* An agent that has seen a later time (say, the broker restarted
      * without --data-dir) pulls the cluster forward, never back. */
-    bool moved = bk_simclock_forward_to(&b->clock, h->sim_time_ms, bk_mono_ms(b));
+    uint64_t agent_ms = h->sim_time_ms, limit = vs_time_hello_limit(bk_sim_now(b));
+    if (agent_ms > limit) {
+        /* Not further than any timer the agent could have armed while the
+         * broker was away: a clock far ahead is a bug or an attack, and
+         * following it would poison every agent's time (issue 15). */
+        s_refused(m, "hello from %s: clock %llu ms is far ahead of the cluster's; clamped",
+                  m->peer, (unsigned long long)agent_ms);
+        agent_ms = limit;
+    }
+    bool moved = bk_simclock_forward_to(&b->clock, agent_ms, bk_mono_ms(b));
     s_welcome(m, true, "");
-    VS_INFO("agent %s/%s %s (pid %u, %zu VPCs)%s", a->account, a->region,
-            created ? "registered" : "re-registered", (unsigned)a->pid,
-            bk_registry_vpc_count(a), replaced ? ", replacing its previous connection" : "");
+    uint64_t held = 0;
+    char more[48];
+    if (vs_ratelimit_pass(&b->rl_hello, bk_mono_ms(b), &held))
+        VS_INFO("agent %s/%s %s (pid %u, %zu VPCs)%s%s", a->account, a->region,
+                created ? "registered" : "re-registered", (unsigned)a->pid,
+                bk_registry_vpc_count(a), replaced ? ", replacing its previous connection" : "",
+                vs_ratelimit_suffix(held, more, sizeof more));
     if (moved) {
         VS_INFO("simulated clock moved forward to agent %s/%s's time", a->account, a->region);
         bk_router_broadcast_clock(b);
     }
     if (created || moved)
-        bk_state_changed(b);
+        bk_state_dirty(b);
 }
 
 static void s_on_heartbeat(s_msg_t *m)
@@ -496,7 +539,6 @@ static const struct {
     { VPCSIM__WIRE__ENVELOPE__BODY_VPC_UPDATE, true, s_on_vpc_update },
     { VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST, false, s_on_api_request },
     { VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY, true, s_on_to_client },
-    { VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE, true, s_on_to_client },
     { VPCSIM__WIRE__ENVELOPE__BODY_PEER, true, s_on_to_agent },
     { VPCSIM__WIRE__ENVELOPE__BODY_ACK, true, s_on_to_agent },
     { VPCSIM__WIRE__ENVELOPE__BODY_ADMIN_REQUEST, false, s_on_admin },
@@ -511,7 +553,13 @@ void bk_router_malformed(broker_t *b, const uint8_t *route, size_t rlen, const c
     bk_peer_name(b, route, rlen, m.peer, sizeof m.peer);
     if (m.agent)
         bk_registry_touch(m.agent, bk_mono_ms(b));
-    VS_WARN("malformed message from %s: %s", m.peer, reason);
+    /* A million garbage frames must not write a million lines. */
+    b->refused++;
+    uint64_t held = 0;
+    char more[48];
+    if (vs_ratelimit_pass(&b->rl_malformed, bk_mono_ms(b), &held))
+        VS_WARN("malformed message from %s: %s%s", m.peer, reason,
+                vs_ratelimit_suffix(held, more, sizeof more));
     s_undeliverable(&m, VPCSIM__WIRE__UNDELIVERABLE_REASON__MALFORMED, "%s", reason);
 }
 
@@ -574,9 +622,11 @@ void bk_router_handle_as(broker_t *b, const uint8_t *route, size_t rlen,
             agent_only = s_handlers[i].agent_only;
         }
     if (!fn) {
-        VS_WARN("%s sent %s, which only the broker sends", m.peer, s_body_name(env->body_case));
+        s_refused(&m, "%s sent %s, which only the broker sends", m.peer,
+                  s_body_name(env->body_case));
         s_undeliverable(&m, VPCSIM__WIRE__UNDELIVERABLE_REASON__MALFORMED,
-                        "the broker does not accept %s messages", s_body_name(env->body_case));
+                        "the broker does not accept %s messages: only the broker sends them",
+                        s_body_name(env->body_case));
     } else if (agent_only && !m.agent) {
         VS_DEBUG("%s from %s, which is not a registered agent: asking for hello",
                  s_body_name(env->body_case), m.peer);

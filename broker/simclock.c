@@ -18,6 +18,9 @@ uint64_t bk_simclock_now(const bk_simclock_t *c, uint64_t mono_ms)
     if (mono_ms <= c->base_mono_ms)
         return c->base_sim_ms;
     double elapsed = (double)(mono_ms - c->base_mono_ms) * c->speed;
+    /* Saturating: no clock value, however it got here, may wrap to 1970. */
+    if (elapsed >= (double)(UINT64_MAX - c->base_sim_ms))
+        return UINT64_MAX;
     return c->base_sim_ms + (uint64_t)elapsed;
 }
 

@@ -195,9 +195,11 @@ static char *s_read_file(const char *path, size_t *len, bool *missing)
     return buf;
 }
 
-int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, char *err, size_t errlen)
+int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, uint64_t now_wall_ms,
+                  uint64_t ttl_ms, size_t *expired, char *err, size_t errlen)
 {
     *sim_ms = 0;
+    *expired = 0;
     char *path = s_path(st, S_FILE);
     size_t len = 0;
     bool missing = false;
@@ -232,9 +234,20 @@ int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, char *er
             bad++;
             continue;
         }
+        /* Entries written before registrations expired carry no time:
+         * they count as seen now. */
+        int64_t seen = vs_json_get_int(a, "LastHelloMs", (int64_t)now_wall_ms);
+        uint64_t seen_ms = seen > 0 ? (uint64_t)seen : now_wall_ms;
+        if (now_wall_ms > seen_ms && now_wall_ms - seen_ms > ttl_ms) {
+            (*expired)++;
+            continue;
+        }
         bool created;
-        if (!bk_registry_add(reg, acct, region, vs_region_partition(region), &created))
+        bk_agent_t *ag = bk_registry_add(reg, acct, region, vs_region_partition(region), &created);
+        if (!ag)
             bad++;
+        else
+            ag->seen_wall_ms = seen_ms;
     }
     vs_json_free(&doc);
     if (bad) {
@@ -270,6 +283,7 @@ int bk_state_save(bk_state_t *st, const bk_registry_t *reg, uint64_t sim_ms, cha
         vs_json_set_str(o, "AccountId", agents[i]->account);
         vs_json_set_str(o, "Region", agents[i]->region);
         vs_json_set_str(o, "Partition", agents[i]->partition);
+        vs_json_set_int(o, "LastHelloMs", (int64_t)agents[i]->seen_wall_ms);
     }
     if (ok)
         text = vs_json_dump(doc, 4);

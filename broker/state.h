@@ -11,7 +11,7 @@
  *   DIR/broker-state.json
  *   {"Version": 1, "SimulatedTimeMs": 1795795200000,
  *    "Agents": [{"AccountId": "111111111111", "Region": "us-east-1",
- *                "Partition": "aws"}]}
+ *                "Partition": "aws", "LastHelloMs": 1795795100000}]}
  */
 #ifndef BK_STATE_H
 #define BK_STATE_H
@@ -30,9 +30,13 @@ bk_state_t *bk_state_open(const char *dir, char *err, size_t errlen);
 void bk_state_close(bk_state_t **st);
 
 /* Adds the saved agents to reg (offline) and sets *sim_ms to the saved
- * clock (0 if none). Returns 0, or -1 with err set when the file exists
- * but cannot be used (the caller logs and carries on: soft state). */
-int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, char *err, size_t errlen);
+ * clock (0 if none). Agents whose last Hello is more than ttl_ms before
+ * now_wall_ms are left out and counted in *expired: a registration that
+ * never came back must not be remembered for ever. Returns 0, or -1 with
+ * err set when the file exists but cannot be used (the caller logs and
+ * carries on: soft state). */
+int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, uint64_t now_wall_ms,
+                  uint64_t ttl_ms, size_t *expired, char *err, size_t errlen);
 
 /* Writes the agents of reg and sim_ms. 0 ok, -1 with err. */
 int bk_state_save(bk_state_t *st, const bk_registry_t *reg, uint64_t sim_ms, char *err,

@@ -1,6 +1,7 @@
 /* admin: broker-side operations (see admin.h). */
 #include "admin.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "term.h"
 #include "transport.h"
 
-typedef enum { A_PLAIN, A_SECONDS, A_PASSTHROUGH } s_args_t;
+typedef enum { A_PLAIN, A_SECONDS, A_PASSTHROUGH, A_PAGED } s_args_t;
 
 static const struct {
     const char *op;
@@ -19,7 +20,8 @@ static const struct {
     s_args_t args;
     const char *help;
 } s_ops[] = {
-    { "describe-agents", "DescribeAgents", A_PLAIN, "Lists the agents the broker knows and their status." },
+    { "describe-agents", "DescribeAgents", A_PAGED,
+      "Lists the agents the broker knows and their status (--max-items, --starting-token, --page-size)." },
     { "clock", "Clock", A_PLAIN, "Shows the simulated time shared by all agents." },
     { "advance-clock", "AdvanceClock", A_SECONDS,
       "Moves simulated time forward by --seconds N for every agent; due timers fire." },
@@ -68,6 +70,10 @@ int cli_admin_call_keyed(const char *endpoint, const char *keys, double timeout_
     vs_env_t *reply = NULL;
     cli_tx_status_t st = cli_transport_call(tx, &env, timeout_s, &reply, terr, sizeof terr);
     cli_transport_destroy(&tx);
+    if (st == CLI_TX_REFUSED) {
+        *err = cli_error_text("Parameter validation failed:\nInvalid request for %s: %s", op, terr);
+        return CLI_EXIT_USAGE;
+    }
     if (st == CLI_TX_NOT_CONNECTED || st == CLI_TX_TIMEOUT || st == CLI_TX_ERROR) {
         if (st != CLI_TX_ERROR)
             snprintf(terr, sizeof terr, "%s within %g s",
@@ -183,6 +189,114 @@ static void s_help(void)
     printf("\n       o help\n");
 }
 
+/* A paged operation as the AWS CLI pages describe calls: page after page
+ * (each at most --page-size, and small enough for one frame) until the
+ * broker gives no NextToken or --max-items are collected; then the output
+ * has a NextToken to pass to --starting-token. */
+static int s_paged(const cli_globals_t *g, const char *op, int64_t max_items, int64_t page_size,
+                   const char *start, vs_json_t **out, char **err)
+{
+    *out = NULL;
+    char *token = start ? strdup(start) : NULL;
+    int64_t have = 0;
+    int rc = 0;
+    for (;;) {
+        int64_t want = page_size;
+        if (max_items > 0 && max_items - have < want)
+            want = max_items - have;
+        vs_json_t *args = vs_json_object();
+        vs_json_set_int(args, "MaxResults", want);
+        if (token)
+            vs_json_set_str(args, "NextToken", token);
+        char *args_json = vs_json_dump(args, 0);
+        vs_json_free(&args);
+        vs_json_t *page = NULL;
+        rc = cli_admin_call_keyed(g->broker, g->keys, g->timeout_s, g->debug, op, 0, args_json,
+                                  &page, err);
+        free(args_json);
+        free(token);
+        token = NULL;
+        if (rc) {
+            vs_json_free(out);
+            return rc;
+        }
+        const char *next = vs_json_get_str(page, "NextToken");
+        token = next ? strdup(next) : NULL;
+        vs_json_remove(page, "NextToken");
+        const vs_json_t *items = vs_json_get(page, "Agents");
+        size_t got = vs_json_len(items);
+        have += (int64_t)got;
+        if (!*out) {
+            *out = page;
+        } else {
+            vs_json_t *all = (vs_json_t *)vs_json_get(*out, "Agents");
+            for (size_t i = 0; all && i < vs_json_len(items); i++)
+                vs_json_push(all, vs_json_clone(vs_json_at(items, i)));
+            vs_json_free(&page);
+        }
+        if (!token || got == 0 || (max_items > 0 && have >= max_items))
+            break;
+    }
+    if (token)
+        vs_json_set_str(*out, "NextToken", token);
+    free(token);
+    return 0;
+}
+
+static bool s_opt(const char *a, const char *name, int argc, char **argv, int *i, const char **val)
+{
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0 || (a[n] != '=' && a[n] != '\0'))
+        return false;
+    if (a[n] == '=')
+        *val = a + n + 1;
+    else
+        *val = *i + 1 < argc ? argv[++*i] : NULL;
+    return true;
+}
+
+static int s_paged_main(const cli_globals_t *g, size_t k, int argc, char **argv)
+{
+    int64_t max_items = 0, page_size = 1000;
+    const char *start = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int64_t *num = NULL;
+        const char *name = NULL;
+        if (s_opt(argv[i], "--max-items", argc, argv, &i, &v))
+            num = &max_items, name = "--max-items";
+        else if (s_opt(argv[i], "--page-size", argc, argv, &i, &v))
+            num = &page_size, name = "--page-size";
+        else if (s_opt(argv[i], "--starting-token", argc, argv, &i, &v))
+            name = "--starting-token";
+        else {
+            cli_buf_t m = CLI_BUF_INIT;
+            cli_buf_printf(&m, "\n%s\nUnknown options: %s\n", cli_usage_text(), argv[i]);
+            return s_fail(CLI_EXIT_USAGE, cli_buf_take(&m));
+        }
+        if (!v)
+            return s_fail(CLI_EXIT_USAGE, cli_usage_error("argument %s: expected one argument", name));
+        if (!num) {
+            start = v;
+        } else if (!cli_py_int(v, num) || *num < 1) {
+            return s_fail(CLI_EXIT_USAGE, cli_error_text("Error parsing parameter '%s': expected a "
+                                                         "positive integer, received: '%s'", name, v));
+        }
+    }
+    if (page_size > 1000)
+        page_size = 1000;     /* the broker's largest page */
+    vs_json_t *out = NULL;
+    char *err = NULL;
+    int rc = s_paged(g, s_ops[k].op, max_items, page_size, start, &out, &err);
+    if (rc)
+        return s_fail(rc, err);
+    char *text = cli_output_format(out, g->output, s_ops[k].title, cli_term_width());
+    vs_json_free(&out);
+    cli_print_stdout(text);
+    free(text);
+    return CLI_EXIT_OK;
+}
+
 int cli_admin_main(const cli_globals_t *g, int argc, char **argv)
 {
     if (argc < 1)
@@ -212,6 +326,8 @@ int cli_admin_main(const cli_globals_t *g, int argc, char **argv)
             printf("\nOPTIONS\n       --seconds (integer) [required]\n          Seconds of simulated time to add.\n");
         return CLI_EXIT_OK;
     }
+    if (s_ops[k].args == A_PAGED)
+        return s_paged_main(g, k, argc, argv);
     int64_t seconds = 0;
     char *args_json = NULL, *err = NULL;
     if (s_ops[k].args == A_PASSTHROUGH) {

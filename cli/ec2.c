@@ -87,6 +87,11 @@ static int s_fetch(void *vctx, const vs_json_t *input, vs_json_t **output)
         snprintf(whybuf, sizeof whybuf, "no answer within %g s", g->timeout_s);
         why = whybuf;
         break;
+    case CLI_TX_REFUSED:
+        /* Checked before sending, like botocore's parameter validation. */
+        return s_fail(CLI_EXIT_USAGE,
+                      cli_error_text("Parameter validation failed:\nInvalid request for %s: %s",
+                                     c->cmd->action, err));
     default:
         why = err;
         break;

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <zmq.h>
 
+#include "reply_check.h"
+
 struct cli_transport {
     void *ctx;
     void *sock;
@@ -162,6 +164,13 @@ cli_transport_t *cli_transport_new_as(const char *endpoint, bool debug, const ch
         cli_transport_destroy(&t);
         return NULL;
     }
+    /* A random routing id instead of the broker's sequential one, so that
+     * nobody can address replies to a client it has not heard from. A
+     * leading zero byte is reserved by ZeroMQ. */
+    uint8_t rid[16];
+    s_random(rid, sizeof rid);
+    rid[0] |= 0x80;
+    zmq_setsockopt(t->sock, ZMQ_ROUTING_ID, rid, sizeof rid);
     if (zmq_connect(t->sock, endpoint) != 0) {
         snprintf(err, errlen, "invalid broker endpoint \"%s\": %s", endpoint, zmq_strerror(zmq_errno()));
         cli_transport_destroy(&t);
@@ -185,20 +194,6 @@ void cli_transport_destroy(cli_transport_t **tp)
     *tp = NULL;
 }
 
-static uint64_t s_in_reply_to(const vs_env_t *e)
-{
-    switch (e->body_case) {
-    case VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY:
-        return e->api_reply->in_reply_to;
-    case VPCSIM__WIRE__ENVELOPE__BODY_ADMIN_REPLY:
-        return e->admin_reply->in_reply_to;
-    case VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE:
-        return e->undeliverable->in_reply_to;
-    default:
-        return 0;
-    }
-}
-
 static long s_ms_left(double deadline)
 {
     double left = deadline - s_now();
@@ -211,6 +206,8 @@ cli_tx_status_t cli_transport_call(cli_transport_t *t, vs_env_t *env, double tim
     *reply = NULL;
     double deadline = s_now() + timeout_s;
     env->msg_id = cli_random_u64();
+    if (cli_request_check(env, err, errlen) != 0)
+        return CLI_TX_REFUSED;
     /* Wait until the connection exists (ZMQ_IMMEDIATE), then send. */
     for (;;) {
         zmq_pollitem_t it[2] = { { t->sock, 0, ZMQ_POLLOUT, 0 }, { t->mon, 0, ZMQ_POLLIN, 0 } };
@@ -272,7 +269,7 @@ cli_tx_status_t cli_transport_call(cli_transport_t *t, vs_env_t *env, double tim
                 fprintf(stderr, "vpcsim: dropped a malformed message: %s\n", why);
             continue;
         }
-        if (s_in_reply_to(r) != env->msg_id) {
+        if (!cli_reply_answers(env, r)) {
             if (t->debug)
                 fprintf(stderr, "vpcsim: ignored a message not for us (body %d)\n", (int)r->body_case);
             vs_wire_free(&r);

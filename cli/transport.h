@@ -22,7 +22,8 @@ typedef enum {
     CLI_TX_OK = 0,          /* *reply holds ApiReply, AdminReply or Undeliverable */
     CLI_TX_NOT_CONNECTED,   /* no connection to the broker within the timeout */
     CLI_TX_TIMEOUT,         /* sent, but no matching reply within the timeout */
-    CLI_TX_ERROR            /* local failure (message in err) */
+    CLI_TX_ERROR,           /* local failure (message in err) */
+    CLI_TX_REFUSED          /* not sent: the broker would refuse it (reason in err) */
 } cli_tx_status_t;
 
 /* Creates the socket and starts connecting to endpoint. NULL on failure
@@ -36,7 +37,8 @@ cli_transport_t *cli_transport_new_as(const char *endpoint, bool debug, const ch
 void cli_transport_destroy(cli_transport_t **t);
 
 /* Gives env a fresh random msg_id, sends it and waits up to timeout_s for
- * the matching reply. On CLI_TX_OK the caller owns *reply (vs_wire_free). */
+ * the matching reply (reply_check.h: from the party that may send it).
+ * A request the broker's decoder would refuse is not sent (CLI_TX_REFUSED). On CLI_TX_OK the caller owns *reply (vs_wire_free). */
 cli_tx_status_t cli_transport_call(cli_transport_t *t, vs_env_t *env, double timeout_s,
                                    vs_env_t **reply, char *err, size_t errlen);
 

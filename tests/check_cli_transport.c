@@ -29,11 +29,29 @@ typedef struct {
     int requests;
 } s_broker_t;
 
+/* The stamp the real broker puts on what it relays: the agent of the
+ * account and Region the request went to, or the broker itself. */
+static Vpcsim__Wire__Party s_agent_party(const char *account, const char *region)
+{
+    Vpcsim__Wire__Party p = VPCSIM__WIRE__PARTY__INIT;
+    p.kind = VPCSIM__WIRE__PARTY_KIND__PARTY_AGENT;
+    p.account = (char *)account;
+    p.region = (char *)region;
+    return p;
+}
+
+static Vpcsim__Wire__Party s_broker_party = { PROTOBUF_C_MESSAGE_INIT(&vpcsim__wire__party__descriptor),
+                                              VPCSIM__WIRE__PARTY_KIND__PARTY_BROKER, "", "", "",
+                                              { 0, NULL } };
+
+static Vpcsim__Wire__Party s_stamp;    /* of the request being answered */
+
 static void s_reply_api(s_broker_t *b, const zmq_msg_t *route, uint64_t id, bool ok, const char *out,
                         const char *code, const char *msg)
 {
     Vpcsim__Wire__ApiReply r = VPCSIM__WIRE__API_REPLY__INIT;
     vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    env.sender = &s_stamp;
     r.in_reply_to = id;
     r.ok = ok;
     r.output_json = (char *)(out ? out : "");
@@ -64,6 +82,7 @@ static void *s_broker_main(void *arg)
             snprintf(b->last_input, sizeof b->last_input, "%s", q->input_json);
             snprintf(b->last_account, sizeof b->last_account, "%s", q->account);
             snprintf(b->last_to_region, sizeof b->last_to_region, "%s", e->to ? e->to->region : "");
+            s_stamp = s_agent_party(b->last_account, b->last_to_region);
             /* a stray reply first: the CLI must ignore it */
             s_reply_api(b, &route, e->msg_id + 1, true, "{\"Stray\":true}", NULL, NULL);
             if (!strcmp(q->account, "111111111111")) {
@@ -87,6 +106,22 @@ static void *s_broker_main(void *arg)
                 u.reason = VPCSIM__WIRE__UNDELIVERABLE_REASON__NO_SUCH_AGENT;
                 r.body_case = VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE;
                 r.undeliverable = &u;
+                r.sender = &s_broker_party;
+                vs_wire_send_to(b->router, zmq_msg_data(&route), zmq_msg_size(&route), &r, 0);
+            } else if (!strcmp(q->account, "555555555555")) {
+                /* Forgeries with the right msg_id: an ApiReply stamped as
+                 * another account's agent, an Undeliverable stamped as an
+                 * agent. The CLI must take neither. */
+                s_stamp = s_agent_party("999999999999", b->last_to_region);
+                s_reply_api(b, &route, e->msg_id, true, "{\"Forged\":true}", NULL, NULL);
+                Vpcsim__Wire__Undeliverable u = VPCSIM__WIRE__UNDELIVERABLE__INIT;
+                vs_env_t r = VPCSIM__WIRE__ENVELOPE__INIT;
+                Vpcsim__Wire__Party agent = s_agent_party("999999999999", b->last_to_region);
+                u.in_reply_to = e->msg_id;
+                u.reason = VPCSIM__WIRE__UNDELIVERABLE_REASON__NO_SUCH_AGENT;
+                r.body_case = VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE;
+                r.undeliverable = &u;
+                r.sender = &agent;
                 vs_wire_send_to(b->router, zmq_msg_data(&route), zmq_msg_size(&route), &r, 0);
             }
         } else if (e && e->body_case == VPCSIM__WIRE__ENVELOPE__BODY_ADMIN_REQUEST) {
@@ -102,6 +137,7 @@ static void *s_broker_main(void *arg)
             r.error_message = "partitions are not implemented";
             env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_ADMIN_REPLY;
             env.admin_reply = &r;
+            env.sender = &s_broker_party;
             vs_wire_send_to(b->router, zmq_msg_data(&route), zmq_msg_size(&route), &env, 0);
         }
         vs_wire_free(&e);
@@ -299,6 +335,46 @@ START_TEST(test_admin)
 }
 END_TEST
 
+START_TEST(test_forged_replies_ignored)
+{
+    cli_globals_t g = s_globals("555555555555");
+    g.timeout_s = 0.5;
+    char *argv[] = { "describe-vpcs" };
+    s_run_t r = s_run(cli_ec2_main, &g, 1, argv);
+    ck_assert_int_eq(r.rc, 255);
+    ck_assert_ptr_nonnull(strstr(r.err, "no answer within 0.5 s"));
+    ck_assert_ptr_null(strstr(r.out, "Forged"));
+}
+END_TEST
+
+START_TEST(test_refused_before_sending)
+{
+    cli_globals_t g = s_globals("111111111111");
+    /* A tag value that is not UTF-8: the broker cannot decode it and could
+     * never say which request it was; the CLI says so at once. */
+    char *bad[] = { "create-tags", "--resources", "vpc-1", "--tags", "Key=Name,Value=caf\xe9" };
+    s_run_t r = s_run(cli_ec2_main, &g, 5, bad);
+    ck_assert_int_eq(r.rc, 252);
+    ck_assert_ptr_nonnull(strstr(r.err, "Parameter validation failed:\nInvalid request for CreateTags: "));
+    ck_assert_ptr_nonnull(strstr(r.err, "invalid UTF-8"));
+    ck_assert_int_eq(s_b.requests, 0);
+    /* An input over the 1 MiB limit. */
+    size_t n = (1u << 20) + 16;
+    char *big = malloc(n + 32);
+    ck_assert_ptr_nonnull(big);
+    memcpy(big, "Key=Name,Value=", 15);
+    memset(big + 15, 'x', n);
+    big[15 + n] = '\0';
+    char *large[] = { "create-tags", "--resources", "vpc-1", "--tags", big };
+    r = s_run(cli_ec2_main, &g, 5, large);
+    free(big);
+    ck_assert_int_eq(r.rc, 252);
+    ck_assert_ptr_nonnull(strstr(r.err, "ApiRequest.input_json:"));
+    ck_assert_ptr_nonnull(strstr(r.err, "limit 1048576"));
+    ck_assert_int_eq(s_b.requests, 0);
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("cli_transport");
@@ -311,6 +387,8 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, test_undeliverable_and_timeout);
     tcase_add_test(tc, test_no_broker);
     tcase_add_test(tc, test_admin);
+    tcase_add_test(tc, test_forged_replies_ignored);
+    tcase_add_test(tc, test_refused_before_sending);
     suite_add_tcase(s, tc);
     return s;
 }

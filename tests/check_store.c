@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sqlite3.h>
+
 #include "../agent/store.h"
 
 static char g_dir[256];
@@ -39,9 +42,10 @@ typedef struct {
     char docs[8][64];
 } seen_objs_t;
 
-static void s_collect_obj(void *ctx, const char *id, const char *doc)
+static void s_collect_obj(void *ctx, const char *id, const char *doc, bool intact)
 {
     seen_objs_t *s = ctx;
+    ck_assert_msg(intact, "object %s failed its checksum", id);
     if (s->n < 8) {
         snprintf(s->ids[s->n], sizeof s->ids[0], "%s", id);
         snprintf(s->docs[s->n], sizeof s->docs[0], "%s", doc);
@@ -194,6 +198,156 @@ START_TEST(unusable_dir_is_a_clear_error)
 }
 END_TEST
 
+/* Damage is named, never skipped (issue 15). */
+
+static void s_sql(const char *sql)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/agent.db", g_dir);
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
+typedef struct {
+    int n, damaged;
+    char bad[64];
+} s_check_t;
+
+static void s_check_obj(void *ctx, const char *id, const char *doc, bool intact)
+{
+    s_check_t *c = ctx;
+    c->n++;
+    if (!intact) {
+        c->damaged++;
+        snprintf(c->bad, sizeof c->bad, "%s", id);
+    }
+}
+
+START_TEST(changed_record_fails_its_checksum)
+{
+    store_t *st = s_open();
+    store_begin(st);
+    for (int i = 0; i < 30; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "vpc-%02d", i);
+        ck_assert_int_eq(store_put_object(st, id, "{\"CidrBlock\":\"10.1.0.0/16\"}"), 0);
+    }
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+    /* Valid JSON, valid SQLite: only the checksum can tell. */
+    s_sql("UPDATE objects SET doc = '{\"CidrBlock\":\"10.9.0.0/16\"}' WHERE id = 'vpc-17'");
+    st = s_open();
+    s_check_t c = { 0 };
+    ck_assert_int_eq(store_each_object(st, s_check_obj, &c), 0);
+    ck_assert_int_eq(c.n, 30);
+    ck_assert_int_eq(c.damaged, 1);
+    ck_assert_str_eq(c.bad, "vpc-17");
+    /* Set aside: out of objects, kept in damaged. */
+    store_begin(st);
+    ck_assert_int_eq(store_set_aside(st, "vpc-17", "checksum", 42), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    memset(&c, 0, sizeof c);
+    store_each_object(st, s_check_obj, &c);
+    ck_assert_int_eq(c.n, 29);
+    ck_assert_int_eq(c.damaged, 0);
+    store_close(&st);
+}
+END_TEST
+
+START_TEST(old_schema_migrated_newer_refused)
+{
+    /* A store as agents wrote it before checksums: no sum column, no
+     * schema version. */
+    s_sql("CREATE TABLE objects(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,"
+          " doc TEXT NOT NULL);"
+          "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+          "CREATE TABLE outbox(msg_id INTEGER PRIMARY KEY, to_vpc_arn TEXT, to_account TEXT,"
+          " to_region TEXT, payload BLOB NOT NULL);"
+          "INSERT INTO objects(id, doc) VALUES('vpc-1', '{\"a\":1}');");
+    store_t *st = s_open();
+    s_check_t c = { 0 };
+    ck_assert_int_eq(store_each_object(st, s_check_obj, &c), 0);
+    ck_assert_int_eq(c.n, 1);
+    ck_assert_int_eq(c.damaged, 0);
+    store_close(&st);
+    s_sql("PRAGMA user_version = 99");
+    char err[512] = "";
+    ck_assert_ptr_null(store_open(g_dir, err, sizeof err));
+    ck_assert_msg(strstr(err, "schema version 99, written by a newer vpcsim-agent") != NULL, "%s", err);
+}
+END_TEST
+
+START_TEST(damaged_pages_named_at_open)
+{
+    store_t *st = s_open();
+    store_begin(st);
+    char doc[512];
+    memset(doc, 'x', sizeof doc - 1);
+    doc[sizeof doc - 1] = '\0';
+    for (int i = 0; i < 400; i++) {
+        char id[32], d[600];
+        snprintf(id, sizeof id, "vpc-%04d", i);
+        snprintf(d, sizeof d, "{\"x\":\"%s\"}", doc);
+        store_put_object(st, id, d);
+    }
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+    s_sql("PRAGMA wal_checkpoint(TRUNCATE)");
+    char path[300];
+    snprintf(path, sizeof path, "%s/agent.db", g_dir);
+    int fd = open(path, O_WRONLY);
+    ck_assert_int_ge(fd, 0);
+    uint8_t junk[4096];
+    memset(junk, 0xab, sizeof junk);
+    for (int page = 3; page < 40; page += 3)
+        ck_assert_int_eq(pwrite(fd, junk, sizeof junk, (off_t)page * 4096), (ssize_t)sizeof junk);
+    close(fd);
+    char err[512] = "";
+    ck_assert_ptr_null(store_open(g_dir, err, sizeof err));
+    ck_assert_msg(strstr(err, "agent.db is damaged") != NULL, "%s", err);
+}
+END_TEST
+
+START_TEST(lock_is_on_the_store_itself)
+{
+    store_t *st = s_open();
+    char path[300], err[256] = "";
+    snprintf(path, sizeof path, "%s/agent.lock", g_dir);
+    unlink(path);      /* what used to let a second agent in */
+    ck_assert_ptr_null(store_open(g_dir, err, sizeof err));
+    ck_assert_msg(strstr(err, "in use by another agent") != NULL, "%s", err);
+    store_close(&st);
+}
+END_TEST
+
+/* A write that fails inside a transaction fails the whole transaction:
+ * nothing half-done is committed. */
+START_TEST(failed_write_fails_the_commit)
+{
+    store_t *st = s_open();
+    store_close(&st);
+    s_sql("CREATE TRIGGER no_vpc_9 BEFORE INSERT ON objects WHEN NEW.id = 'vpc-9' "
+          "BEGIN SELECT RAISE(FAIL, 'refused'); END;");
+    st = s_open();
+    store_begin(st);
+    ck_assert_int_eq(store_put_object(st, "vpc-1", "{}"), 0);
+    ck_assert_int_eq(store_put_object(st, "vpc-9", "{}"), -1);
+    ck_assert_int_eq(store_commit(st), -1);
+    ck_assert(!store_full(st));
+    s_check_t c = { 0 };
+    store_each_object(st, s_check_obj, &c);
+    ck_assert_int_eq(c.n, 0);
+    /* The next transaction is a fresh start. */
+    store_begin(st);
+    ck_assert_int_eq(store_put_object(st, "vpc-1", "{}"), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("store");
@@ -204,6 +358,11 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, outbox_survives_reopen_until_acknowledged);
     tcase_add_test(tc, dedup_per_sender_and_durable);
     tcase_add_test(tc, one_agent_per_data_dir);
+    tcase_add_test(tc, changed_record_fails_its_checksum);
+    tcase_add_test(tc, old_schema_migrated_newer_refused);
+    tcase_add_test(tc, damaged_pages_named_at_open);
+    tcase_add_test(tc, lock_is_on_the_store_itself);
+    tcase_add_test(tc, failed_write_fails_the_commit);
     tcase_add_test(tc, unusable_dir_is_a_clear_error);
     suite_add_tcase(s, tc);
     return s;

@@ -255,13 +255,18 @@ int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_re
     bool has_rec = doc && vs_pcx_from_doc(doc, &rec, why, sizeof why) == 0;
     vs_pcx_obj_t *o = vs_pcx__get(m, has_rec ? rec.id : vs_json_get_str(j, "Id"));
 
+    /* Who may speak about a connection is decided by the stamped sender
+     * against what we already hold, never by the record in the message:
+     * a third agent could put its own account in a forged record's
+     * requester (issue 15). */
+    bool home_speaks = has_rec && s_from(&rec.requester, from_account, from_region) &&
+                       (!o || s_from(&o->rec.requester, from_account, from_region));
     if (!strcmp(type, "Request")) {
         /* From the requester's agent, about a VPC of ours. */
-        if (has_rec && s_from(&rec.requester, from_account, from_region))
+        if (home_speaks)
             rc = s_on_request(m, &rec);
     } else if (!strcmp(type, "State") || !strcmp(type, "OpResult")) {
-        if (has_rec && s_from(&rec.requester, from_account, from_region) &&
-            (!o || !vs_pcx_obj_is_home(o)))
+        if (home_speaks && (!o || !vs_pcx_obj_is_home(o)))
             rc = !strcmp(type, "State") ? s_on_state(m, o, &rec)
                                         : (o ? s_on_op_result(m, o, &rec, j) : 1);
     } else if (o && vs_pcx_obj_is_home(o) && o->side != VS_PCX_SIDE_BOTH &&
