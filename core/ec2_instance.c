@@ -269,6 +269,7 @@ static int s_subnet_delete_check(vs_model_t *m, const vs_subnet_t *s, vs_awserr_
 static const vs_action_t s_actions[] = {
     { "RunInstances", vs_instance__run },
     { "DescribeInstances", vs_instance__describe },
+    { "DescribeNetworkInterfaces", vs_instance__describe_enis },
     { "TerminateInstances", s_terminate },
     { NULL, NULL }
 };

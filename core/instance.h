@@ -93,6 +93,11 @@ int vs_instance__run(vs_model_t *m, const char *caller, const vs_json_t *in, vs_
  * reservation `rid` (NULL on OOM). Caller owns. */
 vs_json_t *vs_instance__output(const vs_model_t *m, const vs_instance_t *i);
 vs_json_t *vs_instance__reservation_output(const vs_model_t *m, const char *rid);
+/* The instance's network interface as DescribeInstances nests it (caller owns). */
+vs_json_t *vs_instance__eni_output(const vs_model_t *m, const vs_instance_t *i);
+/* The DescribeNetworkInterfaces action (instance_eni.c). */
+int vs_instance__describe_enis(vs_model_t *m, const char *caller, const vs_json_t *in,
+                               vs_json_t **out, vs_awserr_t *err);
 /* The DescribeInstances action. */
 int vs_instance__describe(vs_model_t *m, const char *caller, const vs_json_t *in,
                           vs_json_t **out, vs_awserr_t *err);

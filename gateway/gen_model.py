@@ -3,13 +3,16 @@
 tables of gw_model.h, at build time (the output goes to the build dir and is
 never committed).
 
-  gen_model.py PREFIX SERVICE-2.JSON OUT.c
+  gen_model.py PREFIX SERVICE-2.JSON[.gz] OUT.c
+  gen_model.py --find-data [DIR...]   prints the newest botocore data dir among
+                                      DIRs and this interpreter's botocore
 
 Every operation and every shape of the model is emitted, so any operation
 a client sends is decoded and forwarded (the agent answers InvalidAction for
 those it does not implement). Shapes keep the model's member order, which is
 the order the AWS CLI prints keys in.
 """
+import gzip
 import json
 import sys
 
@@ -37,9 +40,44 @@ def query_name(protocol, member_name, ref):
     return member_name
 
 
+def find_data(dirs):
+    """The data dir of the newest botocore among dirs (each .../botocore/data)
+    and the one this interpreter imports: newer models know the members newer
+    clients send (Terraform's AWS provider follows the API closely)."""
+    import os
+    import re
+    try:
+        import botocore
+        dirs = list(dirs) + [os.path.join(os.path.dirname(botocore.__file__), "data")]
+    except ImportError:
+        pass
+    best, best_v = None, None
+    for d in dirs:
+        model = os.path.join(d, "ec2", "2016-11-15", "service-2.json")
+        if not os.path.exists(model) and not os.path.exists(model + ".gz"):
+            continue
+        v = (0,)
+        try:
+            with open(os.path.join(d, "..", "__init__.py"), encoding="utf-8") as f:
+                m = re.search(r"__version__ = '([0-9.]+)'", f.read())
+            if m:
+                v = tuple(int(x) for x in m.group(1).split("."))
+        except OSError:
+            pass
+        if best_v is None or v > best_v:
+            best, best_v = d, v
+    if best:
+        print(os.path.realpath(best), end="")
+
+
 def main():
+    if sys.argv[1] == "--find-data":
+        find_data(sys.argv[2:])
+        return
     prefix, path, out_path = sys.argv[1], sys.argv[2], sys.argv[3]
-    with open(path, encoding="utf-8") as f:
+    # botocore >= 1.32 ships its models gzipped.
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
         model = json.load(f)
     meta = model["metadata"]
     protocol = meta["protocol"]
