@@ -70,7 +70,7 @@ static int s_identify(const gw_creds_t *creds, const gw_http_req_t *req, time_t 
                                     "The security token included in the request is invalid.")
                        : gw_err_set(err, 401, "AuthFailure",
                                     "AWS was not able to validate the provided access credentials");
-        snprintf(out->account, sizeof out->account, "%s", a->akid);
+        snprintf(out->account, sizeof out->account, "%.12s", a->akid);
         return 0;
     }
     const gw_cred_t *c = gw_creds_find(creds, a->akid);

@@ -30,7 +30,8 @@ struct gw_http_conn {
     char method[16];
     int fail_status;          /* set by a callback to answer an error */
     const char *fail_code, *fail_msg;
-    bool busy;                /* a request is being answered */
+    bool busy;                /* a request was handed out and is not answered yet */
+    bool stopped;             /* an HTTP-level error: nothing more is parsed */
     bool keep_alive;
     bool closing;             /* tcp handle close requested */
     bool closed;              /* tcp handle closed */
@@ -322,7 +323,7 @@ static void s_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
  * hands it out and waits for the answer) or the input is used up. */
 static void s_process(gw_http_conn_t *c)
 {
-    while (!c->busy && !c->closing) {
+    while (!c->busy && !c->stopped && !c->closing) {
         size_t avail = c->in.len - c->in_off;
         if (avail == 0) {
             c->in.len = c->in_off = 0;
@@ -351,7 +352,7 @@ static void s_process(gw_http_conn_t *c)
             uv_read_stop((uv_stream_t *)&c->tcp);
             c->reading = false;
         }
-        c->busy = true;    /* nothing more is parsed on this connection */
+        c->stopped = true;    /* answered below, then closed */
         if (c->fail_status)
             s_send_error(c, c->fail_status, c->fail_code, c->fail_msg);
         else
