@@ -52,12 +52,34 @@ class GatewayHttpTest(GatewayTest):
             st, text = self.post(conn, "Action=DescribeVpcs&Version=2016-11-15")
             self.assertEqual(st, 200, text)
             self.assertIn("<DescribeVpcsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">", text)
+        # GET with the parameters in the query string (EC2 documents both).
+        conn.request("GET", "/?Action=DescribeVpcs&Version=2016-11-15&MaxResults=5",
+                     headers={"Authorization": fake_auth(), "X-Amz-Date": "20261127T153431Z"})
+        r = conn.getresponse()
+        self.assertEqual(r.status, 200)
+        self.assertIn("<DescribeVpcsResponse", r.read().decode())
         # No Authorization header at all.
         conn.request("POST", "/", body="Action=DescribeVpcs", headers={"Content-Type": "x"})
         r = conn.getresponse()
         self.assertEqual(r.status, 401)
         self.assertIn("<Code>MissingAuthenticationToken</Code>", r.read().decode())
         conn.close()
+
+        # Pipelined requests are answered in order, one after the other.
+        def raw(body):
+            return (f"POST / HTTP/1.1\r\nHost: x\r\nAuthorization: {fake_auth()}\r\n"
+                    f"Content-Length: {len(body)}\r\n\r\n{body}").encode()
+        with socket.create_connection(("127.0.0.1", self.gw_port), timeout=10) as s:
+            s.sendall(raw("Action=DescribeVpcs") + raw("Action=Nope") + raw("Action=DescribeVpcs&MaxResults=5"))
+            got = b""
+            while got.count(b"HTTP/1.1 ") < 3 or not got.endswith(b"</DescribeVpcsResponse>"):
+                chunk = s.recv(65536)
+                self.assertTrue(chunk, got)
+                got += chunk
+        text = got.decode()
+        self.assertLess(text.index("HTTP/1.1 200"), text.index("HTTP/1.1 400"))
+        self.assertEqual(text.count("HTTP/1.1 200"), 2)
+        self.assertIn("<Code>InvalidAction</Code>", text)
 
         # An oversize body is refused before it is read; the connection closes.
         conn = http.client.HTTPConnection("127.0.0.1", self.gw_port, timeout=10)
