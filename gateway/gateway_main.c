@@ -2,7 +2,7 @@
  * Terraform.
  *
  *   vpcsim-gateway --listen 127.0.0.1:4566 --broker tcp://127.0.0.1:PORT
- *                  [--credentials FILE] [--timeout SECONDS]
+ *                  [--credentials FILE] [--timeout SECONDS] [--idle-timeout SECONDS]
  *                  [--log-level debug|info|warn|error]
  *
  * Runs in the foreground, logs to stderr, exits 0 on SIGTERM/SIGINT and 2
@@ -24,7 +24,7 @@
 static void s_usage(FILE *f)
 {
     fprintf(f, "usage: vpcsim-gateway --listen HOST:PORT --broker tcp://127.0.0.1:PORT\n"
-               "                      [--credentials FILE] [--timeout SECONDS]\n"
+               "                      [--credentials FILE] [--timeout SECONDS] [--idle-timeout SECONDS]\n"
                "                      [--log-level debug|info|warn|error]\n");
 }
 
@@ -39,6 +39,8 @@ static void s_help(void)
            "                       Without it a 12-digit access key id is the account id and\n"
            "                       secrets are not checked.\n"
            "  --timeout SECONDS    how long to wait for an agent's answer (default 10)\n"
+           "  --idle-timeout SECONDS  close a connection that sent nothing for this long\n"
+           "                       while no answer is pending (default 60)\n"
            "  --log-level L        debug, info (default), warn or error\n"
            "\n"
            "The Region of each request is the one in its SigV4 credential scope\n"
@@ -85,12 +87,13 @@ int main(int argc, char **argv)
         { "broker", required_argument, NULL, 'b' },
         { "credentials", required_argument, NULL, 'c' },
         { "timeout", required_argument, NULL, 't' },
+        { "idle-timeout", required_argument, NULL, 'i' },
         { "log-level", required_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *listen = NULL, *broker = NULL, *creds_path = NULL;
-    double timeout_s = 10.0;
+    double timeout_s = 10.0, idle_s = 60.0;
     vs_log_level_t level = VS_LOG_INFO;
     int c;
     opterr = 0;
@@ -110,6 +113,13 @@ int main(int argc, char **argv)
             timeout_s = strtod(optarg, &end);
             if (!*optarg || *end || !(timeout_s > 0 && timeout_s <= 3600))
                 return s_bad_args("--timeout must be a number of seconds in (0, 3600], not '%s'", optarg);
+            break;
+        }
+        case 'i': {
+            char *end = NULL;
+            idle_s = strtod(optarg, &end);
+            if (!*optarg || *end || !(idle_s > 0 && idle_s <= 86400))
+                return s_bad_args("--idle-timeout must be a number of seconds in (0, 86400], not '%s'", optarg);
             break;
         }
         case 'v':
@@ -145,7 +155,8 @@ int main(int argc, char **argv)
         return s_bad_args("--listen must be HOST:PORT, not '%s'", listen);
 
     vs_log_init("gateway", level);
-    gw_server_opts_t opts = { .host = host, .port = port, .broker = broker, .timeout_s = timeout_s };
+    gw_server_opts_t opts = { .host = host, .port = port, .broker = broker, .timeout_s = timeout_s,
+                             .idle_s = idle_s };
     char err[512];
     if (creds_path) {
         opts.creds = gw_creds_load(creds_path, err, sizeof err);

@@ -36,6 +36,7 @@ struct gw_http_conn {
     bool closing;             /* tcp handle close requested */
     bool closed;              /* tcp handle closed */
     bool reading;
+    uint64_t last_ms;         /* loop time of the last bytes read */
 };
 
 struct gw_http {
@@ -48,6 +49,9 @@ struct gw_http {
     size_t nconns;
     bool closing;
     bool listener_closed;
+    bool idle_closed;
+    uv_timer_t idle;          /* closes idle and stalled connections */
+    uint64_t idle_ms;
 };
 
 static void s_conn_close(gw_http_conn_t *c);
@@ -369,6 +373,7 @@ static void s_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     c->in.len += (size_t)nread;
+    c->last_ms = uv_now(c->srv->loop);
     s_process(c);
 }
 
@@ -393,8 +398,19 @@ static void s_conn_free(gw_http_conn_t *c)
 
 static void s_server_maybe_free(gw_http_t *h)
 {
-    if (h->closing && h->listener_closed && h->nconns == 0)
+    if (h->closing && h->listener_closed && h->idle_closed && h->nconns == 0)
         free(h);
+}
+
+static void s_on_idle_tick(uv_timer_t *t)
+{
+    gw_http_t *h = t->data;
+    uint64_t now = uv_now(h->loop);
+    for (gw_http_conn_t *c = h->conns, *next; c; c = next) {
+        next = c->next;
+        if (!c->busy && !c->closing && now - c->last_ms >= h->idle_ms)
+            s_conn_close(c);
+    }
 }
 
 static void s_on_conn_closed(uv_handle_t *hd)
@@ -443,6 +459,7 @@ static void s_on_connection(uv_stream_t *server, int status)
         return;
     }
     uv_tcp_nodelay(&c->tcp, 1);
+    c->last_ms = uv_now(h->loop);
     llhttp_init(&c->parser, HTTP_REQUEST, &s_settings);
     c->parser.data = c;
     if (uv_read_start((uv_stream_t *)&c->tcp, s_alloc, s_on_read) == 0)
@@ -466,6 +483,7 @@ gw_http_t *gw_http_new(uv_loop_t *loop, const char *host, int port, gw_http_requ
         return NULL;
     }
     h->loop = loop;
+    h->idle_ms = GW_HTTP_IDLE_MS;
     h->on_request = on_request;
     h->on_error = on_error;
     h->ctx = ctx;
@@ -474,6 +492,11 @@ gw_http_t *gw_http_new(uv_loop_t *loop, const char *host, int port, gw_http_requ
     int rc = uv_tcp_bind(&h->listener, (const struct sockaddr *)&addr, 0);
     if (rc == 0)
         rc = uv_listen((uv_stream_t *)&h->listener, 511, s_on_connection);
+    if (rc == 0) {
+        uv_timer_init(loop, &h->idle);
+        h->idle.data = h;
+        uv_timer_start(&h->idle, s_on_idle_tick, 250, 250);
+    }
     if (rc != 0) {
         snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port, uv_strerror(rc));
         h->closing = true;
@@ -492,6 +515,13 @@ static void s_on_listener_closed(uv_handle_t *hd)
     s_server_maybe_free(h);
 }
 
+static void s_on_idle_closed(uv_handle_t *hd)
+{
+    gw_http_t *h = hd->data;
+    h->idle_closed = true;
+    s_server_maybe_free(h);
+}
+
 void gw_http_close(gw_http_t **hp)
 {
     if (!hp || !*hp)
@@ -503,7 +533,15 @@ void gw_http_close(gw_http_t **hp)
         next = c->next;
         s_conn_close(c);
     }
+    uv_timer_stop(&h->idle);
+    uv_close((uv_handle_t *)&h->idle, s_on_idle_closed);
     uv_close((uv_handle_t *)&h->listener, s_on_listener_closed);
+}
+
+void gw_http_set_idle_timeout(gw_http_t *h, uint64_t ms)
+{
+    if (h && ms > 0)
+        h->idle_ms = ms;
 }
 
 size_t gw_http_conn_count(const gw_http_t *h)

@@ -3,7 +3,8 @@
  * connection (the next one is parsed only once the previous answer is
  * written, so a pipelining client cannot queue unbounded work), bounded
  * request line + headers and body with an XML error past them (431, 413),
- * and malformed HTTP answered with 400 and the connection closed.
+ * malformed HTTP answered with 400 and the connection closed, and idle or
+ * stalled connections (no bytes for GW_HTTP_IDLE_MS) closed.
  *
  * The server hands each complete request to on_request with a connection
  * handle; the owner answers later (possibly after an asynchronous call)
@@ -15,6 +16,7 @@
 #define GW_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uv.h>
 
 #include "gw_api.h"
@@ -23,6 +25,8 @@
 #define GW_HTTP_MAX_HEADERS 100
 #define GW_HTTP_MAX_BODY    (1u << 20)    /* form bodies are < 1 KiB in practice */
 #define GW_HTTP_MAX_CONNS   4096
+#define GW_HTTP_IDLE_MS     60000         /* default: a connection silent this long is
+                                             closed (unless it waits for our answer) */
 
 typedef struct gw_http gw_http_t;
 typedef struct gw_http_conn gw_http_conn_t;
@@ -45,6 +49,9 @@ void gw_http_close(gw_http_t **h);
  * the next one. body is copied. extra_headers: "Name: value\r\n" lines or NULL. */
 void gw_http_respond(gw_http_conn_t *conn, int status, const char *content_type,
                      const char *extra_headers, const char *body, size_t len);
+
+/* Sets the idle timeout (ms > 0; default GW_HTTP_IDLE_MS). */
+void gw_http_set_idle_timeout(gw_http_t *h, uint64_t ms);
 
 /* Connections currently open. */
 size_t gw_http_conn_count(const gw_http_t *h);

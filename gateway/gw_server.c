@@ -164,6 +164,8 @@ gw_server_t *gw_server_new(uv_loop_t *loop, gw_server_opts_t *opts, char *err, s
     if (srv->up)
         srv->http = gw_http_new(loop, opts->host, opts->port, s_on_request, s_on_http_error, srv,
                                 err, errlen);
+    if (srv->http && opts->idle_s > 0)
+        gw_http_set_idle_timeout(srv->http, (uint64_t)(opts->idle_s * 1000.0));
     if (!srv->http) {
         gw_upstream_close(&srv->up);
         gw_creds_destroy(&srv->creds);

@@ -15,6 +15,7 @@ typedef struct {
     const char *broker;        /* "tcp://127.0.0.1:5555" */
     gw_creds_t *creds;         /* owned by the server from now on; NULL: 12-digit key ids */
     double timeout_s;          /* how long to wait for an agent */
+    double idle_s;             /* close connections silent this long (0: default 60) */
 } gw_server_opts_t;
 
 typedef struct gw_server gw_server_t;

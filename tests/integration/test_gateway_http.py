@@ -108,6 +108,25 @@ class GatewayHttpTest(GatewayTest):
         conn.close()
         self.assertIsNone(self.gateway.poll())
 
+    def test_idle_and_stalled_connections_are_closed(self):
+        self.c.start_agent(A, USE1)
+        self.start_gateway("--idle-timeout", "1")
+        import time
+        idle = socket.create_connection(("127.0.0.1", self.gw_port), timeout=10)
+        stalled = socket.create_connection(("127.0.0.1", self.gw_port), timeout=10)
+        stalled.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Le")      # and then nothing
+        t0 = time.time()
+        for s in (idle, stalled):
+            self.assertEqual(s.recv(100), b"")        # the server closed it
+            s.close()
+        self.assertLess(time.time() - t0, 8)
+        # A connection in use is not closed between requests sent in time.
+        conn = http.client.HTTPConnection("127.0.0.1", self.gw_port, timeout=10)
+        for _ in range(4):
+            self.assertEqual(self.post(conn, "Action=DescribeVpcs")[0], 200)
+            time.sleep(0.4)
+        conn.close()
+
     def test_credentials_file_verifies_signatures(self):
         from botocore.exceptions import ClientError
         self.c.start_agent(A, USE1)
