@@ -127,6 +127,18 @@ static vs_json_t *s_scalar(const gw_shape_t *sh, const char *v, const char *path
     return NULL;
 }
 
+/* "ClientToken": an upper-case letter, then letters and digits. */
+static bool s_member_like(const char *s)
+{
+    if (!(*s >= 'A' && *s <= 'Z'))
+        return false;
+    size_t n = 0;
+    for (; *s; s++, n++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+            return false;
+    return n <= 64;
+}
+
 static vs_json_t *s_convert(const gw_service_t *svc, const s_node_t *n, uint16_t shape_i,
                             gw_buf_t *path, gw_err_t *err)
 {
@@ -146,6 +158,7 @@ static vs_json_t *s_convert(const gw_service_t *svc, const s_node_t *n, uint16_t
     if (scalar)
         return s_scalar(sh, n->value, path->data, err);
     size_t mark = path->len;
+    int depth = mark == 0 ? 0 : 1;      /* the input shape itself is at the empty path */
     vs_json_t *out = sh->kind == GW_K_LIST ? vs_json_array() : vs_json_object();
     if (!out) {
         gw_err_set(err, 500, "InternalError", "out of memory");
@@ -200,6 +213,18 @@ static vs_json_t *s_convert(const gw_service_t *svc, const s_node_t *n, uint16_t
             const gw_member_t *c = gw_model_member(svc, sh, j);
             if (strcmp(c->query, k->seg) == 0)
                 m = c;
+        }
+        bool shadows = false;     /* "VpcIds=x": a member's JSON name, not its query name */
+        for (size_t j = 0; !m && j < sh->nmembers && !shadows; j++)
+            shadows = strcmp(gw_model_member(svc, sh, j)->name, k->seg) == 0;
+        if (!m && !shadows && depth == 0 && k->value && s_member_like(k->seg)) {
+            /* A top-level scalar the build's model does not know: newer
+             * clients send members newer than the model (Terraform's AWS
+             * provider sends CreateRouteTable's ClientToken, which Debian's
+             * botocore 1.29 lacks). It goes to the agent as a string, the
+             * member's name being its query name at the top level. */
+            vs_json_set(out, k->seg, vs_json_str(k->value));
+            continue;
         }
         if (!m) {
             gw_err_set(err, 400, "UnknownParameter", "The parameter %.200s is not recognized",

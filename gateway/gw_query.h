@@ -7,7 +7,10 @@
  * list indexes are sort keys (gaps allowed, order of arrival irrelevant),
  * scalars are typed (integers, booleans, doubles). Sans-IO.
  *
- * Action and Version are not input members and are skipped.
+ * Action and Version are not input members and are skipped. A top-level
+ * scalar parameter the model does not have (a member newer than the build's
+ * botocore) is passed on as a string under its own name; any other unknown
+ * key is UnknownParameter.
  */
 #ifndef GW_QUERY_H
 #define GW_QUERY_H
@@ -21,7 +24,7 @@
 #define GW_QUERY_MAX_DEPTH 16
 
 /* Returns the input document (caller frees with vs_json_free), or NULL
- * with err set: UnknownParameter for a key the shape does not have,
+ * with err set: UnknownParameter for a nested key the shape does not have,
  * InvalidParameterValue for a badly typed value, a bad list index or a key
  * given twice. */
 vs_json_t *gw_query_to_json(const gw_service_t *svc, const gw_op_t *op, const gw_form_t *form,

@@ -112,12 +112,25 @@ START_TEST(t_query_nested)
 }
 END_TEST
 
+START_TEST(t_query_newer_members_pass_through)
+{
+    /* A top-level member newer than the build's model goes on as a string. */
+    gw_err_t err;
+    char *s = s_input("Action=DeleteVpc&VpcId=vpc-1&SomeNewerMember=abc", &err);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_str_eq(s, "{\"VpcId\":\"vpc-1\",\"SomeNewerMember\":\"abc\"}");
+    free(s);
+}
+END_TEST
+
 START_TEST(t_query_errors)
 {
     static const struct {
         const char *body, *code, *needle;
     } cases[] = {
-        { "Action=DescribeVpcs&Bogus=1", "UnknownParameter", "The parameter Bogus is not recognized" },
+        { "Action=DescribeVpcs&Bogus.1=1", "UnknownParameter", "The parameter Bogus is not recognized" },
+        { "Action=DescribeVpcs&VpcIds=vpc-1", "UnknownParameter", "VpcIds" },
+        { "Action=DescribeVpcs&bogus=1", "UnknownParameter", "bogus" },
         { "Action=DescribeVpcs&Filter.1.Nope=x", "UnknownParameter", "Filter.1.Nope" },
         { "Action=DescribeVpcs&MaxResults=five", "InvalidParameterValue", "MaxResults" },
         { "Action=DescribeVpcs&DryRun=yes", "InvalidParameterValue", "DryRun" },
@@ -420,6 +433,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, t_form_malformed);
     tcase_add_test(tc, t_query_lists_and_filters);
     tcase_add_test(tc, t_query_nested);
+    tcase_add_test(tc, t_query_newer_members_pass_through);
     tcase_add_test(tc, t_query_errors);
     tcase_add_test(tc, t_xml_output);
     tcase_add_test(tc, t_xml_scalars_and_errors);

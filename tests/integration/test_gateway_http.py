@@ -39,7 +39,7 @@ class GatewayHttpTest(GatewayTest):
             ("Action=DescribeVpcs&Filter.1.Name=%ZZ", 400, "MalformedQueryString"),
             ("Action=LaunchRockets&Version=2016-11-15", 400, "InvalidAction"),
             ("Version=2016-11-15", 400, "MissingAction"),
-            ("Action=DescribeVpcs&Frobnicate=1", 400, "UnknownParameter"),
+            ("Action=DescribeVpcs&Filter.1.Frobnicate=1", 400, "UnknownParameter"),
             ("Action=DescribeVpcs&MaxResults=many", 400, "InvalidParameterValue"),
         ]
         for body, status, code in cases:
