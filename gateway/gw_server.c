@@ -50,8 +50,9 @@ static void s_answer(s_call_t *call)
     snprintf(extra, sizeof extra, "x-amzn-RequestId: %s\r\n", call->request_id);
     gw_http_respond(call->conn, call->res.status, "text/xml;charset=UTF-8", extra, call->res.body,
                     call->res.body_len);
-    if (call->res.status >= 500 || call->res.op == NULL)
-        VS_DEBUG("%d %s", call->res.status, call->res.op ? call->res.op->name : "-");
+    VS_DEBUG("%s %s/%s -> %d (%s)", call->res.op ? call->res.op->name : "-",
+             call->res.account[0] ? call->res.account : "-", call->res.region[0] ? call->res.region : "-",
+             call->res.status, call->request_id);
     gw_api_result_clear(&call->res);
     free(call);
 }
