@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Builds the container image vpcsim:latest FROM scratch out of our own
-# binaries (vpcsim-broker, vpcsim-agent, vpcsim) and exactly the shared
+# binaries (vpcsim-broker, vpcsim-agent, vpcsim, vpcsim-gateway) and exactly the shared
 # libraries they load, as ldd resolves them on this machine. Nothing is
 # pulled from a registry, so it works on a Docker Engine that has no images
 # and no network access.
 #
 #   deploy/build-image.sh [--bin DIR] [--build-dir DIR] [--tag TAG]
 #
-#   --bin DIR        take the three binaries from DIR as they are (no build)
+#   --bin DIR        take the binaries from DIR as they are (no build)
 #   --build-dir DIR  CMake build directory to (re)build in (default: build)
 #   --tag TAG        image name (default: vpcsim:latest)
 #
 # Without --bin it configures the build directory as Release if it has not
-# been configured yet and builds the three executables (a no-op when they are
+# been configured yet and builds the executables (a no-op when they are
 # up to date), so running it again is safe and cheap.
 set -euo pipefail
 
@@ -20,7 +20,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR="$ROOT/build"
 BIN_DIR=""
 TAG="vpcsim:latest"
-BINARIES=(vpcsim-broker vpcsim-agent vpcsim)
+BINARIES=(vpcsim-broker vpcsim-agent vpcsim vpcsim-gateway)
 
 die() { echo "build-image.sh: error: $*" >&2; exit 1; }
 say() { echo "build-image.sh: $*" >&2; }
@@ -151,9 +151,9 @@ FROM scratch
 COPY rootfs/ /
 $ENV_LINE
 WORKDIR /data
-EXPOSE 5555
+EXPOSE 5555 4566
 LABEL org.opencontainers.image.title="vpcsim" \\
-      org.opencontainers.image.description="vpcsim broker, agent and CLI (FROM scratch)"
+      org.opencontainers.image.description="vpcsim broker, agent, CLI and EC2 Query API gateway (FROM scratch)"
 CMD ["vpcsim", "--help"]
 EOF
 

@@ -65,6 +65,7 @@ extern const vs_kind_t vs_kind_instance;
 extern const vs_module_t vs_module_instance;
 extern const vs_module_t vs_module_instance_describe;   /* instance_out.c */
 extern const vs_module_t vs_module_instance_run;        /* instance_run.c */
+extern const vs_module_t vs_module_instance_eni;        /* instance_eni.c */
 
 /* "pending", "running", "shutting-down", "terminated". */
 const char *vs_instance__state_name(int state);
@@ -95,6 +96,11 @@ int vs_instance__run(vs_model_t *m, const char *caller, const vs_json_t *in, vs_
  * reservation `rid` (NULL on OOM). Caller owns. */
 vs_json_t *vs_instance__output(const vs_model_t *m, const vs_instance_t *i);
 vs_json_t *vs_instance__reservation_output(const vs_model_t *m, const char *rid);
+/* The instance's network interface as DescribeInstances nests it (caller owns). */
+vs_json_t *vs_instance__eni_output(const vs_model_t *m, const vs_instance_t *i);
+/* The DescribeNetworkInterfaces action (instance_eni.c). */
+int vs_instance__describe_enis(vs_model_t *m, const char *caller, const vs_json_t *in,
+                               vs_json_t **out, vs_awserr_t *err);
 /* The DescribeInstances action. */
 int vs_instance__describe(vs_model_t *m, const char *caller, const vs_json_t *in,
                           vs_json_t **out, vs_awserr_t *err);

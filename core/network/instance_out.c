@@ -85,6 +85,11 @@ static vs_json_t *s_eni(const vs_model_t *m, const vs_instance_t *i)
     return e;
 }
 
+vs_json_t *vs_instance__eni_output(const vs_model_t *m, const vs_instance_t *i)
+{
+    return s_eni(m, i);
+}
+
 vs_json_t *vs_instance__output(const vs_model_t *m, const vs_instance_t *i)
 {
     /* While shutting down and once terminated EC2 no longer lists the

@@ -30,6 +30,7 @@ static const vs_module_t *const s_modules[] = {
     &vs_module_instance,
     &vs_module_instance_run,
     &vs_module_instance_describe,
+    &vs_module_instance_eni,
     &vs_module_insights,
     &vs_module_sgdir,
     &vs_module_test,    /* NULL (the end of the list) unless a test defines it */

@@ -440,11 +440,51 @@ static int s_modify_vpc_attribute(vs_model_t *m, const char *caller, const vs_js
     return 0;
 }
 
+/* --- DescribeVpcAttribute ------------------------------------------------------------ */
+
+/* Terraform's aws_vpc reads all three attributes after every create and
+ * refresh. Network Address Usage metrics are not modelled: always off. */
+static int s_describe_vpc_attribute(vs_model_t *m, const char *caller, const vs_json_t *in,
+                                    vs_json_t **out, vs_awserr_t *err)
+{
+    static const char *const attrs[] = { "enableDnsSupport", "enableDnsHostnames",
+                                         "enableNetworkAddressUsageMetrics" };
+    static const char *const keys[] = { "EnableDnsSupport", "EnableDnsHostnames",
+                                        "EnableNetworkAddressUsageMetrics" };
+    const char *id, *attr;
+    vs_vpc_t *v;
+    if (vs_param_str(in, "Attribute", true, &attr, err) != 0 ||
+        vs_param_str(in, "VpcId", true, &id, err) != 0)
+        return -1;
+    size_t which = 0;
+    while (which < 3 && strcmp(attr, attrs[which]) != 0)
+        which++;
+    if (which == 3)
+        return vs_awserr_set(err, "InvalidParameterValue",
+                             "Value (%.100s) for parameter attribute is invalid. Unknown attribute.",
+                             attr);
+    if (!(v = vs_model__resolve(m, caller, &vs_kind_vpc, id, err)))
+        return -1;
+    bool value = which == 0 ? v->dns_support : which == 1 ? v->dns_hostnames : false;
+    vs_json_t *doc = vs_json_object(), *box = vs_json_object();
+    if (!doc || !box) {
+        vs_json_free(&doc);
+        vs_json_free(&box);
+        return -1;
+    }
+    vs_json_set_str(doc, "VpcId", v->base.id);
+    vs_json_set_bool(box, "Value", value);
+    vs_json_set(doc, keys[which], box);
+    *out = doc;
+    return 0;
+}
+
 static const vs_action_t s_actions[] = {
     { "CreateVpc", s_create_vpc },
     { "DescribeVpcs", s_describe_vpcs },
     { "DeleteVpc", s_delete_vpc },
     { "ModifyVpcAttribute", s_modify_vpc_attribute },
+    { "DescribeVpcAttribute", s_describe_vpc_attribute },
     { NULL, NULL }
 };
 

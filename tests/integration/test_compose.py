@@ -63,6 +63,7 @@ class ComposeCluster(PcxTest):
         self.project = f"vpcsimit{os.getpid()}{uuid.uuid4().hex[:8]}"
         self.tag = f"vpcsim-it:{self.project}"
         self.port = harness.free_port()
+        self.gw_port = harness.free_port()
         self.c = harness.Cluster()      # only its CLI helpers; it starts nothing
         self.c.port = self.port
         self.c.endpoint = f"tcp://127.0.0.1:{self.port}"
@@ -70,7 +71,7 @@ class ComposeCluster(PcxTest):
         # compose mounts into each container; the host CLI uses it too.
         self.c.keys = os.path.join(self.c.dir, "keys")
         self.env = dict(os.environ, VPCSIM_IMAGE=self.tag, VPCSIM_PORT=str(self.port),
-                        VPCSIM_KEYS_DIR=self.c.keys)
+                        VPCSIM_GATEWAY_PORT=str(self.gw_port), VPCSIM_KEYS_DIR=self.c.keys)
         try:
             r = s_run(["bash", os.path.join(DEPLOY, "init-keys.sh"), self.c.keys], timeout=60,
                       env=dict(os.environ, PATH=harness.BIN + os.pathsep + os.environ["PATH"]))
@@ -144,6 +145,10 @@ class ComposeCluster(PcxTest):
         self.assertIn("requires a key", r.err)
 
         vpc_a = self.vpc(SEED, TOKYO, "10.1.0.0/16")
+        # The gateway service answers the EC2 Query API on its published port.
+        self.assertEqual(self.compose("port", "gateway", "4566").stdout.strip(),
+                         f"127.0.0.1:{self.gw_port}")
+        self.assertIn(f"<vpcId>{vpc_a}</vpcId>", self.gateway_call(SEED, TOKYO, "Action=DescribeVpcs"))
         vpc_b = self.vpc(B, TOKYO, "10.2.0.0/16")
         vpc_c = self.vpc(B, USE1, "10.3.0.0/16")
 
@@ -199,6 +204,30 @@ class ComposeCluster(PcxTest):
             v = self.wait_code(acct, TOKYO, pcx1, "deleted")
             self.assertEqual(v["Status"]["Message"], f"Deleted by {B}")
         self.wait_code(B, USE1, pcx2, "active")
+
+    def gateway_call(self, acct, region, body, timeout=30):
+        """POSTs an EC2 Query request to the gateway service (the default mode
+        takes the 12-digit key id as the account and checks no secret)."""
+        import http.client
+        auth = (f"AWS4-HMAC-SHA256 Credential={acct}/20261127/{region}/ec2/aws4_request, "
+                f"SignedHeaders=host;x-amz-date, Signature={'0' * 64}")
+        deadline = time.time() + timeout
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.gw_port, timeout=10)
+                conn.request("POST", "/", body=body, headers={
+                    "Authorization": auth, "X-Amz-Date": "20261127T000000Z",
+                    "Content-Type": "application/x-www-form-urlencoded"})
+                r = conn.getresponse()
+                text = r.read().decode()
+                conn.close()
+                if r.status == 200 or time.time() > deadline:
+                    self.assertEqual(r.status, 200, text)
+                    return text
+            except OSError:
+                if time.time() > deadline:
+                    raise
+            time.sleep(0.5)
 
     def wait_status(self, acct, region, status, timeout=30):
         return self.c.wait_status(acct, region, status, timeout=timeout)

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""gen_model: turns a botocore service model (service-2.json) into the C
+tables of gw_model.h, at build time (the output goes to the build dir and is
+never committed).
+
+  gen_model.py PREFIX SERVICE-2.JSON[.gz] OUT.c
+  gen_model.py --find-data [DIR...]   prints the newest botocore data dir among
+                                      DIRs and this interpreter's botocore
+
+Every operation and every shape of the model is emitted, so any operation
+a client sends is decoded and forwarded (the agent answers InvalidAction for
+those it does not implement). Shapes keep the model's member order, which is
+the order the AWS CLI prints keys in.
+"""
+import gzip
+import json
+import sys
+
+KINDS = {
+    "structure": "GW_K_STRUCT", "list": "GW_K_LIST", "map": "GW_K_MAP",
+    "string": "GW_K_STRING", "integer": "GW_K_INTEGER", "long": "GW_K_LONG",
+    "boolean": "GW_K_BOOLEAN", "float": "GW_K_FLOAT", "double": "GW_K_DOUBLE",
+    "timestamp": "GW_K_TIMESTAMP", "blob": "GW_K_BLOB",
+}
+
+
+def cstr(s):
+    if s is None:
+        return "NULL"
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def query_name(protocol, member_name, ref):
+    """The key botocore's serializer uses for a member in a request form."""
+    if "queryName" in ref:
+        return ref["queryName"]
+    if "locationName" in ref:
+        loc = ref["locationName"]
+        return loc[0].upper() + loc[1:] if protocol == "ec2" else loc
+    return member_name
+
+
+def find_data(dirs):
+    """The data dir of the newest botocore among dirs (each .../botocore/data)
+    and the one this interpreter imports: newer models know the members newer
+    clients send (Terraform's AWS provider follows the API closely)."""
+    import os
+    import re
+    try:
+        import botocore
+        dirs = list(dirs) + [os.path.join(os.path.dirname(botocore.__file__), "data")]
+    except ImportError:
+        pass
+    best, best_v = None, None
+    for d in dirs:
+        model = os.path.join(d, "ec2", "2016-11-15", "service-2.json")
+        if not os.path.exists(model) and not os.path.exists(model + ".gz"):
+            continue
+        v = (0,)
+        try:
+            with open(os.path.join(d, "..", "__init__.py"), encoding="utf-8") as f:
+                m = re.search(r"__version__ = '([0-9.]+)'", f.read())
+            if m:
+                v = tuple(int(x) for x in m.group(1).split("."))
+        except OSError:
+            pass
+        if best_v is None or v > best_v:
+            best, best_v = d, v
+    if best:
+        print(os.path.realpath(best), end="")
+
+
+def main():
+    if sys.argv[1] == "--find-data":
+        find_data(sys.argv[2:])
+        return
+    prefix, path, out_path = sys.argv[1], sys.argv[2], sys.argv[3]
+    # botocore >= 1.32 ships its models gzipped.
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        model = json.load(f)
+    meta = model["metadata"]
+    protocol = meta["protocol"]
+    shapes = model["shapes"]
+    names = sorted(shapes)
+    index = {n: i + 1 for i, n in enumerate(names)}   # 0 = "no shape"
+    if len(names) + 1 > 0xFFFF:
+        sys.exit("gen_model: too many shapes for uint16_t indexes")
+
+    members, shape_rows = [], ['    { 0, 0, 0, 0, 0, NULL, NULL },']
+    for n in names:
+        s = shapes[n]
+        kind = KINDS.get(s["type"])
+        if kind is None:
+            sys.exit(f"gen_model: shape {n} has unknown type {s['type']}")
+        first, count, elem, elem_xml, flat = len(members), 0, 0, None, 0
+        if s["type"] == "structure":
+            for mname, ref in s.get("members", {}).items():
+                xml = ref.get("locationName", mname)
+                members.append(f'    {{ {cstr(mname)}, {cstr(query_name(protocol, mname, ref))}, '
+                               f'{cstr(xml)}, {index[ref["shape"]]} }},')
+                count += 1
+        elif s["type"] == "list":
+            elem = index[s["member"]["shape"]]
+            elem_xml = s["member"].get("locationName", "item" if protocol == "ec2" else "member")
+            flat = 1 if s.get("flattened") else 0
+        elif s["type"] == "map":
+            elem = index[s["value"]["shape"]]
+        shape_rows.append(f'    {{ {kind}, {flat}, {count}, {first}, {elem}, {cstr(elem_xml)}, '
+                          f'{cstr(n)} }},')
+
+    ops = sorted(model["operations"].items())
+    op_rows = [f'    {{ {cstr(name)}, {index[op["input"]["shape"]] if "input" in op else 0}, '
+               f'{index[op["output"]["shape"]] if "output" in op else 0}, '
+               f'{cstr(op["output"].get("resultWrapper")) if "output" in op else "NULL"} }},'
+               for name, op in ops]
+
+    xmlns = meta.get("xmlNamespace", "")
+    if protocol == "ec2" and not xmlns.endswith("/"):
+        xmlns += "/"     # what real EC2 success bodies carry
+    with open(out_path, "w", encoding="utf-8") as out:
+        out.write(f"/* Generated by gateway/gen_model.py from {path}. Do not edit. */\n")
+        out.write('#include "gw_model.h"\n\n')
+        out.write(f"static const gw_member_t s_members[] = {{\n" + "\n".join(members or ['    { NULL, NULL, NULL, 0 },']) + "\n};\n\n")
+        out.write(f"static const gw_shape_t s_shapes[] = {{\n" + "\n".join(shape_rows) + "\n};\n\n")
+        out.write(f"static const gw_op_t s_ops[] = {{\n" + "\n".join(op_rows) + "\n};\n\n")
+        out.write(f"const gw_service_t {prefix} = {{\n"
+                  f"    .name = {cstr(meta['endpointPrefix'])},\n"
+                  f"    .protocol = {cstr(protocol)},\n"
+                  f"    .version = {cstr(meta['apiVersion'])},\n"
+                  f"    .xmlns = {cstr(xmlns)},\n"
+                  f"    .ops = s_ops, .nops = {len(ops)},\n"
+                  f"    .shapes = s_shapes, .nshapes = {len(shape_rows)},\n"
+                  f"    .members = s_members, .nmembers = {len(members)},\n"
+                  f"}};\n")
+
+
+if __name__ == "__main__":
+    main()
