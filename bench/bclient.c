@@ -239,3 +239,55 @@ uint64_t vs_bquantile(const uint64_t *sorted, size_t n, double q)
     size_t i = (size_t)(q * (double)n);
     return sorted[i < n ? i : n - 1];
 }
+
+const char *vs_breply_error(const vs_env_t *env)
+{
+    if (env->body_case == VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE)
+        return env->undeliverable->detail;
+    if (env->body_case != VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY)
+        return "unexpected answer";
+    return env->api_reply->ok ? "ok" : env->api_reply->error_message;
+}
+
+int vs_bclient_batch(vs_bclient_t *cl, size_t n, int window, vs_bitem_fn *item,
+                     vs_breply_fn *reply, void *ctx, const char *what)
+{
+    size_t next = 0, done = 0, *resend = calloc(n ? n : 1, sizeof *resend), nresend = 0;
+    char in[2048];
+    int rc = -1;
+    if (!resend)
+        return -1;
+    size_t base = vs_bclient_inflight(cl);
+    while (done < n) {
+        while ((next < n || nresend) && vs_bclient_inflight(cl) - base < (size_t)window) {
+            size_t i = nresend ? resend[--nresend] : next++;
+            const vs_bparty_t *p;
+            const char *action;
+            if (item(ctx, i, &p, &action, in, sizeof in) != 0 ||
+                vs_bclient_call(cl, p, action, in, i) != 0) {
+                fprintf(stderr, "vpcsim-bench: %s: cannot send call %zu\n", what, i);
+                goto out;
+            }
+        }
+        uint64_t tag, sent;
+        vs_env_t *env = vs_bclient_recv(cl, &tag, &sent, 10000);
+        if (!env) {
+            fprintf(stderr, "vpcsim-bench: %s: no answer after %zu of %zu\n", what, done, n);
+            goto out;
+        }
+        int r = tag < n ? reply(ctx, (size_t)tag, env) : -1;
+        if (r < 0)
+            fprintf(stderr, "vpcsim-bench: %s: %s\n", what, vs_breply_error(env));
+        vs_wire_free(&env);
+        if (r < 0)
+            goto out;
+        if (r == 1)
+            resend[nresend++] = (size_t)tag;
+        else
+            done++;
+    }
+    rc = 0;
+out:
+    free(resend);
+    return rc;
+}

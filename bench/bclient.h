@@ -54,6 +54,20 @@ char *vs_bclient_call_sync(vs_bclient_t *cl, const vs_bparty_t *p, const char *a
 int vs_breply_field(const vs_env_t *env, const char *obj, const char *key, char *out,
                     size_t outlen);
 
+/* A batch of n independent API calls, at most window in flight. item(i)
+ * says what call i is (party, action, input written into in); reply(i)
+ * answers 0 (done), 1 (send call i again) or -1 (fail the batch). Returns
+ * 0, or -1 with a message on stderr naming `what`. */
+typedef int vs_bitem_fn(void *ctx, size_t i, const vs_bparty_t **party, const char **action,
+                        char *in, size_t inlen);
+typedef int vs_breply_fn(void *ctx, size_t i, const vs_env_t *env);
+int vs_bclient_batch(vs_bclient_t *cl, size_t n, int window, vs_bitem_fn *item,
+                     vs_breply_fn *reply, void *ctx, const char *what);
+
+/* The error of a reply, for messages: "Code: message" or the reason it
+ * was not delivered. Borrowed from env. */
+const char *vs_breply_error(const vs_env_t *env);
+
 /* The q-th quantile (0..1) of n sorted values; 0 when n is 0. */
 uint64_t vs_bquantile(const uint64_t *sorted, size_t n, double q);
 void vs_bsort(uint64_t *v, size_t n);

@@ -9,5 +9,6 @@
 
 int vs_bench_handshake(int argc, char **argv);
 int vs_bench_floor(int argc, char **argv);
+int vs_bench_reach(int argc, char **argv);
 
 #endif
