@@ -5,6 +5,7 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,7 @@ void vs_json_free(vs_json_t **vp)
         return;
     vs_json_t *v = *vp;
     if (v->type == VS_JSON_STRING) {
-        free(v->u.s.p);
+        /* The bytes live in the node's own allocation (vs_json_strn). */
     } else if (v->type == VS_JSON_ARRAY || v->type == VS_JSON_OBJECT) {
         for (size_t i = 0; i < v->u.c.n; i++) {
             vs_json_free(&v->u.c.vals[i]);
@@ -98,14 +99,16 @@ vs_json_t *vs_json_strn(const char *s, size_t n)
 {
     if (!s && n)
         return NULL;
-    vs_json_t *v = s_new(VS_JSON_STRING);
+    /* One allocation for the node and its bytes: strings are immutable,
+     * and half the nodes of a document are strings. */
+    if (n > SIZE_MAX - sizeof(vs_json_t) - 1)
+        return NULL;
+    vs_json_t *v = malloc(sizeof *v + n + 1);
     if (!v)
         return NULL;
-    v->u.s.p = malloc(n + 1);
-    if (!v->u.s.p) {
-        free(v);
-        return NULL;
-    }
+    memset(v, 0, sizeof *v);
+    v->type = VS_JSON_STRING;
+    v->u.s.p = (char *)(v + 1);
     if (n)
         memcpy(v->u.s.p, s, n);
     v->u.s.p[n] = '\0';
@@ -185,8 +188,9 @@ static ptrdiff_t s_find(const vs_json_t *o, const char *key)
         }
         return -1;
     }
+    /* Most keys differ in their first byte: test it before calling strcmp. */
     for (size_t i = 0; i < o->u.c.n; i++)
-        if (strcmp(o->u.c.keys[i], key) == 0)
+        if (o->u.c.keys[i][0] == key[0] && strcmp(o->u.c.keys[i], key) == 0)
             return (ptrdiff_t)i;
     return -1;
 }

@@ -48,8 +48,7 @@ static void s_put(s_buf_t *b, const char *s, size_t n)
         b->cap = cap;
     }
     memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    b->len += n;   /* the NUL goes on once, at the end (vs_json_dump) */
 }
 
 static void s_puts(s_buf_t *b, const char *s) { s_put(b, s, strlen(s)); }
@@ -72,6 +71,10 @@ static void s_string(s_buf_t *b, const char *s, size_t len)
     size_t run = 0;                 /* bytes copied verbatim, flushed lazily */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {   /* the common case first */
+            run++;
+            continue;
+        }
         const char *esc = NULL;
         char u[7];
         switch (c) {
@@ -216,6 +219,9 @@ char *vs_json_dump(const vs_json_t *v, int indent)
 {
     s_buf_t b = { 0 };
     s_value(&b, v, indent, 0);
+    s_put(&b, "", 0);   /* a value always prints something; this keeps room for the NUL */
+    if (!b.oom)
+        b.p[b.len] = '\0';
     if (b.oom) {
         free(b.p);
         return NULL;
