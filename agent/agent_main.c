@@ -20,6 +20,8 @@ static void s_usage(FILE *f)
             "                               (console behaviour) instead of DependencyViolation\n"
             "  --max-active-pcx-per-vpc N   quota of active peering connections per VPC (50)\n"
             "  --max-outstanding-pcx N      quota of pending requests per account (25)\n"
+            "  --fsync                      fsync every commit: acknowledged changes also\n"
+            "                               survive power loss (default: survive kill -9)\n"
             "  --log-level debug|info|warn|error\n");
 }
 
@@ -47,7 +49,7 @@ int main(int argc, char **argv)
     agent_config_t cfg = { 0 };
     vs_log_level_t level = VS_LOG_INFO;
     enum { O_BROKER = 1, O_ACCOUNT, O_REGION, O_DATA, O_MODERN, O_CASCADE, O_MAXACT, O_MAXOUT,
-           O_LOG, O_HELP };
+           O_LOG, O_HELP, O_FSYNC };
     static const struct option opts[] = {
         { "broker", required_argument, NULL, O_BROKER },
         { "account", required_argument, NULL, O_ACCOUNT },
@@ -59,6 +61,7 @@ int main(int argc, char **argv)
         { "max-outstanding-pcx", required_argument, NULL, O_MAXOUT },
         { "log-level", required_argument, NULL, O_LOG },
         { "help", no_argument, NULL, O_HELP },
+        { "fsync", no_argument, NULL, O_FSYNC },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -71,6 +74,7 @@ int main(int argc, char **argv)
         case O_DATA: cfg.data_dir = optarg; break;
         case O_MODERN: cfg.modern_rules = true; break;
         case O_CASCADE: cfg.cascade_vpc_delete = true; break;
+        case O_FSYNC: cfg.full_sync = true; break;
         case O_MAXACT:
             if (s_parse_int(optarg, 1, 125, &cfg.max_active_pcx_per_vpc) != 0)
                 return s_bad("--max-active-pcx-per-vpc must be 1..125, not '%s'", optarg);

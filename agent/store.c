@@ -269,3 +269,14 @@ int store_seen_check_and_add(store_t *st, const char *sender, uint64_t msg_id)
         return -1;
     return sqlite3_changes(st->db) == 0 ? 1 : 0;
 }
+
+int store_set_full_sync(store_t *st)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, &msg) != SQLITE_OK) {
+        VS_ERROR("store: cannot turn on full fsync: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
