@@ -29,7 +29,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 EP=tcp://127.0.0.1:$PORT
 Q="--max-outstanding-pcx 1000000 --max-active-pcx-per-vpc 125"
 PIDS=""
-trap 'kill $PIDS 2>/dev/null; wait 2>/dev/null; rm -rf "$DIR"' EXIT
+trap 'kill $PIDS 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
 "$BIN/vpcsim-broker" --listen "$EP" >"$DIR/broker.log" 2>&1 & PIDS="$!"
 "$BIN/vpcsim-agent" --broker "$EP" --account 111111111111 --region us-east-1 --data-dir "$DIR/a1" $Q >"$DIR/a1.log" 2>&1 & PIDS="$PIDS $!"
 "$BIN/vpcsim-agent" --broker "$EP" --account 222222222222 --region us-east-1 --data-dir "$DIR/a2" $Q >"$DIR/a2.log" 2>&1 & PIDS="$PIDS $!"
@@ -65,7 +65,7 @@ step "vpcsim simulate --seed 3 --schedules $SIM"
 S0=$(date +%s.%N)
 "$BIN/vpcsim" simulate --seed 3 --schedules $SIM >"$DIR/sim.out" 2>&1 || { cat "$DIR/sim.out" >&2; exit 1; }
 S1=$(date +%s.%N)
-echo "{\"Schedules\": $SIM, \"Seconds\": $(echo "$S1 - $S0" | bc)}" >"$DIR/sim.json"
+echo "{\"Schedules\": $SIM, \"Seconds\": $(awk "BEGIN {printf \"%.3f\", $S1 - $S0}")}" >"$DIR/sim.json"
 
 echo '{}' >"$DIR/scale.json"
 if [ $SCALE = 1 ]; then

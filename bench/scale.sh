@@ -25,7 +25,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 EP=tcp://127.0.0.1:$PORT
 Q="--max-outstanding-pcx 1000000 --max-active-pcx-per-vpc 125"
 APIDS=""; BPID=""
-trap 'kill $BPID $APIDS 2>/dev/null; wait 2>/dev/null; rm -rf "$DIR"' EXIT
+trap 'kill $BPID $APIDS 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
 "$BIN/vpcsim-broker" --listen "$EP" >"$DIR/broker.log" 2>&1 & BPID=$!
 acct() { printf '%012d' $((100000000000 + $1)); }
 for i in $(seq 0 $((N - 1))); do
