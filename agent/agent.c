@@ -370,6 +370,8 @@ static int s_open_store(agent_t *a)
         fprintf(stderr, "vpcsim-agent: %s\n", err);
         return 2;
     }
+    if (a->cfg->full_sync && store_set_full_sync(a->st) != 0)
+        return 1;
     int idr = s_check_identity(a);
     if (idr != 0)
         return idr == -2 ? 2 : 1;

@@ -25,6 +25,7 @@ typedef struct agent_config {
     int heartbeat_ms;          /* 0 = 1000 */
     const char *keys_dir;      /* keyring (--keys); NULL: no CURVE */
     bool salvage;              /* move damaged stored records aside instead of refusing to start */
+    bool full_sync;            /* --fsync: fsync every commit (survives power loss) */
 } agent_config_t;
 
 /* Runs the agent until SIGTERM/SIGINT. Returns the process exit code:

@@ -24,6 +24,8 @@ static void s_usage(FILE *f)
             "                               keyring DIR (`vpcsim keys init`; or VPCSIM_KEYS)\n"
             "  --salvage                    start even if stored objects are damaged: move them\n"
             "                               aside (table `damaged` of agent.db), logged by id\n"
+            "  --fsync                      fsync every commit: acknowledged changes also\n"
+            "                               survive power loss (default: survive kill -9)\n"
             "  --log-level debug|info|warn|error\n");
 }
 
@@ -51,7 +53,7 @@ int main(int argc, char **argv)
     agent_config_t cfg = { 0 };
     vs_log_level_t level = VS_LOG_INFO;
     enum { O_BROKER = 1, O_ACCOUNT, O_REGION, O_DATA, O_MODERN, O_CASCADE, O_MAXACT, O_MAXOUT,
-           O_LOG, O_HELP, O_KEYS, O_SALVAGE };
+           O_LOG, O_HELP, O_KEYS, O_SALVAGE, O_FSYNC };
     static const struct option opts[] = {
         { "broker", required_argument, NULL, O_BROKER },
         { "account", required_argument, NULL, O_ACCOUNT },
@@ -65,6 +67,7 @@ int main(int argc, char **argv)
         { "keys", required_argument, NULL, O_KEYS },
         { "help", no_argument, NULL, O_HELP },
         { "salvage", no_argument, NULL, O_SALVAGE },
+        { "fsync", no_argument, NULL, O_FSYNC },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -79,6 +82,7 @@ int main(int argc, char **argv)
         case O_MODERN: cfg.modern_rules = true; break;
         case O_CASCADE: cfg.cascade_vpc_delete = true; break;
         case O_SALVAGE: cfg.salvage = true; break;
+        case O_FSYNC: cfg.full_sync = true; break;
         case O_MAXACT:
             if (s_parse_int(optarg, 1, 125, &cfg.max_active_pcx_per_vpc) != 0)
                 return s_bad("--max-active-pcx-per-vpc must be 1..125, not '%s'", optarg);

@@ -553,3 +553,14 @@ long store_seen_count(store_t *st)
     sqlite3_reset(q);
     return n;
 }
+
+int store_set_full_sync(store_t *st)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, &msg) != SQLITE_OK) {
+        VS_ERROR("store: cannot turn on full fsync: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}

@@ -39,6 +39,11 @@ typedef struct store store_t;
 store_t *store_open(const char *dir, char *err, size_t errlen);
 void store_close(store_t **st);
 
+/* --fsync: every commit is fsynced (synchronous=FULL) before the agent
+ * answers or sends anything, so an acknowledged change also survives power
+ * loss or an OS crash, at the cost of one fsync per loop turn. 0 or -1. */
+int store_set_full_sync(store_t *st);
+
 /* Group commit. begin/commit nest: only the outermost pair talks to SQLite.
  * Returns 0 or -1 (the error is logged; the agent treats a failed commit
  * as fatal, because it can no longer promise durability). */

@@ -1,25 +1,99 @@
 #!/usr/bin/env bash
-# Peering handshake benchmark on a local cluster: a broker and two agents
-# (two accounts, same Region) with durable state in a temp dir, then
-# vpcsim-bench twice: one handshake at a time (latency) and many in flight
-# (throughput). Usage: bash bench/run.sh [build-dir]   (default: build)
+# The benchmark of issue 9, figures as one JSON document on stdout (progress
+# on stderr). A broker and three agents (two accounts in us-east-1, a third
+# in eu-west-1 for inter-Region), durable SQLite state in a temp dir, then:
+#   Floor        a 200-byte peer message relayed agent -> broker -> agent and
+#                back (vpcsim-bench floor), one in flight and pipelined;
+#   SameRegion / InterRegion
+#                handshakes one at a time (answered and settled p50/p90/p99)
+#                and many in flight (answered/s, settled/s);
+#   Ratios       each figure against the floor;
+#   Simulate     `vpcsim simulate` schedules per minute;
+#   Scale        bench/scale.sh: 100 agents x 100 VPCs, RSS, broker CPU,
+#                throughput across many pairs, Reachability Analyzer p50.
+# Usage: bash bench/run.sh [--quick] [--no-scale] [build-dir]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${1:-build}/bin
+QUICK=0; SCALE=1; BUILD=build
+for a in "$@"; do
+  case $a in
+    --quick) QUICK=1 ;;
+    --no-scale) SCALE=0 ;;
+    -*) echo "usage: bash bench/run.sh [--quick] [--no-scale] [build-dir]" >&2; exit 2 ;;
+    *) BUILD=$a ;;
+  esac
+done
+BIN=$BUILD/bin
 DIR=$(mktemp -d /tmp/vpcsim-bench.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 EP=tcp://127.0.0.1:$PORT
 Q="--max-outstanding-pcx 1000000 --max-active-pcx-per-vpc 125"
+PIDS=""
+trap 'kill $PIDS 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
 "$BIN/vpcsim-broker" --listen "$EP" >"$DIR/broker.log" 2>&1 & PIDS="$!"
 "$BIN/vpcsim-agent" --broker "$EP" --account 111111111111 --region us-east-1 --data-dir "$DIR/a1" $Q >"$DIR/a1.log" 2>&1 & PIDS="$PIDS $!"
 "$BIN/vpcsim-agent" --broker "$EP" --account 222222222222 --region us-east-1 --data-dir "$DIR/a2" $Q >"$DIR/a2.log" 2>&1 & PIDS="$PIDS $!"
-trap 'kill $PIDS 2>/dev/null; wait 2>/dev/null; rm -rf "$DIR"' EXIT
-for i in $(seq 50); do
-  "$BIN/vpcsim" --broker "$EP" admin describe-agents 2>/dev/null | grep -c '"online"' | grep -q 2 && break
+"$BIN/vpcsim-agent" --broker "$EP" --account 333333333333 --region eu-west-1 --data-dir "$DIR/a3" $Q >"$DIR/a3.log" 2>&1 & PIDS="$PIDS $!"
+for i in $(seq 100); do
+  [ "$("$BIN/vpcsim" --broker "$EP" admin describe-agents 2>/dev/null | grep -c '"online"')" = 3 ] && break
   sleep 0.2
 done
-echo "== one handshake at a time (latency) =="
-"$BIN/vpcsim-bench" --broker "$EP" --vpcs 20 --per-vpc 10 --window 1
-echo "== many in flight (throughput) =="
-"$BIN/vpcsim-bench" --broker "$EP" --vpcs 200 --per-vpc 20 --window 512 \
-  --requester 111111111111:us-east-1 --accepter 222222222222:us-east-1
+
+if [ $QUICK = 1 ]; then
+  FLOOR1=500 FLOORN=20000 LAT="--vpcs 10 --per-vpc 5" THR="--vpcs 100 --per-vpc 10" SIM=200
+else
+  FLOOR1=3000 FLOORN=100000 LAT="--vpcs 20 --per-vpc 10" THR="--vpcs 200 --per-vpc 20" SIM=2000
+fi
+B="$BIN/vpcsim-bench"
+R=111111111111:us-east-1
+step() { echo "bench: $1" >&2; }
+
+step "floor, one in flight";  "$B" floor --broker "$EP" --count $FLOOR1 --window 1 >"$DIR/floor1.json"
+step "floor, pipelined";      "$B" floor --broker "$EP" --count $FLOORN --window 512 >"$DIR/floorn.json"
+for where in same inter; do
+  if [ $where = same ]; then A=222222222222:us-east-1; else A=333333333333:eu-west-1; fi
+  step "$where-Region: one handshake at a time"
+  "$B" handshake --broker "$EP" --requester $R --accepter $A $LAT --window 1 --settle >"$DIR/$where-lat.json"
+  step "$where-Region: 512 in flight, answered"
+  "$B" handshake --broker "$EP" --requester $R --accepter $A $THR --window 512 >"$DIR/$where-ans.json"
+  step "$where-Region: 512 in flight, settled"
+  "$B" handshake --broker "$EP" --requester $R --accepter $A $THR --window 512 --settle >"$DIR/$where-set.json"
+done
+kill $PIDS 2>/dev/null; wait 2>/dev/null || true; PIDS=""
+
+step "vpcsim simulate --seed 3 --schedules $SIM"
+S0=$(date +%s.%N)
+"$BIN/vpcsim" simulate --seed 3 --schedules $SIM >"$DIR/sim.out" 2>&1 || { cat "$DIR/sim.out" >&2; exit 1; }
+S1=$(date +%s.%N)
+echo "{\"Schedules\": $SIM, \"Seconds\": $(awk "BEGIN {printf \"%.3f\", $S1 - $S0}")}" >"$DIR/sim.json"
+
+echo '{}' >"$DIR/scale.json"
+if [ $SCALE = 1 ]; then
+  step "scale (bench/scale.sh)"
+  bash bench/scale.sh $([ $QUICK = 1 ] && echo --quick) "$BUILD" >"$DIR/scale.json"
+fi
+
+python3 - "$DIR" <<'PY'
+import json, sys, os
+d = sys.argv[1]
+def load(n): return json.load(open(os.path.join(d, n + ".json")))
+f1, fn = load("floor1"), load("floorn")
+out = {"Floor": {"OneInFlight": f1, "Pipelined": fn}}
+floor_ms, floor_rate = f1["RoundTripMs"]["p50"], fn["RoundTripsPerSecond"]
+ratios = {}
+for where, key in (("same", "SameRegion"), ("inter", "InterRegion")):
+    lat, ans, st = load(where + "-lat"), load(where + "-ans"), load(where + "-set")
+    out[key] = {"OneAtATime": lat, "ManyInFlight": {"Answered": ans, "Settled": st}}
+    ratios[key] = {
+        "AnsweredP50OverFloorP50": round(lat["AnsweredMs"]["p50"] / floor_ms, 1),
+        "SettledP50OverFloorP50": round(lat["SettledMs"]["p50"] / floor_ms, 1),
+        "FloorRateOverAnsweredRate": round(floor_rate / ans["AnsweredPerSecond"], 1),
+        "FloorRateOverSettledRate": round(floor_rate / st["SettledPerSecond"], 1),
+    }
+out["RatiosToFloor"] = ratios
+sim = load("sim")
+sim["SchedulesPerMinute"] = round(sim["Schedules"] * 60 / sim["Seconds"])
+out["Simulate"] = sim
+out["Scale"] = load("scale")
+print(json.dumps(out, indent=4))
+PY

@@ -232,6 +232,35 @@ int vs_cidr_parse(const char *s, int flags, vs_cidr_t *out)
 
 /* --- formatting ---------------------------------------------------------- */
 
+/* Decimal digits of v at out (no NUL); their count. CIDRs are formatted
+ * for every persisted record and peer message, where sprintf was a
+ * measurable cost. */
+static int s_put_dec(unsigned v, char *out)
+{
+    char t[10];
+    int n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int i = 0; i < n; i++)
+        out[i] = t[n - 1 - i];
+    return n;
+}
+
+/* "a.b.c.d" with its NUL; its length. */
+static int s_quad(const uint8_t *b, char *out)
+{
+    int n = 0;
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            out[n++] = '.';
+        n += s_put_dec(b[i], out + n);
+    }
+    out[n] = '\0';
+    return n;
+}
+
 static int s_format6(const uint8_t b[16], char *out)
 {
     static const char hex[] = "0123456789abcdef";
@@ -270,7 +299,7 @@ static int s_format6(const uint8_t b[16], char *out)
         if (o > 0 && out[o - 1] != ':')
             out[o++] = ':';
         if (mapped && i == 6) {
-            o += sprintf(out + o, "%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+            o += s_quad(b + 12, out + o);
             break;
         }
         bool lead = true;
@@ -289,7 +318,7 @@ static int s_format6(const uint8_t b[16], char *out)
 static int s_format_ip(const vs_ip_t *ip, char *tmp)
 {
     if (ip->family == 4)
-        return sprintf(tmp, "%u.%u.%u.%u", ip->bytes[0], ip->bytes[1], ip->bytes[2], ip->bytes[3]);
+        return s_quad(ip->bytes, tmp);
     return s_format6(ip->bytes, tmp);
 }
 
@@ -311,7 +340,9 @@ int vs_cidr_format(const vs_cidr_t *c, char *buf, size_t len)
     if (!s_valid_cidr(c) || !buf)
         return -1;
     int n = s_format_ip(&c->addr, tmp);
-    n += sprintf(tmp + n, "/%u", c->prefix);
+    tmp[n++] = '/';
+    n += s_put_dec(c->prefix, tmp + n);
+    tmp[n] = '\0';
     if ((size_t)n >= len)
         return -1;
     memcpy(buf, tmp, (size_t)n + 1);

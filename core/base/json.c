@@ -5,6 +5,7 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +29,9 @@ struct vs_json {
         } s;
         struct {
             vs_json_t **vals;
-            char **keys;          /* objects only */
+            uint32_t *koff;       /* objects only: member -> key offset in kbuf */
+            char *kbuf;           /* objects only: the keys, NUL-terminated, end to end */
+            size_t klen, kcap;
             uint32_t *index;      /* objects only: slot -> member + 1 */
             size_t n, cap, icap;
         } c;
@@ -49,15 +52,13 @@ void vs_json_free(vs_json_t **vp)
         return;
     vs_json_t *v = *vp;
     if (v->type == VS_JSON_STRING) {
-        free(v->u.s.p);
+        /* The bytes live in the node's own allocation (vs_json_strn). */
     } else if (v->type == VS_JSON_ARRAY || v->type == VS_JSON_OBJECT) {
-        for (size_t i = 0; i < v->u.c.n; i++) {
+        for (size_t i = 0; i < v->u.c.n; i++)
             vs_json_free(&v->u.c.vals[i]);
-            if (v->u.c.keys)
-                free(v->u.c.keys[i]);
-        }
         free(v->u.c.vals);
-        free(v->u.c.keys);
+        free(v->u.c.koff);
+        free(v->u.c.kbuf);
         free(v->u.c.index);
     }
     free(v);
@@ -98,14 +99,16 @@ vs_json_t *vs_json_strn(const char *s, size_t n)
 {
     if (!s && n)
         return NULL;
-    vs_json_t *v = s_new(VS_JSON_STRING);
+    /* One allocation for the node and its bytes: strings are immutable,
+     * and half the nodes of a document are strings. */
+    if (n > SIZE_MAX - sizeof(vs_json_t) - 1)
+        return NULL;
+    vs_json_t *v = malloc(sizeof *v + n + 1);
     if (!v)
         return NULL;
-    v->u.s.p = malloc(n + 1);
-    if (!v->u.s.p) {
-        free(v);
-        return NULL;
-    }
+    memset(v, 0, sizeof *v);
+    v->type = VS_JSON_STRING;
+    v->u.s.p = (char *)(v + 1);
     if (n)
         memcpy(v->u.s.p, s, n);
     v->u.s.p[n] = '\0';
@@ -130,13 +133,41 @@ static int s_grow(vs_json_t *c)
         return -1;
     c->u.c.vals = vals;
     if (c->type == VS_JSON_OBJECT) {
-        char **keys = realloc(c->u.c.keys, cap * sizeof *keys);
-        if (!keys)
+        uint32_t *koff = realloc(c->u.c.koff, cap * sizeof *koff);
+        if (!koff)
             return -1;
-        c->u.c.keys = keys;
+        c->u.c.koff = koff;
     }
     c->u.c.cap = cap;
     return 0;
+}
+
+/* Member i's key. An object keeps its keys in one buffer rather than one
+ * allocation each: most documents are built, printed and freed at once. */
+static const char *s_key(const vs_json_t *o, size_t i)
+{
+    return o->u.c.kbuf + o->u.c.koff[i];
+}
+
+/* Appends key to o's key buffer; its offset, or -1 on OOM or overflow. */
+static int64_t s_key_add(vs_json_t *o, const char *key)
+{
+    size_t n = strlen(key) + 1;
+    if (n > UINT32_MAX - o->u.c.klen)
+        return -1;
+    if (o->u.c.kcap - o->u.c.klen < n) {
+        size_t cap = o->u.c.kcap ? o->u.c.kcap : 64;
+        while (cap - o->u.c.klen < n)
+            cap *= 2;
+        char *b = realloc(o->u.c.kbuf, cap);
+        if (!b)
+            return -1;
+        o->u.c.kbuf = b;
+        o->u.c.kcap = cap;
+    }
+    memcpy(o->u.c.kbuf + o->u.c.klen, key, n);
+    o->u.c.klen += n;
+    return (int64_t)(o->u.c.klen - n);
 }
 
 static uint32_t s_hash(const char *k)
@@ -164,7 +195,7 @@ static void s_reindex(vs_json_t *o)
     if (!idx)
         return;
     for (size_t i = 0; i < o->u.c.n; i++) {
-        size_t slot = s_hash(o->u.c.keys[i]) & (icap - 1);
+        size_t slot = s_hash(s_key(o, i)) & (icap - 1);
         while (idx[slot])
             slot = (slot + 1) & (icap - 1);
         idx[slot] = (uint32_t)(i + 1);
@@ -180,13 +211,14 @@ static ptrdiff_t s_find(const vs_json_t *o, const char *key)
         size_t mask = o->u.c.icap - 1;
         for (size_t slot = s_hash(key) & mask; o->u.c.index[slot]; slot = (slot + 1) & mask) {
             size_t i = o->u.c.index[slot] - 1;
-            if (strcmp(o->u.c.keys[i], key) == 0)
+            if (strcmp(s_key(o, i), key) == 0)
                 return (ptrdiff_t)i;
         }
         return -1;
     }
+    /* Most keys differ in their first byte: test it before calling strcmp. */
     for (size_t i = 0; i < o->u.c.n; i++)
-        if (strcmp(o->u.c.keys[i], key) == 0)
+        if (s_key(o, i)[0] == key[0] && strcmp(s_key(o, i), key) == 0)
             return (ptrdiff_t)i;
     return -1;
 }
@@ -203,18 +235,19 @@ vs_json_t *vs_json_set(vs_json_t *obj, const char *key, vs_json_t *val)
         obj->u.c.vals[at] = val;
         return val;
     }
-    char *k = strdup(key);
-    if (!k || s_grow(obj) < 0) {
-        free(k);
+    /* (A key of this object itself was found above, so the key buffer
+     * growing below never moves the key being added.) */
+    int64_t off = s_grow(obj) < 0 ? -1 : s_key_add(obj, key);
+    if (off < 0) {
         vs_json_free(&val);
         return NULL;
     }
     size_t i = obj->u.c.n++;
-    obj->u.c.keys[i] = k;
+    obj->u.c.koff[i] = (uint32_t)off;
     obj->u.c.vals[i] = val;
     if (obj->u.c.index && obj->u.c.n * 2 <= obj->u.c.icap) {
         size_t mask = obj->u.c.icap - 1;
-        size_t slot = s_hash(k) & mask;
+        size_t slot = s_hash(key) & mask;
         while (obj->u.c.index[slot])
             slot = (slot + 1) & mask;
         obj->u.c.index[slot] = (uint32_t)(i + 1);
@@ -247,10 +280,10 @@ bool vs_json_remove(vs_json_t *obj, const char *key)
     if (at < 0)
         return false;
     vs_json_free(&obj->u.c.vals[at]);
-    free(obj->u.c.keys[at]);
+    /* The key's bytes stay in the buffer, unused, until the object is freed. */
     size_t tail = obj->u.c.n - (size_t)at - 1;
     memmove(&obj->u.c.vals[at], &obj->u.c.vals[at + 1], tail * sizeof(vs_json_t *));
-    memmove(&obj->u.c.keys[at], &obj->u.c.keys[at + 1], tail * sizeof(char *));
+    memmove(&obj->u.c.koff[at], &obj->u.c.koff[at + 1], tail * sizeof *obj->u.c.koff);
     obj->u.c.n--;
     /* Positions after `at` moved, so the index is stale; removal is rare. */
     if (obj->u.c.index)
@@ -286,7 +319,7 @@ vs_json_t *vs_json_clone(const vs_json_t *v)
     for (size_t i = 0; i < v->u.c.n; i++) {
         vs_json_t *e = vs_json_clone(v->u.c.vals[i]);
         vs_json_t *ok = v->type == VS_JSON_ARRAY ? vs_json_push(c, e)
-                                                 : vs_json_set(c, v->u.c.keys[i], e);
+                                                 : vs_json_set(c, s_key(v, i), e);
         if (!ok) {
             vs_json_free(&c);
             return NULL;
@@ -328,7 +361,7 @@ const char *vs_json_key_at(const vs_json_t *obj, size_t i)
 {
     if (!obj || obj->type != VS_JSON_OBJECT || i >= obj->u.c.n)
         return NULL;
-    return obj->u.c.keys[i];
+    return s_key(obj, i);
 }
 
 const char *vs_json_as_str(const vs_json_t *v)
@@ -438,7 +471,7 @@ bool vs_json_equal(const vs_json_t *a, const vs_json_t *b)
         if (a->u.c.n != b->u.c.n)
             return false;
         for (size_t i = 0; i < a->u.c.n; i++)
-            if (!vs_json_equal(a->u.c.vals[i], vs_json_get(b, a->u.c.keys[i])))
+            if (!vs_json_equal(a->u.c.vals[i], vs_json_get(b, s_key(a, i))))
                 return false;
         return true;
     }

@@ -67,6 +67,7 @@ vs_json_type_t vs_json_type(const vs_json_t *v);
 const vs_json_t *vs_json_get(const vs_json_t *obj, const char *key);
 size_t vs_json_len(const vs_json_t *v);               /* array or object */
 const vs_json_t *vs_json_at(const vs_json_t *v, size_t i);   /* array or object value */
+/* The key of member i: valid until a member is added to or removed from obj. */
 const char *vs_json_key_at(const vs_json_t *obj, size_t i);
 const char *vs_json_as_str(const vs_json_t *v);        /* NULL unless string */
 size_t vs_json_str_len(const vs_json_t *v);            /* byte length of a string */

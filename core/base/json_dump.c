@@ -16,6 +16,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,7 @@ static void s_put(s_buf_t *b, const char *s, size_t n)
         b->cap = cap;
     }
     memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    b->len += n;   /* the NUL goes on once, at the end (vs_json_dump) */
 }
 
 static void s_puts(s_buf_t *b, const char *s) { s_put(b, s, strlen(s)); }
@@ -71,7 +71,25 @@ static void s_string(s_buf_t *b, const char *s, size_t len)
     s_put(b, "\"", 1);
     size_t run = 0;                 /* bytes copied verbatim, flushed lazily */
     for (size_t i = 0; i < len; i++) {
+        /* Eight bytes at a time while none needs escaping (no byte below
+         * 0x20, no '"', no '\\'): documents are mostly such runs. */
+        while (len - i >= 8) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+            uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+            if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs)
+                break;
+            run += 8;
+            i += 8;
+        }
+        if (i == len)
+            break;
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {   /* the common case first */
+            run++;
+            continue;
+        }
         const char *esc = NULL;
         char u[7];
         switch (c) {
@@ -216,6 +234,9 @@ char *vs_json_dump(const vs_json_t *v, int indent)
 {
     s_buf_t b = { 0 };
     s_value(&b, v, indent, 0);
+    s_put(&b, "", 0);   /* a value always prints something; this keeps room for the NUL */
+    if (!b.oom)
+        b.p[b.len] = '\0';
     if (b.oom) {
         free(b.p);
         return NULL;

@@ -168,6 +168,21 @@ static int s_string(s_parser_t *ps, size_t *len)
             s_fail(ps, "unterminated string");
             return -1;
         }
+        /* The common case: a run of plain printable ASCII, copied at once. */
+        const unsigned char *run = ps->p;
+        while (run < ps->end && *run >= 0x20 && *run < 0x80 && *run != '"' && *run != '\\')
+            run++;
+        if (run > ps->p) {
+            size_t k = (size_t)(run - ps->p);
+            if (s_reserve(ps, n + k + 8) < 0) {
+                s_fail(ps, "out of memory");
+                return -1;
+            }
+            memcpy(ps->buf + ps->top + n, ps->p, k);
+            n += k;
+            ps->p = run;
+            continue;
+        }
         unsigned c = *ps->p;
         if (c == '"') {
             ps->p++;

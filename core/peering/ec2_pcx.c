@@ -219,12 +219,51 @@ static int s_delete(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
 
 /* --- DescribeVpcPeeringConnections ------------------------------------------ */
 
-static bool s_listed(const vs_json_t *ids, const char *id)
+static int s_cmp_seq(const void *a, const void *b)
 {
-    for (size_t i = 0; i < vs_json_len(ids); i++)
-        if (!strcmp(vs_json_as_str(vs_json_at(ids, i)), id))
-            return true;
-    return false;
+    uint64_t x = (*(vs_pcx_obj_t *const *)a)->base.seq, y = (*(vs_pcx_obj_t *const *)b)->base.seq;
+    return x < y ? -1 : x > y;
+}
+
+/* The connections a describe considers, in creation order, each once: the
+ * listed IDs that name one (looked up, then sorted), or every connection.
+ * *out is malloc'd (caller frees; NULL when there are none). 0 or -1 (OOM). */
+static int s_candidates(const vs_model_t *m, const vs_json_t *ids, vs_pcx_obj_t ***out,
+                        size_t *n)
+{
+    size_t cap = 0;
+    if (ids)
+        cap = vs_json_len(ids);
+    else
+        for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
+            cap++;
+    *out = NULL;
+    *n = 0;
+    if (!cap)
+        return 0;
+    vs_pcx_obj_t **c = malloc(cap * sizeof *c);
+    if (!c)
+        return -1;
+    size_t k = 0;
+    if (ids) {
+        for (size_t i = 0; i < cap; i++) {
+            vs_obj_t *o = vs_model__get(m, vs_json_as_str(vs_json_at(ids, i)));
+            if (o && o->kind == &vs_kind_pcx)
+                c[k++] = (vs_pcx_obj_t *)o;
+        }
+        qsort(c, k, sizeof *c, s_cmp_seq);
+        size_t u = 0;                 /* an ID listed twice is described once */
+        for (size_t i = 0; i < k; i++)
+            if (u == 0 || c[u - 1] != c[i])
+                c[u++] = c[i];
+        k = u;
+    } else {
+        for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
+            c[k++] = o;
+    }
+    *out = c;
+    *n = k;
+    return 0;
 }
 
 static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs_json_t **out,
@@ -254,13 +293,19 @@ static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs
         if (rc)
             return -1;
     }
+    /* The candidates in creation order: the listed connections looked up
+     * by ID (how a user polls one connection: no scan of every connection
+     * the agent holds), else all of them. */
+    size_t ncand = 0;
+    vs_pcx_obj_t **cand = NULL;
+    if (vs_model__is_owner(m, caller) && s_candidates(m, ids, &cand, &ncand) != 0)
+        return s_internal(err);
     vs_json_t *list = vs_json_array();
     const vs_pcx_obj_t *resume = NULL;
     size_t taken = 0;
-    for (vs_pcx_obj_t *o = vs_model__is_owner(m, caller) ? vs_pcx__first(m) : NULL; o;
-         o = vs_pcx__next(o)) {
-        if (o->base.seq < page.start_seq || !vs_pcx__visible(m, caller, o->base.id) ||
-            (ids && !s_listed(ids, o->base.id)))
+    for (size_t k = 0; k < ncand; k++) {
+        vs_pcx_obj_t *o = cand[k];
+        if (o->base.seq < page.start_seq || !vs_pcx__visible(m, caller, o->base.id))
             continue;
         if (filters) {
             vs_json_t *tags = vs_tags_to_json(&o->base.tags);
@@ -268,6 +313,7 @@ static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs
             vs_json_free(&tags);
             if (match < 0) {
                 vs_json_free(&list);
+                free(cand);
                 return -1;
             }
             if (!match)
@@ -280,6 +326,7 @@ static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs
         vs_json_push(list, vs_pcx__render(m, o));
         taken++;
     }
+    free(cand);
     vs_json_t *doc = vs_json_object();
     vs_json_set(doc, "VpcPeeringConnections", list);
     if (resume) {
