@@ -23,6 +23,7 @@ typedef struct agent_config {
     int max_active_pcx_per_vpc;
     int max_outstanding_pcx;
     int heartbeat_ms;          /* 0 = 1000 */
+    int event_retention;       /* events kept (--event-retention); 0 = 10000 */
 } agent_config_t;
 
 /* Runs the agent until SIGTERM/SIGINT. Returns the process exit code:

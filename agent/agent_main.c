@@ -20,6 +20,7 @@ static void s_usage(FILE *f)
             "                               (console behaviour) instead of DependencyViolation\n"
             "  --max-active-pcx-per-vpc N   quota of active peering connections per VPC (50)\n"
             "  --max-outstanding-pcx N      quota of pending requests per account (25)\n"
+            "  --event-retention N          events kept in the event log (10000)\n"
             "  --log-level debug|info|warn|error\n");
 }
 
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
     agent_config_t cfg = { 0 };
     vs_log_level_t level = VS_LOG_INFO;
     enum { O_BROKER = 1, O_ACCOUNT, O_REGION, O_DATA, O_MODERN, O_CASCADE, O_MAXACT, O_MAXOUT,
-           O_LOG, O_HELP };
+           O_LOG, O_HELP, O_EVRET };
     static const struct option opts[] = {
         { "broker", required_argument, NULL, O_BROKER },
         { "account", required_argument, NULL, O_ACCOUNT },
@@ -58,6 +59,7 @@ int main(int argc, char **argv)
         { "max-active-pcx-per-vpc", required_argument, NULL, O_MAXACT },
         { "max-outstanding-pcx", required_argument, NULL, O_MAXOUT },
         { "log-level", required_argument, NULL, O_LOG },
+        { "event-retention", required_argument, NULL, O_EVRET },
         { "help", no_argument, NULL, O_HELP },
         { NULL, 0, NULL, 0 },
     };
@@ -78,6 +80,10 @@ int main(int argc, char **argv)
         case O_MAXOUT:
             if (s_parse_int(optarg, 1, 1000000, &cfg.max_outstanding_pcx) != 0)
                 return s_bad("--max-outstanding-pcx must be a positive number, not '%s'", optarg);
+            break;
+        case O_EVRET:
+            if (s_parse_int(optarg, 1, 10000000, &cfg.event_retention) != 0)
+                return s_bad("--event-retention must be 1..10000000 events, not '%s'", optarg);
             break;
         case O_LOG:
             if (!strcmp(optarg, "debug")) level = VS_LOG_DEBUG;

@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "agent.h"
+#include "evlog.h"
 #include "model.h"
 #include "outbox.h"
 #include "simclock.h"
@@ -61,6 +62,11 @@ typedef struct agent {
     bool loop_ok;                 /* the uv loop was initialised */
     int exit_code;
 
+    evlog_t *ev;                  /* the event log (agent_events.c) */
+    uint64_t ev_cause;            /* causality id of the message being handled */
+    uint64_t ev_added;            /* events added since the last prune */
+    bool ev_resending;            /* the retry timer's transaction is open */
+
     pending_t *pending[AGENT_PENDING_CAP];
     frame_t *sendq;
     size_t sendq_len, sendq_cap;
@@ -94,6 +100,20 @@ void agent__commit_turn(agent_t *a);
  * writes the changes, commits, and only then sends. */
 void agent__finish_turn(agent_t *a);
 void agent__arm_model_timer(agent_t *a);
+
+/* agent_events.c: the event log's entries; see there. */
+#define AGENT_EVENTS_ACTION "DescribeEvents"
+int agent_ev__open(agent_t *a, char *err, size_t errlen);
+uint64_t agent_ev__cause(agent_t *a);
+void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input);
+void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o);
+void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend);
+void agent_ev__peer_recv(agent_t *a, const vs_env_t *env, bool duplicate);
+void agent_ev__undeliverable(agent_t *a, const vs_env_t *env);
+void agent_ev__persist(agent_t *a, const char *id, const char *doc);
+void agent_ev__end_turn(agent_t *a);
+/* Answers a DescribeEvents request; false when env is another action. */
+bool agent_ev__answer(agent_t *a, const vs_env_t *env);
 
 /* agent_rx.c: the zloop callback of the broker socket. */
 void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data);

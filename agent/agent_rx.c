@@ -21,6 +21,10 @@ static void s_on_api_request(agent_t *a, const vs_env_t *env)
     const Vpcsim__Wire__ApiRequest *rq = env->api_request;
     const uint8_t *route = env->sender ? env->sender->route.data : NULL;
     size_t route_len = env->sender ? env->sender->route.len : 0;
+    /* Answered from the event log, also to another account (which sees
+     * only what it shares with this one: agent_events.c). */
+    if (agent_ev__answer(a, env))
+        return;
     if (strcmp(rq->account, a->cfg->account) != 0 || strcmp(rq->region, a->cfg->region) != 0) {
         /* The broker routed by (account, Region); a mismatch is a client bug. */
         agent__reply(a, env->msg_id, route, route_len, false, NULL, "AuthFailure",
@@ -46,6 +50,7 @@ static void s_on_api_request(agent_t *a, const vs_env_t *env)
         vs_json_free(&input);
         return;
     }
+    agent_ev__api_call(a, env, input);
     vs_model_submit(a->model, token, rq->account, rq->action, input);
     vs_json_free(&input);
     a->turn_dirty = true;
@@ -79,6 +84,8 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
      * would lose the effects and the sender's resend would be dropped as
      * seen. */
     int seen = store_seen_check_and_add(a->st, sender, env->msg_id);
+    if (seen >= 0)
+        agent_ev__peer_recv(a, env, seen == 1);
     if (seen == 0) {
         vs_model_on_peer(a->model, env->sender->account, env->sender->region,
                          env->peer->payload.data, env->peer->payload.len);
@@ -145,6 +152,7 @@ static void s_dispatch(agent_t *a, vs_env_t *env)
     case VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE: {
         const Vpcsim__Wire__Undeliverable *u = env->undeliverable;
         if (vs_outbox_contains(a->outq, u->in_reply_to)) {
+            agent_ev__undeliverable(a, env);
             bool gone = u->reason == VPCSIM__WIRE__UNDELIVERABLE_REASON__NO_SUCH_AGENT;
             if (gone) {
                 /* Nobody owns that address: stop resending (the model
@@ -190,7 +198,12 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
             continue;
         }
         a->last_rx_mono = simclock_mono_ms();
+        a->ev_cause = 0;
         s_dispatch(a, env);
+        /* Drain this message's outputs now, under its causality id, so
+         * that the messages and changes it caused are filed under it. */
+        if (a->turn_dirty)
+            agent__write_turn(a);
         vs_wire_free(&env);
     }
     agent__finish_turn(a);

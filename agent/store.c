@@ -269,3 +269,8 @@ int store_seen_check_and_add(store_t *st, const char *sender, uint64_t msg_id)
         return -1;
     return sqlite3_changes(st->db) == 0 ? 1 : 0;
 }
+
+struct sqlite3 *store_db(store_t *st)
+{
+    return st ? st->db : NULL;
+}

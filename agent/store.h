@@ -54,4 +54,8 @@ int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m
  * 0 if not (and records it), -1 on error. */
 int store_seen_check_and_add(store_t *st, const char *sender, uint64_t msg_id);
 
+/* The SQLite handle (borrowed), so that the agent's other tables (the
+ * event log, evlog.c) are written in the same per-turn transaction. */
+struct sqlite3 *store_db(store_t *st);
+
 #endif
