@@ -79,7 +79,9 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
     if (!a->ev)
         return;
     evlog_call_of(a->ev, e.cause, e.action, sizeof e.action, e.object, sizeof e.object);
-    if (!e.object[0] && o->ok && o->output_json && *o->output_json) {
+    /* Only a Create* output is about one object (a Describe* lists many). */
+    if (!e.object[0] && o->ok && !strncmp(e.action, "Create", 6) && o->output_json &&
+        *o->output_json) {
         vs_json_t *out = vs_json_parse(o->output_json, strlen(o->output_json), NULL, 0);
         vs_event_api_object(NULL, out, e.object, sizeof e.object);
         vs_json_free(&out);
@@ -151,7 +153,8 @@ void agent_ev__undeliverable(agent_t *a, const vs_env_t *env)
 
 void agent_ev__persist(agent_t *a, const char *id, const char *doc)
 {
-    if (!a->ev || !id || strlen(id) >= VS_EV_ID_LEN)
+    /* The model's own bookkeeping ("vs-meta") is no object of the user's. */
+    if (!a->ev || !id || strlen(id) >= VS_EV_ID_LEN || !strncmp(id, "vs-", 3))
         return;
     char state[VS_EV_DETAIL_LEN];
     if (doc && vs_event_doc_state(doc, state, sizeof state) != 0)

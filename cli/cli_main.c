@@ -15,6 +15,7 @@
 #include "globals.h"
 #include "simulate.h"
 #include "suggest.h"
+#include "viz_cli.h"
 
 #define VPCSIM_VERSION "vpcsim/0.1.0"
 
@@ -45,6 +46,8 @@ static const struct {
     { "cluster", cli_cluster_main, "Start or stop a local broker and agents: up|down --config FILE" },
     { "chaos", cli_chaos_main, "Seeded chaos test of a local cluster: run --seed N --operations N" },
     { "simulate", s_simulate, "Deterministic in-process simulation: --seed N --schedules M" },
+    { "trace", cli_trace_main, "A peering connection's messages as a sequence diagram: PCX_ID [--format text|mermaid|svg] [--follow]" },
+    { "topology", cli_topology_main, "VPCs, peering connections and pcx routes as a picture: [--format dot|svg|json]" },
 };
 
 #define S_NCOMMANDS (sizeof s_commands / sizeof s_commands[0])

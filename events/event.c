@@ -215,6 +215,8 @@ int vs_event_doc_state(const char *doc, char *out, size_t outlen)
         return -1;
     vs_json_t *j = vs_json_parse(doc, strlen(doc), NULL, 0);
     const char *s = j ? vs_json_get_str(j, "State") : NULL;
+    if (!s && j && vs_json_get(j, "Record"))   /* the model's wrapper of a pcx record */
+        s = vs_json_get_str(vs_json_get(j, "Record"), "State");
     if (!s && j && vs_json_get(j, "Status"))
         s = vs_json_get_str(vs_json_get(j, "Status"), "Code");
     int rc = s ? 0 : -1;

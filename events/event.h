@@ -76,13 +76,14 @@ int vs_event_peer_payload(const uint8_t *payload, size_t len, char *type, size_t
                           char *id, size_t idlen);
 
 /* The object an API call is about: the first of VpcPeeringConnectionId,
- * VpcId, RouteTableId, SubnetId, … found at the top of the input, else
- * anywhere in the output (CreateVpcPeeringConnection's new id). Either
- * document may be NULL. "" when there is none. */
+ * RouteTableId, SubnetId, …, VpcId found at the top of the input, else
+ * anywhere in the output (CreateVpcPeeringConnection's new id; callers
+ * pass the output only for Create* calls, whose output is one object).
+ * Either document may be NULL. "" when there is none. */
 void vs_event_api_object(const vs_json_t *input, const vs_json_t *output, char *out, size_t outlen);
 
-/* The state a stored object document records ("State", or
- * "Status"."Code"), copied to out; -1 when it records none. */
+/* The state a stored object document records ("State", "Record"."State"
+ * or "Status"."Code"), copied to out; -1 when it records none. */
 int vs_event_doc_state(const char *doc, char *out, size_t outlen);
 
 /* Isolation between accounts: which of an agent's events a caller may see.
