@@ -269,15 +269,18 @@ vs_trace_t *vs_trace_build(const vs_json_t *h, char *err, size_t errlen)
         s_add_lane(t, -1, LANE_BROKER, "", "");
     /* Clients: one per calling account, next to that account's first agent. */
     for (size_t k = 0; k < n; k++) {
-        if (all[k].ev.kind != VS_EV_API_CALL || !all[k].ev.caller[0])
-            continue;
-        if (s_find_lane(t, LANE_CLIENT, all[k].ev.caller, "") >= 0)
+        const vs_event_t *e = &all[k].ev;
+        if (e->kind != VS_EV_API_CALL && e->kind != VS_EV_API_REPLY)
             continue;
         const vs_json_t *a = vs_json_at(agents, (size_t)all[k].agent);
+        /* A reply whose call was pruned goes to the agent's own account. */
+        const char *caller = e->caller[0] ? e->caller : vs_json_get_str(a, "AccountId");
+        if (s_find_lane(t, LANE_CLIENT, caller, "") >= 0)
+            continue;
         int al = s_find_lane(t, LANE_AGENT, vs_json_get_str(a, "AccountId"),
                              vs_json_get_str(a, "Region"));
         int br = s_find_lane(t, LANE_BROKER, "", "");
-        s_add_lane(t, al < br ? al : al + 1, LANE_CLIENT, all[k].ev.caller, "");
+        s_add_lane(t, al < br ? al : al + 1, LANE_CLIENT, caller, "");
     }
     /* A message is received after it was sent, whatever the two agents'
      * clocks say: the receipt takes the sending's time when that is later
