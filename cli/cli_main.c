@@ -16,6 +16,7 @@
 #include "simulate.h"
 #include "suggest.h"
 #include "viz_cli.h"
+#include "console_cli.h"
 
 #define VPCSIM_VERSION "vpcsim/0.1.0"
 
@@ -47,6 +48,7 @@ static const struct {
     { "chaos", cli_chaos_main, "Seeded chaos test of a local cluster: run --seed N --operations N" },
     { "simulate", s_simulate, "Deterministic in-process simulation: --seed N --schedules M" },
     { "trace", cli_trace_main, "A peering connection's messages as a sequence diagram: PCX_ID [--format text|mermaid|svg] [--follow]" },
+    { "console", cli_console_main, "Serve the live web console: [--listen 127.0.0.1:4566], page at /console/" },
     { "topology", cli_topology_main, "VPCs, peering connections and pcx routes as a picture: [--format dot|svg|json]" },
 };
 

@@ -3,7 +3,8 @@
 # Skips apt-get when everything is already there (so it also works offline).
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config libzmq3-dev libuv1-dev libprotobuf-c-dev
-      protobuf-c-compiler check libsqlite3-dev libsodium-dev python3)
+      protobuf-c-compiler check libsqlite3-dev libsodium-dev python3
+      node-llhttp graphviz chromium)   # console's HTTP parser; topology svg; console test
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

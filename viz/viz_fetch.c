@@ -55,6 +55,30 @@ void viz_fetch_destroy(viz_fetch_t **f)
     *f = NULL;
 }
 
+void viz_fetch_act_as(viz_fetch_t *f, const char *account, const char *region)
+{
+    snprintf(f->caller, sizeof f->caller, "%s", account);
+    snprintf(f->region, sizeof f->region, "%s", region);
+}
+
+vs_json_t *viz_fetch_clock(viz_fetch_t *f)
+{
+    vs_json_t *out = NULL;
+    char *err = NULL;
+    cli_admin_call(f->endpoint, f->timeout_s, f->debug, "clock", 0, NULL, &out, &err);
+    free(err);
+    return out;
+}
+
+vs_json_t *viz_fetch_agents(viz_fetch_t *f, char **err)
+{
+    vs_json_t *out = NULL;
+    *err = NULL;
+    if (cli_admin_call(f->endpoint, f->timeout_s, f->debug, "describe-agents", 0, NULL, &out, err) != 0)
+        return NULL;
+    return out;
+}
+
 int viz_fetch_call(viz_fetch_t *f, const char *account, const char *region, const char *action,
                    const vs_json_t *input, vs_json_t **out, char **err)
 {

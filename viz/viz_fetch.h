@@ -17,6 +17,13 @@ typedef struct viz_fetch viz_fetch_t;
 viz_fetch_t *viz_fetch_new(const char *endpoint, const char *caller, const char *region,
                            double timeout_s, bool debug, char **err);
 void viz_fetch_destroy(viz_fetch_t **f);
+/* From now on, ask as account (in region) instead: the console observes
+ * every account, each through its own eyes. */
+void viz_fetch_act_as(viz_fetch_t *f, const char *account, const char *region);
+/* The broker's clock document (caller owns), or NULL. */
+vs_json_t *viz_fetch_clock(viz_fetch_t *f);
+/* The broker's describe-agents document (caller owns), or NULL with *err. */
+vs_json_t *viz_fetch_agents(viz_fetch_t *f, char **err);
 
 /* One API call to the agent of (account, region) as the caller. Returns 0
  * with *out (caller owns), or a CLI exit code (254 service error, 255 not
