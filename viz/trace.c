@@ -12,7 +12,7 @@
 #define T_MAX_LANES 64
 #define T_MAX_AGENTS 16
 #define T_MAX_EVENTS 20000
-#define T_LABEL 200
+#define T_LABEL 320
 
 typedef enum { LANE_CLIENT, LANE_AGENT, LANE_BROKER } lane_kind_t;
 

@@ -235,6 +235,30 @@ class Console(PcxTest):
         r = self.c.cli(A, TOKYO, "trace", pcx)
         self.assertIn("[agent 111111111111 ap-northeast-1] deleted", r.out)
 
+    def test_trace_shows_resends_and_duplicates(self):
+        self.c.start_agent(A, TOKYO)
+        self.c.start_agent(B, TOKYO)
+        va = self.vpc(A, TOKYO, "10.1.0.0/16")
+        vb = self.vpc(B, TOKYO, "10.2.0.0/16")
+        # Every peer message lost for a while: the request is resent...
+        self.assertEqual(self.c.admin("set-faults", "--drop", "1").rc, 0)
+        pcx = self.create(A, TOKYO, va, vb, owner=B)["VpcPeeringConnectionId"]
+        self.wait_for(lambda: "resend Request" in self.c.cli(A, TOKYO, "trace", pcx).out,
+                      "a resend in the trace")
+        # ...then every message doubled: the second copy is dropped as seen.
+        self.assertEqual(self.c.admin("set-faults", "--clear").rc, 0)
+        self.assertEqual(self.c.admin("set-faults", "--duplicate", "1").rc, 0)
+        self.wait_code(B, TOKYO, pcx, "pending-acceptance")
+        self.act_ok(B, TOKYO, "accept", pcx)
+        self.advance(5)
+        self.wait_code(A, TOKYO, pcx, "active")
+        self.assertEqual(self.c.admin("set-faults", "--clear").rc, 0)
+        r = self.c.cli(A, TOKYO, "trace", pcx)
+        self.assertEqual(r.rc, 0, r)
+        self.assertRegex(r.out, r"agent 111111111111 ap-northeast-1 -x  broker: resend Request #[0-9a-f]{4}")
+        self.assertRegex(r.out, r"-x  agent 1111111111\d\d ap-northeast-1: \w+ #[0-9a-f]{4} again: "
+                                r"duplicate dropped")
+
     @unittest.skipUnless(CHROMIUM, "Debian's chromium is not installed "
                                    "(bash scripts/install-deps.sh installs it)")
     def test_console_in_chromium(self):
