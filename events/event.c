@@ -226,6 +226,15 @@ int vs_event_doc_state(const char *doc, char *out, size_t outlen)
     return rc;
 }
 
+/* A message this agent exchanged with the caller's agents about object; a
+ * sealed one names no object, and counts when the log tied it to the
+ * object through its causality id (the query's job: evlog_query). */
+static bool s_shared_message(const vs_event_t *e, const char *caller, const char *object)
+{
+    return vs_event_is_peer(e->kind) && strcmp(e->peer_account, caller) == 0 &&
+           (strcmp(e->object, object) == 0 || e->object[0] == 0);
+}
+
 size_t vs_events_filter(vs_event_t *evs, size_t n, const char *owner, const char *caller,
                         const char *object)
 {
@@ -235,16 +244,12 @@ size_t vs_events_filter(vs_event_t *evs, size_t n, const char *owner, const char
         return 0;
     bool shared = false;
     for (size_t i = 0; i < n && !shared; i++)
-        shared = vs_event_is_peer(evs[i].kind) && strcmp(evs[i].object, object) == 0 &&
-                 strcmp(evs[i].peer_account, caller) == 0;
+        shared = s_shared_message(&evs[i], caller, object);
     size_t kept = 0;
     for (size_t i = 0; shared && i < n; i++) {
         const vs_event_t *e = &evs[i];
-        if (strcmp(e->object, object) != 0)
-            continue;
-        bool ok = (vs_event_is_peer(e->kind) && strcmp(e->peer_account, caller) == 0) ||
-                  e->kind == VS_EV_STATE;
-        if (ok)
+        if (s_shared_message(e, caller, object) ||
+            (e->kind == VS_EV_STATE && strcmp(e->object, object) == 0))
             evs[kept++] = *e;
     }
     return kept;

