@@ -21,7 +21,7 @@ import time
 import unittest
 
 import harness
-from peering_util import A, B, TOKYO, WAIT_S, PcxTest
+from peering_util import A, B, C, TOKYO, WAIT_S, PcxTest
 
 AMI = "ami-0abcdef1234567890"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -258,6 +258,57 @@ class Console(PcxTest):
         self.assertRegex(r.out, r"agent 111111111111 ap-northeast-1 -x  broker: resend Request #[0-9a-f]{4}")
         self.assertRegex(r.out, r"-x  agent 1111111111\d\d ap-northeast-1: \w+ #[0-9a-f]{4} again: "
                                 r"duplicate dropped")
+
+    def test_follow_prints_steps_as_they_happen(self):
+        self.c.start_agent(A, TOKYO)
+        self.c.start_agent(B, TOKYO)
+        va = self.vpc(A, TOKYO, "10.1.0.0/16")
+        vb = self.vpc(B, TOKYO, "10.2.0.0/16")
+        pcx = self.create(A, TOKYO, va, vb, owner=B)["VpcPeeringConnectionId"]
+        self.wait_code(B, TOKYO, pcx, "pending-acceptance")
+        out_path = os.path.join(self.c.dir, "follow.txt")
+        with open(out_path, "w") as out:
+            p = subprocess.Popen([os.path.join(harness.BIN, "vpcsim"), "--broker", self.c.endpoint,
+                                  "--account", A, "--region", TOKYO, "trace", pcx, "--follow"],
+                                 stdout=out, stderr=subprocess.STDOUT)
+        self.procs.append(p)
+
+        def printed():
+            with open(out_path) as f:
+                return f.read()
+        self.wait_for(lambda: "pending-acceptance" in printed(), "the history so far")
+        self.assertNotIn("provisioning", printed())
+        self.act_ok(B, TOKYO, "accept", pcx)
+        self.advance(5)
+        self.wait_for(lambda: "[agent 111111111111 ap-northeast-1] active" in printed(),
+                      "the accept and activation, followed")
+        p.send_signal(signal.SIGINT)
+        self.assertEqual(p.wait(timeout=10), 0)
+        lines = printed().splitlines()
+        self.assertEqual(len(lines), len(set(lines)), "a step printed twice")
+
+    def test_retention_bounds_the_log(self):
+        self.c.start_agent(A, TOKYO, "--event-retention", "5")
+        self.c.start_agent(B, TOKYO)
+        va = self.vpc(A, TOKYO, "10.1.0.0/16")
+        vb = self.vpc(B, TOKYO, "10.2.0.0/16")
+        pcx = self.create(A, TOKYO, va, vb, owner=B)["VpcPeeringConnectionId"]
+        self.wait_code(B, TOKYO, pcx, "pending-acceptance")
+        for _ in range(5):
+            self.c.ok(A, TOKYO, "describe-vpcs")
+        # A kept only its 5 newest events (the describe calls): the
+        # connection's history is gone from it.
+        r = self.c.cli(A, TOKYO, "trace", pcx)
+        self.assertEqual(r.rc, 254, r)
+        r = self.c.cli(B, TOKYO, "trace", pcx)
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("broker ->  agent 222222222222 ap-northeast-1: Request", r.out)
+        bad = subprocess.run([os.path.join(harness.BIN, "vpcsim-agent"), "--broker", self.c.endpoint,
+                              "--account", C, "--region", TOKYO, "--data-dir",
+                              os.path.join(self.c.dir, "c"), "--event-retention", "0"],
+                             capture_output=True, text=True, timeout=10)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--event-retention must be", bad.stderr)
 
     @unittest.skipUnless(CHROMIUM, "Debian's chromium is not installed "
                                    "(bash scripts/install-deps.sh installs it)")
