@@ -86,10 +86,15 @@ void agent__emit(void *ctx, const vs_out_t *o)
 /* Writes the model's changes, its new outbox messages and the simulated
  * time into the open transaction, and queues the replies and messages; they
  * are sent only after that transaction has committed. */
-void agent__write_turn(agent_t *a)
+void agent__drain_turn(agent_t *a)
 {
     vs_model_flush(a->model, agent__persist, a);
     vs_model_drain(a->model, agent__emit, a);
+}
+
+void agent__write_turn(agent_t *a)
+{
+    agent__drain_turn(a);
     char now[32];
     snprintf(now, sizeof now, "%" PRIu64, simclock_now(&a->sclock));
     store_meta_set(a->st, "sim_time_ms", now);
@@ -165,7 +170,7 @@ void agent__send_peer(agent_t *a, const store_outmsg_t *m)
     vs_env_t env;
     vpcsim__wire__envelope__init(&env);
     env.msg_id = m->msg_id;     /* the model's id: the receiver dedups on it */
-    env.cause_id = a->ev ? evlog_cause_of_msg(a->ev, m->msg_id) : 0;
+    env.cause_id = agent_ev__msg_cause(a, m->msg_id);
     env.sim_time_ms = simclock_now(&a->sclock);
     env.to = &to;
     env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
@@ -401,7 +406,7 @@ static void s_teardown(agent_t *a)
         free(a->pending[i]);
     vs_outbox_destroy(&a->outq);
     vs_model_destroy(&a->model);
-    evlog_close(&a->ev);
+    agent_ev__close(a);
     store_close(&a->st);
 }
 

@@ -28,11 +28,57 @@ static uint64_t s_wall_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* Recent calls and messages in memory, direct-mapped by id: the causes and
+ * actions the log would otherwise be searched for on every reply and
+ * send. A miss (overwritten, or before a restart) falls back to the log. */
+#define EVC_MSGS  8192
+#define EVC_CALLS 4096
+
+struct agent_evcache {
+    struct {
+        uint64_t msg_id, cause;
+    } msgs[EVC_MSGS];
+    struct {
+        uint64_t cause;
+        char action[VS_EV_ACTION_LEN];
+        char object[VS_EV_ID_LEN];
+    } calls[EVC_CALLS];
+};
+
 int agent_ev__open(agent_t *a, char *err, size_t errlen)
 {
     int64_t keep = a->cfg->event_retention > 0 ? a->cfg->event_retention : EVLOG_DEFAULT_RETENTION;
+    a->evc = calloc(1, sizeof *a->evc);
+    if (!a->evc) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     a->ev = evlog_open(store_db(a->st), keep, err, errlen);
     return a->ev ? 0 : -1;
+}
+
+void agent_ev__close(agent_t *a)
+{
+    evlog_close(&a->ev);
+    free(a->evc);
+    a->evc = NULL;
+}
+
+uint64_t agent_ev__msg_cause(agent_t *a, uint64_t msg_id)
+{
+    if (a->evc && a->evc->msgs[msg_id % EVC_MSGS].msg_id == msg_id)
+        return a->evc->msgs[msg_id % EVC_MSGS].cause;
+    return a->ev ? evlog_cause_of_msg(a->ev, msg_id) : 0;
+}
+
+static void s_call_get(agent_t *a, uint64_t cause, vs_event_t *e)
+{
+    if (a->evc && a->evc->calls[cause % EVC_CALLS].cause == cause) {
+        vs_event_set(e->action, sizeof e->action, a->evc->calls[cause % EVC_CALLS].action);
+        vs_event_set(e->object, sizeof e->object, a->evc->calls[cause % EVC_CALLS].object);
+        return;
+    }
+    evlog_call_of(a->ev, cause, e->action, sizeof e->action, e->object, sizeof e->object);
 }
 
 uint64_t agent_ev__cause(agent_t *a)
@@ -68,6 +114,12 @@ void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input)
     vs_event_set(e.action, sizeof e.action, rq->action);
     vs_event_api_object(input, NULL, e.object, sizeof e.object);
     s_add(a, &e);
+    if (a->evc) {
+        size_t k = e.cause % EVC_CALLS;
+        a->evc->calls[k].cause = e.cause;
+        vs_event_set(a->evc->calls[k].action, sizeof a->evc->calls[k].action, e.action);
+        vs_event_set(a->evc->calls[k].object, sizeof a->evc->calls[k].object, e.object);
+    }
 }
 
 void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
@@ -78,7 +130,7 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
     e.msg_id = in_reply_to;
     if (!a->ev)
         return;
-    evlog_call_of(a->ev, e.cause, e.action, sizeof e.action, e.object, sizeof e.object);
+    s_call_get(a, e.cause, &e);
     /* Only a Create* output is about one object (a Describe* lists many). */
     if (!e.object[0] && o->ok && !strncmp(e.action, "Create", 6) && o->output_json &&
         *o->output_json) {
@@ -97,10 +149,13 @@ void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)
 {
     vs_event_t e;
     s_init(a, &e, resend ? VS_EV_PEER_RESEND : VS_EV_PEER_SEND);
-    if (resend && a->ev) {
-        uint64_t c = evlog_cause_of_msg(a->ev, m->msg_id);
+    if (resend) {
+        uint64_t c = agent_ev__msg_cause(a, m->msg_id);
         if (c)
             e.cause = c;
+    } else if (a->evc) {
+        a->evc->msgs[m->msg_id % EVC_MSGS].msg_id = m->msg_id;
+        a->evc->msgs[m->msg_id % EVC_MSGS].cause = e.cause;
     }
     e.msg_id = m->msg_id;
     vs_event_set(e.peer_account, sizeof e.peer_account, m->to_account);
@@ -137,11 +192,9 @@ void agent_ev__undeliverable(agent_t *a, const vs_env_t *env)
     const Vpcsim__Wire__Undeliverable *u = env->undeliverable;
     vs_event_t e;
     s_init(a, &e, VS_EV_UNDELIVERABLE);
-    if (a->ev) {
-        uint64_t c = evlog_cause_of_msg(a->ev, u->in_reply_to);
-        if (c)
-            e.cause = a->ev_cause = c;
-    }
+    uint64_t c = agent_ev__msg_cause(a, u->in_reply_to);
+    if (c)
+        e.cause = a->ev_cause = c;
     e.msg_id = u->in_reply_to;
     if (u->to) {
         vs_event_set(e.peer_account, sizeof e.peer_account, u->to->account);

@@ -63,6 +63,7 @@ typedef struct agent {
     int exit_code;
 
     evlog_t *ev;                  /* the event log (agent_events.c) */
+    struct agent_evcache *evc;    /* its recent calls and messages (agent_events.c) */
     uint64_t ev_cause;            /* causality id of the message being handled */
     uint64_t ev_added;            /* events added since the last prune */
     bool ev_resending;            /* the retry timer's transaction is open */
@@ -93,6 +94,10 @@ void agent__send_ack(agent_t *a, const vs_env_t *env);
 void agent__persist(void *ctx, const char *id, const char *doc);
 void agent__emit(void *ctx, const vs_out_t *o);
 void agent__write_turn(agent_t *a);
+/* The model's changes and outputs so far, without the turn's bookkeeping:
+ * run after each received message, so that what it caused is filed
+ * under its causality id. */
+void agent__drain_turn(agent_t *a);
 void agent__store_failed(agent_t *a);
 /* Ends a turn: one transaction for its changes, then its sends. */
 void agent__commit_turn(agent_t *a);
@@ -104,6 +109,9 @@ void agent__arm_model_timer(agent_t *a);
 /* agent_events.c: the event log's entries; see there. */
 #define AGENT_EVENTS_ACTION "DescribeEvents"
 int agent_ev__open(agent_t *a, char *err, size_t errlen);
+void agent_ev__close(agent_t *a);
+/* The causality id of peer message msg_id (0 if unknown). */
+uint64_t agent_ev__msg_cause(agent_t *a, uint64_t msg_id);
 uint64_t agent_ev__cause(agent_t *a);
 void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input);
 void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o);

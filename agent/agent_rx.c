@@ -203,7 +203,7 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
         /* Drain this message's outputs now, under its causality id, so
          * that the messages and changes it caused are filed under it. */
         if (a->turn_dirty)
-            agent__write_turn(a);
+            agent__drain_turn(a);
         vs_wire_free(&env);
     }
     agent__finish_turn(a);

@@ -41,7 +41,6 @@ static const char s_schema[] =
     "  action TEXT NOT NULL, detail TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS events_object ON events(object);"
     "CREATE INDEX IF NOT EXISTS events_cause ON events(cause);"
-    "CREATE INDEX IF NOT EXISTS events_msg ON events(msg_id);"
     "CREATE TABLE IF NOT EXISTS event_state(id TEXT PRIMARY KEY, state TEXT NOT NULL);";
 
 struct evlog {

@@ -35,7 +35,8 @@ int evlog_prune(evlog_t *l);
 int64_t evlog_count(evlog_t *l);
 
 /* The cause recorded with the first sending of peer message msg_id (0 if
- * unknown, e.g. pruned). */
+ * unknown, e.g. pruned). A scan: the agent asks its cache first
+ * (agent_events.c), so that every insert maintains one index fewer. */
 uint64_t evlog_cause_of_msg(evlog_t *l, uint64_t msg_id);
 /* The action and object of the api-call event with that cause; 0, or 1
  * when there is none (fields then ""). */

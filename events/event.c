@@ -142,6 +142,54 @@ int vs_event_from_json(const vs_json_t *j, vs_event_t *e, char *err, size_t errl
     return 0;
 }
 
+/* A scan of a JSON text for the string value of `key` in an object at
+ * nesting depth 1..max_depth, without building a tree: the agent runs it
+ * on every message and stored document, so it allocates nothing. Escaped
+ * values are not unescaped (ids and states have no escapes); a value that
+ * does not fit is refused. Returns 0 and copies the value, or -1. */
+static int s_scan(const char *j, size_t len, const char *key, int max_depth, char *out,
+                  size_t outlen)
+{
+    size_t klen = strlen(key);
+    int depth = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = j[i];
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        } else if (c == '"') {
+            size_t start = ++i;
+            while (i < len && j[i] != '"')
+                i += j[i] == '\\' ? 2 : 1;
+            if (i >= len)
+                return -1;
+            size_t slen = i - start;
+            /* A key is a string followed by ':'; is it ours, at a depth we look at? */
+            size_t k = i + 1;
+            while (k < len && (j[k] == ' ' || j[k] == '\n' || j[k] == '\t' || j[k] == '\r'))
+                k++;
+            if (k >= len || j[k] != ':' || depth < 1 || depth > max_depth || slen != klen ||
+                memcmp(j + start, key, klen) != 0)
+                continue;
+            k++;
+            while (k < len && (j[k] == ' ' || j[k] == '\n' || j[k] == '\t' || j[k] == '\r'))
+                k++;
+            if (k >= len || j[k] != '"')
+                continue;   /* not a string value: keep looking */
+            size_t vs = ++k;
+            while (k < len && j[k] != '"')
+                k += j[k] == '\\' ? 2 : 1;
+            if (k >= len || k - vs >= outlen)
+                return -1;
+            memcpy(out, j + vs, k - vs);
+            out[k - vs] = 0;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 int vs_event_peer_payload(const uint8_t *payload, size_t len, char *type, size_t typelen,
                           char *id, size_t idlen)
 {
@@ -150,16 +198,14 @@ int vs_event_peer_payload(const uint8_t *payload, size_t len, char *type, size_t
     /* Peering payloads are small; anything large or not an object is not one. */
     if (!payload || len < 2 || len > (64u << 10) || payload[0] != '{')
         return -1;
-    vs_json_t *j = vs_json_parse((const char *)payload, len, NULL, 0);
-    const char *t = j ? vs_json_get_str(j, "T") : NULL;
-    const char *i = j ? vs_json_get_str(j, "Id") : NULL;
-    int rc = t ? 0 : -1;
-    if (t) {
-        vs_event_set(type, typelen, t);
-        vs_event_set(id, idlen, i);
+    const char *j = (const char *)payload;
+    if (s_scan(j, len, "T", 1, type, typelen) != 0) {
+        vs_event_set(type, typelen, "");
+        return -1;
     }
-    vs_json_free(&j);
-    return rc;
+    if (s_scan(j, len, "Id", 1, id, idlen) != 0)
+        vs_event_set(id, idlen, "");
+    return 0;
 }
 
 /* The id keys in the order that says best what a call is about: a call
@@ -213,17 +259,19 @@ int vs_event_doc_state(const char *doc, char *out, size_t outlen)
     vs_event_set(out, outlen, "");
     if (!doc)
         return -1;
-    vs_json_t *j = vs_json_parse(doc, strlen(doc), NULL, 0);
-    const char *s = j ? vs_json_get_str(j, "State") : NULL;
-    if (!s && j && vs_json_get(j, "Record"))   /* the model's wrapper of a pcx record */
-        s = vs_json_get_str(vs_json_get(j, "Record"), "State");
-    if (!s && j && vs_json_get(j, "Status"))
-        s = vs_json_get_str(vs_json_get(j, "Status"), "Code");
-    int rc = s ? 0 : -1;
-    if (s)
-        vs_event_set(out, outlen, s);
-    vs_json_free(&j);
-    return rc;
+    size_t len = strlen(doc);
+    /* "State" of the object itself or of the record the model wraps (a
+     * pcx's "Record"), never of its parts (a route's, deeper down). */
+    if (s_scan(doc, len, "State", 2, out, outlen) == 0)
+        return 0;
+    char code[VS_EV_DETAIL_LEN];
+    const char *status = strstr(doc, "\"Status\"");
+    if (status && s_scan(status, strlen(status), "Code", 1, code, sizeof code) == 0) {
+        vs_event_set(out, outlen, code);
+        return 0;
+    }
+    vs_event_set(out, outlen, "");
+    return -1;
 }
 
 /* A message this agent exchanged with the caller's agents about object; a

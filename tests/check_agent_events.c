@@ -141,6 +141,17 @@ START_TEST(state_changes_are_recorded_once)
     ck_assert_str_eq(st, "deleted");
     ck_assert_int_eq(vs_event_doc_state("{\"CidrBlock\":\"10.0.0.0/16\"}", st, sizeof st), -1);
     ck_assert_int_eq(vs_event_doc_state("not json", st, sizeof st), -1);
+    /* The model's wrapper of a pcx: the record's state, not a timer's or a part's. */
+    ck_assert_int_eq(vs_event_doc_state("{\"Kind\":\"VpcPeeringConnection\",\"Timers\":[{\"Kind\":"
+                                        "\"pcx-purge\"}],\"Record\":{\"Id\":\"pcx-1\",\"State\": "
+                                        "\"provisioning\"}}", st, sizeof st), 0);
+    ck_assert_str_eq(st, "provisioning");
+    /* A route table's routes have states; the table has none. */
+    ck_assert_int_eq(vs_event_doc_state("{\"Kind\":\"RouteTable\",\"Routes\":[{\"Destination\":"
+                                        "\"10.1.0.0/16\",\"State\":\"active\"}]}", st, sizeof st), -1);
+    /* A value too long for the field is refused, not cut. */
+    char tiny[4];
+    ck_assert_int_eq(vs_event_doc_state("{\"State\":\"pending-acceptance\"}", tiny, sizeof tiny), -1);
 }
 END_TEST
 
