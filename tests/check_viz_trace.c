@@ -68,7 +68,8 @@ START_TEST(known_history_gives_known_text)
         "2019-06-22T08:55:29.000Z  client 111111111111 ->  agent 111111111111 us-east-1: CreateVpcPeeringConnection\n"
         "2019-06-22T08:55:29.000Z  [agent 111111111111 us-east-1] initiating-request\n"
         "2019-06-22T08:55:29.000Z  agent 111111111111 us-east-1 ->  broker: Request #a001 to 222222222222\n"
-        "2019-06-22T08:55:29.000Z  broker ->  agent 222222222222 eu-west-1: Request #a001 from 111111111111\n"
+        /* Each agent's own clock: B's receipt reads earlier, and is drawn after. */
+        "2019-06-22T08:55:28.990Z  broker ->  agent 222222222222 eu-west-1: Request #a001 from 111111111111\n"
         "2019-06-22T08:55:29.000Z  agent 111111111111 us-east-1 --> client 111111111111: CreateVpcPeeringConnection: ok\n"
         "2019-06-22T08:55:30.000Z  agent 111111111111 us-east-1 -x  broker: resend Request #a001 (not acknowledged)\n"
         "2019-06-22T08:55:30.000Z  broker -x  agent 222222222222 eu-west-1: Request #a001 again: duplicate dropped\n"

@@ -106,21 +106,97 @@ static int s_add_lane(vs_trace_t *t, int pos, lane_kind_t k, const char *acct, c
 typedef struct {
     vs_event_t ev;
     int agent;
-    int rank;       /* 1: the receiving end of a message whose sending is in the history */
 } tagged_t;
 
-static int s_cmp(const void *pa, const void *pb)
+/* Earlier in the picture: simulated time, then wall time, then agent. */
+static bool s_before(const tagged_t *a, const tagged_t *b)
 {
-    const tagged_t *a = pa, *b = pb;
     if (a->ev.sim_ms != b->ev.sim_ms)
-        return a->ev.sim_ms < b->ev.sim_ms ? -1 : 1;
+        return a->ev.sim_ms < b->ev.sim_ms;
     if (a->ev.wall_ms != b->ev.wall_ms)
-        return a->ev.wall_ms < b->ev.wall_ms ? -1 : 1;
-    if (a->rank != b->rank)
-        return a->rank - b->rank;
-    if (a->agent != b->agent)
-        return a->agent < b->agent ? -1 : 1;
-    return a->ev.seq < b->ev.seq ? -1 : a->ev.seq > b->ev.seq;
+        return a->ev.wall_ms < b->ev.wall_ms;
+    return a->agent < b->agent;
+}
+
+typedef struct {
+    uint64_t msg_id;
+    size_t index;
+} send_ref_t;
+
+static int s_by_msg(const void *pa, const void *pb)
+{
+    uint64_t a = ((const send_ref_t *)pa)->msg_id, b = ((const send_ref_t *)pb)->msg_id;
+    return a < b ? -1 : a > b;
+}
+
+/* Orders the events causally: each agent's own in its log's order, a
+ * message's receipt after its sending (the agents' clocks may differ by a
+ * few milliseconds, their logs' orders never do), and otherwise by time.
+ * A merge of the agents' logs that takes, at each step, the earliest head
+ * whose sending (if any, and in the history) is already placed. n events,
+ * grouped by agent in log order; the result goes to out. 0 or -1. */
+static int s_causal_order(const tagged_t *all, size_t n, int agents, tagged_t *out)
+{
+    send_ref_t *sends = malloc((n ? n : 1) * sizeof *sends);
+    long *send_of = malloc((n ? n : 1) * sizeof *send_of);
+    bool *placed = calloc(n ? n : 1, sizeof *placed);
+    size_t heads[32], ends[32];
+    if (!sends || !send_of || !placed || agents > 32) {
+        free(sends);
+        free(send_of);
+        free(placed);
+        return -1;
+    }
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++)
+        if (all[i].ev.kind == VS_EV_PEER_SEND)
+            sends[ns++] = (send_ref_t){ all[i].ev.msg_id, i };
+    qsort(sends, ns, sizeof *sends, s_by_msg);
+    for (size_t i = 0; i < n; i++) {
+        send_of[i] = -1;
+        if (all[i].ev.kind != VS_EV_PEER_RECV && all[i].ev.kind != VS_EV_PEER_DUP)
+            continue;
+        size_t lo = 0, hi = ns;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (sends[mid].msg_id < all[i].ev.msg_id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < ns && sends[lo].msg_id == all[i].ev.msg_id)
+            send_of[i] = (long)sends[lo].index;
+    }
+    for (int g = 0; g < agents; g++)
+        heads[g] = ends[g] = 0;
+    for (size_t i = 0; i < n; i++) {   /* each agent's events are contiguous */
+        int g = all[i].agent;
+        if (ends[g] == 0)
+            heads[g] = i;
+        ends[g] = i + 1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        long best = -1, any = -1;
+        for (int g = 0; g < agents; g++) {
+            if (heads[g] >= ends[g])
+                continue;
+            size_t h = heads[g];
+            if (any < 0 || s_before(&all[h], &all[any]))
+                any = (long)h;
+            bool ready = send_of[h] < 0 || placed[send_of[h]];
+            if (ready && (best < 0 || s_before(&all[h], &all[best])))
+                best = (long)h;
+        }
+        if (best < 0)
+            best = any;   /* a cycle cannot happen; should it, time decides */
+        placed[best] = true;
+        out[k] = all[best];
+        heads[all[best].agent]++;
+    }
+    free(sends);
+    free(send_of);
+    free(placed);
+    return 0;
 }
 
 static const char *s_short(uint64_t id, char buf[8])
@@ -282,26 +358,14 @@ vs_trace_t *vs_trace_build(const vs_json_t *h, char *err, size_t errlen)
         int br = s_find_lane(t, LANE_BROKER, "", "");
         s_add_lane(t, al < br ? al : al + 1, LANE_CLIENT, caller, "");
     }
-    /* A message is received after it was sent, whatever the two agents'
-     * clocks say: the receipt takes the sending's time when that is later
-     * and sorts after it at equal times. */
-    for (size_t k = 0; k < n; k++) {
-        vs_event_t *r = &all[k].ev;
-        if (r->kind != VS_EV_PEER_RECV && r->kind != VS_EV_PEER_DUP)
-            continue;
-        for (size_t j = 0; j < n; j++) {
-            const vs_event_t *s = &all[j].ev;
-            if (s->kind != VS_EV_PEER_SEND || s->msg_id != r->msg_id)
-                continue;
-            if (s->sim_ms > r->sim_ms || (s->sim_ms == r->sim_ms && s->wall_ms > r->wall_ms)) {
-                r->sim_ms = s->sim_ms;
-                r->wall_ms = s->wall_ms;
-            }
-            all[k].rank = 1;
-            break;
-        }
+    tagged_t *ordered = malloc((n ? n : 1) * sizeof *ordered);
+    if (!ordered || s_causal_order(all, n, (int)vs_json_len(agents), ordered) != 0) {
+        free(ordered);
+        snprintf(err, errlen, "out of memory");
+        goto fail;
     }
-    qsort(all, n, sizeof *all, s_cmp);
+    free(all);
+    all = ordered;
     t->steps = calloc(n ? n : 1, sizeof *t->steps);
     if (!t->steps) {
         snprintf(err, errlen, "out of memory");

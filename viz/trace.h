@@ -7,8 +7,10 @@
  *   {"PcxId": "pcx-…", "Caller": "111111111111",
  *    "Agents": [{"AccountId": "…", "Region": "…", "Events": [event, …]}, …]}
  *
- * Steps are ordered by simulated time, then wall time, then each agent's
- * own order. An API call is an arrow from the caller's client to the
+ * Steps are ordered causally: each agent's events in its log's order, a
+ * message's receipt after its sending, otherwise by simulated time, then
+ * wall time (the agents' clocks may differ by a few milliseconds; each
+ * step shows its own agent's time). An API call is an arrow from the caller's client to the
  * agent, its reply a dashed arrow back; a peer message goes agent ->
  * broker when sent and broker -> agent when received, tagged with the
  * last four hex digits of its message id so the two ends match; resends,

@@ -128,6 +128,8 @@ function render(st) {
   renderAccounts(st);
   renderPcx(st);
   renderAgents(st);
+  // The picture follows the state; the query string defeats the cache.
+  $('topology').src = 'api/topology.svg?t=' + Date.now();
   window.state = st;
 }
 
