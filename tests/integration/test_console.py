@@ -172,12 +172,18 @@ class Console(PcxTest):
                   "--destination-cidr-block", "10.2.0.0/16", "--vpc-peering-connection-id", pcx)
         self.c.ok(B, TOKYO, "create-route", "--route-table-id", self.main_rtb(B, vb),
                   "--destination-cidr-block", "10.1.0.0/16", "--vpc-peering-connection-id", pcx)
-        self.sg_allow(A, va, "10.2.0.0/16")
-        self.sg_allow(B, vb, "10.1.0.0/16")
         path = self.c.ok(A, TOKYO, "create-network-insights-path", "--source", ia,
                          "--destination-ip", "10.2.1.234", "--protocol", "tcp",
                          "--destination-port", "22")["NetworkInsightsPath"]["NetworkInsightsPathId"]
-        self.c.ok(A, TOKYO, "start-network-insights-analysis", "--network-insights-path-id", path)
+
+        def analyse():
+            return self.c.ok(A, TOKYO, "start-network-insights-analysis", "--network-insights-path-id",
+                             path)["NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
+        # Before the security groups allow it: no path, and the analyzer says why.
+        self.blocked = analyse()
+        self.sg_allow(A, va, "10.2.0.0/16")
+        self.sg_allow(B, vb, "10.1.0.0/16")
+        self.reachable = analyse()
         return va, vb, pcx
 
     # -- tests -------------------------------------------------------------------
@@ -350,11 +356,31 @@ class Console(PcxTest):
             browser.eval(f"document.querySelector('#row-{pcx} button').click()")
             self.wait_for(lambda: browser.eval("!!document.querySelector('#trace svg')"),
                           "the sequence diagram")
-            self.wait_for(lambda: browser.eval("document.getElementById('analyses').options.length") > 1,
+            self.wait_for(lambda: browser.eval("document.getElementById('analyses').options.length") > 2,
                           "the analyses listed")
-            browser.eval("(() => { const s = document.getElementById('analyses'); s.value = '0';"
+
+            def verdict(nia):
+                self.wait_for(lambda: "running" not in browser.eval(
+                    "fetch('api/analyses').then(r => r.text())"), "the analyses done")
+                browser.eval("loadAnalyses()")
+                return browser.eval(
+                    "new Promise(ok => setTimeout(() => { const s = document.getElementById('analyses');"
+                    f" s.value = [...s.options].find(o => o.text.includes('{nia}')).value;"
+                    " s.dispatchEvent(new Event('change'));"
+                    " ok(document.getElementById('verdict').textContent); }, 300))")
+            why = verdict(self.blocked)
+            self.assertIn("not reachable", why)
+            self.assertIn("ENI_SG_RULES_MISMATCH", why)
+            self.assertIn(": reachable", verdict(self.reachable))
+            # The timeline: an agent's events, newest first.
+            browser.eval(f"(() => {{ const s = document.getElementById('event-agent'); s.value = '{A}/{TOKYO}';"
                          " s.dispatchEvent(new Event('change')); })()")
-            self.assertIn("reachable", browser.eval("document.getElementById('verdict').textContent"))
+            self.wait_for(lambda: browser.eval("document.querySelectorAll('#event-rows tr').length") > 10,
+                          "the event timeline")
+            kinds = browser.eval("[...document.querySelectorAll('#event-rows tr td:nth-child(3)')]"
+                                 ".map(e => e.textContent)")
+            self.assertIn("peer-send", kinds)
+            self.assertIn("api-call", kinds)
             art = os.path.normpath(os.path.join(harness.BIN, ".."))
             browser.screenshot(os.path.join(art, "console-active.png"))
             if os.environ.get("VPCSIM_DOCS_PICTURE"):
