@@ -40,8 +40,7 @@ struct agent_evcache {
     } msgs[EVC_MSGS];
     struct {
         uint64_t cause;
-        char action[VS_EV_ACTION_LEN];
-        char object[VS_EV_ID_LEN];
+        vs_event_t call;   /* the api-call event, recorded or (a Describe*) held back */
     } calls[EVC_CALLS];
 };
 
@@ -71,14 +70,26 @@ uint64_t agent_ev__msg_cause(agent_t *a, uint64_t msg_id)
     return a->ev ? evlog_cause_of_msg(a->ev, msg_id) : 0;
 }
 
-static void s_call_get(agent_t *a, uint64_t cause, vs_event_t *e)
+/* The call that `cause` names, from the cache (NULL on a miss, after the
+ * log has been asked for its action and object). */
+static const vs_event_t *s_call_get(agent_t *a, uint64_t cause, vs_event_t *e)
 {
     if (a->evc && a->evc->calls[cause % EVC_CALLS].cause == cause) {
-        vs_event_set(e->action, sizeof e->action, a->evc->calls[cause % EVC_CALLS].action);
-        vs_event_set(e->object, sizeof e->object, a->evc->calls[cause % EVC_CALLS].object);
-        return;
+        const vs_event_t *c = &a->evc->calls[cause % EVC_CALLS].call;
+        vs_event_set(e->action, sizeof e->action, c->action);
+        vs_event_set(e->object, sizeof e->object, c->object);
+        return c;
     }
     evlog_call_of(a->ev, cause, e->action, sizeof e->action, e->object, sizeof e->object);
+    return NULL;
+}
+
+/* Read-only calls that succeed are not logged: observers (the console
+ * polling twice a second, `trace --follow`) would otherwise push the
+ * history they look at out of the bounded log. A failed one is. */
+static bool s_read_only(const char *action)
+{
+    return !strncmp(action, "Describe", 8);
 }
 
 uint64_t agent_ev__cause(agent_t *a)
@@ -113,12 +124,12 @@ void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input)
     vs_event_set(e.caller, sizeof e.caller, rq->account);
     vs_event_set(e.action, sizeof e.action, rq->action);
     vs_event_api_object(input, NULL, e.object, sizeof e.object);
-    s_add(a, &e);
+    if (!s_read_only(e.action))
+        s_add(a, &e);
     if (a->evc) {
         size_t k = e.cause % EVC_CALLS;
         a->evc->calls[k].cause = e.cause;
-        vs_event_set(a->evc->calls[k].action, sizeof a->evc->calls[k].action, e.action);
-        vs_event_set(a->evc->calls[k].object, sizeof a->evc->calls[k].object, e.object);
+        a->evc->calls[k].call = e;
     }
 }
 
@@ -130,13 +141,24 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
     e.msg_id = in_reply_to;
     if (!a->ev)
         return;
-    s_call_get(a, e.cause, &e);
-    /* Only a Create* output is about one object (a Describe* lists many). */
-    if (!e.object[0] && o->ok && !strncmp(e.action, "Create", 6) && o->output_json &&
-        *o->output_json) {
+    const vs_event_t *call = s_call_get(a, e.cause, &e);
+    if (s_read_only(e.action)) {
+        if (o->ok)
+            return;
+        if (call) {   /* a failed read: its call too, as it was made */
+            vs_event_t c = *call;
+            s_add(a, &c);
+        }
+    }
+    /* A Create* call's reply is about what it created (its call named only
+     * the VPC, say); only a Create* output is about one object. */
+    if (o->ok && !strncmp(e.action, "Create", 6) && o->output_json && *o->output_json) {
+        char made[VS_EV_ID_LEN];
         vs_json_t *out = vs_json_parse(o->output_json, strlen(o->output_json), NULL, 0);
-        vs_event_api_object(NULL, out, e.object, sizeof e.object);
+        vs_event_api_object(NULL, out, made, sizeof made);
         vs_json_free(&out);
+        if (made[0])
+            vs_event_set(e.object, sizeof e.object, made);
     }
     if (o->ok)
         vs_event_set(e.detail, sizeof e.detail, "ok");

@@ -90,7 +90,7 @@ async function loadEvents() {
   const r = await fetch('api/events?' + new URLSearchParams({ account, region }));
   if (!r.ok) return;
   const doc = await r.json();
-  for (const e of doc.Events.slice(-200).reverse()) {
+  for (const e of doc.Events.slice(-40).reverse()) {
     rows.append(el('tr', {}, el('td', {}, e.Seq), el('td', {}, e.SimTime), el('td', {}, e.Kind),
       el('td', {}, e.ObjectId), el('td', {}, e.Action), el('td', {}, e.PeerAccount), el('td', {}, e.Detail)));
   }

@@ -300,10 +300,16 @@ class Console(PcxTest):
         vb = self.vpc(B, TOKYO, "10.2.0.0/16")
         pcx = self.create(A, TOKYO, va, vb, owner=B)["VpcPeeringConnectionId"]
         self.wait_code(B, TOKYO, pcx, "pending-acceptance")
+        # Successful reads are not logged: observers do not push history out.
         for _ in range(5):
             self.c.ok(A, TOKYO, "describe-vpcs")
-        # A kept only its 5 newest events (the describe calls): the
+        r = self.c.cli(A, TOKYO, "trace", pcx)
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn("[agent 111111111111 ap-northeast-1] pending-acceptance", r.out)
+        # Changes are: A keeps only its 5 newest events (the tag calls), the
         # connection's history is gone from it.
+        for i in range(3):
+            self.c.ok(A, TOKYO, "create-tags", "--resources", va, "--tags", f"Key=k{i},Value=v")
         r = self.c.cli(A, TOKYO, "trace", pcx)
         self.assertEqual(r.rc, 254, r)
         r = self.c.cli(B, TOKYO, "trace", pcx)
