@@ -245,7 +245,10 @@ void agent_ev__persist(agent_t *a, const char *id, const char *doc)
 
 void agent_ev__end_turn(agent_t *a)
 {
-    if (a->ev && a->ev_added) {
+    /* Pruned in batches of a sixteenth of the retention: one DELETE of many
+     * neighbouring rows costs less than one per turn. */
+    int64_t keep = a->cfg->event_retention > 0 ? a->cfg->event_retention : EVLOG_DEFAULT_RETENTION;
+    if (a->ev && a->ev_added > 0 && (int64_t)a->ev_added >= keep / 16) {
         evlog_prune(a->ev);
         a->ev_added = 0;
     }

@@ -6,8 +6,9 @@
  * event_state(id, state), the last state recorded per object, so that a
  * state event is written only when the state really changed.
  *
- * Retention is a count: after each turn evlog_prune() keeps the newest
- * `retention` events.
+ * Retention is a count: evlog_prune() keeps the newest `retention` events;
+ * the agent prunes once a sixteenth of that has been added (so at most
+ * retention + retention/16 are kept between prunes).
  */
 #ifndef AGENT_EVLOG_H
 #define AGENT_EVLOG_H
