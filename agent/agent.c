@@ -24,6 +24,7 @@
 void agent__persist(void *ctx, const char *id, const char *doc)
 {
     agent_t *a = ctx;
+    agent_ev__persist(a, id, doc);
     if (doc)
         store_put_object(a->st, id, doc);
     else
@@ -40,6 +41,7 @@ void agent__emit(void *ctx, const vs_out_t *o)
             VS_WARN("reply for unknown call %" PRIu64, o->token);
             return;
         }
+        agent_ev__api_reply(a, p->in_reply_to, o);
         if (o->ok)
             agent__reply(a, p->in_reply_to, p->route, p->route_len, true, o->output_json, NULL, NULL);
         else
@@ -56,8 +58,10 @@ void agent__emit(void *ctx, const vs_out_t *o)
         };
         /* Durable in this turn's transaction, sent right after it commits,
          * resent from the outbox until the receiver acknowledges it. */
-        if (store_outbox_put(a->st, &m) == 0 && vs_outbox_add(a->outq, &m, simclock_mono_ms()) == 0)
+        if (store_outbox_put(a->st, &m) == 0 && vs_outbox_add(a->outq, &m, simclock_mono_ms()) == 0) {
+            agent_ev__peer_sent(a, &m, false);
             agent__send_peer(a, &m);
+        }
         break;
     }
     case VS_OUT_VPC_ADDED:
@@ -85,10 +89,15 @@ void agent__emit(void *ctx, const vs_out_t *o)
 /* Writes the model's changes, its new outbox messages and the simulated
  * time into the open transaction, and queues the replies and messages; they
  * are sent only after that transaction has committed. */
-void agent__write_turn(agent_t *a)
+void agent__drain_turn(agent_t *a)
 {
     vs_model_flush(a->model, agent__persist, a);
     vs_model_drain(a->model, agent__emit, a);
+}
+
+void agent__write_turn(agent_t *a)
+{
+    agent__drain_turn(a);
     char now[32];
     snprintf(now, sizeof now, "%" PRIu64, simclock_now(&a->sclock));
     store_meta_set(a->st, "sim_time_ms", now);
@@ -133,6 +142,7 @@ void agent__finish_turn(agent_t *a)
     }
     if (a->turn_dirty)
         agent__write_turn(a);
+    agent_ev__end_turn(a);   /* prunes the log inside this transaction */
     if (store_commit(a->st) != 0) {
         agent__store_failed(a);
         return;
@@ -148,6 +158,7 @@ void agent__finish_turn(agent_t *a)
 static void s_model_timer_cb(uv_timer_t *t)
 {
     agent_t *a = t->data;
+    a->ev_cause = 0;   /* a turn of its own: a fresh causality id */
     if (a->read_only)
         return;     /* transitions wait for the disk; the reload re-arms */
     vs_model_tick(a->model);
@@ -184,6 +195,7 @@ void agent__send_peer(agent_t *a, const store_outmsg_t *m)
     vs_env_t env;
     vpcsim__wire__envelope__init(&env);
     env.msg_id = m->msg_id;     /* the model's id: the receiver dedups on it */
+    env.cause_id = agent_ev__msg_cause(a, m->msg_id);
     env.sim_time_ms = simclock_now(&a->sclock);
     env.to = &to;
     env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
@@ -193,7 +205,14 @@ void agent__send_peer(agent_t *a, const store_outmsg_t *m)
 
 static void s_resend_cb(void *ctx, const store_outmsg_t *m)
 {
-    agent__send_peer(ctx, m);
+    agent_t *a = ctx;
+    /* The resends' events get a transaction of their own, opened at the
+     * first resend (most ticks resend nothing). */
+    if (!a->ev_resending && store_begin(a->st) == 0)
+        a->ev_resending = true;
+    if (a->ev_resending)
+        agent_ev__peer_sent(a, m, true);
+    agent__send_peer(a, m);
 }
 
 static void s_retry_timer_cb(uv_timer_t *t)
@@ -201,6 +220,14 @@ static void s_retry_timer_cb(uv_timer_t *t)
     agent_t *a = t->data;
     if (a->registered)
         vs_outbox_each_due(a->outq, simclock_mono_ms(), s_resend_cb, a);
+    if (a->ev_resending) {
+        a->ev_resending = false;
+        agent_ev__end_turn(a);
+        if (store_commit(a->st) != 0) {
+            agent__store_failed(a);
+            return;
+        }
+    }
     agent__flush_sendq(a);
 }
 
@@ -402,6 +429,10 @@ static int s_open_store(agent_t *a)
             return 2;
         }
     }
+    if (agent_ev__open(a, err, sizeof err) != 0) {
+        VS_ERROR("%s", err);
+        return 1;
+    }
     return 0;
 }
 
@@ -564,6 +595,7 @@ static void s_teardown(agent_t *a)
         free(a->pending[i]);
     vs_outbox_destroy(&a->outq);
     vs_model_destroy(&a->model);
+    agent_ev__close(a);
     store_close(&a->st);
 }
 

@@ -26,6 +26,7 @@ typedef struct agent_config {
     const char *keys_dir;      /* keyring (--keys); NULL: no CURVE */
     bool salvage;              /* move damaged stored records aside instead of refusing to start */
     bool full_sync;            /* --fsync: fsync every commit (survives power loss) */
+    int event_retention;       /* events kept (--event-retention); 0 = 10000 */
 } agent_config_t;
 
 /* Runs the agent until SIGTERM/SIGINT. Returns the process exit code:

@@ -26,6 +26,7 @@ static void s_usage(FILE *f)
             "                               aside (table `damaged` of agent.db), logged by id\n"
             "  --fsync                      fsync every commit: acknowledged changes also\n"
             "                               survive power loss (default: survive kill -9)\n"
+            "  --event-retention N          events kept in the event log (10000)\n"
             "  --log-level debug|info|warn|error\n");
 }
 
@@ -53,7 +54,7 @@ int main(int argc, char **argv)
     agent_config_t cfg = { 0 };
     vs_log_level_t level = VS_LOG_INFO;
     enum { O_BROKER = 1, O_ACCOUNT, O_REGION, O_DATA, O_MODERN, O_CASCADE, O_MAXACT, O_MAXOUT,
-           O_LOG, O_HELP, O_KEYS, O_SALVAGE, O_FSYNC };
+           O_LOG, O_HELP, O_KEYS, O_SALVAGE, O_FSYNC, O_EVRET };
     static const struct option opts[] = {
         { "broker", required_argument, NULL, O_BROKER },
         { "account", required_argument, NULL, O_ACCOUNT },
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
         { "max-outstanding-pcx", required_argument, NULL, O_MAXOUT },
         { "log-level", required_argument, NULL, O_LOG },
         { "keys", required_argument, NULL, O_KEYS },
+        { "event-retention", required_argument, NULL, O_EVRET },
         { "help", no_argument, NULL, O_HELP },
         { "salvage", no_argument, NULL, O_SALVAGE },
         { "fsync", no_argument, NULL, O_FSYNC },
@@ -90,6 +92,10 @@ int main(int argc, char **argv)
         case O_MAXOUT:
             if (s_parse_int(optarg, 1, 1000000, &cfg.max_outstanding_pcx) != 0)
                 return s_bad("--max-outstanding-pcx must be a positive number, not '%s'", optarg);
+            break;
+        case O_EVRET:
+            if (s_parse_int(optarg, 1, 10000000, &cfg.event_retention) != 0)
+                return s_bad("--event-retention must be 1..10000000 events, not '%s'", optarg);
             break;
         case O_LOG:
             if (!strcmp(optarg, "debug")) level = VS_LOG_DEBUG;

@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "agent.h"
+#include "evlog.h"
 #include "model.h"
 #include "outbox.h"
 #include "ratelimit.h"
@@ -76,6 +77,11 @@ typedef struct agent {
     uint64_t ro_last_probe;       /* mono ms of the last write probe */
     uint64_t refused;             /* messages refused: wrong sender, forged */
     vs_ratelimit_t rl_refused;    /* their log lines */
+    evlog_t *ev;                  /* the event log (agent_events.c) */
+    struct agent_evcache *evc;    /* its recent calls and messages (agent_events.c) */
+    uint64_t ev_cause;            /* causality id of the message being handled */
+    uint64_t ev_added;            /* events added since the last prune */
+    bool ev_resending;            /* the retry timer's transaction is open */
 
     pending_t *pending[AGENT_PENDING_CAP];
     frame_t *sendq;
@@ -103,6 +109,10 @@ void agent__send_ack(agent_t *a, const vs_env_t *env);
 void agent__persist(void *ctx, const char *id, const char *doc);
 void agent__emit(void *ctx, const vs_out_t *o);
 void agent__write_turn(agent_t *a);
+/* The model's changes and outputs so far, without the turn's bookkeeping:
+ * run after each received message, so that what it caused is filed
+ * under its causality id. */
+void agent__drain_turn(agent_t *a);
 void agent__store_failed(agent_t *a);
 /* Ends a turn: one transaction for its changes, then its sends. */
 void agent__commit_turn(agent_t *a);
@@ -125,6 +135,22 @@ void agent__ro_probe(agent_t *a, uint64_t mono_ms);
 /* True if the action only reads (Describe*, Get*, ...). */
 bool agent__ro_is_read(const char *action);
 #define AGENT_DISK_FULL_MSG "The agent's disk is full; it answers reads but cannot save changes. Try again later."
+/* agent_events.c: the event log's entries; see there. */
+#define AGENT_EVENTS_ACTION "DescribeEvents"
+int agent_ev__open(agent_t *a, char *err, size_t errlen);
+void agent_ev__close(agent_t *a);
+/* The causality id of peer message msg_id (0 if unknown). */
+uint64_t agent_ev__msg_cause(agent_t *a, uint64_t msg_id);
+uint64_t agent_ev__cause(agent_t *a);
+void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input);
+void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o);
+void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend);
+void agent_ev__peer_recv(agent_t *a, const vs_env_t *env, bool duplicate);
+void agent_ev__undeliverable(agent_t *a, const vs_env_t *env);
+void agent_ev__persist(agent_t *a, const char *id, const char *doc);
+void agent_ev__end_turn(agent_t *a);
+/* Answers a DescribeEvents request; false when env is another action. */
+bool agent_ev__answer(agent_t *a, const vs_env_t *env);
 
 /* agent_rx.c: the zloop callback of the broker socket. */
 /* Counts a refused message and logs it, rate-limited. */

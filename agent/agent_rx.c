@@ -23,6 +23,10 @@ static void s_on_api_request(agent_t *a, const vs_env_t *env)
     const Vpcsim__Wire__ApiRequest *rq = env->api_request;
     const uint8_t *route = env->sender ? env->sender->route.data : NULL;
     size_t route_len = env->sender ? env->sender->route.len : 0;
+    /* Answered from the event log, also to another account (which sees
+     * only what it shares with this one: agent_events.c). */
+    if (agent_ev__answer(a, env))
+        return;
     /* A secured broker stamps the caller's authenticated account; an open
      * one leaves it empty. */
     const char *caller = env->sender && env->sender->account ? env->sender->account : "";
@@ -59,6 +63,7 @@ static void s_on_api_request(agent_t *a, const vs_env_t *env)
         vs_json_free(&input);
         return;
     }
+    agent_ev__api_call(a, env, input);
     vs_model_submit(a->model, token, rq->account, rq->action, input);
     vs_json_free(&input);
     a->turn_dirty = true;
@@ -149,6 +154,8 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
     /* A failed prune only costs space (the error is logged). */
     if (seen >= 0 && pm->epoch && floor > known)
         store_floor_raise(a->st, sender, pm->epoch, floor);
+    if (seen >= 0)
+        agent_ev__peer_recv(a, env, seen == 1);
     if (seen == 0) {
         /* The model judges the sender against the connection it holds;
          * a refusal is acknowledged all the same (a resend would be
@@ -258,6 +265,7 @@ static void s_dispatch(agent_t *a, vs_env_t *env)
     case VPCSIM__WIRE__ENVELOPE__BODY_UNDELIVERABLE: {
         const Vpcsim__Wire__Undeliverable *u = env->undeliverable;
         if (!a->read_only && vs_outbox_contains(a->outq, u->in_reply_to)) {
+            agent_ev__undeliverable(a, env);
             bool gone = u->reason == VPCSIM__WIRE__UNDELIVERABLE_REASON__NO_SUCH_AGENT;
             if (gone) {
                 /* Nobody owns that address: stop resending (the model
@@ -303,7 +311,12 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
             continue;
         }
         a->last_rx_mono = simclock_mono_ms();
+        a->ev_cause = 0;
         s_dispatch(a, env);
+        /* Drain this message's outputs now, under its causality id, so
+         * that the messages and changes it caused are filed under it. */
+        if (a->turn_dirty)
+            agent__drain_turn(a);
         vs_wire_free(&env);
     }
     agent__finish_turn(a);

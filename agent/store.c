@@ -564,3 +564,8 @@ int store_set_full_sync(store_t *st)
     }
     return 0;
 }
+
+struct sqlite3 *store_db(store_t *st)
+{
+    return st ? st->db : NULL;
+}

@@ -93,5 +93,8 @@ int store_floor_get(store_t *st, const char *sender, uint64_t epoch, uint64_t *f
 long store_floor_raise(store_t *st, const char *sender, uint64_t epoch, uint64_t floor);
 /* Rows in seen, for measurements and tests. -1 on error. */
 long store_seen_count(store_t *st);
+/* The SQLite handle (borrowed), so that the agent's other tables (the
+ * event log, evlog.c) are written in the same per-turn transaction. */
+struct sqlite3 *store_db(store_t *st);
 
 #endif

@@ -17,6 +17,8 @@
 #include "keys_cmd.h"
 #include "simulate.h"
 #include "suggest.h"
+#include "viz_cli.h"
+#include "console_cli.h"
 
 #define VPCSIM_VERSION "vpcsim/0.1.0"
 
@@ -49,6 +51,9 @@ static const struct {
     { "simulate", s_simulate, "Deterministic in-process simulation: --seed N --schedules M" },
     { "scenario", scenario_main, "Scenario files (YAML): run FILE [--compose] | compose FILE" },
     { "keys", NULL, "Write a cluster keyring: init DIR [--account ACCT:REGION ...] [--client ACCT ...]" },
+    { "trace", cli_trace_main, "A peering connection's messages as a sequence diagram: PCX_ID [--format text|mermaid|svg] [--follow]" },
+    { "console", cli_console_main, "Serve the live web console: [--listen 127.0.0.1:4566], page at /console/" },
+    { "topology", cli_topology_main, "VPCs, peering connections and pcx routes as a picture: [--format dot|svg|json]" },
 };
 
 #define S_NCOMMANDS (sizeof s_commands / sizeof s_commands[0])

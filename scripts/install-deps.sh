@@ -5,7 +5,8 @@ set -euo pipefail
 PKGS=(build-essential cmake pkg-config libzmq3-dev libuv1-dev libprotobuf-c-dev
       protobuf-c-compiler check libsqlite3-dev libsodium-dev libyaml-dev python3
       clang libclang-rt-14-dev        # clang + libFuzzer: fuzz/run.sh
-      node-llhttp python3-botocore awscli python3-boto3)   # the last line: vpcsim-gateway and its tests
+      node-llhttp python3-botocore awscli python3-boto3     # vpcsim-gateway and its tests
+      graphviz chromium)   # topology svg; the console test
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

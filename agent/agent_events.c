@@ -1,0 +1,341 @@
+/* agent_events: what the agent writes to its event log (evlog.c) and how it
+ * answers DescribeEvents. Every call here runs inside the turn's one
+ * transaction (the retry timer's resends open their own), so an event is
+ * on disk exactly when the change it reports is.
+ *
+ * Causality: a client's API call is identified by its request's msg_id;
+ * that id is the cause of everything the call leads to in this agent, and
+ * travels on each peer message (Envelope.cause_id) so that the receiving
+ * agent files its own events under the same cause. Turns no message
+ * caused (timers, clock jumps) get a fresh cause of their own.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent_priv.h"
+#include "json.h"
+#include "log.h"
+
+static uint64_t s_wall_ms(void)
+{
+    /* The IO layer may read the real clock: wall time only orders events
+     * that share one simulated instant, and helps people match logs. */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Recent calls and messages in memory, direct-mapped by id: the causes and
+ * actions the log would otherwise be searched for on every reply and
+ * send. A miss (overwritten, or before a restart) falls back to the log. */
+#define EVC_MSGS  8192
+#define EVC_CALLS 4096
+
+struct agent_evcache {
+    struct {
+        uint64_t msg_id, cause;
+    } msgs[EVC_MSGS];
+    struct {
+        uint64_t cause;
+        vs_event_t call;   /* the api-call event, recorded or (a Describe*) held back */
+    } calls[EVC_CALLS];
+};
+
+int agent_ev__open(agent_t *a, char *err, size_t errlen)
+{
+    int64_t keep = a->cfg->event_retention > 0 ? a->cfg->event_retention : EVLOG_DEFAULT_RETENTION;
+    a->evc = calloc(1, sizeof *a->evc);
+    if (!a->evc) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    a->ev = evlog_open(store_db(a->st), keep, err, errlen);
+    return a->ev ? 0 : -1;
+}
+
+void agent_ev__close(agent_t *a)
+{
+    evlog_close(&a->ev);
+    free(a->evc);
+    a->evc = NULL;
+}
+
+uint64_t agent_ev__msg_cause(agent_t *a, uint64_t msg_id)
+{
+    if (a->evc && a->evc->msgs[msg_id % EVC_MSGS].msg_id == msg_id)
+        return a->evc->msgs[msg_id % EVC_MSGS].cause;
+    return a->ev ? evlog_cause_of_msg(a->ev, msg_id) : 0;
+}
+
+/* The call that `cause` names, from the cache (NULL on a miss, after the
+ * log has been asked for its action and object). */
+static const vs_event_t *s_call_get(agent_t *a, uint64_t cause, vs_event_t *e)
+{
+    if (a->evc && a->evc->calls[cause % EVC_CALLS].cause == cause) {
+        const vs_event_t *c = &a->evc->calls[cause % EVC_CALLS].call;
+        vs_event_set(e->action, sizeof e->action, c->action);
+        vs_event_set(e->object, sizeof e->object, c->object);
+        return c;
+    }
+    evlog_call_of(a->ev, cause, e->action, sizeof e->action, e->object, sizeof e->object);
+    return NULL;
+}
+
+/* Read-only calls that succeed are not logged: observers (the console
+ * polling twice a second, `trace --follow`) would otherwise push the
+ * history they look at out of the bounded log. A failed one is. */
+static bool s_read_only(const char *action)
+{
+    return !strncmp(action, "Describe", 8);
+}
+
+uint64_t agent_ev__cause(agent_t *a)
+{
+    if (!a->ev_cause)
+        a->ev_cause = a->next_msg_id++;   /* unique for this agent, never 0 */
+    return a->ev_cause;
+}
+
+static void s_init(agent_t *a, vs_event_t *e, vs_event_kind_t kind)
+{
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    e->sim_ms = simclock_now(&a->sclock);
+    e->wall_ms = s_wall_ms();
+    e->cause = agent_ev__cause(a);
+}
+
+static void s_add(agent_t *a, vs_event_t *e)
+{
+    if (a->ev && evlog_add(a->ev, e) == 0)
+        a->ev_added++;
+}
+
+void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input)
+{
+    const Vpcsim__Wire__ApiRequest *rq = env->api_request;
+    a->ev_cause = env->msg_id ? env->msg_id : agent_ev__cause(a);
+    vs_event_t e;
+    s_init(a, &e, VS_EV_API_CALL);
+    e.msg_id = env->msg_id;
+    vs_event_set(e.caller, sizeof e.caller, rq->account);
+    vs_event_set(e.action, sizeof e.action, rq->action);
+    vs_event_api_object(input, NULL, e.object, sizeof e.object);
+    if (!s_read_only(e.action))
+        s_add(a, &e);
+    if (a->evc) {
+        size_t k = e.cause % EVC_CALLS;
+        a->evc->calls[k].cause = e.cause;
+        a->evc->calls[k].call = e;
+    }
+}
+
+void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
+{
+    vs_event_t e;
+    s_init(a, &e, VS_EV_API_REPLY);
+    e.cause = in_reply_to ? in_reply_to : e.cause;
+    e.msg_id = in_reply_to;
+    if (!a->ev)
+        return;
+    const vs_event_t *call = s_call_get(a, e.cause, &e);
+    if (s_read_only(e.action)) {
+        if (o->ok)
+            return;
+        if (call) {   /* a failed read: its call too, as it was made */
+            vs_event_t c = *call;
+            s_add(a, &c);
+        }
+    }
+    /* A Create* call's reply is about what it created (its call named only
+     * the VPC, say); only a Create* output is about one object. */
+    if (o->ok && !strncmp(e.action, "Create", 6) && o->output_json && *o->output_json) {
+        char made[VS_EV_ID_LEN];
+        vs_json_t *out = vs_json_parse(o->output_json, strlen(o->output_json), NULL, 0);
+        vs_event_api_object(NULL, out, made, sizeof made);
+        vs_json_free(&out);
+        if (made[0])
+            vs_event_set(e.object, sizeof e.object, made);
+    }
+    if (o->ok)
+        vs_event_set(e.detail, sizeof e.detail, "ok");
+    else
+        snprintf(e.detail, sizeof e.detail, "%s", o->err ? o->err->code : "error");
+    s_add(a, &e);
+}
+
+void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)
+{
+    vs_event_t e;
+    s_init(a, &e, resend ? VS_EV_PEER_RESEND : VS_EV_PEER_SEND);
+    if (resend) {
+        uint64_t c = agent_ev__msg_cause(a, m->msg_id);
+        if (c)
+            e.cause = c;
+    } else if (a->evc) {
+        a->evc->msgs[m->msg_id % EVC_MSGS].msg_id = m->msg_id;
+        a->evc->msgs[m->msg_id % EVC_MSGS].cause = e.cause;
+    }
+    e.msg_id = m->msg_id;
+    vs_event_set(e.peer_account, sizeof e.peer_account, m->to_account);
+    vs_event_set(e.peer_region, sizeof e.peer_region, m->to_region);
+    if (m->sealed)
+        vs_event_set(e.action, sizeof e.action, "(sealed)");
+    else
+        vs_event_peer_payload(m->payload, m->payload_len, e.action, sizeof e.action, e.object,
+                              sizeof e.object);
+    s_add(a, &e);
+}
+
+void agent_ev__peer_recv(agent_t *a, const vs_env_t *env, bool duplicate)
+{
+    if (env->cause_id)
+        a->ev_cause = env->cause_id;
+    vs_event_t e;
+    s_init(a, &e, duplicate ? VS_EV_PEER_DUP : VS_EV_PEER_RECV);
+    e.msg_id = env->msg_id;
+    vs_event_set(e.peer_account, sizeof e.peer_account, env->sender->account);
+    vs_event_set(e.peer_region, sizeof e.peer_region, env->sender->region);
+    if (env->peer->sealed)
+        vs_event_set(e.action, sizeof e.action, "(sealed)");
+    else
+        vs_event_peer_payload(env->peer->payload.data, env->peer->payload.len, e.action,
+                              sizeof e.action, e.object, sizeof e.object);
+    if (duplicate)
+        vs_event_set(e.detail, sizeof e.detail, "duplicate dropped");
+    s_add(a, &e);
+}
+
+void agent_ev__undeliverable(agent_t *a, const vs_env_t *env)
+{
+    const Vpcsim__Wire__Undeliverable *u = env->undeliverable;
+    vs_event_t e;
+    s_init(a, &e, VS_EV_UNDELIVERABLE);
+    uint64_t c = agent_ev__msg_cause(a, u->in_reply_to);
+    if (c)
+        e.cause = a->ev_cause = c;
+    e.msg_id = u->in_reply_to;
+    if (u->to) {
+        vs_event_set(e.peer_account, sizeof e.peer_account, u->to->account);
+        vs_event_set(e.peer_region, sizeof e.peer_region, u->to->region);
+    }
+    snprintf(e.detail, sizeof e.detail, "%s", u->detail && *u->detail ? u->detail : "undeliverable");
+    s_add(a, &e);
+}
+
+void agent_ev__persist(agent_t *a, const char *id, const char *doc)
+{
+    /* The model's own bookkeeping ("vs-meta") is no object of the user's. */
+    if (!a->ev || !id || strlen(id) >= VS_EV_ID_LEN || !strncmp(id, "vs-", 3))
+        return;
+    char state[VS_EV_DETAIL_LEN];
+    if (doc && vs_event_doc_state(doc, state, sizeof state) != 0)
+        snprintf(state, sizeof state, "created");
+    if (evlog_state_changed(a->ev, id, doc ? state : NULL) != 1)
+        return;
+    vs_event_t e;
+    s_init(a, &e, VS_EV_STATE);
+    vs_event_set(e.object, sizeof e.object, id);
+    vs_event_set(e.detail, sizeof e.detail, doc ? state : "removed");
+    s_add(a, &e);
+}
+
+void agent_ev__end_turn(agent_t *a)
+{
+    /* Pruned in batches of a sixteenth of the retention: one DELETE of many
+     * neighbouring rows costs less than one per turn. */
+    int64_t keep = a->cfg->event_retention > 0 ? a->cfg->event_retention : EVLOG_DEFAULT_RETENTION;
+    if (a->ev && a->ev_added > 0 && (int64_t)a->ev_added >= keep / 16) {
+        evlog_prune(a->ev);
+        a->ev_added = 0;
+    }
+    a->ev_cause = 0;
+}
+
+/* --- DescribeEvents ------------------------------------------------------- */
+
+static void s_answer_error(agent_t *a, const vs_env_t *env, const char *code, const char *msg)
+{
+    const uint8_t *route = env->sender ? env->sender->route.data : NULL;
+    size_t route_len = env->sender ? env->sender->route.len : 0;
+    agent__reply(a, env->msg_id, route, route_len, false, NULL, code, msg);
+}
+
+static bool s_id_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= VS_EV_ID_LEN)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return false;
+    return true;
+}
+
+bool agent_ev__answer(agent_t *a, const vs_env_t *env)
+{
+    const Vpcsim__Wire__ApiRequest *rq = env->api_request;
+    if (strcmp(rq->action, AGENT_EVENTS_ACTION) != 0)
+        return false;
+    const char *in = rq->input_json ? rq->input_json : "";
+    vs_json_t *input = *in ? vs_json_parse(in, strlen(in), NULL, 0) : vs_json_object();
+    if (!input || vs_json_type(input) != VS_JSON_OBJECT) {
+        vs_json_free(&input);
+        s_answer_error(a, env, "InvalidParameterValue", "The request input is not a JSON object");
+        return true;
+    }
+    const char *object = vs_json_get_str(input, "ObjectId");
+    int64_t after = vs_json_get_int(input, "AfterSeq", 0);
+    int64_t max = vs_json_get_int(input, "MaxResults", EVLOG_MAX_QUERY);
+    bool own = strcmp(rq->account, a->cfg->account) == 0;
+    const char *bad = NULL;
+    if (object && !s_id_ok(object))
+        bad = "ObjectId must be a resource ID such as pcx-0123456789abcdef0";
+    else if (after < 0 || max < 1 || max > EVLOG_MAX_QUERY)
+        bad = "AfterSeq must be >= 0 and MaxResults 1..2000";
+    if (bad) {
+        vs_json_free(&input);
+        s_answer_error(a, env, "InvalidParameterValue", bad);
+        return true;
+    }
+    if (!own && !object) {
+        /* Another account may ask only about one object it shares with us. */
+        vs_json_free(&input);
+        s_answer_error(a, env, "UnauthorizedOperation",
+                       "Another account's events can be read only for a shared object (ObjectId)");
+        return true;
+    }
+    vs_event_t *evs = NULL;
+    size_t n = 0;
+    if (!a->ev || evlog_query(a->ev, object, after, (size_t)max, &evs, &n) != 0) {
+        vs_json_free(&input);
+        s_answer_error(a, env, "InternalError", "The event log could not be read");
+        return true;
+    }
+    /* The page ends where the log's answer ended, before filtering, so a
+     * follower never asks again for events it was not allowed to see. */
+    int64_t last = n ? evs[n - 1].seq : after;
+    n = vs_events_filter(evs, n, a->cfg->account, rq->account, object);
+    vs_json_t *out = vs_json_object();
+    vs_json_set_str(out, "AccountId", a->cfg->account);
+    vs_json_set_str(out, "Region", a->cfg->region);
+    vs_json_set_int(out, "LastSeq", last);
+    vs_json_t *arr = vs_json_set(out, "Events", vs_json_array());
+    for (size_t i = 0; arr && i < n; i++)
+        vs_json_push(arr, vs_event_to_json(&evs[i]));
+    free(evs);
+    vs_json_free(&input);
+    char *text = vs_json_dump(out, 0);
+    vs_json_free(&out);
+    const uint8_t *route = env->sender ? env->sender->route.data : NULL;
+    size_t route_len = env->sender ? env->sender->route.len : 0;
+    if (text)
+        agent__reply(a, env->msg_id, route, route_len, true, text, NULL, NULL);
+    else
+        s_answer_error(a, env, "InternalError", "out of memory");
+    free(text);
+    return true;
+}
