@@ -10,7 +10,6 @@
 #include "fault_admin.h"
 #include "json.h"
 #include "log.h"
-#include "router.h"
 #include "timebound.h"
 
 /* advance-clock refuses jumps past this (a century): enough for any
@@ -107,7 +106,7 @@ static int s_describe_agents(broker_t *b, const Vpcsim__Wire__AdminRequest *rq, 
         vs_json_set_str(o, "Partition", agents[i]->partition);
         /* Probed, so a connection the broker can know is gone never
          * shows as online. */
-        vs_json_set_str(o, "Status", bk_router_probe(b, agents[i]) ? "online" : "offline");
+        vs_json_set_str(o, "Status", bk_probe_agent(b, agents[i]) ? "online" : "offline");
         vs_json_set_int(o, "VpcCount", (int64_t)bk_registry_vpc_count(agents[i]));
     }
     if (arr && last < n && last > first) {
@@ -174,7 +173,7 @@ static int s_advance_clock(broker_t *b, const Vpcsim__Wire__AdminRequest *rq, vs
     }
     bk_simclock_advance(&b->clock, delta, bk_mono_ms(b));
     VS_INFO("simulated clock advanced by %lld s", (long long)rq->seconds);
-    bk_router_broadcast_clock(b);
+    bk_broadcast_clock(b);
     bk_state_changed(b);
     return s_clock_doc(b, out, err, errlen);
 }

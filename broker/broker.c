@@ -1,5 +1,6 @@
-/* broker: the context and its I/O shell (see broker.h). Everything that
- * touches zmq or libuv is here; the routing decisions are in router.c. */
+/* broker: the context and its I/O shell (see broker.h): sockets, timers,
+ * signals, the loop. The top of the broker: it calls the router, which
+ * calls the handlers; what they all use of the broker is broker_io.c. */
 #include "broker.h"
 
 #include <errno.h>
@@ -16,74 +17,6 @@
 #include "timebound.h"
 #include "log.h"
 #include "router.h"
-
-/* ---- helpers shared with the other broker modules ----------------------- */
-
-uint64_t bk_mono_ms(const broker_t *b)
-{
-    (void)b;
-    return bk_clock_mono_ms();
-}
-
-uint64_t bk_sim_now(const broker_t *b)
-{
-    return bk_simclock_now(&b->clock, bk_mono_ms(b));
-}
-
-int bk_send(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env)
-{
-    if (b->stopping) {
-        errno = ESHUTDOWN;
-        return -1;
-    }
-    return b->send(b, route, len, env);
-}
-
-const char *bk_peer_name(const broker_t *b, const uint8_t *route, size_t len, char *buf,
-                         size_t buflen)
-{
-    const bk_agent_t *a = bk_registry_by_route(b->reg, route, len);
-    if (a) {
-        snprintf(buf, buflen, "agent %s/%s", a->account, a->region);
-        return buf;
-    }
-    /* Routing ids are binary (ROUTER-made ones are 5 bytes); hex shows
-     * enough to correlate log lines. */
-    int n = snprintf(buf, buflen, "client 0x");
-    for (size_t i = 0; i < len && n > 0 && (size_t)n + 3 < buflen; i++)
-        n += snprintf(buf + n, buflen - (size_t)n, "%02x", route[i]);
-    return buf;
-}
-
-static void s_save(broker_t *b)
-{
-    if (!b->state)
-        return;
-    char err[300];
-    b->last_save_ms = bk_mono_ms(b);
-    if (bk_state_save(b->state, b->reg, bk_sim_now(b), err, sizeof err) < 0) {
-        VS_WARN("cannot save broker state (will retry): %s", err);
-        return;
-    }
-    b->dirty = false;
-}
-
-void bk_state_changed(broker_t *b)
-{
-    b->dirty = true;
-    s_save(b);
-}
-
-void bk_state_dirty(broker_t *b)
-{
-    b->dirty = true;
-}
-
-uint64_t bk_wall_ms(const broker_t *b)
-{
-    (void)b;
-    return bk_clock_wall_ms();
-}
 
 /* ---- the socket ------------------------------------------------------- */
 
@@ -195,24 +128,12 @@ static void s_on_sweep(uv_timer_t *t)
     /* The clock moves on its own; saving it now and then bounds how far
      * back a restarted broker could start (agents' Hellos fix the rest). */
     if (b->state && (b->dirty || now - b->last_save_ms >= BK_SAVE_INTERVAL_MS))
-        s_save(b);
+        bk_state_save_now(b);
 }
 
 static void s_on_fault_timer(uv_timer_t *t)
 {
     bk_fault_relay_due(t->data);
-}
-
-void bk_fault_timer_arm(broker_t *b, uint64_t due_ms)
-{
-    if (b->stopping)
-        return;
-    if (due_ms == UINT64_MAX) {
-        uv_timer_stop(&b->fault_timer);
-        return;
-    }
-    uint64_t now = bk_mono_ms(b);
-    uv_timer_start(&b->fault_timer, s_on_fault_timer, due_ms > now ? due_ms - now : 0, 0);
 }
 
 static void s_on_signal(uv_signal_t *h, int signum)
@@ -366,6 +287,7 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
     uv_signal_init(loop, &b->sigterm);
     uv_signal_init(loop, &b->sigint);
     uv_timer_init(loop, &b->fault_timer);
+    b->on_fault_timer = s_on_fault_timer;
     b->sweep.data = b->sigterm.data = b->sigint.data = b->fault_timer.data = b;
     b->handles_open += 4;
     if (uv_timer_start(&b->sweep, s_on_sweep, BK_SWEEP_INTERVAL_MS, BK_SWEEP_INTERVAL_MS) != 0 ||
@@ -377,7 +299,7 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
     }
 
     b->dirty = true;
-    s_save(b);
+    bk_state_save_now(b);
     char ts[40] = "?";
     vs_time_format(bk_sim_now(b), VS_TS_ZULU, ts, sizeof ts);
     VS_INFO("listening on %s; simulated time %s%s%s", opts->listen, ts,
@@ -396,7 +318,7 @@ void bk_broker_stop(broker_t *b)
     if (!b || b->stopping)
         return;
     /* Save while the clock is still meaningful. */
-    s_save(b);
+    bk_state_save_now(b);
     b->stopping = true;
     uv_timer_stop(&b->sweep);
     uv_close((uv_handle_t *)&b->sweep, s_on_handle_closed);

@@ -5,10 +5,17 @@
  * each frame pair is [routing id][one Envelope]. The modules split the
  * work:
  *
- *   broker.c    sockets, timers, signals, persistence triggers (this file's
- *               implementation; the only module that touches zmq or uv)
+ *   broker.c    sockets, timers, signals, the loop (this file's
+ *               implementation; with broker_io.c the only modules that
+ *               touch zmq or uv)
  *   router.c    decodes, stamps and dispatches each Envelope
  *   admin.c     the broker's own admin operations (a table)
+ *   fault_admin.c, fault_relay.c  chaos testing (below)
+ *   broker_io.c what all of those use: clocks, sending, saving, the fault
+ *               timer, the broker's own messages (ticks, probes)
+ * Each calls only those listed after it (broker.c calls the router, the
+ * router the handlers, every handler broker_io.c); registry.c,
+ * simclock.c, state.c, faults.c and fault_queue.c are below them all.
  *   registry.c  agents, their connections and VPC ARNs
  *   simclock.c  the cluster's simulated clock
  *   state.c     soft state in --data-dir
@@ -87,6 +94,7 @@ struct broker {
     bk_faults_t *faults;         /* chaos: faults, partitions, counters */
     bk_fq_t *fq;                 /* delayed and held-back agent messages */
     uv_timer_t fault_timer;      /* fires when the first of fq is due */
+    uv_timer_cb on_fault_timer;  /* its callback (broker.c: the fault relay's due) */
     FILE *capture;               /* --capture; NULL: off */
     bool capture_failed;         /* a write failed (warned once) */
 
@@ -107,7 +115,7 @@ void bk_broker_stop(broker_t *b);
 /* Frees everything; call after uv_run returned. Accepts NULL. */
 void bk_broker_destroy(broker_t **b);
 
-/* Helpers for the broker's modules. */
+/* broker_io.c: what the broker's modules use of it. */
 uint64_t bk_mono_ms(const broker_t *b);
 uint64_t bk_sim_now(const broker_t *b);
 int bk_send(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env);
@@ -125,5 +133,17 @@ void bk_fault_timer_arm(broker_t *b, uint64_t due_ms);
 /* "agent 111111111111/us-east-1" or "client 0x0080000029", for logs. */
 const char *bk_peer_name(const broker_t *b, const uint8_t *route, size_t len, char *buf,
                          size_t buflen);
+/* Writes the soft state to --data-dir now (a failure is logged, retried). */
+void bk_state_save_now(broker_t *b);
+/* A broker-originated envelope (fresh msg_id, the simulated time); me
+ * must outlive the send. */
+void bk_env_init(broker_t *b, vs_env_t *env, Vpcsim__Wire__Party *me);
+/* Is agent a's connection still there? Sends it a heartbeat: a peer gone
+ * (EHOSTUNREACH) is unbound and gives false, as does one silent past the
+ * liveness timeout. */
+bool bk_probe_agent(broker_t *b, bk_agent_t *a);
+/* Sends ClockTick{now, speed} to every online agent. */
+void bk_broadcast_clock(broker_t *b);
+
 
 #endif

@@ -50,17 +50,6 @@ static const char *s_body_name(int body)
 
 /* ---- building and sending broker messages ------------------------------ */
 
-/* A broker-originated envelope; me must outlive the send. */
-static void s_env_init(broker_t *b, vs_env_t *env, Vpcsim__Wire__Party *me)
-{
-    vpcsim__wire__envelope__init(env);
-    vpcsim__wire__party__init(me);
-    me->kind = VPCSIM__WIRE__PARTY_KIND__PARTY_BROKER;
-    env->sender = me;
-    env->msg_id = ++b->next_msg_id;
-    env->sim_time_ms = bk_sim_now(b);
-}
-
 /* Sends to the message's sender. A sender that vanished is not an error
  * worth more than a debug line; an agent that vanished goes offline. */
 static void s_reply(s_msg_t *m, const vs_env_t *env)
@@ -90,7 +79,7 @@ static void s_undeliverable(s_msg_t *m, Vpcsim__Wire__UndeliverableReason reason
     vs_env_t env;
     Vpcsim__Wire__Party me;
     Vpcsim__Wire__Undeliverable u = VPCSIM__WIRE__UNDELIVERABLE__INIT;
-    s_env_init(m->b, &env, &me);
+    bk_env_init(m->b, &env, &me);
     u.in_reply_to = m->env ? m->env->msg_id : 0;
     u.reason = reason;
     u.detail = detail;
@@ -107,7 +96,7 @@ static void s_resync(s_msg_t *m)
     vs_env_t env;
     Vpcsim__Wire__Party me;
     Vpcsim__Wire__Heartbeat hb = VPCSIM__WIRE__HEARTBEAT__INIT;
-    s_env_init(m->b, &env, &me);
+    bk_env_init(m->b, &env, &me);
     hb.sim_time_ms = env.sim_time_ms;
     hb.resync = 1;
     env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT;
@@ -240,7 +229,7 @@ static void s_welcome(s_msg_t *m, bool ok, const char *error)
     vs_env_t env;
     Vpcsim__Wire__Party me;
     Vpcsim__Wire__Welcome w = VPCSIM__WIRE__WELCOME__INIT;
-    s_env_init(m->b, &env, &me);
+    bk_env_init(m->b, &env, &me);
     w.ok = ok;
     w.error = (char *)error;
     w.sim_time_ms = env.sim_time_ms;
@@ -277,7 +266,7 @@ static void s_on_hello(s_msg_t *m)
         bk_agent_t *old = bk_registry_get(b->reg, h->account, h->region);
         if (old && old->route_len > 0 &&
             (old->route_len != m->rlen || memcmp(old->route, m->route, m->rlen) != 0) &&
-            bk_router_probe(b, old))
+            bk_probe_agent(b, old))
             snprintf(error, sizeof error,
                      "an agent for account %s in Region %s is already registered and alive "
                      "(pid %u); one agent per account and Region", h->account, h->region,
@@ -356,7 +345,7 @@ static void s_on_hello(s_msg_t *m)
                 vs_ratelimit_suffix(held, more, sizeof more));
     if (moved) {
         VS_INFO("simulated clock moved forward to agent %s/%s's time", a->account, a->region);
-        bk_router_broadcast_clock(b);
+        bk_broadcast_clock(b);
     }
     if (created || moved)
         bk_state_dirty(b);
@@ -371,7 +360,7 @@ static void s_on_heartbeat(s_msg_t *m)
     vs_env_t env;
     Vpcsim__Wire__Party me;
     Vpcsim__Wire__Heartbeat hb = VPCSIM__WIRE__HEARTBEAT__INIT;
-    s_env_init(m->b, &env, &me);
+    bk_env_init(m->b, &env, &me);
     hb.sim_time_ms = env.sim_time_ms;
     env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT;
     env.heartbeat = &hb;
@@ -400,7 +389,7 @@ static void s_auth_failure(s_msg_t *m)
     vs_env_t env;
     Vpcsim__Wire__Party me;
     Vpcsim__Wire__ApiReply r = VPCSIM__WIRE__API_REPLY__INIT;
-    s_env_init(m->b, &env, &me);
+    bk_env_init(m->b, &env, &me);
     r.in_reply_to = m->env->msg_id;
     r.ok = 0;
     r.error_code = "AuthFailure";
@@ -521,7 +510,7 @@ static void s_on_admin(s_msg_t *m)
         r.error_message = err;
         VS_INFO("admin %s from %s failed: %s", m->env->admin_request->op, m->peer, err);
     }
-    s_env_init(m->b, &env, &me);   /* after the op, so it carries the new time */
+    bk_env_init(m->b, &env, &me);   /* after the op, so it carries the new time */
     r.in_reply_to = m->env->msg_id;
     env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_ADMIN_REPLY;
     env.admin_reply = &r;
@@ -570,27 +559,6 @@ void bk_router_handle(broker_t *b, const uint8_t *route, size_t rlen, const uint
     bk_router_handle_as(b, route, rlen, &nobody, buf, len);
 }
 
-bool bk_router_probe(broker_t *b, bk_agent_t *a)
-{
-    if (!a->online || a->route_len == 0)
-        return false;
-    vs_env_t env;
-    Vpcsim__Wire__Party me;
-    Vpcsim__Wire__Heartbeat hb = VPCSIM__WIRE__HEARTBEAT__INIT;
-    s_env_init(b, &env, &me);
-    hb.sim_time_ms = env.sim_time_ms;
-    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_HEARTBEAT;
-    env.heartbeat = &hb;
-    if (bk_send(b, a->route, a->route_len, &env) < 0 && errno == EHOSTUNREACH) {
-        bk_registry_unbind(b->reg, a);
-        VS_INFO("agent %s/%s disconnected", a->account, a->region);
-        return false;
-    }
-    /* Sent, but a connection silent past the liveness timeout is as good
-     * as gone (a stopped or wedged process): a newcomer may take over. */
-    return bk_mono_ms(b) - a->last_seen_ms <= BK_LIVENESS_TIMEOUT_MS;
-}
-
 void bk_router_handle_as(broker_t *b, const uint8_t *route, size_t rlen,
                          const vs_principal_t *who, const uint8_t *buf, size_t len)
 {
@@ -635,33 +603,4 @@ void bk_router_handle_as(broker_t *b, const uint8_t *route, size_t rlen,
         fn(&m);
     }
     vs_wire_free(&env);
-}
-
-void bk_router_broadcast_clock(broker_t *b)
-{
-    size_t n = 0;
-    bk_agent_t **agents = bk_registry_list(b->reg, &n);
-    vs_env_t env;
-    Vpcsim__Wire__Party me;
-    Vpcsim__Wire__ClockTick t = VPCSIM__WIRE__CLOCK_TICK__INIT;
-    s_env_init(b, &env, &me);
-    t.sim_time_ms = env.sim_time_ms;
-    t.speed = b->clock.speed;
-    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_CLOCK_TICK;
-    env.clock_tick = &t;
-    for (size_t i = 0; i < n; i++) {
-        bk_agent_t *a = agents[i];
-        if (!a->online || a->route_len == 0)
-            continue;
-        if (bk_send(b, a->route, a->route_len, &env) == 0)
-            continue;
-        if (errno == EHOSTUNREACH) {
-            bk_registry_unbind(b->reg, a);
-            VS_INFO("agent %s/%s disconnected", a->account, a->region);
-        } else {
-            VS_WARN("clock tick to agent %s/%s dropped: %s", a->account, a->region,
-                    strerror(errno));
-        }
-    }
-    free(agents);
 }

@@ -45,11 +45,4 @@ void bk_router_handle_as(broker_t *b, const uint8_t *route, size_t rlen,
                          const vs_principal_t *who, const uint8_t *buf, size_t len);
 /* A message that could not even be split into [route][Envelope]. */
 void bk_router_malformed(broker_t *b, const uint8_t *route, size_t rlen, const char *reason);
-/* Is agent a's connection still there? Sends it a heartbeat: a peer gone
- * (EHOSTUNREACH) is unbound and gives false, as does one silent past the
- * liveness timeout. */
-bool bk_router_probe(broker_t *b, bk_agent_t *a);
-/* Sends ClockTick{now, speed} to every online agent. */
-void bk_router_broadcast_clock(broker_t *b);
-
 #endif

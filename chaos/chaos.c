@@ -1,5 +1,7 @@
 /* chaos: `vpcsim chaos run` (see chaos.h): options, the phases of a run,
- * the report, and cleanup on every path. */
+ * the report, and cleanup on every path. The top of chaos/: it calls the
+ * driver (chaos_drive.c) and the checker (chaos_check.c), which share the
+ * run's clocks through chaos_clock.c. */
 #include "chaos.h"
 
 #include <errno.h>
@@ -15,7 +17,6 @@
 #include "buf.h"
 #include "chaos_int.h"
 
-#define S_SIM_MARGIN_MS 2000     /* agents adopt the broker's clock a little late */
 #define S_EXIT_CHECK_FAILED 1
 #define S_EXIT_INTERRUPTED 130
 
@@ -25,52 +26,6 @@ static void s_on_signal(int sig)
 {
     (void)sig;
     s_interrupted = 1;
-}
-
-static double s_mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-double ch_now(const ch_run_t *r)
-{
-    return s_mono() - r->t0;
-}
-
-static uint64_t s_sim_now(const ch_run_t *r)
-{
-    double d = (ch_now(r) - r->t_base) * 1000.0;
-    return r->sim_base_ms + (uint64_t)(d > 0 ? d : 0);
-}
-
-uint64_t ch_sim_low(const ch_run_t *r)
-{
-    uint64_t t = s_sim_now(r);
-    return t > S_SIM_MARGIN_MS ? t - S_SIM_MARGIN_MS : 0;
-}
-
-uint64_t ch_sim_high(const ch_run_t *r)
-{
-    int64_t pending = r->sim_pending_ms > 0 ? r->sim_pending_ms : 0;
-    return s_sim_now(r) + (uint64_t)pending + S_SIM_MARGIN_MS;
-}
-
-char *ch_faults_args(const ch_opts_t *o)
-{
-    vs_json_t *a = vs_json_object();
-    vs_json_set(a, "drop", vs_json_num(o->drop));
-    vs_json_set(a, "duplicate", vs_json_num(o->duplicate));
-    vs_json_t *d = vs_json_set(a, "delay_ms", vs_json_array());
-    vs_json_push(d, vs_json_int(o->delay_min_ms));
-    vs_json_push(d, vs_json_int(o->delay_max_ms));
-    vs_json_set(a, "reorder", vs_json_num(o->reorder));
-    /* The broker's fault stream follows the run's seed too. */
-    vs_json_set_int(a, "seed", (int64_t)(o->seed & INT64_MAX));
-    char *s = vs_json_dump(a, 0);
-    vs_json_free(&a);
-    return s;
 }
 
 /* --- options ----------------------------------------------------------------------- */
@@ -408,7 +363,7 @@ int cli_chaos_main(const cli_globals_t *g, int argc, char **argv)
         free(r);
         return rc;
     }
-    r->t0 = s_mono();
+    r->t0 = ch_mono();
     r->tty = isatty(STDERR_FILENO);
     r->last_decile = -1;
     r->interrupted = &s_interrupted;

@@ -192,6 +192,7 @@ typedef struct ch_run {
 #define CH_TAG_CLOCK  (4ull << 60)
 #define CH_TAG_KIND(t) ((t) & (15ull << 60))
 
+double ch_mono(void);                              /* monotonic seconds (chaos_clock.c) */
 double ch_now(const ch_run_t *r);                  /* real seconds since start */
 uint64_t ch_sim_low(const ch_run_t *r);            /* earliest possible simulated ms now */
 uint64_t ch_sim_high(const ch_run_t *r);           /* latest possible simulated ms now */
