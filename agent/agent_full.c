@@ -116,13 +116,13 @@ void agent__ro_finish_turn(agent_t *a)
     agent__flush_sendq(a);
 }
 
-void agent__ro_probe(agent_t *a, uint64_t mono_ms)
+bool agent__ro_probe(agent_t *a, uint64_t mono_ms)
 {
     if (mono_ms - a->ro_last_probe < S_PROBE_MS)
-        return;
+        return false;
     a->ro_last_probe = mono_ms;
     if (store_probe(a->st) != 0)
-        return;
+        return false;
     a->read_only = false;
     s_fail_pending(a);
     s_reload(a);
@@ -130,5 +130,5 @@ void agent__ro_probe(agent_t *a, uint64_t mono_ms)
     vs_model_tick(a->model);
     a->turn_dirty = true;
     vs_outbox_reset_backoff(a->outq);
-    agent__commit_turn(a);
+    return true;
 }

@@ -1,7 +1,14 @@
-/* agent_priv: what the files of the agent daemon share - agent.c (start-up,
- * the loop, timers, the turn), agent_send.c (building and sending
- * envelopes, replies, the model's outputs) and agent_rx.c (receiving and
- * dispatching). Not part of any interface outside agent/. */
+/* agent_priv: what the files of the agent daemon share, each using only
+ * those listed before it:
+ *   agent_send.c    building and sending envelopes and replies
+ *   agent_events.c  the event log's entries (evlog.c keeps them)
+ *   agent_out.c     what the model's outputs become (persist, send queue)
+ *   agent_load.c    the store opened, the model and outbox loaded from it
+ *   agent_full.c    read-only on a full disk
+ *   agent_turn.c    one turn: one transaction, then the sends; the model timer
+ *   agent_rx.c      receiving and dispatching
+ *   agent.c         start-up, the loop, the other timers, shut-down
+ * Not part of any interface outside agent/. */
 #ifndef AGENT_PRIV_H
 #define AGENT_PRIV_H
 
@@ -104,7 +111,7 @@ void agent__reply(agent_t *a, uint64_t in_reply_to, const uint8_t *route, size_t
 void agent__send_peer(agent_t *a, const store_outmsg_t *m);
 void agent__send_ack(agent_t *a, const vs_env_t *env);
 
-/* agent.c */
+/* agent_out.c, agent_turn.c */
 /* vs_model_flush / vs_model_drain callbacks. */
 void agent__persist(void *ctx, const char *id, const char *doc);
 void agent__emit(void *ctx, const vs_out_t *o);
@@ -121,6 +128,9 @@ void agent__commit_turn(agent_t *a);
 void agent__finish_turn(agent_t *a);
 void agent__arm_model_timer(agent_t *a);
 
+/* agent_load.c: opens the store of the data dir, checking its identity
+ * (store_ident.h). 0, 1 (fatal) or 2 (refused, reported on stderr). */
+int agent__open_store(agent_t *a);
 /* (Re)creates the model and the outbox from the store. 0, 1 (fatal) or
  * 2 (damage, reported on stderr). */
 int agent__load_state(agent_t *a);
@@ -130,8 +140,9 @@ void agent__ro_enter(agent_t *a);
 /* The end of a turn while read-only: replies go out, nothing is written. */
 void agent__ro_finish_turn(agent_t *a);
 /* Every tick while read-only: a write probe, at most once a second; on
- * success the agent reloads its state from disk and writes again. */
-void agent__ro_probe(agent_t *a, uint64_t mono_ms);
+ * success the agent reloads its state from disk, ticks the model and
+ * returns true: the caller then commits that catch-up turn. */
+bool agent__ro_probe(agent_t *a, uint64_t mono_ms);
 /* True if the action only reads (Describe*, Get*, ...). */
 bool agent__ro_is_read(const char *action);
 #define AGENT_DISK_FULL_MSG "The agent's disk is full; it answers reads but cannot save changes. Try again later."

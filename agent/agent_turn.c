@@ -1,0 +1,102 @@
+/* agent_turn: one loop turn of the agent - the model's changes, its new
+ * outbox messages and the simulated time written in ONE transaction, then
+ * the replies and messages sent; a commit that fails on a full disk makes
+ * the agent read-only (agent_full.c). Also the model's timer, which runs a
+ * turn of its own. Used by the receive path (agent_rx.c) and the loop
+ * (agent.c).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <uv.h>
+
+#include "agent_priv.h"
+#include "log.h"
+
+/* Writes the model's changes, its new outbox messages and the simulated
+ * time into the open transaction, and queues the replies and messages; they
+ * are sent only after that transaction has committed. */
+void agent__drain_turn(agent_t *a)
+{
+    vs_model_flush(a->model, agent__persist, a);
+    vs_model_drain(a->model, agent__emit, a);
+}
+
+void agent__write_turn(agent_t *a)
+{
+    agent__drain_turn(a);
+    char now[32];
+    snprintf(now, sizeof now, "%" PRIu64, simclock_now(&a->sclock));
+    store_meta_set(a->st, "sim_time_ms", now);
+}
+
+void agent__store_failed(agent_t *a)
+{
+    /* A full disk is not the end: the agent goes read-only and comes back
+     * by itself (agent_full.c). Any other failure of the store means we can
+     * promise nothing: stop, and let the restart recover from the last
+     * committed state. */
+    if (store_full(a->st)) {
+        agent__ro_enter(a);
+        return;
+    }
+    VS_ERROR("cannot commit to the store; stopping");
+    a->exit_code = 1;
+    uv_stop(&a->loop);
+}
+
+/* Ends a turn: one transaction for all changes, then the sends. */
+void agent__commit_turn(agent_t *a)
+{
+    if (!a->turn_dirty && a->sendq_len == 0)
+        return;
+    if (a->read_only) {
+        agent__ro_finish_turn(a);
+        return;
+    }
+    if (store_begin(a->st) != 0) {
+        agent__store_failed(a);
+        return;
+    }
+    agent__finish_turn(a);
+}
+
+void agent__finish_turn(agent_t *a)
+{
+    if (a->read_only) {
+        agent__ro_finish_turn(a);
+        return;
+    }
+    if (a->turn_dirty)
+        agent__write_turn(a);
+    agent_ev__end_turn(a);   /* prunes the log inside this transaction */
+    if (store_commit(a->st) != 0) {
+        agent__store_failed(a);
+        return;
+    }
+    a->turn_dirty = false;
+    agent__flush_sendq(a);
+    agent__arm_model_timer(a);
+}
+
+/* ---- the model's timer ------------------------------------------------- */
+
+static void s_model_timer_cb(uv_timer_t *t)
+{
+    agent_t *a = t->data;
+    a->ev_cause = 0;   /* a turn of its own: a fresh causality id */
+    if (a->read_only)
+        return;     /* transitions wait for the disk; the reload re-arms */
+    vs_model_tick(a->model);
+    a->turn_dirty = true;
+    agent__commit_turn(a);
+}
+
+void agent__arm_model_timer(agent_t *a)
+{
+    uint64_t due = vs_model_next_deadline(a->model);
+    if (due == UINT64_MAX) {
+        uv_timer_stop(&a->model_timer);
+        return;
+    }
+    uv_timer_start(&a->model_timer, s_model_timer_cb, simclock_real_delay(&a->sclock, due), 0);
+}
