@@ -297,7 +297,7 @@ START_TEST(t_compose_file)
     char *err = NULL;
     scn_scenario_t *s = scn_parse("good.yaml", s_good, strlen(s_good), &err);
     ck_assert_msg(s != NULL, "%s", err);
-    char *yaml = scn_compose_yaml(s);
+    char *yaml = scn_compose_yaml(s, true);
     char yerr[200];
     scn_ynode_t *root = scn_yaml_load(yaml, strlen(yaml), yerr, sizeof yerr);
     ck_assert_msg(root != NULL, "%s\n%s", yerr, yaml);
