@@ -29,11 +29,17 @@ static void s_help(void)
            "       Regions), then steps (ec2 calls, advance-clock, faults, partitions, kills,\n"
            "       restarts, races) with expectations. See scenarios/ and the README.\n\n"
            "SYNOPSIS\n"
-           "       vpcsim scenario run FILE [--compose] [--keep] [--faults drop=P,duplicate=P,\n"
-           "                        delay=MIN-MAX,reorder=P] [--seed N] [--output json]\n"
-           "       vpcsim scenario compose FILE\n\n"
+           "       vpcsim scenario run FILE [--compose] [--keep] [--no-keys] [--faults drop=P,\n"
+           "                        duplicate=P,delay=MIN-MAX,reorder=P] [--seed N] [--output json]\n"
+           "       vpcsim scenario compose FILE [--no-keys]\n\n"
            "       run exits 0 when every expectation holds, 1 when one does not, 252 for a\n"
-           "       bad file, 255 when the cluster does not start.\n");
+           "       bad file, 255 when the cluster does not start.\n\n"
+           "       By default the cluster authenticates: run makes a keyring (vpcsim keys init)\n"
+           "       in its folder, starts the broker and agents with --keys and makes every\n"
+           "       call with a key; compose writes a file that mounts each container's key\n"
+           "       files from ${VPCSIM_KEYS_DIR:-./keys} and says how to make them.\n"
+           "       --no-keys runs (or writes) an open cluster instead: anyone who reaches\n"
+           "       the broker can act as any account.\n");
 }
 
 static bool s_prob(const char *s, double *out)
@@ -98,6 +104,8 @@ static int s_run(const cli_globals_t *g, int argc, char **argv)
             o.compose = true;
         } else if (!strcmp(a, "--keep")) {
             o.keep = true;
+        } else if (!strcmp(a, "--no-keys")) {
+            o.no_keys = true;
         } else if (!strcmp(a, "--faults") || !strcmp(a, "--seed")) {
             if (i + 1 >= argc) {
                 rc = s_usage("argument %s: expected one argument", a);
@@ -150,16 +158,26 @@ static int s_run(const cli_globals_t *g, int argc, char **argv)
 
 static int s_compose(int argc, char **argv)
 {
-    if (argc != 1 || argv[0][0] == '-')
-        return s_usage("usage: vpcsim scenario compose FILE%s", "");
+    const char *file = NULL;
+    bool keys = true;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--no-keys"))
+            keys = false;
+        else if (argv[i][0] == '-' || file)
+            return s_usage("usage: vpcsim scenario compose FILE [--no-keys]%s", "");
+        else
+            file = argv[i];
+    }
+    if (!file)
+        return s_usage("usage: vpcsim scenario compose FILE [--no-keys]%s", "");
     char *err = NULL;
-    scn_scenario_t *s = scn_parse_file(argv[0], &err);
+    scn_scenario_t *s = scn_parse_file(file, &err);
     if (!s) {
         fprintf(stderr, "vpcsim scenario: %s\n", err);
         free(err);
         return CLI_EXIT_USAGE;
     }
-    char *yaml = scn_compose_yaml(s);
+    char *yaml = scn_compose_yaml(s, keys);
     scn_scenario_free(&s);
     if (!yaml)
         return CLI_EXIT_FAILED;

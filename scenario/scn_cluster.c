@@ -20,6 +20,7 @@
 #include "cluster_config.h"
 #include "proc.h"
 #include "scn_compose.h"
+#include "scn_keys.h"
 #include "transport.h"
 
 #define S_STOP_TIMEOUT_S 5.0
@@ -30,6 +31,8 @@ struct scn_cluster {
     bool compose;
     char dir[CLI_PATH_MAX];
     char endpoint[256];
+    bool want_keys;            /* false: an open cluster (`--no-keys`) */
+    char keys[CLI_PATH_MAX];   /* the keyring every process and call uses; "" open */
     /* local */
     cli_cluster_config_t *cfg;
     char broker_exe[CLI_PATH_MAX];
@@ -60,10 +63,14 @@ static int s_free_port(void)
 
 /* --- waiting ---------------------------------------------------------------- */
 
-static bool s_agent_answers(const char *endpoint, const scn_agent_t *a)
+static bool s_agent_answers(const scn_cluster_t *c, const scn_agent_t *a)
 {
     char err[256];
-    cli_transport_t *tx = cli_transport_new(endpoint, false, err, sizeof err);
+    vs_principal_t who;
+    if (c->keys[0] && vs_principal_client(a->account, &who) < 0)
+        return false;
+    cli_transport_t *tx = cli_transport_new_as(c->endpoint, false, c->keys[0] ? c->keys : NULL, &who, err,
+                                               sizeof err);
     if (!tx)
         return false;
     Vpcsim__Wire__ApiRequest rq = VPCSIM__WIRE__API_REQUEST__INIT;
@@ -84,11 +91,11 @@ static bool s_agent_answers(const char *endpoint, const scn_agent_t *a)
     return ok;
 }
 
-static bool s_broker_answers(const char *endpoint)
+static bool s_broker_answers(const scn_cluster_t *c)
 {
     vs_json_t *out = NULL;
     char *err = NULL;
-    int rc = cli_admin_call(endpoint, 1.0, false, "clock", 0, "", &out, &err);
+    int rc = cli_admin_call_keyed(c->endpoint, c->keys, 1.0, false, "clock", 0, "", &out, &err);
     vs_json_free(&out);
     free(err);
     return rc == 0;
@@ -100,12 +107,12 @@ static int s_wait(scn_cluster_t *c, const bool *which, double timeout_s, char *e
     double deadline = cli_proc_now() + timeout_s;
     for (;;) {
         cli_buf_t missing = CLI_BUF_INIT;
-        if (!s_broker_answers(c->endpoint)) {
+        if (!s_broker_answers(c)) {
             cli_buf_printf(&missing, "the broker at %s does not answer", c->endpoint);
         } else {
             for (size_t i = 0; i < c->scn->nagents; i++) {
                 const scn_agent_t *a = &c->scn->agents[i];
-                if ((!which || which[i]) && !s_agent_answers(c->endpoint, a))
+                if ((!which || which[i]) && !s_agent_answers(c, a))
                     cli_buf_printf(&missing, "%s%s (%s in %s)", missing.len ? ", " : "agents not answering: ",
                                    a->alias, a->account, a->region);
             }
@@ -154,7 +161,8 @@ static int s_kill9(pid_t *pid)
 
 static int s_local_broker(scn_cluster_t *c)
 {
-    char *argv[] = { c->broker_exe, "--listen", c->cfg->listen, "--data-dir", c->cfg->broker_dir, NULL };
+    char *argv[] = { c->broker_exe, "--listen", c->cfg->listen, "--data-dir", c->cfg->broker_dir,
+                     c->keys[0] ? "--keys" : NULL, c->keys, NULL };
     c->broker = cli_proc_spawn(argv, c->cfg->broker_log, true, "vpcsim scenario");
     if (c->broker < 0)
         c->broker = 0;
@@ -164,7 +172,7 @@ static int s_local_broker(scn_cluster_t *c)
 static int s_local_agent(scn_cluster_t *c, size_t i)
 {
     const cli_cluster_agent_t *a = &c->cfg->agents[i];
-    char **argv = calloc(10 + a->noptions, sizeof *argv);
+    char **argv = calloc(12 + a->noptions, sizeof *argv);
     if (!argv)
         return -1;
     size_t k = 0;
@@ -177,8 +185,10 @@ static int s_local_agent(scn_cluster_t *c, size_t i)
     argv[k++] = (char *)a->region;
     argv[k++] = "--data-dir";
     argv[k++] = (char *)a->data_dir;
-    /* The scenario's agent options; a keyring (--keys DIR, issue 12) would
-     * be passed here and to the broker the same way. */
+    if (c->keys[0]) {
+        argv[k++] = "--keys";
+        argv[k++] = c->keys;
+    }
     for (size_t o = 0; o < a->noptions; o++)
         argv[k++] = a->options[o];
     pid_t pid = cli_proc_spawn(argv, a->log, true, "vpcsim scenario");
@@ -206,6 +216,9 @@ static int s_local_start(scn_cluster_t *c, char *err, size_t errlen)
     snprintf(listen, sizeof listen, "tcp://127.0.0.1:%d", port);
     vs_json_set_str(vs_json_set(doc, "broker", vs_json_object()), "listen", listen);
     vs_json_set_str(doc, "data_dir", ".");
+    /* With keys the keyring is DIR/keys, where cluster_config puts it. */
+    if (!c->want_keys)
+        vs_json_set(doc, "keys", vs_json_bool(false));
     vs_json_t *agents = vs_json_set(doc, "agents", vs_json_array());
     for (size_t i = 0; i < c->scn->nagents; i++) {
         const scn_agent_t *a = &c->scn->agents[i];
@@ -231,6 +244,9 @@ static int s_local_start(scn_cluster_t *c, char *err, size_t errlen)
     }
     free(text);
     snprintf(c->endpoint, sizeof c->endpoint, "%s", c->cfg->endpoint);
+    snprintf(c->keys, sizeof c->keys, "%s", c->cfg->keys_dir);
+    if (c->keys[0] && scn_keys_init(c->scn, c->keys, err, errlen) < 0)
+        return -1;
     for (size_t i = 0; i < c->cfg->nagents; i++) {
         if (cli_proc_mkdirs(c->cfg->agents[i].data_dir) != 0) {
             snprintf(err, errlen, "cannot create %s: %s", c->cfg->agents[i].data_dir, strerror(errno));
@@ -377,7 +393,27 @@ static int s_compose_start(scn_cluster_t *c, char *err, size_t errlen)
     snprintf(c->project, sizeof c->project, "vpcsim-scenario-%ld", (long)getpid());
     snprintf(c->file, sizeof c->file, "%s/docker-compose.yml", c->dir);
     snprintf(c->log, sizeof c->log, "%s/compose.log", c->dir);
-    char *yaml = scn_compose_yaml(c->scn);
+    /* The gateway's host port is free too, so that runs side by side (or
+     * next to the fixed deployment) do not collide on 4566. */
+    int gw_port = s_free_port();
+    if (gw_port < 0) {
+        snprintf(err, errlen, "no free loopback port");
+        return -1;
+    }
+    snprintf(portstr, sizeof portstr, "%d", gw_port);
+    setenv("VPCSIM_GATEWAY_PORT", portstr, 1);
+    if (c->want_keys) {
+        /* Compose mounts the files from here (the Docker daemon must see
+         * this folder, as it sees deploy/keys for the fixed deployment). */
+        if (snprintf(c->keys, sizeof c->keys, "%s/keys", c->dir) >= (int)sizeof c->keys) {
+            snprintf(err, errlen, "the folder %s is too long", c->dir);
+            return -1;
+        }
+        if (scn_keys_init(c->scn, c->keys, err, errlen) < 0)
+            return -1;
+        setenv("VPCSIM_KEYS_DIR", c->keys, 1);
+    }
+    char *yaml = scn_compose_yaml(c->scn, c->want_keys);
     if (!yaml || cli_proc_write_file(c->file, yaml) != 0) {
         free(yaml);
         snprintf(err, errlen, "cannot write %s", c->file);
@@ -411,8 +447,8 @@ static void s_compose_stop(scn_cluster_t *c, bool keep)
 
 /* --- the interface -------------------------------------------------------------- */
 
-scn_cluster_t *scn_cluster_start(const scn_scenario_t *s, const char *dir, bool compose, double timeout_s,
-                                 char *err, size_t errlen)
+scn_cluster_t *scn_cluster_start(const scn_scenario_t *s, const char *dir, bool compose, bool keys,
+                                 double timeout_s, char *err, size_t errlen)
 {
     scn_cluster_t *c = calloc(1, sizeof *c);
     if (!c) {
@@ -421,6 +457,7 @@ scn_cluster_t *scn_cluster_start(const scn_scenario_t *s, const char *dir, bool 
     }
     c->scn = s;
     c->compose = compose;
+    c->want_keys = keys;
     snprintf(c->dir, sizeof c->dir, "%s", dir);
     int rc = compose ? s_compose_start(c, err, errlen) : s_local_start(c, err, errlen);
     if (rc == 0)
@@ -449,6 +486,11 @@ void scn_cluster_destroy(scn_cluster_t **cp, bool keep)
 const char *scn_cluster_endpoint(const scn_cluster_t *c)
 {
     return c->endpoint;
+}
+
+const char *scn_cluster_keys(const scn_cluster_t *c)
+{
+    return c->keys[0] ? c->keys : NULL;
 }
 
 int scn_cluster_kill(scn_cluster_t *c, bool broker, size_t agent, char *err, size_t errlen)

@@ -320,8 +320,8 @@ static void s_admin(scn_runner_t *r, const char *op, int64_t seconds, const vs_j
     char *json = args ? vs_json_dump(args, 0) : NULL;
     char *err = NULL;
     vs_json_t *doc = NULL;
-    int rc = cli_admin_call(scn_cluster_endpoint(r->cluster), r->s->call_timeout_s, false, op, seconds,
-                            json ? json : "", &doc, &err);
+    int rc = cli_admin_call_keyed(scn_cluster_endpoint(r->cluster), scn_cluster_keys(r->cluster),
+                                  r->s->call_timeout_s, false, op, seconds, json ? json : "", &doc, &err);
     free(json);
     if (rc) {
         char *m = err ? err : strdup("failed");
@@ -434,7 +434,8 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
             o->compose ? "in docker-compose" : "on local processes");
     char err[1024];
     double t0 = cli_proc_now();
-    r->cluster = scn_cluster_start(s, dir, o->compose, o->compose ? 180 : S_START_TIMEOUT_S, err, sizeof err);
+    r->cluster = scn_cluster_start(s, dir, o->compose, !o->no_keys, o->compose ? 180 : S_START_TIMEOUT_S, err,
+                                   sizeof err);
     if (!r->cluster) {
         fprintf(stderr, "vpcsim scenario: the cluster did not start: %s\n", err);
         if (!o->keep)
@@ -442,8 +443,12 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
         free(r);
         return 255;
     }
-    fprintf(r->out, "cluster up in %.1fs, broker %s\n", cli_proc_now() - t0, scn_cluster_endpoint(r->cluster));
-    r->client = ch_client_new(scn_cluster_endpoint(r->cluster), NULL, SCN_MAX_RACE, s_done, r, err, sizeof err);
+    const char *keys = scn_cluster_keys(r->cluster);
+    fprintf(r->out, "cluster up in %.1fs, broker %s, %s%s\n", cli_proc_now() - t0, scn_cluster_endpoint(r->cluster),
+            keys ? "keyring " : "open (no keys)", keys ? keys : "");
+    /* With a keyring each call goes as its agent's account (client key),
+     * admin steps with the admin key. */
+    r->client = ch_client_new(scn_cluster_endpoint(r->cluster), keys, SCN_MAX_RACE, s_done, r, err, sizeof err);
     if (!r->client) {
         fprintf(stderr, "vpcsim scenario: %s\n", err);
         scn_cluster_destroy(&r->cluster, o->keep);
@@ -463,6 +468,7 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
     vs_json_set_str(report, "Scenario", s->title);
     vs_json_set_str(report, "File", s->path);
     vs_json_set_str(report, "Mode", o->compose ? "compose" : "local");
+    vs_json_set_bool(report, "Keys", keys != NULL);
     vs_json_t *steps = vs_json_set(report, "Steps", vs_json_array());
     size_t passed = 0, failed = 0;
     cli_buf_t summary = CLI_BUF_INIT;

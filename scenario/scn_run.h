@@ -6,11 +6,14 @@
  * what differed; a summary follows. With json the same goes to stderr and
  * a report document to stdout:
  *
- *   {"Scenario": "...", "File": "...", "Mode": "local"|"compose",
+ *   {"Scenario": "...", "File": "...", "Mode": "local"|"compose", "Keys": true,
  *    "Steps": [{"Step": 1, "Line": 7, "Agent": "a", "AccountId": "...",
  *               "Region": "...", "Command": "ec2 create-vpc ...",
  *               "Passed": true, "Failures": [], "Seconds": 0.012}, ...],
  *    "StepsPassed": N, "StepsFailed": M, "Passed": true}
+ *
+ * The cluster has a keyring (scn_cluster.h) unless no_keys: every call
+ * then authenticates, as its agent's account or as the admin.
  *
  * ec2 calls go to the agents in-process (the CLI's option parsing and
  * pagination, chaos_client.h's asynchronous client, several calls at once
@@ -28,6 +31,7 @@
 typedef struct {
     bool compose;              /* docker-compose instead of local processes */
     bool keep;                 /* keep the folder (local) or the project (compose) */
+    bool no_keys;              /* an open cluster; by default a keyring in the folder */
     bool json;                 /* the report on stdout */
     const vs_json_t *faults;   /* set-faults arguments applied before step 1, or NULL */
 } scn_run_opts_t;

@@ -297,12 +297,12 @@ START_TEST(t_compose_file)
     char *err = NULL;
     scn_scenario_t *s = scn_parse("good.yaml", s_good, strlen(s_good), &err);
     ck_assert_msg(s != NULL, "%s", err);
-    char *yaml = scn_compose_yaml(s);
+    char *yaml = scn_compose_yaml(s, true);
     char yerr[200];
     scn_ynode_t *root = scn_yaml_load(yaml, strlen(yaml), yerr, sizeof yerr);
     ck_assert_msg(root != NULL, "%s\n%s", yerr, yaml);
     const scn_ynode_t *services = scn_ynode_get(root, "services");
-    ck_assert_int_eq(scn_ynode_len(services), 3);
+    ck_assert_int_eq(scn_ynode_len(services), 4);   /* broker, gateway, two agents */
     const scn_ynode_t *b = scn_ynode_get(services, "agent-222222222222-eu-west-1");
     ck_assert_ptr_nonnull(b);
     const scn_ynode_t *cmd = scn_ynode_get(b, "command");
@@ -310,6 +310,99 @@ START_TEST(t_compose_file)
     ck_assert_ptr_nonnull(scn_ynode_get(scn_ynode_get(b, "healthcheck"), "test"));
     ck_assert_ptr_nonnull(scn_ynode_get(scn_ynode_get(root, "volumes"), "agent-111111111111-us-east-1"));
     ck_assert_ptr_nonnull(strstr(yaml, "\"127.0.0.1:${VPCSIM_PORT:-5555}:5555\""));
+    scn_yaml_free(&root);
+    free(yaml);
+    scn_scenario_free(&s);
+}
+END_TEST
+
+/* Does the sequence n hold the scalar want? */
+static bool s_seq_has(const scn_ynode_t *n, const char *want)
+{
+    for (size_t i = 0; i < scn_ynode_len(n); i++)
+        if (scn_ynode_str(scn_ynode_at(n, i)) && !strcmp(scn_ynode_str(scn_ynode_at(n, i)), want))
+            return true;
+    return false;
+}
+
+static bool s_mounts(const scn_ynode_t *service, const char *file)
+{
+    char want[200];
+    snprintf(want, sizeof want, "${VPCSIM_KEYS_DIR:-./keys}/%s:/keys/%s:ro", file, file);
+    return s_seq_has(scn_ynode_get(service, "volumes"), want);
+}
+
+/* Each container gets exactly the key files it needs: three agents, two
+ * of them in one account (one client key for both). */
+START_TEST(t_compose_keys)
+{
+    static const char text[] =
+        "agents:\n  a: {account: \"111111111111\", region: us-east-1}\n"
+        "  a2: {account: \"111111111111\", region: eu-west-1}\n"
+        "  b: {account: \"222222222222\", region: eu-west-1, options: [--modern-rules]}\n"
+        "steps:\n  - advance-clock: 1\n";
+    char *err = NULL;
+    scn_scenario_t *s = scn_parse("keys.yaml", text, strlen(text), &err);
+    ck_assert_msg(s != NULL, "%s", err);
+    char *yaml = scn_compose_yaml(s, true);
+    char yerr[200];
+    scn_ynode_t *root = scn_yaml_load(yaml, strlen(yaml), yerr, sizeof yerr);
+    ck_assert_msg(root != NULL, "%s\n%s", yerr, yaml);
+    const scn_ynode_t *services = scn_ynode_get(root, "services");
+    ck_assert_int_eq(scn_ynode_len(services), 5);
+
+    const scn_ynode_t *broker = scn_ynode_get(services, "broker");
+    const scn_ynode_t *cmd = scn_ynode_get(broker, "command");
+    ck_assert_str_eq(scn_ynode_str(scn_ynode_at(cmd, scn_ynode_len(cmd) - 2)), "--keys");
+    ck_assert_str_eq(scn_ynode_str(scn_ynode_at(cmd, scn_ynode_len(cmd) - 1)), "/keys");
+    ck_assert(s_seq_has(scn_ynode_get(scn_ynode_get(broker, "healthcheck"), "test"), "--keys"));
+    const char *broker_files[] = { "broker.key", "broker.pub", "admin.key", "admin.pub",
+                                   "agent-111111111111-us-east-1.pub", "agent-111111111111-eu-west-1.pub",
+                                   "agent-222222222222-eu-west-1.pub", "client-111111111111.pub",
+                                   "client-222222222222.pub" };
+    for (size_t i = 0; i < sizeof broker_files / sizeof broker_files[0]; i++)
+        ck_assert_msg(s_mounts(broker, broker_files[i]), "broker lacks %s", broker_files[i]);
+    /* broker-data and the nine key files: no agent's or client's secret. */
+    ck_assert_int_eq(scn_ynode_len(scn_ynode_get(broker, "volumes")), 10);
+
+    const scn_ynode_t *b = scn_ynode_get(services, "agent-222222222222-eu-west-1");
+    ck_assert_ptr_nonnull(b);
+    cmd = scn_ynode_get(b, "command");
+    ck_assert(s_seq_has(cmd, "--keys") && s_seq_has(cmd, "/keys"));
+    ck_assert_str_eq(scn_ynode_str(scn_ynode_at(cmd, scn_ynode_len(cmd) - 1)), "--modern-rules");
+    ck_assert(s_seq_has(scn_ynode_get(scn_ynode_get(b, "healthcheck"), "test"), "--keys"));
+    ck_assert(s_mounts(b, "broker.pub"));
+    ck_assert(s_mounts(b, "agent-222222222222-eu-west-1.key"));
+    ck_assert(s_mounts(b, "client-222222222222.key"));
+    ck_assert(!s_mounts(b, "client-111111111111.key"));
+    ck_assert(!s_mounts(b, "broker.key"));
+    ck_assert_int_eq(scn_ynode_len(scn_ynode_get(b, "volumes")), 4);
+    const scn_ynode_t *a2 = scn_ynode_get(services, "agent-111111111111-eu-west-1");
+    ck_assert(s_mounts(a2, "agent-111111111111-eu-west-1.key"));
+    ck_assert(!s_mounts(a2, "agent-111111111111-us-east-1.key"));
+    ck_assert(s_mounts(a2, "client-111111111111.key"));
+
+    const scn_ynode_t *gw = scn_ynode_get(services, "gateway");
+    ck_assert_ptr_nonnull(gw);
+    cmd = scn_ynode_get(gw, "command");
+    ck_assert_str_eq(scn_ynode_str(scn_ynode_at(cmd, 0)), "vpcsim-gateway");
+    ck_assert(s_seq_has(cmd, "0.0.0.0:4566") && s_seq_has(cmd, "tcp://broker:5555"));
+    ck_assert(s_seq_has(scn_ynode_get(gw, "ports"), "127.0.0.1:${VPCSIM_GATEWAY_PORT:-4566}:4566"));
+    /* How to make the keyring the file mounts. */
+    ck_assert_ptr_nonnull(strstr(yaml, "vpcsim keys init ./keys"));
+    ck_assert_ptr_nonnull(strstr(yaml, "--account 222222222222:eu-west-1"));
+    scn_yaml_free(&root);
+    free(yaml);
+
+    /* --no-keys: an open broker, no key files anywhere. */
+    yaml = scn_compose_yaml(s, false);
+    root = scn_yaml_load(yaml, strlen(yaml), yerr, sizeof yerr);
+    ck_assert_msg(root != NULL, "%s\n%s", yerr, yaml);
+    ck_assert_ptr_null(strstr(yaml, "/keys"));
+    ck_assert_ptr_null(strstr(yaml, "--keys"));
+    services = scn_ynode_get(root, "services");
+    ck_assert_int_eq(scn_ynode_len(scn_ynode_get(scn_ynode_get(services, "broker"), "volumes")), 1);
+    ck_assert_ptr_nonnull(scn_ynode_get(services, "gateway"));
     scn_yaml_free(&root);
     free(yaml);
     scn_scenario_free(&s);
@@ -330,6 +423,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, t_parse_good);
     tcase_add_test(tc, t_parse_broken);
     tcase_add_test(tc, t_compose_file);
+    tcase_add_test(tc, t_compose_keys);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,14 +1,17 @@
 """`vpcsim scenario run|compose`: every shipped scenario (scenarios/*.yaml)
-passes on a fresh local cluster; the accept-vs-delete race passes under
+passes on a fresh local cluster with a keyring (the broker's log says
+authentication is on; --no-keys runs an open one); the accept-vs-delete race passes under
 --faults; broken files are refused with exit 252, naming the line and the
 field, before anything starts; a wrong expectation fails with exit 1 and
 says which step and why; `scenario compose` writes a compose file for the
-scenario's agents; and two scenarios pass with --compose on the real
-Docker engine (skipped, saying why, where Docker is not usable).
+scenario's agents with their key files and the gateway; and two scenarios
+pass with --compose (keys mounted into the containers) on the real Docker
+engine (skipped, saying why, where Docker is not usable).
 """
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -61,11 +64,54 @@ class ScenarioFiles(unittest.TestCase):
                 self.assertTrue(report["Passed"], r.err)
                 self.assertEqual(report["StepsFailed"], 0)
                 self.assertEqual(report["Mode"], "local")
+                self.assertTrue(report["Keys"], "a scenario runs with a keyring by default")
+                self.assertRegex(r.err, r"cluster up in [0-9.]+s, broker tcp://127\.0\.0\.1:\d+, keyring /")
                 self.assertEqual(len(report["Steps"]), report["StepsPassed"])
                 self.assertTrue(all(s["Passed"] and not s["Failures"] for s in report["Steps"]))
                 # progress goes to stderr with --output json, one line a step
                 self.assertEqual(r.err.count("✔ "), report["StepsPassed"], r.err)
                 self.assertEqual(sanitizer_lines(r.err), [])
+
+    def kept_dir(self, err):
+        m = re.search(r"vpcsim scenario: kept (/\S+)", err)
+        self.assertIsNotNone(m, err)
+        self.addCleanup(shutil.rmtree, m.group(1), True)
+        return m.group(1)
+
+    def test_keys_by_default_and_the_broker_says_so(self):
+        path = os.path.join(ROOT, "scenarios", "inter-region.yaml")
+        r = scenario("run", path, "--keep", "--output", "json")
+        self.assertEqual(r.rc, 0, r)
+        self.assertTrue(json.loads(r.out)["Keys"])
+        kept = self.kept_dir(r.err)
+        keys = os.path.join(kept, "keys")
+        with open(os.path.join(kept, "logs", "broker.log")) as f:
+            log = f.read()
+        self.assertIn(f"authentication on: CURVE keys from {keys} (5 principals)", log)
+        self.assertNotIn("authentication OFF", log)
+        for stem in ["broker", "admin", "agent-111111111111-us-east-1", "agent-222222222222-eu-west-1",
+                     "client-111111111111", "client-222222222222"]:
+            self.assertTrue(os.path.isfile(os.path.join(keys, stem + ".key")), stem)
+            self.assertEqual(os.stat(os.path.join(keys, stem + ".key")).st_mode & 0o077, 0, stem)
+        # The agents were started with the keyring, and registered through it.
+        for agent in ["111111111111/us-east-1", "222222222222/eu-west-1"]:
+            self.assertIn(f"agent {agent} registered", log)
+        # The kept folder is a cluster file of `vpcsim cluster up` that uses the same keyring.
+        with open(os.path.join(kept, "cluster.json")) as f:
+            self.assertNotIn("keys", json.load(f))
+
+    def test_no_keys_runs_an_open_cluster(self):
+        path = os.path.join(ROOT, "scenarios", "seed.yaml")
+        r = scenario("run", path, "--no-keys", "--keep", "--output", "json")
+        self.assertEqual(r.rc, 0, r)
+        self.assertFalse(json.loads(r.out)["Keys"])
+        self.assertIn("open (no keys)", r.err)
+        kept = self.kept_dir(r.err)
+        self.assertFalse(os.path.exists(os.path.join(kept, "keys")))
+        with open(os.path.join(kept, "logs", "broker.log")) as f:
+            self.assertIn("authentication OFF", f.read())
+        with open(os.path.join(kept, "cluster.json")) as f:
+            self.assertIs(json.load(f)["keys"], False)
 
     def test_race_under_faults_from_the_command_line(self):
         path = os.path.join(ROOT, "scenarios", "accept-vs-delete.yaml")
@@ -162,6 +208,21 @@ class ScenarioFiles(unittest.TestCase):
         self.assertEqual(r.out.count('"--modern-rules"'), 3)
         self.assertEqual(r.out.count("healthcheck:"), 6)
         self.assertIn('"127.0.0.1:${VPCSIM_PORT:-5555}:5555"', r.out)
+        # keys: every process with --keys /keys, its key files mounted read-only
+        self.assertEqual(r.out.count('"--keys", "/keys"'), 2 * (1 + 5))   # commands and health checks
+        self.assertIn("      - ${VPCSIM_KEYS_DIR:-./keys}/broker.key:/keys/broker.key:ro", r.out)
+        self.assertEqual(r.out.count("/keys/broker.key:ro"), 1)
+        self.assertEqual(r.out.count("/keys/broker.pub:ro"), 1 + 5)
+        for acct, region in [("111111111111", "cn-north-1"), ("444444444444", "cn-northwest-1"),
+                             ("555555555555", "ap-northeast-1")]:
+            self.assertEqual(r.out.count(f"/keys/agent-{acct}-{region}.key:ro"), 1)
+            self.assertEqual(r.out.count(f"/keys/agent-{acct}-{region}.pub:ro"), 1)
+        self.assertIn("  gateway:", r.out)
+        self.assertIn('"127.0.0.1:${VPCSIM_GATEWAY_PORT:-4566}:4566"', r.out)
+        r = scenario("compose", os.path.join(ROOT, "scenarios", "china-rule.yaml"), "--no-keys")
+        self.assertEqual(r.rc, 0, r)
+        self.assertNotIn("/keys", r.out)
+        self.assertIn("  gateway:", r.out)
         r = scenario("compose", self.write("bad.yaml", HEAD + "  - kill: nobody\n"))
         self.assertEqual(r.rc, 252, r)
         self.assertEqual(r.out, "")
@@ -203,13 +264,14 @@ class ScenarioCompose(unittest.TestCase):
             s_run(["docker", "image", "rm", "-f", cls.tag], timeout=60)
             raise AssertionError(f"the image was still in use after the runs: {r.err}")
 
-    def run_compose(self, name):
-        r = scenario("run", os.path.join(ROOT, "scenarios", name), "--compose", "--output", "json",
+    def run_compose(self, name, *args):
+        r = scenario("run", os.path.join(ROOT, "scenarios", name), "--compose", "--output", "json", *args,
                      env=self.env, timeout=600)
         self.assertEqual(r.rc, 0, r)
         report = json.loads(r.out)
         self.assertTrue(report["Passed"])
         self.assertEqual(report["Mode"], "compose")
+        self.assertTrue(report["Keys"])
         return report, r.err
 
     def test_missing_image(self):
@@ -220,8 +282,18 @@ class ScenarioCompose(unittest.TestCase):
                       "deploy/build-image.sh", r.err)
 
     def test_seed_in_containers(self):
-        report, _ = self.run_compose("seed.yaml")
+        report, err = self.run_compose("seed.yaml", "--keep")
+        # Kept: read the broker's log in its container, then take it down.
+        m = re.search(r"stop it with:\n  (.+ -f (\S+) -p (\S+)) down -v\n", err)
+        self.assertIsNotNone(m, err)
+        compose, kept = m.group(1).split(), os.path.dirname(m.group(2))
+        self.addCleanup(shutil.rmtree, kept, True)
+        self.addCleanup(s_run, compose + ["down", "-v", "--remove-orphans"], 180, self.env)
         self.assertEqual(report["StepsFailed"], 0)
+        logs = s_run(compose + ["logs", "--no-color", "broker"], timeout=60, env=self.env)
+        self.assertEqual(logs.rc, 0, logs)
+        self.assertIn("authentication on: CURVE keys from /keys (3 principals)", logs.out)
+        self.assertNotIn("authentication OFF", logs.out)
 
     def test_inter_region_with_kill_restart_and_partition_in_containers(self):
         report, err = self.run_compose("inter-region.yaml")
