@@ -1,6 +1,7 @@
-/* scn_parse_priv: what the parts of the scenario parser share
- * (scn_parse.c reads the file, the agents and the steps;
- * scn_parse_expect.c reads the expectations). Not for other modules. */
+/* scn_parse_priv: what the parts of the scenario parser share, each using
+ * only those before it: scn_fields.c (typed field readers),
+ * scn_parse_expect.c (the expectations), scn_parse.c (the file, the agents,
+ * the steps). Not for other modules. */
 #ifndef SCN_PARSE_PRIV_H
 #define SCN_PARSE_PRIV_H
 
@@ -20,6 +21,7 @@ typedef struct {
     size_t nnames;
 } scn_pctx_t;
 
+/* scn_fields.c */
 /* Writes "FILE:LINE: FIELD: what" into c->err; returns -1. */
 int scn__fail(scn_pctx_t *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The field named in the next message: "step N, field 'NAME'" (step 0: no step). */

@@ -25,118 +25,6 @@
 #define S_START_TIMEOUT_S 60.0
 #define S_POLL_MS 100
 
-/* Set by SIGINT and SIGTERM during a run: the run stops waiting, skips
- * the remaining steps and still takes its cluster down (a compose project
- * would otherwise stay up). A signal handler can reach nothing else, hence
- * this one file-level variable. */
-static volatile sig_atomic_t s_interrupted;
-
-bool scn__interrupted(void)
-{
-    return s_interrupted != 0;
-}
-
-static void s_on_signal(int sig)
-{
-    (void)sig;
-    s_interrupted = 1;
-}
-
-
-static void s_result_clear(scn_result_t *r)
-{
-    vs_json_free(&r->output);
-    memset(r, 0, sizeof *r);
-}
-
-static void s_done(void *ctx, uint64_t tag, const ch_call_result_t *cr)
-{
-    scn_runner_t *r = ctx;
-    if (tag >= SCN_MAX_RACE)
-        return;
-    scn_result_t *res = &r->results[tag];
-    res->done = true;
-    res->outcome = cr->outcome;
-    if (cr->outcome == CH_CALL_OK)
-        res->output = vs_json_clone(cr->output);
-    snprintf(res->code, sizeof res->code, "%s", cr->code ? cr->code : "");
-    snprintf(res->message, sizeof res->message, "%s", cr->message ? cr->message : "");
-}
-
-void scn__step_fail(scn_runner_t *r, const char *fmt, ...)
-{
-    char line[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    cli_buf_printf(&r->why, "%s\n", line);
-    r->nwhy++;
-}
-
-static const vs_json_t *s_lookup(void *ctx, const char *name)
-{
-    scn_runner_t *r = ctx;
-    for (size_t i = r->nvars; i-- > 0;)
-        if (!strcmp(r->vars_name[i], name))
-            return r->vars_doc[i];
-    return NULL;
-}
-
-static void s_keep_output(scn_runner_t *r, const char *name, const vs_json_t *doc)
-{
-    if (!*name || !doc || r->nvars >= SCN_MAX_STEPS)
-        return;
-    r->vars_name[r->nvars] = name;
-    r->vars_doc[r->nvars++] = vs_json_clone(doc);
-}
-
-char *scn__expand(scn_runner_t *r, const char *s)
-{
-    char err[600];
-    char *v = scn_vars_expand(s, s_lookup, r, err, sizeof err);
-    if (!v)
-        scn__step_fail(r, "%s", err);
-    return v;
-}
-
-/* --- calls ----------------------------------------------------------------------- */
-
-/* Waits for the calls in results[0..n) to finish. */
-static void s_wait_results(scn_runner_t *r, size_t n)
-{
-    for (;;) {
-        bool all = true;
-        for (size_t i = 0; i < n; i++)
-            all &= r->results[i].done;
-        if (all)
-            return;
-        if (s_interrupted) {
-            for (size_t i = 0; i < n; i++) {
-                if (!r->results[i].done) {
-                    r->results[i].done = true;
-                    r->results[i].outcome = CH_CALL_UNKNOWN;
-                    snprintf(r->results[i].code, sizeof r->results[i].code, "interrupted");
-                }
-            }
-            return;
-        }
-        ch_client_poll(r->client, S_POLL_MS);
-    }
-}
-
-/* One API call as agent, waited for; the outcome in results[0]. */
-scn_result_t *scn__api(scn_runner_t *r, size_t agent, const char *action, const vs_json_t *input)
-{
-    s_result_clear(&r->results[0]);
-    char *json = vs_json_dump(input, 0);
-    const scn_agent_t *a = &r->s->agents[agent];
-    ch_client_api(r->client, 0, a->account, a->region, action, json ? json : "{}", r->s->call_timeout_s, 0);
-    free(json);
-    s_wait_results(r, 1);
-    return &r->results[0];
-}
-
 typedef struct {
     scn_runner_t *r;
     size_t agent;
@@ -214,7 +102,7 @@ static vs_json_t *s_input(scn_runner_t *r, const scn_call_t *c, cli_paging_t *pa
 static char *s_display(scn_runner_t *r, const char *s)
 {
     char err[300];
-    char *v = scn_vars_expand(s, s_lookup, r, err, sizeof err);
+    char *v = scn_vars_expand(s, scn__lookup, r, err, sizeof err);
     return v ? v : strdup(s);
 }
 
@@ -246,7 +134,7 @@ static void s_step_ec2(scn_runner_t *r, const scn_step_t *st, char **text)
     if (rc == 0) {
         if (st->error)
             scn__step_fail(r, "expected the error %s, but the call succeeded", st->error);
-        s_keep_output(r, c->name, out);
+        scn__keep_output(r, c->name, out);
         scn__check_outputs(r, st, out);
     } else if (res->outcome == CH_CALL_FAIL) {
         if (!st->error)
@@ -275,7 +163,7 @@ static void s_step_race(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
     }
     if (ready) {
         for (size_t i = 0; i < st->nrace; i++)
-            s_result_clear(&r->results[i]);
+            scn__result_clear(&r->results[i]);
         /* Every call from its own socket, all sent before any answer. */
         for (size_t i = 0; i < st->nrace; i++) {
             const scn_agent_t *a = &r->s->agents[st->race[i].agent];
@@ -284,12 +172,12 @@ static void s_step_race(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
                           r->s->call_timeout_s, i);
             free(json);
         }
-        s_wait_results(r, st->nrace);
+        scn__wait_results(r, st->nrace);
         cli_buf_t got = CLI_BUF_INIT;
         for (size_t i = 0; i < st->nrace; i++) {
             cli_buf_printf(&got, "%s%s", i ? ", " : "", scn__outcome_name(&r->results[i]));
             if (r->results[i].outcome == CH_CALL_OK)
-                s_keep_output(r, st->race[i].name, r->results[i].output);
+                scn__keep_output(r, st->race[i].name, r->results[i].output);
         }
         cli_buf_printf(&r->info, "results: [%s]\n", cli_buf_str(&got));
         const scn_alt_t *won = NULL;
@@ -358,7 +246,7 @@ static void s_step(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
         break;
     case SCN_STEP_SLEEP:
         cli_buf_printf(text, "sleep %gs", st->sleep_s);
-        for (double until = cli_proc_now() + st->sleep_s; !s_interrupted && cli_proc_now() < until;)
+        for (double until = cli_proc_now() + st->sleep_s; !scn__interrupted() && cli_proc_now() < until;)
             cli_proc_sleep_ms(20);
         break;
     case SCN_STEP_FAULTS:
@@ -448,7 +336,7 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
             keys ? "keyring " : "open (no keys)", keys ? keys : "");
     /* With a keyring each call goes as its agent's account (client key),
      * admin steps with the admin key. */
-    r->client = ch_client_new(scn_cluster_endpoint(r->cluster), keys, SCN_MAX_RACE, s_done, r, err, sizeof err);
+    r->client = ch_client_new(scn_cluster_endpoint(r->cluster), keys, SCN_MAX_RACE, scn__call_done, r, err, sizeof err);
     if (!r->client) {
         fprintf(stderr, "vpcsim scenario: %s\n", err);
         scn_cluster_destroy(&r->cluster, o->keep);
@@ -472,7 +360,7 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
     vs_json_t *steps = vs_json_set(report, "Steps", vs_json_array());
     size_t passed = 0, failed = 0;
     cli_buf_t summary = CLI_BUF_INIT;
-    for (size_t i = 0; i < s->nsteps && !s_interrupted; i++) {
+    for (size_t i = 0; i < s->nsteps && !scn__interrupted(); i++) {
         const scn_step_t *st = &s->steps[i];
         cli_buf_release(&r->why);
         cli_buf_release(&r->info);
@@ -522,11 +410,11 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
         cli_buf_release(&text);
         fflush(r->out);
     }
-    if (s_interrupted) {
+    if (scn__interrupted()) {
         fprintf(r->out, "interrupted after %zu of %zu steps\n", passed + failed, s->nsteps);
         vs_json_set_bool(report, "Interrupted", true);
     }
-    bool all = failed == 0 && !faults_failed && !s_interrupted;
+    bool all = failed == 0 && !faults_failed && !scn__interrupted();
     fprintf(r->out, "\n%s: %zu of %zu steps passed%s%s%s\n", all ? "PASSED" : "FAILED", passed, s->nsteps,
             failed ? "; first failure: " : "", cli_buf_str(&summary), faults_failed ? "; the faults were not set" : "");
     vs_json_set_int(report, "StepsPassed", (int64_t)passed);
@@ -550,18 +438,18 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
     else
         ch_rmtree(dir);
     for (size_t i = 0; i < SCN_MAX_RACE; i++)
-        s_result_clear(&r->results[i]);
+        scn__result_clear(&r->results[i]);
     for (size_t i = 0; i < r->nvars; i++)
         vs_json_free(&r->vars_doc[i]);
     free(r->pcx);
     free(r);
-    return s_interrupted ? 130 : all ? 0 : 1;
+    return scn__interrupted() ? 130 : all ? 0 : 1;
 }
 
 int scn_run(const scn_scenario_t *s, const scn_run_opts_t *o)
 {
-    s_interrupted = 0;
-    struct sigaction sa = { .sa_handler = s_on_signal }, old_int, old_term;
+    scn__reset_interrupted();
+    struct sigaction sa = { .sa_handler = scn__on_signal }, old_int, old_term;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);

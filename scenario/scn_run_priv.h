@@ -1,6 +1,7 @@
-/* scn_run_priv: what the scenario runner (scn_run.c: the cluster, the
- * calls and the steps) shares with its judge (scn_check.c: outputs,
- * peering views and reachability verdicts). Not for other modules. */
+/* scn_run_priv: what the scenario runner's files share, each using only
+ * those before it: scn_calls.c (API calls, results, variables, failure
+ * notes), scn_check.c (the judge: outputs, peering views, reachability
+ * verdicts), scn_run.c (the cluster, the steps). Not for other modules. */
 #ifndef SCN_RUN_PRIV_H
 #define SCN_RUN_PRIV_H
 
@@ -44,6 +45,7 @@ typedef struct {
     size_t nwhy;
 } scn_runner_t;
 
+/* scn_calls.c */
 /* Adds one line to the current step's failures. */
 void scn__step_fail(scn_runner_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s with its ${...} filled in, malloc'd; NULL (failure noted) if one cannot be. */
@@ -54,6 +56,20 @@ scn_result_t *scn__api(scn_runner_t *r, size_t agent, const char *action, const 
 const char *scn__outcome_name(const scn_result_t *res);
 /* Did SIGINT or SIGTERM ask the run to stop? */
 bool scn__interrupted(void);
+void scn__reset_interrupted(void);
+/* The SIGINT/SIGTERM handler that sets it. */
+void scn__on_signal(int sig);
+/* The chaos client's callback: a call's outcome into results[tag]. */
+void scn__call_done(void *ctx, uint64_t tag, const ch_call_result_t *cr);
+/* Waits for the calls in results[0..n) to finish (or the run to stop). */
+void scn__wait_results(scn_runner_t *r, size_t n);
+void scn__result_clear(scn_result_t *res);
+/* An earlier step's output by name (borrowed), for ${NAME.PATH}. */
+const vs_json_t *scn__lookup(void *ctx, const char *name);
+/* Keeps a step's output under its name for later steps. */
+void scn__keep_output(scn_runner_t *r, const char *name, const vs_json_t *doc);
+
+/* scn_check.c */
 
 /* The expectations; each failure is noted with scn__step_fail. */
 void scn__check_outputs(scn_runner_t *r, const scn_step_t *st, const vs_json_t *doc);
