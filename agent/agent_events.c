@@ -177,12 +177,12 @@ static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
         vs_event_peer_payload(p, len, e->action, sizeof e->action, e->object, sizeof e->object);
         return;
     }
-    vs_pcx_msg_t *msg = malloc(sizeof *msg);
-    if (msg && vs_pcx_wire_decode(p, len, msg, NULL, 0) == 0) {
-        vs_event_set(e->action, sizeof e->action, vs_pcx_msg_type_name(msg->type));
-        vs_event_set(e->object, sizeof e->object, msg->id);
+    vs_pcx_msg_type_t type;
+    char id[VS_ID_LEN];
+    if (vs_pcx_wire_peek(p, len, &type, id, sizeof id) == 0) {
+        vs_event_set(e->action, sizeof e->action, vs_pcx_msg_type_name(type));
+        vs_event_set(e->object, sizeof e->object, id);
     }
-    free(msg);
 }
 
 void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)

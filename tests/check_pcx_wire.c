@@ -215,6 +215,32 @@ START_TEST(bad_fields_are_dropped)
 }
 END_TEST
 
+START_TEST(peek_finds_type_and_id)
+{
+    static vs_pcx_msg_t m;
+    s_full(&m);
+    size_t len;
+    uint8_t *buf = s_encode(&m, &len);
+    vs_pcx_msg_type_t t = VS_PCX_MSG_UNKNOWN;
+    char id[VS_ID_LEN];
+    ck_assert_int_eq(vs_pcx_wire_peek(buf, len, &t, id, sizeof id), 0);
+    ck_assert_int_eq(t, VS_PCX_MSG_OP_RESULT);
+    ck_assert_str_eq(id, "pcx-0123456789abcdef0");
+    /* An id that does not fit is left out, the type is still found. */
+    char small[8];
+    ck_assert_int_eq(vs_pcx_wire_peek(buf, len, &t, small, sizeof small), 0);
+    ck_assert_str_eq(small, "");
+    /* Cut inside the id: refused, never read past the end. */
+    ck_assert_int_eq(vs_pcx_wire_peek(buf, 5, &t, id, sizeof id), -1);
+    for (size_t n = 0; n < len; n++)
+        (void)vs_pcx_wire_peek(buf, n, &t, id, sizeof id);
+    free(buf);
+    const uint8_t unknown_type[] = { 0x08, 0x07 };
+    ck_assert_int_eq(vs_pcx_wire_peek(unknown_type, 2, &t, id, sizeof id), -1);
+    ck_assert_int_eq(vs_pcx_wire_peek((const uint8_t *)"{\"T\":1}", 7, &t, id, sizeof id), -1);
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("pcx_wire");
@@ -224,6 +250,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, json_form_reads_the_same);
     tcase_add_test(tc, garbage_is_refused);
     tcase_add_test(tc, bad_fields_are_dropped);
+    tcase_add_test(tc, peek_finds_type_and_id);
     suite_add_tcase(s, tc);
     return s;
 }

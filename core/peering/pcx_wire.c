@@ -89,6 +89,62 @@ bool vs_pcx_wire_is_typed(const uint8_t *payload, size_t len)
     return payload && len > 0 && payload[0] == 0x08;
 }
 
+/* --- peeking ------------------------------------------------------------------- */
+
+/* A base-128 varint at *p (at most 10 bytes, inside end); false if cut. */
+static bool s_varint(const uint8_t **p, const uint8_t *end, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 70 && *p < end; shift += 7) {
+        uint8_t b = *(*p)++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+int vs_pcx_wire_peek(const uint8_t *payload, size_t len, vs_pcx_msg_type_t *type, char *id,
+                     size_t idlen)
+{
+    if (idlen)
+        id[0] = 0;
+    if (!vs_pcx_wire_is_typed(payload, len) || len > VS_PCX_WIRE_MAX_LEN)
+        return -1;
+    const uint8_t *p = payload, *end = payload + len;
+    uint64_t t = 0;
+    /* protobuf-c writes fields in number order: type (1) and id (2) come
+     * first; a scan stops at the first field past them. */
+    while (p < end) {
+        uint64_t key, v;
+        if (!s_varint(&p, end, &key))
+            return -1;
+        uint64_t field = key >> 3, wt = key & 7;
+        if (field > 2)
+            break;
+        if (wt == 0 && field == 1) {
+            if (!s_varint(&p, end, &t))
+                return -1;
+        } else if (wt == 2) {
+            if (!s_varint(&p, end, &v) || v > (uint64_t)(end - p))
+                return -1;
+            if (field == 2 && idlen && v < idlen && !memchr(p, 0, (size_t)v)) {
+                memcpy(id, p, (size_t)v);
+                id[v] = 0;
+            }
+            p += v;
+        } else {
+            return -1;
+        }
+    }
+    if (t == 0 || t >= S_NTYPES)
+        return -1;
+    *type = (vs_pcx_msg_type_t)t;
+    return 0;
+}
+
 /* --- encoding ------------------------------------------------------------------- */
 
 /* Room for every CIDR a message can carry: two ends of a record and the

@@ -75,6 +75,13 @@ int vs_pcx_msg_action_parse(const char *name, vs_pcx_action_t *out);
  * (first byte 0x08, see peer.proto)? */
 bool vs_pcx_wire_is_typed(const uint8_t *payload, size_t len);
 
+/* The kind and pcx id of an encoded message without decoding it (for the
+ * event log, which files every message sent and received): scans the
+ * top-level fields only. 0, or -1 if the bytes are not a typed message
+ * with a known type; id is "" when absent or longer than idlen - 1. */
+int vs_pcx_wire_peek(const uint8_t *payload, size_t len, vs_pcx_msg_type_t *type, char *id,
+                     size_t idlen);
+
 /* Encodes msg. Returns the encoded length, written to buf when it fits in
  * cap (buf may be NULL to ask for the size), or -1 if msg cannot be
  * encoded (type UNKNOWN). */
