@@ -18,6 +18,7 @@
 #include "agent_priv.h"
 #include "json.h"
 #include "log.h"
+#include "pcx_wire.h"
 
 static uint64_t s_wall_ms(void)
 {
@@ -167,6 +168,23 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
     s_add(a, &e);
 }
 
+
+/* The kind and object of a peer message: a typed peering message
+ * (core/peering/pcx_wire.h) or a JSON one (events/event.h). */
+static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
+{
+    if (!vs_pcx_wire_is_typed(p, len)) {
+        vs_event_peer_payload(p, len, e->action, sizeof e->action, e->object, sizeof e->object);
+        return;
+    }
+    vs_pcx_msg_type_t type;
+    char id[VS_ID_LEN];
+    if (vs_pcx_wire_peek(p, len, &type, id, sizeof id) == 0) {
+        vs_event_set(e->action, sizeof e->action, vs_pcx_msg_type_name(type));
+        vs_event_set(e->object, sizeof e->object, id);
+    }
+}
+
 void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)
 {
     vs_event_t e;
@@ -185,8 +203,7 @@ void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)
     if (m->sealed)
         vs_event_set(e.action, sizeof e.action, "(sealed)");
     else
-        vs_event_peer_payload(m->payload, m->payload_len, e.action, sizeof e.action, e.object,
-                              sizeof e.object);
+        s_peer_payload(m->payload, m->payload_len, &e);
     s_add(a, &e);
 }
 
@@ -202,8 +219,7 @@ void agent_ev__peer_recv(agent_t *a, const vs_env_t *env, bool duplicate)
     if (env->peer->sealed)
         vs_event_set(e.action, sizeof e.action, "(sealed)");
     else
-        vs_event_peer_payload(env->peer->payload.data, env->peer->payload.len, e.action,
-                              sizeof e.action, e.object, sizeof e.object);
+        s_peer_payload(env->peer->payload.data, env->peer->payload.len, &e);
     if (duplicate)
         vs_event_set(e.detail, sizeof e.detail, "duplicate dropped");
     s_add(a, &e);

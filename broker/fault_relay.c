@@ -9,6 +9,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "pcx_msgjson.h"
 
 int bk_fault_relay_init(broker_t *b, const char *capture_path, char *err, size_t errlen)
 {
@@ -65,8 +66,17 @@ static void s_capture(broker_t *b, const bk_agent_t *from, const bk_agent_t *to,
     }
     if (p->len == 0)
         chunk[k++] = '-';
-    chunk[k++] = '\n';
     fwrite(chunk, 1, k, f);
+    /* A typed peering message (proto/peer.proto) is binary: it is also
+     * written in its JSON form, so that the capture reads as the protocol.
+     * JSON escapes every newline, so the line stays one line. */
+    char *text = !env->peer->sealed && vs_pcx_wire_is_typed(p->data, p->len)
+                     ? vs_pcx_msgjson_render(p->data, p->len)
+                     : NULL;
+    if (text)
+        fprintf(f, " %s", text);
+    free(text);
+    fputc('\n', f);
     /* Flushed per line so that a test can read the file while the broker
      * runs; complain once, not per message, if the disk fills up. */
     if (fflush(f) != 0 || ferror(f)) {

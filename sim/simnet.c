@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "pcx_wire.h"
 #include "service.h"
 
 #define SIM_LATENCY_MS     1
@@ -82,9 +83,22 @@ static void s_trace(vs_simnet_t *net, const char *fmt, ...)
     net->trace(net->trace_ctx, line);
 }
 
-/* "Request pcx-0123..." from a payload, for the trace. */
+/* "Request pcx-0123..." from a payload, for the trace: a typed peering
+ * message (pcx_wire.h) or a JSON one, described the same way. */
 static void s_describe_payload(const uint8_t *p, size_t len, char *out, size_t outlen)
 {
+    if (vs_pcx_wire_is_typed(p, len)) {
+        vs_pcx_msg_t *msg = malloc(sizeof *msg);
+        if (msg && vs_pcx_wire_decode(p, len, msg, NULL, 0) == 0)
+            snprintf(out, outlen, "%s %s%s%s v%" PRId64, vs_pcx_msg_type_name(msg->type),
+                     msg->id, msg->has_rec ? " " : "",
+                     msg->has_rec ? vs_pcx_state_name(msg->rec.state) : "",
+                     msg->has_rec ? (int64_t)msg->rec.version : 0);
+        else
+            snprintf(out, outlen, "? v0");
+        free(msg);
+        return;
+    }
     vs_json_t *j = vs_json_parse((const char *)p, len, NULL, 0);
     const char *t = j ? vs_json_get_str(j, "T") : NULL;
     const char *id = j ? vs_json_get_str(j, "Id") : NULL;

@@ -255,7 +255,8 @@ typedef struct {
 
 typedef struct {
     int from, to;
-    char *payload;
+    char *payload;             /* peering messages are binary (pcx_wire.h) */
+    size_t len;
 } rl_msg_t;
 
 static vs_manual_clock_t g_rl_mc;
@@ -281,13 +282,16 @@ static void rl_emit(void *ctx, const vs_out_t *o)
             if (!strcmp(g_rl[i].acct, o->to_account) && !strcmp(g_rl[i].region, o->to_region))
                 to = i;
         ck_assert_int_lt(g_rl_nq, 64);
-        char *text = strndup((const char *)o->payload, o->payload_len);
+        char *text = malloc(o->payload_len + 1);
+        ck_assert_ptr_nonnull(text);
+        memcpy(text, o->payload, o->payload_len);
+        text[o->payload_len] = 0;
         if (g_ncap < 64)
             g_cap[g_ncap++] = (char *)pf_skeep(strdup(text));
         if (to < 0)
             free(text);         /* no such agent here */
         else
-            g_rl_q[g_rl_nq++] = (rl_msg_t){ from, to, text };
+            g_rl_q[g_rl_nq++] = (rl_msg_t){ from, to, text, o->payload_len };
     }
 }
 
@@ -303,7 +307,7 @@ static void rl_pump(void)
         rl_msg_t msg = g_rl_q[0];
         memmove(g_rl_q, g_rl_q + 1, (size_t)--g_rl_nq * sizeof *g_rl_q);
         vs_model_on_peer(g_rl[msg.to].m, g_rl[msg.from].acct, g_rl[msg.from].region,
-                         (const uint8_t *)msg.payload, strlen(msg.payload));
+                         (const uint8_t *)msg.payload, msg.len);
         free(msg.payload);
     }
     ck_abort_msg("the relay did not settle");

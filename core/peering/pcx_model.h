@@ -26,6 +26,7 @@
 #include "pcx_doc.h"
 #include "pcx_fsm.h"
 #include "pcx_rules.h"
+#include "pcx_wire.h"
 
 #define VS_PCX_MAX_PENDING_OPS 8
 
@@ -167,24 +168,20 @@ vs_json_t *vs_pcx__return_true(void);
  * bumped): persist, re-arm timers, replicate to the other side. */
 void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o);
 
-/* Codecs of message fields, shared by the sending and receiving sides. */
-vs_json_t *vs_pcx__msg_new(const char *type, const char *id);
-/* Sends msg (consumed) to the agent holding end `to`; the message ID or 0. */
-uint64_t vs_pcx__msg_send(vs_model_t *m, const vs_pcx_vpc_t *to, vs_json_t *msg);
+/* Builds and sends the typed messages (pcx_wire.h): field helpers shared
+ * by the sending and receiving sides. msg is borrowed. */
+/* Sends msg to the agent holding end `to`; the message ID or 0. */
+uint64_t vs_pcx__msg_send(vs_model_t *m, const vs_pcx_vpc_t *to, const vs_pcx_msg_t *msg);
 /* A message carrying the whole record (Request, State, OpResult). */
-vs_json_t *vs_pcx__msg_with_record(const char *type, const vs_pcx_t *rec);
-void vs_pcx__msg_put_cidrs(vs_json_t *j, const vs_pcx_vpc_t *v);
-/* Numbers the accepter VPC's CIDR list in j (CidrsSeq) from o's counter
- * (o NULL: no number). */
-void vs_pcx__msg_put_seq(vs_model_t *m, vs_json_t *j, vs_pcx_obj_t *o);
-/* Replaces the CIDR lists of v with those of message j. -1 if malformed. */
-int vs_pcx__msg_get_cidrs(const vs_json_t *j, vs_pcx_vpc_t *v);
-void vs_pcx__msg_put_u64(vs_json_t *j, const char *key, uint64_t v);
-uint64_t vs_pcx__msg_get_u64(const vs_json_t *j, const char *key);
-void vs_pcx__msg_put_opts(vs_json_t *j, const char *key, const vs_pcx_options_t *o);
-bool vs_pcx__msg_get_opts(const vs_json_t *j, const char *key, vs_pcx_options_t *o);
-const char *vs_pcx__msg_op_name(vs_pcx_action_t a);
-int vs_pcx__msg_op_parse(const char *name, vs_pcx_action_t *out);
+void vs_pcx__msg_with_record(vs_pcx_msg_t *msg, vs_pcx_msg_type_t type, const vs_pcx_t *rec);
+/* The CIDR lists of v into msg. */
+void vs_pcx__msg_put_cidrs(vs_pcx_msg_t *msg, const vs_pcx_vpc_t *v);
+/* Numbers the accepter VPC's CIDR list in msg from o's counter (o NULL:
+ * no number). */
+void vs_pcx__msg_put_seq(vs_model_t *m, vs_pcx_msg_t *msg, vs_pcx_obj_t *o);
+/* Replaces the CIDR lists of v with those of msg. -1 if it has none
+ * (absent or malformed). */
+int vs_pcx__msg_get_cidrs(const vs_pcx_msg_t *msg, vs_pcx_vpc_t *v);
 
 /* --- local validation (pcx_home.c) ----------------------------------------------- */
 

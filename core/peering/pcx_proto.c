@@ -1,8 +1,9 @@
 /* pcx_proto: the peering protocol between agents, the receiving side: each
  * message is checked and handed to the home's decisions (pcx_home.c) or
- * applied to the replica. Sending is pcx_msg.c. Messages are small JSON
- * documents carried as the payload of PeerMessage, reliably (outbox + ack
- * + dedup in the runtime):
+ * applied to the replica. Sending is pcx_msg.c. Messages are typed
+ * (pcx_wire.h, proto/peer.proto's PcxMessage) and carried as the payload of
+ * PeerMessage, reliably (outbox + ack + dedup in the runtime); their older
+ * JSON form (pcx_msgjson.h) is still read. Fields, by their JSON names:
  *
  *   home -> accepter agent   Request  {Pcx}                validate, hold a replica
  *   accepter agent -> home   Validated{Id, Ok, Ipv4, Ipv6, CidrsSeq}
@@ -17,23 +18,25 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "pcx_model.h"
+#include "pcx_msgjson.h"
 
 /* --- cidr ordering at the home ----------------------------------------------- */
 
 /* Home: is the list in j newer than the last one applied? (A message
  * without a number, from an older agent, is taken as it comes.) */
-static bool s_newer_cidrs(const vs_pcx_obj_t *o, const vs_json_t *j)
+static bool s_newer_cidrs(const vs_pcx_obj_t *o, const vs_pcx_msg_t *j)
 {
-    uint64_t seq = vs_pcx__msg_get_u64(j, "CidrsSeq");
+    uint64_t seq = j->cidrs_seq;
     return seq == 0 || seq > o->cidrs_seq;
 }
 
 /* Home: the list in j is now part of the record. */
-static void s_took_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_json_t *j)
+static void s_took_cidrs(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_msg_t *j)
 {
-    uint64_t seq = vs_pcx__msg_get_u64(j, "CidrsSeq");
+    uint64_t seq = j->cidrs_seq;
     if (seq > o->cidrs_seq) {
         o->cidrs_seq = seq;
         vs_model__touch(m, &o->base);
@@ -55,7 +58,8 @@ static bool s_is_me(const vs_model_t *m, const vs_pcx_vpc_t *v)
 /* Accepter agent: validate a new request and hold a replica. */
 static int s_on_request(vs_model_t *m, const vs_pcx_t *rec)
 {
-    vs_json_t *ans = vs_pcx__msg_new("Validated", rec->id);
+    vs_pcx_msg_t ans;
+    vs_pcx_msg_init(&ans, VS_PCX_MSG_VALIDATED, rec->id);
     vs_pcx_obj_t *o = vs_pcx__get(m, rec->id);
     vs_pcx_vpc_t acc = rec->accepter;
     bool ok;
@@ -80,15 +84,15 @@ static int s_on_request(vs_model_t *m, const vs_pcx_t *rec)
             ok = o != NULL;
         }
     }
-    vs_json_set_bool(ans, "Ok", ok);
-    vs_pcx__msg_put_cidrs(ans, &acc);
-    vs_pcx__msg_put_seq(m, ans, ok ? o : NULL);
-    vs_pcx__msg_send(m, &rec->requester, ans);
+    ans.ok = ok;
+    vs_pcx__msg_put_cidrs(&ans, &acc);
+    vs_pcx__msg_put_seq(m, &ans, ok ? o : NULL);
+    vs_pcx__msg_send(m, &rec->requester, &ans);
     return 1;
 }
 
 /* Home: the accepter agent's answer to our Request. */
-static int s_on_validated(vs_model_t *m, vs_pcx_obj_t *o, const vs_json_t *j)
+static int s_on_validated(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_msg_t *j)
 {
     if (o->rec.state != VS_PCX_INITIATING_REQUEST) {
         vs_pcx__send_state(m, o);     /* the replica is behind: resync */
@@ -98,7 +102,7 @@ static int s_on_validated(vs_model_t *m, vs_pcx_obj_t *o, const vs_json_t *j)
     vs_awserr_t err;
     /* A newer list (Cidrs) may have overtaken this answer: keep it. */
     bool newer = s_newer_cidrs(o, j);
-    if (vs_json_get_bool(j, "Ok", false) && (!newer || vs_pcx__msg_get_cidrs(j, &acc) == 0) &&
+    if (j->ok && (!newer || vs_pcx__msg_get_cidrs(j, &acc) == 0) &&
         !vs_pcx_vpcs_overlap(&o->rec.requester, &acc)) {
         if (newer)
             s_took_cidrs(m, o, j);
@@ -141,11 +145,11 @@ static int s_on_state(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
 /* Home: an operation from the accepter side. The caller is the stamped
  * sender, never a field of the message. */
 static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
-                   const char *from_region, const vs_json_t *j)
+                   const char *from_region, const vs_pcx_msg_t *j)
 {
-    vs_pcx_action_t action;
-    if (vs_pcx__msg_op_parse(vs_json_get_str(j, "Action"), &action) != 0)
+    if (!j->has_action)
         return -1;
+    vs_pcx_action_t action = j->action;
     vs_pcx__catch_up(m, o);       /* before the CIDRs below touch the record */
     vs_awserr_t err = { "", "" };
     vs_pcx_vpc_t acc = o->rec.accepter, saved = o->rec.accepter;
@@ -161,9 +165,8 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
             new_cidrs = true;
         }
     }
-    vs_pcx_options_t ro, ao;
-    bool has_r = vs_pcx__msg_get_opts(j, "RequesterOptions", &ro);
-    bool has_a = vs_pcx__msg_get_opts(j, "AccepterOptions", &ao);
+    vs_pcx_options_t ro = j->req_opts, ao = j->acc_opts;
+    bool has_r = j->has_req_opts, has_a = j->has_acc_opts;
     /* Accepted with the accepter's CIDRs of the moment it accepted; they
      * must be in the record before the transition replicates it. */
     if (new_cidrs)
@@ -174,29 +177,33 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
         o->rec.accepter = saved;
     else if (new_cidrs)
         s_took_cidrs(m, o, j);
-    vs_json_t *ans = vs_pcx__msg_with_record("OpResult", &o->rec);
-    vs_json_set_str(ans, "OpId", vs_json_get_str(j, "OpId") ? vs_json_get_str(j, "OpId") : "0");
-    vs_json_set_str(ans, "Action", vs_pcx__msg_op_name(action));
-    vs_json_set_bool(ans, "Ok", rc == 0);
+    vs_pcx_msg_t *ans = malloc(sizeof *ans);
+    if (!ans)
+        return 1;       /* the replica's resend of the Op asks again */
+    vs_pcx__msg_with_record(ans, VS_PCX_MSG_OP_RESULT, &o->rec);
+    ans->op_id = j->op_id;
+    ans->has_action = true;
+    ans->action = action;
+    ans->ok = rc == 0;
     if (rc != 0) {
-        vs_json_set_str(ans, "Code", err.code);
-        vs_json_set_str(ans, "Message", err.message);
+        ans->has_code = true;
+        snprintf(ans->code, sizeof ans->code, "%s", err.code[0] ? err.code : "InternalError");
+        snprintf(ans->message, sizeof ans->message, "%s", err.message);
     }
     vs_pcx__msg_send(m, &o->rec.accepter, ans);
+    free(ans);
     return 1;
 }
 
 /* Replica: the home's decision on an operation we forwarded. */
 static int s_on_op_result(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec,
-                          const vs_json_t *j)
+                          const vs_pcx_msg_t *j)
 {
     vs_pcx__replica_apply(m, o, rec);
     vs_pcx_op_t op;
-    bool waiting = vs_pcx__op_take(o, vs_pcx__msg_get_u64(j, "OpId"), &op);
-    vs_pcx_action_t action;
+    bool waiting = vs_pcx__op_take(o, j->op_id, &op);
     bool answers_accept = waiting ? op.action == VS_PCX_ACT_ACCEPT
-                                  : vs_pcx__msg_op_parse(vs_json_get_str(j, "Action"), &action) == 0 &&
-                                        action == VS_PCX_ACT_ACCEPT;
+                                  : j->has_action && j->action == VS_PCX_ACT_ACCEPT;
     /* The CIDR guard of an accept ends with the home's answer to it. The
      * waiting calls are in memory only, the guard is persisted: after a
      * restart the answer names its action, so the guard cannot outlive
@@ -210,10 +217,10 @@ static int s_on_op_result(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec,
     }
     if (!waiting || op.token == 0)
         return 1;       /* no call waits (restart, cascade): the state is applied anyway */
-    if (!vs_json_get_bool(j, "Ok", false)) {
+    if (!j->ok) {
         vs_awserr_t err;
-        vs_awserr_set(&err, vs_json_get_str(j, "Code") ? vs_json_get_str(j, "Code") : "InternalError",
-                      "%s", vs_json_get_str(j, "Message") ? vs_json_get_str(j, "Message") : "");
+        vs_awserr_set(&err, j->has_code ? j->code : "InternalError", "%s",
+                      j->has_code ? j->message : "");
         vs_model__reply(m, op.token, NULL, &err);
         return 1;
     }
@@ -234,47 +241,47 @@ static int s_on_op_result(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec,
     return 1;
 }
 
-int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_region,
-                    const uint8_t *payload, size_t len)
+/* The message in payload, typed or in its older JSON form. -1 if it is
+ * not a peering message (another module's, or garbage). */
+static int s_read(const uint8_t *payload, size_t len, vs_pcx_msg_t *msg)
 {
-    char why[160];
-    vs_json_t *j = vs_json_parse((const char *)payload, len, why, sizeof why);
-    const char *type = j ? vs_json_get_str(j, "T") : NULL;
-    static const char *const mine[] = { "Request", "Validated", "State", "Op", "OpResult",
-                                        "Cidrs", NULL };
-    int known = 0;
-    for (size_t i = 0; type && mine[i]; i++)
-        known |= !strcmp(type, mine[i]);
-    if (!known) {
-        vs_json_free(&j);
-        return 0;
-    }
+    if (vs_pcx_wire_is_typed(payload, len))
+        return vs_pcx_wire_decode(payload, len, msg, NULL, 0);
+    vs_json_t *j = vs_json_parse((const char *)payload, len, NULL, 0);
+    int rc = vs_pcx_msgjson_read(j, msg);
+    vs_json_free(&j);
+    return rc;
+}
+
+static int s_dispatch(vs_model_t *m, const char *from_account, const char *from_region,
+                      const vs_pcx_msg_t *j)
+{
     int rc = -1;
-    vs_pcx_t rec;
-    const vs_json_t *doc = vs_json_get(j, "Pcx");
-    bool has_rec = doc && vs_pcx_from_doc(doc, &rec, why, sizeof why) == 0;
-    vs_pcx_obj_t *o = vs_pcx__get(m, has_rec ? rec.id : vs_json_get_str(j, "Id"));
+    vs_pcx_msg_type_t type = j->type;
+    bool has_rec = j->has_rec;
+    const vs_pcx_t *rec = &j->rec;
+    vs_pcx_obj_t *o = vs_pcx__get(m, has_rec ? rec->id : j->id);
 
     /* Who may speak about a connection is decided by the stamped sender
      * against what we already hold, never by the record in the message:
      * a third agent could put its own account in a forged record's
      * requester (issue 15). */
-    bool home_speaks = has_rec && s_from(&rec.requester, from_account, from_region) &&
+    bool home_speaks = has_rec && s_from(&rec->requester, from_account, from_region) &&
                        (!o || s_from(&o->rec.requester, from_account, from_region));
-    if (!strcmp(type, "Request")) {
+    if (type == VS_PCX_MSG_REQUEST) {
         /* From the requester's agent, about a VPC of ours. */
         if (home_speaks)
-            rc = s_on_request(m, &rec);
-    } else if (!strcmp(type, "State") || !strcmp(type, "OpResult")) {
+            rc = s_on_request(m, rec);
+    } else if (type == VS_PCX_MSG_STATE || type == VS_PCX_MSG_OP_RESULT) {
         if (home_speaks && (!o || !vs_pcx_obj_is_home(o)))
-            rc = !strcmp(type, "State") ? s_on_state(m, o, &rec)
-                                        : (o ? s_on_op_result(m, o, &rec, j) : 1);
+            rc = type == VS_PCX_MSG_STATE ? s_on_state(m, o, rec)
+                                          : (o ? s_on_op_result(m, o, rec, j) : 1);
     } else if (o && vs_pcx_obj_is_home(o) && o->side != VS_PCX_SIDE_BOTH &&
                s_from(&o->rec.accepter, from_account, from_region)) {
         /* Validated, Op, Cidrs: from the accepter's agent to us, the home. */
-        if (!strcmp(type, "Validated")) {
+        if (type == VS_PCX_MSG_VALIDATED) {
             rc = s_on_validated(m, o, j);
-        } else if (!strcmp(type, "Op")) {
+        } else if (type == VS_PCX_MSG_OP) {
             rc = s_on_op(m, o, from_account, from_region, j);
         } else {
             vs_pcx_vpc_t acc = o->rec.accepter;
@@ -287,7 +294,21 @@ int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_re
             }
         }
     }
-    vs_json_free(&j);
+    return rc;
+}
+
+int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_region,
+                    const uint8_t *payload, size_t len)
+{
+    /* About 10 KiB, and the handlers below need their own stack: on the
+     * heap, once per message. */
+    vs_pcx_msg_t *msg = malloc(sizeof *msg);
+    if (!msg)
+        return -1;
+    int rc = 0;
+    if (s_read(payload, len, msg) == 0)
+        rc = s_dispatch(m, from_account, from_region, msg);
+    free(msg);
     return rc;
 }
 

@@ -7,6 +7,7 @@ and client API calls must never be touched.
 Waiting is always polling with a generous deadline: with half the messages
 lost, a message can sit in an outbox backoff (at most 8 s) several times.
 """
+import json
 import os
 import re
 import subprocess
@@ -23,7 +24,7 @@ WAIT_S = 60
 
 CAPTURE_RE = re.compile(
     r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (\d{12})/([a-z0-9-]+) -> (\d{12})/([a-z0-9-]+) "
-    r"sealed=([01]) ([0-9a-f]+|-)$")
+    r"sealed=([01]) ([0-9a-f]+|-)(?: (\{.*\}))?$")
 
 
 class FaultTest(ClusterTest):
@@ -255,13 +256,18 @@ class CaptureTest(FaultTest):
         for line in lines:
             m = CAPTURE_RE.match(line)
             self.assertIsNotNone(m, line)
-            _, fa, fr, ta, tr, sealed, payload = m.groups()
+            _, fa, fr, ta, tr, sealed, payload, rendered = m.groups()
             pairs.add((fa, fr, ta, tr))
             data = b"" if payload == "-" else bytes.fromhex(payload)
             if sealed == "1":
                 self.assertNotIn(pcx.encode(), data, line)   # ciphertext shows nothing
+                self.assertIsNone(rendered, line)
             else:
                 plain += pcx.encode() in data
+                if data[:1] == b"\x08":
+                    # A typed peering message, also written as JSON.
+                    self.assertIsNotNone(rendered, line)
+                    self.assertEqual(json.loads(rendered)["Id"], pcx, line)
         self.assertEqual(pairs, {(A, self.regions[0], B, self.regions[1]),
                                  (B, self.regions[1], A, self.regions[0])})
         return lines, plain
@@ -272,8 +278,10 @@ class Capture(CaptureTest):
         pcx, _, _ = self.create_pcx()
         self.assert_views_agree(pcx, "pending-acceptance")
         lines, plain = self.check_capture(pcx)
-        # Within a Region the protocol's JSON crosses the broker as is.
+        # Within a Region the protocol's messages cross the broker as they
+        # are, and the capture shows them as JSON.
         self.assertGreater(plain, 0, lines)
+        self.assertTrue(any('"T":"Request"' in line for line in lines), lines)
 
     def test_help_documents_capture(self):
         p = subprocess.run([os.path.join(harness.BIN, "vpcsim-broker"), "--help"],

@@ -1,0 +1,436 @@
+/* pcx_wire: vs_pcx_msg_t <-> proto/peer.proto's PcxMessage. See pcx_wire.h.
+ *
+ * Encoding points the protobuf-c structs at the caller's value (no copies,
+ * no allocation); decoding unpacks into an arena on the stack (protobuf-c
+ * takes an allocator), so a message of ordinary size costs no malloc.
+ */
+#include "pcx_wire.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "peer.pb-c.h"
+
+/* --- names ------------------------------------------------------------------- */
+
+static const char *const s_type_names[] = {
+    [VS_PCX_MSG_REQUEST] = "Request", [VS_PCX_MSG_VALIDATED] = "Validated",
+    [VS_PCX_MSG_STATE] = "State",     [VS_PCX_MSG_OP] = "Op",
+    [VS_PCX_MSG_OP_RESULT] = "OpResult", [VS_PCX_MSG_CIDRS] = "Cidrs",
+};
+#define S_NTYPES (sizeof s_type_names / sizeof s_type_names[0])
+
+const char *vs_pcx_msg_type_name(vs_pcx_msg_type_t t)
+{
+    return (unsigned)t < S_NTYPES && s_type_names[t] ? s_type_names[t] : "?";
+}
+
+int vs_pcx_msg_type_parse(const char *name, vs_pcx_msg_type_t *out)
+{
+    for (size_t i = 1; name && i < S_NTYPES; i++)
+        if (!strcmp(s_type_names[i], name)) {
+            *out = (vs_pcx_msg_type_t)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* The user actions an Op names, in peer.proto's PcxAction order (index =
+ * wire value). */
+static const struct {
+    const char *name;
+    vs_pcx_action_t action;
+} s_actions[] = {
+    { NULL, VS_PCX_ACTION_COUNT },
+    { "Accept", VS_PCX_ACT_ACCEPT },
+    { "Reject", VS_PCX_ACT_REJECT },
+    { "Delete", VS_PCX_ACT_DELETE },
+    { "ModifyRequester", VS_PCX_ACT_MODIFY_REQUESTER_OPTIONS },
+    { "ModifyAccepter", VS_PCX_ACT_MODIFY_ACCEPTER_OPTIONS },
+};
+#define S_NACTIONS (sizeof s_actions / sizeof s_actions[0])
+
+static int s_action_wire(vs_pcx_action_t a)
+{
+    for (size_t i = 1; i < S_NACTIONS; i++)
+        if (s_actions[i].action == a)
+            return (int)i;
+    return 0;
+}
+
+const char *vs_pcx_msg_action_name(vs_pcx_action_t a)
+{
+    int w = s_action_wire(a);
+    return w ? s_actions[w].name : "?";
+}
+
+int vs_pcx_msg_action_parse(const char *name, vs_pcx_action_t *out)
+{
+    for (size_t i = 1; name && i < S_NACTIONS; i++)
+        if (!strcmp(s_actions[i].name, name)) {
+            *out = s_actions[i].action;
+            return 0;
+        }
+    return -1;
+}
+
+void vs_pcx_msg_init(vs_pcx_msg_t *msg, vs_pcx_msg_type_t type, const char *id)
+{
+    memset(msg, 0, sizeof *msg);
+    msg->type = type;
+    if (id && strlen(id) < sizeof msg->id)
+        strcpy(msg->id, id);
+}
+
+bool vs_pcx_wire_is_typed(const uint8_t *payload, size_t len)
+{
+    return payload && len > 0 && payload[0] == 0x08;
+}
+
+/* --- peeking ------------------------------------------------------------------- */
+
+/* A base-128 varint at *p (at most 10 bytes, inside end); false if cut. */
+static bool s_varint(const uint8_t **p, const uint8_t *end, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 70 && *p < end; shift += 7) {
+        uint8_t b = *(*p)++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+int vs_pcx_wire_peek(const uint8_t *payload, size_t len, vs_pcx_msg_type_t *type, char *id,
+                     size_t idlen)
+{
+    if (idlen)
+        id[0] = 0;
+    if (!vs_pcx_wire_is_typed(payload, len) || len > VS_PCX_WIRE_MAX_LEN)
+        return -1;
+    const uint8_t *p = payload, *end = payload + len;
+    uint64_t t = 0;
+    /* protobuf-c writes fields in number order: type (1) and id (2) come
+     * first; a scan stops at the first field past them. */
+    while (p < end) {
+        uint64_t key, v;
+        if (!s_varint(&p, end, &key))
+            return -1;
+        uint64_t field = key >> 3, wt = key & 7;
+        if (field > 2)
+            break;
+        if (wt == 0 && field == 1) {
+            if (!s_varint(&p, end, &t))
+                return -1;
+        } else if (wt == 2) {
+            if (!s_varint(&p, end, &v) || v > (uint64_t)(end - p))
+                return -1;
+            if (field == 2 && idlen && v < idlen && !memchr(p, 0, (size_t)v)) {
+                memcpy(id, p, (size_t)v);
+                id[v] = 0;
+            }
+            p += v;
+        } else {
+            return -1;
+        }
+    }
+    if (t == 0 || t >= S_NTYPES)
+        return -1;
+    *type = (vs_pcx_msg_type_t)t;
+    return 0;
+}
+
+/* --- encoding ------------------------------------------------------------------- */
+
+/* Room for every CIDR a message can carry: two ends of a record and the
+ * accepter's list, each up to the per-VPC maximum of both families. */
+#define S_MAX_CIDRS (3 * (VS_PCX_MAX_IPV4 + VS_PCX_MAX_IPV6))
+
+typedef struct {
+    Vpcsim__Peer__Cidr cidr[S_MAX_CIDRS];
+    Vpcsim__Peer__Cidr *ptr[S_MAX_CIDRS];
+    size_t n;
+    Vpcsim__Peer__PcxOptions opts[4];
+    Vpcsim__Peer__PcxVpc vpc[2];
+    Vpcsim__Peer__PcxRecord rec;
+    Vpcsim__Peer__PcxCidrs cidrs;
+    Vpcsim__Peer__PcxMessage msg;
+} s_enc_t;
+
+/* Points a repeated Cidr field at list (borrowed until packed). */
+static Vpcsim__Peer__Cidr **s_cidrs(s_enc_t *e, const vs_cidr_t *list, size_t n)
+{
+    Vpcsim__Peer__Cidr **out = &e->ptr[e->n];
+    for (size_t i = 0; i < n; i++) {
+        Vpcsim__Peer__Cidr *c = &e->cidr[e->n];
+        vpcsim__peer__cidr__init(c);
+        c->addr.data = (uint8_t *)list[i].addr.bytes;
+        c->addr.len = list[i].addr.family == 4 ? 4 : 16;
+        c->prefix = list[i].prefix;
+        e->ptr[e->n++] = c;
+    }
+    return out;
+}
+
+static Vpcsim__Peer__PcxOptions *s_opts(Vpcsim__Peer__PcxOptions *w, const vs_pcx_options_t *o)
+{
+    vpcsim__peer__pcx_options__init(w);
+    w->allow_dns_resolution_from_remote_vpc = o->allow_dns_resolution_from_remote_vpc;
+    w->allow_egress_from_local_classic_link_to_remote_vpc =
+        o->allow_egress_from_local_classic_link_to_remote_vpc;
+    w->allow_egress_from_local_vpc_to_remote_classic_link =
+        o->allow_egress_from_local_vpc_to_remote_classic_link;
+    return w;
+}
+
+static Vpcsim__Peer__PcxVpc *s_vpc(s_enc_t *e, int k, const vs_pcx_vpc_t *v)
+{
+    Vpcsim__Peer__PcxVpc *w = &e->vpc[k];
+    vpcsim__peer__pcx_vpc__init(w);
+    w->account = (char *)v->account;
+    w->region = (char *)v->region;
+    w->vpc_id = (char *)v->vpc_id;
+    size_t n4 = v->n_ipv4 <= VS_PCX_MAX_IPV4 ? v->n_ipv4 : VS_PCX_MAX_IPV4;
+    size_t n6 = v->n_ipv6 <= VS_PCX_MAX_IPV6 ? v->n_ipv6 : VS_PCX_MAX_IPV6;
+    w->ipv4 = s_cidrs(e, v->ipv4, n4);
+    w->n_ipv4 = n4;
+    w->ipv6 = s_cidrs(e, v->ipv6, n6);
+    w->n_ipv6 = n6;
+    w->options = s_opts(&e->opts[k], &v->options);
+    return w;
+}
+
+long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap)
+{
+    if (msg->type == VS_PCX_MSG_UNKNOWN || (unsigned)msg->type >= S_NTYPES)
+        return -1;
+    s_enc_t enc, *e = &enc;     /* about 17 KiB */
+    e->n = 0;
+    Vpcsim__Peer__PcxMessage *w = &e->msg;
+    vpcsim__peer__pcx_message__init(w);
+    w->type = (Vpcsim__Peer__PcxMsgType)msg->type;
+    w->id = (char *)msg->id;
+    if (msg->has_rec) {
+        const vs_pcx_t *r = &msg->rec;
+        Vpcsim__Peer__PcxRecord *wr = &e->rec;
+        vpcsim__peer__pcx_record__init(wr);
+        wr->id = (char *)r->id;
+        wr->requester = s_vpc(e, 0, &r->requester);
+        wr->accepter = s_vpc(e, 1, &r->accepter);
+        wr->state = (Vpcsim__Peer__PcxState)(r->state + 1);
+        wr->status_message = (char *)r->status_message;
+        wr->version = r->version;
+        wr->created_ms = r->created_ms;
+        wr->expiration_ms = r->expiration_ms;
+        wr->state_entered_ms = r->state_entered_ms;
+        wr->deleted_by = (Vpcsim__Peer__PcxSide)r->deleted_by;
+        wr->inter_region = r->inter_region;
+        w->pcx = wr;
+    }
+    w->ok = msg->ok;
+    if (msg->has_cidrs) {
+        const vs_pcx_vpc_t *v = &msg->cidrs;
+        size_t n4 = v->n_ipv4 <= VS_PCX_MAX_IPV4 ? v->n_ipv4 : VS_PCX_MAX_IPV4;
+        size_t n6 = v->n_ipv6 <= VS_PCX_MAX_IPV6 ? v->n_ipv6 : VS_PCX_MAX_IPV6;
+        vpcsim__peer__pcx_cidrs__init(&e->cidrs);
+        e->cidrs.ipv4 = s_cidrs(e, v->ipv4, n4);
+        e->cidrs.n_ipv4 = n4;
+        e->cidrs.ipv6 = s_cidrs(e, v->ipv6, n6);
+        e->cidrs.n_ipv6 = n6;
+        w->cidrs = &e->cidrs;
+    }
+    w->cidrs_seq = msg->cidrs_seq;
+    w->op_id = msg->op_id;
+    if (msg->has_action)
+        w->action = (Vpcsim__Peer__PcxAction)s_action_wire(msg->action);
+    if (msg->has_req_opts)
+        w->requester_options = s_opts(&e->opts[2], &msg->req_opts);
+    if (msg->has_acc_opts)
+        w->accepter_options = s_opts(&e->opts[3], &msg->acc_opts);
+    if (msg->has_code) {
+        w->code = (char *)msg->code;
+        w->message = (char *)msg->message;
+    }
+    size_t need = vpcsim__peer__pcx_message__get_packed_size(w);
+    if (buf && need <= cap)
+        vpcsim__peer__pcx_message__pack(w, buf);
+    return need > (size_t)VS_PCX_WIRE_MAX_LEN ? -1 : (long)need;
+}
+
+/* --- decoding ------------------------------------------------------------------- */
+
+/* A bump allocator over a buffer on the decoder's stack; what does not fit
+ * comes from malloc (and is freed by free_unpacked through s_free). */
+typedef struct {
+    uint8_t *buf;
+    size_t cap, used;
+} s_arena_t;
+
+static void *s_alloc(void *ad, size_t n)
+{
+    s_arena_t *a = ad;
+    size_t at = (a->used + 15) & ~(size_t)15;
+    if (n <= a->cap && at <= a->cap - n) {
+        a->used = at + n;
+        return a->buf + at;
+    }
+    return malloc(n);
+}
+
+static void s_free(void *ad, void *p)
+{
+    s_arena_t *a = ad;
+    if ((uint8_t *)p < a->buf || (uint8_t *)p >= a->buf + a->cap)
+        free(p);
+}
+
+static int s_fail(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int s_fail(char *why, size_t whylen, const char *fmt, ...)
+{
+    if (why && whylen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, whylen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static bool s_str(const char *s, char *dst, size_t dstlen)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n >= dstlen)
+        return false;
+    memcpy(dst, s ? s : "", n + 1);
+    return true;
+}
+
+/* A canonical block (right length, prefix in range, host bits zero). */
+static bool s_cidr(const Vpcsim__Peer__Cidr *w, int family, vs_cidr_t *out)
+{
+    size_t len = family == 4 ? 4 : 16;
+    if (!w || w->addr.len != len || w->prefix > len * 8)
+        return false;
+    memset(out, 0, sizeof *out);
+    out->addr.family = (uint8_t)family;
+    memcpy(out->addr.bytes, w->addr.data, len);
+    out->prefix = (uint8_t)w->prefix;
+    for (size_t bit = w->prefix; bit < len * 8; bit++)
+        if (out->addr.bytes[bit / 8] & (0x80u >> (bit % 8)))
+            return false;
+    return true;
+}
+
+/* Appends the blocks of one family to v: false if one is bad, of the other
+ * family, a duplicate, or over the maximum. */
+static bool s_cidr_list(Vpcsim__Peer__Cidr *const *list, size_t n, int family, vs_pcx_vpc_t *v)
+{
+    if (n > (family == 4 ? VS_PCX_MAX_IPV4 : VS_PCX_MAX_IPV6))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        vs_cidr_t c;
+        if (!s_cidr(list[i], family, &c) || vs_pcx_vpc_add_cidr(v, &c) != 0)
+            return false;
+    }
+    return true;
+}
+
+static void s_opts_in(const Vpcsim__Peer__PcxOptions *w, vs_pcx_options_t *o)
+{
+    o->allow_dns_resolution_from_remote_vpc = w->allow_dns_resolution_from_remote_vpc;
+    o->allow_egress_from_local_classic_link_to_remote_vpc =
+        w->allow_egress_from_local_classic_link_to_remote_vpc;
+    o->allow_egress_from_local_vpc_to_remote_classic_link =
+        w->allow_egress_from_local_vpc_to_remote_classic_link;
+}
+
+static bool s_vpc_in(const Vpcsim__Peer__PcxVpc *w, vs_pcx_vpc_t *v)
+{
+    memset(v, 0, sizeof *v);
+    if (!w || !w->options || !s_str(w->account, v->account, sizeof v->account) ||
+        !s_str(w->region, v->region, sizeof v->region) ||
+        !s_str(w->vpc_id, v->vpc_id, sizeof v->vpc_id) ||
+        !s_cidr_list(w->ipv4, w->n_ipv4, 4, v) || !s_cidr_list(w->ipv6, w->n_ipv6, 6, v))
+        return false;
+    s_opts_in(w->options, &v->options);
+    return true;
+}
+
+/* The record of the message, if it is a whole, valid one. */
+static bool s_rec_in(const Vpcsim__Peer__PcxRecord *w, vs_pcx_t *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!w || w->state == VPCSIM__PEER__PCX_STATE__PCX_STATE_UNKNOWN ||
+        (unsigned)w->state > VS_PCX_STATE_COUNT || (unsigned)w->deleted_by > VS_PCX_SIDE_BOTH ||
+        !s_str(w->id, p->id, sizeof p->id) ||
+        !s_str(w->status_message, p->status_message, sizeof p->status_message) ||
+        !s_vpc_in(w->requester, &p->requester) || !s_vpc_in(w->accepter, &p->accepter))
+        return false;
+    p->state = (vs_pcx_state_t)(w->state - 1);
+    p->version = w->version;
+    p->created_ms = w->created_ms;
+    p->expiration_ms = w->expiration_ms;
+    p->state_entered_ms = w->state_entered_ms;
+    p->deleted_by = (vs_pcx_side_t)w->deleted_by;
+    p->inter_region = w->inter_region;
+    return vs_pcx_validate(p, NULL, 0) == 0;
+}
+
+int vs_pcx_wire_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, char *why,
+                       size_t whylen)
+{
+    if (!vs_pcx_wire_is_typed(payload, len))
+        return s_fail(why, whylen, "not a typed peering message");
+    if (len > VS_PCX_WIRE_MAX_LEN)
+        return s_fail(why, whylen, "peering message over %u bytes", VS_PCX_WIRE_MAX_LEN);
+    /* An ordinary message (a record with a few CIDRs) needs about 2 KiB. */
+    _Alignas(16) uint8_t space[8192];
+    s_arena_t arena = { space, sizeof space, 0 };
+    ProtobufCAllocator alloc = { s_alloc, s_free, &arena };
+    Vpcsim__Peer__PcxMessage *w = vpcsim__peer__pcx_message__unpack(&alloc, len, payload);
+    if (!w)
+        return s_fail(why, whylen, "peering message: not a PcxMessage");
+    int rc = 0;
+    if (w->type == VPCSIM__PEER__PCX_MSG_TYPE__PCX_MSG_UNKNOWN || (unsigned)w->type >= S_NTYPES) {
+        rc = s_fail(why, whylen, "peering message: unknown type %d", (int)w->type);
+        goto done;
+    }
+    vs_pcx_msg_init(out, (vs_pcx_msg_type_t)w->type, w->id);
+    out->has_rec = s_rec_in(w->pcx, &out->rec);
+    out->ok = w->ok;
+    if (w->cidrs) {
+        vs_pcx_vpc_t *v = &out->cidrs;
+        out->has_cidrs = s_cidr_list(w->cidrs->ipv4, w->cidrs->n_ipv4, 4, v) &&
+                         s_cidr_list(w->cidrs->ipv6, w->cidrs->n_ipv6, 6, v);
+        if (!out->has_cidrs)
+            memset(v, 0, sizeof *v);
+    }
+    out->cidrs_seq = w->cidrs_seq;
+    out->op_id = w->op_id;
+    if ((unsigned)w->action > 0 && (unsigned)w->action < S_NACTIONS) {
+        out->has_action = true;
+        out->action = s_actions[w->action].action;
+    }
+    if (w->requester_options) {
+        out->has_req_opts = true;
+        s_opts_in(w->requester_options, &out->req_opts);
+    }
+    if (w->accepter_options) {
+        out->has_acc_opts = true;
+        s_opts_in(w->accepter_options, &out->acc_opts);
+    }
+    if (w->code && *w->code) {
+        out->has_code = true;
+        snprintf(out->code, sizeof out->code, "%s", w->code);
+        snprintf(out->message, sizeof out->message, "%s", w->message ? w->message : "");
+    }
+done:
+    vpcsim__peer__pcx_message__free_unpacked(w, &alloc);
+    return rc;
+}
