@@ -150,7 +150,7 @@ int agent__open_store(agent_t *a)
     if (!have) {
         snprintf(id.account, sizeof id.account, "%s", a->cfg->account);
         snprintf(id.region, sizeof id.region, "%s", a->cfg->region);
-        snprintf(id.store_id, sizeof id.store_id, "%s", sid);
+        snprintf(id.store_id, sizeof id.store_id, "%.*s", (int)sizeof id.store_id - 1, sid);
         if (store_ident_write(a->cfg->data_dir, &id, err, sizeof err) != 0) {
             fprintf(stderr, "vpcsim-agent: %s\n", err);
             return 2;
