@@ -1,5 +1,5 @@
-/* pcx_msg: the peering messages an agent sends (Request, State, Op, Cidrs;
- * the table of all of them is in pcx_proto.c) and the field codecs the
+/* pcx_msg: the peering messages an agent sends (Request, State, Op, Cidrs,
+ * Gone; the table of all of them is in pcx_proto.c) and the field codecs the
  * receiving side shares. Below the home's decisions (pcx_home.c), which
  * replicate every change through vs_pcx__home_changed(), and below the
  * receiving side (pcx_proto.c), which calls the home.
@@ -170,6 +170,18 @@ void vs_pcx__send_request(vs_model_t *m, vs_pcx_obj_t *o)
 void vs_pcx__send_state(vs_model_t *m, vs_pcx_obj_t *o)
 {
     vs_pcx__msg_send(m, &o->rec.accepter, vs_pcx__msg_with_record("State", &o->rec));
+}
+
+/* Addressed by account and Region only: the home that holds no record
+ * knows no VPC of the sender, and the broker routes by the pair alone. */
+void vs_pcx__send_gone(vs_model_t *m, const char *account, const char *region, const char *id)
+{
+    vs_json_t *j = vs_pcx__msg_new("Gone", id);
+    char *text = vs_json_dump(j, 0);
+    vs_json_free(&j);
+    if (text)
+        vs_model__emit_peer(m, NULL, account, region, (const uint8_t *)text, strlen(text));
+    free(text);
 }
 
 void vs_pcx__send_op(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_op_t *op,
