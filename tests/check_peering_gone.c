@@ -11,6 +11,7 @@
  * holding no record, ignored. Nothing was left to move that view. Now the
  * home answers with Gone and the replica goes as the home's view did. */
 #include "check_peering_fixture.h"
+#include "simrun.h"
 
 /* One run of the case under `seed`: the network between the two agents
  * is down (every message lost, resent in vain) from the create until the
@@ -113,6 +114,32 @@ START_TEST(unknown_pcx_is_answered_gone)
 }
 END_TEST
 
+/* The same case as `vpcsim simulate` finds it since its clock jumps as
+ * advance-clock does: these schedules ended with the accepter's view in
+ * initiating-request and none at the home before the fix (replay with
+ * `vpcsim simulate --replay 11:115 --operations 400 --faults
+ * drop=0.2,duplicate=0.1,delay=0-300 --crash 0.05`). */
+START_TEST(simulate_schedules_converge)
+{
+    static const uint64_t schedules[] = { 115, 131 };
+    vs_simrun_opts_t o;
+    vs_simrun_defaults(&o);
+    o.operations = 400;
+    o.faults.drop = 0.2;
+    o.faults.duplicate = 0.1;
+    o.faults.delay_min_ms = 0;
+    o.faults.delay_max_ms = 300;
+    o.crash = 0.05;
+    for (size_t i = 0; i < sizeof schedules / sizeof schedules[0]; i++) {
+        vs_simrun_result_t r;
+        ck_assert_int_eq(vs_simrun_run(11, schedules[i], &o, &r), 0);
+        ck_assert_msg(r.passed && r.diverged_views == 0, "schedule 11:%" PRIu64 " failed:\n%.1500s",
+                      schedules[i], r.report ? r.report : "");
+        vs_simrun_result_free(&r);
+    }
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("peering_gone");
@@ -122,6 +149,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, late_request_after_home_forgot_leaves_no_view);
     tcase_add_test(tc, gone_from_others_is_refused);
     tcase_add_test(tc, unknown_pcx_is_answered_gone);
+    tcase_add_test(tc, simulate_schedules_converge);
     suite_add_tcase(s, tc);
     return s;
 }
