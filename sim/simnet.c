@@ -65,6 +65,7 @@ struct vs_simnet {
     call_t *calls;
     size_t ncalls;
     vs_simnet_faults_t faults;
+    uint64_t jumped;           /* ms the clock jumped in all (vs_simnet_jump) */
     void (*trace)(void *ctx, const char *line);
     void *trace_ctx;
 };
@@ -522,6 +523,21 @@ void vs_simnet_run_until(vs_simnet_t *net, uint64_t until_ms)
     }
     if (until_ms > net->mc.now)
         net->mc.now = until_ms;
+}
+
+uint64_t vs_simnet_wire_now(const vs_simnet_t *net) { return net->mc.now - net->jumped; }
+
+void vs_simnet_jump(vs_simnet_t *net, uint64_t ms)
+{
+    for (size_t i = 0; i < net->nq; i++)
+        net->q[i].at += ms;
+    for (size_t a = 0; a < net->na; a++)
+        for (size_t k = 0; k < net->a[a].nout; k++)
+            net->a[a].out[k].resend_at += ms;
+    net->mc.now += ms;
+    net->jumped += ms;
+    s_trace(net, "clock jumped by %" PRIu64 " ms", ms);
+    vs_simnet_run_until(net, net->mc.now);
 }
 
 /* Nothing in flight, nothing unacknowledged, and no timer already due

@@ -59,6 +59,14 @@ uint64_t vs_simnet_now(const vs_simnet_t *net);
 /* Runs every event (message deliveries, resends, model timers) due up to
  * `until_ms`, in time order; the clock ends at until_ms. */
 void vs_simnet_run_until(vs_simnet_t *net, uint64_t until_ms);
+/* `vpcsim admin advance-clock`: the shared clock jumps by ms at once and
+ * every timer now due fires, while the network keeps its own pace:
+ * messages in flight and outbox resends are due as long after the jump as
+ * they were before it (the broker's clock moves, not the wires'). */
+void vs_simnet_jump(vs_simnet_t *net, uint64_t ms);
+/* The clock without its jumps: the pace of the network and of clients'
+ * timeouts (a wall clock's, which advance-clock does not move). */
+uint64_t vs_simnet_wire_now(const vs_simnet_t *net);
 /* Runs until no message is in flight or unacknowledged, or max_ms of
  * virtual time passed. true if quiet. Timers due meanwhile fire. */
 bool vs_simnet_settle(vs_simnet_t *net, uint64_t max_ms);

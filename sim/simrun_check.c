@@ -162,6 +162,19 @@ static void s_check_views(sim_t *s)
         const vs_pcx_obj_t *home = vs_simrun__obj(s, p->req_agent, p->id);
         const vs_pcx_obj_t *rep = p->acc_agent >= 0 && p->acc_agent != p->req_agent
                                       ? vs_simrun__obj(s, p->acc_agent, p->id) : NULL;
+        /* A live view its agent hid because the home forgot the pcx (Gone)
+         * is a tombstone: no view. */
+        if (rep && rep->hidden && vs_pcx__live(rep))
+            rep = NULL;
+        if (!home && rep && vs_pcx__live(rep)) {
+            /* The home forgot a pcx whose replica still lives: no message
+             * will ever move that view again. */
+            s->r->diverged_views++;
+            s_fail(s, "DivergedViews", p->id,
+                   "%s: requester view (a%d) none, accepter view (a%d) %s v%" PRIu64, p->id,
+                   p->req_agent, p->acc_agent, vs_pcx_state_name(rep->rec.state),
+                   rep->rec.version);
+        }
         if (home && rep &&
             (home->rec.state != rep->rec.state || home->rec.version != rep->rec.version)) {
             s->r->diverged_views++;

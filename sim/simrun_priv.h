@@ -37,6 +37,7 @@ typedef struct {
     vs_cidr_t block;           /* cidr */
     uint64_t call;             /* simnet call id */
     uint64_t t_inv;
+    uint64_t t_wire;           /* vs_simnet_wire_now at the invocation */
     bool new_pcx;              /* create: it made this pcx */
     char acc_account[VS_ACCOUNT_LEN];  /* create: the peer */
     char acc_region[VS_REGION_LEN];

@@ -125,7 +125,7 @@ END_TEST
 START_TEST(each_type_round_trips)
 {
     static vs_pcx_msg_t m, back;
-    for (int t = VS_PCX_MSG_REQUEST; t <= VS_PCX_MSG_CIDRS; t++) {
+    for (int t = VS_PCX_MSG_REQUEST; t <= VS_PCX_MSG_GONE; t++) {
         vs_pcx_msg_init(&m, (vs_pcx_msg_type_t)t, "pcx-0123456789abcdef0");
         size_t len;
         uint8_t *buf = s_encode(&m, &len);
@@ -235,7 +235,7 @@ START_TEST(peek_finds_type_and_id)
     for (size_t n = 0; n < len; n++)
         (void)vs_pcx_wire_peek(buf, n, &t, id, sizeof id);
     free(buf);
-    const uint8_t unknown_type[] = { 0x08, 0x07 };
+    const uint8_t unknown_type[] = { 0x08, 0x08 };   /* one past the last type (Gone) */
     ck_assert_int_eq(vs_pcx_wire_peek(unknown_type, 2, &t, id, sizeof id), -1);
     ck_assert_int_eq(vs_pcx_wire_peek((const uint8_t *)"{\"T\":1}", 7, &t, id, sizeof id), -1);
 }

@@ -197,6 +197,9 @@ void vs_pcx__on_validate_timer(vs_model_t *m, const char *id);
 void vs_pcx__send_request(vs_model_t *m, vs_pcx_obj_t *o);
 /* Home -> replica: the current record. */
 void vs_pcx__send_state(vs_model_t *m, vs_pcx_obj_t *o);
+/* Home -> the accepter's agent (account, region): we hold no record of
+ * pcx `id` (it aged out and its tombstone went), so neither may it. */
+void vs_pcx__send_gone(vs_model_t *m, const char *account, const char *region, const char *id);
 /* Replica -> home: an operation of an API call (op borrowed). */
 void vs_pcx__send_op(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_op_t *op,
                      const vs_pcx_options_t *req_opts, const vs_pcx_options_t *acc_opts);

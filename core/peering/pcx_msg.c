@@ -1,4 +1,5 @@
-/* pcx_msg: the peering messages an agent sends (Request, State, Op, Cidrs;
+/* pcx_msg: the peering messages an agent sends (Request, State, Op, Cidrs,
+ * Gone;
  * the table of all of them is in pcx_proto.c), as typed values
  * (pcx_wire.h) encoded as protobuf, and the field helpers the receiving
  * side shares. Below the home's decisions (pcx_home.c), which
@@ -142,4 +143,19 @@ void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o)
     if (o->side != VS_PCX_SIDE_BOTH)
         vs_pcx__send_state(m, o);
     vs_model__pcx_changed(m, o->rec.id);
+}
+
+void vs_pcx__send_gone(vs_model_t *m, const char *account, const char *region, const char *id)
+{
+    /* About 10 KiB: on the heap, as the receiving side does. */
+    vs_pcx_msg_t *msg = malloc(sizeof *msg);
+    if (!msg)
+        return;
+    vs_pcx_msg_init(msg, VS_PCX_MSG_GONE, id);
+    uint8_t buf[256];
+    long n = vs_pcx_wire_encode(msg, buf, sizeof buf);
+    /* By account and Region: no record here names a VPC to address. */
+    if (n > 0 && n <= (long)sizeof buf)
+        vs_model__emit_peer(m, NULL, account, region, buf, (size_t)n);
+    free(msg);
 }

@@ -267,8 +267,14 @@ void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o)
     uint64_t at;
     if (vs_pcx_obj_is_home(o) && vs_pcx_next_event(&o->rec, &ev, &at))
         vs_model__timer_arm(m, VS_PCX_T_EVENT, o->base.id, at);
-    if (!vs_pcx_state_is_terminal(o->rec.state))
+    if (!vs_pcx_state_is_terminal(o->rec.state)) {
+        /* A live view hidden because its home forgot the pcx (Gone): a
+         * tombstone from now, against a duplicate of the late Request. */
+        if (o->hidden)
+            vs_model__timer_arm(m, VS_PCX_T_PURGE, o->base.id,
+                                vs_model__now(m) + VS_PCX_TOMBSTONE_MS);
         return;
+    }
     uint64_t until = vs_pcx_visible_until(&o->rec, o->side);
     /* A view that was never visible (a failed request on the accepter side:
      * until 0) keeps its tombstone 7 days from when it failed, not from the

@@ -11,9 +11,11 @@
  *   replica -> home          Op       {Id, OpId, Action, Ipv4, Ipv6, CidrsSeq, options}
  *   home -> replica          OpResult {Id, OpId, Action, Ok, Code, Message, Pcx}
  *   replica -> home          Cidrs    {Id, Ipv4, Ipv6, CidrsSeq} accepter VPC changed
+ *   home -> accepter agent   Gone     {Id}                 the home holds no record
  *
  * The home answers any message that shows the replica is behind with its
- * current State, so both views converge whatever the delivery order.
+ * current State, or with Gone when it has forgotten the pcx altogether, so
+ * both views converge whatever the delivery order.
  * docs/peering-protocol.md has the ordering argument.
  */
 #include <inttypes.h>
@@ -139,6 +141,35 @@ static int s_on_state(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
             vs_pcx_vpcs_overlap(&o->rec.requester, &acc))
             vs_pcx__send_cidrs(m, o, (const vs_vpc_t *)x);
     }
+    return 1;
+}
+
+/* Replica: the home holds no record of this pcx at all. A home forgets a
+ * connection only 7 days after its own view aged out, and it makes the
+ * record before any message about it, so this replica outlived the
+ * connection: a Request the network held back (or that waited for this
+ * agent to come back) while advance-clock expired, hid and purged the
+ * request at the home made it after the home's last State had come and
+ * been ignored. No State will ever come again, so the view goes now, as
+ * the home's did, and stays a tombstone (found by `vpcsim chaos run --seed
+ * 11 --operations 10000 --kill-agents`). */
+static int s_on_gone(vs_model_t *m, vs_pcx_obj_t *o)
+{
+    if (o->hidden)
+        return 1;
+    vs_awserr_t err;
+    vs_awserr_set(&err, "InvalidVpcPeeringConnectionID.NotFound",
+                  "The vpcPeeringConnection ID '%s' does not exist", o->rec.id);
+    for (size_t i = 0; i < o->nops; i++)
+        if (o->ops[i].token != 0)
+            vs_model__reply(m, o->ops[i].token, NULL, &err);
+    o->nops = 0;
+    o->hidden = true;
+    o->accept_inflight = false;
+    vs_model__touch(m, &o->base);
+    vs_pcx__recount(m, o);
+    vs_pcx__arm_timers(m, o);
+    vs_model__pcx_changed(m, o->rec.id);
     return 1;
 }
 
@@ -276,7 +307,20 @@ static int s_dispatch(vs_model_t *m, const char *from_account, const char *from_
         if (home_speaks && (!o || !vs_pcx_obj_is_home(o)))
             rc = type == VS_PCX_MSG_STATE ? s_on_state(m, o, rec)
                                           : (o ? s_on_op_result(m, o, rec, j) : 1);
-    } else if (o && vs_pcx_obj_is_home(o) && o->side != VS_PCX_SIDE_BOTH &&
+    } else if (type == VS_PCX_MSG_GONE) {
+        /* Only the home of the pcx we hold can say it has forgotten it. */
+        if (o && !vs_pcx_obj_is_home(o) && s_from(&o->rec.requester, from_account, from_region))
+            rc = s_on_gone(m, o);
+    } else if (!o) {
+        /* Validated, Op, Cidrs about a pcx we hold no record of: the
+         * sender's view outlived ours (s_on_gone). The sender cannot be
+         * checked against a record we no longer have; a stranger learns
+         * only that an ID is unknown here, and one message brings one. */
+        if (vs_id_valid(j->id, "pcx")) {
+            vs_pcx__send_gone(m, from_account, from_region, j->id);
+            rc = 1;
+        }
+    } else if (vs_pcx_obj_is_home(o) && o->side != VS_PCX_SIDE_BOTH &&
                s_from(&o->rec.accepter, from_account, from_region)) {
         /* Validated, Op, Cidrs: from the accepter's agent to us, the home. */
         if (type == VS_PCX_MSG_VALIDATED) {

@@ -19,6 +19,7 @@ static const char *const s_type_names[] = {
     [VS_PCX_MSG_REQUEST] = "Request", [VS_PCX_MSG_VALIDATED] = "Validated",
     [VS_PCX_MSG_STATE] = "State",     [VS_PCX_MSG_OP] = "Op",
     [VS_PCX_MSG_OP_RESULT] = "OpResult", [VS_PCX_MSG_CIDRS] = "Cidrs",
+    [VS_PCX_MSG_GONE] = "Gone",
 };
 #define S_NTYPES (sizeof s_type_names / sizeof s_type_names[0])
 

@@ -28,6 +28,7 @@ typedef enum {
     VS_PCX_MSG_OP = 4,
     VS_PCX_MSG_OP_RESULT = 5,
     VS_PCX_MSG_CIDRS = 6,
+    VS_PCX_MSG_GONE = 7,
 } vs_pcx_msg_type_t;
 
 #define VS_PCX_MSG_CODE_LEN 96
