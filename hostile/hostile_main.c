@@ -8,6 +8,10 @@
  *   undeliverable EP ACCOUNT REGION    registers, then sends an Undeliverable
  *                                      (only the broker may send one)
  *   peer EP ACCOUNT REGION ARN PAYLOAD registers, then sends a PeerMessage
+ *
+ * Before the command, `--keys DIR --client ACCOUNT` makes it an
+ * authenticated stranger: it connects with that account's client key from
+ * the keyring (a hostile but keyed client, issue 12).
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -16,14 +20,31 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "keys.h"
 #include "wire.h"
 
-static void *s_dealer(void *ctx, const char *ep)
+/* Who the tool connects as: nobody, or a client of the keyring. */
+typedef struct {
+    const char *keys;
+    const char *client;
+} s_opts_t;
+
+static void *s_dealer(const s_opts_t *o, void *ctx, const char *ep)
 {
     void *s = zmq_socket(ctx, ZMQ_DEALER);
     int zero = 0, hwm = 1000000;
     zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero);
     zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
+    if (o->keys) {
+        vs_principal_t who;
+        char err[512];
+        if (vs_principal_client(o->client, &who) != 0 ||
+            vs_keys_secure_client(s, o->keys, &who, err, sizeof err) != 0) {
+            fprintf(stderr, "vpcsim-hostile: cannot use the key of client %s: %s\n", o->client,
+                    o->keys);
+            exit(2);
+        }
+    }
     if (zmq_connect(s, ep) != 0) {
         fprintf(stderr, "vpcsim-hostile: cannot connect to %s\n", ep);
         exit(2);
@@ -75,9 +96,9 @@ static vs_env_t *s_welcome(void *s, int timeout_ms)
     return NULL;
 }
 
-static int s_hello(void *ctx, char **argv)
+static int s_hello(const s_opts_t *o, void *ctx, char **argv)
 {
-    void *s = s_dealer(ctx, argv[0]);
+    void *s = s_dealer(o, ctx, argv[0]);
     s_send_hello(s, 1, argv[1], argv[2], strtoull(argv[3], NULL, 10));
     vs_env_t *w = s_welcome(s, 5000);
     if (!w) {
@@ -93,7 +114,7 @@ static int s_hello(void *ctx, char **argv)
 }
 
 /* Batches of connections, each saying hello for one made-up account. */
-static int s_register(void *ctx, char **argv)
+static int s_register(const s_opts_t *o, void *ctx, char **argv)
 {
     const char *ep = argv[0];
     long count = strtol(argv[1], NULL, 10);
@@ -107,7 +128,7 @@ static int s_register(void *ctx, char **argv)
         for (; n < BATCH && done + n < count; n++) {
             char acct[16];
             snprintf(acct, sizeof acct, "%012llu", first + (unsigned long long)(done + n));
-            socks[n] = s_dealer(ctx, ep);
+            socks[n] = s_dealer(o, ctx, ep);
             s_send_hello(socks[n], 1, acct, "us-east-1", 0);
         }
         for (int i = 0; i < n; i++) {
@@ -130,9 +151,9 @@ static int s_register(void *ctx, char **argv)
     return 0;
 }
 
-static int s_garbage(void *ctx, char **argv)
+static int s_garbage(const s_opts_t *o, void *ctx, char **argv)
 {
-    void *s = s_dealer(ctx, argv[0]);
+    void *s = s_dealer(o, ctx, argv[0]);
     long count = strtol(argv[1], NULL, 10);
     uint8_t junk[64];
     for (size_t i = 0; i < sizeof junk; i++)
@@ -178,9 +199,9 @@ static int s_garbage(void *ctx, char **argv)
     return 0;
 }
 
-static int s_undeliverable(void *ctx, char **argv)
+static int s_undeliverable(const s_opts_t *o, void *ctx, char **argv)
 {
-    void *s = s_dealer(ctx, argv[0]);
+    void *s = s_dealer(o, ctx, argv[0]);
     s_send_hello(s, 1, argv[1], argv[2], 0);
     vs_env_t *w = s_welcome(s, 5000);
     if (!w || !w->welcome->ok) {
@@ -223,9 +244,9 @@ static int s_undeliverable(void *ctx, char **argv)
 /* Registers as ACCOUNT/REGION, then sends PAYLOAD as a PeerMessage to
  * TO_ARN and waits for the receiver's Ack (a refused message is
  * acknowledged too: a resend would be refused again). */
-static int s_peer(void *ctx, char **argv)
+static int s_peer(const s_opts_t *o, void *ctx, char **argv)
 {
-    void *s = s_dealer(ctx, argv[0]);
+    void *s = s_dealer(o, ctx, argv[0]);
     s_send_hello(s, 1, argv[1], argv[2], 0);
     vs_env_t *w = s_welcome(s, 5000);
     if (!w || !w->welcome->ok) {
@@ -263,7 +284,7 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int nargs;
-        int (*fn)(void *ctx, char **argv);
+        int (*fn)(const s_opts_t *o, void *ctx, char **argv);
     } cmds[] = {
         { "hello", 4, s_hello },
         { "register", 3, s_register },
@@ -271,17 +292,32 @@ int main(int argc, char **argv)
         { "undeliverable", 3, s_undeliverable },
         { "peer", 5, s_peer },
     };
+    s_opts_t o = { NULL, NULL };
+    while (argc >= 3 && argv[1][0] == '-' && argv[1][1] == '-') {
+        if (!strcmp(argv[1], "--keys"))
+            o.keys = argv[2];
+        else if (!strcmp(argv[1], "--client"))
+            o.client = argv[2];
+        else
+            break;
+        argc -= 2;
+        argv += 2;
+    }
+    if (!o.keys != !o.client) {
+        fprintf(stderr, "vpcsim-hostile: --keys DIR and --client ACCOUNT go together\n");
+        return 2;
+    }
     for (size_t i = 0; argc >= 2 && i < sizeof cmds / sizeof *cmds; i++) {
         if (strcmp(argv[1], cmds[i].name) != 0)
             continue;
         if (argc != cmds[i].nargs + 2)
             break;
         void *ctx = zmq_ctx_new();
-        int rc = cmds[i].fn(ctx, argv + 2);
+        int rc = cmds[i].fn(&o, ctx, argv + 2);
         zmq_ctx_term(ctx);
         return rc;
     }
-    fprintf(stderr, "usage: vpcsim-hostile hello EP ACCOUNT REGION SIM_MS | register EP COUNT "
+    fprintf(stderr, "usage: vpcsim-hostile [--keys DIR --client ACCOUNT] hello EP ACCOUNT REGION SIM_MS | register EP COUNT "
                     "FIRST_ACCOUNT | garbage EP COUNT | undeliverable EP ACCOUNT REGION | peer EP ACCOUNT "
                     "REGION ARN PAYLOAD\n");
     return 2;

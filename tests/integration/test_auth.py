@@ -4,6 +4,7 @@ their keys. A rogue holder of one account's key cannot register another
 account's or Region's agent nor act as another account; connections with
 no key or an unknown key are refused; one agent per (account, Region); a
 call made while an agent restarts waits for it."""
+import json
 import os
 import shutil
 import subprocess
@@ -43,6 +44,32 @@ class Auth(ClusterTest):
             return p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.fail("the process should have given up and exited")
+
+    def test_hostile_but_authenticated_client_leaves_everyone_serving(self):
+        # Issue 12: malformed frames and forged bodies from a client that
+        # holds a valid key (of account A) change nothing and stop nobody.
+        self.c.start_agent(A, R)
+        self.c.start_agent(B, R)
+        vpc_b = self.c.ok(B, R, "create-vpc", "--cidr-block", "10.2.0.0/16")["Vpc"]["VpcId"]
+        tool = os.path.join(harness.BIN, "vpcsim-hostile")
+        keyed = ["--keys", self.c.keys, "--client", A]
+        runs = [["garbage", self.c.endpoint, "20000"],
+                ["hello", self.c.endpoint, B, R, "0"],
+                ["register", self.c.endpoint, "200", "300000000000"]]
+        for args in runs:
+            r = subprocess.run([tool, *keyed, *args], capture_output=True, text=True, timeout=60)
+            self.assertIn(r.returncode, (0, 1), f"{args[0]}: {r.stderr}")
+            if args[0] == "garbage":
+                # The key was taken: the broker read the frames and answered.
+                self.assertTrue(json.loads(r.stdout)["answered"], r.stdout)
+        # Every process still serves its owners, and B's VPC is untouched.
+        self.assertEqual(self.c.agents_status()[(A, R)]["Status"], "online")
+        self.assertEqual(self.c.agents_status()[(B, R)]["Status"], "online")
+        self.assertEqual([v["VpcId"] for v in self.c.ok(B, R, "describe-vpcs")["Vpcs"]], [vpc_b])
+        self.c.ok(A, R, "create-vpc", "--cidr-block", "10.1.0.0/16")
+        self.assertIsNone(self.c.broker.poll(), "the broker died")
+        # The forged registration as B was refused, not taken.
+        self.assertIn("refused", log_of(self.c, "broker"))
 
     def test_keyed_cluster_serves_its_owners(self):
         self.c.start_agent(A, R)
