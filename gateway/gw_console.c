@@ -55,6 +55,11 @@ gw_console_t *gw_console_new(uv_loop_t *loop, const char *broker, const char *ke
     return gc;
 }
 
+const char *gw_console_error(const gw_console_t *gc)
+{
+    return gc->console ? NULL : gc->why;
+}
+
 bool gw_console_serves(const char *target)
 {
     return strncmp(target, "/console", 8) == 0 &&

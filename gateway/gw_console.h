@@ -3,7 +3,8 @@
  * (http://127.0.0.1:4566/console/). Plain requests go through
  * vs_console_handle; /console/api/stream is answered as server-sent events
  * over a streaming response (gw_http_stream_*), fed by vs_console_tick
- * every 500 ms. "/console" is redirected to "/console/".
+ * every 500 ms. "/console" is redirected to "/console/". The gateway mounts
+ * it beside the EC2 Query API; `vpcsim console` serves it alone.
  *
  * The console observes every account: with a keyring it needs the admin
  * key and each account's client key (what `vpcsim keys init` writes). Its
@@ -29,6 +30,8 @@ typedef struct gw_console gw_console_t;
  * answers 503 with the reason (and the gateway goes on serving the API). */
 gw_console_t *gw_console_new(uv_loop_t *loop, const char *broker, const char *keys_dir,
                              double timeout_s);
+/* Why the console could not start, or NULL when it runs. */
+const char *gw_console_error(const gw_console_t *gc);
 /* True for "/console" and anything under "/console/" (target may carry a query). */
 bool gw_console_serves(const char *target);
 /* Answers req on conn (now, or as a stream). */
