@@ -22,6 +22,7 @@ struct gw_server {
     gw_upstream_t *up;
     gw_console_t *console;
     gw_creds_t *creds;
+    bool keyed;                /* --keys: each account's client key */
     double timeout_s;
     uv_signal_t sigterm, sigint;
     int closed_handles;
@@ -137,9 +138,14 @@ static void s_on_upstream(void *ctx, void *call_ctx, gw_up_status_t st, const vs
                "The vpcsim agent for account %s in Region %s is not reachable now.", acct, region);
         return;
     case GW_UP_REFUSED:
-        s_fail(call, 401, "AuthFailure",
-               "vpcsim's broker refused the client key of account %s%s (see the gateway's log).",
-               acct, "");
+        if (call->srv->keyed)
+            s_fail(call, 401, "AuthFailure",
+                   "vpcsim's broker refused the client key of account %s%s (see the gateway's log).",
+                   acct, "");
+        else
+            s_fail(call, 401, "AuthFailure",
+                   "vpcsim's broker requires keys: start vpcsim-gateway with --keys DIR (the "
+                   "cluster's keyring)%s%s.", "", "");
         return;
     case GW_UP_TIMEOUT:
         s_fail(call, 503, "Unavailable",
@@ -189,6 +195,7 @@ gw_server_t *gw_server_new(uv_loop_t *loop, gw_server_opts_t *opts, char *err, s
     srv->loop = loop;
     srv->creds = opts->creds;
     opts->creds = NULL;
+    srv->keyed = opts->keys_dir != NULL;
     srv->timeout_s = opts->timeout_s > 0 ? opts->timeout_s : 10.0;
     srv->up = gw_upstream_new(loop, opts->broker, opts->keys_dir, srv->timeout_s, s_on_upstream, srv,
                               err, errlen);

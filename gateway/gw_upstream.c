@@ -18,7 +18,7 @@ typedef struct {
     gw_upstream_t *u;
     char account[13];          /* "" for the open broker's single connection */
     void *sock;
-    void *mon;                 /* keyring: watches for the broker refusing the key */
+    void *mon;                 /* watches for the broker refusing the handshake */
     vs_zloop_sock_t *watch;
 } s_conn_t;
 
@@ -131,6 +131,8 @@ static void s_on_readable(vs_zloop_sock_t *s, void *zsock, void *data)
 
 /* --- connections ------------------------------------------------------------ */
 
+static void *s_monitor_open(gw_upstream_t *u, void *sock);
+
 static void s_free_if_done(gw_upstream_t *u)
 {
     if (u->shutting && u->sweep_closed && u->closing == 0 && u->nconns == 0) {
@@ -220,11 +222,11 @@ static s_conn_t *s_conn_for(gw_upstream_t *u, const char *account, gw_up_call_rc
             snprintf(err, errlen, "%s", kerr);
             goto fail;
         }
-        conn->mon = vs_keys_monitor(u->zctx, conn->sock);
-        if (!conn->mon) {
-            snprintf(err, errlen, "cannot watch the broker connection: %s", zmq_strerror(zmq_errno()));
-            goto fail;
-        }
+    }
+    conn->mon = u->keys ? vs_keys_monitor(u->zctx, conn->sock) : s_monitor_open(u, conn->sock);
+    if (!conn->mon) {
+        snprintf(err, errlen, "cannot watch the broker connection: %s", zmq_strerror(zmq_errno()));
+        goto fail;
     }
     if (zmq_connect(conn->sock, u->endpoint) != 0) {
         snprintf(err, errlen, "cannot connect to %s: %s", u->endpoint, zmq_strerror(zmq_errno()));
@@ -245,6 +247,52 @@ fail:
     return NULL;
 }
 
+/* Open mode: watches the connection's handshakes, so a broker that
+ * requires keys is an answer at once rather than a timeout. NULL on failure. */
+static void *s_monitor_open(gw_upstream_t *u, void *sock)
+{
+    char ep[64];
+    snprintf(ep, sizeof ep, "inproc://vpcsim-gw-mon-%p", sock);
+    if (zmq_socket_monitor(sock, ep, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                                         ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                         ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0)
+        return NULL;
+    void *mon = zmq_socket(u->zctx, ZMQ_PAIR);
+    int zero = 0;
+    if (mon && (zmq_setsockopt(mon, ZMQ_LINGER, &zero, sizeof zero) != 0 || zmq_connect(mon, ep) != 0)) {
+        zmq_close(mon);
+        mon = NULL;
+    }
+    return mon;
+}
+
+/* True if conn's broker refused the handshake since the last look. */
+static bool s_refused(gw_upstream_t *u, s_conn_t *conn, char *why, size_t whylen)
+{
+    if (u->keys)
+        return vs_keys_monitor_refused(conn->mon, why, whylen) == 1;
+    bool refused = false;
+    for (int n = 0; n < 64; n++) {     /* every event here is a failed handshake */
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, conn->mon, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&m);
+            break;
+        }
+        bool more = zmq_msg_more(&m);
+        zmq_msg_close(&m);
+        while (more) {                 /* the endpoint frame */
+            zmq_msg_init(&m);
+            more = zmq_msg_recv(&m, conn->mon, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&m);
+            zmq_msg_close(&m);
+        }
+        refused = true;
+    }
+    if (refused)
+        snprintf(why, whylen, "the broker refused the handshake: it requires keys (--keys DIR)");
+    return refused;
+}
+
 static void s_on_sweep(uv_timer_t *t)
 {
     gw_upstream_t *u = t->data;
@@ -262,8 +310,9 @@ static void s_on_sweep(uv_timer_t *t)
      * keyring (keys can be added to it while the gateway runs). */
     for (size_t i = 0; i < u->nconns;) {
         char why[160];
-        if (u->conns[i]->mon && vs_keys_monitor_refused(u->conns[i]->mon, why, sizeof why)) {
-            VS_WARN("client:%s: %s", u->conns[i]->account, why);
+        if (u->conns[i]->mon && s_refused(u, u->conns[i], why, sizeof why)) {
+            VS_WARN("%s%s: %s", u->keys ? "client:" : "the gateway's connection",
+                    u->conns[i]->account, why);
             s_conn_drop(u, i, GW_UP_REFUSED);    /* i now holds the last connection */
             continue;
         }

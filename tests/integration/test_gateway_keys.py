@@ -118,6 +118,19 @@ class GatewayKeysTest(GatewayTest):
         self.assertNotIn(empty, cm.exception.response["Error"]["Message"])
         self.assertIn(f"{empty}/broker.pub", gateway_log(self))
 
+    def test_a_gateway_without_keys_is_told_at_once(self):
+        import time
+        from botocore.exceptions import ClientError
+        self.c.start_agent(A, USE1)
+        self.start_gateway("--timeout", "20")
+        t0 = time.time()
+        with self.assertRaises(ClientError) as cm:
+            self.boto(A, USE1, attempts=1).describe_vpcs()
+        self.assertLess(time.time() - t0, 10, "answered only at the timeout")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "AuthFailure")
+        self.assertIn("requires keys: start vpcsim-gateway with --keys DIR",
+                      cm.exception.response["Error"]["Message"])
+
 
 if __name__ == "__main__":
     gateway_util.main()
