@@ -40,9 +40,11 @@ gw_console_t *gw_console_new(uv_loop_t *loop, const char *broker, const char *ke
     double t = timeout_s > 0 && timeout_s < GW_CONSOLE_TIMEOUT_S ? timeout_s : GW_CONSOLE_TIMEOUT_S;
     gc->console = vs_console_new(broker, keys_dir, t, &err);
     if (!gc->console) {
-        snprintf(gc->why, sizeof gc->why, "the console cannot start: %s",
-                 err ? err : "out of memory");
-        /* err is a CLI error text ending in a newline. */
+        /* err is a CLI error text, between newlines. */
+        const char *e = err ? err : "out of memory";
+        while (*e == '\n' || *e == '\r')
+            e++;
+        snprintf(gc->why, sizeof gc->why, "the console cannot start: %s", e);
         size_t n = strlen(gc->why);
         while (n > 0 && (gc->why[n - 1] == '\n' || gc->why[n - 1] == '\r'))
             gc->why[--n] = '\0';

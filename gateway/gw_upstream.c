@@ -229,7 +229,8 @@ static s_conn_t *s_conn_for(gw_upstream_t *u, const char *account, gw_up_call_rc
         goto fail;
     }
     if (zmq_connect(conn->sock, u->endpoint) != 0) {
-        snprintf(err, errlen, "cannot connect to %s: %s", u->endpoint, zmq_strerror(zmq_errno()));
+        snprintf(err, errlen, "invalid broker endpoint \"%s\": %s", u->endpoint,
+                 zmq_strerror(zmq_errno()));
         goto fail;
     }
     conn->watch = vs_zloop_sock_new(u->loop, conn->sock, s_on_readable, conn);
@@ -346,6 +347,20 @@ gw_upstream_t *gw_upstream_new(uv_loop_t *loop, const char *endpoint, const char
          * endpoint is an error at start. */
         gw_up_call_rc_t rc;
         if (!s_conn_for(u, "", &rc, err, errlen))
+            goto fail;
+    } else {
+        /* The accounts' connections come later: check the endpoint now. */
+        void *probe = zmq_socket(u->zctx, ZMQ_DEALER);
+        int zero = 0;
+        int rc = probe ? zmq_setsockopt(probe, ZMQ_LINGER, &zero, sizeof zero) : -1;
+        if (rc == 0)
+            rc = zmq_connect(probe, endpoint);
+        if (rc != 0)
+            snprintf(err, errlen, "invalid broker endpoint \"%s\": %s", endpoint,
+                     zmq_strerror(zmq_errno()));
+        if (probe)
+            zmq_close(probe);
+        if (rc != 0)
             goto fail;
     }
     uv_timer_init(loop, &u->sweep);
