@@ -5,8 +5,8 @@
 #include <string.h>
 #include <uv.h>
 
-#include "console.h"
-#include "console_http.h"
+#include "gw_console.h"
+#include "gw_http.h"
 
 static void s_on_signal(uv_signal_t *s, int signum)
 {
@@ -20,6 +20,32 @@ static int s_fail(int rc, char *msg)
         fputs(msg, stderr);
     free(msg);
     return rc;
+}
+
+/* The console under /console/ (gw_console, as the gateway mounts it); "/"
+ * leads there; anything else is not ours. */
+static void s_on_request(void *ctx, gw_http_conn_t *conn, const gw_http_req_t *req)
+{
+    gw_console_t *gc = ctx;
+    if (gw_console_serves(req->target)) {
+        gw_console_request(gc, conn, req);
+        return;
+    }
+    if (req->target[0] == '/' && (req->target[1] == '\0' || req->target[1] == '?')) {
+        gw_http_respond(conn, 301, "text/plain", "Location: /console/\r\n", "see /console/\n", 14);
+        return;
+    }
+    static const char nf[] = "not found: the console is at /console/\n";
+    gw_http_respond(conn, 404, "text/plain", NULL, nf, sizeof nf - 1);
+}
+
+/* Malformed or oversize HTTP: the status line says it; no body. */
+static char *s_on_http_error(void *ctx, int status, const char *code, const char *message,
+                             size_t *len)
+{
+    (void)ctx, (void)status, (void)code, (void)message;
+    *len = 0;
+    return NULL;
 }
 
 int cli_console_main(const cli_globals_t *g, int argc, char **argv)
@@ -49,16 +75,22 @@ int cli_console_main(const cli_globals_t *g, int argc, char **argv)
             return s_fail(CLI_EXIT_USAGE, cli_usage_error("unrecognized arguments: %s", argv[i]));
         }
     }
-    char *err = NULL;
-    vs_console_t *c = vs_console_new(g->broker, g->keys[0] ? g->keys : NULL, g->timeout_s, &err);
-    if (!c)
-        return s_fail(CLI_EXIT_FAILED, cli_error_text("%s", err ? err : "cannot start the console"));
     uv_loop_t loop;
     uv_loop_init(&loop);
+    gw_console_t *gc = gw_console_new(&loop, g->broker, g->keys[0] ? g->keys : NULL, g->timeout_s);
+    const char *why = gc ? gw_console_error(gc) : "out of memory";
+    if (why) {
+        char *msg = cli_error_text("%s", why);
+        gw_console_destroy(&gc);
+        uv_run(&loop, UV_RUN_DEFAULT);
+        uv_loop_close(&loop);
+        return s_fail(CLI_EXIT_FAILED, msg);
+    }
     char herr[256];
-    console_http_t *h = console_http_new(&loop, host, port, c, herr, sizeof herr);
+    gw_http_t *h = gw_http_new(&loop, host, port, s_on_request, s_on_http_error, gc, herr, sizeof herr);
     if (!h) {
-        vs_console_destroy(&c);
+        gw_console_destroy(&gc);
+        uv_run(&loop, UV_RUN_DEFAULT);
         uv_loop_close(&loop);
         return s_fail(CLI_EXIT_FAILED, cli_error_text("%s", herr));
     }
@@ -69,11 +101,11 @@ int cli_console_main(const cli_globals_t *g, int argc, char **argv)
     uv_signal_start(&sigterm, s_on_signal, SIGTERM);
     fprintf(stderr, "vpcsim console: http://%s:%d/console/ (broker %s)\n", host, port, g->broker);
     uv_run(&loop, UV_RUN_DEFAULT);
-    console_http_close(&h);
+    gw_console_destroy(&gc);     /* ends the live streams first */
+    gw_http_close(&h);
     uv_close((uv_handle_t *)&sigint, NULL);
     uv_close((uv_handle_t *)&sigterm, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
-    vs_console_destroy(&c);
     uv_loop_close(&loop);
     return CLI_EXIT_OK;
 }

@@ -2,17 +2,19 @@
  * Terraform.
  *
  *   vpcsim-gateway --listen 127.0.0.1:4566 --broker tcp://127.0.0.1:PORT
- *                  [--credentials FILE] [--timeout SECONDS] [--idle-timeout SECONDS]
- *                  [--log-level debug|info|warn|error]
+ *                  [--credentials FILE] [--keys DIR] [--timeout SECONDS]
+ *                  [--idle-timeout SECONDS] [--log-level debug|info|warn|error]
  *
  * Runs in the foreground, logs to stderr, exits 0 on SIGTERM/SIGINT and 2
  * with a one-line message on bad arguments, an unreadable credentials file
  * or an address that cannot be bound.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "gw_creds.h"
@@ -24,8 +26,8 @@
 static void s_usage(FILE *f)
 {
     fprintf(f, "usage: vpcsim-gateway --listen HOST:PORT --broker tcp://127.0.0.1:PORT\n"
-               "                      [--credentials FILE] [--timeout SECONDS] [--idle-timeout SECONDS]\n"
-               "                      [--log-level debug|info|warn|error]\n");
+               "                      [--credentials FILE] [--keys DIR] [--timeout SECONDS]\n"
+               "                      [--idle-timeout SECONDS] [--log-level debug|info|warn|error]\n");
 }
 
 static void s_help(void)
@@ -38,13 +40,19 @@ static void s_help(void)
            "                       lines `ACCESS_KEY_ID SECRET ACCOUNT_ID`, '#' comments.\n"
            "                       Without it a 12-digit access key id is the account id and\n"
            "                       secrets are not checked.\n"
+           "  --keys DIR           the cluster keyring (vpcsim keys init; default $VPCSIM_KEYS):\n"
+           "                       each request goes to the broker as its account, with that\n"
+           "                       account's client key (client-ACCOUNT.key and broker.pub);\n"
+           "                       an account without one gets AuthFailure. The console needs\n"
+           "                       admin.key too. Without it the broker must be open.\n"
            "  --timeout SECONDS    how long to wait for an agent's answer (default 10)\n"
            "  --idle-timeout SECONDS  close a connection that sent nothing for this long\n"
            "                       while no answer is pending (default 60)\n"
            "  --log-level L        debug, info (default), warn or error\n"
            "\n"
            "The Region of each request is the one in its SigV4 credential scope\n"
-           "(aws --region ...). STS GetCallerIdentity is answered on the same port.\n");
+           "(aws --region ...). STS GetCallerIdentity is answered on the same port,\n"
+           "and the live console at http://HOST:PORT/console/.\n");
 }
 
 static int s_bad_args(const char *fmt, const char *arg)
@@ -86,6 +94,7 @@ int main(int argc, char **argv)
         { "listen", required_argument, NULL, 'l' },
         { "broker", required_argument, NULL, 'b' },
         { "credentials", required_argument, NULL, 'c' },
+        { "keys", required_argument, NULL, 'k' },
         { "timeout", required_argument, NULL, 't' },
         { "idle-timeout", required_argument, NULL, 'i' },
         { "log-level", required_argument, NULL, 'v' },
@@ -93,6 +102,7 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     const char *listen = NULL, *broker = NULL, *creds_path = NULL;
+    const char *keys_dir = getenv("VPCSIM_KEYS");
     double timeout_s = 10.0, idle_s = 60.0;
     vs_log_level_t level = VS_LOG_INFO;
     int c;
@@ -107,6 +117,9 @@ int main(int argc, char **argv)
             break;
         case 'c':
             creds_path = optarg;
+            break;
+        case 'k':
+            keys_dir = optarg;
             break;
         case 't': {
             char *end = NULL;
@@ -154,9 +167,16 @@ int main(int argc, char **argv)
     if (s_split_listen(listen, host, sizeof host, &port) != 0)
         return s_bad_args("--listen must be HOST:PORT, not '%s'", listen);
 
+    if (keys_dir && !*keys_dir)
+        keys_dir = NULL;           /* VPCSIM_KEYS= : an open broker */
+    if (keys_dir && access(keys_dir, R_OK | X_OK) != 0) {
+        fprintf(stderr, "vpcsim-gateway: cannot read the keyring %s: %s\n", keys_dir, strerror(errno));
+        return S_EXIT_USAGE;
+    }
+
     vs_log_init("gateway", level);
-    gw_server_opts_t opts = { .host = host, .port = port, .broker = broker, .timeout_s = timeout_s,
-                             .idle_s = idle_s };
+    gw_server_opts_t opts = { .host = host, .port = port, .broker = broker, .keys_dir = keys_dir,
+                             .timeout_s = timeout_s, .idle_s = idle_s };
     char err[512];
     if (creds_path) {
         opts.creds = gw_creds_load(creds_path, err, sizeof err);

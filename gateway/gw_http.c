@@ -36,6 +36,10 @@ struct gw_http_conn {
     bool closing;             /* tcp handle close requested */
     bool closed;              /* tcp handle closed */
     bool reading;
+    bool streaming;           /* gw_http_stream_begin ran; gone not yet called */
+    bool stream_ended;        /* the last chunk is written or the stream is dropped */
+    gw_http_gone_cb gone;
+    void *gone_ctx;
     uint64_t last_ms;         /* loop time of the last bytes read */
 };
 
@@ -218,14 +222,17 @@ static const char *s_reason(int status)
 {
     switch (status) {
     case 200: return "OK";
+    case 301: return "Moved Permanently";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
+    case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 412: return "Precondition Failed";
     case 413: return "Payload Too Large";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     default: return "Unknown";
     }
@@ -245,14 +252,21 @@ static void s_after_write(uv_write_t *w, int status)
     s_process(c);
 }
 
+static void s_write_buf(gw_http_conn_t *c, gw_buf_t *b, bool close_after);
+
+static void s_date(char *date, size_t cap)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, cap, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
 static void s_send(gw_http_conn_t *c, int status, const char *content_type, const char *extra,
                    const char *body, size_t len, bool close_after)
 {
     char date[64];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    s_date(date, sizeof date);
     gw_buf_t b;
     gw_buf_init(&b);
     gw_buf_printf(&b,
@@ -261,9 +275,15 @@ static void s_send(gw_http_conn_t *c, int status, const char *content_type, cons
                   status, s_reason(status), content_type, len, date, extra ? extra : "",
                   close_after ? "Connection: close\r\n" : "");
     gw_buf_add(&b, body, len);
+    s_write_buf(c, &b, close_after);
+}
+
+/* Writes b's bytes (taken from b) to c. */
+static void s_write_buf(gw_http_conn_t *c, gw_buf_t *b, bool close_after)
+{
     s_write_t *sw = calloc(1, sizeof *sw);
     size_t n = 0;
-    char *data = gw_buf_take(&b, &n);
+    char *data = gw_buf_take(b, &n);
     if (!sw || !data) {
         free(sw);
         free(data);
@@ -372,8 +392,12 @@ static void s_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         s_conn_close(c);
         return;
     }
-    c->in.len += (size_t)nread;
     c->last_ms = uv_now(c->srv->loop);
+    if (c->streaming) {         /* only to see the client go: drop what it sends */
+        c->in.len = c->in_off = 0;
+        return;
+    }
+    c->in.len += (size_t)nread;
     s_process(c);
 }
 
@@ -418,6 +442,11 @@ static void s_on_conn_closed(uv_handle_t *hd)
     gw_http_conn_t *c = hd->data;
     gw_http_t *h = c->srv;
     c->closed = true;
+    if (c->streaming) {         /* the stream's owner lets go of c now */
+        c->streaming = false;
+        c->busy = false;
+        c->gone(c->gone_ctx);
+    }
     if (!c->busy) {
         s_conn_free(c);
         s_server_maybe_free(h);
@@ -536,6 +565,62 @@ void gw_http_close(gw_http_t **hp)
     uv_timer_stop(&h->idle);
     uv_close((uv_handle_t *)&h->idle, s_on_idle_closed);
     uv_close((uv_handle_t *)&h->listener, s_on_listener_closed);
+}
+
+int gw_http_stream_begin(gw_http_conn_t *c, int status, const char *content_type,
+                         const char *extra_headers, gw_http_gone_cb gone, void *ctx)
+{
+    if (c->closing) {            /* the peer left while we worked */
+        c->busy = false;
+        s_conn_close(c);
+        return -1;
+    }
+    c->streaming = true;
+    c->gone = gone;
+    c->gone_ctx = ctx;
+    char date[64];
+    s_date(date, sizeof date);
+    gw_buf_t b;
+    gw_buf_init(&b);
+    gw_buf_printf(&b,
+                  "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n"
+                  "Date: %s\r\nServer: vpcsim-gateway\r\n%s\r\n",
+                  status, s_reason(status), content_type, date, extra_headers ? extra_headers : "");
+    s_write_buf(c, &b, false);
+    /* Read again, only to learn when the client goes. */
+    c->in.len = c->in_off = 0;
+    if (!c->closing && !c->reading &&
+        uv_read_start((uv_stream_t *)&c->tcp, s_alloc, s_on_read) == 0)
+        c->reading = true;
+    return 0;
+}
+
+void gw_http_stream_write(gw_http_conn_t *c, const char *data, size_t len)
+{
+    if (!c->streaming || c->stream_ended || c->closing || len == 0)
+        return;
+    if (c->tcp.write_queue_size > GW_HTTP_MAX_STREAM_QUEUE) {
+        c->stream_ended = true;   /* a client that does not read: let it go */
+        s_conn_close(c);
+        return;
+    }
+    gw_buf_t b;
+    gw_buf_init(&b);
+    gw_buf_printf(&b, "%zx\r\n", len);
+    gw_buf_add(&b, data, len);
+    gw_buf_adds(&b, "\r\n");
+    s_write_buf(c, &b, false);
+}
+
+void gw_http_stream_end(gw_http_conn_t *c)
+{
+    if (!c->streaming || c->stream_ended || c->closing)
+        return;
+    c->stream_ended = true;
+    gw_buf_t b;
+    gw_buf_init(&b);
+    gw_buf_adds(&b, "0\r\n\r\n");
+    s_write_buf(c, &b, true);
 }
 
 void gw_http_set_idle_timeout(gw_http_t *h, uint64_t ms)

@@ -50,6 +50,26 @@ void gw_http_close(gw_http_t **h);
 void gw_http_respond(gw_http_conn_t *conn, int status, const char *content_type,
                      const char *extra_headers, const char *body, size_t len);
 
+/* A streaming answer (server-sent events): the status line and headers
+ * now, with Transfer-Encoding: chunked and no Content-Length, then each
+ * gw_http_stream_write as one chunk as it comes. The connection is read
+ * meanwhile only to see the client go (what it sends is discarded), is not
+ * closed for being idle, and is closed if the client reads so slowly that
+ * more than GW_HTTP_MAX_STREAM_QUEUE bytes wait to be written.
+ *
+ * Returns 0, and then gone(ctx) is called exactly once, when the
+ * connection is done (the client left, a write failed, gw_http_stream_end,
+ * or the server closed); conn must not be used after that. Returns -1 when
+ * the client already left (conn is released then; gone is never called). */
+#define GW_HTTP_MAX_STREAM_QUEUE (1u << 20)
+typedef void (*gw_http_gone_cb)(void *ctx);
+int gw_http_stream_begin(gw_http_conn_t *conn, int status, const char *content_type,
+                         const char *extra_headers, gw_http_gone_cb gone, void *ctx);
+/* Sends data as one chunk (copied); ignored once the stream is ending. */
+void gw_http_stream_write(gw_http_conn_t *conn, const char *data, size_t len);
+/* Ends the stream (the last chunk) and closes the connection. */
+void gw_http_stream_end(gw_http_conn_t *conn);
+
 /* Sets the idle timeout (ms > 0; default GW_HTTP_IDLE_MS). */
 void gw_http_set_idle_timeout(gw_http_t *h, uint64_t ms);
 

@@ -10,6 +10,7 @@
 
 #include "gw_api.h"
 #include "gw_buf.h"
+#include "gw_console.h"
 #include "gw_http.h"
 #include "gw_upstream.h"
 #include "gw_xml.h"
@@ -19,7 +20,9 @@ struct gw_server {
     uv_loop_t *loop;
     gw_http_t *http;
     gw_upstream_t *up;
+    gw_console_t *console;
     gw_creds_t *creds;
+    bool keyed;                /* --keys: each account's client key */
     double timeout_s;
     uv_signal_t sigterm, sigint;
     int closed_handles;
@@ -71,6 +74,10 @@ static void s_fail(s_call_t *call, int status, const char *code, const char *fmt
 static void s_on_request(void *ctx, gw_http_conn_t *conn, const gw_http_req_t *req)
 {
     gw_server_t *srv = ctx;
+    if (gw_console_serves(req->target)) {
+        gw_console_request(srv->console, conn, req);
+        return;
+    }
     s_call_t *call = calloc(1, sizeof *call);
     if (!call) {
         gw_http_respond(conn, 500, "text/plain", NULL, "out of memory\n", 14);
@@ -84,9 +91,27 @@ static void s_on_request(void *ctx, gw_http_conn_t *conn, const gw_http_req_t *r
         s_answer(call);
         return;
     }
-    if (gw_upstream_call(srv->up, call->res.account, call->res.region, call->res.op->name,
-                         call->res.input_json, call) != 0)
+    char why[300];
+    switch (gw_upstream_call(srv->up, call->res.account, call->res.region, call->res.op->name,
+                             call->res.input_json, call, why, sizeof why)) {
+    case GW_UP_CALL_OK:
+        return;
+    case GW_UP_CALL_NO_KEY:
+        /* The caller's identity is fine, but the cluster's keyring has no
+         * client key for its account, so the broker would not let the
+         * gateway act as it: as AWS says of an account it does not know. */
+        VS_WARN("account %s: no client key: %s", call->res.account, why);
+        /* The reason (with the keyring's path) goes to the log only. */
+        s_fail(call, 401, "AuthFailure",
+               "vpcsim's keyring has no client key for account %s (client-%s.key and broker.pub "
+               "are needed); add one with `vpcsim keys init DIR --client ACCOUNT`.",
+               call->res.account, call->res.account);
+        return;
+    case GW_UP_CALL_BUSY:
+    default:
         s_fail(call, 503, "RequestLimitExceeded", "Request limit exceeded%s%s.", "", "");
+        return;
+    }
 }
 
 static void s_on_upstream(void *ctx, void *call_ctx, gw_up_status_t st, const vs_env_t *reply)
@@ -111,6 +136,16 @@ static void s_on_upstream(void *ctx, void *call_ctx, gw_up_status_t st, const vs
         }
         s_fail(call, 503, "Unavailable",
                "The vpcsim agent for account %s in Region %s is not reachable now.", acct, region);
+        return;
+    case GW_UP_REFUSED:
+        if (call->srv->keyed)
+            s_fail(call, 401, "AuthFailure",
+                   "vpcsim's broker refused the client key of account %s%s (see the gateway's log).",
+                   acct, "");
+        else
+            s_fail(call, 401, "AuthFailure",
+                   "vpcsim's broker requires keys: start vpcsim-gateway with --keys DIR (the "
+                   "cluster's keyring)%s%s.", "", "");
         return;
     case GW_UP_TIMEOUT:
         s_fail(call, 503, "Unavailable",
@@ -160,14 +195,24 @@ gw_server_t *gw_server_new(uv_loop_t *loop, gw_server_opts_t *opts, char *err, s
     srv->loop = loop;
     srv->creds = opts->creds;
     opts->creds = NULL;
+    srv->keyed = opts->keys_dir != NULL;
     srv->timeout_s = opts->timeout_s > 0 ? opts->timeout_s : 10.0;
-    srv->up = gw_upstream_new(loop, opts->broker, srv->timeout_s, s_on_upstream, srv, err, errlen);
+    srv->up = gw_upstream_new(loop, opts->broker, opts->keys_dir, srv->timeout_s, s_on_upstream, srv,
+                              err, errlen);
+    if (srv->up) {
+        srv->console = gw_console_new(loop, opts->broker, opts->keys_dir, srv->timeout_s);
+        if (!srv->console) {
+            snprintf(err, errlen, "out of memory");
+            gw_upstream_close(&srv->up);
+        }
+    }
     if (srv->up)
         srv->http = gw_http_new(loop, opts->host, opts->port, s_on_request, s_on_http_error, srv,
                                 err, errlen);
     if (srv->http && opts->idle_s > 0)
         gw_http_set_idle_timeout(srv->http, (uint64_t)(opts->idle_s * 1000.0));
     if (!srv->http) {
+        gw_console_destroy(&srv->console);
         gw_upstream_close(&srv->up);
         gw_creds_destroy(&srv->creds);
         free(srv);
@@ -178,9 +223,12 @@ gw_server_t *gw_server_new(uv_loop_t *loop, gw_server_opts_t *opts, char *err, s
     srv->sigterm.data = srv->sigint.data = srv;
     uv_signal_start(&srv->sigterm, s_on_signal, SIGTERM);
     uv_signal_start(&srv->sigint, s_on_signal, SIGINT);
-    VS_INFO("EC2 Query API on http://%s:%d, broker %s, %s", opts->host, opts->port, opts->broker,
+    VS_INFO("EC2 Query API on http://%s:%d, broker %s, %s, %s", opts->host, opts->port, opts->broker,
             srv->creds ? "signatures verified (--credentials)"
-                       : "12-digit access key ids are account ids, secrets not checked");
+                       : "12-digit access key ids are account ids, secrets not checked",
+            opts->keys_dir ? "each account's client key from the keyring (--keys)"
+                           : "open broker (no --keys)");
+    VS_INFO("console on http://%s:%d/console/", opts->host, opts->port);
     return srv;
 }
 
@@ -191,6 +239,7 @@ void gw_server_destroy(gw_server_t **sp)
     gw_server_t *srv = *sp;
     *sp = NULL;
     gw_upstream_close(&srv->up);      /* answers pending calls (503) */
+    gw_console_destroy(&srv->console); /* ends the live streams before their connections close */
     gw_http_close(&srv->http);
     gw_creds_destroy(&srv->creds);
     /* srv is freed when the second signal handle has closed. */

@@ -1,6 +1,7 @@
 /* gw_server: the gateway process's parts wired together: the HTTP server
- * (gw_http), the sans-IO request handler (gw_api) and the broker
- * connection (gw_upstream). Stops on SIGTERM/SIGINT.
+ * (gw_http), the sans-IO request handler (gw_api), the broker
+ * connections (gw_upstream) and the console under /console/ (gw_console).
+ * Stops on SIGTERM/SIGINT.
  */
 #ifndef GW_SERVER_H
 #define GW_SERVER_H
@@ -13,6 +14,7 @@ typedef struct {
     const char *host;          /* "127.0.0.1" */
     int port;                  /* 4566 */
     const char *broker;        /* "tcp://127.0.0.1:5555" */
+    const char *keys_dir;      /* the cluster keyring (copied), or NULL for an open broker */
     gw_creds_t *creds;         /* owned by the server from now on; NULL: 12-digit key ids */
     double timeout_s;          /* how long to wait for an agent */
     double idle_s;             /* close connections silent this long (0: default 60) */

@@ -10,6 +10,7 @@ Compose project name of its own, so it neither clobbers a user's
 vpcsim:latest nor collides with a concurrent run; tearDown always removes
 the project's containers, network, volumes and that image.
 """
+import json
 import os
 import shutil
 import sys
@@ -149,6 +150,15 @@ class ComposeCluster(PcxTest):
         self.assertEqual(self.compose("port", "gateway", "4566").stdout.strip(),
                          f"127.0.0.1:{self.gw_port}")
         self.assertIn(f"<vpcId>{vpc_a}</vpcId>", self.gateway_call(SEED, TOKYO, "Action=DescribeVpcs"))
+        # It acts as each account with that account's key: another account
+        # does not see SEED's VPC, and the console (admin key) sees every agent.
+        self.assertNotIn(vpc_a, self.gateway_call(B, TOKYO, "Action=DescribeVpcs"))
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.gw_port}/console/api/state",
+                                    timeout=30) as r:
+            state = json.loads(r.read())
+        self.assertEqual(sorted((a["AccountId"], a["Region"]) for a in state["Agents"]),
+                         sorted(AGENTS))
         vpc_b = self.vpc(B, TOKYO, "10.2.0.0/16")
         vpc_c = self.vpc(B, USE1, "10.3.0.0/16")
 

@@ -2,7 +2,8 @@
 trace, its topology and the live console in headless Chromium.
 
 The console test loads http://127.0.0.1:PORT/console/ (served by
-`vpcsim console --listen`) in Debian's chromium, driven through the
+`vpcsim console --listen`; ConsoleOnGateway checks the same page, its
+state and its live feed at the HTTP level as vpcsim-gateway serves them) in Debian's chromium, driven through the
 DevTools protocol over a pipe (--remote-debugging-pipe: no extra Python
 packages), checks that the page shows both accounts' VPCs and the pcx as
 active, deletes the pcx from the CLI and checks that the page turns it to
@@ -16,6 +17,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import unittest
@@ -403,6 +405,148 @@ class Console(PcxTest):
             browser.screenshot(os.path.join(art, "console-deleted.png"))
         finally:
             browser.close()
+
+
+class SSE:
+    """A raw HTTP/1.1 client of the live feed: the response head, then the
+    chunked body's server-sent events one at a time."""
+
+    def __init__(self, port, path="/console/api/stream"):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT_S)
+        self.sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Accept: text/event-stream\r\n\r\n".encode())
+        self.buf = b""
+        while b"\r\n\r\n" not in self.buf:
+            self._recv()
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        self.head = head.decode()
+        self.text = ""
+
+    def _recv(self):
+        d = self.sock.recv(65536)
+        if not d:
+            raise AssertionError("the stream ended")
+        self.buf += d
+
+    def _chunk(self):
+        while b"\r\n" not in self.buf:
+            self._recv()
+        size, rest = self.buf.split(b"\r\n", 1)
+        n = int(size, 16)
+        while len(rest) < n + 2:
+            self._recv()
+            size, rest = self.buf.split(b"\r\n", 1)
+        self.buf = rest[n + 2:]
+        return rest[:n].decode()
+
+    def event(self):
+        """The next named event as (name, data), past retry hints and comments."""
+        while True:
+            while "\n\n" not in self.text:
+                self.text += self._chunk()
+            ev, self.text = self.text.split("\n\n", 1)
+            fields = dict(line.split(": ", 1) for line in ev.split("\n")
+                          if ": " in line and not line.startswith(":"))
+            if "event" in fields:
+                return fields["event"], fields.get("data")
+
+    def close(self):
+        self.sock.close()
+
+
+class ConsoleOnGateway(PcxTest):
+    """The console served by vpcsim-gateway on its own port, under /console/,
+    in a keyed cluster (the gateway's --keys)."""
+    KEYS = True
+
+    def test_console_on_the_gateway_port(self):
+        import urllib.error
+        import urllib.request
+        self.c.start_agent(A, TOKYO)
+        self.c.start_agent(B, TOKYO)
+        va = self.vpc(A, TOKYO, "10.1.0.0/16")
+        vb = self.vpc(B, TOKYO, "10.2.0.0/16")
+        pcx = self.create(A, TOKYO, va, vb, owner=B)["VpcPeeringConnectionId"]
+        self.wait_code(B, TOKYO, pcx, "pending-acceptance")
+        port = harness.free_port()
+        gw = self.c._spawn("gateway", [
+            os.path.join(harness.BIN, "vpcsim-gateway"), "--listen", f"127.0.0.1:{port}",
+            "--broker", self.c.endpoint, "--keys", self.c.keys])
+        try:
+            base = f"http://127.0.0.1:{port}"
+
+            def get(path):
+                try:
+                    with urllib.request.urlopen(base + path, timeout=WAIT_S) as r:
+                        return r.status, r.headers, r.read().decode()
+                except urllib.error.HTTPError as e:
+                    return e.code, e.headers, e.read().decode()
+            self.wait_for(lambda: self._listening(port), "the gateway listening")
+            # The page and its files.
+            st, hd, body = get("/console/")
+            self.assertEqual(st, 200)
+            self.assertIn("text/html", hd["Content-Type"])
+            self.assertIn("<title>vpcsim console</title>", body)
+            self.assertEqual(get("/console/app.js")[0], 200)
+            self.assertEqual(get("/console/nothing-here")[0], 404)
+            # "/console" without the slash: urllib follows the redirect.
+            self.assertIn("<title>vpcsim console</title>", get("/console")[2])
+            # The state, as both accounts see it (the console has the admin key).
+            st, hd, body = get("/console/api/state")
+            self.assertEqual(st, 200, body)
+            state = json.loads(body)
+            self.assertEqual(sorted(a["AccountId"] for a in state["Agents"]), [A, B])
+            self.assertIn(va, body)
+            self.assertIn(vb, body)
+            # The live feed: a streaming response, the state at once, then
+            # each change without asking.
+            feed = SSE(port)
+            try:
+                self.assertTrue(feed.head.startswith("HTTP/1.1 200 "), feed.head)
+                heads = feed.head.lower()
+                self.assertIn("content-type: text/event-stream", heads)
+                self.assertIn("transfer-encoding: chunked", heads)
+                self.assertNotIn("content-length", heads)
+                name, data = feed.event()
+                self.assertEqual(name, "state")
+                self.assertIn(pcx, data)
+                self.assertIn("pending-acceptance", data)
+                self.act_ok(B, TOKYO, "accept", pcx)
+                deadline = time.time() + WAIT_S
+                while True:
+                    name, data = feed.event()
+                    if name == "state" and pcx in data and '"pending-acceptance"' not in data:
+                        break
+                    self.assertLess(time.time(), deadline, "no new state on the feed")
+                # The gateway answers other requests while a stream is open.
+                st, _, body = get("/console/api/state")
+                self.assertEqual(st, 200)
+            finally:
+                feed.close()
+            # Closed streams release their subscription: more streams one
+            # after the other than the console takes at once.
+            for i in range(VS_CONSOLE_MAX_SUBSCRIBERS + 4):
+                f = SSE(port)
+                try:
+                    self.assertEqual(f.event()[0], "state", f"stream {i}")
+                finally:
+                    f.close()
+                time.sleep(0.02)
+            self.assertIsNone(gw.poll())
+        finally:
+            gw.send_signal(signal.SIGTERM)
+            self.assertEqual(gw.wait(timeout=10), 0)
+
+    @staticmethod
+    def _listening(port):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+
+VS_CONSOLE_MAX_SUBSCRIBERS = 64   # console/console.h
 
 
 if __name__ == "__main__":
