@@ -102,25 +102,29 @@ char *scn_compose_yaml(const scn_scenario_t *s, bool keys)
                        "      interval: 2s\n"
                        "      timeout: 5s\n"
                        "      retries: 15\n", keyopt);
-    /* TODO(gateway keys): vpcsim-gateway has no --keys option yet (another
-     * change adds it). Once `vpcsim-gateway --help` lists it, give the
-     * gateway "--keys", "/keys" and mount broker.pub, every account's
-     * client-ACCOUNT.key (it calls as the account of each request) and
-     * admin.key (the console's admin calls). Until then a gateway in front
-     * of a broker with keys is refused by it. */
+    /* The gateway calls as the account of each request (its client key)
+     * and serves the console (the admin key, for read-only admin calls). */
     cli_buf_printf(&b, "\n  # The EC2 Query API for the AWS CLI, SDKs and Terraform: aws --endpoint-url\n"
-                       "  # http://127.0.0.1:${VPCSIM_GATEWAY_PORT:-4566} ec2 ... (access key id = account id).\n"
-                       "%s"
+                       "  # http://127.0.0.1:${VPCSIM_GATEWAY_PORT:-4566} ec2 ... (access key id = account id);\n"
+                       "  # the live console at http://127.0.0.1:${VPCSIM_GATEWAY_PORT:-4566}/console/\n"
                        "  gateway:\n"
                        "    image: ${VPCSIM_IMAGE:-vpcsim:latest}\n"
                        "    restart: unless-stopped\n"
                        "    command: [\"vpcsim-gateway\", \"--listen\", \"0.0.0.0:4566\", \"--broker\", "
-                       "\"tcp://broker:5555\"]\n"
+                       "\"tcp://broker:5555\"%s]\n"
                        "    ports:\n"
                        "      - \"127.0.0.1:${VPCSIM_GATEWAY_PORT:-4566}:4566\"\n"
                        "    depends_on:\n"
-                       "      - broker\n",
-                   keys ? "  # This gateway has no key yet, so the broker refuses it while it requires keys.\n" : "");
+                       "      - broker\n", keyopt);
+    if (keys) {
+        cli_buf_puts(&b, "    volumes:\n");
+        s_mount(&b, "broker.pub");
+        s_mount(&b, "admin.key");
+        for (size_t i = 0; i < naccounts; i++) {
+            snprintf(name, sizeof name, "client-%s.key", accounts[i]);
+            s_mount(&b, name);
+        }
+    }
     for (size_t i = 0; i < s->nagents; i++) {
         const scn_agent_t *a = &s->agents[i];
         scn_compose_service(s, i, name, sizeof name);

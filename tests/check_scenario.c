@@ -388,6 +388,15 @@ START_TEST(t_compose_keys)
     ck_assert_str_eq(scn_ynode_str(scn_ynode_at(cmd, 0)), "vpcsim-gateway");
     ck_assert(s_seq_has(cmd, "0.0.0.0:4566") && s_seq_has(cmd, "tcp://broker:5555"));
     ck_assert(s_seq_has(scn_ynode_get(gw, "ports"), "127.0.0.1:${VPCSIM_GATEWAY_PORT:-4566}:4566"));
+    /* The gateway calls as each request's account (its client key) and
+     * serves the console (the admin key); no agent's or broker's secret. */
+    ck_assert(s_seq_has(cmd, "--keys") && s_seq_has(cmd, "/keys"));
+    ck_assert(s_mounts(gw, "broker.pub"));
+    ck_assert(s_mounts(gw, "admin.key"));
+    ck_assert(s_mounts(gw, "client-111111111111.key"));
+    ck_assert(s_mounts(gw, "client-222222222222.key"));
+    ck_assert(!s_mounts(gw, "broker.key"));
+    ck_assert_int_eq(scn_ynode_len(scn_ynode_get(gw, "volumes")), 4);
     /* How to make the keyring the file mounts. */
     ck_assert_ptr_nonnull(strstr(yaml, "vpcsim keys init ./keys"));
     ck_assert_ptr_nonnull(strstr(yaml, "--account 222222222222:eu-west-1"));

@@ -209,10 +209,11 @@ class ScenarioFiles(unittest.TestCase):
         self.assertEqual(r.out.count("healthcheck:"), 6)
         self.assertIn('"127.0.0.1:${VPCSIM_PORT:-5555}:5555"', r.out)
         # keys: every process with --keys /keys, its key files mounted read-only
-        self.assertEqual(r.out.count('"--keys", "/keys"'), 2 * (1 + 5))   # commands and health checks
+        # commands and health checks of the broker and the agents, and the gateway's command
+        self.assertEqual(r.out.count('"--keys", "/keys"'), 2 * (1 + 5) + 1)
         self.assertIn("      - ${VPCSIM_KEYS_DIR:-./keys}/broker.key:/keys/broker.key:ro", r.out)
         self.assertEqual(r.out.count("/keys/broker.key:ro"), 1)
-        self.assertEqual(r.out.count("/keys/broker.pub:ro"), 1 + 5)
+        self.assertEqual(r.out.count("/keys/broker.pub:ro"), 1 + 5 + 1)   # broker, agents, gateway
         for acct, region in [("111111111111", "cn-north-1"), ("444444444444", "cn-northwest-1"),
                              ("555555555555", "ap-northeast-1")]:
             self.assertEqual(r.out.count(f"/keys/agent-{acct}-{region}.key:ro"), 1)
