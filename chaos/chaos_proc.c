@@ -156,9 +156,8 @@ int ch_cluster_start_broker(ch_cluster_t *c)
 {
     if (ch_cluster_broker_alive(c))
         return 0;
-    char *argv[] = { c->broker_exe, "--listen", c->cfg->listen, "--data-dir", c->cfg->broker_dir,
-                     c->cfg->keys_dir[0] ? "--keys" : NULL, c->cfg->keys_dir, NULL };
-    c->broker = cli_proc_spawn(argv, c->cfg->broker_log, true, "vpcsim chaos");
+    c->broker = cli_cluster_spawn_broker(c->cfg, c->broker_exe, c->cfg->keys_dir, true,
+                                         "vpcsim chaos");
     if (c->broker < 0)
         c->broker = 0;
     return c->broker > 0 ? 0 : -1;
@@ -170,28 +169,8 @@ int ch_cluster_start_agent(ch_cluster_t *c, size_t i)
         return -1;
     if (ch_cluster_agent_alive(c, i))
         return 0;
-    const cli_cluster_agent_t *a = &c->cfg->agents[i];
-    char **argv = calloc(12 + a->noptions, sizeof *argv);
-    if (!argv)
-        return -1;
-    size_t k = 0;
-    argv[k++] = c->agent_exe;
-    argv[k++] = "--broker";
-    argv[k++] = c->cfg->endpoint;
-    argv[k++] = "--account";
-    argv[k++] = (char *)a->account;
-    argv[k++] = "--region";
-    argv[k++] = (char *)a->region;
-    argv[k++] = "--data-dir";
-    argv[k++] = (char *)a->data_dir;
-    if (c->cfg->keys_dir[0]) {
-        argv[k++] = "--keys";
-        argv[k++] = (char *)c->cfg->keys_dir;
-    }
-    for (size_t o = 0; o < a->noptions; o++)
-        argv[k++] = a->options[o];
-    pid_t pid = cli_proc_spawn(argv, a->log, true, "vpcsim chaos");
-    free(argv);
+    pid_t pid = cli_cluster_spawn_agent(c->cfg, i, c->agent_exe, c->cfg->keys_dir, true,
+                                        "vpcsim chaos");
     c->agents[i] = pid > 0 ? pid : 0;
     return pid > 0 ? 0 : -1;
 }

@@ -253,36 +253,14 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
     }
     if (c->keys_dir[0] && s_keyring(c, &why) < 0)
         goto out;
-    char *bargv[] = { broker_exe, "--listen", (char *)c->listen, "--data-dir", (char *)c->broker_dir,
-                      c->keys_dir[0] ? "--keys" : NULL, (char *)c->keys_dir, NULL };
-    pids[0] = cli_proc_spawn(bargv, c->broker_log, false, "vpcsim cluster");
+    pids[0] = cli_cluster_spawn_broker(c, broker_exe, c->keys_dir, false, "vpcsim cluster");
     for (size_t i = 0; pids[0] > 0 && i < c->nagents; i++) {
         const cli_cluster_agent_t *a = &c->agents[i];
         if (cli_proc_mkdirs(a->data_dir) < 0) {
             cli_buf_printf(&why, "cannot create %s: %s", a->data_dir, strerror(errno));
             goto fail;
         }
-        char **argv = calloc(12 + a->noptions, sizeof *argv);
-        if (!argv)
-            goto fail;
-        size_t k = 0;
-        argv[k++] = agent_exe;
-        argv[k++] = "--broker";
-        argv[k++] = (char *)c->endpoint;
-        argv[k++] = "--account";
-        argv[k++] = (char *)a->account;
-        argv[k++] = "--region";
-        argv[k++] = (char *)a->region;
-        argv[k++] = "--data-dir";
-        argv[k++] = (char *)a->data_dir;
-        if (c->keys_dir[0]) {
-            argv[k++] = "--keys";
-            argv[k++] = (char *)c->keys_dir;
-        }
-        for (size_t o = 0; o < a->noptions; o++)
-            argv[k++] = a->options[o];
-        pids[i + 1] = cli_proc_spawn(argv, a->log, false, "vpcsim cluster");
-        free(argv);
+        pids[i + 1] = cli_cluster_spawn_agent(c, i, agent_exe, c->keys_dir, false, "vpcsim cluster");
         if (pids[i + 1] < 0)
             break;
     }

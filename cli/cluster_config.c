@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ids.h"
+#include "proc.h"
 #include "json.h"
 
 static char *s_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -172,4 +173,43 @@ fail:
     vs_json_free(&doc);
     cli_cluster_config_free(&c);
     return NULL;
+}
+
+pid_t cli_cluster_spawn_broker(const cli_cluster_config_t *c, const char *exe, const char *keys_dir,
+                               bool die_with_parent, const char *who)
+{
+    bool keyed = keys_dir && keys_dir[0];
+    char *argv[] = { (char *)exe, "--listen", (char *)c->listen, "--data-dir", (char *)c->broker_dir,
+                     keyed ? "--keys" : NULL, (char *)keys_dir, NULL };
+    return cli_proc_spawn(argv, c->broker_log, die_with_parent, who);
+}
+
+pid_t cli_cluster_spawn_agent(const cli_cluster_config_t *c, size_t i, const char *exe,
+                              const char *keys_dir, bool die_with_parent, const char *who)
+{
+    if (i >= c->nagents)
+        return -1;
+    const cli_cluster_agent_t *a = &c->agents[i];
+    char **argv = calloc(12 + a->noptions, sizeof *argv);
+    if (!argv)
+        return -1;
+    size_t k = 0;
+    argv[k++] = (char *)exe;
+    argv[k++] = "--broker";
+    argv[k++] = (char *)c->endpoint;
+    argv[k++] = "--account";
+    argv[k++] = (char *)a->account;
+    argv[k++] = "--region";
+    argv[k++] = (char *)a->region;
+    argv[k++] = "--data-dir";
+    argv[k++] = (char *)a->data_dir;
+    if (keys_dir && keys_dir[0]) {
+        argv[k++] = "--keys";
+        argv[k++] = (char *)keys_dir;
+    }
+    for (size_t o = 0; o < a->noptions; o++)
+        argv[k++] = a->options[o];
+    pid_t pid = cli_proc_spawn(argv, a->log, die_with_parent, who);
+    free(argv);
+    return pid;
 }

@@ -15,7 +15,9 @@
 #ifndef CLI_CLUSTER_CONFIG_H
 #define CLI_CLUSTER_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define CLI_PATH_MAX 4096
 
@@ -47,5 +49,14 @@ typedef struct {
 cli_cluster_config_t *cli_cluster_config_parse(const char *text, size_t len, const char *config_dir,
                                                char **err);
 void cli_cluster_config_free(cli_cluster_config_t **cfg);
+
+/* Starts the cluster's broker, or its agent i, as a child process (exe:
+ * the vpcsim-broker / vpcsim-agent to run) with its data dir, the
+ * keyring keys_dir ("" or NULL: none) and its own options, logging to its
+ * log file (cli_proc_spawn: die_with_parent, who). The pid, or -1. */
+pid_t cli_cluster_spawn_broker(const cli_cluster_config_t *c, const char *exe, const char *keys_dir,
+                               bool die_with_parent, const char *who);
+pid_t cli_cluster_spawn_agent(const cli_cluster_config_t *c, size_t i, const char *exe,
+                              const char *keys_dir, bool die_with_parent, const char *who);
 
 #endif

@@ -161,9 +161,7 @@ static int s_kill9(pid_t *pid)
 
 static int s_local_broker(scn_cluster_t *c)
 {
-    char *argv[] = { c->broker_exe, "--listen", c->cfg->listen, "--data-dir", c->cfg->broker_dir,
-                     c->keys[0] ? "--keys" : NULL, c->keys, NULL };
-    c->broker = cli_proc_spawn(argv, c->cfg->broker_log, true, "vpcsim scenario");
+    c->broker = cli_cluster_spawn_broker(c->cfg, c->broker_exe, c->keys, true, "vpcsim scenario");
     if (c->broker < 0)
         c->broker = 0;
     return c->broker > 0 ? 0 : -1;
@@ -171,28 +169,7 @@ static int s_local_broker(scn_cluster_t *c)
 
 static int s_local_agent(scn_cluster_t *c, size_t i)
 {
-    const cli_cluster_agent_t *a = &c->cfg->agents[i];
-    char **argv = calloc(12 + a->noptions, sizeof *argv);
-    if (!argv)
-        return -1;
-    size_t k = 0;
-    argv[k++] = c->agent_exe;
-    argv[k++] = "--broker";
-    argv[k++] = c->cfg->endpoint;
-    argv[k++] = "--account";
-    argv[k++] = (char *)a->account;
-    argv[k++] = "--region";
-    argv[k++] = (char *)a->region;
-    argv[k++] = "--data-dir";
-    argv[k++] = (char *)a->data_dir;
-    if (c->keys[0]) {
-        argv[k++] = "--keys";
-        argv[k++] = c->keys;
-    }
-    for (size_t o = 0; o < a->noptions; o++)
-        argv[k++] = a->options[o];
-    pid_t pid = cli_proc_spawn(argv, a->log, true, "vpcsim scenario");
-    free(argv);
+    pid_t pid = cli_cluster_spawn_agent(c->cfg, i, c->agent_exe, c->keys, true, "vpcsim scenario");
     c->agents[i] = pid > 0 ? pid : 0;
     return pid > 0 ? 0 : -1;
 }
