@@ -38,26 +38,12 @@ struct ch_cluster {
 
 /* A loopback port nobody listens on right now. The broker binds it a
  * moment later; the race with another program is accepted. */
-static int s_free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t len = sizeof a;
-    int port = -1;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
 
 ch_cluster_t *ch_cluster_new(const char *dir, char accounts[][16], char regions[][32], size_t n,
                              const char *const *agent_opts, size_t nopts, char *err, size_t errlen)
 {
     ch_cluster_t *c = calloc(1, sizeof *c);
-    int port = s_free_port();
+    int port = cli_proc_free_port();
     if (!c || port < 0) {
         snprintf(err, errlen, "%s", c ? "no free loopback port" : "out of memory");
         free(c);
@@ -175,49 +161,26 @@ int ch_cluster_start_agent(ch_cluster_t *c, size_t i)
     return pid > 0 ? 0 : -1;
 }
 
-static bool s_alive(pid_t *pid)
-{
-    if (*pid <= 0)
-        return false;
-    pid_t r;
-    while ((r = waitpid(*pid, NULL, WNOHANG)) < 0 && errno == EINTR)
-        ;
-    if (r == *pid || (r < 0 && errno == ECHILD)) {
-        *pid = 0;
-        return false;
-    }
-    return true;
-}
 
 bool ch_cluster_broker_alive(ch_cluster_t *c)
 {
-    return s_alive(&c->broker);
+    return cli_proc_alive(&c->broker);
 }
 
 bool ch_cluster_agent_alive(ch_cluster_t *c, size_t i)
 {
-    return i < c->cfg->nagents && s_alive(&c->agents[i]);
+    return i < c->cfg->nagents && cli_proc_alive(&c->agents[i]);
 }
 
-static int s_kill9(pid_t *pid)
-{
-    if (!s_alive(pid))
-        return -1;
-    kill(*pid, SIGKILL);
-    while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
-        ;
-    *pid = 0;
-    return 0;
-}
 
 int ch_cluster_kill_broker(ch_cluster_t *c)
 {
-    return s_kill9(&c->broker);
+    return cli_proc_kill9(&c->broker);
 }
 
 int ch_cluster_kill_agent(ch_cluster_t *c, size_t i)
 {
-    return i < c->cfg->nagents ? s_kill9(&c->agents[i]) : -1;
+    return i < c->cfg->nagents ? cli_proc_kill9(&c->agents[i]) : -1;
 }
 
 /* Does agent i answer an API call? The broker may still list a restarted
@@ -303,24 +266,24 @@ static void s_stop_all(ch_cluster_t *c)
 {
     size_t n = c->agents ? c->cfg->nagents : 0;
     for (size_t i = 0; i < n; i++)
-        if (s_alive(&c->agents[i]))
+        if (cli_proc_alive(&c->agents[i]))
             kill(c->agents[i], SIGTERM);
-    if (s_alive(&c->broker))
+    if (cli_proc_alive(&c->broker))
         kill(c->broker, SIGTERM);
     double deadline = cli_proc_now() + S_STOP_TIMEOUT_S;
     for (;;) {
-        bool any = s_alive(&c->broker);
+        bool any = cli_proc_alive(&c->broker);
         for (size_t i = 0; i < n; i++)
-            any |= s_alive(&c->agents[i]);
+            any |= cli_proc_alive(&c->agents[i]);
         if (!any)
             return;
         if (cli_proc_now() >= deadline)
             break;
         cli_proc_sleep_ms(20);
     }
-    s_kill9(&c->broker);
+    cli_proc_kill9(&c->broker);
     for (size_t i = 0; i < n; i++)
-        s_kill9(&c->agents[i]);
+        cli_proc_kill9(&c->agents[i]);
 }
 
 void ch_cluster_destroy(ch_cluster_t **cp)

@@ -7,7 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -101,4 +105,44 @@ pid_t cli_proc_spawn(char *const argv[], const char *log, bool die_with_parent,
     execv(argv[0], argv);
     fprintf(stderr, "%s: cannot run %s: %s\n", who, argv[0], strerror(errno));
     _exit(127);
+}
+
+int cli_proc_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof a;
+    int port = -1;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+bool cli_proc_alive(pid_t *pid)
+{
+    if (*pid <= 0)
+        return false;
+    pid_t r;
+    while ((r = waitpid(*pid, NULL, WNOHANG)) < 0 && errno == EINTR)
+        ;
+    if (r == *pid || (r < 0 && errno == ECHILD)) {
+        *pid = 0;
+        return false;
+    }
+    return true;
+}
+
+int cli_proc_kill9(pid_t *pid)
+{
+    if (!cli_proc_alive(pid))
+        return -1;
+    kill(*pid, SIGKILL);
+    while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    *pid = 0;
+    return 0;
 }

@@ -32,4 +32,13 @@ int cli_proc_write_file(const char *path, const char *text);
 pid_t cli_proc_spawn(char *const argv[], const char *log, bool die_with_parent,
                      const char *who);
 
+/* A free TCP port on 127.0.0.1 (bound then released: another process may
+ * take it first, which callers tolerate by failing clearly). -1 on error. */
+int cli_proc_free_port(void);
+/* Is child *pid still running? A child that exited is reaped and *pid set
+ * to 0. */
+bool cli_proc_alive(pid_t *pid);
+/* SIGKILL to child *pid, reaped; *pid set to 0. -1 if it was not running. */
+int cli_proc_kill9(pid_t *pid);
+
 #endif

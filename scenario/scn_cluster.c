@@ -47,19 +47,6 @@ struct scn_cluster {
     bool up;
 };
 
-static int s_free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    socklen_t len = sizeof a;
-    int port = -1;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
 
 /* --- waiting ---------------------------------------------------------------- */
 
@@ -134,30 +121,7 @@ static int s_wait(scn_cluster_t *c, const bool *which, double timeout_s, char *e
 
 /* --- local processes ---------------------------------------------------------- */
 
-static bool s_alive(pid_t *pid)
-{
-    if (*pid <= 0)
-        return false;
-    pid_t r;
-    while ((r = waitpid(*pid, NULL, WNOHANG)) < 0 && errno == EINTR)
-        ;
-    if (r == *pid || (r < 0 && errno == ECHILD)) {
-        *pid = 0;
-        return false;
-    }
-    return true;
-}
 
-static int s_kill9(pid_t *pid)
-{
-    if (!s_alive(pid))
-        return -1;
-    kill(*pid, SIGKILL);
-    while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
-        ;
-    *pid = 0;
-    return 0;
-}
 
 static int s_local_broker(scn_cluster_t *c)
 {
@@ -176,7 +140,7 @@ static int s_local_agent(scn_cluster_t *c, size_t i)
 
 static int s_local_start(scn_cluster_t *c, char *err, size_t errlen)
 {
-    int port = s_free_port();
+    int port = cli_proc_free_port();
     if (port < 0) {
         snprintf(err, errlen, "no free loopback port");
         return -1;
@@ -248,22 +212,22 @@ static void s_local_stop(scn_cluster_t *c)
 {
     size_t n = c->scn->nagents;
     for (size_t i = 0; i < n; i++)
-        if (s_alive(&c->agents[i]))
+        if (cli_proc_alive(&c->agents[i]))
             kill(c->agents[i], SIGTERM);
-    if (s_alive(&c->broker))
+    if (cli_proc_alive(&c->broker))
         kill(c->broker, SIGTERM);
     double deadline = cli_proc_now() + S_STOP_TIMEOUT_S;
     for (;;) {
-        bool any = s_alive(&c->broker);
+        bool any = cli_proc_alive(&c->broker);
         for (size_t i = 0; i < n; i++)
-            any |= s_alive(&c->agents[i]);
+            any |= cli_proc_alive(&c->agents[i]);
         if (!any || cli_proc_now() >= deadline)
             break;
         cli_proc_sleep_ms(20);
     }
-    s_kill9(&c->broker);
+    cli_proc_kill9(&c->broker);
     for (size_t i = 0; i < n; i++)
-        s_kill9(&c->agents[i]);
+        cli_proc_kill9(&c->agents[i]);
 }
 
 /* --- docker compose ----------------------------------------------------------- */
@@ -357,7 +321,7 @@ static int s_compose_start(scn_cluster_t *c, char *err, size_t errlen)
                               "(or set VPCSIM_IMAGE)", image);
         return -1;
     }
-    int port = s_free_port();
+    int port = cli_proc_free_port();
     if (port < 0) {
         snprintf(err, errlen, "no free loopback port");
         return -1;
@@ -372,7 +336,7 @@ static int s_compose_start(scn_cluster_t *c, char *err, size_t errlen)
     snprintf(c->log, sizeof c->log, "%s/compose.log", c->dir);
     /* The gateway's host port is free too, so that runs side by side (or
      * next to the fixed deployment) do not collide on 4566. */
-    int gw_port = s_free_port();
+    int gw_port = cli_proc_free_port();
     if (gw_port < 0) {
         snprintf(err, errlen, "no free loopback port");
         return -1;
@@ -483,7 +447,7 @@ int scn_cluster_kill(scn_cluster_t *c, bool broker, size_t agent, char *err, siz
         }
         return 0;
     }
-    if (s_kill9(broker ? &c->broker : &c->agents[agent]) < 0) {
+    if (cli_proc_kill9(broker ? &c->broker : &c->agents[agent]) < 0) {
         snprintf(err, errlen, "%s was not running", broker ? "the broker" : c->scn->agents[agent].alias);
         return -1;
     }
@@ -503,7 +467,7 @@ int scn_cluster_restart(scn_cluster_t *c, bool broker, size_t agent, double time
             return -1;
         }
     } else if (broker) {
-        if (s_alive(&c->broker)) {
+        if (cli_proc_alive(&c->broker)) {
             snprintf(err, errlen, "the broker is still running (kill it first)");
             return -1;
         }
@@ -512,7 +476,7 @@ int scn_cluster_restart(scn_cluster_t *c, bool broker, size_t agent, double time
             return -1;
         }
     } else {
-        if (s_alive(&c->agents[agent])) {
+        if (cli_proc_alive(&c->agents[agent])) {
             snprintf(err, errlen, "%s is still running (kill it first)", c->scn->agents[agent].alias);
             return -1;
         }
@@ -526,6 +490,6 @@ int scn_cluster_restart(scn_cluster_t *c, bool broker, size_t agent, double time
         which[agent] = true;
     else
         for (size_t i = 0; i < c->scn->nagents; i++)
-            which[i] = c->compose || s_alive(&c->agents[i]);   /* a killed agent stays down */
+            which[i] = c->compose || cli_proc_alive(&c->agents[i]);   /* a killed agent stays down */
     return s_wait(c, which, timeout_s, err, errlen);
 }
