@@ -264,26 +264,7 @@ int ch_cluster_wait_online(ch_cluster_t *c, double timeout_s, char *why, size_t 
  * checkers report), then SIGKILL. */
 static void s_stop_all(ch_cluster_t *c)
 {
-    size_t n = c->agents ? c->cfg->nagents : 0;
-    for (size_t i = 0; i < n; i++)
-        if (cli_proc_alive(&c->agents[i]))
-            kill(c->agents[i], SIGTERM);
-    if (cli_proc_alive(&c->broker))
-        kill(c->broker, SIGTERM);
-    double deadline = cli_proc_now() + S_STOP_TIMEOUT_S;
-    for (;;) {
-        bool any = cli_proc_alive(&c->broker);
-        for (size_t i = 0; i < n; i++)
-            any |= cli_proc_alive(&c->agents[i]);
-        if (!any)
-            return;
-        if (cli_proc_now() >= deadline)
-            break;
-        cli_proc_sleep_ms(20);
-    }
-    cli_proc_kill9(&c->broker);
-    for (size_t i = 0; i < n; i++)
-        cli_proc_kill9(&c->agents[i]);
+    cli_proc_stop_all(&c->broker, c->agents, c->agents ? c->cfg->nagents : 0, S_STOP_TIMEOUT_S);
 }
 
 void ch_cluster_destroy(ch_cluster_t **cp)

@@ -146,3 +146,26 @@ int cli_proc_kill9(pid_t *pid)
     *pid = 0;
     return 0;
 }
+
+void cli_proc_stop_all(pid_t *broker, pid_t *agents, size_t n, double timeout_s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cli_proc_alive(&agents[i]))
+            kill(agents[i], SIGTERM);
+    if (cli_proc_alive(broker))
+        kill(*broker, SIGTERM);
+    double deadline = cli_proc_now() + timeout_s;
+    for (;;) {
+        bool any = cli_proc_alive(broker);
+        for (size_t i = 0; i < n; i++)
+            any |= cli_proc_alive(&agents[i]);
+        if (!any)
+            return;
+        if (cli_proc_now() >= deadline)
+            break;
+        cli_proc_sleep_ms(20);
+    }
+    cli_proc_kill9(broker);
+    for (size_t i = 0; i < n; i++)
+        cli_proc_kill9(&agents[i]);
+}

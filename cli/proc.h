@@ -41,4 +41,9 @@ bool cli_proc_alive(pid_t *pid);
 /* SIGKILL to child *pid, reaped; *pid set to 0. -1 if it was not running. */
 int cli_proc_kill9(pid_t *pid);
 
+/* Stops a cluster's children: SIGTERM to the agents and the broker, up to
+ * timeout_s for clean exits (so leak checkers report), then SIGKILL. Every
+ * pid ends as 0. */
+void cli_proc_stop_all(pid_t *broker, pid_t *agents, size_t n, double timeout_s);
+
 #endif

@@ -210,24 +210,7 @@ static int s_local_start(scn_cluster_t *c, char *err, size_t errlen)
 /* SIGTERM to everything, up to S_STOP_TIMEOUT_S for clean exits, then SIGKILL. */
 static void s_local_stop(scn_cluster_t *c)
 {
-    size_t n = c->scn->nagents;
-    for (size_t i = 0; i < n; i++)
-        if (cli_proc_alive(&c->agents[i]))
-            kill(c->agents[i], SIGTERM);
-    if (cli_proc_alive(&c->broker))
-        kill(c->broker, SIGTERM);
-    double deadline = cli_proc_now() + S_STOP_TIMEOUT_S;
-    for (;;) {
-        bool any = cli_proc_alive(&c->broker);
-        for (size_t i = 0; i < n; i++)
-            any |= cli_proc_alive(&c->agents[i]);
-        if (!any || cli_proc_now() >= deadline)
-            break;
-        cli_proc_sleep_ms(20);
-    }
-    cli_proc_kill9(&c->broker);
-    for (size_t i = 0; i < n; i++)
-        cli_proc_kill9(&c->agents[i]);
+    cli_proc_stop_all(&c->broker, c->agents, c->scn->nagents, S_STOP_TIMEOUT_S);
 }
 
 /* --- docker compose ----------------------------------------------------------- */
