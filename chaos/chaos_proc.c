@@ -219,14 +219,14 @@ int ch_cluster_wait_online(ch_cluster_t *c, double timeout_s, char *why, size_t 
     double deadline = cli_proc_now() + timeout_s;
     size_t n = c->cfg->nagents;
     for (;;) {
-        cli_buf_t missing = CLI_BUF_INIT;
+        vs_buf_t missing = VS_BUF_INIT;
         vs_json_t *doc = NULL;
         char *err = NULL;
         if (!ch_cluster_broker_alive(c)) {
-            cli_buf_printf(&missing, "the broker is not running");
+            vs_buf_printf(&missing, "the broker is not running");
         } else if (cli_admin_call_keyed(c->cfg->endpoint, c->cfg->keys_dir, 1.0, false,
                                         "describe-agents", 0, "", &doc, &err) != 0) {
-            cli_buf_printf(&missing, "the broker at %s does not answer", c->cfg->endpoint);
+            vs_buf_printf(&missing, "the broker at %s does not answer", c->cfg->endpoint);
         } else {
             const vs_json_t *list = vs_json_get(doc, "Agents");
             for (size_t i = 0; i < n; i++) {
@@ -239,23 +239,23 @@ int ch_cluster_wait_online(ch_cluster_t *c, double timeout_s, char *why, size_t 
                              !strcmp(vs_json_get_str(x, "Status") ?: "", "online");
                 }
                 if (!ch_cluster_agent_alive(c, i) || !online || !s_agent_answers(c, i))
-                    cli_buf_printf(&missing, "%s%s in %s", missing.len ? ", " : "agents not online: ",
+                    vs_buf_printf(&missing, "%s%s in %s", missing.len ? ", " : "agents not online: ",
                                    a->account, a->region);
             }
         }
         vs_json_free(&doc);
         free(err);
         if (!missing.len) {
-            cli_buf_release(&missing);
+            vs_buf_release(&missing);
             return 0;
         }
         if (cli_proc_now() >= deadline) {
-            snprintf(why, whylen, "%s after %g s; see the logs in %s", cli_buf_str(&missing), timeout_s,
+            snprintf(why, whylen, "%s after %g s; see the logs in %s", vs_buf_str(&missing), timeout_s,
                      c->cfg->logs_dir);
-            cli_buf_release(&missing);
+            vs_buf_release(&missing);
             return -1;
         }
-        cli_buf_release(&missing);
+        vs_buf_release(&missing);
         cli_proc_sleep_ms(100);
     }
 }

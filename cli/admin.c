@@ -270,9 +270,9 @@ static int s_paged_main(const cli_globals_t *g, size_t k, int argc, char **argv)
         else if (s_opt(argv[i], "--starting-token", argc, argv, &i, &v))
             name = "--starting-token";
         else {
-            cli_buf_t m = CLI_BUF_INIT;
-            cli_buf_printf(&m, "\n%s\nUnknown options: %s\n", cli_usage_text(), argv[i]);
-            return s_fail(CLI_EXIT_USAGE, cli_buf_take(&m));
+            vs_buf_t m = VS_BUF_INIT;
+            vs_buf_printf(&m, "\n%s\nUnknown options: %s\n", cli_usage_text(), argv[i]);
+            return s_fail(CLI_EXIT_USAGE, vs_buf_take(&m));
         }
         if (!v)
             return s_fail(CLI_EXIT_USAGE, cli_usage_error("argument %s: expected one argument", name));
@@ -314,10 +314,10 @@ int cli_admin_main(const cli_globals_t *g, int argc, char **argv)
         for (size_t i = 0; i < S_NOPS; i++)
             names[i] = s_ops[i].op;
         names[S_NOPS] = "help";
-        cli_buf_t b = CLI_BUF_INIT;
+        vs_buf_t b = VS_BUF_INIT;
         cli_suggest_invalid_choice(&b, "operation", argv[0], names, S_NOPS + 1);
-        char *m = cli_usage_error("%s", cli_buf_str(&b));
-        cli_buf_release(&b);
+        char *m = cli_usage_error("%s", vs_buf_str(&b));
+        vs_buf_release(&b);
         return s_fail(CLI_EXIT_USAGE, m);
     }
     if (argc == 2 && !strcmp(argv[1], "help")) {
@@ -351,9 +351,9 @@ int cli_admin_main(const cli_globals_t *g, int argc, char **argv)
                 have = true;
                 continue;
             }
-            cli_buf_t m = CLI_BUF_INIT;
-            cli_buf_printf(&m, "\n%s\nUnknown options: %s\n", cli_usage_text(), a);
-            return s_fail(CLI_EXIT_USAGE, cli_buf_take(&m));
+            vs_buf_t m = VS_BUF_INIT;
+            vs_buf_printf(&m, "\n%s\nUnknown options: %s\n", cli_usage_text(), a);
+            return s_fail(CLI_EXIT_USAGE, vs_buf_take(&m));
         }
         if (s_ops[k].args == A_SECONDS) {
             if (!have)

@@ -105,7 +105,7 @@ static bool s_optstring(const cli_opt_t *opts, size_t nopts, size_t i, char *out
 
 /* Resolves an option word (without "=value") to an index as above;
  * -1 unknown, -2 ambiguous (message in amb). */
-static long s_resolve(const cli_opt_t *opts, size_t nopts, const char *word, size_t wlen, cli_buf_t *amb)
+static long s_resolve(const cli_opt_t *opts, size_t nopts, const char *word, size_t wlen, vs_buf_t *amb)
 {
     char s[160];
     long found = -1;
@@ -115,7 +115,7 @@ static long s_resolve(const cli_opt_t *opts, size_t nopts, const char *word, siz
             return (long)i;
     for (size_t i = 0; i <= 2 * nopts; i++) {
         if (s_optstring(opts, nopts, i, s, sizeof s) && !strncmp(s, word, wlen)) {
-            cli_buf_printf(amb, "%s%s", matches ? ", " : "", s);
+            vs_buf_printf(amb, "%s%s", matches ? ", " : "", s);
             found = (long)i;
             matches++;
         }
@@ -135,29 +135,29 @@ static int s_usage_fail(char **err, char *msg)
  * and the unknown arguments (options first, then stray values, as
  * argparse's parse_known_args returns them). */
 static int s_scan(const cli_opt_t *opts, size_t nopts, int argc, char *const *argv, s_seen_t *seen,
-                  cli_buf_t *unknown, char **err)
+                  vs_buf_t *unknown, char **err)
 {
-    cli_buf_t strays = CLI_BUF_INIT;
+    vs_buf_t strays = VS_BUF_INIT;
     int nunknown = 0, nstrays = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!s_looks_like_option(a)) {
-            cli_buf_printf(&strays, "%s%s", nstrays++ ? ", " : "", a);
+            vs_buf_printf(&strays, "%s%s", nstrays++ ? ", " : "", a);
             continue;
         }
         const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
         size_t wlen = eq ? (size_t)(eq - a) : strlen(a);
-        cli_buf_t amb = CLI_BUF_INIT;
+        vs_buf_t amb = VS_BUF_INIT;
         long idx = s_resolve(opts, nopts, a, wlen, &amb);
         if (idx == -2) {
-            char *m = cli_usage_error("ambiguous option: %.*s could match %s", (int)wlen, a, cli_buf_str(&amb));
-            cli_buf_release(&amb);
-            cli_buf_release(&strays);
+            char *m = cli_usage_error("ambiguous option: %.*s could match %s", (int)wlen, a, vs_buf_str(&amb));
+            vs_buf_release(&amb);
+            vs_buf_release(&strays);
             return s_usage_fail(err, m);
         }
-        cli_buf_release(&amb);
+        vs_buf_release(&amb);
         if (idx < 0) {
-            cli_buf_printf(unknown, "%s%s", nunknown++ ? ", " : "", a);
+            vs_buf_printf(unknown, "%s%s", nunknown++ ? ", " : "", a);
             continue;
         }
         bool negative = (size_t)idx >= nopts && (size_t)idx < 2 * nopts;
@@ -170,7 +170,7 @@ static int s_scan(const cli_opt_t *opts, size_t nopts, int argc, char *const *ar
         s->given = true;
         if (negative || k == K_FLAG) {
             if (eq) {
-                cli_buf_release(&strays);
+                vs_buf_release(&strays);
                 return s_usage_fail(err, cli_usage_error("argument %s: ignored explicit argument '%s'",
                                                          name, eq + 1));
             }
@@ -195,24 +195,24 @@ static int s_scan(const cli_opt_t *opts, size_t nopts, int argc, char *const *ar
             i++;
             s->n = 1;
         } else if (k == K_ONE) {
-            cli_buf_release(&strays);
+            vs_buf_release(&strays);
             return s_usage_fail(err, cli_usage_error("argument %s: expected one argument", name));
         }
     }
     if (nstrays)
-        cli_buf_printf(unknown, "%s%s", nunknown ? ", " : "", cli_buf_str(&strays));
-    cli_buf_release(&strays);
+        vs_buf_printf(unknown, "%s%s", nunknown ? ", " : "", vs_buf_str(&strays));
+    vs_buf_release(&strays);
     return 0;
 }
 
 /* Phase 4: botocore's validation of the whole input. */
 static int s_validate(const cli_cmd_t *cmd, const vs_json_t *input, int64_t page_size, char **err)
 {
-    cli_buf_t errs = CLI_BUF_INIT;
+    vs_buf_t errs = VS_BUF_INIT;
     int n = 0;
     for (const cli_opt_t *o = cmd->opts; o->name; o++) {
         if (cli_opt_required(o) && o->member && !vs_json_get(input, o->member)) {
-            cli_buf_printf(&errs, "Missing required parameter in input: \"%s\"\n", o->member);
+            vs_buf_printf(&errs, "Missing required parameter in input: \"%s\"\n", o->member);
             n++;
         }
     }
@@ -223,15 +223,15 @@ static int s_validate(const cli_cmd_t *cmd, const vs_json_t *input, int64_t page
             known = o->member && !strcmp(o->member, k);
         if (known)
             continue;
-        cli_buf_printf(&errs, "Unknown parameter in input: \"%s\", must be one of: ", k);
+        vs_buf_printf(&errs, "Unknown parameter in input: \"%s\", must be one of: ", k);
         bool first = true;
         for (const cli_opt_t *o = cmd->opts; o->name; o++) {
             if (o->member) {
-                cli_buf_printf(&errs, "%s%s", first ? "" : ", ", o->member);
+                vs_buf_printf(&errs, "%s%s", first ? "" : ", ", o->member);
                 first = false;
             }
         }
-        cli_buf_putc(&errs, '\n');
+        vs_buf_putc(&errs, '\n');
         n++;
     }
     for (size_t i = 0; i < vs_json_len(input); i++) {
@@ -243,15 +243,15 @@ static int s_validate(const cli_cmd_t *cmd, const vs_json_t *input, int64_t page
     if (n == 0)
         n += cli_ranges_check(cmd->action, input, page_size, &errs);
     if (n == 0) {
-        cli_buf_release(&errs);
+        vs_buf_release(&errs);
         return 0;
     }
     /* The lines end in '\n'; the message is "\nParameter validation
      * failed:\n<lines>" as the AWS CLI prints it. */
-    cli_buf_t msg = CLI_BUF_INIT;
-    cli_buf_printf(&msg, "\nParameter validation failed:\n%s", cli_buf_str(&errs));
-    cli_buf_release(&errs);
-    *err = cli_buf_take(&msg);
+    vs_buf_t msg = VS_BUF_INIT;
+    vs_buf_printf(&msg, "\nParameter validation failed:\n%s", vs_buf_str(&errs));
+    vs_buf_release(&errs);
+    *err = vs_buf_take(&msg);
     return CLI_EXIT_USAGE;
 }
 
@@ -307,7 +307,7 @@ int cli_argparse(const cli_cmd_t *cmd, int argc, char *const *argv, bool no_pagi
         nopts++;
     s_seen_t *seen = calloc(nopts + 1, sizeof *seen);
     const char **given = calloc(nopts + 1, sizeof *given);
-    cli_buf_t unknown = CLI_BUF_INIT;
+    vs_buf_t unknown = VS_BUF_INIT;
     int ngiven = 0, rc;
     if (!seen || !given) {
         rc = s_usage_fail(err, cli_error_text("out of memory"));
@@ -322,26 +322,26 @@ int cli_argparse(const cli_cmd_t *cmd, int argc, char *const *argv, bool no_pagi
     /* Phase 2: required options (not enforced with --cli-input-json, which
      * may carry them), then unknown ones. */
     if (!seen[nopts].given) {
-        cli_buf_t missing = CLI_BUF_INIT;
+        vs_buf_t missing = VS_BUF_INIT;
         int nmissing = 0;
         for (size_t i = 0; i < nopts; i++)
             /* A required boolean (--egress / --no-egress) is left to
              * botocore's check, as the AWS CLI's argparse does not
              * require either form. */
             if (cli_opt_required(&cmd->opts[i]) && !seen[i].given && s_kind(&cmd->opts[i]) != K_FLAG)
-                cli_buf_printf(&missing, "%s%s", nmissing++ ? ", " : "", cli_opt_flag(&cmd->opts[i]));
+                vs_buf_printf(&missing, "%s%s", nmissing++ ? ", " : "", cli_opt_flag(&cmd->opts[i]));
         if (nmissing) {
             rc = s_usage_fail(err, cli_usage_error("the following arguments are required: %s",
-                                                   cli_buf_str(&missing)));
-            cli_buf_release(&missing);
+                                                   vs_buf_str(&missing)));
+            vs_buf_release(&missing);
             goto out;
         }
-        cli_buf_release(&missing);
+        vs_buf_release(&missing);
     }
     if (unknown.len) {
-        cli_buf_t m = CLI_BUF_INIT;
-        cli_buf_printf(&m, "\n%s\nUnknown options: %s\n", cli_usage_text(), cli_buf_str(&unknown));
-        rc = s_usage_fail(err, cli_buf_take(&m));
+        vs_buf_t m = VS_BUF_INIT;
+        vs_buf_printf(&m, "\n%s\nUnknown options: %s\n", cli_usage_text(), vs_buf_str(&unknown));
+        rc = s_usage_fail(err, vs_buf_take(&m));
         goto out;
     }
 
@@ -396,21 +396,21 @@ int cli_argparse(const cli_cmd_t *cmd, int argc, char *const *argv, bool no_pagi
     if (cmd->result_key) {
         call->paging.manual = vs_json_get(call->input, "NextToken") || vs_json_get(call->input, "MaxResults");
         if (call->paging.manual || no_paginate) {
-            cli_buf_t used = CLI_BUF_INIT;
+            vs_buf_t used = VS_BUF_INIT;
             int nused = 0;
             if (call->paging.starting_token)
-                cli_buf_printf(&used, "%s--starting-token", nused++ ? ", " : "");
+                vs_buf_printf(&used, "%s--starting-token", nused++ ? ", " : "");
             if (call->paging.page_size)
-                cli_buf_printf(&used, "%s--page-size", nused++ ? ", " : "");
+                vs_buf_printf(&used, "%s--page-size", nused++ ? ", " : "");
             if (call->paging.max_items)
-                cli_buf_printf(&used, "%s--max-items", nused++ ? ", " : "");
+                vs_buf_printf(&used, "%s--max-items", nused++ ? ", " : "");
             if (nused) {
                 rc = s_usage_fail(err, cli_error_text("Cannot specify --no-paginate along with pagination "
-                                                      "arguments: %s", cli_buf_str(&used)));
-                cli_buf_release(&used);
+                                                      "arguments: %s", vs_buf_str(&used)));
+                vs_buf_release(&used);
                 goto out;
             }
-            cli_buf_release(&used);
+            vs_buf_release(&used);
             call->paging.manual = true;
         }
     }
@@ -418,7 +418,7 @@ int cli_argparse(const cli_cmd_t *cmd, int argc, char *const *argv, bool no_pagi
 out:
     if (rc)
         cli_call_clear(call);
-    cli_buf_release(&unknown);
+    vs_buf_release(&unknown);
     free(seen);
     free(given);
     return rc;

@@ -143,10 +143,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < S_NCOMMANDS; i++)
         names[i] = s_commands[i].name;
     names[S_NCOMMANDS] = "help";
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     cli_suggest_invalid_choice(&b, "command", rest[0], names, S_NCOMMANDS + 1);
-    err = cli_usage_error("%s", cli_buf_str(&b));
-    cli_buf_release(&b);
+    err = cli_usage_error("%s", vs_buf_str(&b));
+    vs_buf_release(&b);
     fputs(err, stderr);
     free(err);
     free(rest);

@@ -163,7 +163,7 @@ static void s_print_doc(const vs_json_t *doc)
 }
 
 /* Which configured agents are not online yet, per describe-agents. */
-static size_t s_not_online(const cli_cluster_config_t *c, const vs_json_t *agents_doc, cli_buf_t *names)
+static size_t s_not_online(const cli_cluster_config_t *c, const vs_json_t *agents_doc, vs_buf_t *names)
 {
     size_t missing = 0;
     const vs_json_t *list = vs_json_get(agents_doc, "Agents");
@@ -177,7 +177,7 @@ static size_t s_not_online(const cli_cluster_config_t *c, const vs_json_t *agent
         }
         if (!online) {
             if (names)
-                cli_buf_printf(names, "%s%s in %s", missing ? ", " : "", c->agents[i].account,
+                vs_buf_printf(names, "%s%s in %s", missing ? ", " : "", c->agents[i].account,
                                c->agents[i].region);
             missing++;
         }
@@ -187,7 +187,7 @@ static size_t s_not_online(const cli_cluster_config_t *c, const vs_json_t *agent
 
 /* Creates (or completes) the cluster's keyring: the broker, the admin,
  * each agent and each agent's account as a client. */
-static int s_keyring(const cli_cluster_config_t *c, cli_buf_t *why)
+static int s_keyring(const cli_cluster_config_t *c, vs_buf_t *why)
 {
     const char **agents = calloc(c->nagents + 1, sizeof *agents);
     const char **clients = calloc(c->nagents + 1, sizeof *clients);
@@ -195,7 +195,7 @@ static int s_keyring(const cli_cluster_config_t *c, cli_buf_t *why)
     size_t nc = 0;
     int rc = -1;
     if (!agents || !clients || !names) {
-        cli_buf_puts(why, "out of memory");
+        vs_buf_puts(why, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < c->nagents; i++) {
@@ -209,7 +209,7 @@ static int s_keyring(const cli_cluster_config_t *c, cli_buf_t *why)
     }
     char err[600];
     if (vs_keys_init(c->keys_dir, agents, c->nagents, clients, nc, NULL, err, sizeof err) < 0) {
-        cli_buf_printf(why, "cannot create the keyring: %s", err);
+        vs_buf_printf(why, "cannot create the keyring: %s", err);
         goto out;
     }
     rc = 0;
@@ -226,14 +226,14 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
     pid_t *pids = calloc(n, sizeof *pids);
     const char **status = calloc(n, sizeof *status);
     char broker_exe[CLI_PATH_MAX], agent_exe[CLI_PATH_MAX];
-    cli_buf_t why = CLI_BUF_INIT;
+    vs_buf_t why = VS_BUF_INIT;
     int rc = CLI_EXIT_FAILED;
     if (!pids || !status)
         goto out;
     if (s_read_pids(c, pids) == 0) {
         for (size_t i = 0; i < n; i++) {
             if (s_ours(pids[i])) {
-                cli_buf_printf(&why, "a cluster is already running from this config (pid %d, see %s); "
+                vs_buf_printf(&why, "a cluster is already running from this config (pid %d, see %s); "
                                      "stop it first with `vpcsim cluster down --config %s`",
                                (int)pids[i], c->pid_file, config);
                 memset(pids, 0, n * sizeof *pids);
@@ -244,11 +244,11 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
     }
     if (cli_proc_find_exe("vpcsim-broker", broker_exe, sizeof broker_exe) < 0 ||
         cli_proc_find_exe("vpcsim-agent", agent_exe, sizeof agent_exe) < 0) {
-        cli_buf_puts(&why, "cannot find vpcsim-broker and vpcsim-agent next to vpcsim or on PATH");
+        vs_buf_puts(&why, "cannot find vpcsim-broker and vpcsim-agent next to vpcsim or on PATH");
         goto out;
     }
     if (cli_proc_mkdirs(c->logs_dir) < 0 || cli_proc_mkdirs(c->broker_dir) < 0) {
-        cli_buf_printf(&why, "cannot create %s: %s", c->data_dir, strerror(errno));
+        vs_buf_printf(&why, "cannot create %s: %s", c->data_dir, strerror(errno));
         goto out;
     }
     if (c->keys_dir[0] && s_keyring(c, &why) < 0)
@@ -257,7 +257,7 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
     for (size_t i = 0; pids[0] > 0 && i < c->nagents; i++) {
         const cli_cluster_agent_t *a = &c->agents[i];
         if (cli_proc_mkdirs(a->data_dir) < 0) {
-            cli_buf_printf(&why, "cannot create %s: %s", a->data_dir, strerror(errno));
+            vs_buf_printf(&why, "cannot create %s: %s", a->data_dir, strerror(errno));
             goto fail;
         }
         pids[i + 1] = cli_cluster_spawn_agent(c, i, agent_exe, c->keys_dir, false, "vpcsim cluster");
@@ -266,7 +266,7 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
     }
     for (size_t i = 0; i < n; i++) {
         if (pids[i] < 0) {
-            cli_buf_printf(&why, "fork failed: %s", strerror(errno));
+            vs_buf_printf(&why, "fork failed: %s", strerror(errno));
             goto fail;
         }
     }
@@ -276,30 +276,30 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
     free(text);
     if (wrc < 0) {
         vs_json_free(&doc);
-        cli_buf_printf(&why, "cannot write %s: %s", c->pid_file, strerror(errno));
+        vs_buf_printf(&why, "cannot write %s: %s", c->pid_file, strerror(errno));
         goto fail;
     }
     /* Wait until the broker answers and every agent is online. */
     double deadline = cli_proc_now() + S_UP_TIMEOUT_S;
-    cli_buf_t pending = CLI_BUF_INIT;
+    vs_buf_t pending = VS_BUF_INIT;
     for (;;) {
         for (size_t i = 0; i < n; i++) {
             int st;
             if (waitpid(pids[i], &st, WNOHANG) == pids[i]) {
-                cli_buf_printf(&why, "%s %s %d during start-up; see %s",
+                vs_buf_printf(&why, "%s %s %d during start-up; see %s",
                                i ? c->agents[i - 1].name : "the broker",
                                WIFEXITED(st) ? "exited with status" : "was killed by signal",
                                WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
                                i ? c->agents[i - 1].log : c->broker_log);
                 pids[i] = 0;
-                cli_buf_release(&pending);
+                vs_buf_release(&pending);
                 vs_json_free(&doc);
                 goto fail;
             }
         }
         vs_json_t *agents = NULL;
         char *err = NULL;
-        cli_buf_release(&pending);
+        vs_buf_release(&pending);
         if (cli_admin_call_keyed(c->endpoint, c->keys_dir, 1.0, g->debug, "describe-agents", 0, "",
                                  &agents, &err) == 0) {
             size_t missing = s_not_online(c, agents, &pending);
@@ -307,19 +307,19 @@ static int s_up(const cli_globals_t *g, const cli_cluster_config_t *c, const cha
             if (!missing)
                 break;
         } else {
-            cli_buf_printf(&pending, "the broker at %s", c->endpoint);
+            vs_buf_printf(&pending, "the broker at %s", c->endpoint);
         }
         free(err);
         if (cli_proc_now() >= deadline) {
-            cli_buf_printf(&why, "not online after %g s: %s; see the logs in %s", S_UP_TIMEOUT_S,
-                           cli_buf_str(&pending), c->logs_dir);
-            cli_buf_release(&pending);
+            vs_buf_printf(&why, "not online after %g s: %s; see the logs in %s", S_UP_TIMEOUT_S,
+                           vs_buf_str(&pending), c->logs_dir);
+            vs_buf_release(&pending);
             vs_json_free(&doc);
             goto fail;
         }
         cli_proc_sleep_ms(200);
     }
-    cli_buf_release(&pending);
+    vs_buf_release(&pending);
     s_print_doc(doc);
     vs_json_free(&doc);
     rc = CLI_EXIT_OK;
@@ -329,8 +329,8 @@ fail:
     unlink(c->pid_file);
 out:
     if (rc)
-        s_fail(rc, cli_error_text("vpcsim cluster up: %s", why.len ? cli_buf_str(&why) : "out of memory"));
-    cli_buf_release(&why);
+        s_fail(rc, cli_error_text("vpcsim cluster up: %s", why.len ? vs_buf_str(&why) : "out of memory"));
+    vs_buf_release(&why);
     free(pids);
     free(status);
     return rc;
@@ -382,9 +382,9 @@ int cli_cluster_main(const cli_globals_t *g, int argc, char **argv)
         else if (!strcmp(argv[i], "--config"))
             return s_fail(CLI_EXIT_USAGE, cli_usage_error("argument --config: expected one argument"));
         else {
-            cli_buf_t m = CLI_BUF_INIT;
-            cli_buf_printf(&m, "\n%s\nUnknown options: %s\n", cli_usage_text(), argv[i]);
-            return s_fail(CLI_EXIT_USAGE, cli_buf_take(&m));
+            vs_buf_t m = VS_BUF_INIT;
+            vs_buf_printf(&m, "\n%s\nUnknown options: %s\n", cli_usage_text(), argv[i]);
+            return s_fail(CLI_EXIT_USAGE, vs_buf_take(&m));
         }
     }
     if (!config)

@@ -150,10 +150,10 @@ static int s_invalid_operation(const char *name)
         names[n++] = cli_cmdtable_at(i)->name;
     names[n++] = "help";
     qsort(names, n, sizeof *names, s_cmp_names);
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     cli_suggest_invalid_choice(&b, "operation", name, names, n);
-    char *m = cli_usage_error("%s", cli_buf_str(&b));
-    cli_buf_release(&b);
+    char *m = cli_usage_error("%s", vs_buf_str(&b));
+    vs_buf_release(&b);
     return s_fail(CLI_EXIT_USAGE, m);
 }
 
@@ -186,10 +186,10 @@ int cli_ec2_main(const cli_globals_t *g, int argc, char **argv)
     if (argc < 1)
         return s_fail(CLI_EXIT_USAGE, cli_usage_error("the following arguments are required: operation"));
     if (!strcmp(argv[0], "help")) {
-        cli_buf_t b = CLI_BUF_INIT;
+        vs_buf_t b = VS_BUF_INIT;
         cli_help_ec2(&b);
-        cli_print_stdout(cli_buf_str(&b));
-        cli_buf_release(&b);
+        cli_print_stdout(vs_buf_str(&b));
+        vs_buf_release(&b);
         return CLI_EXIT_OK;
     }
     const cli_cmd_t *cmd = cli_cmdtable_find(argv[0]);
@@ -201,10 +201,10 @@ int cli_ec2_main(const cli_globals_t *g, int argc, char **argv)
     if (rc)
         return s_fail(rc, err);
     if (call.help) {
-        cli_buf_t b = CLI_BUF_INIT;
+        vs_buf_t b = VS_BUF_INIT;
         cli_help_cmd(&b, cmd);
-        cli_print_stdout(cli_buf_str(&b));
-        cli_buf_release(&b);
+        cli_print_stdout(vs_buf_str(&b));
+        vs_buf_release(&b);
         cli_call_clear(&call);
         return CLI_EXIT_OK;
     }

@@ -25,8 +25,8 @@ const char *cli_usage_text(void)
 
 static char *s_vformat(const char *pre, const char *post, const char *fmt, va_list ap)
 {
-    cli_buf_t b = CLI_BUF_INIT;
-    cli_buf_puts(&b, pre);
+    vs_buf_t b = VS_BUF_INIT;
+    vs_buf_puts(&b, pre);
     va_list cp;
     va_copy(cp, ap);
     int n = vsnprintf(NULL, 0, fmt, cp);
@@ -35,12 +35,12 @@ static char *s_vformat(const char *pre, const char *post, const char *fmt, va_li
         char *tmp = malloc((size_t)n + 1);
         if (tmp) {
             vsnprintf(tmp, (size_t)n + 1, fmt, ap);
-            cli_buf_puts(&b, tmp);
+            vs_buf_puts(&b, tmp);
             free(tmp);
         }
     }
-    cli_buf_puts(&b, post);
-    return cli_buf_take(&b);
+    vs_buf_puts(&b, post);
+    return vs_buf_take(&b);
 }
 
 char *cli_usage_error(const char *fmt, ...)

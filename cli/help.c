@@ -7,47 +7,47 @@
 
 /* ParamShorthandDocGen._shorthand_docs; depth is len(stack). Returns
  * false when the shape is too deep to document (TooComplexError). */
-static bool s_shorthand_docs(cli_buf_t *b, const char *t, int depth)
+static bool s_shorthand_docs(vs_buf_t *b, const char *t, int depth)
 {
     if (depth > 3)
         return false;
     switch (cli_schema_kind(t)) {
     case CLI_T_STRUCT: {
         if (depth)
-            cli_buf_putc(b, '{');
+            vs_buf_putc(b, '{');
         const char *cur = t;
         cli_member_t m;
         bool first = true;
         while (cli_schema_next_member(&cur, &m)) {
-            cli_buf_printf(b, "%s%.*s=", first ? "" : ",", (int)m.name_len, m.name);
+            vs_buf_printf(b, "%s%.*s=", first ? "" : ",", (int)m.name_len, m.name);
             first = false;
             if (!s_shorthand_docs(b, m.type, depth + 1))
                 return false;
         }
         if (depth)
-            cli_buf_putc(b, '}');
+            vs_buf_putc(b, '}');
         return true;
     }
     case CLI_T_LIST: {
         const char *e = cli_schema_elem(t);
-        cli_buf_t el = CLI_BUF_INIT;
+        vs_buf_t el = VS_BUF_INIT;
         bool ok = s_shorthand_docs(&el, e, depth + 1);
         if (ok) {
             if (!cli_schema_is_scalar(e) || depth > 1)
-                cli_buf_printf(b, "[%s,%s]", cli_buf_str(&el), cli_buf_str(&el));
+                vs_buf_printf(b, "[%s,%s]", vs_buf_str(&el), vs_buf_str(&el));
             else
-                cli_buf_printf(b, "%s,%s", cli_buf_str(&el), cli_buf_str(&el));
+                vs_buf_printf(b, "%s,%s", vs_buf_str(&el), vs_buf_str(&el));
         }
-        cli_buf_release(&el);
+        vs_buf_release(&el);
         return ok;
     }
     default:
-        cli_buf_puts(b, cli_schema_type_name(t));
+        vs_buf_puts(b, cli_schema_type_name(t));
         return true;
     }
 }
 
-void cli_help_shorthand(cli_buf_t *b, const char *t)
+void cli_help_shorthand(vs_buf_t *b, const char *t)
 {
     bool complex_type = cli_schema_kind(t) == CLI_T_STRUCT ||
                         (cli_schema_kind(t) == CLI_T_LIST && !cli_schema_is_scalar(cli_schema_elem(t)));
@@ -57,85 +57,85 @@ void cli_help_shorthand(cli_buf_t *b, const char *t)
     if (cli_schema_kind(t) == CLI_T_STRUCT && cli_schema_nmembers(t) == 1 && v &&
         cli_schema_kind(v) == CLI_T_STRING)
         return;
-    cli_buf_t tmp = CLI_BUF_INIT;
+    vs_buf_t tmp = VS_BUF_INIT;
     bool ok = cli_schema_kind(t) == CLI_T_LIST ? s_shorthand_docs(&tmp, cli_schema_elem(t), 0)
                                                : s_shorthand_docs(&tmp, t, 0);
     if (ok) {
-        cli_buf_puts(b, cli_buf_str(&tmp));
+        vs_buf_puts(b, vs_buf_str(&tmp));
         if (cli_schema_kind(t) == CLI_T_LIST)
-            cli_buf_puts(b, " ...");
+            vs_buf_puts(b, " ...");
     }
-    cli_buf_release(&tmp);
+    vs_buf_release(&tmp);
 }
 
-static void s_indent(cli_buf_t *b, int n)
+static void s_indent(vs_buf_t *b, int n)
 {
-    cli_buf_repeat(b, ' ', (size_t)n);
+    vs_buf_repeat(b, ' ', (size_t)n);
 }
 
 /* The "JSON Syntax" skeleton, laid out as the AWS CLI's help does. */
-static void s_json_example(cli_buf_t *b, const char *t, int indent)
+static void s_json_example(vs_buf_t *b, const char *t, int indent)
 {
     switch (cli_schema_kind(t)) {
     case CLI_T_STRUCT: {
-        cli_buf_puts(b, "{\n");
+        vs_buf_puts(b, "{\n");
         const char *cur = t;
         cli_member_t m;
         bool first = true;
         while (cli_schema_next_member(&cur, &m)) {
             if (!first)
-                cli_buf_puts(b, ",\n");
+                vs_buf_puts(b, ",\n");
             first = false;
             s_indent(b, indent + 2);
-            cli_buf_printf(b, "\"%.*s\": ", (int)m.name_len, m.name);
+            vs_buf_printf(b, "\"%.*s\": ", (int)m.name_len, m.name);
             s_json_example(b, m.type, indent + 2);
         }
-        cli_buf_putc(b, '\n');
+        vs_buf_putc(b, '\n');
         s_indent(b, indent);
-        cli_buf_putc(b, '}');
+        vs_buf_putc(b, '}');
         break;
     }
     case CLI_T_LIST: {
         const char *e = cli_schema_elem(t);
         if (cli_schema_is_scalar(e)) {
-            cli_buf_puts(b, "[");
+            vs_buf_puts(b, "[");
             s_json_example(b, e, indent);
-            cli_buf_puts(b, ", ...]");
+            vs_buf_puts(b, ", ...]");
             break;
         }
-        cli_buf_puts(b, "[\n");
+        vs_buf_puts(b, "[\n");
         s_indent(b, indent + 2);
         s_json_example(b, e, indent + 2);
-        cli_buf_putc(b, '\n');
+        vs_buf_putc(b, '\n');
         s_indent(b, indent + 2);
-        cli_buf_puts(b, "...\n");
+        vs_buf_puts(b, "...\n");
         s_indent(b, indent);
-        cli_buf_putc(b, ']');
+        vs_buf_putc(b, ']');
         break;
     }
     case CLI_T_STRING:
     case CLI_T_TIME:
     case CLI_T_BLOB:
-        cli_buf_printf(b, "\"%s\"", cli_schema_type_name(t));
+        vs_buf_printf(b, "\"%s\"", cli_schema_type_name(t));
         break;
     case CLI_T_BOOL:
-        cli_buf_puts(b, "true|false");
+        vs_buf_puts(b, "true|false");
         break;
     default:
-        cli_buf_puts(b, cli_schema_type_name(t));
+        vs_buf_puts(b, cli_schema_type_name(t));
         break;
     }
 }
 
-static void s_block(cli_buf_t *b, const char *text, int indent)
+static void s_block(vs_buf_t *b, const char *text, int indent)
 {
     s_indent(b, indent);
     for (const char *p = text; *p; p++) {
-        cli_buf_putc(b, *p);
+        vs_buf_putc(b, *p);
         if (*p == '\n' && p[1])
             s_indent(b, indent);
     }
-    cli_buf_putc(b, '\n');
+    vs_buf_putc(b, '\n');
 }
 
 static const char *s_custom_help(const char *name)
@@ -159,9 +159,9 @@ static const char *s_custom_help(const char *name)
     return "";
 }
 
-void cli_help_ec2(cli_buf_t *b)
+void cli_help_ec2(vs_buf_t *b)
 {
-    cli_buf_puts(b, "NAME\n       ec2 -\n\nDESCRIPTION\n"
+    vs_buf_puts(b, "NAME\n       ec2 -\n\nDESCRIPTION\n"
                     "       The Amazon EC2 API of the simulated accounts: VPCs, VPC peering,\n"
                     "       subnets, route tables, security groups, instances and the\n"
                     "       Reachability Analyzer. Each call acts as the account and in the\n"
@@ -170,15 +170,15 @@ void cli_help_ec2(cli_buf_t *b)
                     "AVAILABLE COMMANDS\n");
     for (size_t i = 0; cli_cmdtable_at(i); i++) {
         const cli_cmd_t *c = cli_cmdtable_at(i);
-        cli_buf_printf(b, "       o %-38s %s\n", c->name, c->summary);
+        vs_buf_printf(b, "       o %-38s %s\n", c->name, c->summary);
     }
-    cli_buf_puts(b, "\n       o help\n");
+    vs_buf_puts(b, "\n       o help\n");
 }
 
-void cli_help_cmd(cli_buf_t *b, const cli_cmd_t *cmd)
+void cli_help_cmd(vs_buf_t *b, const cli_cmd_t *cmd)
 {
-    cli_buf_printf(b, "NAME\n       %s -\n\nDESCRIPTION\n       %s\n\n", cmd->name, cmd->summary);
-    cli_buf_printf(b, "       Calls the %s API action.\n\nSYNOPSIS\n            %s\n", cmd->action, cmd->name);
+    vs_buf_printf(b, "NAME\n       %s -\n\nDESCRIPTION\n       %s\n\n", cmd->name, cmd->summary);
+    vs_buf_printf(b, "       Calls the %s API action.\n\nSYNOPSIS\n            %s\n", cmd->action, cmd->name);
     for (const cli_opt_t *o = cmd->opts; o->name; o++) {
         if (cli_opt_hidden(o))
             continue;
@@ -188,44 +188,44 @@ void cli_help_cmd(cli_buf_t *b, const cli_cmd_t *cmd)
         /* {Value: boolean} structures are flags too (awscli toplevelbool). */
         flag |= v && cli_schema_nmembers(o->type) == 1 && cli_schema_kind(v) == CLI_T_BOOL;
         if (flag)
-            cli_buf_printf(b, "          [%s | --no-%s]\n", f, f + 2);
+            vs_buf_printf(b, "          [%s | --no-%s]\n", f, f + 2);
         else if (cli_opt_required(o))
-            cli_buf_printf(b, "          %s <value>\n", f);
+            vs_buf_printf(b, "          %s <value>\n", f);
         else
-            cli_buf_printf(b, "          [%s <value>]\n", f);
+            vs_buf_printf(b, "          [%s <value>]\n", f);
     }
-    cli_buf_puts(b, "          [--cli-input-json <value>]\n\nOPTIONS\n");
+    vs_buf_puts(b, "          [--cli-input-json <value>]\n\nOPTIONS\n");
     for (const cli_opt_t *o = cmd->opts; o->name; o++) {
         if (cli_opt_hidden(o))
             continue;
         const char *f = cli_opt_flag(o);
         if (cli_opt_custom(o)) {
             bool is_int = !strcmp(o->type, "@page-size") || !strcmp(o->type, "@max-items");
-            cli_buf_printf(b, "       %s (%s)\n          %s\n\n", f, is_int ? "integer" : "string",
+            vs_buf_printf(b, "       %s (%s)\n          %s\n\n", f, is_int ? "integer" : "string",
                            s_custom_help(o->type + 1));
             continue;
         }
-        cli_buf_printf(b, "       %s (%s)%s\n", f, cli_schema_type_name(o->type),
+        vs_buf_printf(b, "       %s (%s)%s\n", f, cli_schema_type_name(o->type),
                        cli_opt_required(o) ? " [required]" : "");
-        cli_buf_printf(b, "          The %s member of the %s request.%s\n", o->member, cmd->action,
+        vs_buf_printf(b, "          The %s member of the %s request.%s\n", o->member, cmd->action,
                        cli_opt_token(o) ? " Filled with a random UUID when omitted." : "");
-        cli_buf_t sh = CLI_BUF_INIT;
+        vs_buf_t sh = VS_BUF_INIT;
         cli_help_shorthand(&sh, o->type);
         if (sh.len) {
-            cli_buf_puts(b, "\n          Shorthand Syntax:\n\n");
-            s_block(b, cli_buf_str(&sh), 14);
+            vs_buf_puts(b, "\n          Shorthand Syntax:\n\n");
+            s_block(b, vs_buf_str(&sh), 14);
         }
-        cli_buf_release(&sh);
+        vs_buf_release(&sh);
         if (!cli_schema_is_scalar(o->type)) {
-            cli_buf_t js = CLI_BUF_INIT;
+            vs_buf_t js = VS_BUF_INIT;
             s_json_example(&js, o->type, 0);
-            cli_buf_puts(b, "\n          JSON Syntax:\n\n");
-            s_block(b, cli_buf_str(&js), 14);
-            cli_buf_release(&js);
+            vs_buf_puts(b, "\n          JSON Syntax:\n\n");
+            s_block(b, vs_buf_str(&js), 14);
+            vs_buf_release(&js);
         }
-        cli_buf_putc(b, '\n');
+        vs_buf_putc(b, '\n');
     }
-    cli_buf_puts(b, "       --cli-input-json (string)\n"
+    vs_buf_puts(b, "       --cli-input-json (string)\n"
                     "          The operation's input as a JSON document (or file://PATH); options\n"
                     "          given on the command line take precedence over its keys.\n");
 }

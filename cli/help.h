@@ -9,11 +9,11 @@
 #include "cmdtable.h"
 
 /* `vpcsim ec2 help`: every subcommand with its summary. */
-void cli_help_ec2(cli_buf_t *b);
+void cli_help_ec2(vs_buf_t *b);
 /* `vpcsim ec2 SUB help`. */
-void cli_help_cmd(cli_buf_t *b, const cli_cmd_t *cmd);
+void cli_help_cmd(vs_buf_t *b, const cli_cmd_t *cmd);
 /* The shorthand example of an option type ("Name=string,Values=string,string ..."),
  * as awscli's ParamShorthandDocGen writes it; "" when there is none. */
-void cli_help_shorthand(cli_buf_t *b, const char *type);
+void cli_help_shorthand(vs_buf_t *b, const char *type);
 
 #endif

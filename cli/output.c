@@ -34,10 +34,10 @@ static const char **s_sorted_keys(const vs_json_t *obj, size_t *n)
     return k;
 }
 
-static void s_upper(cli_buf_t *b, const char *s)
+static void s_upper(vs_buf_t *b, const char *s)
 {
     for (; *s; s++)
-        cli_buf_putc(b, (*s >= 'a' && *s <= 'z') ? (char)(*s - 32) : *s);
+        vs_buf_putc(b, (*s >= 'a' && *s <= 'z') ? (char)(*s - 32) : *s);
 }
 
 typedef struct {
@@ -45,7 +45,7 @@ typedef struct {
     size_t n;
 } s_keyset_t;
 
-static void s_format_text(cli_buf_t *b, const vs_json_t *item, const char *identifier, const s_keyset_t *scalar_keys);
+static void s_format_text(vs_buf_t *b, const vs_json_t *item, const char *identifier, const s_keyset_t *scalar_keys);
 
 /* _all_scalar_keys: sorted union of the scalar-valued keys of the dicts. */
 static s_keyset_t s_all_scalar_keys(const vs_json_t *list)
@@ -80,7 +80,7 @@ static s_keyset_t s_all_scalar_keys(const vs_json_t *list)
     return ks;
 }
 
-static void s_format_scalar_list(cli_buf_t *b, const vs_json_t *list, bool only_scalars, const char *identifier)
+static void s_format_scalar_list(vs_buf_t *b, const vs_json_t *list, bool only_scalars, const char *identifier)
 {
     bool first = true;
     for (size_t i = 0; i < vs_json_len(list); i++) {
@@ -89,21 +89,21 @@ static void s_format_scalar_list(cli_buf_t *b, const vs_json_t *list, bool only_
             continue;
         if (identifier) {
             s_upper(b, identifier);
-            cli_buf_putc(b, '\t');
+            vs_buf_putc(b, '\t');
             cli_pystr(b, el);
-            cli_buf_putc(b, '\n');
+            vs_buf_putc(b, '\n');
         } else {
             if (!first)
-                cli_buf_putc(b, '\t');
+                vs_buf_putc(b, '\t');
             cli_pystr(b, el);
         }
         first = false;
     }
     if (!identifier)
-        cli_buf_putc(b, '\n');
+        vs_buf_putc(b, '\n');
 }
 
-static void s_format_list(cli_buf_t *b, const vs_json_t *item, const char *identifier)
+static void s_format_list(vs_buf_t *b, const vs_json_t *item, const char *identifier)
 {
     size_t n = vs_json_len(item);
     if (!n)
@@ -132,7 +132,7 @@ static void s_format_list(cli_buf_t *b, const vs_json_t *item, const char *ident
     }
 }
 
-static void s_format_dict(cli_buf_t *b, const vs_json_t *item, const char *identifier, const s_keyset_t *scalar_keys)
+static void s_format_dict(vs_buf_t *b, const vs_json_t *item, const char *identifier, const s_keyset_t *scalar_keys)
 {
     size_t nkeys;
     const char **keys = s_sorted_keys(item, &nkeys);
@@ -147,9 +147,9 @@ static void s_format_dict(cli_buf_t *b, const vs_json_t *item, const char *ident
                 continue;
             if (!wrote && identifier) {
                 s_upper(b, identifier);
-                cli_buf_putc(b, '\t');
+                vs_buf_putc(b, '\t');
             } else if (wrote) {
-                cli_buf_putc(b, '\t');
+                vs_buf_putc(b, '\t');
             }
             cli_pystr(b, v);
             wrote = true;
@@ -158,9 +158,9 @@ static void s_format_dict(cli_buf_t *b, const vs_json_t *item, const char *ident
         for (size_t i = 0; i < scalar_keys->n; i++) {
             if (!wrote && identifier) {
                 s_upper(b, identifier);
-                cli_buf_putc(b, '\t');
+                vs_buf_putc(b, '\t');
             } else if (wrote) {
-                cli_buf_putc(b, '\t');
+                vs_buf_putc(b, '\t');
             }
             const vs_json_t *v = vs_json_get(item, scalar_keys->keys[i]);
             if (v)
@@ -169,7 +169,7 @@ static void s_format_dict(cli_buf_t *b, const vs_json_t *item, const char *ident
         }
     }
     if (wrote)
-        cli_buf_putc(b, '\n');
+        vs_buf_putc(b, '\n');
     for (size_t i = 0; i < nkeys; i++) {
         const vs_json_t *v = vs_json_get(item, keys[i]);
         bool non_scalar;
@@ -186,7 +186,7 @@ static void s_format_dict(cli_buf_t *b, const vs_json_t *item, const char *ident
     free(keys);
 }
 
-static void s_format_text(cli_buf_t *b, const vs_json_t *item, const char *identifier, const s_keyset_t *scalar_keys)
+static void s_format_text(vs_buf_t *b, const vs_json_t *item, const char *identifier, const s_keyset_t *scalar_keys)
 {
     switch (vs_json_type(item)) {
     case VS_JSON_OBJECT:
@@ -197,16 +197,16 @@ static void s_format_text(cli_buf_t *b, const vs_json_t *item, const char *ident
         break;
     default:
         cli_pystr(b, item);
-        cli_buf_putc(b, '\n');
+        vs_buf_putc(b, '\n');
         break;
     }
 }
 
 char *cli_output_text(const vs_json_t *doc)
 {
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     s_format_text(&b, doc, NULL, NULL);
-    return cli_buf_take(&b);
+    return vs_buf_take(&b);
 }
 
 char *cli_output_format(const vs_json_t *doc, cli_output_t fmt, const char *title, int term_width)
@@ -227,11 +227,11 @@ char *cli_output_format(const vs_json_t *doc, cli_output_t fmt, const char *titl
         char *s = vs_json_dump(doc, 4);
         if (!s)
             return NULL;
-        cli_buf_t b = CLI_BUF_INIT;
-        cli_buf_puts(&b, s);
-        cli_buf_putc(&b, '\n');
+        vs_buf_t b = VS_BUF_INIT;
+        vs_buf_puts(&b, s);
+        vs_buf_putc(&b, '\n');
         free(s);
-        return cli_buf_take(&b);
+        return vs_buf_take(&b);
     }
     }
 }

@@ -14,23 +14,23 @@
 char *cli_paginate_encode_token(const char *next_token, int64_t truncate)
 {
     /* json.dumps() with Python's default separators, as botocore encodes. */
-    cli_buf_t j = CLI_BUF_INIT;
-    cli_buf_putc(&j, '{');
+    vs_buf_t j = VS_BUF_INIT;
+    vs_buf_putc(&j, '{');
     if (next_token) {
         vs_json_t *s = vs_json_str(next_token);
         char *q = vs_json_dump(s, 0);
-        cli_buf_printf(&j, "\"NextToken\": %s", q ? q : "\"\"");
+        vs_buf_printf(&j, "\"NextToken\": %s", q ? q : "\"\"");
         free(q);
         vs_json_free(&s);
     }
     if (truncate > 0)
-        cli_buf_printf(&j, "%s\"boto_truncate_amount\": %lld", next_token ? ", " : "", (long long)truncate);
-    cli_buf_putc(&j, '}');
+        vs_buf_printf(&j, "%s\"boto_truncate_amount\": %lld", next_token ? ", " : "", (long long)truncate);
+    vs_buf_putc(&j, '}');
     size_t n = sodium_base64_ENCODED_LEN(j.len, sodium_base64_VARIANT_ORIGINAL);
     char *out = malloc(n);
     if (out)
-        sodium_bin2base64(out, n, (const unsigned char *)cli_buf_str(&j), j.len, sodium_base64_VARIANT_ORIGINAL);
-    cli_buf_release(&j);
+        sodium_bin2base64(out, n, (const unsigned char *)vs_buf_str(&j), j.len, sodium_base64_VARIANT_ORIGINAL);
+    vs_buf_release(&j);
     return out;
 }
 

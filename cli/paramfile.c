@@ -28,14 +28,14 @@ char *cli_paramfile_load(void *ctx, const char *value, char **err)
         snprintf(full, sizeof full, "%s%s", home, path + 1);
     else
         snprintf(full, sizeof full, "%s", path);
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     FILE *f = fopen(full, "rb");
     int e = f ? 0 : errno;
     if (f) {
         char chunk[8192];
         size_t n;
         while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= S_MAX_PARAMFILE)
-            cli_buf_putn(&b, chunk, n);
+            vs_buf_putn(&b, chunk, n);
         if (ferror(f))
             e = errno ? errno : EIO;
         else if (b.len > S_MAX_PARAMFILE)
@@ -43,12 +43,12 @@ char *cli_paramfile_load(void *ctx, const char *value, char **err)
         fclose(f);
     }
     if (e) {
-        cli_buf_release(&b);
-        cli_buf_printf(&b, "Unable to load paramfile %s: [Errno %d] %s: '%s'", value, e, strerror(e), full);
-        *err = cli_buf_take(&b);
+        vs_buf_release(&b);
+        vs_buf_printf(&b, "Unable to load paramfile %s: [Errno %d] %s: '%s'", value, e, strerror(e), full);
+        *err = vs_buf_take(&b);
         return NULL;
     }
-    char *s = cli_buf_take(&b);
+    char *s = vs_buf_take(&b);
     if (!s)
         *err = strdup("Unable to load paramfile: out of memory");
     return s;

@@ -12,51 +12,51 @@
 
 /* ---- Python repr/str ---------------------------------------------------- */
 
-static void s_repr_str(cli_buf_t *b, const char *s, size_t n)
+static void s_repr_str(vs_buf_t *b, const char *s, size_t n)
 {
     bool has_sq = memchr(s, '\'', n) != NULL, has_dq = memchr(s, '"', n) != NULL;
     char q = has_sq && !has_dq ? '"' : '\'';
-    cli_buf_putc(b, q);
+    vs_buf_putc(b, q);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == (unsigned char)q || c == '\\') {
-            cli_buf_putc(b, '\\');
-            cli_buf_putc(b, (char)c);
+            vs_buf_putc(b, '\\');
+            vs_buf_putc(b, (char)c);
         } else if (c == '\n') {
-            cli_buf_puts(b, "\\n");
+            vs_buf_puts(b, "\\n");
         } else if (c == '\r') {
-            cli_buf_puts(b, "\\r");
+            vs_buf_puts(b, "\\r");
         } else if (c == '\t') {
-            cli_buf_puts(b, "\\t");
+            vs_buf_puts(b, "\\t");
         } else if (c < 0x20 || c == 0x7f) {
-            cli_buf_printf(b, "\\x%02x", c);
+            vs_buf_printf(b, "\\x%02x", c);
         } else {
-            cli_buf_putc(b, (char)c);
+            vs_buf_putc(b, (char)c);
         }
     }
-    cli_buf_putc(b, q);
+    vs_buf_putc(b, q);
 }
 
-static void s_number(cli_buf_t *b, const vs_json_t *v)
+static void s_number(vs_buf_t *b, const vs_json_t *v)
 {
     if (vs_json_is_int(v)) {
-        cli_buf_printf(b, "%lld", (long long)vs_json_as_int(v, 0));
+        vs_buf_printf(b, "%lld", (long long)vs_json_as_int(v, 0));
         return;
     }
     /* The JSON printer already writes floats as Python's repr does. */
     char *s = vs_json_dump(v, 0);
-    cli_buf_puts(b, s ? s : "nan");
+    vs_buf_puts(b, s ? s : "nan");
     free(s);
 }
 
-void cli_pyrepr(cli_buf_t *b, const vs_json_t *v)
+void cli_pyrepr(vs_buf_t *b, const vs_json_t *v)
 {
     switch (vs_json_type(v)) {
     case VS_JSON_NULL:
-        cli_buf_puts(b, "None");
+        vs_buf_puts(b, "None");
         break;
     case VS_JSON_BOOL:
-        cli_buf_puts(b, vs_json_as_bool(v, false) ? "True" : "False");
+        vs_buf_puts(b, vs_json_as_bool(v, false) ? "True" : "False");
         break;
     case VS_JSON_NUMBER:
         s_number(b, v);
@@ -65,33 +65,33 @@ void cli_pyrepr(cli_buf_t *b, const vs_json_t *v)
         s_repr_str(b, vs_json_as_str(v), vs_json_str_len(v));
         break;
     case VS_JSON_ARRAY:
-        cli_buf_putc(b, '[');
+        vs_buf_putc(b, '[');
         for (size_t i = 0; i < vs_json_len(v); i++) {
             if (i)
-                cli_buf_puts(b, ", ");
+                vs_buf_puts(b, ", ");
             cli_pyrepr(b, vs_json_at(v, i));
         }
-        cli_buf_putc(b, ']');
+        vs_buf_putc(b, ']');
         break;
     case VS_JSON_OBJECT:
-        cli_buf_putc(b, '{');
+        vs_buf_putc(b, '{');
         for (size_t i = 0; i < vs_json_len(v); i++) {
             if (i)
-                cli_buf_puts(b, ", ");
+                vs_buf_puts(b, ", ");
             const char *k = vs_json_key_at(v, i);
             s_repr_str(b, k, strlen(k));
-            cli_buf_puts(b, ": ");
+            vs_buf_puts(b, ": ");
             cli_pyrepr(b, vs_json_at(v, i));
         }
-        cli_buf_putc(b, '}');
+        vs_buf_putc(b, '}');
         break;
     }
 }
 
-void cli_pystr(cli_buf_t *b, const vs_json_t *v)
+void cli_pystr(vs_buf_t *b, const vs_json_t *v)
 {
     if (vs_json_type(v) == VS_JSON_STRING)
-        cli_buf_putn(b, vs_json_as_str(v), vs_json_str_len(v));
+        vs_buf_putn(b, vs_json_as_str(v), vs_json_str_len(v));
     else
         cli_pyrepr(b, v);
 }
@@ -160,10 +160,10 @@ static bool s_py_float(const char *s, double *out)
 
 static char *s_errf(const char *prefix, const vs_json_t *v)
 {
-    cli_buf_t b = CLI_BUF_INIT;
-    cli_buf_puts(&b, prefix);
+    vs_buf_t b = VS_BUF_INIT;
+    vs_buf_puts(&b, prefix);
     cli_pyrepr(&b, v);
-    return cli_buf_take(&b);
+    return vs_buf_take(&b);
 }
 
 vs_json_t *cli_params_coerce(const char *t, const vs_json_t *v, char **err)
@@ -251,15 +251,15 @@ static const char *s_name(const char *path)
     return path && *path ? path : "input";
 }
 
-static int s_invalid_type(cli_buf_t *errs, const char *path, const vs_json_t *v, const char *valid)
+static int s_invalid_type(vs_buf_t *errs, const char *path, const vs_json_t *v, const char *valid)
 {
-    cli_buf_printf(errs, "Invalid type for parameter %s, value: ", s_name(path));
+    vs_buf_printf(errs, "Invalid type for parameter %s, value: ", s_name(path));
     cli_pystr(errs, v);
-    cli_buf_printf(errs, ", type: %s, valid types: %s\n", cli_pytype(v), valid);
+    vs_buf_printf(errs, ", type: %s, valid types: %s\n", cli_pytype(v), valid);
     return 1;
 }
 
-int cli_params_validate(const char *t, const vs_json_t *v, const char *path, cli_buf_t *errs)
+int cli_params_validate(const char *t, const vs_json_t *v, const char *path, vs_buf_t *errs)
 {
     vs_json_type_t jt = vs_json_type(v);
     int n = 0;
@@ -284,10 +284,10 @@ int cli_params_validate(const char *t, const vs_json_t *v, const char *path, cli
         if (jt != VS_JSON_ARRAY)
             return s_invalid_type(errs, path, v, "<class 'list'>, <class 'tuple'>");
         for (size_t i = 0; i < vs_json_len(v); i++) {
-            cli_buf_t sub = CLI_BUF_INIT;
-            cli_buf_printf(&sub, "%s[%zu]", path ? path : "", i);
-            n += cli_params_validate(cli_schema_elem(t), vs_json_at(v, i), cli_buf_str(&sub), errs);
-            cli_buf_release(&sub);
+            vs_buf_t sub = VS_BUF_INIT;
+            vs_buf_printf(&sub, "%s[%zu]", path ? path : "", i);
+            n += cli_params_validate(cli_schema_elem(t), vs_json_at(v, i), vs_buf_str(&sub), errs);
+            vs_buf_release(&sub);
         }
         return n;
     case CLI_T_STRUCT: {
@@ -299,15 +299,15 @@ int cli_params_validate(const char *t, const vs_json_t *v, const char *path, cli
             const char *k = vs_json_key_at(v, i);
             if (cli_schema_member(t, k))
                 continue;
-            cli_buf_printf(errs, "Unknown parameter in %s: \"%s\", must be one of: ", s_name(path), k);
+            vs_buf_printf(errs, "Unknown parameter in %s: \"%s\", must be one of: ", s_name(path), k);
             const char *cur = t;
             cli_member_t m;
             bool first = true;
             while (cli_schema_next_member(&cur, &m)) {
-                cli_buf_printf(errs, "%s%.*s", first ? "" : ", ", (int)m.name_len, m.name);
+                vs_buf_printf(errs, "%s%.*s", first ? "" : ", ", (int)m.name_len, m.name);
                 first = false;
             }
-            cli_buf_putc(errs, '\n');
+            vs_buf_putc(errs, '\n');
             n++;
         }
         for (size_t i = 0; i < vs_json_len(v); i++) {
@@ -315,13 +315,13 @@ int cli_params_validate(const char *t, const vs_json_t *v, const char *path, cli
             const char *mt = cli_schema_member(t, k);
             if (!mt)
                 continue;
-            cli_buf_t sub = CLI_BUF_INIT;
+            vs_buf_t sub = VS_BUF_INIT;
             if (path && *path)
-                cli_buf_printf(&sub, "%s.%s", path, k);
+                vs_buf_printf(&sub, "%s.%s", path, k);
             else
-                cli_buf_puts(&sub, k);
-            n += cli_params_validate(mt, vs_json_at(v, i), cli_buf_str(&sub), errs);
-            cli_buf_release(&sub);
+                vs_buf_puts(&sub, k);
+            n += cli_params_validate(mt, vs_json_at(v, i), vs_buf_str(&sub), errs);
+            vs_buf_release(&sub);
         }
         return n;
     }

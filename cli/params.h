@@ -31,16 +31,16 @@ vs_json_t *cli_params_coerce(const char *type, const vs_json_t *v, char **err);
 /* Validates v against type; `path` is the botocore name of v ("VpcIds",
  * "Filters[0].Values"). Appends "\n"-terminated lines to errs; returns the
  * number of problems found. */
-int cli_params_validate(const char *type, const vs_json_t *v, const char *path, cli_buf_t *errs);
+int cli_params_validate(const char *type, const vs_json_t *v, const char *path, vs_buf_t *errs);
 
 /* Python int(s) for base 10 (surrounding whitespace, sign, '_' between
  * digits); false if s is not such a literal or does not fit in int64. */
 bool cli_py_int(const char *s, int64_t *out);
 
 /* Python repr() of v: {'Key': 'a', 'N': [1, True, None]}. */
-void cli_pyrepr(cli_buf_t *b, const vs_json_t *v);
+void cli_pyrepr(vs_buf_t *b, const vs_json_t *v);
 /* Python str(): strings raw, everything else as repr(). */
-void cli_pystr(cli_buf_t *b, const vs_json_t *v);
+void cli_pystr(vs_buf_t *b, const vs_json_t *v);
 /* "<class 'str'>" and friends. */
 const char *cli_pytype(const vs_json_t *v);
 

@@ -32,28 +32,28 @@ static const s_range_t s_ranges[] = {
     { "StartNetworkInsightsAnalysis", "FilterOutArns", R_EACH_LENGTH, 1 },
 };
 
-static int s_value(const char *name, int64_t v, int64_t min, cli_buf_t *errs)
+static int s_value(const char *name, int64_t v, int64_t min, vs_buf_t *errs)
 {
     if (v >= min)
         return 0;
-    cli_buf_printf(errs, "Invalid value for parameter %s, value: %" PRId64 ", valid min value: %" PRId64 "\n",
+    vs_buf_printf(errs, "Invalid value for parameter %s, value: %" PRId64 ", valid min value: %" PRId64 "\n",
                    name, v, min);
     return 1;
 }
 
-static int s_length(const char *name, const vs_json_t *v, int64_t min, cli_buf_t *errs)
+static int s_length(const char *name, const vs_json_t *v, int64_t min, vs_buf_t *errs)
 {
     const char *s = vs_json_as_str(v);
     if (!s || (int64_t)strlen(s) >= min)
         return 0;
     /* botocore prints the length it measured. */
-    cli_buf_printf(errs, "Invalid length for parameter %s, value: %zu, valid min length: %" PRId64 "\n",
+    vs_buf_printf(errs, "Invalid length for parameter %s, value: %zu, valid min length: %" PRId64 "\n",
                    name, strlen(s), min);
     return 1;
 }
 
 int cli_ranges_check(const char *action, const vs_json_t *input, int64_t page_size,
-                     cli_buf_t *errs)
+                     vs_buf_t *errs)
 {
     int n = 0;
     for (size_t i = 0; i < sizeof s_ranges / sizeof s_ranges[0]; i++) {

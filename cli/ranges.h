@@ -17,6 +17,6 @@
  * as the MaxResults it becomes. Appends one "\n"-terminated line per
  * problem to errs, in botocore's words; returns the number of problems. */
 int cli_ranges_check(const char *action, const vs_json_t *input, int64_t page_size,
-                     cli_buf_t *errs);
+                     vs_buf_t *errs);
 
 #endif

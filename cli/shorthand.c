@@ -181,16 +181,16 @@ static size_t s_match_value(const s_parser_t *p, bool (*follow)(int))
 /* consumed.replace('\\,', ',').rstrip(), then paramfile resolution. */
 static vs_json_t *s_processed(s_parser_t *p, const char *s, size_t n, bool unescape_commas)
 {
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     for (size_t k = 0; k < n; k++) {
         if (unescape_commas && s[k] == '\\' && k + 1 < n && s[k + 1] == ',') {
-            cli_buf_putc(&b, ',');
+            vs_buf_putc(&b, ',');
             k++;
         } else {
-            cli_buf_putc(&b, s[k]);
+            vs_buf_putc(&b, s[k]);
         }
     }
-    char *v = cli_buf_take(&b);
+    char *v = vs_buf_take(&b);
     if (!v)
         return NULL;
     if (unescape_commas) {
@@ -256,29 +256,29 @@ static vs_json_t *s_quoted(s_parser_t *p, char q)
     const char *s = p->in + p->i + 1;
     size_t n = end - (p->i + 1);
     p->i = end + 1;
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     for (size_t k = 0; k < n; k++) {
         if (s[k] == '\\' && k + 1 < n && s[k + 1] == q) {
-            cli_buf_putc(&b, q);
+            vs_buf_putc(&b, q);
             k++;
         } else {
-            cli_buf_putc(&b, s[k]);
+            vs_buf_putc(&b, s[k]);
         }
     }
-    char *once = cli_buf_take(&b);
+    char *once = vs_buf_take(&b);
     if (!once)
         return NULL;
     size_t m = strlen(once);
     for (size_t k = 0; k < m; k++) {
         if (once[k] == '\\' && k + 1 < m && once[k + 1] == '\\') {
-            cli_buf_putc(&b, '\\');
+            vs_buf_putc(&b, '\\');
             k++;
         } else {
-            cli_buf_putc(&b, once[k]);
+            vs_buf_putc(&b, once[k]);
         }
     }
     free(once);
-    char *v = cli_buf_take(&b);
+    char *v = vs_buf_take(&b);
     if (!v)
         return NULL;
     vs_json_t *j = s_processed(p, v, strlen(v), false);
@@ -530,7 +530,7 @@ fail:
 
 /* ShorthandParseError._error_location: the input with a caret under the
  * failing character, splitting at the newlines around it. */
-static void s_error_location(cli_buf_t *b, const char *in, size_t len, size_t index)
+static void s_error_location(vs_buf_t *b, const char *in, size_t len, size_t index)
 {
     if (index > len)
         index = len;
@@ -545,12 +545,12 @@ static void s_error_location(cli_buf_t *b, const char *in, size_t len, size_t in
     }
     const char *nl = memchr(in + index, '\n', len - index);
     size_t consumed = nl ? (size_t)(nl - in) : len;
-    cli_buf_putn(b, in, consumed);
-    cli_buf_putc(b, '\n');
-    cli_buf_repeat(b, ' ', spaces);
-    cli_buf_putc(b, '^');
+    vs_buf_putn(b, in, consumed);
+    vs_buf_putc(b, '\n');
+    vs_buf_repeat(b, ' ', spaces);
+    vs_buf_putc(b, '^');
     if (nl)
-        cli_buf_putn(b, nl, len - consumed);
+        vs_buf_putn(b, nl, len - consumed);
 }
 
 vs_json_t *cli_shorthand_parse(const char *input, cli_paramfile_fn pf, void *pf_ctx, char **err)
@@ -560,25 +560,25 @@ vs_json_t *cli_shorthand_parse(const char *input, cli_paramfile_fn pf, void *pf_
     vs_json_t *v = s_parameter(&p);
     if (v)
         return v;
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     switch (p.err) {
     case S_ERR_SYNTAX:
-        cli_buf_printf(&b, "Expected: '%s', received: '%s' for input:\n", p.expected, p.actual);
+        vs_buf_printf(&b, "Expected: '%s', received: '%s' for input:\n", p.expected, p.actual);
         s_error_location(&b, p.in, p.len, p.err_index);
         break;
     case S_ERR_DUPKEY:
-        cli_buf_printf(&b, "Second instance of key \"%s\" encountered for input:\n", p.err_text);
+        vs_buf_printf(&b, "Second instance of key \"%s\" encountered for input:\n", p.err_text);
         s_error_location(&b, p.in, p.len, p.err_index);
-        cli_buf_puts(&b, "\nThis is often because there is a preceding \",\" instead of a space.");
+        vs_buf_puts(&b, "\nThis is often because there is a preceding \",\" instead of a space.");
         break;
     case S_ERR_OTHER:
-        cli_buf_puts(&b, p.err_text ? p.err_text : "invalid input");
+        vs_buf_puts(&b, p.err_text ? p.err_text : "invalid input");
         break;
     default:
-        cli_buf_puts(&b, "out of memory");
+        vs_buf_puts(&b, "out of memory");
         break;
     }
     free(p.err_text);
-    *err = cli_buf_take(&b);
+    *err = vs_buf_take(&b);
     return NULL;
 }

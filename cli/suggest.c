@@ -35,14 +35,14 @@ double cli_suggest_ratio(const char *a, const char *b)
     return 2.0 * (double)s_matching(a, 0, la, b, 0, lb) / (double)(la + lb);
 }
 
-void cli_suggest_invalid_choice(cli_buf_t *b, const char *what, const char *value,
+void cli_suggest_invalid_choice(vs_buf_t *b, const char *what, const char *value,
                                 const char *const *choices, size_t n)
 {
-    cli_buf_printf(b, "argument %s: Invalid choice, valid choices are:\n", what);
+    vs_buf_printf(b, "argument %s: Invalid choice, valid choices are:\n", what);
     for (size_t i = 0; i < n; i += 2) {
-        cli_buf_printf(b, "\n%-40s", choices[i]);
+        vs_buf_printf(b, "\n%-40s", choices[i]);
         if (i + 1 < n)
-            cli_buf_printf(b, " | %-40s", choices[i + 1]);
+            vs_buf_printf(b, " | %-40s", choices[i + 1]);
     }
     /* get_close_matches(value, choices, n=3, cutoff=0.8): best first,
      * ties in reverse alphabetical order (heapq.nlargest on tuples). */
@@ -69,8 +69,8 @@ void cli_suggest_invalid_choice(cli_buf_t *b, const char *what, const char *valu
             nbest++;
     }
     if (nbest) {
-        cli_buf_printf(b, "\n\n\nInvalid choice: '%s', maybe you meant:\n", value);
+        vs_buf_printf(b, "\n\n\nInvalid choice: '%s', maybe you meant:\n", value);
         for (size_t k = 0; k < nbest; k++)
-            cli_buf_printf(b, "\n  * %s", choices[best[k]]);
+            vs_buf_printf(b, "\n  * %s", choices[best[k]]);
     }
 }

@@ -21,7 +21,7 @@ double cli_suggest_ratio(const char *a, const char *b);
 
 /* Appends the message for `value` among choices[0..n-1] (argument name
  * `what`, e.g. "operation"). */
-void cli_suggest_invalid_choice(cli_buf_t *b, const char *what, const char *value,
+void cli_suggest_invalid_choice(vs_buf_t *b, const char *what, const char *value,
                                 const char *const *choices, size_t n);
 
 #endif

@@ -143,10 +143,10 @@ static void s_add_header(s_table_t *t, char **headers, size_t n)
 
 static char *s_str(const vs_json_t *v)
 {
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     if (v)
         cli_pystr(&b, v);
-    return cli_buf_take(&b);
+    return vs_buf_take(&b);
 }
 
 static bool s_scalar(const vs_json_t *v)
@@ -317,36 +317,36 @@ static bool s_build_table(s_table_t *t, const char *title, const vs_json_t *cur,
 
 /* ---- rendering (MultiTable) --------------------------------------------- */
 
-static void s_repeat(cli_buf_t *b, char c, long n)
+static void s_repeat(vs_buf_t *b, char c, long n)
 {
     if (n > 0)
-        cli_buf_repeat(b, c, (size_t)n);
+        vs_buf_repeat(b, c, (size_t)n);
 }
 
 /* center_text; appends to b. */
-static void s_center(cli_buf_t *b, const char *text, long length, const char *left, const char *right)
+static void s_center(vs_buf_t *b, const char *text, long length, const char *left, const char *right)
 {
     long tl = (long)s_text_length(text);
     long char_start = length / 2 - tl / 2 - 1;
-    cli_buf_puts(b, left);
+    vs_buf_puts(b, left);
     s_repeat(b, ' ', char_start);
-    cli_buf_puts(b, text);
+    vs_buf_puts(b, text);
     long so_far = (long)strlen(left) + char_start + tl;
     s_repeat(b, ' ', length - (long)strlen(right) - so_far);
-    cli_buf_puts(b, right);
+    vs_buf_puts(b, right);
 }
 
 /* align_left with left_padding 2. */
-static void s_align_left(cli_buf_t *b, const char *text, long length, const char *left, const char *right)
+static void s_align_left(vs_buf_t *b, const char *text, long length, const char *left, const char *right)
 {
     long tl = (long)s_text_length(text);
     long computed = tl + 2 + (long)strlen(left) + (long)strlen(right);
     long padding = length - computed >= 0 ? 2 : 0;
-    cli_buf_puts(b, left);
+    vs_buf_puts(b, left);
     s_repeat(b, ' ', padding);
-    cli_buf_puts(b, text);
+    vs_buf_puts(b, text);
     s_repeat(b, ' ', length - ((long)strlen(left) + padding + tl) - (long)strlen(right));
-    cli_buf_puts(b, right);
+    vs_buf_puts(b, right);
 }
 
 /* Section.calculate_column_widths(padding=4, max_width); Python 3's
@@ -432,45 +432,45 @@ static void s_convert_to_vertical(s_table_t *t)
 }
 
 /* IndentedStream.write of one line (without its '\n'). */
-static void s_line(cli_buf_t *out, int indent, const char *line)
+static void s_line(vs_buf_t *out, int indent, const char *line)
 {
     s_repeat(out, '|', indent);
-    cli_buf_puts(out, line);
+    vs_buf_puts(out, line);
     s_repeat(out, '|', indent);
-    cli_buf_putc(out, '\n');
+    vs_buf_putc(out, '\n');
 }
 
-static void s_line_break(cli_buf_t *out, int indent, const long *w, size_t n)
+static void s_line_break(vs_buf_t *out, int indent, const long *w, size_t n)
 {
-    cli_buf_t l = CLI_BUF_INIT;
+    vs_buf_t l = VS_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         if (i == 0) {
-            cli_buf_putc(&l, '+');
+            vs_buf_putc(&l, '+');
             s_repeat(&l, '-', w[i] - 2);
         } else {
             s_repeat(&l, '-', w[i] - 1);
         }
-        cli_buf_putc(&l, '+');
+        vs_buf_putc(&l, '+');
     }
-    s_line(out, indent, cli_buf_str(&l));
-    cli_buf_release(&l);
+    s_line(out, indent, vs_buf_str(&l));
+    vs_buf_release(&l);
 }
 
-static void s_render_section(cli_buf_t *out, const s_section_t *s, long max_width)
+static void s_render_section(vs_buf_t *out, const s_section_t *s, long max_width)
 {
     int ind = s->indent_level;
     max_width -= 2L * ind;
-    cli_buf_t l = CLI_BUF_INIT;
+    vs_buf_t l = VS_BUF_INIT;
     if (s->title[0]) {
         s_center(&l, s->title, max_width, "|", "|");
-        s_line(out, ind, cli_buf_str(&l));
-        cli_buf_release(&l);
+        s_line(out, ind, vs_buf_str(&l));
+        vs_buf_release(&l);
         if (!s->nheaders && !s->nrows) {
-            cli_buf_putc(&l, '+');
+            vs_buf_putc(&l, '+');
             s_repeat(&l, '-', max_width - 2);
-            cli_buf_putc(&l, '+');
-            s_line(out, ind, cli_buf_str(&l));
-            cli_buf_release(&l);
+            vs_buf_putc(&l, '+');
+            s_line(out, ind, vs_buf_str(&l));
+            vs_buf_release(&l);
         }
     }
     long *w = s_column_widths(s, max_width);
@@ -478,16 +478,16 @@ static void s_render_section(cli_buf_t *out, const s_section_t *s, long max_widt
         for (size_t i = 0; i < s->nheaders && i < s->nwidths; i++)
             s_center(&l, s->headers[i], w[i], i == 0 ? "|" : "", "|");
         s_line_break(out, ind, w, s->nwidths);
-        s_line(out, ind, cli_buf_str(&l));
-        cli_buf_release(&l);
+        s_line(out, ind, vs_buf_str(&l));
+        vs_buf_release(&l);
     }
     if (s->nrows && w) {
         s_line_break(out, ind, w, s->nwidths);
         for (size_t r = 0; r < s->nrows; r++) {
             for (size_t c = 0; c < s->ncols[r] && c < s->nwidths; c++)
                 s_align_left(&l, s->rows[r][c], w[c], c == 0 ? "|" : "", "|");
-            s_line(out, ind, cli_buf_str(&l));
-            cli_buf_release(&l);
+            s_line(out, ind, vs_buf_str(&l));
+            vs_buf_release(&l);
         }
         s_line_break(out, ind, w, s->nwidths);
     }
@@ -497,7 +497,7 @@ static void s_render_section(cli_buf_t *out, const s_section_t *s, long max_widt
 char *cli_table_format(const vs_json_t *doc, const char *title, int term_width)
 {
     s_table_t t = { 0 };
-    cli_buf_t out = CLI_BUF_INIT;
+    vs_buf_t out = VS_BUF_INIT;
     if (s_build_table(&t, title, doc, 0) && t.n && !t.oom) {
         long max_width = s_max_width(&t);
         if (max_width > (term_width > 0 ? term_width : 80)) {
@@ -505,7 +505,7 @@ char *cli_table_format(const vs_json_t *doc, const char *title, int term_width)
             max_width = s_max_width(&t);
         }
         s_repeat(&out, '-', max_width);
-        cli_buf_putc(&out, '\n');
+        vs_buf_putc(&out, '\n');
         for (size_t i = 0; i < t.n; i++)
             s_render_section(&out, t.sections[i], max_width);
     }
@@ -514,8 +514,8 @@ char *cli_table_format(const vs_json_t *doc, const char *title, int term_width)
         s_free_section(t.sections[i]);
     free(t.sections);
     if (oom) {
-        cli_buf_release(&out);
+        vs_buf_release(&out);
         return NULL;
     }
-    return cli_buf_take(&out);
+    return vs_buf_take(&out);
 }

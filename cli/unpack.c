@@ -30,18 +30,18 @@ vs_json_t *cli_unpack_json(const char *flag, const char *text, char **err)
     char why[256];
     size_t len = strlen(text);
     if (!cli_pyjson_check(text, len, why, sizeof why)) {
-        cli_buf_t b = CLI_BUF_INIT;
-        cli_buf_printf(&b, "Invalid JSON: %s\nJSON received: %s", why, text);
-        *err = s_param_error(flag, cli_buf_str(&b));
-        cli_buf_release(&b);
+        vs_buf_t b = VS_BUF_INIT;
+        vs_buf_printf(&b, "Invalid JSON: %s\nJSON received: %s", why, text);
+        *err = s_param_error(flag, vs_buf_str(&b));
+        vs_buf_release(&b);
         return NULL;
     }
     vs_json_t *v = vs_json_parse(text, len, why, sizeof why);
     if (!v) {
-        cli_buf_t b = CLI_BUF_INIT;
-        cli_buf_printf(&b, "Invalid JSON: %s\nJSON received: %s", why, text);
-        *err = s_param_error(flag, cli_buf_str(&b));
-        cli_buf_release(&b);
+        vs_buf_t b = VS_BUF_INIT;
+        vs_buf_printf(&b, "Invalid JSON: %s\nJSON received: %s", why, text);
+        *err = s_param_error(flag, vs_buf_str(&b));
+        vs_buf_release(&b);
     }
     return v;
 }
@@ -129,19 +129,19 @@ static vs_json_t *s_struct(const char *flag, const char *type, const char *v,
  * to list, each unpacked as `elem`. */
 static int s_split_scalars(const char *flag, const char *elem, const char *v, vs_json_t *list, char **err)
 {
-    cli_buf_t piece = CLI_BUF_INIT;
+    vs_buf_t piece = VS_BUF_INIT;
     for (const char *p = v;; p++) {
         if (*p == '\\' && p[1] == ',') {
-            cli_buf_putc(&piece, ',');
+            vs_buf_putc(&piece, ',');
             p++;
             continue;
         }
         if (*p && *p != ',') {
-            cli_buf_putc(&piece, *p);
+            vs_buf_putc(&piece, *p);
             continue;
         }
-        vs_json_t *s = s_scalar(flag, elem, cli_buf_str(&piece), err);
-        cli_buf_release(&piece);
+        vs_json_t *s = s_scalar(flag, elem, vs_buf_str(&piece), err);
+        vs_buf_release(&piece);
         if (!s)
             return -1;
         vs_json_push(list, s);
@@ -184,10 +184,10 @@ static vs_json_t *s_list(const char *flag, const char *type, char **vals, int n,
         if (s_first_char(vals[i]) == '{' && cli_schema_kind(elem) == CLI_T_STRUCT) {
             one = cli_unpack_json(flag, vals[i], err);
         } else {
-            cli_buf_t b = CLI_BUF_INIT;
-            cli_buf_printf(&b, "Invalid JSON:\n%s", vals[i]);
-            *err = s_param_error(flag, cli_buf_str(&b));
-            cli_buf_release(&b);
+            vs_buf_t b = VS_BUF_INIT;
+            vs_buf_printf(&b, "Invalid JSON:\n%s", vals[i]);
+            *err = s_param_error(flag, vs_buf_str(&b));
+            vs_buf_release(&b);
         }
         if (!one) {
             vs_json_free(&list);

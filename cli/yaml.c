@@ -20,7 +20,7 @@
 #define S_MAX_DEPTH   (VS_JSON_MAX_DEPTH + 2)
 
 typedef struct {
-    cli_buf_t b;
+    vs_buf_t b;
     int column;
     int indent;                 /* -1 before the first collection */
     int indents[S_MAX_DEPTH * 2];
@@ -70,7 +70,7 @@ static bool s_resolves_to_other(const s_em_t *e, const char *s)
 
 static void s_put(s_em_t *e, char c)
 {
-    cli_buf_putc(&e->b, c);
+    vs_buf_putc(&e->b, c);
     /* Columns count characters, not UTF-8 continuation bytes. */
     if (((unsigned char)c & 0xC0) != 0x80)
         e->column++;
@@ -84,7 +84,7 @@ static void s_putn(s_em_t *e, const char *s, size_t n)
 
 static void s_break(s_em_t *e)
 {
-    cli_buf_putc(&e->b, '\n');
+    vs_buf_putc(&e->b, '\n');
     e->column = 0;
 }
 
@@ -503,7 +503,7 @@ char *cli_output_yaml(const vs_json_t *doc, bool stream)
     /* YAMLFormatter: `if response == {}: return` (nothing at all). */
     if (!stream && vs_json_type(doc) == VS_JSON_OBJECT && vs_json_len(doc) == 0)
         return strdup("");
-    s_em_t e = { .b = CLI_BUF_INIT, .indent = -1, .whitespace = true, .indention = true };
+    s_em_t e = { .b = VS_BUF_INIT, .indent = -1, .whitespace = true, .indention = true };
     for (size_t i = 0; i < sizeof s_resolver_re / sizeof s_resolver_re[0]; i++)
         if (regcomp(&e.resolvers[e.nresolvers], s_resolver_re[i], REG_EXTENDED | REG_NOSUB) == 0)
             e.nresolvers++;
@@ -521,5 +521,5 @@ char *cli_output_yaml(const vs_json_t *doc, bool stream)
     s_write_indent(&e);
     for (size_t i = 0; i < e.nresolvers; i++)
         regfree(&e.resolvers[i]);
-    return cli_buf_take(&e.b);
+    return vs_buf_take(&e.b);
 }

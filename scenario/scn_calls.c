@@ -66,7 +66,7 @@ void scn__step_fail(scn_runner_t *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    cli_buf_printf(&r->why, "%s\n", line);
+    vs_buf_printf(&r->why, "%s\n", line);
     r->nwhy++;
 }
 

@@ -149,23 +149,23 @@ void scn__check_peering(scn_runner_t *r, const scn_peering_exp_t *p, const char 
         if (ok)
             break;
         if (cli_proc_now() >= deadline || scn__interrupted()) {
-            cli_buf_t b = CLI_BUF_INIT;
+            vs_buf_t b = VS_BUF_INIT;
             for (size_t i = 0; i < r->s->nagents; i++)
                 if (e->seen[i] || p->per_agent[i])
-                    cli_buf_printf(&b, "%s%s: %s", b.len ? ", " : "", r->s->agents[i].alias, states[i]);
-            cli_buf_t w = CLI_BUF_INIT;
+                    vs_buf_printf(&b, "%s%s: %s", b.len ? ", " : "", r->s->agents[i].alias, states[i]);
+            vs_buf_t w = VS_BUF_INIT;
             for (size_t i = 0; i < r->s->nagents; i++)
                 if (p->per_agent[i])
-                    cli_buf_printf(&w, "%s%s: %s", w.len ? ", " : "", r->s->agents[i].alias, p->per_agent[i]);
+                    vs_buf_printf(&w, "%s%s: %s", w.len ? ", " : "", r->s->agents[i].alias, p->per_agent[i]);
             if (forced)
-                cli_buf_puts(&w, forced);
+                vs_buf_puts(&w, forced);
             for (size_t i = 0; !forced && i < p->nstates; i++)
-                cli_buf_printf(&w, "%s%s", i ? " or " : "", p->states[i]);
+                vs_buf_printf(&w, "%s%s", i ? " or " : "", p->states[i]);
             scn__step_fail(r, "peering %s: expected %s%s within %gs, got %s (line %d)", id,
-                   w.len ? cli_buf_str(&w) : "the views to agree", w.len && !each ? " (views agreeing)" : "", p->within,
-                   b.len ? cli_buf_str(&b) : "no view of it", p->line);
-            cli_buf_release(&b);
-            cli_buf_release(&w);
+                   w.len ? vs_buf_str(&w) : "the views to agree", w.len && !each ? " (views agreeing)" : "", p->within,
+                   b.len ? vs_buf_str(&b) : "no view of it", p->line);
+            vs_buf_release(&b);
+            vs_buf_release(&w);
             break;
         }
         cli_proc_sleep_ms(S_POLL_MS);
@@ -203,14 +203,14 @@ void scn__check_reach(scn_runner_t *r, const scn_step_t *st)
         const char *status = vs_json_get_str(a, "Status");
         if (a && status && strcmp(status, "running") != 0) {
             bool found = vs_json_get_bool(a, "NetworkPathFound", false);
-            cli_buf_t codes = CLI_BUF_INIT;
+            vs_buf_t codes = VS_BUF_INIT;
             bool has = false;
             const vs_json_t *ex = vs_json_get(a, "Explanations");
             for (size_t i = 0; i < vs_json_len(ex); i++) {
                 const char *c = vs_json_get_str(vs_json_at(ex, i), "ExplanationCode");
                 if (!c)
                     continue;
-                cli_buf_printf(&codes, "%s%s", codes.len ? ", " : "", c);
+                vs_buf_printf(&codes, "%s%s", codes.len ? ", " : "", c);
                 has |= x->explanation && !strcmp(c, x->explanation);
             }
             if ((x->found >= 0 && found != (x->found == 1)) || (x->explanation && !has))
@@ -218,8 +218,8 @@ void scn__check_reach(scn_runner_t *r, const scn_step_t *st)
                        x->found >= 0 ? " NetworkPathFound " : "", x->found >= 0 ? (x->found ? "true" : "false") : "",
                        x->explanation ? " with explanation " : "", x->explanation ? x->explanation : "",
                        found ? "true" : "false", codes.len ? ", explanations " : ", no explanation",
-                       cli_buf_str(&codes), x->line);
-            cli_buf_release(&codes);
+                       vs_buf_str(&codes), x->line);
+            vs_buf_release(&codes);
             break;
         }
         if (cli_proc_now() >= deadline || scn__interrupted()) {

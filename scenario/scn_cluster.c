@@ -93,28 +93,28 @@ static int s_wait(scn_cluster_t *c, const bool *which, double timeout_s, char *e
 {
     double deadline = cli_proc_now() + timeout_s;
     for (;;) {
-        cli_buf_t missing = CLI_BUF_INIT;
+        vs_buf_t missing = VS_BUF_INIT;
         if (!s_broker_answers(c)) {
-            cli_buf_printf(&missing, "the broker at %s does not answer", c->endpoint);
+            vs_buf_printf(&missing, "the broker at %s does not answer", c->endpoint);
         } else {
             for (size_t i = 0; i < c->scn->nagents; i++) {
                 const scn_agent_t *a = &c->scn->agents[i];
                 if ((!which || which[i]) && !s_agent_answers(c, a))
-                    cli_buf_printf(&missing, "%s%s (%s in %s)", missing.len ? ", " : "agents not answering: ",
+                    vs_buf_printf(&missing, "%s%s (%s in %s)", missing.len ? ", " : "agents not answering: ",
                                    a->alias, a->account, a->region);
             }
         }
         if (!missing.len) {
-            cli_buf_release(&missing);
+            vs_buf_release(&missing);
             return 0;
         }
         if (cli_proc_now() >= deadline) {
-            snprintf(err, errlen, "%s after %g s; see the logs in %s", cli_buf_str(&missing), timeout_s,
+            snprintf(err, errlen, "%s after %g s; see the logs in %s", vs_buf_str(&missing), timeout_s,
                      c->compose ? c->log : c->cfg->logs_dir);
-            cli_buf_release(&missing);
+            vs_buf_release(&missing);
             return -1;
         }
-        cli_buf_release(&missing);
+        vs_buf_release(&missing);
         cli_proc_sleep_ms(150);
     }
 }

@@ -14,32 +14,32 @@ void scn_compose_service(const scn_scenario_t *s, size_t i, char *out, size_t ou
 
 /* A YAML double-quoted string: the values here are ids, Regions and
  * options, but a quote or backslash must still not break the file. */
-static void s_quoted(cli_buf_t *b, const char *v)
+static void s_quoted(vs_buf_t *b, const char *v)
 {
-    cli_buf_putc(b, '"');
+    vs_buf_putc(b, '"');
     for (const char *p = v; *p; p++) {
         if (*p == '"' || *p == '\\')
-            cli_buf_putc(b, '\\');
-        cli_buf_putc(b, *p);
+            vs_buf_putc(b, '\\');
+        vs_buf_putc(b, *p);
     }
-    cli_buf_putc(b, '"');
+    vs_buf_putc(b, '"');
 }
 
 /* One key file of the host's keyring, read-only in the container. */
-static void s_mount(cli_buf_t *b, const char *file)
+static void s_mount(vs_buf_t *b, const char *file)
 {
-    cli_buf_printf(b, "      - ${VPCSIM_KEYS_DIR:-./keys}/%s:/keys/%s:ro\n", file, file);
+    vs_buf_printf(b, "      - ${VPCSIM_KEYS_DIR:-./keys}/%s:/keys/%s:ro\n", file, file);
 }
 
 /* The comment that says how to make the keyring the file mounts. */
-static void s_keys_comment(cli_buf_t *b, const scn_scenario_t *s)
+static void s_keys_comment(vs_buf_t *b, const scn_scenario_t *s)
 {
-    cli_buf_puts(b, "#   VPCSIM_KEYS_DIR  the cluster keyring on the host (default ./keys); make it before the\n"
+    vs_buf_puts(b, "#   VPCSIM_KEYS_DIR  the cluster keyring on the host (default ./keys); make it before the\n"
                     "#                 first `up` (an agent's account gets its client key too):\n"
                     "#     vpcsim keys init ./keys");
     for (size_t i = 0; i < s->nagents; i++)
-        cli_buf_printf(b, " \\\n#         --account %s:%s", s->agents[i].account, s->agents[i].region);
-    cli_buf_puts(b, "\n#\n"
+        vs_buf_printf(b, " \\\n#         --account %s:%s", s->agents[i].account, s->agents[i].region);
+    vs_buf_puts(b, "\n#\n"
                     "# Authentication: each container gets only the key files it needs, read-only\n"
                     "# in /keys: the broker its secret key, every principal's public key and the\n"
                     "# admin key (for its health check); each agent the broker's public key, its\n"
@@ -49,16 +49,16 @@ static void s_keys_comment(cli_buf_t *b, const scn_scenario_t *s)
 
 char *scn_compose_yaml(const scn_scenario_t *s, bool keys)
 {
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     /* A title or path with a line break must not end the comment early. */
-    cli_buf_puts(&b, "# docker-compose file for the vpcsim scenario \"");
+    vs_buf_puts(&b, "# docker-compose file for the vpcsim scenario \"");
     for (const char *p = s->title; *p; p++)
-        cli_buf_putc(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
-    cli_buf_puts(&b, "\" (");
+        vs_buf_putc(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
+    vs_buf_puts(&b, "\" (");
     for (const char *p = s->path; *p; p++)
-        cli_buf_putc(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
-    cli_buf_puts(&b, "),\n");
-    cli_buf_puts(&b, "# written by `vpcsim scenario compose`. The image comes from deploy/build-image.sh.\n"
+        vs_buf_putc(&b, *p == '\n' || *p == '\r' ? ' ' : *p);
+    vs_buf_puts(&b, "),\n");
+    vs_buf_puts(&b, "# written by `vpcsim scenario compose`. The image comes from deploy/build-image.sh.\n"
                      "#   VPCSIM_IMAGE  image to run (default vpcsim:latest)\n"
                      "#   VPCSIM_PORT   host port of the broker, on 127.0.0.1 only (default 5555)\n"
                      "#   VPCSIM_GATEWAY_PORT  host port of the EC2 Query API gateway, 127.0.0.1 only\n"
@@ -66,10 +66,10 @@ char *scn_compose_yaml(const scn_scenario_t *s, bool keys)
     if (keys)
         s_keys_comment(&b, s);
     else
-        cli_buf_puts(&b, "# Written with --no-keys: the broker is open to anyone who reaches it.\n");
+        vs_buf_puts(&b, "# Written with --no-keys: the broker is open to anyone who reaches it.\n");
     /* Inside its container each process finds its key files in /keys. */
     const char *keyopt = keys ? ", \"--keys\", \"/keys\"" : "";
-    cli_buf_printf(&b, "\nservices:\n"
+    vs_buf_printf(&b, "\nservices:\n"
                        "  broker:\n"
                        "    image: ${VPCSIM_IMAGE:-vpcsim:latest}\n"
                        "    restart: unless-stopped\n"
@@ -96,7 +96,7 @@ char *scn_compose_yaml(const scn_scenario_t *s, bool keys)
             s_mount(&b, name);
         }
     }
-    cli_buf_printf(&b, "    healthcheck:\n"
+    vs_buf_printf(&b, "    healthcheck:\n"
                        "      test: [\"CMD\", \"vpcsim\", \"--broker\", \"tcp://127.0.0.1:5555\"%s, \"--timeout\", "
                        "\"2\", \"admin\", \"clock\"]\n"
                        "      interval: 2s\n"
@@ -104,7 +104,7 @@ char *scn_compose_yaml(const scn_scenario_t *s, bool keys)
                        "      retries: 15\n", keyopt);
     /* The gateway calls as the account of each request (its client key)
      * and serves the console (the admin key, for read-only admin calls). */
-    cli_buf_printf(&b, "\n  # The EC2 Query API for the AWS CLI, SDKs and Terraform: aws --endpoint-url\n"
+    vs_buf_printf(&b, "\n  # The EC2 Query API for the AWS CLI, SDKs and Terraform: aws --endpoint-url\n"
                        "  # http://127.0.0.1:${VPCSIM_GATEWAY_PORT:-4566} ec2 ... (access key id = account id);\n"
                        "  # the live console at http://127.0.0.1:${VPCSIM_GATEWAY_PORT:-4566}/console/\n"
                        "  gateway:\n"
@@ -117,7 +117,7 @@ char *scn_compose_yaml(const scn_scenario_t *s, bool keys)
                        "    depends_on:\n"
                        "      - broker\n", keyopt);
     if (keys) {
-        cli_buf_puts(&b, "    volumes:\n");
+        vs_buf_puts(&b, "    volumes:\n");
         s_mount(&b, "broker.pub");
         s_mount(&b, "admin.key");
         for (size_t i = 0; i < naccounts; i++) {
@@ -129,18 +129,18 @@ char *scn_compose_yaml(const scn_scenario_t *s, bool keys)
         const scn_agent_t *a = &s->agents[i];
         scn_compose_service(s, i, name, sizeof name);
         /* Agents reconnect by themselves; depends_on only orders the first start. */
-        cli_buf_printf(&b, "\n  %s:    # %s\n    image: ${VPCSIM_IMAGE:-vpcsim:latest}\n    restart: unless-stopped\n"
+        vs_buf_printf(&b, "\n  %s:    # %s\n    image: ${VPCSIM_IMAGE:-vpcsim:latest}\n    restart: unless-stopped\n"
                            "    depends_on:\n      - broker\n    command: [\"vpcsim-agent\", \"--broker\", "
                            "\"tcp://broker:5555\",\n              \"--account\", ", name, a->alias);
         s_quoted(&b, a->account);
-        cli_buf_puts(&b, ", \"--region\", ");
+        vs_buf_puts(&b, ", \"--region\", ");
         s_quoted(&b, a->region);
-        cli_buf_printf(&b, ", \"--data-dir\", \"/data/agent\"%s", keyopt);
+        vs_buf_printf(&b, ", \"--data-dir\", \"/data/agent\"%s", keyopt);
         for (size_t k = 0; k < a->noptions; k++) {
-            cli_buf_puts(&b, ", ");
+            vs_buf_puts(&b, ", ");
             s_quoted(&b, a->options[k]);
         }
-        cli_buf_printf(&b, "]\n    volumes:\n      - %s:/data/agent\n", name);
+        vs_buf_printf(&b, "]\n    volumes:\n      - %s:/data/agent\n", name);
         if (keys) {
             char file[128];
             s_mount(&b, "broker.pub");
@@ -149,18 +149,18 @@ char *scn_compose_yaml(const scn_scenario_t *s, bool keys)
             snprintf(file, sizeof file, "client-%s.key", a->account);
             s_mount(&b, file);
         }
-        cli_buf_printf(&b, "    healthcheck:\n      test: [\"CMD\", \"vpcsim\", \"--broker\", \"tcp://broker:5555\"%s, "
+        vs_buf_printf(&b, "    healthcheck:\n      test: [\"CMD\", \"vpcsim\", \"--broker\", \"tcp://broker:5555\"%s, "
                            "\"--timeout\", \"2\", \"--account\", ", keyopt);
         s_quoted(&b, a->account);
-        cli_buf_puts(&b, ", \"--region\", ");
+        vs_buf_puts(&b, ", \"--region\", ");
         s_quoted(&b, a->region);
-        cli_buf_puts(&b, ",\n             \"ec2\", \"describe-vpcs\", \"--max-results\", \"5\"]\n"
+        vs_buf_puts(&b, ",\n             \"ec2\", \"describe-vpcs\", \"--max-results\", \"5\"]\n"
                          "      interval: 2s\n      timeout: 5s\n      retries: 15\n");
     }
-    cli_buf_puts(&b, "\nvolumes:\n  broker-data:\n");
+    vs_buf_puts(&b, "\nvolumes:\n  broker-data:\n");
     for (size_t i = 0; i < s->nagents; i++) {
         scn_compose_service(s, i, name, sizeof name);
-        cli_buf_printf(&b, "  %s:\n", name);
+        vs_buf_printf(&b, "  %s:\n", name);
     }
-    return cli_buf_take(&b);
+    return vs_buf_take(&b);
 }

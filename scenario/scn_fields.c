@@ -56,12 +56,12 @@ int scn__keys(scn_pctx_t *c, const scn_ynode_t *map, const char *const *allowed,
         for (size_t a = 0; allowed[a] && !ok; a++)
             ok = !strcmp(allowed[a], k);
         if (!ok) {
-            cli_buf_t b = CLI_BUF_INIT;
+            vs_buf_t b = VS_BUF_INIT;
             for (size_t a = 0; allowed[a]; a++)
-                cli_buf_printf(&b, "%s%s", a ? ", " : "", allowed[a]);
+                vs_buf_printf(&b, "%s%s", a ? ", " : "", allowed[a]);
             scn__fail(c, scn_ynode_key_line(map, i), "unknown field '%s' in %s (expected one of: %s)", k, where,
-                   cli_buf_str(&b));
-            cli_buf_release(&b);
+                   vs_buf_str(&b));
+            vs_buf_release(&b);
             return -1;
         }
     }

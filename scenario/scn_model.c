@@ -68,15 +68,15 @@ void scn_scenario_free(scn_scenario_t **sp)
 
 char *scn_call_text(const scn_call_t *c)
 {
-    cli_buf_t b = CLI_BUF_INIT;
-    cli_buf_puts(&b, "ec2");
+    vs_buf_t b = VS_BUF_INIT;
+    vs_buf_puts(&b, "ec2");
     for (size_t i = 0; i < c->nargs; i++) {
         const char *a = c->args[i];
         bool quote = !*a || strpbrk(a, " \t'\"[]{}$,") != NULL;
         if (i == 0 || !quote || !strncmp(a, "--", 2))
-            cli_buf_printf(&b, " %s", a);
+            vs_buf_printf(&b, " %s", a);
         else
-            cli_buf_printf(&b, " '%s'", a);
+            vs_buf_printf(&b, " '%s'", a);
     }
-    return cli_buf_take(&b);
+    return vs_buf_take(&b);
 }

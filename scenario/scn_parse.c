@@ -133,12 +133,12 @@ static int s_alias(scn_pctx_t *c, const scn_ynode_t *n, size_t *out, bool allow_
             return 0;
         }
     }
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     for (size_t i = 0; i < c->scn->nagents; i++)
-        cli_buf_printf(&b, "%s%s", i ? ", " : "", c->scn->agents[i].alias);
-    scn__fail(c, scn_ynode_line(n), "unknown agent '%s' (agents: %s%s)", s, cli_buf_str(&b),
+        vs_buf_printf(&b, "%s%s", i ? ", " : "", c->scn->agents[i].alias);
+    scn__fail(c, scn_ynode_line(n), "unknown agent '%s' (agents: %s%s)", s, vs_buf_str(&b),
            allow_broker ? ", or broker" : "");
-    cli_buf_release(&b);
+    vs_buf_release(&b);
     return -1;
 }
 
@@ -157,30 +157,30 @@ int scn_split_words(const char *s, char **words, size_t max, char *err, size_t e
             snprintf(err, errlen, "more than %zu words", max);
             goto fail;
         }
-        cli_buf_t w = CLI_BUF_INIT;
-        cli_buf_puts(&w, "");
+        vs_buf_t w = VS_BUF_INIT;
+        vs_buf_puts(&w, "");
         while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
             if (*p == '\'' || *p == '"') {
                 char q = *p++;
                 while (*p && *p != q) {
                     if (q == '"' && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
                         p++;
-                    cli_buf_putc(&w, *p++);
+                    vs_buf_putc(&w, *p++);
                 }
                 if (!*p) {
-                    cli_buf_release(&w);
+                    vs_buf_release(&w);
                     snprintf(err, errlen, "unterminated %c quote", q);
                     goto fail;
                 }
                 p++;
             } else if (*p == '\\' && p[1]) {
-                cli_buf_putc(&w, p[1]);
+                vs_buf_putc(&w, p[1]);
                 p += 2;
             } else {
-                cli_buf_putc(&w, *p++);
+                vs_buf_putc(&w, *p++);
             }
         }
-        words[n++] = cli_buf_take(&w);
+        words[n++] = vs_buf_take(&w);
     }
 fail:
     for (size_t i = 0; i < n; i++)
@@ -204,18 +204,18 @@ static void s_last_line(const char *msg, char *out, size_t outlen)
 /* Replaces every ${...} with "0" so that argparse can check the rest. */
 static char *s_placeholders(const char *s)
 {
-    cli_buf_t b = CLI_BUF_INIT;
-    cli_buf_puts(&b, "");
+    vs_buf_t b = VS_BUF_INIT;
+    vs_buf_puts(&b, "");
     for (const char *p = s; *p;) {
         if (p[0] == '$' && p[1] == '{') {
             const char *close = strchr(p, '}');
-            cli_buf_putc(&b, '0');
+            vs_buf_putc(&b, '0');
             p = close ? close + 1 : p + strlen(p);
         } else {
-            cli_buf_putc(&b, *p++);
+            vs_buf_putc(&b, *p++);
         }
     }
-    return cli_buf_take(&b);
+    return vs_buf_take(&b);
 }
 
 static int s_call(scn_pctx_t *c, const scn_ynode_t *step, const scn_ynode_t *ec2, scn_call_t *call)
@@ -588,21 +588,21 @@ scn_scenario_t *scn_parse_file(const char *path, char **err)
         *err = scn__dup(m);
         return NULL;
     }
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     char chunk[8192];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= SCN_YAML_MAX_INPUT)
-        cli_buf_putn(&b, chunk, n);
+        vs_buf_putn(&b, chunk, n);
     bool bad = ferror(f);
     fclose(f);
     if (bad || b.oom) {
-        cli_buf_release(&b);
+        vs_buf_release(&b);
         char m[600];
         snprintf(m, sizeof m, "%s: cannot read the scenario file", path);
         *err = scn__dup(m);
         return NULL;
     }
-    scn_scenario_t *s = scn_parse(path, cli_buf_str(&b), b.len, err);
-    cli_buf_release(&b);
+    scn_scenario_t *s = scn_parse(path, vs_buf_str(&b), b.len, err);
+    vs_buf_release(&b);
     return s;
 }

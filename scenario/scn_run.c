@@ -53,13 +53,13 @@ static vs_json_t *s_input(scn_runner_t *r, const scn_call_t *c, cli_paging_t *pa
         ok = (argv[i - 1] = scn__expand(r, c->args[i])) != NULL;
     vs_json_t *input = NULL;
     if (ok) {
-        cli_buf_t b = CLI_BUF_INIT;
-        cli_buf_printf(&b, "ec2 %s", c->args[0]);
+        vs_buf_t b = VS_BUF_INIT;
+        vs_buf_printf(&b, "ec2 %s", c->args[0]);
         for (size_t i = 0; i + 1 < c->nargs; i++) {
             bool q = !strncmp(argv[i], "--", 2) || !strpbrk(argv[i], " '\"[]{},");
-            cli_buf_printf(&b, q ? " %s" : " '%s'", argv[i]);
+            vs_buf_printf(&b, q ? " %s" : " '%s'", argv[i]);
         }
-        *text = cli_buf_take(&b);
+        *text = vs_buf_take(&b);
         cli_call_t call;
         char *err = NULL;
         if (cli_argparse(c->cmd, (int)c->nargs - 1, argv, false, NULL, NULL, &call, &err) != 0) {
@@ -149,7 +149,7 @@ static void s_step_ec2(scn_runner_t *r, const scn_step_t *st, char **text)
     vs_json_free(&out);
 }
 
-static void s_step_race(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
+static void s_step_race(scn_runner_t *r, const scn_step_t *st, vs_buf_t *text)
 {
     vs_json_t *inputs[SCN_MAX_RACE] = { NULL };
     bool ready = true;
@@ -157,7 +157,7 @@ static void s_step_race(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
         cli_paging_t paging = { 0 };
         char *t = NULL;
         inputs[i] = s_input(r, &st->race[i], &paging, &t);
-        cli_buf_printf(text, "%s[%s] %s", i ? " || " : "race: ", r->s->agents[st->race[i].agent].alias, t);
+        vs_buf_printf(text, "%s[%s] %s", i ? " || " : "race: ", r->s->agents[st->race[i].agent].alias, t);
         free(t);
         ready &= inputs[i] != NULL;
     }
@@ -173,13 +173,13 @@ static void s_step_race(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
             free(json);
         }
         scn__wait_results(r, st->nrace);
-        cli_buf_t got = CLI_BUF_INIT;
+        vs_buf_t got = VS_BUF_INIT;
         for (size_t i = 0; i < st->nrace; i++) {
-            cli_buf_printf(&got, "%s%s", i ? ", " : "", scn__outcome_name(&r->results[i]));
+            vs_buf_printf(&got, "%s%s", i ? ", " : "", scn__outcome_name(&r->results[i]));
             if (r->results[i].outcome == CH_CALL_OK)
                 scn__keep_output(r, st->race[i].name, r->results[i].output);
         }
-        cli_buf_printf(&r->info, "results: [%s]\n", cli_buf_str(&got));
+        vs_buf_printf(&r->info, "results: [%s]\n", vs_buf_str(&got));
         const scn_alt_t *won = NULL;
         for (size_t k = 0; k < st->nalts && !won; k++) {
             bool match = true;
@@ -189,15 +189,15 @@ static void s_step_race(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
                 won = &st->alts[k];
         }
         if (st->nalts && !won) {
-            scn__step_fail(r, "the results [%s] match none of the %zu expected outcomes", cli_buf_str(&got), st->nalts);
+            scn__step_fail(r, "the results [%s] match none of the %zu expected outcomes", vs_buf_str(&got), st->nalts);
         } else if (won) {
-            cli_buf_printf(&r->info, "outcome: the one at line %d\n", won->line);
+            vs_buf_printf(&r->info, "outcome: the one at line %d\n", won->line);
             if (st->peering)
                 scn__check_peering(r, st->peering, won->state);
         } else if (st->peering) {
             scn__check_peering(r, st->peering, NULL);
         }
-        cli_buf_release(&got);
+        vs_buf_release(&got);
     }
     for (size_t i = 0; i < st->nrace; i++)
         vs_json_free(&inputs[i]);
@@ -225,7 +225,7 @@ static void s_admin(scn_runner_t *r, const char *op, int64_t seconds, const vs_j
         vs_json_free(&doc);
 }
 
-static void s_step(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
+static void s_step(scn_runner_t *r, const scn_step_t *st, vs_buf_t *text)
 {
     char err[600] = "";
     char *t = NULL;
@@ -234,36 +234,36 @@ static void s_step(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
     switch (st->kind) {
     case SCN_STEP_EC2:
         s_step_ec2(r, st, &t);
-        cli_buf_puts(text, t ? t : "ec2");
+        vs_buf_puts(text, t ? t : "ec2");
         free(t);
         break;
     case SCN_STEP_ADVANCE_CLOCK:
-        cli_buf_printf(text, "admin advance-clock --seconds %lld", (long long)st->seconds);
+        vs_buf_printf(text, "admin advance-clock --seconds %lld", (long long)st->seconds);
         s_admin(r, "advance-clock", st->seconds, NULL, &doc);
         if (doc)
             scn__check_outputs(r, st, doc);
         vs_json_free(&doc);
         break;
     case SCN_STEP_SLEEP:
-        cli_buf_printf(text, "sleep %gs", st->sleep_s);
+        vs_buf_printf(text, "sleep %gs", st->sleep_s);
         for (double until = cli_proc_now() + st->sleep_s; !scn__interrupted() && cli_proc_now() < until;)
             cli_proc_sleep_ms(20);
         break;
     case SCN_STEP_FAULTS:
-        cli_buf_printf(text, "admin set-faults %s", json ? json : "");
+        vs_buf_printf(text, "admin set-faults %s", json ? json : "");
         s_admin(r, "set-faults", 0, st->admin_args, NULL);
         break;
     case SCN_STEP_PARTITION:
-        cli_buf_printf(text, "admin partition %s", json ? json : "");
+        vs_buf_printf(text, "admin partition %s", json ? json : "");
         s_admin(r, "partition", 0, st->admin_args, NULL);
         break;
     case SCN_STEP_KILL:
-        cli_buf_printf(text, "kill -9 %s", st->broker ? "broker" : r->s->agents[st->agent].alias);
+        vs_buf_printf(text, "kill -9 %s", st->broker ? "broker" : r->s->agents[st->agent].alias);
         if (scn_cluster_kill(r->cluster, st->broker, st->agent, err, sizeof err) < 0)
             scn__step_fail(r, "%s", err);
         break;
     case SCN_STEP_RESTART:
-        cli_buf_printf(text, "restart %s", st->broker ? "broker" : r->s->agents[st->agent].alias);
+        vs_buf_printf(text, "restart %s", st->broker ? "broker" : r->s->agents[st->agent].alias);
         if (scn_cluster_restart(r->cluster, st->broker, st->agent, S_START_TIMEOUT_S, err, sizeof err) < 0)
             scn__step_fail(r, "%s", err);
         break;
@@ -277,22 +277,22 @@ static void s_step(scn_runner_t *r, const scn_step_t *st, cli_buf_t *text)
     if (st->kind != SCN_STEP_RACE && st->peering) {
         const scn_peering_exp_t *p = st->peering;
         char *id = s_display(r, p->id);
-        cli_buf_printf(text, "%speering %s", st->kind == SCN_STEP_CHECK ? "expect " : "; expect ", id);
+        vs_buf_printf(text, "%speering %s", st->kind == SCN_STEP_CHECK ? "expect " : "; expect ", id);
         for (size_t i = 0; i < p->nstates; i++)
-            cli_buf_printf(text, "%s%s", i ? "|" : " ", p->states[i]);
+            vs_buf_printf(text, "%s%s", i ? "|" : " ", p->states[i]);
         for (size_t i = 0; i < r->s->nagents; i++)
             if (p->per_agent[i])
-                cli_buf_printf(text, " %s:%s", r->s->agents[i].alias, p->per_agent[i]);
+                vs_buf_printf(text, " %s:%s", r->s->agents[i].alias, p->per_agent[i]);
         free(id);
         scn__check_peering(r, p, NULL);
     }
     if (st->reach) {
         const scn_reach_exp_t *x = st->reach;
         char *path = s_display(r, x->path);
-        cli_buf_printf(text, "%sreachability %s%s%s", st->kind == SCN_STEP_CHECK && !st->peering ? "expect " : "; ",
+        vs_buf_printf(text, "%sreachability %s%s%s", st->kind == SCN_STEP_CHECK && !st->peering ? "expect " : "; ",
                        path, x->found < 0 ? "" : x->found ? " found" : " not found",
                        x->explanation ? " " : "");
-        cli_buf_puts(text, x->explanation ? x->explanation : "");
+        vs_buf_puts(text, x->explanation ? x->explanation : "");
         free(path);
         scn__check_reach(r, st);
     }
@@ -349,7 +349,7 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
         fprintf(r->out, "%s faults: %s\n", r->nwhy ? "✘" : "✔", f ? f : "");
         free(f);
         if (r->nwhy)
-            fputs(cli_buf_str(&r->why), r->out);
+            fputs(vs_buf_str(&r->why), r->out);
     }
     bool faults_failed = r->nwhy > 0;
     vs_json_t *report = vs_json_object();
@@ -359,13 +359,13 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
     vs_json_set_bool(report, "Keys", keys != NULL);
     vs_json_t *steps = vs_json_set(report, "Steps", vs_json_array());
     size_t passed = 0, failed = 0;
-    cli_buf_t summary = CLI_BUF_INIT;
+    vs_buf_t summary = VS_BUF_INIT;
     for (size_t i = 0; i < s->nsteps && !scn__interrupted(); i++) {
         const scn_step_t *st = &s->steps[i];
-        cli_buf_release(&r->why);
-        cli_buf_release(&r->info);
+        vs_buf_release(&r->why);
+        vs_buf_release(&r->info);
         r->nwhy = 0;
-        cli_buf_t text = CLI_BUF_INIT;
+        vs_buf_t text = VS_BUF_INIT;
         double t = cli_proc_now();
         s_step(r, st, &text);
         double secs = cli_proc_now() - t;
@@ -374,7 +374,7 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
         char who[128] = "";
         if (s_acts_as_agent(st))
             snprintf(who, sizeof who, "%s (%s %s) ", a->alias, a->account, a->region);
-        fprintf(r->out, "%s %zu  %s%s%s%s\n", ok ? "✔" : "✘", i + 1, who, cli_buf_str(&text),
+        fprintf(r->out, "%s %zu  %s%s%s%s\n", ok ? "✔" : "✘", i + 1, who, vs_buf_str(&text),
                 st->note ? "   # " : "", st->note ? st->note : "");
         vs_json_t *js = vs_json_push(steps, vs_json_object());
         vs_json_set_int(js, "Step", (int64_t)i + 1);
@@ -384,10 +384,10 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
             vs_json_set_str(js, "AccountId", a->account);
             vs_json_set_str(js, "Region", a->region);
         }
-        vs_json_set_str(js, "Command", cli_buf_str(&text));
+        vs_json_set_str(js, "Command", vs_buf_str(&text));
         vs_json_set_bool(js, "Passed", ok);
         vs_json_t *il = vs_json_set(js, "Notes", vs_json_array());
-        for (const char *p = cli_buf_str(&r->info); *p;) {
+        for (const char *p = vs_buf_str(&r->info); *p;) {
             const char *nl = strchr(p, '\n');
             size_t len = nl ? (size_t)(nl - p) : strlen(p);
             vs_json_push(il, vs_json_strn(p, len));
@@ -395,19 +395,19 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
             p += len + (nl ? 1 : 0);
         }
         vs_json_t *fl = vs_json_set(js, "Failures", vs_json_array());
-        const char *p = cli_buf_str(&r->why);
+        const char *p = vs_buf_str(&r->why);
         while (*p) {
             const char *nl = strchr(p, '\n');
             size_t len = nl ? (size_t)(nl - p) : strlen(p);
             vs_json_push(fl, vs_json_strn(p, len));
             fprintf(r->out, "      %.*s\n", (int)len, p);
-            if (failed == 0 && p == cli_buf_str(&r->why))
-                cli_buf_printf(&summary, "step %zu (line %d): %.*s", i + 1, st->line, (int)len, p);
+            if (failed == 0 && p == vs_buf_str(&r->why))
+                vs_buf_printf(&summary, "step %zu (line %d): %.*s", i + 1, st->line, (int)len, p);
             p += len + (nl ? 1 : 0);
         }
         vs_json_set(js, "Seconds", vs_json_num((double)(int64_t)(secs * 1000) / 1000.0));
         ok ? passed++ : failed++;
-        cli_buf_release(&text);
+        vs_buf_release(&text);
         fflush(r->out);
     }
     if (scn__interrupted()) {
@@ -416,7 +416,7 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
     }
     bool all = failed == 0 && !faults_failed && !scn__interrupted();
     fprintf(r->out, "\n%s: %zu of %zu steps passed%s%s%s\n", all ? "PASSED" : "FAILED", passed, s->nsteps,
-            failed ? "; first failure: " : "", cli_buf_str(&summary), faults_failed ? "; the faults were not set" : "");
+            failed ? "; first failure: " : "", vs_buf_str(&summary), faults_failed ? "; the faults were not set" : "");
     vs_json_set_int(report, "StepsPassed", (int64_t)passed);
     vs_json_set_int(report, "StepsFailed", (int64_t)failed);
     vs_json_set_bool(report, "Passed", all);
@@ -427,9 +427,9 @@ static int s_play(const scn_scenario_t *s, const scn_run_opts_t *o)
         free(text);
     }
     vs_json_free(&report);
-    cli_buf_release(&summary);
-    cli_buf_release(&r->why);
-    cli_buf_release(&r->info);
+    vs_buf_release(&summary);
+    vs_buf_release(&r->why);
+    vs_buf_release(&r->info);
     ch_client_destroy(&r->client);
     scn_cluster_destroy(&r->cluster, o->keep);
     if (o->keep)

@@ -40,8 +40,8 @@ typedef struct {
     scn_pcx_t *pcx;
     size_t npcx, cappcx;
     scn_result_t results[SCN_MAX_RACE];
-    cli_buf_t why;             /* the current step's failures, one per line */
-    cli_buf_t info;            /* what else it found out (a race's results), one per line */
+    vs_buf_t why;             /* the current step's failures, one per line */
+    vs_buf_t info;            /* what else it found out (a race's results), one per line */
     size_t nwhy;
 } scn_runner_t;
 

@@ -84,50 +84,50 @@ char *scn_vars_text(const vs_json_t *v)
 
 char *scn_vars_expand(const char *s, scn_var_lookup_fn lookup, void *ctx, char *err, size_t errlen)
 {
-    cli_buf_t b = CLI_BUF_INIT;
-    cli_buf_puts(&b, "");
+    vs_buf_t b = VS_BUF_INIT;
+    vs_buf_puts(&b, "");
     for (const char *p = s; *p;) {
         if (p[0] == '$' && p[1] == '$') {
-            cli_buf_putc(&b, '$');
+            vs_buf_putc(&b, '$');
             p += 2;
             continue;
         }
         if (!(p[0] == '$' && p[1] == '{')) {
-            cli_buf_putc(&b, *p++);
+            vs_buf_putc(&b, *p++);
             continue;
         }
         char name[64], path[S_REF_MAX];
         const char *end;
         if (s_ref(p, name, sizeof name, path, sizeof path, &end, err, errlen) < 0) {
-            cli_buf_release(&b);
+            vs_buf_release(&b);
             return NULL;
         }
         const vs_json_t *doc = lookup(ctx, name);
         if (!doc) {
             snprintf(err, errlen, "'%s' has no output (its step failed or has not run)", name);
-            cli_buf_release(&b);
+            vs_buf_release(&b);
             return NULL;
         }
         vs_json_t *val = NULL;
         if (scn_path_eval(path, doc, &val, err, errlen) < 0) {
-            cli_buf_release(&b);
+            vs_buf_release(&b);
             return NULL;
         }
         if (!val) {
             snprintf(err, errlen, "${%s.%s} selects nothing in the output of '%s'", name, path, name);
-            cli_buf_release(&b);
+            vs_buf_release(&b);
             return NULL;
         }
         char *text = scn_vars_text(val);
         vs_json_free(&val);
-        cli_buf_puts(&b, text ? text : "");
+        vs_buf_puts(&b, text ? text : "");
         free(text);
         p = end;
     }
     if (b.oom) {
-        cli_buf_release(&b);
+        vs_buf_release(&b);
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    return cli_buf_take(&b);
+    return vs_buf_take(&b);
 }

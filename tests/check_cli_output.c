@@ -219,15 +219,15 @@ START_TEST(test_help_shorthand)
         { "s", "" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        cli_buf_t b = CLI_BUF_INIT;
+        vs_buf_t b = VS_BUF_INIT;
         cli_help_shorthand(&b, cases[i].type);
-        ck_assert_str_eq(cli_buf_str(&b), cases[i].want);
-        cli_buf_release(&b);
+        ck_assert_str_eq(vs_buf_str(&b), cases[i].want);
+        vs_buf_release(&b);
     }
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     cli_help_cmd(&b, cli_cmdtable_find("delete-vpc"));
-    ck_assert_ptr_nonnull(strstr(cli_buf_str(&b), "          --vpc-id <value>\n          [--dry-run | --no-dry-run]\n"));
-    cli_buf_release(&b);
+    ck_assert_ptr_nonnull(strstr(vs_buf_str(&b), "          --vpc-id <value>\n          [--dry-run | --no-dry-run]\n"));
+    vs_buf_release(&b);
 }
 END_TEST
 
@@ -235,14 +235,14 @@ START_TEST(test_suggest)
 {
     ck_assert(cli_suggest_ratio("describe-vpcs", "describe-vpc") > 0.95);
     static const char *const names[] = { "create-vpc", "delete-vpc", "describe-vpcs" };
-    cli_buf_t b = CLI_BUF_INIT;
+    vs_buf_t b = VS_BUF_INIT;
     cli_suggest_invalid_choice(&b, "operation", "describe-vpc", names, 3);
-    ck_assert_str_eq(cli_buf_str(&b),
+    ck_assert_str_eq(vs_buf_str(&b),
                      "argument operation: Invalid choice, valid choices are:\n\n"
                      "create-vpc                               | delete-vpc                              \n"
                      "describe-vpcs                           \n\n\n"
                      "Invalid choice: 'describe-vpc', maybe you meant:\n\n  * describe-vpcs");
-    cli_buf_release(&b);
+    vs_buf_release(&b);
 }
 END_TEST
 

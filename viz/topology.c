@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vizbuf.h"
+#include "vizxml.h"
 
 #define TOPO_MAX_ITEMS 5000   /* per list: a picture of more is unreadable anyway */
 
@@ -200,18 +200,18 @@ const char *vs_topo_state_color(const char *s)
 
 /* A dot string literal: quotes and backslashes escaped, nothing else
  * reaches the output (ids and CIDRs are validated upstream anyway). */
-static void s_q(vs_vizbuf_t *b, const char *s)
+static void s_q(vs_buf_t *b, const char *s)
 {
-    vs_vizbuf_printf(b, "\"");
+    vs_buf_printf(b, "\"");
     for (; s && *s; s++) {
         if (*s == '"' || *s == '\\')
-            vs_vizbuf_printf(b, "\\%c", *s);
+            vs_buf_printf(b, "\\%c", *s);
         else if (*s == '\n')
-            vs_vizbuf_printf(b, "\\n");
+            vs_buf_printf(b, "\\n");
         else if ((unsigned char)*s >= 0x20)
-            vs_vizbuf_printf(b, "%c", *s);
+            vs_buf_printf(b, "%c", *s);
     }
-    vs_vizbuf_printf(b, "\"");
+    vs_buf_printf(b, "\"");
 }
 
 static const char *s_str(const vs_json_t *o, const char *key)
@@ -230,61 +230,61 @@ char *vs_topo_dot(const vs_json_t *doc, char *err, size_t errlen)
         snprintf(err, errlen, "a topology needs Accounts, PeeringConnections and Routes lists");
         return NULL;
     }
-    vs_vizbuf_t b = { 0 };
-    vs_vizbuf_printf(&b, "digraph topology {\n"
+    vs_buf_t b = { 0 };
+    vs_buf_printf(&b, "digraph topology {\n"
                          "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, compound=true];\n"
                          "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11];\n"
                          "  edge [fontname=\"Helvetica\", fontsize=10];\n");
     for (size_t i = 0; i < vs_json_len(accts); i++) {
         const vs_json_t *a = vs_json_at(accts, i);
-        vs_vizbuf_printf(&b, "  subgraph cluster_a%zu {\n    label=", i);
+        vs_buf_printf(&b, "  subgraph cluster_a%zu {\n    label=", i);
         char lbl[64];
         snprintf(lbl, sizeof lbl, "account %s", s_str(a, "AccountId"));
         s_q(&b, lbl);
-        vs_vizbuf_printf(&b, "; style=\"rounded\"; color=\"#546e7a\";\n");
+        vs_buf_printf(&b, "; style=\"rounded\"; color=\"#546e7a\";\n");
         const vs_json_t *regions = vs_json_get(a, "Regions");
         for (size_t k = 0; k < vs_json_len(regions); k++) {
             const vs_json_t *r = vs_json_at(regions, k);
-            vs_vizbuf_printf(&b, "    subgraph cluster_a%zu_r%zu {\n      label=", i, k);
+            vs_buf_printf(&b, "    subgraph cluster_a%zu_r%zu {\n      label=", i, k);
             s_q(&b, s_str(r, "Region"));
-            vs_vizbuf_printf(&b, "; style=\"dashed\"; color=\"#90a4ae\";\n");
+            vs_buf_printf(&b, "; style=\"dashed\"; color=\"#90a4ae\";\n");
             const vs_json_t *vpcs = vs_json_get(r, "Vpcs");
             for (size_t v = 0; v < vs_json_len(vpcs); v++) {
                 const vs_json_t *o = vs_json_at(vpcs, v);
-                vs_vizbuf_t l = { 0 };
-                vs_vizbuf_printf(&l, "%s", s_str(o, "VpcId"));
+                vs_buf_t l = { 0 };
+                vs_buf_printf(&l, "%s", s_str(o, "VpcId"));
                 if (*s_str(o, "Name"))
-                    vs_vizbuf_printf(&l, "\n%s", s_str(o, "Name"));
+                    vs_buf_printf(&l, "\n%s", s_str(o, "Name"));
                 const vs_json_t *cidrs = vs_json_get(o, "CidrBlocks");
                 for (size_t c = 0; c < vs_json_len(cidrs); c++)
-                    vs_vizbuf_printf(&l, "\n%s", vs_json_as_str(vs_json_at(cidrs, c)) ?: "");
-                char *label = vs_vizbuf_take(&l);
-                vs_vizbuf_printf(&b, "      ");
+                    vs_buf_printf(&l, "\n%s", vs_json_as_str(vs_json_at(cidrs, c)) ?: "");
+                char *label = vs_buf_take(&l);
+                vs_buf_printf(&b, "      ");
                 s_q(&b, s_str(o, "VpcId"));
-                vs_vizbuf_printf(&b, " [label=");
+                vs_buf_printf(&b, " [label=");
                 s_q(&b, label ? label : "");
-                vs_vizbuf_printf(&b, ", fillcolor=\"%s\"];\n",
+                vs_buf_printf(&b, ", fillcolor=\"%s\"];\n",
                                  vs_json_get_bool(o, "Owned", false) ? "#e3f2fd" : "#f5f5f5");
                 free(label);
             }
-            vs_vizbuf_printf(&b, "    }\n");
+            vs_buf_printf(&b, "    }\n");
         }
-        vs_vizbuf_printf(&b, "  }\n");
+        vs_buf_printf(&b, "  }\n");
     }
     for (size_t i = 0; i < vs_json_len(conns); i++) {
         const vs_json_t *c = vs_json_at(conns, i);
         const char *state = s_str(c, "State");
         bool gone = !strcmp(state, "deleted") || !strcmp(state, "rejected") ||
                     !strcmp(state, "expired") || !strcmp(state, "failed");
-        vs_vizbuf_printf(&b, "  ");
+        vs_buf_printf(&b, "  ");
         s_q(&b, s_str(c, "RequesterVpcId"));
-        vs_vizbuf_printf(&b, " -> ");
+        vs_buf_printf(&b, " -> ");
         s_q(&b, s_str(c, "AccepterVpcId"));
         char lbl[128];
         snprintf(lbl, sizeof lbl, "%s\n%s", s_str(c, "VpcPeeringConnectionId"), state);
-        vs_vizbuf_printf(&b, " [label=");
+        vs_buf_printf(&b, " [label=");
         s_q(&b, lbl);
-        vs_vizbuf_printf(&b, ", color=\"%s\", fontcolor=\"%s\", penwidth=%s, dir=none%s];\n",
+        vs_buf_printf(&b, ", color=\"%s\", fontcolor=\"%s\", penwidth=%s, dir=none%s];\n",
                          vs_topo_state_color(state), vs_topo_state_color(state),
                          !strcmp(state, "active") ? "2.5" : "1.5", gone ? ", style=dotted" : "");
     }
@@ -303,25 +303,25 @@ char *vs_topo_dot(const vs_json_t *doc, char *err, size_t errlen)
                            : pcx;
         bool black = !strcmp(s_str(r, "State"), "blackhole");
         if (!c) {
-            vs_vizbuf_printf(&b, "  ");
+            vs_buf_printf(&b, "  ");
             s_q(&b, pcx);
-            vs_vizbuf_printf(&b, " [shape=point, color=\"#c62828\"];\n");
+            vs_buf_printf(&b, " [shape=point, color=\"#c62828\"];\n");
         }
-        vs_vizbuf_printf(&b, "  ");
+        vs_buf_printf(&b, "  ");
         s_q(&b, from);
-        vs_vizbuf_printf(&b, " -> ");
+        vs_buf_printf(&b, " -> ");
         s_q(&b, to);
         char lbl[200];
         snprintf(lbl, sizeof lbl, "%s: %s via %s (%s)", s_str(r, "RouteTableId"),
                  s_str(r, "DestinationCidrBlock"), pcx, black ? "blackhole" : "active");
-        vs_vizbuf_printf(&b, " [label=");
+        vs_buf_printf(&b, " [label=");
         s_q(&b, lbl);
-        vs_vizbuf_printf(&b, ", style=dashed, color=\"%s\", fontcolor=\"%s\", arrowhead=%s];\n",
+        vs_buf_printf(&b, ", style=dashed, color=\"%s\", fontcolor=\"%s\", arrowhead=%s];\n",
                          black ? "#c62828" : "#43a047", black ? "#c62828" : "#43a047",
                          black ? "tee" : "normal");
     }
-    vs_vizbuf_printf(&b, "}\n");
-    char *s = vs_vizbuf_take(&b);
+    vs_buf_printf(&b, "}\n");
+    char *s = vs_buf_take(&b);
     if (!s)
         snprintf(err, errlen, "out of memory");
     return s;

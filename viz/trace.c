@@ -7,7 +7,7 @@
 
 #include "clock.h"
 #include "event.h"
-#include "vizbuf.h"
+#include "vizxml.h"
 
 #define T_MAX_LANES 64
 #define T_MAX_AGENTS 16
@@ -405,67 +405,67 @@ const char *vs_trace_step_key(const vs_trace_t *t, size_t i)
 
 /* --- text and mermaid -------------------------------------------------------- */
 
-static void s_text_step(const vs_trace_t *t, const step_t *s, vs_vizbuf_t *b)
+static void s_text_step(const vs_trace_t *t, const step_t *s, vs_buf_t *b)
 {
     char ts[40] = "";
     vs_time_format(s->sim_ms, VS_TS_ZULU, ts, sizeof ts);
     if (s->kind == STEP_NOTE) {
-        vs_vizbuf_printf(b, "%s  [%s] %s\n", ts, t->lanes[s->from].label, s->label);
+        vs_buf_printf(b, "%s  [%s] %s\n", ts, t->lanes[s->from].label, s->label);
         return;
     }
     const char *arrow = s->kind == STEP_REPLY ? "-->" : s->kind == STEP_FAULT ? "-x " : "-> ";
-    vs_vizbuf_printf(b, "%s  %s %s %s: %s\n", ts, t->lanes[s->from].label, arrow,
+    vs_buf_printf(b, "%s  %s %s %s: %s\n", ts, t->lanes[s->from].label, arrow,
                      t->lanes[s->to].label, s->label);
 }
 
 /* Mermaid message text may not hold ';' or '#' (entity syntax) unescaped. */
-static void s_mermaid_text(vs_vizbuf_t *b, const char *s)
+static void s_mermaid_text(vs_buf_t *b, const char *s)
 {
     for (; *s; s++) {
         if (*s == '#')
-            vs_vizbuf_printf(b, "#35;");
+            vs_buf_printf(b, "#35;");
         else if (*s == ';')
-            vs_vizbuf_printf(b, "#59;");
+            vs_buf_printf(b, "#59;");
         else
-            vs_vizbuf_printf(b, "%c", *s);
+            vs_buf_printf(b, "%c", *s);
     }
 }
 
-static void s_mermaid_step(const vs_trace_t *t, const step_t *s, vs_vizbuf_t *b)
+static void s_mermaid_step(const vs_trace_t *t, const step_t *s, vs_buf_t *b)
 {
     if (s->kind == STEP_NOTE) {
-        vs_vizbuf_printf(b, "    Note over %s: ", t->lanes[s->from].id);
+        vs_buf_printf(b, "    Note over %s: ", t->lanes[s->from].id);
     } else {
         const char *arrow = s->kind == STEP_REPLY ? "-->>" : s->kind == STEP_FAULT ? "-x" : "->>";
-        vs_vizbuf_printf(b, "    %s%s%s: ", t->lanes[s->from].id, arrow, t->lanes[s->to].id);
+        vs_buf_printf(b, "    %s%s%s: ", t->lanes[s->from].id, arrow, t->lanes[s->to].id);
     }
     s_mermaid_text(b, s->label);
-    vs_vizbuf_printf(b, "\n");
+    vs_buf_printf(b, "\n");
 }
 
 char *vs_trace_render_header(const vs_trace_t *t, vs_trace_format_t f)
 {
-    vs_vizbuf_t b = { 0 };
+    vs_buf_t b = { 0 };
     if (f == VS_TRACE_MERMAID) {
-        vs_vizbuf_printf(&b, "sequenceDiagram\n    title %s\n", t->pcx);
+        vs_buf_printf(&b, "sequenceDiagram\n    title %s\n", t->pcx);
         for (int i = 0; i < t->n_lanes; i++)
-            vs_vizbuf_printf(&b, "    participant %s as %s\n", t->lanes[i].id, t->lanes[i].label);
+            vs_buf_printf(&b, "    participant %s as %s\n", t->lanes[i].id, t->lanes[i].label);
     } else if (f == VS_TRACE_TEXT) {
-        vs_vizbuf_printf(&b, "# %s: simulated time, from -> to (-x a fault, --> a reply)\n", t->pcx);
+        vs_buf_printf(&b, "# %s: simulated time, from -> to (-x a fault, --> a reply)\n", t->pcx);
     }
-    return vs_vizbuf_take(&b);
+    return vs_buf_take(&b);
 }
 
 char *vs_trace_render_step(const vs_trace_t *t, vs_trace_format_t f, size_t i)
 {
-    vs_vizbuf_t b = { 0 };
+    vs_buf_t b = { 0 };
     if (i < t->n_steps) {
         if (f == VS_TRACE_MERMAID)
             s_mermaid_step(t, &t->steps[i], &b);
         else
             s_text_step(t, &t->steps[i], &b);
     }
-    return vs_vizbuf_take(&b);
+    return vs_buf_take(&b);
 }
 
 /* --- svg: a sequence diagram is a grid: one column per lane, one row per step */
@@ -474,16 +474,16 @@ char *vs_trace_render_step(const vs_trace_t *t, vs_trace_format_t f, size_t i)
 #define SVG_ROW 34
 #define SVG_TOP 70
 
-static void s_svg(const vs_trace_t *t, vs_vizbuf_t *b)
+static void s_svg(const vs_trace_t *t, vs_buf_t *b)
 {
     int w = SVG_COL * (t->n_lanes > 0 ? t->n_lanes : 1);
     int h = SVG_TOP + SVG_ROW * (int)(t->n_steps + 1) + 20;
-    vs_vizbuf_printf(b,
+    vs_buf_printf(b,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
         "viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
         "<title>", w, h, w, h);
-    vs_vizbuf_xml(b, t->pcx);
-    vs_vizbuf_printf(b, "</title>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" "
+    vs_viz_xml(b, t->pcx);
+    vs_buf_printf(b, "</title>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" "
                         "refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">"
                         "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>\n"
                         "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
@@ -491,12 +491,12 @@ static void s_svg(const vs_trace_t *t, vs_vizbuf_t *b)
         int x = SVG_COL * i + SVG_COL / 2;
         const char *fill = t->lanes[i].kind == LANE_BROKER ? "#eceff1"
                            : t->lanes[i].kind == LANE_AGENT ? "#e3f2fd" : "#f1f8e9";
-        vs_vizbuf_printf(b, "<g class=\"lane\"><rect x=\"%d\" y=\"10\" width=\"%d\" height=\"34\" "
+        vs_buf_printf(b, "<g class=\"lane\"><rect x=\"%d\" y=\"10\" width=\"%d\" height=\"34\" "
                             "rx=\"4\" fill=\"%s\" stroke=\"#455a64\"/>"
                             "<text x=\"%d\" y=\"31\" text-anchor=\"middle\">",
                          x - SVG_COL / 2 + 8, SVG_COL - 16, fill, x);
-        vs_vizbuf_xml(b, t->lanes[i].label);
-        vs_vizbuf_printf(b, "</text><line x1=\"%d\" y1=\"44\" x2=\"%d\" y2=\"%d\" stroke=\"#90a4ae\" "
+        vs_viz_xml(b, t->lanes[i].label);
+        vs_buf_printf(b, "</text><line x1=\"%d\" y1=\"44\" x2=\"%d\" y2=\"%d\" stroke=\"#90a4ae\" "
                             "stroke-dasharray=\"4 4\"/></g>\n", x, x, h - 10);
     }
     for (size_t k = 0; k < t->n_steps; k++) {
@@ -504,36 +504,36 @@ static void s_svg(const vs_trace_t *t, vs_vizbuf_t *b)
         int y = SVG_TOP + SVG_ROW * (int)k + 16;
         int x1 = SVG_COL * s->from + SVG_COL / 2, x2 = SVG_COL * s->to + SVG_COL / 2;
         if (s->kind == STEP_NOTE) {
-            vs_vizbuf_printf(b, "<g class=\"note\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"22\" "
+            vs_buf_printf(b, "<g class=\"note\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"22\" "
                                 "fill=\"#fff8e1\" stroke=\"#f9a825\"/><text x=\"%d\" y=\"%d\" "
                                 "text-anchor=\"middle\">", x1 - SVG_COL / 2 + 14, y - 14,
                              SVG_COL - 28, x1, y + 1);
-            vs_vizbuf_xml(b, s->label);
-            vs_vizbuf_printf(b, "</text></g>\n");
+            vs_viz_xml(b, s->label);
+            vs_buf_printf(b, "</text></g>\n");
             continue;
         }
         const char *color = s->kind == STEP_FAULT ? "#c62828" : "#263238";
-        vs_vizbuf_printf(b, "<g class=\"%s\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+        vs_buf_printf(b, "<g class=\"%s\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                             "stroke=\"%s\"%s marker-end=\"url(#arrow)\"/>"
                             "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\">",
                          s->kind == STEP_FAULT ? "fault" : s->kind == STEP_REPLY ? "reply" : "msg",
                          x1, y, x2, y, color, s->kind == STEP_REPLY ? " stroke-dasharray=\"6 3\"" : "",
                          (x1 + x2) / 2, y - 5, color);
-        vs_vizbuf_xml(b, s->label);
-        vs_vizbuf_printf(b, "</text></g>\n");
+        vs_viz_xml(b, s->label);
+        vs_buf_printf(b, "</text></g>\n");
     }
-    vs_vizbuf_printf(b, "</svg>\n");
+    vs_buf_printf(b, "</svg>\n");
 }
 
 char *vs_trace_render(const vs_trace_t *t, vs_trace_format_t f)
 {
-    vs_vizbuf_t b = { 0 };
+    vs_buf_t b = { 0 };
     if (f == VS_TRACE_SVG) {
         s_svg(t, &b);
-        return vs_vizbuf_take(&b);
+        return vs_buf_take(&b);
     }
     char *head = vs_trace_render_header(t, f);
-    vs_vizbuf_printf(&b, "%s", head ? head : "");
+    vs_buf_printf(&b, "%s", head ? head : "");
     free(head);
     for (size_t i = 0; i < t->n_steps; i++) {
         if (f == VS_TRACE_MERMAID)
@@ -541,5 +541,5 @@ char *vs_trace_render(const vs_trace_t *t, vs_trace_format_t f)
         else
             s_text_step(t, &t->steps[i], &b);
     }
-    return vs_vizbuf_take(&b);
+    return vs_buf_take(&b);
 }

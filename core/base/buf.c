@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool s_reserve(cli_buf_t *b, size_t extra)
+static bool s_reserve(vs_buf_t *b, size_t extra)
 {
     if (b->oom)
         return false;
@@ -30,7 +30,7 @@ static bool s_reserve(cli_buf_t *b, size_t extra)
     return true;
 }
 
-void cli_buf_putn(cli_buf_t *b, const char *s, size_t n)
+void vs_buf_putn(vs_buf_t *b, const char *s, size_t n)
 {
     if (!s_reserve(b, n))
         return;
@@ -39,17 +39,17 @@ void cli_buf_putn(cli_buf_t *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
-void cli_buf_puts(cli_buf_t *b, const char *s)
+void vs_buf_puts(vs_buf_t *b, const char *s)
 {
-    cli_buf_putn(b, s, strlen(s));
+    vs_buf_putn(b, s, strlen(s));
 }
 
-void cli_buf_putc(cli_buf_t *b, char c)
+void vs_buf_putc(vs_buf_t *b, char c)
 {
-    cli_buf_putn(b, &c, 1);
+    vs_buf_putn(b, &c, 1);
 }
 
-void cli_buf_repeat(cli_buf_t *b, char c, size_t n)
+void vs_buf_repeat(vs_buf_t *b, char c, size_t n)
 {
     if (!s_reserve(b, n))
         return;
@@ -58,7 +58,7 @@ void cli_buf_repeat(cli_buf_t *b, char c, size_t n)
     b->s[b->len] = '\0';
 }
 
-void cli_buf_printf(cli_buf_t *b, const char *fmt, ...)
+void vs_buf_printf(vs_buf_t *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -72,12 +72,12 @@ void cli_buf_printf(cli_buf_t *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-const char *cli_buf_str(const cli_buf_t *b)
+const char *vs_buf_str(const vs_buf_t *b)
 {
     return b->s ? b->s : "";
 }
 
-char *cli_buf_take(cli_buf_t *b)
+char *vs_buf_take(vs_buf_t *b)
 {
     char *s = NULL;
     if (!b->oom)
@@ -90,7 +90,7 @@ char *cli_buf_take(cli_buf_t *b)
     return s;
 }
 
-void cli_buf_release(cli_buf_t *b)
+void vs_buf_release(vs_buf_t *b)
 {
     free(b->s);
     b->s = NULL;
