@@ -25,6 +25,13 @@ static int s_zmq_send(broker_t *b, const uint8_t *route, size_t len, const vs_en
     return vs_wire_send_to(b->zsock, route, len, env, ZMQ_DONTWAIT);
 }
 
+static int s_zmq_send_stamped(broker_t *b, const uint8_t *route, size_t len,
+                              const uint8_t *frame, size_t frame_len,
+                              const Vpcsim__Wire__Party *party)
+{
+    return vs_wire_send_stamped_to(b->zsock, route, len, frame, frame_len, party, ZMQ_DONTWAIT);
+}
+
 /* Receives whole [route][Envelope] messages, at most BK_RECV_BATCH per
  * loop turn so timers and signals are not starved; zloop calls us again
  * next turn while more are queued. */
@@ -226,6 +233,8 @@ broker_t *bk_broker_new(uv_loop_t *loop, const broker_opts_t *opts, char *err, s
     }
     b->loop = loop;
     b->send = s_zmq_send;
+    b->send_stamped = s_zmq_send_stamped;
+    b->log_debug = opts->log_debug;
     b->max_agents = opts->max_agents ? opts->max_agents : BK_MAX_AGENTS_DEFAULT;
     b->rl_malformed = (vs_ratelimit_t)VS_RATELIMIT_INIT(BK_LOG_WINDOW_MS, BK_LOG_BURST);
     b->rl_refused = (vs_ratelimit_t)VS_RATELIMIT_INIT(BK_LOG_WINDOW_MS, BK_LOG_BURST);

@@ -16,9 +16,10 @@
  *
  * Both passes are driven by the descriptors, so a field added to wire.proto
  * is checked without touching this file: strings default to the short
- * limit, and s_long_string() names the few that may hold documents.
+ * limit, and vs_wire_long_string() names the few that may hold documents.
  */
 #include "wire.h"
+#include "wire_peek.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -49,7 +50,7 @@ static void s_err(char *err, size_t errlen, const char *fmt, ...)
 
 /* Strings that carry documents or human-readable messages; every other
  * string is an identifier (account, Region, ARN, action, op, code). */
-static bool s_long_string(const ProtobufCFieldDescriptor *f)
+bool vs_wire_long_string(const ProtobufCFieldDescriptor *f)
 {
     size_t n = strlen(f->name);
     if (n >= 5 && strcmp(f->name + n - 5, "_json") == 0)
@@ -60,7 +61,7 @@ static bool s_long_string(const ProtobufCFieldDescriptor *f)
 
 /* Routing ids are at most 255 bytes (ZMQ_ROUTING_ID); other byte fields
  * (the opaque peer payload) are bounded by the frame. */
-static size_t s_bytes_limit(const ProtobufCFieldDescriptor *f)
+size_t vs_wire_bytes_limit(const ProtobufCFieldDescriptor *f)
 {
     if (strcmp(f->name, "route") == 0 || strcmp(f->name, "client_route") == 0)
         return VS_WIRE_MAX_ROUTE;
@@ -71,7 +72,7 @@ static size_t s_bytes_limit(const ProtobufCFieldDescriptor *f)
  * U+10FFFF. Also refuses NUL, and C0 controls and DEL when `is_short`,
  * because identifiers end up in logs, JSON and file names. Returns NULL or
  * a static description of the first problem. */
-static const char *s_check_text(const uint8_t *s, size_t len, bool is_short)
+const char *vs_wire_check_text(const uint8_t *s, size_t len, bool is_short)
 {
     size_t i = 0;
     while (i < len) {
@@ -109,7 +110,7 @@ static const char *s_check_text(const uint8_t *s, size_t len, bool is_short)
     return NULL;
 }
 
-static int s_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+int vs_wire_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
 {
     uint64_t v = 0;
     for (unsigned shift = 0; shift < 64 && *pos < len; shift += 7) {
@@ -138,7 +139,7 @@ static int s_scan(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t 
     }
     while (pos < len) {
         uint64_t key, n;
-        if (s_varint(p, len, &pos, &key) < 0 || (key >> 3) == 0 || (key >> 3) > 0x1fffffff) {
+        if (vs_wire_varint(p, len, &pos, &key) < 0 || (key >> 3) == 0 || (key >> 3) > 0x1fffffff) {
             *malformed = true;
             return -1;
         }
@@ -146,7 +147,7 @@ static int s_scan(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t 
             protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3));
         switch (key & 7) {
         case 0: /* varint */
-            if (s_varint(p, len, &pos, &n) < 0) {
+            if (vs_wire_varint(p, len, &pos, &n) < 0) {
                 *malformed = true;
                 return -1;
             }
@@ -166,26 +167,26 @@ static int s_scan(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t 
             pos += 4;
             break;
         case 2: /* length-delimited: where strings, bytes and messages live */
-            if (s_varint(p, len, &pos, &n) < 0 || n > len - pos) {
+            if (vs_wire_varint(p, len, &pos, &n) < 0 || n > len - pos) {
                 *malformed = true;
                 return -1;
             }
             if (f && f->type == PROTOBUF_C_TYPE_STRING) {
-                size_t lim = s_long_string(f) ? VS_WIRE_MAX_STRING : VS_WIRE_MAX_SHORT;
+                size_t lim = vs_wire_long_string(f) ? VS_WIRE_MAX_STRING : VS_WIRE_MAX_SHORT;
                 const char *why;
                 if (n > lim) {
                     s_err(err, errlen, "%s.%s: %llu bytes, limit %zu", d->short_name, f->name,
                           (unsigned long long)n, lim);
                     return -1;
                 }
-                if ((why = s_check_text(p + pos, (size_t)n, !s_long_string(f))) != NULL) {
+                if ((why = vs_wire_check_text(p + pos, (size_t)n, !vs_wire_long_string(f))) != NULL) {
                     s_err(err, errlen, "%s.%s: %s", d->short_name, f->name, why);
                     return -1;
                 }
             } else if (f && f->type == PROTOBUF_C_TYPE_BYTES) {
-                if (n > s_bytes_limit(f)) {
+                if (n > vs_wire_bytes_limit(f)) {
                     s_err(err, errlen, "%s.%s: %llu bytes, limit %zu", d->short_name, f->name,
-                          (unsigned long long)n, s_bytes_limit(f));
+                          (unsigned long long)n, vs_wire_bytes_limit(f));
                     return -1;
                 }
             } else if (f && f->type == PROTOBUF_C_TYPE_MESSAGE) {
@@ -248,7 +249,7 @@ static int s_check_tree(const ProtobufCMessage *m, int depth, char *err, size_t 
     return 0;
 }
 
-static bool s_body_known(Vpcsim__Wire__Envelope__BodyCase c)
+bool vs_wire_body_known(Vpcsim__Wire__Envelope__BodyCase c)
 {
     switch (c) {
     case VPCSIM__WIRE__ENVELOPE__BODY_HELLO:
@@ -300,7 +301,7 @@ vs_env_t *vs_wire_decode(const uint8_t *buf, size_t len, char *err, size_t errle
         vs_wire_free(&env);
         return NULL;
     }
-    if (!s_body_known(env->body_case)) {
+    if (!vs_wire_body_known(env->body_case)) {
         s_err(err, errlen, "Envelope has an unknown body (%d)", (int)env->body_case);
         vs_wire_free(&env);
         return NULL;
@@ -402,6 +403,42 @@ int vs_wire_send_to(void *zsock, const uint8_t *route, size_t route_len, const v
     }
     /* With ZMQ_ROUTER_MANDATORY the routing-id frame is where EHOSTUNREACH
      * and EAGAIN show up; once it is accepted the payload frame follows. */
+    if (zmq_send(zsock, route, route_len, (flags & ~ZMQ_SNDMORE) | ZMQ_SNDMORE) < 0) {
+        int e = zmq_errno();
+        zmq_msg_close(&msg);
+        errno = e;
+        return -1;
+    }
+    if (zmq_msg_send(&msg, zsock, flags & ~ZMQ_SNDMORE) < 0) {
+        int e = zmq_errno();
+        zmq_msg_close(&msg);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int vs_wire_send_stamped_to(void *zsock, const uint8_t *route, size_t route_len,
+                            const uint8_t *frame, size_t frame_len,
+                            const Vpcsim__Wire__Party *party, int flags)
+{
+    if (!route || route_len == 0 || route_len > VS_WIRE_MAX_ROUTE) {
+        errno = EHOSTUNREACH;
+        return -1;
+    }
+    size_t stamp = vs_wire_peek_stamp_size(party, frame_len);
+    if (stamp == 0) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    /* One allocation (zmq's) and one copy: the frame is written straight
+     * into the message that goes out. */
+    zmq_msg_t msg;
+    if (zmq_msg_init_size(&msg, frame_len + stamp) != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    vs_wire_peek_restamp(frame, frame_len, party, stamp, zmq_msg_data(&msg));
     if (zmq_send(zsock, route, route_len, (flags & ~ZMQ_SNDMORE) | ZMQ_SNDMORE) < 0) {
         int e = zmq_errno();
         zmq_msg_close(&msg);
