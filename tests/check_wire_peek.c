@@ -273,6 +273,71 @@ START_TEST(peek_accepts_nothing_decode_refuses)
 }
 END_TEST
 
+/* Byte by byte, as vs_wire_check_text was before it read words: what it
+ * must still answer for every text. */
+static const char *s_check_text_ref(const uint8_t *s, size_t len, bool is_short)
+{
+    for (size_t i = 0; i < len;) {
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            if (c == 0)
+                return "embedded NUL";
+            if (is_short && (c < 0x20 || c == 0x7f))
+                return "control character";
+            i++;
+            continue;
+        }
+        size_t need;
+        uint32_t cp, min;
+        if ((c & 0xe0) == 0xc0)
+            need = 1, cp = c & 0x1f, min = 0x80;
+        else if ((c & 0xf0) == 0xe0)
+            need = 2, cp = c & 0x0f, min = 0x800;
+        else if ((c & 0xf8) == 0xf0)
+            need = 3, cp = c & 0x07, min = 0x10000;
+        else
+            return "invalid UTF-8";
+        if (len - i <= need)
+            return "invalid UTF-8";
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return "invalid UTF-8";
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return "invalid UTF-8";
+        i += need + 1;
+    }
+    return NULL;
+}
+
+START_TEST(text_check_reads_words_like_bytes)
+{
+    static const uint8_t alphabet[] = { 'a', '{', '"', ' ', 0x7e, 0x7f, 0x00, 0x01, 0x1f, 0x20,
+                                        '\n', '\t', 0x80, 0xbf, 0xc3, 0xa9, 0xe2, 0x82, 0xac,
+                                        0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0xff };
+    uint64_t seed = 12345;
+    uint8_t s[48];
+    for (int iter = 0; iter < 200000; iter++) {
+        size_t len = (size_t)(s_next(&seed) % sizeof s);
+        uint64_t r = s_next(&seed);
+        /* Mostly plain text with a few odd bytes, so whole words pass. */
+        for (size_t i = 0; i < len; i++) {
+            uint64_t x = s_next(&seed);
+            s[i] = (x % 8) ? (uint8_t)('a' + x % 26) : alphabet[(x >> 8) % sizeof alphabet];
+        }
+        for (int k = 0; k < 2; k++) {
+            bool is_short = k == 0;
+            const char *want = s_check_text_ref(s, len, is_short);
+            const char *got = vs_wire_check_text(s, len, is_short);
+            ck_assert_msg((want == NULL) == (got == NULL) && (!want || strcmp(want, got) == 0),
+                          "iteration %d (seed %llu): want %s, got %s", iter,
+                          (unsigned long long)r, want ? want : "ok", got ? got : "ok");
+        }
+    }
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("wire_peek");
@@ -283,6 +348,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, peek_leaves_the_unusual_to_decode);
     tcase_add_test(tc, stamp_never_outgrows_the_frame_limit);
     tcase_add_test(tc, peek_accepts_nothing_decode_refuses);
+    tcase_add_test(tc, text_check_reads_words_like_bytes);
     suite_add_tcase(s, tc);
     return s;
 }
