@@ -376,30 +376,22 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
     return 0;
 }
 
-static void s_free_buf(void *data, void *hint)
+/* Packs env straight into a zmq message: one allocation (zmq's, data and
+ * header together) instead of a buffer of ours plus zmq's header for it. */
+static int s_pack_msg(const vs_env_t *env, zmq_msg_t *msg)
 {
-    (void)hint;
-    free(data);
-}
-
-/* Hands the packed buffer to zmq without a copy (frames may be MiBs). */
-static int s_send_env(void *zsock, const vs_env_t *env, int flags)
-{
-    uint8_t *buf;
-    size_t len;
-    if (vs_wire_encode(env, &buf, &len) < 0)
-        return -1;
-    zmq_msg_t msg;
-    if (zmq_msg_init_data(&msg, buf, len, s_free_buf, NULL) != 0) {
-        int e = errno;
-        free(buf);
-        errno = e;
+    size_t n = vpcsim__wire__envelope__get_packed_size(env);
+    if (n > VS_WIRE_MAX_FRAME) {
+        errno = EMSGSIZE;
         return -1;
     }
-    if (zmq_msg_send(&msg, zsock, flags) < 0) {
-        int e = zmq_errno();
-        zmq_msg_close(&msg); /* frees buf through s_free_buf */
-        errno = e;
+    if (zmq_msg_init_size(msg, n) != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (n && vpcsim__wire__envelope__pack(env, zmq_msg_data(msg)) != n) {
+        zmq_msg_close(msg);
+        errno = EINVAL;
         return -1;
     }
     return 0;
@@ -407,7 +399,16 @@ static int s_send_env(void *zsock, const vs_env_t *env, int flags)
 
 int vs_wire_send(void *zsock, const vs_env_t *env, int flags)
 {
-    return s_send_env(zsock, env, flags & ~ZMQ_SNDMORE);
+    zmq_msg_t msg;
+    if (s_pack_msg(env, &msg) < 0)
+        return -1;
+    if (zmq_msg_send(&msg, zsock, flags & ~ZMQ_SNDMORE) < 0) {
+        int e = zmq_errno();
+        zmq_msg_close(&msg);
+        errno = e;
+        return -1;
+    }
+    return 0;
 }
 
 int vs_wire_send_to(void *zsock, const uint8_t *route, size_t route_len, const vs_env_t *env,
@@ -419,17 +420,9 @@ int vs_wire_send_to(void *zsock, const uint8_t *route, size_t route_len, const v
     }
     /* Pack before sending the routing id: a failed encode must not leave a
      * half-sent multipart message behind on the socket. */
-    uint8_t *buf;
-    size_t len;
-    if (vs_wire_encode(env, &buf, &len) < 0)
-        return -1;
     zmq_msg_t msg;
-    if (zmq_msg_init_data(&msg, buf, len, s_free_buf, NULL) != 0) {
-        int e = errno;
-        free(buf);
-        errno = e;
+    if (s_pack_msg(env, &msg) < 0)
         return -1;
-    }
     /* With ZMQ_ROUTER_MANDATORY the routing-id frame is where EHOSTUNREACH
      * and EAGAIN show up; once it is accepted the payload frame follows. */
     if (zmq_send(zsock, route, route_len, (flags & ~ZMQ_SNDMORE) | ZMQ_SNDMORE) < 0) {
