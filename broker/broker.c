@@ -17,6 +17,7 @@
 #include "timebound.h"
 #include "log.h"
 #include "router.h"
+#include "wire_peek.h"
 
 /* ---- the socket ------------------------------------------------------- */
 
@@ -25,11 +26,38 @@ static int s_zmq_send(broker_t *b, const uint8_t *route, size_t len, const vs_en
     return vs_wire_send_to(b->zsock, route, len, env, ZMQ_DONTWAIT);
 }
 
+/* Like vs_wire_send_to for a peeked frame that needs only its sender:
+ * the frame goes out with sender = party appended (wire_peek.h), written
+ * straight into the zmq message: one allocation (zmq's), one copy. */
 static int s_zmq_send_stamped(broker_t *b, const uint8_t *route, size_t len,
                               const uint8_t *frame, size_t frame_len,
                               const Vpcsim__Wire__Party *party)
 {
-    return vs_wire_send_stamped_to(b->zsock, route, len, frame, frame_len, party, ZMQ_DONTWAIT);
+    if (!route || len == 0 || len > VS_WIRE_MAX_ROUTE) {
+        errno = EHOSTUNREACH;
+        return -1;
+    }
+    size_t stamp = vs_wire_peek_stamp_size(party, frame_len);
+    if (stamp == 0) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    zmq_msg_t msg;
+    if (zmq_msg_init_size(&msg, frame_len + stamp) != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    vs_wire_peek_restamp(frame, frame_len, party, stamp, zmq_msg_data(&msg));
+    /* As in vs_wire_send_to: EHOSTUNREACH and EAGAIN show up on the
+     * routing-id frame, before anything of the message is queued. */
+    if (zmq_send(b->zsock, route, len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+        zmq_msg_send(&msg, b->zsock, ZMQ_DONTWAIT) < 0) {
+        int e = zmq_errno();
+        zmq_msg_close(&msg);
+        errno = e;
+        return -1;
+    }
+    return 0;
 }
 
 /* Receives whole [route][Envelope] messages, at most BK_RECV_BATCH per

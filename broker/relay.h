@@ -6,7 +6,7 @@
  * decoding the whole Envelope into a tree and packing it again cost more
  * than all the rest. bk_relay_fast() reads the routing fields in place
  * (vs_wire_peek), and sends the original bytes with the stamped sender
- * appended (vs_wire_send_stamped_to): no allocation but zmq's message, one
+ * appended (bk_send_stamped): no allocation but zmq's message, one
  * copy.
  *
  * It only takes the plain case, where the outcome is "forwarded": a

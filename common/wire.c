@@ -19,7 +19,6 @@
  * limit, and vs_wire_long_string() names the few that may hold documents.
  */
 #include "wire.h"
-#include "wire_peek.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -425,42 +424,6 @@ int vs_wire_send_to(void *zsock, const uint8_t *route, size_t route_len, const v
         return -1;
     /* With ZMQ_ROUTER_MANDATORY the routing-id frame is where EHOSTUNREACH
      * and EAGAIN show up; once it is accepted the payload frame follows. */
-    if (zmq_send(zsock, route, route_len, (flags & ~ZMQ_SNDMORE) | ZMQ_SNDMORE) < 0) {
-        int e = zmq_errno();
-        zmq_msg_close(&msg);
-        errno = e;
-        return -1;
-    }
-    if (zmq_msg_send(&msg, zsock, flags & ~ZMQ_SNDMORE) < 0) {
-        int e = zmq_errno();
-        zmq_msg_close(&msg);
-        errno = e;
-        return -1;
-    }
-    return 0;
-}
-
-int vs_wire_send_stamped_to(void *zsock, const uint8_t *route, size_t route_len,
-                            const uint8_t *frame, size_t frame_len,
-                            const Vpcsim__Wire__Party *party, int flags)
-{
-    if (!route || route_len == 0 || route_len > VS_WIRE_MAX_ROUTE) {
-        errno = EHOSTUNREACH;
-        return -1;
-    }
-    size_t stamp = vs_wire_peek_stamp_size(party, frame_len);
-    if (stamp == 0) {
-        errno = EMSGSIZE;
-        return -1;
-    }
-    /* One allocation (zmq's) and one copy: the frame is written straight
-     * into the message that goes out. */
-    zmq_msg_t msg;
-    if (zmq_msg_init_size(&msg, frame_len + stamp) != 0) {
-        errno = ENOMEM;
-        return -1;
-    }
-    vs_wire_peek_restamp(frame, frame_len, party, stamp, zmq_msg_data(&msg));
     if (zmq_send(zsock, route, route_len, (flags & ~ZMQ_SNDMORE) | ZMQ_SNDMORE) < 0) {
         int e = zmq_errno();
         zmq_msg_close(&msg);

@@ -55,12 +55,4 @@ int vs_wire_send(void *zsock, const vs_env_t *env, int flags);
 int vs_wire_send_to(void *zsock, const uint8_t *route, size_t route_len,
                     const vs_env_t *env, int flags);
 
-/* Like vs_wire_send_to for a frame that needs only its sender set: sends
- * the peeked frame (wire_peek.h) with sender = party appended, copied once
- * into the zmq message. EMSGSIZE when the result would exceed
- * VS_WIRE_MAX_FRAME. */
-int vs_wire_send_stamped_to(void *zsock, const uint8_t *route, size_t route_len,
-                            const uint8_t *frame, size_t frame_len,
-                            const Vpcsim__Wire__Party *party, int flags);
-
 #endif
