@@ -9,6 +9,8 @@
  *               implementation; with broker_io.c the only modules that
  *               touch zmq or uv)
  *   router.c    decodes, stamps and dispatches each Envelope
+ *   relay.c     the fast path of the router for plain relaying: stamps
+ *               and forwards without decoding (wire_peek.h)
  *   admin.c     the broker's own admin operations (a table)
  *   fault_admin.c, fault_relay.c  chaos testing (below)
  *   broker_io.c what all of those use: clocks, sending, saving, the fault
@@ -63,6 +65,7 @@ typedef struct broker_opts {
     const char *capture;     /* NULL: no --capture file */
     const char *keys;        /* keyring dir; NULL: open to anyone (logged) */
     size_t max_agents;       /* 0: BK_MAX_AGENTS_DEFAULT */
+    bool log_debug;          /* the log level is debug (per-message lines) */
 } broker_opts_t;
 
 typedef struct broker broker_t;
@@ -70,6 +73,10 @@ typedef struct broker broker_t;
 /* Sends one Envelope to a peer of the ROUTER. 0, or -1 with errno
  * (EHOSTUNREACH: that peer is gone; EAGAIN: its queue is full). */
 typedef int (*bk_send_fn)(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env);
+/* The same for a peeked frame (wire_peek.h) sent with sender = party. */
+typedef int (*bk_send_stamped_fn)(broker_t *b, const uint8_t *route, size_t len,
+                                  const uint8_t *frame, size_t frame_len,
+                                  const Vpcsim__Wire__Party *party);
 
 struct broker {
     uv_loop_t *loop;             /* borrowed */
@@ -79,6 +86,8 @@ struct broker {
     uv_timer_t sweep;
     uv_signal_t sigterm, sigint;
     bk_send_fn send;             /* zmq by default; a test can capture instead */
+    bk_send_stamped_fn send_stamped; /* likewise; NULL: no fast relay (relay.c) */
+    bool log_debug;              /* per-message debug lines are wanted */
     vs_keys_server_t *keys;      /* CURVE + ZAP; NULL: open broker */
     bool secured;                /* principals are enforced (router.c) */
 
@@ -119,6 +128,8 @@ void bk_broker_destroy(broker_t **b);
 uint64_t bk_mono_ms(const broker_t *b);
 uint64_t bk_sim_now(const broker_t *b);
 int bk_send(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env);
+int bk_send_stamped(broker_t *b, const uint8_t *route, size_t len, const uint8_t *frame,
+                    size_t frame_len, const Vpcsim__Wire__Party *party);
 /* Soft state changed: save it now (an admin clock jump must survive a
  * restart at once). */
 void bk_state_changed(broker_t *b);

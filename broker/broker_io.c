@@ -35,6 +35,16 @@ int bk_send(broker_t *b, const uint8_t *route, size_t len, const vs_env_t *env)
     return b->send(b, route, len, env);
 }
 
+int bk_send_stamped(broker_t *b, const uint8_t *route, size_t len, const uint8_t *frame,
+                    size_t frame_len, const Vpcsim__Wire__Party *party)
+{
+    if (b->stopping) {
+        errno = ESHUTDOWN;
+        return -1;
+    }
+    return b->send_stamped(b, route, len, frame, frame_len, party);
+}
+
 const char *bk_peer_name(const broker_t *b, const uint8_t *route, size_t len, char *buf,
                          size_t buflen)
 {

@@ -145,6 +145,7 @@ int main(int argc, char **argv)
         return s_bad_args("%s", "--capture must not be empty");
 
     vs_log_init("broker", level);
+    opts.log_debug = level == VS_LOG_DEBUG;
 
     uv_loop_t loop;
     if (uv_loop_init(&loop) != 0) {

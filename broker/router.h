@@ -1,6 +1,10 @@
 /* router: what the broker does with each message.
  *
- * Every frame is decoded and bounded (vs_wire_decode), stamped with who
+ * Plain relaying (api_request, api_reply, peer, ack to a reachable
+ * destination, no chaos) takes the fast path of relay.h, which reads the
+ * routing fields in place and appends the stamp; it behaves the same and
+ * steps aside for anything else. Otherwise:
+ * every frame is decoded and bounded (vs_wire_decode), stamped with who
  * really sent it (env->sender is overwritten: AGENT with its account,
  * Region and partition if the routing id belongs to a registered agent,
  * else CLIENT; both carry the routing id as sender.route), and dispatched

@@ -16,7 +16,7 @@
  *
  * Both passes are driven by the descriptors, so a field added to wire.proto
  * is checked without touching this file: strings default to the short
- * limit, and s_long_string() names the few that may hold documents.
+ * limit, and vs_wire_long_string() names the few that may hold documents.
  */
 #include "wire.h"
 
@@ -49,18 +49,22 @@ static void s_err(char *err, size_t errlen, const char *fmt, ...)
 
 /* Strings that carry documents or human-readable messages; every other
  * string is an identifier (account, Region, ARN, action, op, code). */
-static bool s_long_string(const ProtobufCFieldDescriptor *f)
+bool vs_wire_long_string(const ProtobufCFieldDescriptor *f)
 {
-    size_t n = strlen(f->name);
-    if (n >= 5 && strcmp(f->name + n - 5, "_json") == 0)
+    /* Asked for every string of every frame: the first letter rules out
+     * most names before any strcmp. */
+    const char *name = f->name;
+    size_t n = strlen(name);
+    if (n >= 5 && memcmp(name + n - 5, "_json", 5) == 0)
         return true;
-    return strcmp(f->name, "error") == 0 || strcmp(f->name, "error_message") == 0 ||
-           strcmp(f->name, "detail") == 0;
+    if (name[0] == 'e')
+        return strcmp(name, "error") == 0 || strcmp(name, "error_message") == 0;
+    return name[0] == 'd' && strcmp(name, "detail") == 0;
 }
 
 /* Routing ids are at most 255 bytes (ZMQ_ROUTING_ID); other byte fields
  * (the opaque peer payload) are bounded by the frame. */
-static size_t s_bytes_limit(const ProtobufCFieldDescriptor *f)
+size_t vs_wire_bytes_limit(const ProtobufCFieldDescriptor *f)
 {
     if (strcmp(f->name, "route") == 0 || strcmp(f->name, "client_route") == 0)
         return VS_WIRE_MAX_ROUTE;
@@ -71,10 +75,35 @@ static size_t s_bytes_limit(const ProtobufCFieldDescriptor *f)
  * U+10FFFF. Also refuses NUL, and C0 controls and DEL when `is_short`,
  * because identifiers end up in logs, JSON and file names. Returns NULL or
  * a static description of the first problem. */
-static const char *s_check_text(const uint8_t *s, size_t len, bool is_short)
+/* Eight bytes that need no closer look: ASCII without NUL (and, when
+ * is_short, without C0 controls and DEL). Word-at-a-time because every
+ * JSON document of every message goes through here, on both ends. */
+static bool s_plain8(const uint8_t *s, bool is_short)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t v;
+    memcpy(&v, s, sizeof v);
+    if (v & highs)
+        return false;
+    if ((v - ones) & ~v & highs)                       /* a zero byte */
+        return false;
+    if (is_short) {
+        uint64_t del = v ^ (0x7full * ones);
+        if (((v - 0x20 * ones) & ~v & highs) ||        /* a byte below 0x20 */
+            ((del - ones) & ~del & highs))             /* a 0x7f */
+            return false;
+    }
+    return true;
+}
+
+const char *vs_wire_check_text(const uint8_t *s, size_t len, bool is_short)
 {
     size_t i = 0;
     while (i < len) {
+        if (len - i >= 8 && s_plain8(s + i, is_short)) {
+            i += 8;
+            continue;
+        }
         uint8_t c = s[i];
         if (c < 0x80) {
             if (c == 0)
@@ -109,7 +138,7 @@ static const char *s_check_text(const uint8_t *s, size_t len, bool is_short)
     return NULL;
 }
 
-static int s_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+int vs_wire_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
 {
     uint64_t v = 0;
     for (unsigned shift = 0; shift < 64 && *pos < len; shift += 7) {
@@ -138,7 +167,7 @@ static int s_scan(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t 
     }
     while (pos < len) {
         uint64_t key, n;
-        if (s_varint(p, len, &pos, &key) < 0 || (key >> 3) == 0 || (key >> 3) > 0x1fffffff) {
+        if (vs_wire_varint(p, len, &pos, &key) < 0 || (key >> 3) == 0 || (key >> 3) > 0x1fffffff) {
             *malformed = true;
             return -1;
         }
@@ -146,7 +175,7 @@ static int s_scan(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t 
             protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3));
         switch (key & 7) {
         case 0: /* varint */
-            if (s_varint(p, len, &pos, &n) < 0) {
+            if (vs_wire_varint(p, len, &pos, &n) < 0) {
                 *malformed = true;
                 return -1;
             }
@@ -166,26 +195,26 @@ static int s_scan(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t 
             pos += 4;
             break;
         case 2: /* length-delimited: where strings, bytes and messages live */
-            if (s_varint(p, len, &pos, &n) < 0 || n > len - pos) {
+            if (vs_wire_varint(p, len, &pos, &n) < 0 || n > len - pos) {
                 *malformed = true;
                 return -1;
             }
             if (f && f->type == PROTOBUF_C_TYPE_STRING) {
-                size_t lim = s_long_string(f) ? VS_WIRE_MAX_STRING : VS_WIRE_MAX_SHORT;
+                size_t lim = vs_wire_long_string(f) ? VS_WIRE_MAX_STRING : VS_WIRE_MAX_SHORT;
                 const char *why;
                 if (n > lim) {
                     s_err(err, errlen, "%s.%s: %llu bytes, limit %zu", d->short_name, f->name,
                           (unsigned long long)n, lim);
                     return -1;
                 }
-                if ((why = s_check_text(p + pos, (size_t)n, !s_long_string(f))) != NULL) {
+                if ((why = vs_wire_check_text(p + pos, (size_t)n, !vs_wire_long_string(f))) != NULL) {
                     s_err(err, errlen, "%s.%s: %s", d->short_name, f->name, why);
                     return -1;
                 }
             } else if (f && f->type == PROTOBUF_C_TYPE_BYTES) {
-                if (n > s_bytes_limit(f)) {
+                if (n > vs_wire_bytes_limit(f)) {
                     s_err(err, errlen, "%s.%s: %llu bytes, limit %zu", d->short_name, f->name,
-                          (unsigned long long)n, s_bytes_limit(f));
+                          (unsigned long long)n, vs_wire_bytes_limit(f));
                     return -1;
                 }
             } else if (f && f->type == PROTOBUF_C_TYPE_MESSAGE) {
@@ -248,7 +277,7 @@ static int s_check_tree(const ProtobufCMessage *m, int depth, char *err, size_t 
     return 0;
 }
 
-static bool s_body_known(Vpcsim__Wire__Envelope__BodyCase c)
+bool vs_wire_body_known(Vpcsim__Wire__Envelope__BodyCase c)
 {
     switch (c) {
     case VPCSIM__WIRE__ENVELOPE__BODY_HELLO:
@@ -300,7 +329,7 @@ vs_env_t *vs_wire_decode(const uint8_t *buf, size_t len, char *err, size_t errle
         vs_wire_free(&env);
         return NULL;
     }
-    if (!s_body_known(env->body_case)) {
+    if (!vs_wire_body_known(env->body_case)) {
         s_err(err, errlen, "Envelope has an unknown body (%d)", (int)env->body_case);
         vs_wire_free(&env);
         return NULL;
@@ -346,30 +375,22 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
     return 0;
 }
 
-static void s_free_buf(void *data, void *hint)
+/* Packs env straight into a zmq message: one allocation (zmq's, data and
+ * header together) instead of a buffer of ours plus zmq's header for it. */
+static int s_pack_msg(const vs_env_t *env, zmq_msg_t *msg)
 {
-    (void)hint;
-    free(data);
-}
-
-/* Hands the packed buffer to zmq without a copy (frames may be MiBs). */
-static int s_send_env(void *zsock, const vs_env_t *env, int flags)
-{
-    uint8_t *buf;
-    size_t len;
-    if (vs_wire_encode(env, &buf, &len) < 0)
-        return -1;
-    zmq_msg_t msg;
-    if (zmq_msg_init_data(&msg, buf, len, s_free_buf, NULL) != 0) {
-        int e = errno;
-        free(buf);
-        errno = e;
+    size_t n = vpcsim__wire__envelope__get_packed_size(env);
+    if (n > VS_WIRE_MAX_FRAME) {
+        errno = EMSGSIZE;
         return -1;
     }
-    if (zmq_msg_send(&msg, zsock, flags) < 0) {
-        int e = zmq_errno();
-        zmq_msg_close(&msg); /* frees buf through s_free_buf */
-        errno = e;
+    if (zmq_msg_init_size(msg, n) != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (n && vpcsim__wire__envelope__pack(env, zmq_msg_data(msg)) != n) {
+        zmq_msg_close(msg);
+        errno = EINVAL;
         return -1;
     }
     return 0;
@@ -377,7 +398,16 @@ static int s_send_env(void *zsock, const vs_env_t *env, int flags)
 
 int vs_wire_send(void *zsock, const vs_env_t *env, int flags)
 {
-    return s_send_env(zsock, env, flags & ~ZMQ_SNDMORE);
+    zmq_msg_t msg;
+    if (s_pack_msg(env, &msg) < 0)
+        return -1;
+    if (zmq_msg_send(&msg, zsock, flags & ~ZMQ_SNDMORE) < 0) {
+        int e = zmq_errno();
+        zmq_msg_close(&msg);
+        errno = e;
+        return -1;
+    }
+    return 0;
 }
 
 int vs_wire_send_to(void *zsock, const uint8_t *route, size_t route_len, const vs_env_t *env,
@@ -389,17 +419,9 @@ int vs_wire_send_to(void *zsock, const uint8_t *route, size_t route_len, const v
     }
     /* Pack before sending the routing id: a failed encode must not leave a
      * half-sent multipart message behind on the socket. */
-    uint8_t *buf;
-    size_t len;
-    if (vs_wire_encode(env, &buf, &len) < 0)
-        return -1;
     zmq_msg_t msg;
-    if (zmq_msg_init_data(&msg, buf, len, s_free_buf, NULL) != 0) {
-        int e = errno;
-        free(buf);
-        errno = e;
+    if (s_pack_msg(env, &msg) < 0)
         return -1;
-    }
     /* With ZMQ_ROUTER_MANDATORY the routing-id frame is where EHOSTUNREACH
      * and EAGAIN show up; once it is accepted the payload frame follows. */
     if (zmq_send(zsock, route, route_len, (flags & ~ZMQ_SNDMORE) | ZMQ_SNDMORE) < 0) {

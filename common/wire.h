@@ -7,6 +7,7 @@
 #ifndef VS_WIRE_H
 #define VS_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,23 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len);
  * a ROUTER (vs_wire_send_to: routing-id frame, then the Envelope). flags
  * are zmq_send flags (use ZMQ_DONTWAIT from a loop). Returns 0 or -1 with
  * errno set (EAGAIN, EHOSTUNREACH, ...). */
+/* The rules vs_wire_decode applies, for other walkers of the raw
+ * encoding (wire_peek.c) so that they cannot drift apart:
+ * - vs_wire_long_string: the string field may hold a document or message
+ *   (VS_WIRE_MAX_STRING, controls allowed); others are identifiers
+ *   (VS_WIRE_MAX_SHORT, no controls);
+ * - vs_wire_bytes_limit: the most bytes a bytes field may hold;
+ * - vs_wire_check_text: NULL, or what is wrong with the text (strict UTF-8,
+ *   no NUL, no controls when is_short);
+ * - vs_wire_varint: reads one varint at *pos (advanced); -1 if truncated or
+ *   longer than 10 bytes;
+ * - vs_wire_body_known: c is a body this build knows. */
+bool vs_wire_long_string(const ProtobufCFieldDescriptor *f);
+size_t vs_wire_bytes_limit(const ProtobufCFieldDescriptor *f);
+const char *vs_wire_check_text(const uint8_t *s, size_t len, bool is_short);
+int vs_wire_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
+bool vs_wire_body_known(Vpcsim__Wire__Envelope__BodyCase c);
+
 int vs_wire_send(void *zsock, const vs_env_t *env, int flags);
 int vs_wire_send_to(void *zsock, const uint8_t *route, size_t route_len,
                     const vs_env_t *env, int flags);
