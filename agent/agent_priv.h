@@ -18,6 +18,7 @@
 
 #include "agent.h"
 #include "evlog.h"
+#include "ids.h"
 #include "model.h"
 #include "outbox.h"
 #include "ratelimit.h"
@@ -43,9 +44,18 @@ typedef struct pending {
 /* An encoded frame to send once the turn has committed. A reply keeps
  * where it goes, so that a turn that cannot commit (full disk) answers
  * its callers with an error instead. */
+typedef enum { FRAME_OTHER, FRAME_PEER, FRAME_ACK } frame_kind_t;
+
 typedef struct frame {
-    uint8_t *buf;
+    uint8_t *buf;                 /* NULL for an ack (or one settled into another frame) */
     size_t len;
+    /* Peer messages and acks keep the agent they go to: the acks owed to
+     * one agent at the end of a turn ride on a peer message to it, or go in
+     * one Ack (agent_send.c, s_settle_acks). */
+    frame_kind_t kind;
+    uint64_t acked;               /* FRAME_ACK: the msg_id acknowledged */
+    char to_account[VS_ACCOUNT_LEN];
+    char to_region[VS_REGION_LEN];
     bool is_reply;
     uint64_t in_reply_to;
     size_t route_len;
@@ -109,6 +119,9 @@ pending_t *agent__pending_take(agent_t *a, uint64_t token);
 void agent__reply(agent_t *a, uint64_t in_reply_to, const uint8_t *route, size_t route_len,
                   bool ok, const char *output, const char *code, const char *message);
 void agent__send_peer(agent_t *a, const store_outmsg_t *m);
+/* Owes the sender of a peer message an ack: sent once the turn has
+ * committed, with the other acks owed to that agent (agent_send.c). */
+void agent__queue_ack(agent_t *a, const char *account, const char *region, uint64_t msg_id);
 void agent__send_ack(agent_t *a, const vs_env_t *env);
 
 /* agent_out.c, agent_turn.c */
