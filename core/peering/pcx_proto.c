@@ -7,7 +7,8 @@
  *
  *   home -> accepter agent   Request  {Pcx}                validate, hold a replica
  *   accepter agent -> home   Validated{Id, Ok, Ipv4, Ipv6, CidrsSeq}
- *   home -> replica          State    {Pcx}                every new version
+ *   home -> replica          State    {Pcx}                every new version (the
+ *                                                          OpResult's stands for one)
  *   replica -> home          Op       {Id, OpId, Action, Ipv4, Ipv6, CidrsSeq, options}
  *   home -> replica          OpResult {Id, OpId, Action, Ok, Code, Message, Pcx}
  *   replica -> home          Cidrs    {Id, Ipv4, Ipv6, CidrsSeq} accepter VPC changed
