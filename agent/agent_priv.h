@@ -54,6 +54,7 @@ typedef struct frame {
      * one Ack (agent_send.c, s_settle_acks). */
     frame_kind_t kind;
     uint64_t acked;               /* FRAME_ACK: the msg_id acknowledged */
+    bool alone;                   /* FRAME_ACK: never on a peer message */
     char to_account[VS_ACCOUNT_LEN];
     char to_region[VS_REGION_LEN];
     bool is_reply;
@@ -120,9 +121,11 @@ void agent__reply(agent_t *a, uint64_t in_reply_to, const uint8_t *route, size_t
                   bool ok, const char *output, const char *code, const char *message);
 void agent__send_peer(agent_t *a, const store_outmsg_t *m);
 /* Owes the sender of a peer message an ack: sent once the turn has
- * committed, with the other acks owed to that agent (agent_send.c). */
-void agent__queue_ack(agent_t *a, const char *account, const char *region, uint64_t msg_id);
-void agent__send_ack(agent_t *a, const vs_env_t *env);
+ * committed, with the other acks owed to that agent (agent_send.c); in an
+ * Ack of its own (`alone`) when the message was a duplicate. */
+void agent__queue_ack(agent_t *a, const char *account, const char *region, uint64_t msg_id,
+                      bool alone);
+void agent__send_ack(agent_t *a, const vs_env_t *env, bool duplicate);
 
 /* agent_out.c, agent_turn.c */
 /* vs_model_flush / vs_model_drain callbacks. */

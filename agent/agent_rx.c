@@ -69,9 +69,11 @@ static void s_on_api_request(agent_t *a, const vs_env_t *env)
     a->turn_dirty = true;
 }
 
-void agent__send_ack(agent_t *a, const vs_env_t *env)
+void agent__send_ack(agent_t *a, const vs_env_t *env, bool duplicate)
 {
-    agent__queue_ack(a, env->sender->account, env->sender->region, env->msg_id);
+    /* A duplicate says our ack did not arrive: its carrier was lost, or the
+     * sender (an older agent) reads only acks of their own. */
+    agent__queue_ack(a, env->sender->account, env->sender->region, env->msg_id, duplicate);
 }
 
 /* One of our messages acknowledged: out of the outbox, in this turn's
@@ -171,7 +173,7 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
         a->turn_dirty = true;
     }
     if (seen >= 0)
-        agent__send_ack(a, env);   /* queued: sent after the turn's commit */
+        agent__send_ack(a, env, seen == 1);   /* queued: sent after the turn's commit */
 }
 
 static void s_on_ack(agent_t *a, const vs_env_t *env)

@@ -85,9 +85,10 @@ void agent__queue(agent_t *a, const vs_env_t *env)
 /* An ack is a frame without bytes until the turn has committed: a turn
  * that fails drops it with its other frames (agent_full.c), so no ack ever
  * promises what did not reach the disk. */
-void agent__queue_ack(agent_t *a, const char *account, const char *region, uint64_t msg_id)
+void agent__queue_ack(agent_t *a, const char *account, const char *region, uint64_t msg_id,
+                      bool alone)
 {
-    frame_t f = { .kind = FRAME_ACK, .acked = msg_id };
+    frame_t f = { .kind = FRAME_ACK, .acked = msg_id, .alone = alone };
     if (!s_set_dest(&f, account, region) || s_push(a, &f) != 0)
         VS_DEBUG("ack of %" PRIu64 " not queued: the sender resends, and it is acked then",
                  msg_id);
@@ -119,8 +120,9 @@ static int s_append_acks(frame_t *carrier, uint64_t *ids, size_t n)
 }
 
 /* The turn has committed: the acks owed to each agent go out together,
- * on the first peer message of the turn to that agent, else in one Ack
- * envelope that takes the place of the first of them in the queue. */
+ * on the first peer message of the turn to that agent, else (or when one
+ * of them must go alone) in one Ack envelope that takes the place of the
+ * first of them in the queue. */
 static void s_settle_acks(agent_t *a)
 {
     uint64_t *ids = NULL;
@@ -131,6 +133,7 @@ static void s_settle_acks(agent_t *a)
         if (!ids && !(ids = malloc(a->sendq_len * sizeof *ids)))
             return;     /* unsent acks: the senders resend, and are acked then */
         size_t n = 0;
+        bool alone = false;
         frame_t *carrier = NULL;
         for (size_t j = 0; j < a->sendq_len; j++) {
             frame_t *g = &a->sendq[j];
@@ -140,10 +143,17 @@ static void s_settle_acks(agent_t *a)
                 carrier = g;
             } else if (g->kind == FRAME_ACK && j >= i) {
                 ids[n++] = g->acked;
+                if (g->alone && !alone) {
+                    /* First, where an older agent (which reads no
+                     * more_acked) finds it. */
+                    ids[n - 1] = ids[0];
+                    ids[0] = g->acked;
+                }
+                alone |= g->alone;
                 g->kind = FRAME_OTHER;    /* settled; no bytes, so not sent */
             }
         }
-        if (carrier && s_append_acks(carrier, ids, n) == 0)
+        if (carrier && !alone && s_append_acks(carrier, ids, n) == 0)
             continue;
         Vpcsim__Wire__Ack ack = VPCSIM__WIRE__ACK__INIT;
         Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
