@@ -41,11 +41,11 @@ typedef struct pending {
     uint8_t route[VS_WIRE_MAX_ROUTE];
 } pending_t;
 
+typedef enum { FRAME_OTHER, FRAME_PEER, FRAME_ACK } frame_kind_t;
+
 /* An encoded frame to send once the turn has committed. A reply keeps
  * where it goes, so that a turn that cannot commit (full disk) answers
  * its callers with an error instead. */
-typedef enum { FRAME_OTHER, FRAME_PEER, FRAME_ACK } frame_kind_t;
-
 typedef struct frame {
     uint8_t *buf;                 /* NULL for an ack (or one settled into another frame) */
     size_t len;
