@@ -18,6 +18,7 @@
 
 #include "agent.h"
 #include "evlog.h"
+#include "ids.h"
 #include "model.h"
 #include "outbox.h"
 #include "ratelimit.h"
@@ -40,12 +41,22 @@ typedef struct pending {
     uint8_t route[VS_WIRE_MAX_ROUTE];
 } pending_t;
 
+typedef enum { FRAME_OTHER, FRAME_PEER, FRAME_ACK } frame_kind_t;
+
 /* An encoded frame to send once the turn has committed. A reply keeps
  * where it goes, so that a turn that cannot commit (full disk) answers
  * its callers with an error instead. */
 typedef struct frame {
-    uint8_t *buf;
+    uint8_t *buf;                 /* NULL for an ack (or one settled into another frame) */
     size_t len;
+    /* Peer messages and acks keep the agent they go to: the acks owed to
+     * one agent at the end of a turn ride on a peer message to it, or go in
+     * one Ack (agent_send.c, s_settle_acks). */
+    frame_kind_t kind;
+    uint64_t acked;               /* FRAME_ACK: the msg_id acknowledged */
+    bool alone;                   /* FRAME_ACK: never on a peer message */
+    char to_account[VS_ACCOUNT_LEN];
+    char to_region[VS_REGION_LEN];
     bool is_reply;
     uint64_t in_reply_to;
     size_t route_len;
@@ -109,7 +120,12 @@ pending_t *agent__pending_take(agent_t *a, uint64_t token);
 void agent__reply(agent_t *a, uint64_t in_reply_to, const uint8_t *route, size_t route_len,
                   bool ok, const char *output, const char *code, const char *message);
 void agent__send_peer(agent_t *a, const store_outmsg_t *m);
-void agent__send_ack(agent_t *a, const vs_env_t *env);
+/* Owes the sender of a peer message an ack: sent once the turn has
+ * committed, with the other acks owed to that agent (agent_send.c); in an
+ * Ack of its own (`alone`) when the message was a duplicate. */
+void agent__queue_ack(agent_t *a, const char *account, const char *region, uint64_t msg_id,
+                      bool alone);
+void agent__send_ack(agent_t *a, const vs_env_t *env, bool duplicate);
 
 /* agent_out.c, agent_turn.c */
 /* vs_model_flush / vs_model_drain callbacks. */

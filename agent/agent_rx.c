@@ -69,19 +69,21 @@ static void s_on_api_request(agent_t *a, const vs_env_t *env)
     a->turn_dirty = true;
 }
 
-void agent__send_ack(agent_t *a, const vs_env_t *env)
+void agent__send_ack(agent_t *a, const vs_env_t *env, bool duplicate)
 {
-    Vpcsim__Wire__Ack ack = VPCSIM__WIRE__ACK__INIT;
-    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
-    ack.acked_msg_id = env->msg_id;
-    to.account = env->sender->account;
-    to.region = env->sender->region;
-    vs_env_t out;
-    agent__env_init(a, &out);
-    out.to = &to;
-    out.body_case = VPCSIM__WIRE__ENVELOPE__BODY_ACK;
-    out.ack = &ack;
-    agent__queue(a, &out);
+    /* A duplicate says our ack did not arrive: its carrier was lost, or the
+     * sender (an older agent) reads only acks of their own. */
+    agent__queue_ack(a, env->sender->account, env->sender->region, env->msg_id, duplicate);
+}
+
+/* One of our messages acknowledged: out of the outbox, in this turn's
+ * transaction. */
+static void s_acked(agent_t *a, uint64_t msg_id)
+{
+    if (vs_outbox_ack(a->outq, msg_id)) {
+        store_outbox_delete(a->st, msg_id);
+        a->turn_dirty = true;
+    }
 }
 
 void agent__refused(agent_t *a, const char *fmt, ...)
@@ -132,6 +134,10 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
     }
     if (a->read_only)
         return;     /* not applied, not acknowledged: the sender resends later */
+    /* Acks of our messages riding on this one (a copy below the floor or a
+     * duplicate still brings them). */
+    for (size_t i = 0; i < env->n_acks; i++)
+        s_acked(a, env->acks[i]);
     char sender[64];
     snprintf(sender, sizeof sender, "%s/%s", env->sender->account, env->sender->region);
     /* The dedup record and the message's effects go into the batch's one
@@ -167,7 +173,7 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
         a->turn_dirty = true;
     }
     if (seen >= 0)
-        agent__send_ack(a, env);   /* queued: sent after the turn's commit */
+        agent__send_ack(a, env, seen == 1);   /* queued: sent after the turn's commit */
 }
 
 static void s_on_ack(agent_t *a, const vs_env_t *env)
@@ -175,10 +181,9 @@ static void s_on_ack(agent_t *a, const vs_env_t *env)
     /* Read-only: the outbox keeps the message; its resend is acked again. */
     if (a->read_only)
         return;
-    if (vs_outbox_ack(a->outq, env->ack->acked_msg_id)) {
-        store_outbox_delete(a->st, env->ack->acked_msg_id);
-        a->turn_dirty = true;
-    }
+    s_acked(a, env->ack->acked_msg_id);
+    for (size_t i = 0; i < env->ack->n_more_acked; i++)
+        s_acked(a, env->ack->more_acked[i]);
 }
 
 static void s_adopt_time(agent_t *a, uint64_t sim_ms, double speed)

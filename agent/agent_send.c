@@ -32,6 +32,32 @@ void agent__send_now(agent_t *a, const vs_env_t *env)
         VS_DEBUG("send failed: %s", zmq_strerror(errno));
 }
 
+static int s_push(agent_t *a, const frame_t *f)
+{
+    if (a->sendq_len == a->sendq_cap) {
+        size_t cap = a->sendq_cap ? a->sendq_cap * 2 : 64;
+        frame_t *q = realloc(a->sendq, cap * sizeof *q);
+        if (!q)
+            return -1;
+        a->sendq = q;
+        a->sendq_cap = cap;
+    }
+    a->sendq[a->sendq_len++] = *f;
+    return 0;
+}
+
+/* The agent a frame goes to, kept if it fits (else the frame carries no
+ * acks and is never mistaken for one to another agent). */
+static bool s_set_dest(frame_t *f, const char *account, const char *region)
+{
+    if (!account || !region || !account[0] || !region[0] ||
+        strlen(account) >= sizeof f->to_account || strlen(region) >= sizeof f->to_region)
+        return false;
+    memcpy(f->to_account, account, strlen(account) + 1);
+    memcpy(f->to_region, region, strlen(region) + 1);
+    return true;
+}
+
 /* Queues an encoded envelope until the end of the turn's commit. */
 void agent__queue(agent_t *a, const vs_env_t *env)
 {
@@ -43,29 +69,116 @@ void agent__queue(agent_t *a, const vs_env_t *env)
         f.route_len = env->to->client_route.len;
         memcpy(f.route, env->to->client_route.data, f.route_len);
     }
+    if (env->body_case == VPCSIM__WIRE__ENVELOPE__BODY_PEER && env->to &&
+        s_set_dest(&f, env->to->account, env->to->region))
+        f.kind = FRAME_PEER;
     if (vs_wire_encode(env, &f.buf, &f.len) != 0) {
         VS_ERROR("cannot encode an outgoing message (too large?)");
         return;
     }
-    if (a->sendq_len == a->sendq_cap) {
-        size_t cap = a->sendq_cap ? a->sendq_cap * 2 : 64;
-        frame_t *q = realloc(a->sendq, cap * sizeof *q);
-        if (!q) {
-            free(f.buf);
-            VS_ERROR("out of memory queueing a message");
-            return;
-        }
-        a->sendq = q;
-        a->sendq_cap = cap;
+    if (s_push(a, &f) != 0) {
+        free(f.buf);
+        VS_ERROR("out of memory queueing a message");
     }
-    a->sendq[a->sendq_len++] = f;
+}
+
+/* An ack is a frame without bytes until the turn has committed: a turn
+ * that fails drops it with its other frames (agent_full.c), so no ack ever
+ * promises what did not reach the disk. */
+void agent__queue_ack(agent_t *a, const char *account, const char *region, uint64_t msg_id,
+                      bool alone)
+{
+    frame_t f = { .kind = FRAME_ACK, .acked = msg_id, .alone = alone };
+    if (!s_set_dest(&f, account, region) || s_push(a, &f) != 0)
+        VS_DEBUG("ack of %" PRIu64 " not queued: the sender resends, and it is acked then",
+                 msg_id);
+}
+
+static bool s_same_dest(const frame_t *x, const frame_t *y)
+{
+    return !strcmp(x->to_account, y->to_account) && !strcmp(x->to_region, y->to_region);
+}
+
+/* Appends the acks to an encoded envelope: its own encoding followed by
+ * an Envelope holding only `acks` parses as the envelope with those acks. */
+static int s_append_acks(frame_t *carrier, uint64_t *ids, size_t n)
+{
+    vs_env_t e;
+    vpcsim__wire__envelope__init(&e);
+    e.n_acks = n;
+    e.acks = ids;
+    size_t add = vpcsim__wire__envelope__get_packed_size(&e);
+    if (carrier->len + add > VS_WIRE_MAX_FRAME)
+        return -1;
+    uint8_t *buf = realloc(carrier->buf, carrier->len + add);
+    if (!buf)
+        return -1;
+    vpcsim__wire__envelope__pack(&e, buf + carrier->len);
+    carrier->buf = buf;
+    carrier->len += add;
+    return 0;
+}
+
+/* The turn has committed: the acks owed to each agent go out together,
+ * on the first peer message of the turn to that agent, else (or when one
+ * of them must go alone) in one Ack envelope that takes the place of the
+ * first of them in the queue. */
+static void s_settle_acks(agent_t *a)
+{
+    uint64_t *ids = NULL;
+    for (size_t i = 0; i < a->sendq_len; i++) {
+        frame_t *f = &a->sendq[i];
+        if (f->kind != FRAME_ACK)
+            continue;
+        if (!ids && !(ids = malloc(a->sendq_len * sizeof *ids)))
+            return;     /* unsent acks: the senders resend, and are acked then */
+        size_t n = 0;
+        bool alone = false;
+        frame_t *carrier = NULL;
+        for (size_t j = 0; j < a->sendq_len; j++) {
+            frame_t *g = &a->sendq[j];
+            if (g->kind == FRAME_OTHER || !s_same_dest(f, g))
+                continue;
+            if (g->kind == FRAME_PEER && !carrier) {
+                carrier = g;
+            } else if (g->kind == FRAME_ACK && j >= i) {
+                ids[n++] = g->acked;
+                if (g->alone && !alone) {
+                    /* First, where an older agent (which reads no
+                     * more_acked) finds it. */
+                    ids[n - 1] = ids[0];
+                    ids[0] = g->acked;
+                }
+                alone |= g->alone;
+                g->kind = FRAME_OTHER;    /* settled; no bytes, so not sent */
+            }
+        }
+        if (carrier && !alone && s_append_acks(carrier, ids, n) == 0)
+            continue;
+        Vpcsim__Wire__Ack ack = VPCSIM__WIRE__ACK__INIT;
+        Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+        ack.acked_msg_id = ids[0];
+        ack.n_more_acked = n - 1;
+        ack.more_acked = ids + 1;
+        to.account = f->to_account;
+        to.region = f->to_region;
+        vs_env_t out;
+        agent__env_init(a, &out);
+        out.to = &to;
+        out.body_case = VPCSIM__WIRE__ENVELOPE__BODY_ACK;
+        out.ack = &ack;
+        if (vs_wire_encode(&out, &f->buf, &f->len) != 0)
+            VS_ERROR("cannot encode an ack");
+    }
+    free(ids);
 }
 
 void agent__flush_sendq(agent_t *a)
 {
+    s_settle_acks(a);
     for (size_t i = 0; i < a->sendq_len; i++) {
-        if (zmq_send(a->dealer, a->sendq[i].buf, a->sendq[i].len, ZMQ_DONTWAIT) < 0 &&
-            errno != EAGAIN)
+        if (a->sendq[i].buf && zmq_send(a->dealer, a->sendq[i].buf, a->sendq[i].len,
+                                        ZMQ_DONTWAIT) < 0 && errno != EAGAIN)
             VS_DEBUG("send failed: %s", zmq_strerror(errno));
         free(a->sendq[i].buf);
     }

@@ -270,8 +270,14 @@ static int s_peer(const s_opts_t *o, void *ctx, char **argv)
     bool acked = false;
     vs_env_t *e;
     while (!acked && (e = s_recv(s, 10000)) != NULL) {
+        /* In an Ack of its own, or riding on a peer message (Envelope.acks). */
         acked = e->body_case == VPCSIM__WIRE__ENVELOPE__BODY_ACK &&
                 e->ack->acked_msg_id == 9001;
+        for (size_t i = 0; i < e->n_acks; i++)
+            acked |= e->acks[i] == 9001;
+        if (e->body_case == VPCSIM__WIRE__ENVELOPE__BODY_ACK)
+            for (size_t i = 0; i < e->ack->n_more_acked; i++)
+                acked |= e->ack->more_acked[i] == 9001;
         vs_wire_free(&e);
     }
     printf("{\"acked\": %s}\n", acked ? "true" : "false");

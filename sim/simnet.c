@@ -24,6 +24,8 @@ typedef struct msg {
     uint64_t msg_id;
     uint8_t *payload;
     size_t len;
+    bool has_ack;              /* M_PEER: an ack rides on it, as on the agents' */
+    uint64_t ack;
 } msg_t;
 
 typedef struct outmsg {
@@ -66,6 +68,10 @@ struct vs_simnet {
     size_t ncalls;
     vs_simnet_faults_t faults;
     uint64_t jumped;           /* ms the clock jumped in all (vs_simnet_jump) */
+    /* The ack owed for the message being delivered: it rides on the first
+     * message its receiver sends back in the same turn, else goes alone
+     * (agent_send.c coalesces the same way after the turn's commit). */
+    struct { bool owed; int from, to; uint64_t msg_id; } ack;
     void (*trace)(void *ctx, const char *line);
     void *trace_ctx;
 };
@@ -231,7 +237,7 @@ size_t vs_simnet_in_flight(const vs_simnet_t *net) { return net->nq; }
 /* --- the network ------------------------------------------------------------- */
 
 static void s_enqueue(vs_simnet_t *net, int kind, int from, int to, uint64_t msg_id,
-                      const uint8_t *payload, size_t len, uint64_t delay)
+                      const uint8_t *payload, size_t len, const uint64_t *ack, uint64_t delay)
 {
     msg_t *q = realloc(net->q, (net->nq + 1) * sizeof *q);
     if (!q)
@@ -245,6 +251,8 @@ static void s_enqueue(vs_simnet_t *net, int kind, int from, int to, uint64_t msg
     m->from = from;
     m->to = to;
     m->msg_id = msg_id;
+    m->has_ack = ack != NULL;
+    m->ack = ack ? *ack : 0;
     if (len) {
         m->payload = malloc(len);
         if (!m->payload)
@@ -257,7 +265,7 @@ static void s_enqueue(vs_simnet_t *net, int kind, int from, int to, uint64_t msg
 
 /* Puts a message on the wire, through the fault model. */
 static void s_wire(vs_simnet_t *net, int kind, int from, int to, uint64_t msg_id,
-                   const uint8_t *payload, size_t len)
+                   const uint8_t *payload, size_t len, const uint64_t *ack)
 {
     const vs_simnet_faults_t *f = &net->faults;
     if (f->drop > 0 && vs_rng_unit(&net->rng) < f->drop) {
@@ -271,7 +279,7 @@ static void s_wire(vs_simnet_t *net, int kind, int from, int to, uint64_t msg_id
         if (f->delay_max_ms > 0)
             delay += f->delay_min_ms +
                      vs_rng_below(&net->rng, f->delay_max_ms - f->delay_min_ms + 1);
-        s_enqueue(net, kind, from, to, msg_id, payload, len, delay);
+        s_enqueue(net, kind, from, to, msg_id, payload, len, ack, delay);
     }
 }
 
@@ -279,9 +287,13 @@ static void s_transmit(vs_simnet_t *net, int from, outmsg_t *o)
 {
     if (o->to < 0)
         /* The broker answers at once: nobody owns that address. */
-        s_enqueue(net, M_UNDELIVERABLE, -1, from, o->msg_id, NULL, 0, SIM_LATENCY_MS);
-    else
-        s_wire(net, M_PEER, from, o->to, o->msg_id, o->payload, o->len);
+        s_enqueue(net, M_UNDELIVERABLE, -1, from, o->msg_id, NULL, 0, NULL, SIM_LATENCY_MS);
+    else if (net->ack.owed && net->ack.from == from && net->ack.to == o->to) {
+        net->ack.owed = false;
+        s_wire(net, M_PEER, from, o->to, o->msg_id, o->payload, o->len, &net->ack.msg_id);
+    } else {
+        s_wire(net, M_PEER, from, o->to, o->msg_id, o->payload, o->len, NULL);
+    }
     o->resend_at = net->mc.now + o->backoff;
     o->backoff = o->backoff * 2 > SIM_RESEND_MAX_MS ? SIM_RESEND_MAX_MS : o->backoff * 2;
 }
@@ -428,8 +440,14 @@ static void s_deliver(vs_simnet_t *net, msg_t *m)
         s_after(net, m->to);
         return;
     }
+    if (m->has_ack)
+        s_remove_out(to, m->ack);   /* a duplicate or not, as the agent does */
     char key[48];
     snprintf(key, sizeof key, "%d:%" PRIx64, m->from, m->msg_id);
+    net->ack.owed = true;
+    net->ack.from = m->to;
+    net->ack.to = m->from;
+    net->ack.msg_id = m->msg_id;
     if (!vs_json_get(to->seen, key)) {
         vs_json_set(to->seen, key, vs_json_bool(true));
         char what[160];
@@ -441,7 +459,9 @@ static void s_deliver(vs_simnet_t *net, msg_t *m)
     } else {
         s_trace(net, "a%d <- a%d duplicate %" PRIx64 " ignored", m->to, m->from, m->msg_id);
     }
-    s_wire(net, M_ACK, m->to, m->from, m->msg_id, NULL, 0);
+    if (net->ack.owed)              /* nothing went back to the sender to carry it */
+        s_wire(net, M_ACK, m->to, m->from, m->msg_id, NULL, 0, NULL);
+    net->ack.owed = false;
 }
 
 /* Takes message i out of the queue and delivers it. */

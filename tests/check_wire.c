@@ -227,6 +227,51 @@ START_TEST(test_roundtrip_every_body)
 }
 END_TEST
 
+/* Acks coalesced (agent_send.c): several in one Ack, and acks appended to
+ * a peer message already encoded, which decodes as that message carrying
+ * them (concatenated encodings merge). */
+START_TEST(test_acks_coalesced_and_appended)
+{
+    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    uint64_t more[] = { 8, 1ull << 40 };
+    Vpcsim__Wire__Ack ack = VPCSIM__WIRE__ACK__INIT;
+    ack.acked_msg_id = 7, ack.n_more_acked = 2, ack.more_acked = more;
+    env.msg_id = 1, env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_ACK, env.ack = &ack;
+    vs_env_t *out = s_roundtrip(&env);
+    ck_assert_uint_eq(out->ack->acked_msg_id, 7);
+    ck_assert_uint_eq(out->ack->n_more_acked, 2);
+    ck_assert_uint_eq(out->ack->more_acked[1], 1ull << 40);
+    vs_wire_free(&out);
+
+    uint8_t payload[] = { 1, 2, 3 };
+    Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
+    pm.payload.data = payload, pm.payload.len = sizeof payload, pm.ack_floor = 5;
+    env.msg_id = 42, env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER, env.peer = &pm;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(vs_wire_encode(&env, &buf, &len), 0);
+    vs_env_t tail = VPCSIM__WIRE__ENVELOPE__INIT;
+    uint64_t ids[] = { 3, 9, 300 };
+    tail.n_acks = 3, tail.acks = ids;
+    size_t add = vpcsim__wire__envelope__get_packed_size(&tail);
+    buf = realloc(buf, len + add);
+    ck_assert_ptr_nonnull(buf);
+    vpcsim__wire__envelope__pack(&tail, buf + len);
+    char err[256] = "";
+    out = vs_wire_decode(buf, len + add, err, sizeof err);
+    ck_assert_msg(out != NULL, "decode failed: %s", err);
+    free(buf);
+    ck_assert_uint_eq(out->msg_id, 42);
+    ck_assert_int_eq(out->body_case, VPCSIM__WIRE__ENVELOPE__BODY_PEER);
+    ck_assert_uint_eq(out->peer->payload.len, 3);
+    ck_assert_uint_eq(out->peer->ack_floor, 5);
+    ck_assert_uint_eq(out->n_acks, 3);
+    ck_assert_uint_eq(out->acks[0], 3);
+    ck_assert_uint_eq(out->acks[2], 300);
+    vs_wire_free(&out);
+}
+END_TEST
+
 START_TEST(test_long_json_and_unicode_ok)
 {
     /* Documents up to VS_WIRE_MAX_STRING with newlines and non-ASCII text
@@ -491,6 +536,7 @@ Suite *vs_test_suite(void)
     tcase_set_timeout(codec, 60);
     tcase_add_test(codec, test_roundtrip_hello);
     tcase_add_test(codec, test_roundtrip_every_body);
+    tcase_add_test(codec, test_acks_coalesced_and_appended);
     tcase_add_test(codec, test_long_json_and_unicode_ok);
     tcase_add_test(codec, test_every_prefix_rejected);
     tcase_add_test(codec, test_empty_and_oversized);

@@ -47,6 +47,8 @@ typedef struct vs_pcx_obj {
                                   late duplicate cannot resurrect it */
     bool accept_inflight;      /* replica: an accept was forwarded, undecided */
     bool counted_outstanding;  /* in VS_COUNTER_PCX_OUTSTANDING (memory only) */
+    bool state_held;           /* home, memory only: an OpResult carrying the
+                                  record follows, so no State (pcx_proto.c) */
     uint64_t request_msg_id;   /* home: the Request message (undeliverable) */
     /* Order of the accepter VPC's CIDR lists (Validated, Op, Cidrs), which
      * the network may reorder. Replica: the last one sent; home: the

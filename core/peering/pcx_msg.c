@@ -140,7 +140,7 @@ void vs_pcx__home_changed(vs_model_t *m, vs_pcx_obj_t *o)
     vs_model__touch(m, &o->base);
     vs_pcx__recount(m, o);
     vs_pcx__arm_timers(m, o);
-    if (o->side != VS_PCX_SIDE_BOTH)
+    if (o->side != VS_PCX_SIDE_BOTH && !o->state_held)
         vs_pcx__send_state(m, o);
     vs_model__pcx_changed(m, o->rec.id);
 }

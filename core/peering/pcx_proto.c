@@ -7,7 +7,8 @@
  *
  *   home -> accepter agent   Request  {Pcx}                validate, hold a replica
  *   accepter agent -> home   Validated{Id, Ok, Ipv4, Ipv6, CidrsSeq}
- *   home -> replica          State    {Pcx}                every new version
+ *   home -> replica          State    {Pcx}                every new version (the
+ *                                                          OpResult's stands for one)
  *   replica -> home          Op       {Id, OpId, Action, Ipv4, Ipv6, CidrsSeq, options}
  *   home -> replica          OpResult {Id, OpId, Action, Ok, Code, Message, Pcx}
  *   replica -> home          Cidrs    {Id, Ipv4, Ipv6, CidrsSeq} accepter VPC changed
@@ -116,6 +117,20 @@ static int s_on_validated(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_msg_t *j)
     return 1;
 }
 
+/* Replica: a newer record came (State, or the OpResult that stands for
+ * one). An overlapping CIDR may have been added while the request
+ * travelled. */
+static void s_replica_applied(vs_model_t *m, vs_pcx_obj_t *o)
+{
+    if (o->rec.state == VS_PCX_PENDING_ACCEPTANCE) {
+        vs_obj_t *x = vs_model__get(m, o->rec.accepter.vpc_id);
+        vs_pcx_vpc_t acc = o->rec.accepter;
+        if (x && x->kind == &vs_kind_vpc && vs_pcx__fill_vpc(m, (const vs_vpc_t *)x, &acc) == 0 &&
+            vs_pcx_vpcs_overlap(&o->rec.requester, &acc))
+            vs_pcx__send_cidrs(m, o, (const vs_vpc_t *)x);
+    }
+}
+
 /* Replica: a record from the home. */
 static int s_on_state(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
 {
@@ -130,16 +145,8 @@ static int s_on_state(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec)
          * past state (found by `vpcsim chaos run --seed 6 --kill-broker
          * --kill-agents`). */
         return 1;
-    } else if (!vs_pcx__replica_apply(m, o, rec)) {
-        return 1;
-    }
-    /* An overlapping CIDR may have been added while the request travelled. */
-    if (o->rec.state == VS_PCX_PENDING_ACCEPTANCE) {
-        vs_obj_t *x = vs_model__get(m, o->rec.accepter.vpc_id);
-        vs_pcx_vpc_t acc = o->rec.accepter;
-        if (x && x->kind == &vs_kind_vpc && vs_pcx__fill_vpc(m, (const vs_vpc_t *)x, &acc) == 0 &&
-            vs_pcx_vpcs_overlap(&o->rec.requester, &acc))
-            vs_pcx__send_cidrs(m, o, (const vs_vpc_t *)x);
+    } else if (vs_pcx__replica_apply(m, o, rec)) {
+        s_replica_applied(m, o);
     }
     return 1;
 }
@@ -181,6 +188,11 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
     if (!j->has_action)
         return -1;
     vs_pcx_action_t action = j->action;
+    /* Every change below goes to the replica in the OpResult, which carries
+     * the record as it ends up: a State of the same (or an older) version
+     * before it would tell the replica nothing more. */
+    uint64_t version = o->rec.version;
+    o->state_held = true;
     vs_pcx__catch_up(m, o);       /* before the CIDRs below touch the record */
     vs_awserr_t err = { "", "" };
     vs_pcx_vpc_t acc = o->rec.accepter, saved = o->rec.accepter;
@@ -208,9 +220,13 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
         o->rec.accepter = saved;
     else if (new_cidrs)
         s_took_cidrs(m, o, j);
+    o->state_held = false;
     vs_pcx_msg_t *ans = malloc(sizeof *ans);
-    if (!ans)
+    if (!ans) {
+        if (o->rec.version != version)
+            vs_pcx__send_state(m, o);   /* the change must still reach the replica */
         return 1;       /* the replica's resend of the Op asks again */
+    }
     vs_pcx__msg_with_record(ans, VS_PCX_MSG_OP_RESULT, &o->rec);
     ans->op_id = j->op_id;
     ans->has_action = true;
@@ -230,7 +246,8 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
 static int s_on_op_result(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec,
                           const vs_pcx_msg_t *j)
 {
-    vs_pcx__replica_apply(m, o, rec);
+    if (vs_pcx__replica_apply(m, o, rec))
+        s_replica_applied(m, o);
     vs_pcx_op_t op;
     bool waiting = vs_pcx__op_take(o, j->op_id, &op);
     bool answers_accept = waiting ? op.action == VS_PCX_ACT_ACCEPT
