@@ -14,7 +14,6 @@
  */
 #include "json.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -197,8 +196,17 @@ static void s_value(s_buf_t *b, const vs_json_t *v, int indent, int level)
         return;
     case VS_JSON_NUMBER:
         if (vs_json_is_int(v)) {
-            snprintf(num, sizeof num, "%" PRId64, vs_json_as_int(v, 0));
-            s_puts(b, num);
+            /* Digits from the right, without snprintf: documents are mostly
+             * small integers and strings, and this is their hot path. */
+            int64_t i = vs_json_as_int(v, 0);
+            uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+            char *p = num + sizeof num;
+            do
+                *--p = (char)('0' + u % 10);
+            while (u /= 10);
+            if (i < 0)
+                *--p = '-';
+            s_put(b, p, (size_t)(num + sizeof num - p));
         } else {
             s_double(b, vs_json_as_num(v, 0));
         }
