@@ -20,33 +20,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 typedef struct {
     char *p;
     size_t len, cap;
     bool oom;
 } s_buf_t;
 
-static void s_put(s_buf_t *b, const char *s, size_t n)
+/* Makes room for n more bytes (and the NUL vs_json_dump adds at the end);
+ * false once out of memory. */
+__attribute__((noinline))
+static bool s_grow(s_buf_t *b, size_t n)
 {
     if (b->oom)
-        return;
-    if (b->cap - b->len <= n) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->len <= n) {
-            if (cap > SIZE_MAX / 2) {
-                b->oom = true;
-                return;
-            }
-            cap *= 2;
-        }
-        char *p = realloc(b->p, cap);
-        if (!p) {
+        return false;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len <= n) {
+        if (cap > SIZE_MAX / 2) {
             b->oom = true;
-            return;
+            return false;
         }
-        b->p = p;
-        b->cap = cap;
+        cap *= 2;
     }
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = true;
+        return false;
+    }
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+static inline bool s_reserve(s_buf_t *b, size_t n)
+{
+    return b->cap - b->len > n ? !b->oom : s_grow(b, n);
+}
+
+static inline void s_put(s_buf_t *b, const char *s, size_t n)
+{
+    if (!s_reserve(b, n))
+        return;
     memcpy(b->p + b->len, s, n);
     b->len += n;   /* the NUL goes on once, at the end (vs_json_dump) */
 }
@@ -64,7 +81,66 @@ static void s_newline(s_buf_t *b, int indent, int level)
     }
 }
 
+/* True if none of the 8 bytes at s is below 0x20, '"' or '\\'. */
+static inline bool s_plain8(const char *s)
+{
+    uint64_t x;
+    memcpy(&x, s, 8);
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+    return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs);
+}
+
+static inline bool s_plain1(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\';
+}
+
+static void s_string_escaped(s_buf_t *b, const char *s, size_t len);
+
+/* The length of the leading part of s that prints as is: 16 bytes at a
+ * time where SSE2 is there (every x86-64), else 8. */
+static size_t s_plain_run(const char *s, size_t len)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i c1f = _mm_set1_epi8(0x1f);
+    for (; len - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                                   _mm_cmpeq_epi8(_mm_max_epu8(x, c1f), c1f));   /* x < 0x20 */
+        int mask = _mm_movemask_epi8(bad);
+        if (mask)
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+    }
+#endif
+    while (len - i >= 8 && s_plain8(s + i))
+        i += 8;
+    while (i < len && s_plain1((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* Most strings (IDs, states, CIDRs, keys) need no escape at all: checked
+ * first, they are then copied with their quotes in one go. */
 static void s_string(s_buf_t *b, const char *s, size_t len)
+{
+    size_t i = s_plain_run(s, len);
+    if (i < len) {
+        s_string_escaped(b, s, len);
+        return;
+    }
+    if (!s_reserve(b, len + 2))
+        return;
+    char *o = b->p + b->len;
+    o[0] = '"';
+    memcpy(o + 1, s, len);
+    o[len + 1] = '"';
+    b->len += len + 2;
+}
+
+static void s_string_escaped(s_buf_t *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     s_put(b, "\"", 1);
@@ -72,13 +148,7 @@ static void s_string(s_buf_t *b, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         /* Eight bytes at a time while none needs escaping (no byte below
          * 0x20, no '"', no '\\'): documents are mostly such runs. */
-        while (len - i >= 8) {
-            uint64_t x;
-            memcpy(&x, s + i, 8);
-            const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-            uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
-            if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs)
-                break;
+        while (len - i >= 8 && s_plain8(s + i)) {
             run += 8;
             i += 8;
         }
@@ -229,7 +299,10 @@ static void s_value(s_buf_t *b, const vs_json_t *v, int indent, int level)
         if (obj) {
             const char *k = vs_json_key_at(v, i);
             s_string(b, k, strlen(k));
-            s_puts(b, indent > 0 ? ": " : ":");
+            if (indent > 0)
+                s_put(b, ": ", 2);
+            else
+                s_put(b, ":", 1);
         }
         s_value(b, vs_json_at(v, i), indent, level + 1);
     }
