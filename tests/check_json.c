@@ -218,6 +218,47 @@ START_TEST(t_string_escapes)
 }
 END_TEST
 
+/* The printer copies plain strings in blocks of 16 and 8 bytes and falls
+ * back to escaping when it meets a byte that needs it: every length and
+ * every position of the first such byte prints the same as escaping byte
+ * by byte would. */
+START_TEST(t_string_blocks)
+{
+    static const char special[] = { '"', '\\', '\n', 0x01, 0x1f };
+    static const char *escaped[] = { "\\\"", "\\\\", "\\n", "\\u0001", "\\u001f" };
+    for (size_t len = 0; len <= 40; len++) {
+        for (size_t at = 0; at <= len; at++) {           /* at == len: none */
+            for (size_t k = 0; k < sizeof special; k++) {
+                char in[48], want[256];
+                size_t w = 0;
+                want[w++] = '"';
+                for (size_t i = 0; i < len; i++) {
+                    /* Plain ASCII and UTF-8 bytes (0xc3 0xa9 = é) pass through. */
+                    in[i] = i % 5 == 3 ? (char)0xc3 : i % 5 == 4 ? (char)0xa9 : (char)('a' + i % 26);
+                    if (i == at)
+                        in[i] = special[k];
+                    if (i == at) {
+                        memcpy(want + w, escaped[k], strlen(escaped[k]));
+                        w += strlen(escaped[k]);
+                    } else {
+                        want[w++] = in[i];
+                    }
+                }
+                want[w++] = '"';
+                want[w] = '\0';
+                vs_json_t *v = vs_json_strn(in, len);
+                char *out = vs_json_dump(v, 0);
+                ck_assert_str_eq(out, want);
+                free(out);
+                vs_json_free(&v);
+                if (at == len)
+                    break;                               /* one run without a special */
+            }
+        }
+    }
+}
+END_TEST
+
 START_TEST(t_object_api)
 {
     vs_json_t *o = vs_json_object();
@@ -624,6 +665,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, t_indent_other_widths);
     tcase_add_test(tc, t_number_repr);
     tcase_add_test(tc, t_string_escapes);
+    tcase_add_test(tc, t_string_blocks);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

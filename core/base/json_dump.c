@@ -81,11 +81,9 @@ static void s_newline(s_buf_t *b, int indent, int level)
     }
 }
 
-/* True if none of the 8 bytes at s is below 0x20, '"' or '\\'. */
-static inline bool s_plain8(const char *s)
+/* True if none of the 8 bytes of x is below 0x20, '"' or '\\'. */
+static inline bool s_plain8(uint64_t x)
 {
-    uint64_t x;
-    memcpy(&x, s, 8);
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
     return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs);
@@ -98,10 +96,16 @@ static inline bool s_plain1(unsigned char c)
 
 static void s_string_escaped(s_buf_t *b, const char *s, size_t len);
 
-/* The length of the leading part of s that prints as is: 16 bytes at a
- * time where SSE2 is there (every x86-64), else 8. */
-static size_t s_plain_run(const char *s, size_t len)
+/* Most strings (IDs, states, CIDRs, keys; a dozen bytes on average) need
+ * no escape at all: they are copied with their quotes while being checked,
+ * 16 bytes at a time where SSE2 is there (every x86-64), else 8, and only
+ * a string that turns out to need an escape is printed again, from the
+ * same place, by the slow path. */
+static void s_string(s_buf_t *b, const char *s, size_t len)
 {
+    if (!s_reserve(b, len + 2))
+        return;
+    char *o = b->p + b->len + 1;
     size_t i = 0;
 #ifdef __SSE2__
     const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
@@ -110,34 +114,29 @@ static size_t s_plain_run(const char *s, size_t len)
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
         __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
                                    _mm_cmpeq_epi8(_mm_max_epu8(x, c1f), c1f));   /* x < 0x20 */
-        int mask = _mm_movemask_epi8(bad);
-        if (mask)
-            return i + (size_t)__builtin_ctz((unsigned)mask);
+        if (_mm_movemask_epi8(bad))
+            goto escaped;
+        _mm_storeu_si128((__m128i *)(void *)(o + i), x);
     }
 #endif
-    while (len - i >= 8 && s_plain8(s + i))
-        i += 8;
-    while (i < len && s_plain1((unsigned char)s[i]))
-        i++;
-    return i;
-}
-
-/* Most strings (IDs, states, CIDRs, keys) need no escape at all: checked
- * first, they are then copied with their quotes in one go. */
-static void s_string(s_buf_t *b, const char *s, size_t len)
-{
-    size_t i = s_plain_run(s, len);
-    if (i < len) {
-        s_string_escaped(b, s, len);
-        return;
+    for (; len - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (!s_plain8(x))
+            goto escaped;
+        memcpy(o + i, &x, 8);
     }
-    if (!s_reserve(b, len + 2))
-        return;
-    char *o = b->p + b->len;
-    o[0] = '"';
-    memcpy(o + 1, s, len);
-    o[len + 1] = '"';
+    for (; i < len; i++) {
+        if (!s_plain1((unsigned char)s[i]))
+            goto escaped;
+        o[i] = s[i];
+    }
+    o[-1] = '"';
+    o[len] = '"';
     b->len += len + 2;
+    return;
+escaped:
+    s_string_escaped(b, s, len);
 }
 
 static void s_string_escaped(s_buf_t *b, const char *s, size_t len)
@@ -148,7 +147,7 @@ static void s_string_escaped(s_buf_t *b, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         /* Eight bytes at a time while none needs escaping (no byte below
          * 0x20, no '"', no '\\'): documents are mostly such runs. */
-        while (len - i >= 8 && s_plain8(s + i)) {
+        for (uint64_t x; len - i >= 8 && (memcpy(&x, s + i, 8), s_plain8(x));) {
             run += 8;
             i += 8;
         }
