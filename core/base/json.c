@@ -1,8 +1,10 @@
 /* json: the value tree (constructors, objects, arrays, accessors, clone,
- * equality). The parser lives in json_parse.c and the printer in
- * json_dump.c; both use only the public API in json.h.
+ * equality). The parser lives in json_parse.c and uses only the public
+ * API in json.h; the printer, json_dump.c, also reads the nodes directly
+ * (json_priv.h), as it visits every one of every document written.
  */
 #include "json.h"
+#include "json_priv.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -15,28 +17,6 @@
  * parsing an adversarial document with a million keys stays linear rather
  * than quadratic (every member goes through the duplicate-key lookup). */
 #define S_INDEX_MIN 16
-
-struct vs_json {
-    vs_json_type_t type;
-    bool is_int;                  /* numbers: stored in u.i, not u.d */
-    union {
-        bool b;
-        int64_t i;
-        double d;
-        struct {
-            char *p;              /* NUL-terminated; may contain NULs */
-            size_t len;
-        } s;
-        struct {
-            vs_json_t **vals;
-            uint32_t *koff;       /* objects only: member -> key offset in kbuf */
-            char *kbuf;           /* objects only: the keys, NUL-terminated, end to end */
-            size_t klen, kcap;
-            uint32_t *index;      /* objects only: slot -> member + 1 */
-            size_t n, cap, icap;
-        } c;
-    } u;
-};
 
 static vs_json_t *s_new(vs_json_type_t type)
 {

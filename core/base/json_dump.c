@@ -8,11 +8,12 @@
  * Python's repr() does (shortest round-trip digits, "1.0", "1e+16").
  * indent <= 0 prints compactly with no spaces at all.
  *
- * Uses only the public API of json.h. Assumes the "C" LC_NUMERIC locale
+ * Reads the nodes directly (json_priv.h). Assumes the "C" LC_NUMERIC locale
  * (the default unless a program calls setlocale), since snprintf and
  * strtod are used for doubles.
  */
 #include "json.h"
+#include "json_priv.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -253,42 +254,50 @@ static void s_double(s_buf_t *b, double d)
     s_put(b, out, o);
 }
 
+static void s_int(s_buf_t *b, int64_t i)
+{
+    /* Digits from the right, without snprintf: documents are mostly small
+     * integers and strings, and this is their hot path. */
+    char num[24];
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    char *p = num + sizeof num;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (i < 0)
+        *--p = '-';
+    s_put(b, p, (size_t)(num + sizeof num - p));
+}
+
+/* Reads the nodes directly (json_priv.h) rather than through half a dozen
+ * accessor calls per member. */
 static void s_value(s_buf_t *b, const vs_json_t *v, int indent, int level)
 {
-    char num[24];
-    switch (vs_json_type(v)) {
+    switch (v ? v->type : VS_JSON_NULL) {
     case VS_JSON_NULL:
-        s_puts(b, "null");
+        s_put(b, "null", 4);
         return;
     case VS_JSON_BOOL:
-        s_puts(b, vs_json_as_bool(v, false) ? "true" : "false");
+        if (v->u.b)
+            s_put(b, "true", 4);
+        else
+            s_put(b, "false", 5);
         return;
     case VS_JSON_NUMBER:
-        if (vs_json_is_int(v)) {
-            /* Digits from the right, without snprintf: documents are mostly
-             * small integers and strings, and this is their hot path. */
-            int64_t i = vs_json_as_int(v, 0);
-            uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
-            char *p = num + sizeof num;
-            do
-                *--p = (char)('0' + u % 10);
-            while (u /= 10);
-            if (i < 0)
-                *--p = '-';
-            s_put(b, p, (size_t)(num + sizeof num - p));
-        } else {
-            s_double(b, vs_json_as_num(v, 0));
-        }
+        if (v->is_int)
+            s_int(b, v->u.i);
+        else
+            s_double(b, v->u.d);
         return;
     case VS_JSON_STRING:
-        s_string(b, vs_json_as_str(v), vs_json_str_len(v));
+        s_string(b, v->u.s.p, v->u.s.len);
         return;
     case VS_JSON_ARRAY:
     case VS_JSON_OBJECT:
         break;
     }
-    bool obj = vs_json_type(v) == VS_JSON_OBJECT;
-    size_t n = vs_json_len(v);
+    bool obj = v->type == VS_JSON_OBJECT;
+    size_t n = v->u.c.n;
     s_put(b, obj ? "{" : "[", 1);
     for (size_t i = 0; i < n && !b->oom; i++) {
         if (i)
@@ -296,14 +305,14 @@ static void s_value(s_buf_t *b, const vs_json_t *v, int indent, int level)
         if (indent > 0)
             s_newline(b, indent, level + 1);
         if (obj) {
-            const char *k = vs_json_key_at(v, i);
+            const char *k = vs_json__key(v, i);
             s_string(b, k, strlen(k));
             if (indent > 0)
                 s_put(b, ": ", 2);
             else
                 s_put(b, ":", 1);
         }
-        s_value(b, vs_json_at(v, i), indent, level + 1);
+        s_value(b, v->u.c.vals[i], indent, level + 1);
     }
     if (n && indent > 0)
         s_newline(b, indent, level);
