@@ -98,7 +98,10 @@ static void s_mark(vs_model_t *m, const char *id)
         m->dirty = nd;
         m->dirty_cap = nc;
     }
-    snprintf(m->dirty[m->ndirty++], VS_ID_LEN, "%s", id);
+    /* An ID fits (vs_model__add checked it); cut like snprintf otherwise. */
+    size_t n = strnlen(id, VS_ID_LEN - 1);
+    memcpy(m->dirty[m->ndirty], id, n);
+    m->dirty[m->ndirty++][n] = '\0';
 }
 
 /* --- objects ---------------------------------------------------------------- */
@@ -209,7 +212,7 @@ int vs_model__add(vs_model_t *m, vs_obj_t *o, const vs_kind_t *kind, const char 
     if (!id[0] || strlen(id) >= VS_ID_LEN || vs_model__get(m, id))
         return -1;
     o->kind = kind;
-    snprintf(o->id, sizeof o->id, "%s", id);
+    memcpy(o->id, id, strlen(id) + 1);         /* its length was checked above */
     o->seq = m->next_seq++;
     s_link(m, o);
     vs_model__mark_meta(m);
