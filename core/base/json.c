@@ -164,8 +164,8 @@ vs_json_t *vs_json_strn(const char *s, size_t n)
     vs_json_t *v = malloc(sizeof *v + n + 1);
     if (!v)
         return NULL;
-    memset(v, 0, sizeof *v);
-    v->type = VS_JSON_STRING;
+    v->type = VS_JSON_STRING;       /* (only type and u.s are read) */
+    v->is_int = false;
     v->u.s.p = (char *)(v + 1);
     if (n)
         memcpy(v->u.s.p, s, n);

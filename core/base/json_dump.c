@@ -38,7 +38,7 @@ static bool s_grow(s_buf_t *b, size_t n)
 {
     if (b->oom)
         return false;
-    size_t cap = b->cap ? b->cap : 256;
+    size_t cap = b->cap ? b->cap : 1024;    /* most documents fit at once */
     while (cap - b->len <= n) {
         if (cap > SIZE_MAX / 2) {
             b->oom = true;
