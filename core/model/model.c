@@ -29,7 +29,7 @@ static uint32_t s_name_hash(const char *s)
     return h;
 }
 
-/* Every call looks its action up by name, among some sixty: hashing the
+/* Every call looks its action up by name, among some seventy: hashing the
  * name once beats comparing it with each. A name two modules both list
  * goes to the first, as the module order says. */
 static int s_actions_build(vs_model_t *m)
