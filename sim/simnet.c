@@ -360,9 +360,11 @@ static void s_emit(void *ctx, const vs_out_t *o)
     m->len = o->payload_len;
     m->backoff = SIM_RESEND_BASE_MS;
     a->nout++;
-    char what[160];
-    s_describe_payload(o->payload, o->payload_len, what, sizeof what);
-    s_trace(net, "a%d -> a%d send %" PRIx64 " %s", e->agent, m->to, m->msg_id, what);
+    if (net->trace) {          /* decoding a payload to describe it is not free */
+        char what[160];
+        s_describe_payload(o->payload, o->payload_len, what, sizeof what);
+        s_trace(net, "a%d -> a%d send %" PRIx64 " %s", e->agent, m->to, m->msg_id, what);
+    }
     s_transmit(net, e->agent, m);
 }
 
@@ -450,9 +452,11 @@ static void s_deliver(vs_simnet_t *net, msg_t *m)
     net->ack.msg_id = m->msg_id;
     if (!vs_json_get(to->seen, key)) {
         vs_json_set(to->seen, key, vs_json_bool(true));
-        char what[160];
-        s_describe_payload(m->payload, m->len, what, sizeof what);
-        s_trace(net, "a%d <- a%d recv %" PRIx64 " %s", m->to, m->from, m->msg_id, what);
+        if (net->trace) {
+            char what[160];
+            s_describe_payload(m->payload, m->len, what, sizeof what);
+            s_trace(net, "a%d <- a%d recv %" PRIx64 " %s", m->to, m->from, m->msg_id, what);
+        }
         agent_t *from = &net->a[m->from];
         vs_model_on_peer(to->m, from->account, from->region, m->payload, m->len);
         s_after(net, m->to);

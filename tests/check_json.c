@@ -2,6 +2,7 @@
  * texts were produced by Python's json.dumps(obj, indent=4,
  * ensure_ascii=False), which is what the AWS CLI prints. */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,47 @@ START_TEST(t_string_escapes)
 }
 END_TEST
 
+/* The printer copies plain strings in blocks of 16 and 8 bytes and falls
+ * back to escaping when it meets a byte that needs it: every length and
+ * every position of the first such byte prints the same as escaping byte
+ * by byte would. */
+START_TEST(t_string_blocks)
+{
+    static const char special[] = { '"', '\\', '\n', 0x01, 0x1f };
+    static const char *escaped[] = { "\\\"", "\\\\", "\\n", "\\u0001", "\\u001f" };
+    for (size_t len = 0; len <= 40; len++) {
+        for (size_t at = 0; at <= len; at++) {           /* at == len: none */
+            for (size_t k = 0; k < sizeof special; k++) {
+                char in[48], want[256];
+                size_t w = 0;
+                want[w++] = '"';
+                for (size_t i = 0; i < len; i++) {
+                    /* Plain ASCII and UTF-8 bytes (0xc3 0xa9 = é) pass through. */
+                    in[i] = i % 5 == 3 ? (char)0xc3 : i % 5 == 4 ? (char)0xa9 : (char)('a' + i % 26);
+                    if (i == at)
+                        in[i] = special[k];
+                    if (i == at) {
+                        memcpy(want + w, escaped[k], strlen(escaped[k]));
+                        w += strlen(escaped[k]);
+                    } else {
+                        want[w++] = in[i];
+                    }
+                }
+                want[w++] = '"';
+                want[w] = '\0';
+                vs_json_t *v = vs_json_strn(in, len);
+                char *out = vs_json_dump(v, 0);
+                ck_assert_str_eq(out, want);
+                free(out);
+                vs_json_free(&v);
+                if (at == len)
+                    break;                               /* one run without a special */
+            }
+        }
+    }
+}
+END_TEST
+
 START_TEST(t_object_api)
 {
     vs_json_t *o = vs_json_object();
@@ -305,6 +347,75 @@ START_TEST(t_large_object)
     free(out);
     vs_json_free(&d);
     vs_json_free(&o);
+}
+END_TEST
+
+/* Containers start with room for a few members (and their keys) in the
+ * node's own allocation and move to the heap past it: members, keys,
+ * order, replace, remove and clone must not notice where they live. */
+START_TEST(t_grow_past_inline)
+{
+    for (int nkeys = 0; nkeys <= 40; nkeys++) {
+        for (int keylen = 1; keylen <= 90; keylen += 29) {
+            vs_json_t *o = vs_json_object(), *a = vs_json_array();
+            char want_o[8192] = "{", want_a[1024] = "[", key[128];
+            for (int i = 0; i < nkeys; i++) {
+                snprintf(key, sizeof key, "%0*d", keylen, i);
+                vs_json_set_int(o, key, i);
+                vs_json_push(a, vs_json_int(-i));
+                snprintf(want_o + strlen(want_o), sizeof want_o - strlen(want_o), "%s\"%s\":%d",
+                         i ? "," : "", key, i);
+                snprintf(want_a + strlen(want_a), sizeof want_a - strlen(want_a), "%s%d",
+                         i ? "," : "", -i);
+                /* A lookup of every key so far, through whichever storage. */
+                for (int j = 0; j <= i; j++) {
+                    char k2[128];
+                    snprintf(k2, sizeof k2, "%0*d", keylen, j);
+                    ck_assert_int_eq(vs_json_get_int(o, k2, -1), j);
+                }
+            }
+            strcat(want_o, "}");
+            strcat(want_a, "]");
+            vs_json_t *oc = vs_json_clone(o), *ac = vs_json_clone(a);
+            char *d1 = vs_json_dump(o, 0), *d2 = vs_json_dump(oc, 0);
+            char *d3 = vs_json_dump(a, 0), *d4 = vs_json_dump(ac, 0);
+            ck_assert_str_eq(d1, want_o);
+            ck_assert_str_eq(d2, want_o);
+            ck_assert_str_eq(d3, want_a);
+            ck_assert_str_eq(d4, want_a);
+            free(d1);
+            free(d2);
+            free(d3);
+            free(d4);
+            /* Remove the first member, then add one back: the new key goes
+             * after the kept ones. */
+            if (nkeys) {
+                snprintf(key, sizeof key, "%0*d", keylen, 0);
+                ck_assert(vs_json_remove(o, key));
+                vs_json_set_str(o, "z", "last");
+                ck_assert_uint_eq(vs_json_len(o), (size_t)nkeys);
+                ck_assert_str_eq(vs_json_key_at(o, (size_t)nkeys - 1), "z");
+                ck_assert_str_eq(vs_json_get_str(o, "z"), "last");
+                ck_assert(!vs_json_equal(o, oc));
+            }
+            vs_json_free(&o);
+            vs_json_free(&oc);
+            vs_json_free(&a);
+            vs_json_free(&ac);
+        }
+    }
+
+    /* Integers print without snprintf: the extremes and signs. */
+    vs_json_t *ints = s_parse("[0,-1,7,-10,100,9223372036854775807,-9223372036854775808]");
+    char *out = vs_json_dump(ints, 0);
+    ck_assert_str_eq(out, "[0,-1,7,-10,100,9223372036854775807,-9223372036854775808]");
+    free(out);
+    vs_json_free(&ints);
+    vs_json_t *min = vs_json_int(INT64_MIN);
+    out = vs_json_dump(min, 4);
+    ck_assert_str_eq(out, "-9223372036854775808");
+    free(out);
+    vs_json_free(&min);
 }
 END_TEST
 
@@ -543,6 +654,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, t_scalars);
     tcase_add_test(tc, t_object_api);
     tcase_add_test(tc, t_large_object);
+    tcase_add_test(tc, t_grow_past_inline);
     tcase_add_test(tc, t_clone_equal);
     suite_add_tcase(s, tc);
 
@@ -553,6 +665,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, t_indent_other_widths);
     tcase_add_test(tc, t_number_repr);
     tcase_add_test(tc, t_string_escapes);
+    tcase_add_test(tc, t_string_blocks);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

@@ -5,6 +5,7 @@
  * Subnets, route tables, paging, persistence and timers are in
  * check_model_net.c. */
 #include "check_model_fixture.h"
+#include "model_internal.h"
 
 /* --- CreateVpc --------------------------------------------------------- */
 
@@ -525,6 +526,29 @@ START_TEST(account_isolation)
 }
 END_TEST
 
+/* Dispatch finds every action of every module by its exact name (through
+ * the model's hash table), and nothing else: near misses are invalid. */
+START_TEST(every_action_dispatched)
+{
+    size_t n = 0;
+    for (const vs_module_t *const *mod = vs_service_modules(); *mod; mod++) {
+        for (const vs_action_t *a = (*mod)->actions; a && a->name; a++) {
+            /* A non-object input is refused by the dispatcher once the
+             * action is found, before any handler runs. */
+            ERR(a->name, "[1]", "InvalidParameterValue", "The request input is not an object");
+            n++;
+        }
+    }
+    ck_assert_uint_gt(n, 30);
+    const char *misses[] = { "", "createvpc", "CreateVpc ", "CreateVp", "CreateVpcs", "XreateVpc",
+                             "DescribeVpcPeeringConnection" };
+    for (size_t i = 0; i < sizeof misses / sizeof misses[0]; i++)
+        ERR(misses[i], "{}", "InvalidAction", NULL);
+    const fx_res_t *r = fx_call(ACCT, NULL, "{}");
+    ck_assert_str_eq(r->code, "InvalidAction");
+}
+END_TEST
+
 START_TEST(bad_input)
 {
     ERR("NoSuchThing", "{}", "InvalidAction", "The action NoSuchThing is not valid for this web service.");
@@ -576,6 +600,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, dry_run);
     tcase_add_test(tc, account_isolation);
     tcase_add_test(tc, bad_input);
+    tcase_add_test(tc, every_action_dispatched);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -294,6 +294,46 @@ START_TEST(test_apply_lifecycle_inter_region)
 }
 END_TEST
 
+/* A record from a peer is checked before use: its CIDRs must be
+ * canonical (family, prefix range, no host bits), without duplicates. */
+START_TEST(test_validate_cidrs)
+{
+    char why[128];
+    vs_pcx_t ok = fx_pcx("111111111111", "us-east-1", "222222222222", "us-east-1");
+    ck_assert_int_eq(vs_pcx_validate(&ok, why, sizeof why), 0);
+
+    vs_pcx_t p = ok;
+    p.requester.ipv4[0].addr.bytes[3] = 1;                 /* 10.1.0.1/16 */
+    ck_assert_int_eq(vs_pcx_validate(&p, why, sizeof why), -1);
+    ck_assert_str_eq(why, "requester: bad cidr #0");
+    p = ok;
+    p.requester.ipv4[1].prefix = 33;
+    ck_assert_int_eq(vs_pcx_validate(&p, why, sizeof why), -1);
+    ck_assert_str_eq(why, "requester: bad cidr #1");
+    p = ok;
+    p.accepter.ipv4[0].addr.family = 6;                    /* a v6 CIDR in the v4 list */
+    ck_assert_int_eq(vs_pcx_validate(&p, why, sizeof why), -1);
+    ck_assert_str_eq(why, "accepter: bad cidr #0");
+    p = ok;
+    p.accepter.ipv6[0].addr.bytes[15] = 0x80;              /* host bit of a /56 */
+    ck_assert_int_eq(vs_pcx_validate(&p, why, sizeof why), -1);
+    ck_assert_str_eq(why, "accepter: bad cidr #1");
+    p = ok;
+    p.requester.ipv6[0].prefix = 0;                        /* ::/0 with bits set */
+    ck_assert_int_eq(vs_pcx_validate(&p, why, sizeof why), -1);
+    p.requester.ipv6[0].prefix = 128;                      /* a host route is canonical */
+    ck_assert_int_eq(vs_pcx_validate(&p, why, sizeof why), 0);
+    p = ok;
+    p.requester.ipv4[1] = p.requester.ipv4[0];
+    ck_assert_int_eq(vs_pcx_validate(&p, why, sizeof why), -1);
+    ck_assert_str_eq(why, "requester: duplicate cidr #1");
+    p = ok;
+    snprintf(p.accepter.region, sizeof p.accepter.region, "us-east-9");
+    ck_assert_int_eq(vs_pcx_validate(&p, why, sizeof why), -1);
+    ck_assert_str_eq(why, "accepter: unknown region");
+}
+END_TEST
+
 START_TEST(test_apply_same_account)
 {
     vs_awserr_t err;
@@ -340,6 +380,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, test_actor_resolution);
     tcase_add_test(tc, test_apply_lifecycle_inter_region);
     tcase_add_test(tc, test_apply_same_account);
+    tcase_add_test(tc, test_validate_cidrs);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -139,8 +139,10 @@ bool vs_region_known(const char *region)
 {
     if (!region)
         return false;
+    /* Every message names regions: test two bytes before calling strcmp. */
     for (size_t i = 0; s_regions[i]; i++)
-        if (strcmp(s_regions[i], region) == 0)
+        if (s_regions[i][0] == region[0] && s_regions[i][1] == region[1] &&
+            strcmp(s_regions[i], region) == 0)
             return true;
     return false;
 }

@@ -1,8 +1,10 @@
 /* json: the value tree (constructors, objects, arrays, accessors, clone,
- * equality). The parser lives in json_parse.c and the printer in
- * json_dump.c; both use only the public API in json.h.
+ * equality). The parser lives in json_parse.c and uses only the public
+ * API in json.h; the printer, json_dump.c, also reads the nodes directly
+ * (json_priv.h), as it visits every one of every document written.
  */
 #include "json.h"
+#include "json_priv.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -16,34 +18,87 @@
  * than quadratic (every member goes through the duplicate-key lookup). */
 #define S_INDEX_MIN 16
 
-struct vs_json {
-    vs_json_type_t type;
-    bool is_int;                  /* numbers: stored in u.i, not u.d */
-    union {
-        bool b;
-        int64_t i;
-        double d;
-        struct {
-            char *p;              /* NUL-terminated; may contain NULs */
-            size_t len;
-        } s;
-        struct {
-            vs_json_t **vals;
-            uint32_t *koff;       /* objects only: member -> key offset in kbuf */
-            char *kbuf;           /* objects only: the keys, NUL-terminated, end to end */
-            size_t klen, kcap;
-            uint32_t *index;      /* objects only: slot -> member + 1 */
-            size_t n, cap, icap;
-        } c;
-    } u;
-};
-
+/* A scalar (null, bool, number): only the type and the value are ever
+ * read, so they are all that is set (calloc's clearing of the whole node
+ * cost more than the allocation). */
 static vs_json_t *s_new(vs_json_type_t type)
 {
-    vs_json_t *v = calloc(1, sizeof *v);
-    if (v)
+    vs_json_t *v = malloc(sizeof *v);
+    if (v) {
         v->type = type;
+        v->is_int = false;
+        v->u.i = 0;
+    }
     return v;
+}
+
+/* A container is allocated together with room for its first members (and,
+ * for an object, their keys): most objects and arrays of a document are
+ * small and are built, printed and freed at once, so one allocation
+ * instead of four (node, values, key offsets, keys) is what they cost.
+ * Past the inline room the arrays move to the heap; a pointer equal to
+ * the inline area means "not separately allocated". */
+#define S_INLINE_N 8
+#define S_INLINE_K 128
+
+typedef struct {
+    vs_json_t node;
+    vs_json_t *vals[S_INLINE_N];
+} s_arr_block_t;
+
+typedef struct {
+    vs_json_t node;
+    vs_json_t *vals[S_INLINE_N];
+    uint32_t koff[S_INLINE_N];
+    char kbuf[S_INLINE_K];
+} s_obj_block_t;
+
+static vs_json_t *s_new_container(vs_json_type_t type)
+{
+    if (type == VS_JSON_ARRAY) {
+        s_arr_block_t *b = malloc(sizeof *b);
+        if (!b)
+            return NULL;
+        memset(&b->node, 0, sizeof b->node);
+        b->node.type = type;
+        b->node.u.c.vals = b->vals;
+        b->node.u.c.cap = S_INLINE_N;
+        return &b->node;
+    }
+    s_obj_block_t *b = malloc(sizeof *b);
+    if (!b)
+        return NULL;
+    memset(&b->node, 0, sizeof b->node);
+    b->node.type = type;
+    b->node.u.c.vals = b->vals;
+    b->node.u.c.koff = b->koff;
+    b->node.u.c.kbuf = b->kbuf;
+    b->node.u.c.cap = S_INLINE_N;
+    b->node.u.c.kcap = S_INLINE_K;
+    return &b->node;
+}
+
+/* (vals sits at the same offset in both blocks.) */
+static bool s_inline_vals(const vs_json_t *c)
+{
+    return c->u.c.vals == ((const s_arr_block_t *)(const void *)c)->vals;
+}
+
+static bool s_inline_keys(const vs_json_t *o)
+{
+    return o->u.c.kbuf == ((const s_obj_block_t *)(const void *)o)->kbuf;
+}
+
+/* realloc() for a buffer that may still be the inline area (of `used`
+ * bytes), which must be copied out rather than reallocated. */
+static void *s_regrow(void *p, bool inl, size_t used, size_t size)
+{
+    if (!inl)
+        return realloc(p, size);
+    void *q = malloc(size);
+    if (q && used)
+        memcpy(q, p, used);
+    return q;
 }
 
 void vs_json_free(vs_json_t **vp)
@@ -56,9 +111,12 @@ void vs_json_free(vs_json_t **vp)
     } else if (v->type == VS_JSON_ARRAY || v->type == VS_JSON_OBJECT) {
         for (size_t i = 0; i < v->u.c.n; i++)
             vs_json_free(&v->u.c.vals[i]);
-        free(v->u.c.vals);
-        free(v->u.c.koff);
-        free(v->u.c.kbuf);
+        if (!s_inline_vals(v)) {
+            free(v->u.c.vals);
+            free(v->u.c.koff);
+        }
+        if (v->type == VS_JSON_OBJECT && !s_inline_keys(v))
+            free(v->u.c.kbuf);
         free(v->u.c.index);
     }
     free(v);
@@ -66,8 +124,8 @@ void vs_json_free(vs_json_t **vp)
 }
 
 vs_json_t *vs_json_null(void) { return s_new(VS_JSON_NULL); }
-vs_json_t *vs_json_array(void) { return s_new(VS_JSON_ARRAY); }
-vs_json_t *vs_json_object(void) { return s_new(VS_JSON_OBJECT); }
+vs_json_t *vs_json_array(void) { return s_new_container(VS_JSON_ARRAY); }
+vs_json_t *vs_json_object(void) { return s_new_container(VS_JSON_OBJECT); }
 
 vs_json_t *vs_json_bool(bool b)
 {
@@ -106,8 +164,8 @@ vs_json_t *vs_json_strn(const char *s, size_t n)
     vs_json_t *v = malloc(sizeof *v + n + 1);
     if (!v)
         return NULL;
-    memset(v, 0, sizeof *v);
-    v->type = VS_JSON_STRING;
+    v->type = VS_JSON_STRING;       /* (only type and u.s are read) */
+    v->is_int = false;
     v->u.s.p = (char *)(v + 1);
     if (n)
         memcpy(v->u.s.p, s, n);
@@ -127,17 +185,25 @@ static int s_grow(vs_json_t *c)
 {
     if (c->u.c.n < c->u.c.cap)
         return 0;
-    size_t cap = c->u.c.cap ? c->u.c.cap * 2 : 4;
-    vs_json_t **vals = realloc(c->u.c.vals, cap * sizeof *vals);
+    size_t cap = c->u.c.cap * 2;
+    bool inl = s_inline_vals(c);
+    vs_json_t **vals = s_regrow(c->u.c.vals, inl, c->u.c.n * sizeof *vals, cap * sizeof *vals);
     if (!vals)
         return -1;
-    c->u.c.vals = vals;
     if (c->type == VS_JSON_OBJECT) {
-        uint32_t *koff = realloc(c->u.c.koff, cap * sizeof *koff);
-        if (!koff)
+        uint32_t *koff = s_regrow(c->u.c.koff, inl, c->u.c.n * sizeof *koff, cap * sizeof *koff);
+        if (!koff) {
+            /* Both arrays leave the inline area together or not at all
+             * (vs_json_free tells them apart by vals alone). */
+            if (inl)
+                free(vals);
+            else
+                c->u.c.vals = vals;     /* realloc moved it; still valid */
             return -1;
+        }
         c->u.c.koff = koff;
     }
+    c->u.c.vals = vals;
     c->u.c.cap = cap;
     return 0;
 }
@@ -159,7 +225,7 @@ static int64_t s_key_add(vs_json_t *o, const char *key)
         size_t cap = o->u.c.kcap ? o->u.c.kcap : 64;
         while (cap - o->u.c.klen < n)
             cap *= 2;
-        char *b = realloc(o->u.c.kbuf, cap);
+        char *b = s_regrow(o->u.c.kbuf, s_inline_keys(o), o->u.c.klen, cap);
         if (!b)
             return -1;
         o->u.c.kbuf = b;
@@ -313,7 +379,7 @@ vs_json_t *vs_json_clone(const vs_json_t *v)
     case VS_JSON_ARRAY:
     case VS_JSON_OBJECT: break;
     }
-    vs_json_t *c = s_new(v->type);
+    vs_json_t *c = s_new_container(v->type);
     if (!c)
         return NULL;
     for (size_t i = 0; i < v->u.c.n; i++) {

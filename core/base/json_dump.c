@@ -8,18 +8,22 @@
  * Python's repr() does (shortest round-trip digits, "1.0", "1e+16").
  * indent <= 0 prints compactly with no spaces at all.
  *
- * Uses only the public API of json.h. Assumes the "C" LC_NUMERIC locale
+ * Reads the nodes directly (json_priv.h). Assumes the "C" LC_NUMERIC locale
  * (the default unless a program calls setlocale), since snprintf and
  * strtod are used for doubles.
  */
 #include "json.h"
+#include "json_priv.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 typedef struct {
     char *p;
@@ -27,27 +31,40 @@ typedef struct {
     bool oom;
 } s_buf_t;
 
-static void s_put(s_buf_t *b, const char *s, size_t n)
+/* Makes room for n more bytes (and the NUL vs_json_dump adds at the end);
+ * false once out of memory. */
+__attribute__((noinline))
+static bool s_grow(s_buf_t *b, size_t n)
 {
     if (b->oom)
-        return;
-    if (b->cap - b->len <= n) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->len <= n) {
-            if (cap > SIZE_MAX / 2) {
-                b->oom = true;
-                return;
-            }
-            cap *= 2;
-        }
-        char *p = realloc(b->p, cap);
-        if (!p) {
+        return false;
+    size_t cap = b->cap ? b->cap : 1024;    /* most documents fit at once */
+    while (cap - b->len <= n) {
+        if (cap > SIZE_MAX / 2) {
             b->oom = true;
-            return;
+            return false;
         }
-        b->p = p;
-        b->cap = cap;
+        cap *= 2;
     }
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = true;
+        return false;
+    }
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+static inline bool s_reserve(s_buf_t *b, size_t n)
+{
+    return b->cap - b->len > n ? !b->oom : s_grow(b, n);
+}
+
+static inline void s_put(s_buf_t *b, const char *s, size_t n)
+{
+    if (!s_reserve(b, n))
+        return;
     memcpy(b->p + b->len, s, n);
     b->len += n;   /* the NUL goes on once, at the end (vs_json_dump) */
 }
@@ -65,7 +82,65 @@ static void s_newline(s_buf_t *b, int indent, int level)
     }
 }
 
+/* True if none of the 8 bytes of x is below 0x20, '"' or '\\'. */
+static inline bool s_plain8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+    return !((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs);
+}
+
+static inline bool s_plain1(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\';
+}
+
+static void s_string_escaped(s_buf_t *b, const char *s, size_t len);
+
+/* Most strings (IDs, states, CIDRs, keys; a dozen bytes on average) need
+ * no escape at all: they are copied with their quotes while being checked,
+ * 16 bytes at a time where SSE2 is there (every x86-64), else 8, and only
+ * a string that turns out to need an escape is printed again, from the
+ * same place, by the slow path. */
 static void s_string(s_buf_t *b, const char *s, size_t len)
+{
+    if (!s_reserve(b, len + 2))
+        return;
+    char *o = b->p + b->len + 1;
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i c1f = _mm_set1_epi8(0x1f);
+    for (; len - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                                   _mm_cmpeq_epi8(_mm_max_epu8(x, c1f), c1f));   /* x < 0x20 */
+        if (_mm_movemask_epi8(bad))
+            goto escaped;
+        _mm_storeu_si128((__m128i *)(void *)(o + i), x);
+    }
+#endif
+    for (; len - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (!s_plain8(x))
+            goto escaped;
+        memcpy(o + i, &x, 8);
+    }
+    for (; i < len; i++) {
+        if (!s_plain1((unsigned char)s[i]))
+            goto escaped;
+        o[i] = s[i];
+    }
+    o[-1] = '"';
+    o[len] = '"';
+    b->len += len + 2;
+    return;
+escaped:
+    s_string_escaped(b, s, len);
+}
+
+static void s_string_escaped(s_buf_t *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     s_put(b, "\"", 1);
@@ -73,13 +148,7 @@ static void s_string(s_buf_t *b, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         /* Eight bytes at a time while none needs escaping (no byte below
          * 0x20, no '"', no '\\'): documents are mostly such runs. */
-        while (len - i >= 8) {
-            uint64_t x;
-            memcpy(&x, s + i, 8);
-            const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-            uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
-            if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs)
-                break;
+        for (uint64_t x; len - i >= 8 && (memcpy(&x, s + i, 8), s_plain8(x));) {
             run += 8;
             i += 8;
         }
@@ -185,33 +254,50 @@ static void s_double(s_buf_t *b, double d)
     s_put(b, out, o);
 }
 
+static void s_int(s_buf_t *b, int64_t i)
+{
+    /* Digits from the right, without snprintf: documents are mostly small
+     * integers and strings, and this is their hot path. */
+    char num[24];
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    char *p = num + sizeof num;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (i < 0)
+        *--p = '-';
+    s_put(b, p, (size_t)(num + sizeof num - p));
+}
+
+/* Reads the nodes directly (json_priv.h) rather than through half a dozen
+ * accessor calls per member. */
 static void s_value(s_buf_t *b, const vs_json_t *v, int indent, int level)
 {
-    char num[24];
-    switch (vs_json_type(v)) {
+    switch (v ? v->type : VS_JSON_NULL) {
     case VS_JSON_NULL:
-        s_puts(b, "null");
+        s_put(b, "null", 4);
         return;
     case VS_JSON_BOOL:
-        s_puts(b, vs_json_as_bool(v, false) ? "true" : "false");
+        if (v->u.b)
+            s_put(b, "true", 4);
+        else
+            s_put(b, "false", 5);
         return;
     case VS_JSON_NUMBER:
-        if (vs_json_is_int(v)) {
-            snprintf(num, sizeof num, "%" PRId64, vs_json_as_int(v, 0));
-            s_puts(b, num);
-        } else {
-            s_double(b, vs_json_as_num(v, 0));
-        }
+        if (v->is_int)
+            s_int(b, v->u.i);
+        else
+            s_double(b, v->u.d);
         return;
     case VS_JSON_STRING:
-        s_string(b, vs_json_as_str(v), vs_json_str_len(v));
+        s_string(b, v->u.s.p, v->u.s.len);
         return;
     case VS_JSON_ARRAY:
     case VS_JSON_OBJECT:
         break;
     }
-    bool obj = vs_json_type(v) == VS_JSON_OBJECT;
-    size_t n = vs_json_len(v);
+    bool obj = v->type == VS_JSON_OBJECT;
+    size_t n = v->u.c.n;
     s_put(b, obj ? "{" : "[", 1);
     for (size_t i = 0; i < n && !b->oom; i++) {
         if (i)
@@ -219,11 +305,14 @@ static void s_value(s_buf_t *b, const vs_json_t *v, int indent, int level)
         if (indent > 0)
             s_newline(b, indent, level + 1);
         if (obj) {
-            const char *k = vs_json_key_at(v, i);
+            const char *k = vs_json__key(v, i);
             s_string(b, k, strlen(k));
-            s_puts(b, indent > 0 ? ": " : ":");
+            if (indent > 0)
+                s_put(b, ": ", 2);
+            else
+                s_put(b, ":", 1);
         }
-        s_value(b, vs_json_at(v, i), indent, level + 1);
+        s_value(b, v->u.c.vals[i], indent, level + 1);
     }
     if (n && indent > 0)
         s_newline(b, indent, level);

@@ -19,6 +19,55 @@ static const vs_module_t *s_mod(const vs_model_t *m, size_t i)
     return m->cfg.modules[i];      /* callers stop at the terminating NULL */
 }
 
+/* --- the action table ---------------------------------------------------- */
+
+static uint32_t s_name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;              /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+/* Every call looks its action up by name, among some seventy: hashing the
+ * name once beats comparing it with each. A name two modules both list
+ * goes to the first, as the module order says. */
+static int s_actions_build(vs_model_t *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; s_mod(m, i); i++)
+        for (const vs_action_t *a = s_mod(m, i)->actions; a && a->name; a++)
+            n++;
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap *= 2;
+    m->actions = calloc(cap, sizeof *m->actions);
+    if (!m->actions)
+        return -1;
+    m->action_mask = cap - 1;
+    for (size_t i = 0; s_mod(m, i); i++) {
+        for (const vs_action_t *a = s_mod(m, i)->actions; a && a->name; a++) {
+            size_t slot = s_name_hash(a->name) & m->action_mask;
+            while (m->actions[slot] && strcmp(m->actions[slot]->name, a->name) != 0)
+                slot = (slot + 1) & m->action_mask;
+            if (!m->actions[slot])
+                m->actions[slot] = a;
+        }
+    }
+    return 0;
+}
+
+static const vs_action_t *s_find_action(const vs_model_t *m, const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t slot = s_name_hash(name) & m->action_mask; m->actions[slot];
+         slot = (slot + 1) & m->action_mask)
+        if (strcmp(m->actions[slot]->name, name) == 0)
+            return m->actions[slot];
+    return NULL;
+}
+
 /* --- lifecycle ------------------------------------------------------------ */
 
 vs_model_t *vs_model_new(const vs_model_config_t *cfg)
@@ -51,7 +100,8 @@ vs_model_t *vs_model_new(const vs_model_config_t *cfg)
     m->next_timer_seq = 1;
     for (int i = 0; i < VS_COUNTER__COUNT; i++)
         m->counters[i] = -1;
-    if (vs_model__objs_init(m) != 0) {
+    if (s_actions_build(m) != 0 || vs_model__objs_init(m) != 0) {
+        free(m->actions);
         free(m);
         return NULL;
     }
@@ -78,6 +128,7 @@ void vs_model_destroy(vs_model_t **mp)
     for (size_t i = 0; i < m->nout; i++)
         s_outq_item_free(&m->outq[i]);
     free(m->outq);
+    free(m->actions);
     free(m);
     *mp = NULL;
 }
@@ -198,15 +249,6 @@ void vs_model_drain(vs_model_t *m, vs_emit_cb cb, void *ctx)
 }
 
 /* --- dispatch ---------------------------------------------------------------------- */
-
-static const vs_action_t *s_find_action(const vs_model_t *m, const char *name)
-{
-    for (size_t i = 0; name && s_mod(m, i); i++)
-        for (const vs_action_t *a = s_mod(m, i)->actions; a && a->name; a++)
-            if (strcmp(a->name, name) == 0)
-                return a;
-    return NULL;
-}
 
 int vs_model__dry_run_check(const vs_model_t *m, vs_awserr_t *err)
 {

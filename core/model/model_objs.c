@@ -10,12 +10,22 @@
 
 /* --- hash map ------------------------------------------------------------ */
 
+/* IDs are some twenty bytes ("pcx-" and 17 hex digits): hashed eight
+ * bytes at a time, which every lookup of an object by ID pays. */
 static uint64_t s_hash(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325ull;     /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-    return h;
+    size_t n = strlen(s);
+    uint64_t h = 0xcbf29ce484222325ull ^ n;
+    for (; n >= 8; n -= 8, s += 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0x100000001b3ull;
+    return h ^ h >> 29;
 }
 
 int vs_model__objs_init(vs_model_t *m)
@@ -56,7 +66,7 @@ static void s_maybe_grow(vs_model_t *m)
         vs_obj_t *o = m->buckets[i];
         while (o) {
             vs_obj_t *next = o->hnext;
-            size_t at = s_hash(o->id) & (nb - 1);
+            size_t at = o->hash & (nb - 1);
             o->hnext = b[at];
             b[at] = o;
             o = next;
@@ -71,8 +81,9 @@ vs_obj_t *vs_model__get(const vs_model_t *m, const char *id)
 {
     if (!id)
         return NULL;
-    for (vs_obj_t *o = m->buckets[s_hash(id) & (m->nbuckets - 1)]; o; o = o->hnext)
-        if (strcmp(o->id, id) == 0)
+    uint64_t h = s_hash(id);
+    for (vs_obj_t *o = m->buckets[h & (m->nbuckets - 1)]; o; o = o->hnext)
+        if (o->hash == h && strcmp(o->id, id) == 0)
             return o;
     return NULL;
 }
@@ -87,7 +98,10 @@ static void s_mark(vs_model_t *m, const char *id)
         m->dirty = nd;
         m->dirty_cap = nc;
     }
-    snprintf(m->dirty[m->ndirty++], VS_ID_LEN, "%s", id);
+    /* An ID fits (vs_model__add checked it); cut like snprintf otherwise. */
+    size_t n = strnlen(id, VS_ID_LEN - 1);
+    memcpy(m->dirty[m->ndirty], id, n);
+    m->dirty[m->ndirty++][n] = '\0';
 }
 
 /* --- objects ---------------------------------------------------------------- */
@@ -148,7 +162,8 @@ static void s_kunlink(vs_model_t *m, vs_obj_t *o)
 static void s_link(vs_model_t *m, vs_obj_t *o)
 {
     s_klink(m, o);
-    size_t at = s_hash(o->id) & (m->nbuckets - 1);
+    o->hash = s_hash(o->id);
+    size_t at = o->hash & (m->nbuckets - 1);
     o->hnext = m->buckets[at];
     m->buckets[at] = o;
     m->nobjs++;
@@ -171,7 +186,7 @@ static void s_link(vs_model_t *m, vs_obj_t *o)
 static void s_unlink(vs_model_t *m, vs_obj_t *o)
 {
     s_kunlink(m, o);
-    vs_obj_t **pp = &m->buckets[s_hash(o->id) & (m->nbuckets - 1)];
+    vs_obj_t **pp = &m->buckets[o->hash & (m->nbuckets - 1)];
     while (*pp && *pp != o)
         pp = &(*pp)->hnext;
     if (*pp)
@@ -197,7 +212,7 @@ int vs_model__add(vs_model_t *m, vs_obj_t *o, const vs_kind_t *kind, const char 
     if (!id[0] || strlen(id) >= VS_ID_LEN || vs_model__get(m, id))
         return -1;
     o->kind = kind;
-    snprintf(o->id, sizeof o->id, "%s", id);
+    memcpy(o->id, id, strlen(id) + 1);         /* its length was checked above */
     o->seq = m->next_seq++;
     s_link(m, o);
     vs_model__mark_meta(m);

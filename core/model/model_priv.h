@@ -73,6 +73,11 @@ struct vs_model {
     /* Module counters (vs_model__counter); -1 = not counted yet. */
     int64_t counters[VS_COUNTER__COUNT];
 
+    /* The actions of all modules by name: an open-addressing table of
+     * action_mask + 1 slots (at most half full), built by vs_model_new. */
+    const vs_action_t **actions;
+    size_t action_mask;
+
     /* The API call being handled. */
     uint64_t token;
     bool dry_run;
