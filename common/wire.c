@@ -138,10 +138,10 @@ const char *vs_wire_check_text(const uint8_t *s, size_t len, bool is_short)
     return NULL;
 }
 
-int vs_wire_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+static int s_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out, unsigned max_bytes)
 {
     uint64_t v = 0;
-    for (unsigned shift = 0; shift < 64 && *pos < len; shift += 7) {
+    for (unsigned shift = 0; shift < 7 * max_bytes && *pos < len; shift += 7) {
         uint8_t b = p[(*pos)++];
         v |= (uint64_t)(b & 0x7f) << shift;
         if (!(b & 0x80)) {
@@ -150,6 +150,19 @@ int vs_wire_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
         }
     }
     return -1;
+}
+
+int vs_wire_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+{
+    return s_varint(p, len, pos, out, 10);
+}
+
+/* protobuf-c reads a field's key and a length prefix in at most 5 bytes and
+ * refuses a longer (overlong) encoding, so we must too: otherwise the scan
+ * and the broker's fast relay would pass what unpack refuses. */
+int vs_wire_varint32(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+{
+    return s_varint(p, len, pos, out, 5);
 }
 
 /* Pass 1 (see the file comment). Returns 0, or -1 with err set; *malformed
@@ -167,7 +180,7 @@ static int s_scan(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t 
     }
     while (pos < len) {
         uint64_t key, n;
-        if (vs_wire_varint(p, len, &pos, &key) < 0 || (key >> 3) == 0 || (key >> 3) > 0x1fffffff) {
+        if (vs_wire_varint32(p, len, &pos, &key) < 0 || (key >> 3) == 0 || (key >> 3) > 0x1fffffff) {
             *malformed = true;
             return -1;
         }
@@ -195,7 +208,7 @@ static int s_scan(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t 
             pos += 4;
             break;
         case 2: /* length-delimited: where strings, bytes and messages live */
-            if (vs_wire_varint(p, len, &pos, &n) < 0 || n > len - pos) {
+            if (vs_wire_varint32(p, len, &pos, &n) < 0 || n > len - pos) {
                 *malformed = true;
                 return -1;
             }

@@ -44,11 +44,14 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len);
  *   no NUL, no controls when is_short);
  * - vs_wire_varint: reads one varint at *pos (advanced); -1 if truncated or
  *   longer than 10 bytes;
+ * - vs_wire_varint32: the same for a key or a length prefix, which
+ *   protobuf-c reads in at most 5 bytes;
  * - vs_wire_body_known: c is a body this build knows. */
 bool vs_wire_long_string(const ProtobufCFieldDescriptor *f);
 size_t vs_wire_bytes_limit(const ProtobufCFieldDescriptor *f);
 const char *vs_wire_check_text(const uint8_t *s, size_t len, bool is_short);
 int vs_wire_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
+int vs_wire_varint32(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
 bool vs_wire_body_known(Vpcsim__Wire__Envelope__BodyCase c);
 
 int vs_wire_send(void *zsock, const vs_env_t *env, int flags);

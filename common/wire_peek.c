@@ -128,7 +128,7 @@ static int s_walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t 
         return -1;
     while (pos < len) {
         uint64_t key, v;
-        if (vs_wire_varint(p, len, &pos, &key) < 0 || (key >> 3) == 0 || (key >> 3) > 0x1fffffff)
+        if (vs_wire_varint32(p, len, &pos, &key) < 0 || (key >> 3) == 0 || (key >> 3) > 0x1fffffff)
             return -1;
         const ProtobufCFieldDescriptor *f =
             protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3));
@@ -173,7 +173,7 @@ static int s_walk(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t 
             pos += 4;
             break;
         default: /* 2 */
-            if (vs_wire_varint(p, len, &pos, &v) < 0 || v > len - pos)
+            if (vs_wire_varint32(p, len, &pos, &v) < 0 || v > len - pos)
                 return -1;
             if (g == S_GRAB_ENVELOPE && f->id == S_ENV_SENDER)
                 return -1;   /* only the broker stamps it; a forged one is decode's */

@@ -273,6 +273,69 @@ START_TEST(peek_accepts_nothing_decode_refuses)
 }
 END_TEST
 
+/* Re-encodes the first length prefix of frame in (n bytes) in `width` bytes,
+ * overlong as a careless encoder might write it. Returns the new length. */
+static size_t s_pad_first_prefix(const uint8_t *in, size_t n, uint8_t *out, unsigned width)
+{
+    size_t pos = 0;
+    while (pos < n) {
+        uint8_t key = in[pos++];
+        ck_assert_uint_lt(key, 0x80);   /* the fixture's keys fit a byte */
+        uint64_t v;
+        switch (key & 7) {
+        case 0: ck_assert_int_eq(vs_wire_varint(in, n, &pos, &v), 0); continue;
+        case 1: pos += 8; continue;
+        case 5: pos += 4; continue;
+        default: break;
+        }
+        ck_assert_int_eq(vs_wire_varint(in, n, &pos, &v), 0);
+        size_t start = pos - 1;
+        while (start > 0 && (in[start - 1] & 0x80))
+            start--;
+        memcpy(out, in, start);
+        size_t o = start;
+        for (unsigned i = 0; i < width; i++)
+            out[o++] = (uint8_t)(((v >> (7 * i)) & 0x7f) | (i + 1 < width ? 0x80 : 0));
+        memcpy(out + o, in + pos, n - pos);
+        return o + n - pos;
+    }
+    ck_abort_msg("no length-delimited field");
+    return 0;
+}
+
+/* protobuf-c reads keys and length prefixes in at most 5 bytes: a longer
+ * (overlong) one is refused by unpack, so the scan and peek must refuse it
+ * too (found by fuzz_envelope: 6a 80 80 80 80 80 80 80 00). */
+START_TEST(overlong_prefixes_refused_by_both)
+{
+    static const uint8_t crash[] = { 0x6a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00 };
+    char err[192];
+    vs_wire_peek_t pk;
+    vs_env_t *env = vs_wire_decode(crash, sizeof crash, err, sizeof err);
+    ck_assert_ptr_null(env);
+    ck_assert_int_lt(vs_wire_peek(crash, sizeof crash, &pk), 0);
+
+    uint8_t base[1024], f[1100];
+    for (int kind = 0; kind < 4; kind++) {
+        size_t n = s_frame(kind, base, sizeof base);
+        for (unsigned width = 1; width <= 7; width++) {
+            size_t m = s_pad_first_prefix(base, n, f, width);
+            env = vs_wire_decode(f, m, err, sizeof err);
+            int peeked = vs_wire_peek(f, m, &pk);
+            if (width <= 5) {
+                ck_assert_msg(env != NULL, "kind %d width %u: %s", kind, width, err);
+                ck_assert_int_eq(peeked, 0);
+                s_assert_agrees(&pk, env);
+            } else {
+                ck_assert_msg(env == NULL, "kind %d width %u decoded", kind, width);
+                ck_assert_int_lt(peeked, 0);
+            }
+            vs_wire_free(&env);
+        }
+    }
+}
+END_TEST
+
 /* Byte by byte, as vs_wire_check_text was before it read words: what it
  * must still answer for every text. */
 static const char *s_check_text_ref(const uint8_t *s, size_t len, bool is_short)
@@ -348,6 +411,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, peek_leaves_the_unusual_to_decode);
     tcase_add_test(tc, stamp_never_outgrows_the_frame_limit);
     tcase_add_test(tc, peek_accepts_nothing_decode_refuses);
+    tcase_add_test(tc, overlong_prefixes_refused_by_both);
     tcase_add_test(tc, text_check_reads_words_like_bytes);
     suite_add_tcase(s, tc);
     return s;
