@@ -192,6 +192,17 @@ START_TEST(t_arn_format)
     ck_assert_int_eq(vs_arn_format(out, 20, "aws", "us-east-1", "123456789012", "vpc",
                                    "vpc-1a2b3c4d"), -1);
     ck_assert_str_eq(out, "");
+    /* The boundary: room for the ARN and its NUL, and one byte less. */
+    const char *want = "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1a2b3c4d";
+    size_t w = strlen(want);
+    ck_assert_int_eq(vs_arn_format(out, w + 1, "aws", "us-east-1", "123456789012", "vpc",
+                                   "vpc-1a2b3c4d"), (int)w);
+    ck_assert_str_eq(out, want);
+    ck_assert_int_eq(vs_arn_format(out, w, "aws", "us-east-1", "123456789012", "vpc",
+                                   "vpc-1a2b3c4d"), -1);
+    ck_assert_str_eq(out, "");
+    ck_assert_int_eq(vs_arn_format(out, 0, "aws", "us-east-1", "123456789012", "vpc",
+                                   "vpc-1a2b3c4d"), -1);
 }
 END_TEST
 
