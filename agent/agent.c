@@ -31,6 +31,7 @@ static void s_resend_cb(void *ctx, const store_outmsg_t *m)
         a->ev_resending = true;
     if (a->ev_resending)
         agent_ev__peer_sent(a, m, true);
+    a->stats.resends++;
     agent__send_peer(a, m);
 }
 
@@ -249,6 +250,7 @@ int agent_run(const agent_config_t *cfg)
                 a->partition, cfg->broker);
         uv_run(&a->loop, UV_RUN_DEFAULT);
         rc = a->exit_code;
+        agent__log_stats(a);
         VS_INFO("stopped");
     }
     s_teardown(a);
