@@ -31,6 +31,7 @@
 #define AGENT_PENDING_CAP  16384    /* in-flight API calls */
 #define AGENT_BROKER_SILENT_MS 3000 /* no word from the broker: re-register */
 #define AGENT_TICK_MS      200      /* registration retry / heartbeat check */
+#define AGENT_IDLE_CKPT_MS 200     /* idle WAL checkpoint check (store_checkpoint_idle) */
 #define AGENT_REFUSED_GIVEUP_MS 4000 /* refused this long: exit (broker liveness + 1 s) */
 
 /* An API call waiting for its reply: where to send it. */

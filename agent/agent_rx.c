@@ -172,7 +172,7 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
     uint64_t floor = pm->ack_floor < env->msg_id ? pm->ack_floor : env->msg_id;
     /* A failed prune only costs space (the error is logged). */
     if (seen >= 0 && pm->epoch && floor > known)
-        store_floor_raise(a->st, sender, pm->epoch, floor);
+        store_floor_note(a->st, sender, pm->epoch, floor);   /* written at commit */
     if (seen >= 0) {
         agent_ev__peer_recv(a, env, seen == 1);
         a->stats.peer_rx++;

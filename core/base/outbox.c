@@ -200,10 +200,16 @@ static bool s_addressee(const vs_outmsg_t *m, vs_arn_t *arn, const char **accoun
     return m->to_account && *m->to_account && m->to_region && *m->to_region;
 }
 
-static bool s_is_addressee(const entry_t *e, const char *account, const char *region)
+static bool s_is_addressee(const vs_outbox_t *ob, const entry_t *e, const char *account,
+                           const char *region)
 {
     if (!account || !region)
         return false;
+    if (e->dest) {
+        /* Its own slot: the addressee was worked out at add. */
+        const dest_t *d = &ob->dests[e->dest];
+        return !strcmp(d->account, account) && !strcmp(d->region, region);
+    }
     vs_outmsg_t m = { .to_vpc_arn = e->to_vpc_arn, .to_account = e->to_account,
                       .to_region = e->to_region };
     vs_arn_t arn;
@@ -447,7 +453,7 @@ vs_outbox_ack_t vs_outbox_ack_from(vs_outbox_t *ob, uint64_t msg_id, const char 
     if (!ob->idx[slot])
         return VS_OUTBOX_UNKNOWN;
     entry_t *e = &ob->v[ob->idx[slot] - 1];
-    if (!s_is_addressee(e, account, region))
+    if (!s_is_addressee(ob, e, account, region))
         return VS_OUTBOX_WRONG_SENDER;
     dest_t *d = &ob->dests[e->dest];
     if (now_ms > d->ack_at)
