@@ -234,34 +234,91 @@ START_TEST(test_no_first_resend_while_acks_arrive)
     ck_assert_uint_eq(s.ids[0], 1);
     ck_assert(vs_outbox_ack(ob, 1));
 
-    /* Acks that never stop: resent all the same at send + 4 RTOs. */
+    /* Acks (of older messages) that never stop: resent all the same at
+     * send + the ceiling. */
     vs_outmsg_t lost2 = s_msg_to(2, "222222222222");
     ck_assert_int_eq(vs_outbox_add(ob, &lost2, 5000), 0);
     s.n = 0;
-    for (uint64_t t = 5050; t <= 6000; t += 50) {
+    for (uint64_t t = 5100; t <= 13100; t += 100) {
         vs_outmsg_t k = s_msg_to(id, "222222222222");
         ck_assert_int_eq(vs_outbox_add(ob, &k, 0), 0);
         ck_assert_int_eq(vs_outbox_ack_from(ob, id++, "222222222222", "us-east-1", t),
                          VS_OUTBOX_ACKED);
         vs_outbox_each_due(ob, t, s_collect, &s);
-        if (t < 5800) {
+        if (t < 13000) {
             ck_assert_uint_eq(s.n, 0);
         }
     }
-    ck_assert_uint_ge(s.n, 1);
+    ck_assert_uint_eq(s.n, 1);
     ck_assert_uint_eq(s.ids[0], 2);
     ck_assert(vs_outbox_ack(ob, 2));
     /* Acks from another agent do not hold back a resend to this one. */
     vs_outmsg_t lost3 = s_msg_to(3, "222222222222");
-    ck_assert_int_eq(vs_outbox_add(ob, &lost3, 10000), 0);
+    ck_assert_int_eq(vs_outbox_add(ob, &lost3, 20000), 0);
     vs_outmsg_t o = s_msg_to(id, "333333333333");
-    ck_assert_int_eq(vs_outbox_add(ob, &o, 10000), 0);
-    ck_assert_int_eq(vs_outbox_ack_from(ob, id, "333333333333", "us-east-1", 10150),
+    ck_assert_int_eq(vs_outbox_add(ob, &o, 20000), 0);
+    ck_assert_int_eq(vs_outbox_ack_from(ob, id, "333333333333", "us-east-1", 20150),
                      VS_OUTBOX_ACKED);
     s.n = 0;
-    vs_outbox_each_due(ob, 10200, s_collect, &s);
+    vs_outbox_each_due(ob, 20200, s_collect, &s);
     ck_assert_uint_eq(s.n, 1);
     ck_assert_uint_eq(s.ids[0], 3);
+    vs_outbox_destroy(&ob);
+}
+END_TEST
+
+/* A message sent after ours was acknowledged, ours not: ours was lost
+ * (the broker relays in order), so it goes one RTO after its send even
+ * though acks keep arriving. */
+START_TEST(test_later_message_acked_means_lost)
+{
+    vs_outbox_t *ob = vs_outbox_new(200, 8000);
+    vs_outmsg_t lost = s_msg_to(1, "222222222222"), later = s_msg_to(2, "222222222222");
+    ck_assert_int_eq(vs_outbox_add(ob, &lost, 1000), 0);
+    ck_assert_int_eq(vs_outbox_add(ob, &later, 1010), 0);
+    ck_assert_int_eq(vs_outbox_ack_from(ob, 2, "222222222222", "us-east-1", 1150),
+                     VS_OUTBOX_ACKED);
+    seen_t s = { 0 };
+    vs_outbox_each_due(ob, 1199, s_collect, &s);
+    ck_assert_uint_eq(s.n, 0);
+    /* The ack of 2 measured 140 ms: the RTO is 140 + 4 * 70 = 420 ms. */
+    uint64_t rto = vs_outbox_rto(ob, "222222222222", "us-east-1");
+    ck_assert_uint_eq(rto, 420);
+    vs_outbox_each_due(ob, 1000 + rto, s_collect, &s);
+    ck_assert_uint_eq(s.n, 1);
+    ck_assert_uint_eq(s.ids[0], 1);
+    vs_outbox_destroy(&ob);
+}
+END_TEST
+
+/* The addressee stalls (no acks at all): one message probes it per RTO,
+ * doubling, not all of them at once; when its acks come back, the rest
+ * are not resent while it catches up. */
+START_TEST(test_stall_probes_with_one_message)
+{
+    vs_outbox_t *ob = vs_outbox_new(200, 8000);
+    for (uint64_t id = 1; id <= 50; id++) {
+        vs_outmsg_t m = s_msg_to(id, "222222222222");
+        ck_assert_int_eq(vs_outbox_add(ob, &m, 1000 + id), 0);
+    }
+    seen_t s = { 0 };
+    for (uint64_t t = 1000; t <= 1800; t += 10)
+        vs_outbox_each_due(ob, t, s_collect, &s);
+    /* Probes at ~1201 and ~1401 (and the first probe's own resend at
+     * 1401 + 200). */
+    ck_assert_uint_ge(s.n, 2);
+    ck_assert_uint_le(s.n, 4);
+    ck_assert_uint_eq(s.ids[0], 1);
+    size_t before = s.n;
+    /* The addressee is back and works through its backlog in order. */
+    for (uint64_t id = 1; id <= 50; id++) {
+        uint64_t t = 1800 + id * 10;
+        ck_assert_int_eq(vs_outbox_ack_from(ob, id, "222222222222", "us-east-1", t),
+                         VS_OUTBOX_ACKED);
+        vs_outbox_each_due(ob, t, s_collect, &s);
+    }
+    ck_assert_uint_eq(vs_outbox_len(ob), 0);
+    ck_assert_uint_le(s.n, before + 1);
     vs_outbox_destroy(&ob);
 }
 END_TEST
@@ -340,6 +397,8 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, test_heaps_match_a_scan_under_churn);
     tcase_add_test(tc, test_lost_message_resent_after_rto);
     tcase_add_test(tc, test_no_first_resend_while_acks_arrive);
+    tcase_add_test(tc, test_later_message_acked_means_lost);
+    tcase_add_test(tc, test_stall_probes_with_one_message);
     tcase_add_test(tc, test_backoff_capped_at_ceiling);
     tcase_add_test(tc, test_ack_from_third_party_ignored);
     suite_add_tcase(s, tc);

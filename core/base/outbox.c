@@ -9,9 +9,6 @@
 /* Distinct addressees whose round trips are measured apart; past this,
  * the rest share one estimate (slot 0), which only costs precision. */
 #define S_MAX_DESTS 4096
-/* A first resend is postponed while acks arrive, but not past this many
- * RTOs after the first send. */
-#define S_POSTPONE_RTOS 4
 
 enum { H_DUE, H_ID, H__COUNT };
 
@@ -25,6 +22,7 @@ typedef struct entry {
     uint32_t sends;      /* copies sent so far */
     uint32_t dest;       /* its addressee's slot in dests */
     uint64_t sent_at;    /* first send */
+    uint64_t seq;        /* order of first sends (0: reloaded) */
     uint64_t due;
     uint64_t backoff;
     uint32_t hpos[H__COUNT];
@@ -37,6 +35,9 @@ typedef struct dest {
     char region[VS_REGION_LEN];
     vs_rto_t rto;
     uint64_t ack_at;
+    uint64_t acked_seq;  /* the latest first send (seq) acked without a resend */
+    uint64_t probe_at;   /* the last first resend made while no acks came */
+    uint64_t probe_ivl;  /* and how long the next one waits after it */
 } dest_t;
 
 /* Entries live in a dense array; an open addressing index maps msg_id ->
@@ -55,6 +56,7 @@ struct vs_outbox {
     uint32_t *didx;     /* dest slot + 1, keyed by (account, region) */
     size_t didx_cap;    /* power of two */
     uint64_t base, max;
+    uint64_t seq;       /* first sends so far */
 };
 
 static size_t s_hash(uint64_t k, size_t cap)
@@ -358,6 +360,7 @@ int vs_outbox_add(vs_outbox_t *ob, const vs_outmsg_t *m, uint64_t now_ms)
         .sends = now_ms ? 1 : 0,
         .dest = dest,
         .sent_at = now_ms,
+        .seq = now_ms ? ++ob->seq : 0,
         .due = now_ms ? now_ms + rto : 0,
         .backoff = now_ms ? rto : ob->base,
     };
@@ -458,9 +461,13 @@ vs_outbox_ack_t vs_outbox_ack_from(vs_outbox_t *ob, uint64_t msg_id, const char 
     dest_t *d = &ob->dests[e->dest];
     if (now_ms > d->ack_at)
         d->ack_at = now_ms;
-    /* Karn: only a message sent once times the round trip. */
-    if (e->fresh && e->sends == 1 && now_ms >= e->sent_at)
+    /* Karn: only a message sent once times the round trip, or says that
+     * the messages sent before it had their chance. */
+    if (e->fresh && e->sends == 1 && now_ms >= e->sent_at) {
         vs_rto_sample(&d->rto, now_ms - e->sent_at);
+        if (e->seq > d->acked_seq)
+            d->acked_seq = e->seq;
+    }
     s_remove(ob, slot);
     return VS_OUTBOX_ACKED;
 }
@@ -477,22 +484,38 @@ uint64_t vs_outbox_rto(const vs_outbox_t *ob, const char *account, const char *r
     return vs_rto_get(d ? &d->rto : &ob->dests[0].rto);
 }
 
-/* A first resend that should wait: the RTO has grown since the send, or
- * the addressee acked something within the last RTO (it is alive; ours
- * is likely queued behind a burst). Returns the new due time, 0 to send. */
-static uint64_t s_postpone(const vs_outbox_t *ob, const entry_t *e, uint64_t now_ms)
+/* When the first resend of e (due now) should go instead, 0 to send it
+ * now. The broker relays in order and the receiver acknowledges in order,
+ * so an unacknowledged message is only late, not lost, while its
+ * addressee is still acknowledging older ones:
+ *  - the RTO has grown since the send: wait it out;
+ *  - a message sent after it was acknowledged: it was lost, resend;
+ *  - an ack arrived within the last RTO: the addressee is working through
+ *    a backlog, ours is in it; wait for the acks to stop;
+ *  - no ack for an RTO: the addressee (or the path) stalls; one message
+ *    per RTO probes it (doubling while none is answered), the rest wait.
+ * Never past max after the send, so that nothing waits for ever. */
+static uint64_t s_postpone(vs_outbox_t *ob, const entry_t *e, uint64_t now_ms)
 {
     if (!e->fresh || e->sends != 1)
         return 0;
-    const dest_t *d = &ob->dests[e->dest];
+    dest_t *d = &ob->dests[e->dest];
     uint64_t rto = vs_rto_get(&d->rto);
     if (e->sent_at + rto > now_ms)
         return e->sent_at + rto;
-    uint64_t limit = e->sent_at + S_POSTPONE_RTOS * rto;
-    if (limit > e->sent_at + ob->max)
-        limit = e->sent_at + ob->max;
-    if (d->ack_at && now_ms < d->ack_at + rto && now_ms < limit)
+    uint64_t limit = e->sent_at + ob->max;
+    if (now_ms >= limit || d->acked_seq > e->seq)
+        return 0;
+    if (d->ack_at && now_ms < d->ack_at + rto)
         return d->ack_at + rto < limit ? d->ack_at + rto : limit;
+    bool unanswered = d->probe_at && d->ack_at < d->probe_at;
+    if (unanswered && now_ms < d->probe_at + d->probe_ivl)
+        return d->probe_at + d->probe_ivl < limit ? d->probe_at + d->probe_ivl : limit;
+    /* This one is the probe. */
+    d->probe_ivl = unanswered ? d->probe_ivl * 2 : rto;
+    if (d->probe_ivl > ob->max)
+        d->probe_ivl = ob->max;
+    d->probe_at = now_ms;
     return 0;
 }
 

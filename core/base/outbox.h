@@ -7,10 +7,13 @@
  * Timing (per addressee, RFC 6298, rto.h): the first resend is due one RTO
  * after the first send, the RTO measured from the acks of messages sent
  * once (floor base_backoff, ceiling max_backoff); later resends back off
- * exponentially up to max_backoff. A first resend is also postponed while
- * acks from the same addressee keep arriving (its peer is alive, and our
- * message is queued behind a burst), but never past 4 RTOs after the send,
- * so that a lost message still goes out again.
+ * exponentially up to max_backoff. A first resend is postponed while acks
+ * from the same addressee keep arriving for messages sent before it (the
+ * peer is alive, and ours is queued behind a burst); it goes at once when
+ * a message sent after it is acknowledged (ours was lost). While nothing
+ * at all is acknowledged, one message per RTO (doubling) probes the
+ * addressee instead of every message at once. None waits past max_backoff
+ * after its send, so a lost message always goes out again.
  *
  * Costs: add, ack O(log n); min_id, next_due O(1); each_due O(k log n) for
  * k due messages.
