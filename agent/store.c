@@ -71,11 +71,12 @@ static const char s_schema[] =
 /* Outbox deletes held for the commit; past this many, they are written
  * at once (a turn acknowledges far fewer). */
 #define S_DEL_MAX 65536
-/* Floors kept in memory; past this many the clean ones are forgotten.
- * Senders are "account/region". A checkpoint once the WAL passes this many pages, and the WAL
- * file cut back to this size after one. */
+/* A checkpoint once a commit takes the WAL past this many pages, and the
+ * WAL file cut back to this size after one. */
 #define S_CKPT_PAGES 1000
 #define S_WAL_LIMIT_BYTES (8 * 1024 * 1024)
+/* Floors kept in memory; past this many the clean ones are forgotten.
+ * Senders ("account/region") this long or longer are not kept. */
 #define STORE_FLOORS_MAX 1024
 #define STORE_SENDER_MAX 64
 
