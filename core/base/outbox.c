@@ -55,6 +55,7 @@ struct vs_outbox {
     size_t ndests, dests_cap;
     uint32_t *didx;     /* dest slot + 1, keyed by (account, region) */
     size_t didx_cap;    /* power of two */
+    uint32_t last_dest; /* the slot the last add found (0: none) */
     uint64_t base, max;
     uint64_t seq;       /* first sends so far */
 };
@@ -152,11 +153,14 @@ static const dest_t *s_dest_find(const vs_outbox_t *ob, const char *account, con
  * is full, memory is short or the names do not fit. */
 static uint32_t s_dest_get(vs_outbox_t *ob, const char *account, const char *region)
 {
+    const dest_t *last = &ob->dests[ob->last_dest];
+    if (ob->last_dest && !strcmp(last->account, account) && !strcmp(last->region, region))
+        return ob->last_dest;   /* most messages go where the previous one went */
     if (strlen(account) >= VS_ACCOUNT_LEN || strlen(region) >= VS_REGION_LEN)
         return 0;
     size_t i = s_dslot(ob, account, region);
     if (ob->didx[i])
-        return ob->didx[i] - 1;
+        return ob->last_dest = ob->didx[i] - 1;
     if (ob->ndests >= S_MAX_DESTS)
         return 0;
     if (ob->ndests == ob->dests_cap) {
@@ -183,15 +187,39 @@ static uint32_t s_dest_get(vs_outbox_t *ob, const char *account, const char *reg
     memcpy(d->region, region, strlen(region) + 1);
     vs_rto_init(&d->rto, ob->base, ob->max);
     ob->didx[i] = (uint32_t)(ob->ndests + 1);
-    return (uint32_t)ob->ndests++;
+    return ob->last_dest = (uint32_t)ob->ndests++;
 }
 
 /* Who acknowledges m: the owner of to_vpc_arn if it is an ARN (the
  * broker delivers there first), else (to_account, to_region). False if
  * neither names an agent. */
+/* True if arn's Region and account fields (the 4th and 5th) are region
+ * and account: then the ARN and the to fields name the same agent, and
+ * nothing needs parsing. */
+static bool s_arn_names(const char *arn, const char *account, const char *region)
+{
+    const char *p = arn;
+    for (int colons = 0; colons < 3; colons++) {
+        p = strchr(p, ':');
+        if (!p)
+            return false;
+        p++;
+    }
+    size_t rl = strlen(region), al = strlen(account);
+    return !strncmp(p, region, rl) && p[rl] == ':' && !strncmp(p + rl + 1, account, al) &&
+           p[rl + 1 + al] == ':';
+}
+
 static bool s_addressee(const vs_outmsg_t *m, vs_arn_t *arn, const char **account,
                         const char **region)
 {
+    bool to = m->to_account && *m->to_account && m->to_region && *m->to_region;
+    if (m->to_vpc_arn && *m->to_vpc_arn && to &&
+        s_arn_names(m->to_vpc_arn, m->to_account, m->to_region)) {
+        *account = m->to_account;
+        *region = m->to_region;
+        return true;
+    }
     if (m->to_vpc_arn && *m->to_vpc_arn && vs_arn_parse(m->to_vpc_arn, arn) == 0) {
         *account = arn->account;
         *region = arn->region;
@@ -199,7 +227,7 @@ static bool s_addressee(const vs_outmsg_t *m, vs_arn_t *arn, const char **accoun
     }
     *account = m->to_account;
     *region = m->to_region;
-    return m->to_account && *m->to_account && m->to_region && *m->to_region;
+    return to;
 }
 
 static bool s_is_addressee(const vs_outbox_t *ob, const entry_t *e, const char *account,
