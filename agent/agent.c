@@ -31,6 +31,7 @@ static void s_resend_cb(void *ctx, const store_outmsg_t *m)
         a->ev_resending = true;
     if (a->ev_resending)
         agent_ev__peer_sent(a, m, true);
+    a->stats.resends++;
     agent__send_peer(a, m);
 }
 
@@ -48,6 +49,15 @@ static void s_retry_timer_cb(uv_timer_t *t)
         }
     }
     agent__flush_sendq(a);
+}
+
+/* Every AGENT_IDLE_CKPT_MS: a WAL checkpoint when no turn committed since
+ * the last tick, so that checkpoints run while nothing waits on us. */
+static void s_idle_timer_cb(uv_timer_t *t)
+{
+    agent_t *a = t->data;
+    if (!a->read_only)
+        store_checkpoint_idle(a->st);
 }
 
 /* Runs every AGENT_TICK_MS: until the broker welcomes us, a Hello each
@@ -188,12 +198,14 @@ static int s_setup(agent_t *a)
     uv_timer_init(&a->loop, &a->hb_timer);
     uv_timer_init(&a->loop, &a->model_timer);
     uv_timer_init(&a->loop, &a->retry_timer);
+    uv_timer_init(&a->loop, &a->idle_timer);
     uv_signal_init(&a->loop, &a->sigterm);
     uv_signal_init(&a->loop, &a->sigint);
-    a->hb_timer.data = a->model_timer.data = a->retry_timer.data = a;
+    a->hb_timer.data = a->model_timer.data = a->retry_timer.data = a->idle_timer.data = a;
     a->sigterm.data = a->sigint.data = a;
     uv_timer_start(&a->hb_timer, s_hb_timer_cb, 0, AGENT_TICK_MS);
     uv_timer_start(&a->retry_timer, s_retry_timer_cb, 100, 100);
+    uv_timer_start(&a->idle_timer, s_idle_timer_cb, AGENT_IDLE_CKPT_MS, AGENT_IDLE_CKPT_MS);
     uv_signal_start(&a->sigterm, s_on_signal, SIGTERM);
     uv_signal_start(&a->sigint, s_on_signal, SIGINT);
     agent__arm_model_timer(a);
@@ -249,6 +261,7 @@ int agent_run(const agent_config_t *cfg)
                 a->partition, cfg->broker);
         uv_run(&a->loop, UV_RUN_DEFAULT);
         rc = a->exit_code;
+        agent__log_stats(a);
         VS_INFO("stopped");
     }
     s_teardown(a);

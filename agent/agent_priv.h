@@ -31,6 +31,7 @@
 #define AGENT_PENDING_CAP  16384    /* in-flight API calls */
 #define AGENT_BROKER_SILENT_MS 3000 /* no word from the broker: re-register */
 #define AGENT_TICK_MS      200      /* registration retry / heartbeat check */
+#define AGENT_IDLE_CKPT_MS 200     /* idle WAL checkpoint check (store_checkpoint_idle) */
 #define AGENT_REFUSED_GIVEUP_MS 4000 /* refused this long: exit (broker liveness + 1 s) */
 
 /* An API call waiting for its reply: where to send it. */
@@ -62,6 +63,19 @@ typedef struct frame {
     size_t route_len;
     uint8_t route[VS_WIRE_MAX_ROUTE];
 } frame_t;
+
+/* Counters of the reliability layer, logged at stop (agent.c): how many
+ * peer messages arrived and how many of them were duplicates (a resend
+ * that was not needed, or a lost ack), resends, acks ignored because they
+ * did not come from the message's addressee, and the messages handled per
+ * receive turn (to judge AGENT_BATCH). */
+typedef struct agent_stats {
+    uint64_t peer_rx, peer_dup;
+    uint64_t resends;
+    uint64_t acks_foreign;
+    uint64_t turns, turn_msgs;
+    int turn_min, turn_max;
+} agent_stats_t;
 
 typedef struct agent {
     const agent_config_t *cfg;
@@ -100,6 +114,9 @@ typedef struct agent {
     uint64_t ev_cause;            /* causality id of the message being handled */
     uint64_t ev_added;            /* events added since the last prune */
     bool ev_resending;            /* the retry timer's transaction is open */
+
+    agent_stats_t stats;
+    uv_timer_t idle_timer;        /* checkpoints the store when nothing happens */
 
     pending_t *pending[AGENT_PENDING_CAP];
     frame_t *sendq;
@@ -143,6 +160,10 @@ void agent__commit_turn(agent_t *a);
  * writes the changes, commits, and only then sends. */
 void agent__finish_turn(agent_t *a);
 void agent__arm_model_timer(agent_t *a);
+/* Counts a receive turn that handled n messages (n > 0). */
+void agent__turn_stats(agent_t *a, int n);
+/* The stats line logged at stop. */
+void agent__log_stats(const agent_t *a);
 
 /* agent_load.c: opens the store of the data dir, checking its identity
  * (store_ident.h). 0, 1 (fatal) or 2 (refused, reported on stderr). */

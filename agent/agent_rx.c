@@ -76,13 +76,26 @@ void agent__send_ack(agent_t *a, const vs_env_t *env, bool duplicate)
     agent__queue_ack(a, env->sender->account, env->sender->region, env->msg_id, duplicate);
 }
 
-/* One of our messages acknowledged: out of the outbox, in this turn's
- * transaction. */
-static void s_acked(agent_t *a, uint64_t msg_id)
+/* One of our messages acknowledged by the agent the broker stamped as
+ * the sender: out of the outbox, in this turn's transaction (the row goes
+ * at its commit, store.h). An ack from anyone but the message's addressee
+ * is ignored: another agent must not stop our resends. */
+static void s_acked(agent_t *a, const vs_env_t *env, uint64_t msg_id)
 {
-    if (vs_outbox_ack(a->outq, msg_id)) {
+    const char *account = env->sender ? env->sender->account : NULL;
+    const char *region = env->sender ? env->sender->region : NULL;
+    switch (vs_outbox_ack_from(a->outq, msg_id, account, region, simclock_mono_ms())) {
+    case VS_OUTBOX_ACKED:
         store_outbox_delete(a->st, msg_id);
         a->turn_dirty = true;
+        break;
+    case VS_OUTBOX_WRONG_SENDER:
+        a->stats.acks_foreign++;
+        VS_DEBUG("ack of %" PRIu64 " from %s/%s ignored: not the message's addressee", msg_id,
+                 account ? account : "?", region ? region : "?");
+        break;
+    case VS_OUTBOX_UNKNOWN:
+        break;
     }
 }
 
@@ -137,7 +150,7 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
     /* Acks of our messages riding on this one (a copy below the floor or a
      * duplicate still brings them). */
     for (size_t i = 0; i < env->n_acks; i++)
-        s_acked(a, env->acks[i]);
+        s_acked(a, env, env->acks[i]);
     char sender[64];
     snprintf(sender, sizeof sender, "%s/%s", env->sender->account, env->sender->region);
     /* The dedup record and the message's effects go into the batch's one
@@ -159,9 +172,12 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
     uint64_t floor = pm->ack_floor < env->msg_id ? pm->ack_floor : env->msg_id;
     /* A failed prune only costs space (the error is logged). */
     if (seen >= 0 && pm->epoch && floor > known)
-        store_floor_raise(a->st, sender, pm->epoch, floor);
-    if (seen >= 0)
+        store_floor_note(a->st, sender, pm->epoch, floor);   /* written at commit */
+    if (seen >= 0) {
         agent_ev__peer_recv(a, env, seen == 1);
+        a->stats.peer_rx++;
+        a->stats.peer_dup += seen == 1;
+    }
     if (seen == 0) {
         /* The model judges the sender against the connection it holds;
          * a refusal is acknowledged all the same (a resend would be
@@ -181,9 +197,14 @@ static void s_on_ack(agent_t *a, const vs_env_t *env)
     /* Read-only: the outbox keeps the message; its resend is acked again. */
     if (a->read_only)
         return;
-    s_acked(a, env->ack->acked_msg_id);
+    if (!env->sender || env->sender->kind != VPCSIM__WIRE__PARTY_KIND__PARTY_AGENT) {
+        char who[96];
+        agent__refused(a, "ack from %s refused: not an agent", s_sender(env, who, sizeof who));
+        return;
+    }
+    s_acked(a, env, env->ack->acked_msg_id);
     for (size_t i = 0; i < env->ack->n_more_acked; i++)
-        s_acked(a, env->ack->more_acked[i]);
+        s_acked(a, env, env->ack->more_acked[i]);
 }
 
 static void s_adopt_time(agent_t *a, uint64_t sim_ms, double speed)
@@ -301,6 +322,7 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
         agent__store_failed(a);
         return;
     }
+    int handled = 0;
     for (int i = 0; i < AGENT_BATCH; i++) {
         zmq_msg_t msg;
         zmq_msg_init(&msg);
@@ -317,6 +339,7 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
         }
         a->last_rx_mono = simclock_mono_ms();
         a->ev_cause = 0;
+        handled++;
         s_dispatch(a, env);
         /* Drain this message's outputs now, under its causality id, so
          * that the messages and changes it caused are filed under it. */
@@ -324,5 +347,6 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
             agent__drain_turn(a);
         vs_wire_free(&env);
     }
+    agent__turn_stats(a, handled);
     agent__finish_turn(a);
 }

@@ -100,3 +100,30 @@ void agent__arm_model_timer(agent_t *a)
     }
     uv_timer_start(&a->model_timer, s_model_timer_cb, simclock_real_delay(&a->sclock, due), 0);
 }
+
+/* ---- counters ------------------------------------------------------------ */
+
+void agent__turn_stats(agent_t *a, int n)
+{
+    if (n <= 0)
+        return;
+    agent_stats_t *s = &a->stats;
+    if (!s->turns || n < s->turn_min)
+        s->turn_min = n;
+    if (n > s->turn_max)
+        s->turn_max = n;
+    s->turns++;
+    s->turn_msgs += (uint64_t)n;
+}
+
+void agent__log_stats(const agent_t *a)
+{
+    const agent_stats_t *s = &a->stats;
+    double dup = s->peer_rx ? 100.0 * (double)s->peer_dup / (double)s->peer_rx : 0;
+    double avg = s->turns ? (double)s->turn_msgs / (double)s->turns : 0;
+    VS_INFO("stats: peer messages received %" PRIu64 ", duplicates %" PRIu64 " (%.2f%%), "
+            "resends %" PRIu64 ", acks not from the addressee %" PRIu64 ", refused %" PRIu64
+            "; messages per turn min %d avg %.1f max %d over %" PRIu64 " turns (batch %d)",
+            s->peer_rx, s->peer_dup, dup, s->resends, s->acks_foreign, a->refused,
+            s->turn_min, avg, s->turn_max, s->turns, AGENT_BATCH);
+}

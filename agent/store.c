@@ -17,7 +17,7 @@
 
 enum {
     Q_PUT, Q_DEL, Q_META_GET, Q_META_SET, Q_OUT_PUT, Q_OUT_DEL, Q_SEEN_ADD,
-    Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT,
+    Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT, Q_OUT_DEL_MANY,
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
 };
 
@@ -42,6 +42,9 @@ static const char *const s_sql[Q__COUNT] = {
                     "ON CONFLICT(sender, epoch) DO UPDATE SET floor = max(floor, excluded.floor)",
     [Q_SEEN_PRUNE] = "DELETE FROM seen WHERE sender = ?1 AND msg_id < ?2",
     [Q_SEEN_COUNT] = "SELECT count(*) FROM seen",
+    [Q_OUT_DEL_MANY] = "DELETE FROM outbox WHERE msg_id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                       "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+                       "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -63,6 +66,29 @@ static const char s_schema[] =
     "CREATE TABLE IF NOT EXISTS damaged(id TEXT NOT NULL, doc TEXT, sum INTEGER,"
     "  why TEXT NOT NULL, moved_at_ms INTEGER NOT NULL);";
 
+/* Rows per statement of the batched outbox delete (Q_OUT_DEL_MANY). */
+#define S_DEL_BATCH 32
+/* Outbox deletes held for the commit; past this many, they are written
+ * at once (a turn acknowledges far fewer). */
+#define S_DEL_MAX 65536
+/* A checkpoint once a commit takes the WAL past this many pages, and the
+ * WAL file cut back to this size after one. */
+#define S_CKPT_PAGES 1000
+#define S_WAL_LIMIT_BYTES (8 * 1024 * 1024)
+/* Floors kept in memory; past this many the clean ones are forgotten.
+ * Senders ("account/region") this long or longer are not kept. */
+#define STORE_FLOORS_MAX 1024
+#define STORE_SENDER_MAX 64
+
+/* A floor of (sender, epoch) as the open transaction sees it. */
+typedef struct floor_ent {
+    char sender[STORE_SENDER_MAX];
+    uint64_t epoch;
+    uint64_t floor;
+    bool known;         /* false: no row (cached absence) */
+    bool dirty;         /* raised in this transaction, written at commit */
+} floor_ent_t;
+
 struct store {
     sqlite3 *db;
     sqlite3_stmt *q[Q__COUNT];
@@ -71,6 +97,20 @@ struct store {
     bool txn_failed;    /* a write of the open transaction failed */
     bool full;          /* the last failure was a full disk */
     vs_ratelimit_t rl;  /* a full disk fails every write: log a few */
+    /* Acked outbox rows, deleted at the commit of the turn that took the
+     * ack (store_outbox_delete). */
+    uint64_t *dels;
+    size_t ndels, dels_cap;
+    /* Floors: open addressing by (sender, epoch); slot + 1, 0 empty. */
+    floor_ent_t floors[STORE_FLOORS_MAX];
+    size_t nfloors;
+    uint32_t fidx[STORE_FLOORS_MAX * 2];
+    uint32_t fdirty[STORE_FLOORS_MAX];   /* positions of dirty floors */
+    size_t nfdirty;
+    /* WAL pages after the last commit (the WAL hook); commits since the
+     * last idle check. */
+    int wal_pages;
+    uint64_t commits, idle_seen;
 };
 
 static bool s_is_full(sqlite3 *db)
@@ -214,6 +254,51 @@ fail:
     return -1;
 }
 
+/* ---- checkpoints ----------------------------------------------------------
+ * SQLite's own autocheckpoint runs in the commit that pushes the WAL past
+ * 1000 pages. Ours does the same (PASSIVE: it never waits for a reader)
+ * as a backstop under steady load, but most checkpoints run from the
+ * agent's idle timer (store_checkpoint_idle), off the turns. */
+
+static int s_checkpoint(store_t *st)
+{
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    if (rc != SQLITE_OK) {
+        VS_DEBUG("store: checkpoint: %s", sqlite3_errmsg(st->db));
+        return -1;
+    }
+    if (log >= 0 && done >= log)
+        st->wal_pages = 0;     /* all copied: the next writer restarts the WAL */
+    return 0;
+}
+
+static int s_wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    store_t *st = ctx;
+    st->wal_pages = pages;
+    st->commits++;
+    if (pages >= S_CKPT_PAGES)
+        s_checkpoint(st);
+    return SQLITE_OK;
+}
+
+int store_checkpoint_idle(store_t *st)
+{
+    bool busy = st->commits != st->idle_seen;
+    st->idle_seen = st->commits;
+    if (busy || st->depth > 0 || st->wal_pages == 0)
+        return 0;
+    return s_checkpoint(st) == 0 ? 1 : -1;
+}
+
+int store_wal_pages(const store_t *st)
+{
+    return st->wal_pages;
+}
+
 store_t *store_open(const char *dir, char *err, size_t errlen)
 {
     struct stat sb;
@@ -281,6 +366,16 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
         store_close(&st);
         return NULL;
     }
+    /* Checkpoints are ours (s_wal_hook, store_checkpoint_idle), and the
+     * WAL file is cut back to a bound after each one. */
+    char limit[64];
+    snprintf(limit, sizeof limit, "PRAGMA journal_size_limit=%d", S_WAL_LIMIT_BYTES);
+    if (sqlite3_exec(st->db, limit, NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot set the WAL size limit: %s", sqlite3_errmsg(st->db));
+        store_close(&st);
+        return NULL;
+    }
+    sqlite3_wal_hook(st->db, s_wal_hook, st);
     for (int i = 0; i < Q__COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
                                NULL) != SQLITE_OK) {
@@ -301,11 +396,15 @@ void store_close(store_t **stp)
         sqlite3_finalize(st->q[i]);
     if (st->db)
         sqlite3_close(st->db);
+    free(st->dels);
     if (st->lock_fd >= 0)
         close(st->lock_fd);
     free(st);
     *stp = NULL;
 }
+
+static int s_write_floors(store_t *st);
+static int s_write_dels(store_t *st);
 
 /* Runs a prepared statement that returns no rows and resets it. */
 static int s_run(store_t *st, int q)
@@ -330,9 +429,20 @@ int store_begin(store_t *st)
     return 0;
 }
 
+/* The memory of the transaction goes with it: held deletes, and floors
+ * that may hold values the disk does not (reloaded on demand). */
+static void s_forget_txn(store_t *st)
+{
+    st->ndels = 0;
+    st->nfloors = 0;
+    st->nfdirty = 0;
+    memset(st->fidx, 0, sizeof st->fidx);
+}
+
 void store_rollback(store_t *st)
 {
     st->depth = 0;
+    s_forget_txn(st);
     /* SQLite may have rolled back already (a statement that failed with a
      * full disk can end the transaction); then there is nothing to undo. */
     if (!sqlite3_get_autocommit(st->db)) {
@@ -347,6 +457,16 @@ int store_commit(store_t *st)
         return -1;
     if (--st->depth > 0)
         return 0;
+    /* What the turn held in memory goes in now, inside the transaction. */
+    if (!st->txn_failed)
+        s_write_floors(st);
+    if (!st->txn_failed)
+        s_write_dels(st);
+    /* A read left un-reset keeps its snapshot after the commit, and no
+     * checkpoint can pass it: the WAL would only grow. */
+    for (sqlite3_stmt *q = sqlite3_next_stmt(st->db, NULL); q; q = sqlite3_next_stmt(st->db, q))
+        if (sqlite3_stmt_busy(q) && sqlite3_stmt_readonly(q))
+            sqlite3_reset(q);
     /* A transaction one of whose writes failed is never committed: the
      * rest of it would be a state nobody decided. */
     if (st->txn_failed || s_run(st, Q_COMMIT) != 0) {
@@ -468,10 +588,43 @@ int store_outbox_put(store_t *st, const store_outmsg_t *m)
     return s_run(st, Q_OUT_PUT);
 }
 
-int store_outbox_delete(store_t *st, uint64_t msg_id)
+static int s_delete_one(store_t *st, uint64_t msg_id)
 {
     sqlite3_bind_int64(st->q[Q_OUT_DEL], 1, (sqlite3_int64)msg_id);
     return s_run(st, Q_OUT_DEL);
+}
+
+/* The held deletes, S_DEL_BATCH rows per statement, the rest one by one. */
+static int s_write_dels(store_t *st)
+{
+    size_t i = 0;
+    int rc = 0;
+    sqlite3_stmt *q = st->q[Q_OUT_DEL_MANY];
+    for (; i + S_DEL_BATCH <= st->ndels && rc == 0; i += S_DEL_BATCH) {
+        for (int k = 0; k < S_DEL_BATCH; k++)
+            sqlite3_bind_int64(q, k + 1, (sqlite3_int64)st->dels[i + (size_t)k]);
+        rc = s_run(st, Q_OUT_DEL_MANY);
+    }
+    for (; i < st->ndels && rc == 0; i++)
+        rc = s_delete_one(st, st->dels[i]);
+    st->ndels = 0;
+    return rc;
+}
+
+int store_outbox_delete(store_t *st, uint64_t msg_id)
+{
+    if (st->depth == 0)
+        return s_delete_one(st, msg_id);
+    if (st->ndels == st->dels_cap) {
+        size_t cap = st->dels_cap ? st->dels_cap * 2 : 256;
+        uint64_t *d = cap <= S_DEL_MAX ? realloc(st->dels, cap * sizeof *d) : NULL;
+        if (!d)
+            return s_delete_one(st, msg_id);   /* in the transaction all the same */
+        st->dels = d;
+        st->dels_cap = cap;
+    }
+    st->dels[st->ndels++] = msg_id;
+    return 0;
 }
 
 int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m), void *ctx)
@@ -507,7 +660,7 @@ int store_seen_check_and_add(store_t *st, const char *sender, uint64_t msg_id)
     return sqlite3_changes(st->db) == 0 ? 1 : 0;
 }
 
-int store_floor_get(store_t *st, const char *sender, uint64_t epoch, uint64_t *floor)
+static int s_floor_read(store_t *st, const char *sender, uint64_t epoch, uint64_t *floor)
 {
     sqlite3_stmt *q = st->q[Q_FLOOR_GET];
     sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
@@ -525,7 +678,12 @@ int store_floor_get(store_t *st, const char *sender, uint64_t epoch, uint64_t *f
     return ret;
 }
 
-long store_floor_raise(store_t *st, const char *sender, uint64_t epoch, uint64_t floor)
+/* Writes floor (never lowering one) and prunes the sender's seen rows
+ * below it. Rows of this sender below the floor: its other epochs (a data
+ * dir that was replaced) used unrelated random ids, and a copy of one of
+ * their messages can no longer arrive once that dir is gone. Returns the
+ * rows pruned or -1. */
+static long s_floor_write(store_t *st, const char *sender, uint64_t epoch, uint64_t floor)
 {
     sqlite3_stmt *q = st->q[Q_FLOOR_SET];
     sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
@@ -533,15 +691,148 @@ long store_floor_raise(store_t *st, const char *sender, uint64_t epoch, uint64_t
     sqlite3_bind_int64(q, 3, (sqlite3_int64)floor);
     if (s_run(st, Q_FLOOR_SET) != 0)
         return -1;
-    /* Rows of this sender below the floor: its other epochs (a data dir
-     * that was replaced) used unrelated random ids, and a copy of one of
-     * their messages can no longer arrive once that dir is gone. */
     q = st->q[Q_SEEN_PRUNE];
     sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, (sqlite3_int64)floor);
     if (s_run(st, Q_SEEN_PRUNE) != 0)
         return -1;
     return (long)sqlite3_changes(st->db);
+}
+
+static size_t s_fhash(const char *sender, uint64_t epoch)
+{
+    uint64_t h = 1469598103934665603ull ^ epoch;
+    for (const char *p = sender; *p; p++)
+        h = (h ^ (uint8_t)*p) * 1099511628211ull;
+    h ^= h >> 29;
+    return (size_t)h & (STORE_FLOORS_MAX * 2 - 1);
+}
+
+/* The slot of (sender, epoch) in fidx, or of the empty one where it goes. */
+static size_t s_fslot(const store_t *st, const char *sender, uint64_t epoch)
+{
+    size_t i = s_fhash(sender, epoch);
+    while (st->fidx[i]) {
+        const floor_ent_t *f = &st->floors[st->fidx[i] - 1];
+        if (f->epoch == epoch && !strcmp(f->sender, sender))
+            break;
+        i = (i + 1) & (STORE_FLOORS_MAX * 2 - 1);
+    }
+    return i;
+}
+
+/* Room for one more floor: when full, the clean ones are forgotten (they
+ * are on disk). False if every one is dirty. */
+static bool s_floor_room(store_t *st)
+{
+    if (st->nfloors < STORE_FLOORS_MAX)
+        return true;
+    if (st->nfdirty >= STORE_FLOORS_MAX)
+        return false;
+    size_t n = 0;
+    for (size_t i = 0; i < st->nfdirty; i++) {
+        st->floors[n] = st->floors[st->fdirty[i]];
+        st->fdirty[i] = (uint32_t)n++;
+    }
+    st->nfloors = n;
+    memset(st->fidx, 0, sizeof st->fidx);
+    for (size_t k = 0; k < n; k++)
+        st->fidx[s_fslot(st, st->floors[k].sender, st->floors[k].epoch)] = (uint32_t)(k + 1);
+    return true;
+}
+
+/* The cached floor of (sender, epoch), read from disk on a miss; NULL if
+ * it cannot be cached (then the caller goes to disk). */
+static floor_ent_t *s_floor_ent(store_t *st, const char *sender, uint64_t epoch, int *err)
+{
+    *err = 0;
+    if (strlen(sender) >= STORE_SENDER_MAX)
+        return NULL;
+    size_t i = s_fslot(st, sender, epoch);
+    if (st->fidx[i])
+        return &st->floors[st->fidx[i] - 1];
+    uint64_t floor = 0;
+    int rc = s_floor_read(st, sender, epoch, &floor);
+    if (rc < 0) {
+        *err = -1;
+        return NULL;
+    }
+    if (!s_floor_room(st))
+        return NULL;
+    i = s_fslot(st, sender, epoch);     /* the room may have moved things */
+    floor_ent_t *f = &st->floors[st->nfloors];
+    memset(f, 0, sizeof *f);
+    memcpy(f->sender, sender, strlen(sender) + 1);
+    f->epoch = epoch;
+    f->floor = floor;
+    f->known = rc == 0;
+    st->fidx[i] = (uint32_t)(++st->nfloors);
+    return f;
+}
+
+int store_floor_get(store_t *st, const char *sender, uint64_t epoch, uint64_t *floor)
+{
+    int err;
+    floor_ent_t *f = s_floor_ent(st, sender, epoch, &err);
+    if (err)
+        return -1;
+    if (!f)
+        return s_floor_read(st, sender, epoch, floor);
+    if (!f->known)
+        return 1;
+    *floor = f->floor;
+    return 0;
+}
+
+long store_floor_raise(store_t *st, const char *sender, uint64_t epoch, uint64_t floor)
+{
+    long n = s_floor_write(st, sender, epoch, floor);
+    if (n < 0)
+        return -1;
+    /* The cache now holds max(old, floor), as the row does. */
+    size_t i = strlen(sender) < STORE_SENDER_MAX ? s_fslot(st, sender, epoch) : 0;
+    if (strlen(sender) < STORE_SENDER_MAX && st->fidx[i]) {
+        floor_ent_t *f = &st->floors[st->fidx[i] - 1];
+        if (!f->known || f->floor < floor)
+            f->floor = floor;
+        f->known = true;
+    }
+    return n;
+}
+
+int store_floor_note(store_t *st, const char *sender, uint64_t epoch, uint64_t floor)
+{
+    if (st->depth == 0)
+        return store_floor_raise(st, sender, epoch, floor) < 0 ? -1 : 0;
+    int err;
+    floor_ent_t *f = s_floor_ent(st, sender, epoch, &err);
+    if (err)
+        return -1;
+    if (!f)
+        return store_floor_raise(st, sender, epoch, floor) < 0 ? -1 : 0;
+    if (f->known && f->floor >= floor)
+        return 0;
+    f->floor = floor;
+    f->known = true;
+    if (!f->dirty) {
+        f->dirty = true;
+        st->fdirty[st->nfdirty++] = (uint32_t)(f - st->floors);
+    }
+    return 0;
+}
+
+/* The floors raised in this transaction, one write (and prune) each. */
+static int s_write_floors(store_t *st)
+{
+    int rc = 0;
+    for (size_t i = 0; i < st->nfdirty; i++) {
+        floor_ent_t *f = &st->floors[st->fdirty[i]];
+        if (rc == 0 && s_floor_write(st, f->sender, f->epoch, f->floor) < 0)
+            rc = -1;
+        f->dirty = false;
+    }
+    st->nfdirty = 0;
+    return rc;
 }
 
 long store_seen_count(store_t *st)

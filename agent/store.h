@@ -77,6 +77,10 @@ int store_meta_set(store_t *st, const char *key, const char *value);
 /* Outbox of peer messages (the same messages core/base/outbox.h tracks in memory). */
 typedef vs_outmsg_t store_outmsg_t;
 int store_outbox_put(store_t *st, const store_outmsg_t *m);
+/* Inside a transaction the row is deleted at its commit (with the other
+ * acked rows, in batches), so an ack removes the row exactly when the turn
+ * that took it commits; outside one, at once. Message ids are never
+ * reused, so a delete held for the commit cannot hit a newer row. */
 int store_outbox_delete(store_t *st, uint64_t msg_id);
 int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m), void *ctx);
 
@@ -91,8 +95,22 @@ int store_floor_get(store_t *st, const char *sender, uint64_t epoch, uint64_t *f
  * forgets the sender's seen rows below it. Returns how many rows went, or
  * -1 on error. */
 long store_floor_raise(store_t *st, const char *sender, uint64_t epoch, uint64_t floor);
+/* The same, noted in memory: inside a transaction the floor (and the
+ * prune) is written once, at commit, however many messages raised it;
+ * store_floor_get sees it at once. Outside one, store_floor_raise. A
+ * rolled-back transaction forgets what it noted. 0 or -1. */
+int store_floor_note(store_t *st, const char *sender, uint64_t epoch, uint64_t floor);
 /* Rows in seen, for measurements and tests. -1 on error. */
 long store_seen_count(store_t *st);
+/* Checkpoints. The WAL is checkpointed (PASSIVE: never waiting for a
+ * reader) when a commit takes it past ~1000 pages, and its file is cut
+ * back to 8 MB after. store_checkpoint_idle is for a timer of a few
+ * hundred ms: it checkpoints only when no commit happened since its last
+ * call and the WAL holds pages. 1 if it checkpointed, 0 if not needed,
+ * -1 if the checkpoint failed (harmless: the next one catches up). */
+int store_checkpoint_idle(store_t *st);
+/* Pages in the WAL after the last commit or checkpoint (for tests). */
+int store_wal_pages(const store_t *st);
 /* The SQLite handle (borrowed), so that the agent's other tables (the
  * event log, evlog.c) are written in the same per-turn transaction. */
 struct sqlite3 *store_db(store_t *st);

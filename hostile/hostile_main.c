@@ -8,6 +8,10 @@
  *   undeliverable EP ACCOUNT REGION    registers, then sends an Undeliverable
  *                                      (only the broker may send one)
  *   peer EP ACCOUNT REGION ARN PAYLOAD registers, then sends a PeerMessage
+ *   acks EP ACCOUNT REGION TO_ACCOUNT TO_REGION ID,ID,...
+ *                                      registers, then acks those msg_ids
+ *                                      to another agent: in an Ack and on a
+ *                                      PeerMessage (Envelope.acks)
  *
  * Before the command, `--keys DIR --client ACCOUNT` makes it an
  * authenticated stranger: it connects with that account's client key from
@@ -285,6 +289,73 @@ static int s_peer(const s_opts_t *o, void *ctx, char **argv)
     return 0;
 }
 
+/* Acks for another agent's messages, as a third agent would forge them:
+ * the addressee of those messages never sent them, so they must not stop
+ * the resends. */
+static int s_acks(const s_opts_t *o, void *ctx, char **argv)
+{
+    enum { MAX_IDS = 1024 };
+    static uint64_t ids[MAX_IDS];
+    size_t n = 0;
+    for (char *p = argv[5]; *p && n < MAX_IDS;) {
+        char *end = NULL;
+        ids[n++] = strtoull(p, &end, 10);
+        if (end == p)
+            return 2;
+        p = *end == ',' ? end + 1 : end;
+    }
+    if (n == 0)
+        return 2;
+    void *s = s_dealer(o, ctx, argv[0]);
+    s_send_hello(s, 1, argv[1], argv[2], 0);
+    vs_env_t *w = s_welcome(s, 5000);
+    if (!w || !w->welcome->ok) {
+        printf("{\"registered\": false}\n");
+        vs_wire_free(&w);
+        zmq_close(s);
+        return 1;
+    }
+    vs_wire_free(&w);
+    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+    to.account = argv[3];
+    to.region = argv[4];
+    Vpcsim__Wire__Ack ack = VPCSIM__WIRE__ACK__INIT;
+    ack.acked_msg_id = ids[0];
+    ack.n_more_acked = n - 1;
+    ack.more_acked = ids + 1;
+    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    env.msg_id = 9101;
+    env.to = &to;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_ACK;
+    env.ack = &ack;
+    vs_wire_send(s, &env, 0);
+    Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
+    pm.payload.data = (uint8_t *)"{}";
+    pm.payload.len = 2;
+    vs_env_t carrier = VPCSIM__WIRE__ENVELOPE__INIT;
+    carrier.msg_id = 9102;
+    carrier.to = &to;
+    carrier.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
+    carrier.peer = &pm;
+    carrier.n_acks = n;
+    carrier.acks = ids;
+    vs_wire_send(s, &carrier, 0);
+    /* The carrier is acknowledged (refused, as not understood): both went
+     * through the agent's turn by then. */
+    bool acked = false;
+    vs_env_t *e;
+    while (!acked && (e = s_recv(s, 10000)) != NULL) {
+        acked = e->body_case == VPCSIM__WIRE__ENVELOPE__BODY_ACK &&
+                e->ack->acked_msg_id == 9102;
+        for (size_t i = 0; i < e->n_acks; i++)
+            acked |= e->acks[i] == 9102;
+        vs_wire_free(&e);
+    }
+    printf("{\"sent\": %zu, \"acked\": %s}\n", n, acked ? "true" : "false");
+    zmq_close(s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -297,6 +368,7 @@ int main(int argc, char **argv)
         { "garbage", 2, s_garbage },
         { "undeliverable", 3, s_undeliverable },
         { "peer", 5, s_peer },
+        { "acks", 6, s_acks },
     };
     s_opts_t o = { NULL, NULL };
     while (argc >= 3 && argv[1][0] == '-' && argv[1][1] == '-') {
@@ -325,6 +397,6 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "usage: vpcsim-hostile [--keys DIR --client ACCOUNT] hello EP ACCOUNT REGION SIM_MS | register EP COUNT "
                     "FIRST_ACCOUNT | garbage EP COUNT | undeliverable EP ACCOUNT REGION | peer EP ACCOUNT "
-                    "REGION ARN PAYLOAD\n");
+                    "REGION ARN PAYLOAD | acks EP ACCOUNT REGION TO_ACCOUNT TO_REGION ID,ID,...\n");
     return 2;
 }

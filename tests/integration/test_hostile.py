@@ -7,6 +7,7 @@ refuses to pass year 9999, describe-agents pages."""
 import datetime
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import time
@@ -122,6 +123,38 @@ class ForgedPeering(PcxTest):
         self.wait_code(B, USE1, pcx, "deleted", timeout=15)
         with open(os.path.join(self.c.dir, f"agent-{B}-{USE1}.log"), errors="replace") as f:
             self.assertIn(f"from agent {c_acct}/{USE1} refused", f.read())
+
+
+    def test_third_agent_acks_clear_nothing(self):
+        """Acks of A's messages to B, forged by a third agent C (in an Ack
+        and on a peer message), leave them in A's outbox: B gets them
+        when it comes back."""
+        c_acct = "333333333333"
+        self.c.start_agent(A, USE1)
+        b = self.c.start_agent(B, USE1)
+        va = self.vpc(A, USE1, "10.1.0.0/16")
+        vb = self.vpc(B, USE1, "10.2.0.0/16")
+        self.assertEqual(self.c.stop(b), 0)
+        pcx = self.create(A, USE1, va, vb, owner=B)["VpcPeeringConnectionId"]
+        db_path = os.path.join(self.c.agent_dir(A, USE1), "agent.db")
+
+        def pending():
+            with sqlite3.connect(db_path) as db:
+                return [r[0] for r in db.execute(
+                    "SELECT msg_id FROM outbox WHERE to_account = ?", (B,))]
+        self.wait_for(lambda: pending(), "A's request to B in its outbox")
+        ids = pending()
+        r = hostile(self.c, "acks", c_acct, USE1, A, USE1, ",".join(map(str, ids)))
+        self.assertTrue(r["acked"], r)    # A has handled both by now
+        self.assertEqual(sorted(pending()), sorted(ids))
+        self.c.restart_agent(B, USE1)
+        self.wait_code(B, USE1, pcx, "pending-acceptance")
+        self.wait_for(lambda: not pending(), "A's outbox to B empty")
+        self.assertEqual(self.c.stop(self.c.agents[(A, USE1)]), 0)
+        with open(os.path.join(self.c.dir, f"agent-{A}-{USE1}.log"), errors="replace") as f:
+            m = re.search(r"acks not from the addressee (\d+)", f.read())
+        self.assertIsNotNone(m)
+        self.assertGreaterEqual(int(m.group(1)), 2 * len(ids))
 
 
 class Refusals(PcxTest):
