@@ -22,12 +22,15 @@ static const char *const s_sql[EVQ__N] = {
     [EVQ_STATE_PUT] = "INSERT INTO event_state(id, state) VALUES(?1, ?2) "
                       "ON CONFLICT(id) DO UPDATE SET state = excluded.state",
     [EVQ_STATE_DEL] = "DELETE FROM event_state WHERE id = ?1",
+    [EVQ_CKPT_GET] = "SELECT COALESCE(MAX(seq), 0) FROM event_checkpoint",
+    [EVQ_CKPT_SET] = "INSERT INTO event_checkpoint(k, seq) VALUES(0, ?1) "
+                     "ON CONFLICT(k) DO UPDATE SET seq = excluded.seq",
 };
 
 _Static_assert(EVLOG_CODEC_MAX_EVENTS == 4096, "EVQ_SCAN's window");
 
 static const char s_schema[] =
-    EVLOG_BATCHES_DDL ";"
+    EVLOG_BATCHES_DDL ";" EVLOG_CHECKPOINT_DDL ";"
     "CREATE TABLE IF NOT EXISTS event_state(id TEXT PRIMARY KEY, state TEXT NOT NULL);";
 
 /* Entries the indexes hold at most: what the log keeps between prunes and
@@ -115,9 +118,24 @@ static void s_index(evlog_t *l, const vs_event_t *e)
         evlog_idx_add(l->calls, e->cause, 0, e->seq);
 }
 
-static int s_index_cb(void *ctx, const vs_event_t *e)
+/* At open: the indexes, and the states the checkpoint does not have yet
+ * (a state event's detail is the state, "removed" when gone). */
+typedef struct {
+    evlog_t *l;
+    int64_t ckpt;
+    bool oom;
+} s_load_t;
+
+static int s_load_cb(void *ctx, const vs_event_t *e)
 {
-    s_index(ctx, e);
+    s_load_t *ld = ctx;
+    s_index(ld->l, e);
+    if (e->kind == VS_EV_STATE && e->seq > ld->ckpt && e->object[0] &&
+        evlog_states_set(ld->l->states, e->object,
+                         strcmp(e->detail, "removed") ? e->detail : NULL) != 0) {
+        ld->oom = true;
+        return 1;
+    }
     return 0;
 }
 
@@ -156,7 +174,12 @@ static int s_load(evlog_t *l)
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return s_fail(l, "open");
-    return evlog__each(l, 0, s_index_cb, l) == 0 ? 0 : -1;
+    s_load_t ld = { l, s_int(l, EVQ_CKPT_GET), false };
+    if (ld.ckpt < 0)
+        return s_fail(l, "open");
+    if (evlog__each(l, 0, s_load_cb, &ld) != 0 || ld.oom)
+        return -1;
+    return 0;
 }
 
 evlog_t *evlog_open(sqlite3 *db, int64_t retention, char *err, size_t errlen)
@@ -280,15 +303,30 @@ static int s_put_state(void *ctx, const char *id, const char *state)
 
 int evlog_flush(evlog_t *l)
 {
-    int rc = s_write_batch(l);
-    if (evlog_states_each_changed(l->states, s_put_state, l) != 0)
-        rc = -1;
+    return s_write_batch(l);
+}
+
+/* The states changed since the last checkpoint, and the seq they are
+ * good up to: what evlog_prune may then delete is no longer needed to
+ * know them at open. */
+static int s_checkpoint(evlog_t *l)
+{
+    if (s_write_batch(l) != 0 || evlog_states_each_changed(l->states, s_put_state, l) != 0)
+        return -1;
+    sqlite3_stmt *q = evlog__q(l, EVQ_CKPT_SET);
+    sqlite3_bind_int64(q, 1, l->last_seq);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return s_fail(l, "checkpoint");
     evlog_states_clean(l->states);
-    return rc;
+    return 0;
 }
 
 int evlog_prune(evlog_t *l)
 {
+    if (s_checkpoint(l) != 0)
+        return -1;
     sqlite3_stmt *q = evlog__q(l, EVQ_PRUNE);
     sqlite3_bind_int64(q, 1, l->last_seq - l->retention);
     int rc = sqlite3_step(q);

@@ -6,17 +6,20 @@
  *   event_batches(first_seq PRIMARY KEY, last_seq, blob): the events of one
  *     loop turn in one row, packed by evlog_codec.c (seq first_seq ..
  *     last_seq, contiguous);
- *   event_state(id, state): the checkpoint of the last state recorded per
- *     object, so that a state event is written only when the state really
- *     changed, across restarts too.
+ *   event_state(id, state) and event_checkpoint(seq): the last state
+ *     recorded per object as of seq, so that a state event is written only
+ *     when the state really changed, across restarts too. Written at each
+ *     prune (only the objects changed since the last one), before batches
+ *     are deleted; at open the state events after seq, all still in the
+ *     log, bring it up to date.
  * No AUTOINCREMENT and no secondary index: seq numbers are handed out from
  * memory (the largest stored is read at open), the states live in a hash
  * in memory (evlog_states.c) and msg_id -> cause and cause -> call in
  * bounded indexes (evlog_idx.c), all rebuilt at open.
  *
  * Writing: evlog_add() only buffers; evlog_flush() writes the buffered
- * events as one row and the changed states, and must run inside the
- * transaction of the change the events report, before its commit (the
+ * events as one row, and must run inside the transaction of the change
+ * the events report, before its commit (the
  * agent does so at the end of each turn: agent_ev__end_turn), so an event
  * is on disk exactly when its change is. If that transaction is rolled
  * back, evlog_reload() makes memory match the disk again.
@@ -50,15 +53,16 @@ void evlog_close(evlog_t **l);
 /* Appends e (its seq is set) to the turn's batch, in memory; a batch that
  * reaches EVLOG_CODEC_MAX_EVENTS is written at once. 0 or -1. */
 int evlog_add(evlog_t *l, vs_event_t *e);
-/* Writes the batch and the changed states into the open transaction (or
- * on their own without one). 0 or -1 (the batch is then dropped, and
- * the caller should not commit: memory would be ahead of the disk). */
+/* Writes the batch into the open transaction (or on its own without one).
+ * 0 or -1 (the batch is then dropped; evlog_reload() brings memory back
+ * to what the disk has). */
 int evlog_flush(evlog_t *l);
 /* Forgets everything not on disk and reads the log's state again: after
  * the transaction of a flush was rolled back. 0 or -1. */
 int evlog_reload(evlog_t *l);
-/* Deletes the oldest batches while at least `retention` events remain
- * without them. 0 or -1. */
+/* Writes the states' checkpoint, then deletes the oldest batches while at
+ * least `retention` events remain without them. In the transaction, like
+ * evlog_flush. 0 or -1. */
 int evlog_prune(evlog_t *l);
 /* Events currently kept (written or buffered). */
 int64_t evlog_count(evlog_t *l);
@@ -73,7 +77,9 @@ uint64_t evlog_cause_of_msg(evlog_t *l, uint64_t msg_id);
 int evlog_call_of(evlog_t *l, uint64_t cause, char *action, size_t alen, char *object,
                   size_t olen);
 /* Records state (NULL: the object is gone) as id's last state. Returns 1
- * when it differs from the last one recorded, 0 when equal, -1 on error. */
+ * when it differs from the last one recorded, 0 when equal, -1 on error.
+ * On 1 the caller adds the state event (kind VS_EV_STATE, object id,
+ * detail the state or "removed"): the log is rebuilt from those at open. */
 int evlog_state_changed(evlog_t *l, const char *id, const char *state);
 
 /* Events after after_seq, oldest first, at most limit (<= EVLOG_MAX_QUERY):

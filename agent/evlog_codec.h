@@ -33,6 +33,10 @@
 #define EVLOG_BATCHES_DDL                                                              \
     "CREATE TABLE IF NOT EXISTS event_batches(first_seq INTEGER PRIMARY KEY,"         \
     "  last_seq INTEGER NOT NULL, blob BLOB NOT NULL)"
+/* The seq up to which event_state holds every object's state (evlog.c). */
+#define EVLOG_CHECKPOINT_DDL                                                           \
+    "CREATE TABLE IF NOT EXISTS event_checkpoint(k INTEGER PRIMARY KEY CHECK (k = 0),"  \
+    "  seq INTEGER NOT NULL)"
 
 /* Encodes evs[0..n) (1 <= n <= EVLOG_CODEC_MAX_EVENTS) into *buf, grown
  * with realloc as needed (*buf and *cap owned by the caller, may start

@@ -105,7 +105,12 @@ int evlog_migrate_v3(sqlite3 *db, char *err, size_t errlen)
         goto out;
     sqlite3_finalize(sel);
     sel = NULL;
-    if (sqlite3_exec(db, "DROP TABLE events", NULL, NULL, NULL) != SQLITE_OK)
+    /* The old event_state was written with every event: it is exact up
+     * to the last one. */
+    if (sqlite3_exec(db, EVLOG_CHECKPOINT_DDL ";"
+                         "INSERT OR REPLACE INTO event_checkpoint(k, seq) "
+                         "SELECT 0, COALESCE(MAX(seq), 0) FROM events;"
+                         "DROP TABLE events", NULL, NULL, NULL) != SQLITE_OK)
         goto out;
     rc = 0;
 out:

@@ -13,7 +13,7 @@
 #include "ratelimit.h"
 
 enum { EVQ_INSERT, EVQ_PRUNE, EVQ_COUNT, EVQ_MAX, EVQ_MIN, EVQ_SCAN, EVQ_STATE_ALL,
-       EVQ_STATE_PUT, EVQ_STATE_DEL, EVQ__N };
+       EVQ_STATE_PUT, EVQ_STATE_DEL, EVQ_CKPT_GET, EVQ_CKPT_SET, EVQ__N };
 
 struct evlog {
     sqlite3 *db;
