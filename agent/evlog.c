@@ -177,6 +177,7 @@ static int s_load(evlog_t *l)
     s_load_t ld = { l, s_int(l, EVQ_CKPT_GET), false };
     if (ld.ckpt < 0)
         return s_fail(l, "open");
+    l->ckpt_seq = ld.ckpt;
     if (evlog__each(l, 0, s_load_cb, &ld) != 0 || ld.oom)
         return -1;
     return 0;
@@ -320,15 +321,21 @@ static int s_checkpoint(evlog_t *l)
     if (rc != SQLITE_DONE)
         return s_fail(l, "checkpoint");
     evlog_states_clean(l->states);
+    l->ckpt_seq = l->last_seq;
     return 0;
 }
 
 int evlog_prune(evlog_t *l)
 {
-    if (s_checkpoint(l) != 0)
+    /* Only events after the checkpoint are needed to know the states:
+     * it is written when the prune would reach past it, so about once
+     * per `retention` events, each object written once however often
+     * it changed since. */
+    int64_t floor = l->last_seq - l->retention;
+    if (floor > l->ckpt_seq && s_checkpoint(l) != 0)
         return -1;
     sqlite3_stmt *q = evlog__q(l, EVQ_PRUNE);
-    sqlite3_bind_int64(q, 1, l->last_seq - l->retention);
+    sqlite3_bind_int64(q, 1, floor);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)

@@ -8,10 +8,10 @@
  *     last_seq, contiguous);
  *   event_state(id, state) and event_checkpoint(seq): the last state
  *     recorded per object as of seq, so that a state event is written only
- *     when the state really changed, across restarts too. Written at each
- *     prune (only the objects changed since the last one), before batches
- *     are deleted; at open the state events after seq, all still in the
- *     log, bring it up to date.
+ *     when the state really changed, across restarts too. Written by a
+ *     prune that would delete events past the checkpoint (only the objects
+ *     changed since the last one), before it deletes; at open the state
+ *     events after seq, all still in the log, bring it up to date.
  * No AUTOINCREMENT and no secondary index: seq numbers are handed out from
  * memory (the largest stored is read at open), the states live in a hash
  * in memory (evlog_states.c) and msg_id -> cause and cause -> call in
@@ -60,8 +60,8 @@ int evlog_flush(evlog_t *l);
 /* Forgets everything not on disk and reads the log's state again: after
  * the transaction of a flush was rolled back. 0 or -1. */
 int evlog_reload(evlog_t *l);
-/* Writes the states' checkpoint, then deletes the oldest batches while at
- * least `retention` events remain without them. In the transaction, like
+/* Writes the states' checkpoint when needed, then deletes the oldest
+ * batches while at least `retention` events remain without them. In the transaction, like
  * evlog_flush. 0 or -1. */
 int evlog_prune(evlog_t *l);
 /* Events currently kept (written or buffered). */

@@ -20,6 +20,7 @@ struct evlog {
     sqlite3_stmt *q[EVQ__N];
     int64_t retention;
     int64_t last_seq;          /* the largest seq handed out */
+    int64_t ckpt_seq;          /* event_state holds the states as of this seq */
     vs_event_t *pending;       /* this turn's events, not yet written */
     size_t npending, pending_cap;
     uint8_t *buf;              /* encoding scratch */
