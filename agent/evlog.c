@@ -38,7 +38,7 @@ static const char s_schema[] =
 static size_t s_idx_cap(int64_t retention)
 {
     int64_t c = retention + retention / 16 + EVLOG_CODEC_MAX_EVENTS;
-    return c > (1 << 20) ? (size_t)1 << 20 : (size_t)c;
+    return c > (1 << 18) ? (size_t)1 << 18 : (size_t)c;
 }
 
 static int s_fail(evlog_t *l, const char *what)
@@ -178,6 +178,8 @@ static int s_load(evlog_t *l)
     if (ld.ckpt < 0)
         return s_fail(l, "open");
     l->ckpt_seq = ld.ckpt;
+    if (l->last_seq < ld.ckpt)
+        l->last_seq = ld.ckpt;    /* never hand out a seq twice */
     if (evlog__each(l, 0, s_load_cb, &ld) != 0 || ld.oom)
         return -1;
     return 0;
