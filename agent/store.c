@@ -200,10 +200,12 @@ static int s_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
     }
     if (v == S_SCHEMA_VERSION)
         return 0;
+    /* One transaction for every step from v up. */
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
     if (v < 1 && s_to_v1(db) != SQLITE_DONE)
         goto rollback;
+    /* 2 -> 3: the event log's rows become batches (agent/evlog_migrate.c). */
     char why[256];
     if (v < 3 && evlog_migrate_v3(db, why, sizeof why) != 0) {
         snprintf(err, errlen, "cannot migrate %s to schema version 3: %s", path, why);
