@@ -29,16 +29,13 @@ static uint64_t s_wall_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Recent calls and messages in memory, direct-mapped by id: the causes and
- * actions the log would otherwise be searched for on every reply and
- * send. A miss (overwritten, or before a restart) falls back to the log. */
-#define EVC_MSGS  8192
+/* Recent calls in memory, direct-mapped by cause: the whole call event,
+ * also of the read-only calls the log holds back until one fails. A miss
+ * (overwritten, or before a restart) asks the log. (A message's cause the
+ * log itself keeps in memory: evlog_cause_of_msg.) */
 #define EVC_CALLS 4096
 
 struct agent_evcache {
-    struct {
-        uint64_t msg_id, cause;
-    } msgs[EVC_MSGS];
     struct {
         uint64_t cause;
         vs_event_t call;   /* the api-call event, recorded or (a Describe*) held back */
@@ -66,9 +63,14 @@ void agent_ev__close(agent_t *a)
 
 uint64_t agent_ev__msg_cause(agent_t *a, uint64_t msg_id)
 {
-    if (a->evc && a->evc->msgs[msg_id % EVC_MSGS].msg_id == msg_id)
-        return a->evc->msgs[msg_id % EVC_MSGS].cause;
     return a->ev ? evlog_cause_of_msg(a->ev, msg_id) : 0;
+}
+
+void agent_ev__reload(agent_t *a)
+{
+    /* The turn was rolled back: its events and states with it. */
+    if (a->ev && evlog_reload(a->ev) != 0)
+        VS_ERROR("event log: cannot be read again after a rollback");
 }
 
 /* The call that `cause` names, from the cache (NULL on a miss, after the
@@ -193,9 +195,6 @@ void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)
         uint64_t c = agent_ev__msg_cause(a, m->msg_id);
         if (c)
             e.cause = c;
-    } else if (a->evc) {
-        a->evc->msgs[m->msg_id % EVC_MSGS].msg_id = m->msg_id;
-        a->evc->msgs[m->msg_id % EVC_MSGS].cause = e.cause;
     }
     e.msg_id = m->msg_id;
     vs_event_set(e.peer_account, sizeof e.peer_account, m->to_account);
@@ -261,6 +260,10 @@ void agent_ev__persist(agent_t *a, const char *id, const char *doc)
 
 void agent_ev__end_turn(agent_t *a)
 {
+    /* The turn's events as one row, in the turn's transaction. A failed
+     * write leaves memory as the disk will be after this commit. */
+    if (a->ev && evlog_flush(a->ev) != 0)
+        agent_ev__reload(a);
     /* Pruned in batches of a sixteenth of the retention: one DELETE of many
      * neighbouring rows costs less than one per turn. */
     int64_t keep = a->cfg->event_retention > 0 ? a->cfg->event_retention : EVLOG_DEFAULT_RETENTION;

@@ -74,6 +74,7 @@ static void s_unsend_turn(agent_t *a)
 
 static void s_reload(agent_t *a)
 {
+    agent_ev__reload(a);    /* the event log's memory, like the model's */
     if (agent__load_state(a) != 0) {
         VS_ERROR("cannot reload the state from the store; stopping");
         a->exit_code = 1;

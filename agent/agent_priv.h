@@ -189,6 +189,8 @@ int agent_ev__open(agent_t *a, char *err, size_t errlen);
 void agent_ev__close(agent_t *a);
 /* The causality id of peer message msg_id (0 if unknown). */
 uint64_t agent_ev__msg_cause(agent_t *a, uint64_t msg_id);
+/* After a rollback: the event log forgets what is not on disk. */
+void agent_ev__reload(agent_t *a);
 uint64_t agent_ev__cause(agent_t *a);
 void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input);
 void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o);

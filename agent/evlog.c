@@ -1,58 +1,188 @@
 #include "evlog.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "evlog_priv.h"
 #include "log.h"
 
-enum { Q_ADD, Q_PRUNE, Q_COUNT, Q_CAUSE, Q_CALL, Q_STATE_GET, Q_STATE_PUT, Q_STATE_DEL,
-       Q_ALL, Q_OBJ, Q__N };
-
-#define S_COLS "seq, sim_ms, wall_ms, kind, object, cause, msg_id, peer_account, peer_region, " \
-               "caller, action, detail"
-
-static const char *const s_sql[Q__N] = {
-    [Q_ADD] = "INSERT INTO events(sim_ms, wall_ms, kind, object, cause, msg_id, peer_account, "
-              "peer_region, caller, action, detail) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-    [Q_PRUNE] = "DELETE FROM events WHERE seq <= (SELECT MAX(seq) FROM events) - ?1",
-    [Q_COUNT] = "SELECT COUNT(*) FROM events",
-    [Q_CAUSE] = "SELECT cause FROM events WHERE msg_id = ?1 AND kind = 'peer-send' LIMIT 1",
-    [Q_CALL] = "SELECT action, object FROM events WHERE cause = ?1 AND kind = 'api-call' "
-               "ORDER BY seq LIMIT 1",
-    [Q_STATE_GET] = "SELECT state FROM event_state WHERE id = ?1",
-    [Q_STATE_PUT] = "INSERT INTO event_state(id, state) VALUES(?1, ?2) "
-                    "ON CONFLICT(id) DO UPDATE SET state = excluded.state",
-    [Q_STATE_DEL] = "DELETE FROM event_state WHERE id = ?1",
-    [Q_ALL] = "SELECT " S_COLS " FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-    /* An object's events and, through the causality id, the events its
-     * calls and messages caused (a sealed message's receipt, say). */
-    [Q_OBJ] = "SELECT " S_COLS " FROM events WHERE seq > ?1 AND (object = ?3 OR (cause <> 0 AND "
-              "cause IN (SELECT cause FROM events WHERE object = ?3 AND cause <> 0))) "
-              "ORDER BY seq LIMIT ?2",
+static const char *const s_sql[EVQ__N] = {
+    [EVQ_INSERT] = "INSERT INTO event_batches(first_seq, last_seq, blob) VALUES(?1, ?2, ?3)",
+    [EVQ_PRUNE] = "DELETE FROM event_batches WHERE last_seq <= ?1",
+    [EVQ_COUNT] = "SELECT COALESCE(SUM(last_seq - first_seq + 1), 0) FROM event_batches",
+    [EVQ_MAX] = "SELECT COALESCE(MAX(last_seq), 0) FROM event_batches",
+    [EVQ_MIN] = "SELECT COALESCE(MIN(first_seq), 0) FROM event_batches",
+    /* A batch holds at most EVLOG_CODEC_MAX_EVENTS: those after ?1 start
+     * after ?1 - 4096, which the primary key finds. */
+    [EVQ_SCAN] = "SELECT first_seq, last_seq, blob FROM event_batches "
+                 "WHERE first_seq > ?1 - 4096 AND last_seq > ?1 ORDER BY first_seq",
+    [EVQ_STATE_ALL] = "SELECT id, state FROM event_state",
+    [EVQ_STATE_PUT] = "INSERT INTO event_state(id, state) VALUES(?1, ?2) "
+                      "ON CONFLICT(id) DO UPDATE SET state = excluded.state",
+    [EVQ_STATE_DEL] = "DELETE FROM event_state WHERE id = ?1",
+    [EVQ_CKPT_GET] = "SELECT COALESCE(MAX(seq), 0) FROM event_checkpoint",
+    [EVQ_CKPT_SET] = "INSERT INTO event_checkpoint(k, seq) VALUES(0, ?1) "
+                     "ON CONFLICT(k) DO UPDATE SET seq = excluded.seq",
 };
+
+_Static_assert(EVLOG_CODEC_MAX_EVENTS == 4096, "EVQ_SCAN's window");
 
 static const char s_schema[] =
-    "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  sim_ms INTEGER NOT NULL, wall_ms INTEGER NOT NULL, kind TEXT NOT NULL,"
-    "  object TEXT NOT NULL, cause INTEGER NOT NULL, msg_id INTEGER NOT NULL,"
-    "  peer_account TEXT NOT NULL, peer_region TEXT NOT NULL, caller TEXT NOT NULL,"
-    "  action TEXT NOT NULL, detail TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS events_object ON events(object);"
-    "CREATE INDEX IF NOT EXISTS events_cause ON events(cause);"
+    EVLOG_BATCHES_DDL ";" EVLOG_CHECKPOINT_DDL ";"
     "CREATE TABLE IF NOT EXISTS event_state(id TEXT PRIMARY KEY, state TEXT NOT NULL);";
 
-struct evlog {
-    sqlite3 *db;
-    sqlite3_stmt *q[Q__N];
-    int64_t retention;
-};
+/* Entries the indexes hold at most: what the log keeps between prunes and
+ * a batch, bounded (a larger retention falls back to searching the log). */
+static size_t s_idx_cap(int64_t retention)
+{
+    int64_t c = retention + retention / 16 + EVLOG_CODEC_MAX_EVENTS;
+    return c > (1 << 18) ? (size_t)1 << 18 : (size_t)c;
+}
 
 static int s_fail(evlog_t *l, const char *what)
 {
     VS_ERROR("event log: %s: %s", what, sqlite3_errmsg(l->db));
     return -1;
+}
+
+sqlite3_stmt *evlog__q(evlog_t *l, int which)
+{
+    sqlite3_reset(l->q[which]);
+    sqlite3_clear_bindings(l->q[which]);
+    return l->q[which];
+}
+
+static uint64_t s_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Only the events after `after` of a batch that straddles it. */
+typedef struct {
+    evlog_codec_cb cb;
+    void *ctx;
+    int64_t after;
+} s_after_t;
+
+static int s_after_cb(void *ctx, const vs_event_t *e)
+{
+    s_after_t *f = ctx;
+    return e->seq > f->after ? f->cb(f->ctx, e) : 0;
+}
+
+int evlog__each(evlog_t *l, int64_t after_seq, evlog_codec_cb cb, void *ctx)
+{
+    /* Its own statement: a callback may read the log again (call_of). */
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(l->db, s_sql[EVQ_SCAN], -1, &q, NULL) != SQLITE_OK)
+        return s_fail(l, "read");
+    sqlite3_bind_int64(q, 1, after_seq);
+    int rc = 0, step;
+    while (rc == 0 && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t first = sqlite3_column_int64(q, 0), last = sqlite3_column_int64(q, 1);
+        const uint8_t *blob = sqlite3_column_blob(q, 2);
+        size_t len = (size_t)sqlite3_column_bytes(q, 2);
+        char err[160];
+        s_after_t f = { cb, ctx, after_seq };
+        rc = evlog_codec_decode(blob, len, first, last, s_after_cb, &f, err, sizeof err);
+        if (rc == -1) {
+            l->damaged++;
+            uint64_t held;
+            if (vs_ratelimit_pass(&l->rl_damaged, s_mono_ms(), &held)) {
+                char sfx[64];
+                VS_ERROR("event log: %s: skipped%s", err, vs_ratelimit_suffix(held, sfx, sizeof sfx));
+            }
+            rc = 0;
+        }
+    }
+    if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = s_fail(l, "read");
+    sqlite3_finalize(q);
+    for (size_t i = 0; rc == 0 && i < l->npending; i++)
+        if (l->pending[i].seq > after_seq)
+            rc = cb(ctx, &l->pending[i]);
+    return rc;
+}
+
+/* --- memory rebuilt from the disk ----------------------------------------- */
+
+static void s_index(evlog_t *l, const vs_event_t *e)
+{
+    if (e->kind == VS_EV_PEER_SEND)
+        evlog_idx_add(l->msgs, e->msg_id, e->cause, e->seq);
+    else if (e->kind == VS_EV_API_CALL)
+        evlog_idx_add(l->calls, e->cause, 0, e->seq);
+}
+
+/* At open: the indexes, and the states the checkpoint does not have yet
+ * (a state event's detail is the state, "removed" when gone). */
+typedef struct {
+    evlog_t *l;
+    int64_t ckpt;
+    bool oom;
+} s_load_t;
+
+static int s_load_cb(void *ctx, const vs_event_t *e)
+{
+    s_load_t *ld = ctx;
+    s_index(ld->l, e);
+    if (e->kind == VS_EV_STATE && e->seq > ld->ckpt && e->object[0] &&
+        evlog_states_set(ld->l->states, e->object,
+                         strcmp(e->detail, "removed") ? e->detail : NULL) != 0) {
+        ld->oom = true;
+        return 1;
+    }
+    return 0;
+}
+
+static int64_t s_int(evlog_t *l, int which)
+{
+    sqlite3_stmt *q = evlog__q(l, which);
+    int64_t v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_reset(q);
+    return v;
+}
+
+/* The largest seq, the states' checkpoint and the indexes, from disk. */
+static int s_load(evlog_t *l)
+{
+    l->npending = 0;
+    evlog_states_clear(l->states);
+    evlog_idx_clear(l->msgs);
+    evlog_idx_clear(l->calls);
+    l->last_seq = s_int(l, EVQ_MAX);
+    if (l->last_seq < 0)
+        return s_fail(l, "open");
+    sqlite3_stmt *q = evlog__q(l, EVQ_STATE_ALL);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(q, 0);
+        const char *st = (const char *)sqlite3_column_text(q, 1);
+        /* A row too long for the event fields was never written by us:
+         * forgetting it costs at most one repeated state event. */
+        if (id && st && evlog_states_load(l->states, id, st) != 0 &&
+            strlen(id) < VS_EV_ID_LEN && strlen(st) < VS_EV_DETAIL_LEN) {
+            sqlite3_reset(q);
+            VS_ERROR("event log: out of memory loading states");
+            return -1;
+        }
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return s_fail(l, "open");
+    s_load_t ld = { l, s_int(l, EVQ_CKPT_GET), false };
+    if (ld.ckpt < 0)
+        return s_fail(l, "open");
+    l->ckpt_seq = ld.ckpt;
+    if (l->last_seq < ld.ckpt)
+        l->last_seq = ld.ckpt;    /* never hand out a seq twice */
+    if (evlog__each(l, 0, s_load_cb, &ld) != 0 || ld.oom)
+        return -1;
+    return 0;
 }
 
 evlog_t *evlog_open(sqlite3 *db, int64_t retention, char *err, size_t errlen)
@@ -68,17 +198,32 @@ evlog_t *evlog_open(sqlite3 *db, int64_t retention, char *err, size_t errlen)
     }
     l->db = db;
     l->retention = retention;
-    if (sqlite3_exec(db, s_schema, NULL, NULL, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "event log: %s", sqlite3_errmsg(db));
-        free(l);
+    l->rl_damaged = (vs_ratelimit_t)VS_RATELIMIT_INIT(60000, 3);
+    l->states = evlog_states_new();
+    l->msgs = evlog_idx_new(s_idx_cap(retention));
+    l->calls = evlog_idx_new(s_idx_cap(retention));
+    if (!l->states || !l->msgs || !l->calls) {
+        snprintf(err, errlen, "out of memory");
+        evlog_close(&l);
         return NULL;
     }
-    for (int i = 0; i < Q__N; i++) {
-        if (sqlite3_prepare_v2(db, s_sql[i], -1, &l->q[i], NULL) != SQLITE_OK) {
+    if (sqlite3_exec(db, s_schema, NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "event log: %s", sqlite3_errmsg(db));
+        evlog_close(&l);
+        return NULL;
+    }
+    for (int i = 0; i < EVQ__N; i++) {
+        if (sqlite3_prepare_v3(db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &l->q[i], NULL)
+                != SQLITE_OK) {
             snprintf(err, errlen, "event log: %s", sqlite3_errmsg(db));
             evlog_close(&l);
             return NULL;
         }
+    }
+    if (s_load(l) != 0) {
+        snprintf(err, errlen, "event log: cannot be read: %s", sqlite3_errmsg(db));
+        evlog_close(&l);
+        return NULL;
     }
     return l;
 }
@@ -87,140 +232,170 @@ void evlog_close(evlog_t **lp)
 {
     if (!lp || !*lp)
         return;
-    for (int i = 0; i < Q__N; i++)
-        sqlite3_finalize((*lp)->q[i]);
-    free(*lp);
+    evlog_t *l = *lp;
+    for (int i = 0; i < EVQ__N; i++)
+        sqlite3_finalize(l->q[i]);
+    evlog_states_free(&l->states);
+    evlog_idx_free(&l->msgs);
+    evlog_idx_free(&l->calls);
+    free(l->pending);
+    free(l->buf);
+    free(l);
     *lp = NULL;
 }
 
-static sqlite3_stmt *s_q(evlog_t *l, int i)
+int evlog_reload(evlog_t *l)
 {
-    sqlite3_reset(l->q[i]);
-    sqlite3_clear_bindings(l->q[i]);
-    return l->q[i];
+    return s_load(l);
+}
+
+/* --- writing --------------------------------------------------------------- */
+
+static int s_write_batch(evlog_t *l)
+{
+    if (l->npending == 0)
+        return 0;
+    size_t len = 0;
+    int64_t first = l->pending[0].seq, last = l->pending[l->npending - 1].seq;
+    size_t n = l->npending;
+    l->npending = 0;    /* written or dropped: never twice */
+    if (evlog_codec_encode(l->pending, n, &l->buf, &l->buf_cap, &len) != 0) {
+        VS_ERROR("event log: out of memory encoding %zu events", n);
+        return -1;
+    }
+    sqlite3_stmt *q = evlog__q(l, EVQ_INSERT);
+    sqlite3_bind_int64(q, 1, first);
+    sqlite3_bind_int64(q, 2, last);
+    sqlite3_bind_blob(q, 3, l->buf, (int)len, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : s_fail(l, "add");
 }
 
 int evlog_add(evlog_t *l, vs_event_t *e)
 {
-    sqlite3_stmt *q = s_q(l, Q_ADD);
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)e->sim_ms);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)e->wall_ms);
-    sqlite3_bind_text(q, 3, vs_event_kind_name(e->kind), -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, e->object, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 5, (sqlite3_int64)e->cause);
-    sqlite3_bind_int64(q, 6, (sqlite3_int64)e->msg_id);
-    sqlite3_bind_text(q, 7, e->peer_account, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 8, e->peer_region, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 9, e->caller, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 10, e->action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 11, e->detail, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_DONE)
-        return s_fail(l, "add");
-    e->seq = sqlite3_last_insert_rowid(l->db);
+    if ((unsigned)e->kind >= VS_EV__COUNT)
+        return -1;
+    if (l->npending == EVLOG_CODEC_MAX_EVENTS && s_write_batch(l) != 0)
+        return -1;
+    if (l->npending == l->pending_cap) {
+        size_t c = l->pending_cap ? l->pending_cap * 2 : 64;
+        vs_event_t *p = realloc(l->pending, c * sizeof *p);
+        if (!p)
+            return -1;
+        l->pending = p;
+        l->pending_cap = c;
+    }
+    e->seq = ++l->last_seq;
+    l->pending[l->npending++] = *e;
+    s_index(l, e);
+    return 0;
+}
+
+static int s_put_state(void *ctx, const char *id, const char *state)
+{
+    evlog_t *l = ctx;
+    sqlite3_stmt *q = evlog__q(l, state ? EVQ_STATE_PUT : EVQ_STATE_DEL);
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    if (state)
+        sqlite3_bind_text(q, 2, state, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : s_fail(l, "state");
+}
+
+int evlog_flush(evlog_t *l)
+{
+    return s_write_batch(l);
+}
+
+/* The states changed since the last checkpoint, and the seq they are
+ * good up to: what evlog_prune may then delete is no longer needed to
+ * know them at open. */
+static int s_checkpoint(evlog_t *l)
+{
+    if (s_write_batch(l) != 0 || evlog_states_each_changed(l->states, s_put_state, l) != 0)
+        return -1;
+    sqlite3_stmt *q = evlog__q(l, EVQ_CKPT_SET);
+    sqlite3_bind_int64(q, 1, l->last_seq);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return s_fail(l, "checkpoint");
+    evlog_states_clean(l->states);
+    l->ckpt_seq = l->last_seq;
     return 0;
 }
 
 int evlog_prune(evlog_t *l)
 {
-    sqlite3_stmt *q = s_q(l, Q_PRUNE);
-    sqlite3_bind_int64(q, 1, l->retention);
-    return sqlite3_step(q) == SQLITE_DONE ? 0 : s_fail(l, "prune");
+    /* Only events after the checkpoint are needed to know the states:
+     * it is written when the prune would reach past it, so about once
+     * per `retention` events, each object written once however often
+     * it changed since. */
+    int64_t floor = l->last_seq - l->retention;
+    if (floor > l->ckpt_seq && s_checkpoint(l) != 0)
+        return -1;
+    sqlite3_stmt *q = evlog__q(l, EVQ_PRUNE);
+    sqlite3_bind_int64(q, 1, floor);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return s_fail(l, "prune");
+    /* What the log no longer has, the indexes no longer answer for. */
+    int64_t min = s_int(l, EVQ_MIN);
+    if (min == 0)
+        min = l->npending ? l->pending[0].seq : l->last_seq + 1;
+    if (min > 0) {
+        evlog_idx_drop_below(l->msgs, min);
+        evlog_idx_drop_below(l->calls, min);
+    }
+    return 0;
 }
 
 int64_t evlog_count(evlog_t *l)
 {
-    sqlite3_stmt *q = s_q(l, Q_COUNT);
-    return sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    int64_t n = s_int(l, EVQ_COUNT);
+    return n < 0 ? -1 : n + (int64_t)l->npending;
+}
+
+uint64_t evlog_damaged(const evlog_t *l)
+{
+    return l->damaged;
+}
+
+/* The first peer-send of msg_id, when the index forgot it for room. */
+typedef struct {
+    uint64_t msg_id, cause;
+} s_msg_find_t;
+
+static int s_msg_find_cb(void *ctx, const vs_event_t *e)
+{
+    s_msg_find_t *f = ctx;
+    if (e->kind != VS_EV_PEER_SEND || e->msg_id != f->msg_id)
+        return 0;
+    f->cause = e->cause;
+    return 1;
 }
 
 uint64_t evlog_cause_of_msg(evlog_t *l, uint64_t msg_id)
 {
-    sqlite3_stmt *q = s_q(l, Q_CAUSE);
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)msg_id);
-    return sqlite3_step(q) == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(q, 0) : 0;
-}
-
-static void s_col(sqlite3_stmt *q, int col, char *out, size_t size)
-{
-    const unsigned char *t = sqlite3_column_text(q, col);
-    vs_event_set(out, size, (const char *)t);
-}
-
-int evlog_call_of(evlog_t *l, uint64_t cause, char *action, size_t alen, char *object,
-                  size_t olen)
-{
-    sqlite3_stmt *q = s_q(l, Q_CALL);
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)cause);
-    vs_event_set(action, alen, "");
-    vs_event_set(object, olen, "");
-    if (sqlite3_step(q) != SQLITE_ROW)
-        return 1;
-    s_col(q, 0, action, alen);
-    s_col(q, 1, object, olen);
-    return 0;
+    uint64_t cause;
+    if (evlog_idx_get(l->msgs, msg_id, &cause, NULL))
+        return cause;
+    if (!evlog_idx_overflowed(l->msgs))
+        return 0;
+    s_msg_find_t f = { msg_id, 0 };
+    evlog__each(l, 0, s_msg_find_cb, &f);
+    return f.cause;
 }
 
 int evlog_state_changed(evlog_t *l, const char *id, const char *state)
 {
-    sqlite3_stmt *q = s_q(l, Q_STATE_GET);
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return s_fail(l, "state");
-    bool known = rc == SQLITE_ROW;
-    bool same = known && state && strcmp((const char *)sqlite3_column_text(q, 0), state) == 0;
-    if (same || (!known && !state))
-        return 0;
-    q = s_q(l, state ? Q_STATE_PUT : Q_STATE_DEL);
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    if (state)
-        sqlite3_bind_text(q, 2, state, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_DONE)
-        return s_fail(l, "state");
-    return 1;
-}
-
-int evlog_query(evlog_t *l, const char *object, int64_t after_seq, size_t limit,
-                vs_event_t **out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    if (limit == 0 || limit > EVLOG_MAX_QUERY)
-        limit = EVLOG_MAX_QUERY;
-    bool all = !object || !*object;
-    sqlite3_stmt *q = s_q(l, all ? Q_ALL : Q_OBJ);
-    sqlite3_bind_int64(q, 1, after_seq);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)limit);
-    if (!all)
-        sqlite3_bind_text(q, 3, object, -1, SQLITE_STATIC);
-    vs_event_t *evs = calloc(limit, sizeof *evs);
-    if (!evs)
+    if (!id || strlen(id) >= VS_EV_ID_LEN || (state && strlen(state) >= VS_EV_DETAIL_LEN))
         return -1;
-    size_t k = 0;
-    int rc;
-    while (k < limit && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        vs_event_t *e = &evs[k];
-        char kind[24];
-        s_col(q, 3, kind, sizeof kind);
-        int kk = vs_event_kind_parse(kind);
-        if (kk < 0)
-            continue;
-        e->kind = (vs_event_kind_t)kk;
-        e->seq = sqlite3_column_int64(q, 0);
-        e->sim_ms = (uint64_t)sqlite3_column_int64(q, 1);
-        e->wall_ms = (uint64_t)sqlite3_column_int64(q, 2);
-        s_col(q, 4, e->object, sizeof e->object);
-        e->cause = (uint64_t)sqlite3_column_int64(q, 5);
-        e->msg_id = (uint64_t)sqlite3_column_int64(q, 6);
-        s_col(q, 7, e->peer_account, sizeof e->peer_account);
-        s_col(q, 8, e->peer_region, sizeof e->peer_region);
-        s_col(q, 9, e->caller, sizeof e->caller);
-        s_col(q, 10, e->action, sizeof e->action);
-        s_col(q, 11, e->detail, sizeof e->detail);
-        k++;
-    }
-    sqlite3_reset(q);
-    *out = evs;
-    *n = k;
-    return 0;
+    const char *was = evlog_states_get(l->states, id);
+    if ((!was && !state) || (was && state && strcmp(was, state) == 0))
+        return 0;
+    return evlog_states_set(l->states, id, state) == 0 ? 1 : -1;
 }

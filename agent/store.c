@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "evlog_migrate.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "simclock.h"
@@ -22,9 +23,11 @@ enum {
 };
 
 /* The layout this agent writes. 0: before issue 15 (no checksums);
- * 1: objects.sum, the damaged table. A store with a larger number was
- * written by a newer vpcsim: refused, never guessed at. */
-#define S_SCHEMA_VERSION 1
+ * 1: objects.sum, the damaged table; 3: the event log in batches
+ * (event_batches, evlog_codec.c) instead of one row per event. A store
+ * with a larger number was written by a newer vpcsim: refused, never
+ * guessed at. Each step of s_migrate runs for the stores below it. */
+#define S_SCHEMA_VERSION 3
 
 static const char *const s_sql[Q__COUNT] = {
     [Q_PUT] = "INSERT INTO objects(id, doc, sum) VALUES(?1, ?2, ?3) "
@@ -188,26 +191,11 @@ static int s_quick_check(sqlite3 *db, const char *path, char *err, size_t errlen
     return 0;
 }
 
-/* Brings an older layout up to S_SCHEMA_VERSION in one transaction. */
-static int s_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
+/* 0 -> 1: stores made before the outbox had `sealed` or objects had `sum`
+ * get the columns (each ALTER fails harmlessly where the column exists),
+ * then every record its checksum. SQLITE_DONE or the failing code. */
+static int s_to_v1(sqlite3 *db)
 {
-    int v = 0;
-    if (s_user_version(db, &v) != 0) {
-        snprintf(err, errlen, "cannot read the schema version of %s: %s", path, sqlite3_errmsg(db));
-        return -1;
-    }
-    if (v > S_SCHEMA_VERSION) {
-        snprintf(err, errlen, "%s has schema version %d, written by a newer vpcsim-agent; this "
-                 "one knows versions up to %d and will not guess", path, v, S_SCHEMA_VERSION);
-        return -1;
-    }
-    if (v == S_SCHEMA_VERSION)
-        return 0;
-    /* 0 -> 1: stores made before the outbox had `sealed` or objects had
-     * `sum` get the columns (each ALTER fails harmlessly where the column
-     * exists), then every record its checksum. */
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        goto fail;
     sqlite3_exec(db, "ALTER TABLE outbox ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0", NULL,
                  NULL, NULL);
     sqlite3_exec(db, "ALTER TABLE objects ADD COLUMN sum INTEGER", NULL, NULL, NULL);
@@ -217,7 +205,7 @@ static int s_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
         sqlite3_prepare_v2(db, "UPDATE objects SET sum = ?2 WHERE id = ?1", -1, &upd, NULL)
             != SQLITE_OK) {
         sqlite3_finalize(sel);
-        goto rollback;
+        return SQLITE_ERROR;
     }
     int rc;
     while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
@@ -234,8 +222,36 @@ static int s_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
     }
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
-    if (rc != SQLITE_DONE)
+    return rc;
+}
+
+/* Brings an older layout up to S_SCHEMA_VERSION in one transaction. */
+static int s_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+    int v = 0;
+    if (s_user_version(db, &v) != 0) {
+        snprintf(err, errlen, "cannot read the schema version of %s: %s", path, sqlite3_errmsg(db));
+        return -1;
+    }
+    if (v > S_SCHEMA_VERSION) {
+        snprintf(err, errlen, "%s has schema version %d, written by a newer vpcsim-agent; this "
+                 "one knows versions up to %d and will not guess", path, v, S_SCHEMA_VERSION);
+        return -1;
+    }
+    if (v == S_SCHEMA_VERSION)
+        return 0;
+    /* One transaction for every step from v up. */
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        goto fail;
+    if (v < 1 && s_to_v1(db) != SQLITE_DONE)
         goto rollback;
+    /* 2 -> 3: the event log's rows become batches (agent/evlog_migrate.c). */
+    char why[256];
+    if (v < 3 && evlog_migrate_v3(db, why, sizeof why) != 0) {
+        snprintf(err, errlen, "cannot migrate %s to schema version 3: %s", path, why);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", S_SCHEMA_VERSION);
     if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||

@@ -295,6 +295,35 @@ class Console(PcxTest):
         lines = printed().splitlines()
         self.assertEqual(len(lines), len(set(lines)), "a step printed twice")
 
+    def test_trace_survives_kill9_of_the_agent(self):
+        """Events are written in the turn's transaction (one batch row): what
+        was answered is in the trace after a kill -9, read back the same, and
+        the states known from before are not recorded again."""
+        self.c.start_agent(A, TOKYO)
+        self.c.start_agent(B, TOKYO)
+        va = self.vpc(A, TOKYO, "10.1.0.0/16")
+        vb = self.vpc(B, TOKYO, "10.2.0.0/16")
+        pcx = self.create(A, TOKYO, va, vb, owner=B)["VpcPeeringConnectionId"]
+        self.wait_code(B, TOKYO, pcx, "pending-acceptance")
+        self.act_ok(B, TOKYO, "accept", pcx)
+        self.advance(5)
+        self.wait_code(A, TOKYO, pcx, "active")
+        before = self.c.cli(A, TOKYO, "trace", pcx)
+        self.assertEqual(before.rc, 0, before)
+        self.assertIn("[agent 111111111111 ap-northeast-1] active", before.out)
+        self.c.kill9(self.c.agents[(A, TOKYO)])
+        self.c.restart_agent(A, TOKYO)
+        after = self.c.cli(A, TOKYO, "trace", pcx)
+        self.assertEqual(after.rc, 0, after)
+        self.assertEqual(after.out, before.out)
+        # Touching the connection again after the restart records no state
+        # it already had; the deletion is recorded once.
+        self.act_ok(B, TOKYO, "delete", pcx)
+        self.wait_code(A, TOKYO, pcx, "deleted")
+        r = self.c.cli(A, TOKYO, "trace", pcx)
+        self.assertEqual(r.out.count("[agent 111111111111 ap-northeast-1] active"), 1, r.out)
+        self.assertEqual(r.out.count("[agent 111111111111 ap-northeast-1] deleted"), 1, r.out)
+
     def test_retention_bounds_the_log(self):
         self.c.start_agent(A, TOKYO, "--event-retention", "5")
         self.c.start_agent(B, TOKYO)

@@ -1,0 +1,177 @@
+#include "evlog_codec.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The longest an event can be: its header and six strings at their field
+ * sizes (each less one for the NUL), with their length prefixes. */
+#define S_EVENT_MAX (1 + 4 * 10 + 6 * 2 + VS_EV_ID_LEN + 2 * VS_EV_ACCOUNT_LEN + \
+                     VS_EV_REGION_LEN + VS_EV_ACTION_LEN + VS_EV_DETAIL_LEN)
+#define S_HEAD 5   /* version and checksum */
+
+static uint32_t s_fnv1a(const uint8_t *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+static uint8_t *s_put_varint(uint8_t *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static uint8_t *s_put_str(uint8_t *p, const char *s, size_t field)
+{
+    /* The fields are NUL-terminated within their size (vs_event_set). */
+    size_t n = strnlen(s, field - 1);
+    p = s_put_varint(p, n);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+int evlog_codec_encode(const vs_event_t *evs, size_t n, uint8_t **buf, size_t *cap, size_t *len)
+{
+    if (n == 0 || n > EVLOG_CODEC_MAX_EVENTS)
+        return -1;
+    size_t need = S_HEAD + 10 + n * S_EVENT_MAX;
+    if (*cap < need) {
+        uint8_t *b = realloc(*buf, need);
+        if (!b)
+            return -1;
+        *buf = b;
+        *cap = need;
+    }
+    uint8_t *p = *buf + S_HEAD;
+    p = s_put_varint(p, n);
+    for (size_t i = 0; i < n; i++) {
+        const vs_event_t *e = &evs[i];
+        *p++ = (uint8_t)e->kind;
+        p = s_put_varint(p, e->sim_ms);
+        p = s_put_varint(p, e->wall_ms);
+        p = s_put_varint(p, e->cause);
+        p = s_put_varint(p, e->msg_id);
+        p = s_put_str(p, e->object, sizeof e->object);
+        p = s_put_str(p, e->peer_account, sizeof e->peer_account);
+        p = s_put_str(p, e->peer_region, sizeof e->peer_region);
+        p = s_put_str(p, e->caller, sizeof e->caller);
+        p = s_put_str(p, e->action, sizeof e->action);
+        p = s_put_str(p, e->detail, sizeof e->detail);
+    }
+    *len = (size_t)(p - *buf);
+    uint32_t sum = s_fnv1a(*buf + S_HEAD, *len - S_HEAD);
+    (*buf)[0] = EVLOG_CODEC_VERSION;
+    for (int i = 0; i < 4; i++)
+        (*buf)[1 + i] = (uint8_t)(sum >> (8 * i));
+    return 0;
+}
+
+/* --- decoding ------------------------------------------------------------ */
+
+typedef struct {
+    const uint8_t *p, *end;
+} s_rd_t;
+
+static bool s_varint(s_rd_t *r, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+        if (r->p >= r->end)
+            return false;
+        uint8_t b = *r->p++;
+        if (shift == 63 && b > 1)
+            return false;     /* more than 64 bits */
+        x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* out NULL: only checks. */
+static bool s_str(s_rd_t *r, char *out, size_t field)
+{
+    uint64_t n;
+    if (!s_varint(r, &n) || n >= field || n > (uint64_t)(r->end - r->p))
+        return false;
+    if (out) {
+        memcpy(out, r->p, n);
+        out[n] = 0;
+    }
+    r->p += n;
+    return true;
+}
+
+static bool s_event(s_rd_t *r, vs_event_t *e)
+{
+    vs_event_t scratch;
+    vs_event_t *o = e ? e : &scratch;
+    uint64_t sim, wall, cause, msg;
+    if (r->p >= r->end || *r->p >= VS_EV__COUNT)
+        return false;
+    o->kind = (vs_event_kind_t)*r->p++;
+    if (!s_varint(r, &sim) || !s_varint(r, &wall) || !s_varint(r, &cause) || !s_varint(r, &msg))
+        return false;
+    o->sim_ms = sim;
+    o->wall_ms = wall;
+    o->cause = cause;
+    o->msg_id = msg;
+    return s_str(r, e ? o->object : NULL, sizeof o->object) &&
+           s_str(r, e ? o->peer_account : NULL, sizeof o->peer_account) &&
+           s_str(r, e ? o->peer_region : NULL, sizeof o->peer_region) &&
+           s_str(r, e ? o->caller : NULL, sizeof o->caller) &&
+           s_str(r, e ? o->action : NULL, sizeof o->action) &&
+           s_str(r, e ? o->detail : NULL, sizeof o->detail);
+}
+
+int evlog_codec_decode(const uint8_t *blob, size_t len, int64_t first_seq, int64_t last_seq,
+                       evlog_codec_cb cb, void *ctx, char *err, size_t errlen)
+{
+    const char *why = NULL;
+    uint64_t n = 0;
+    s_rd_t r = { blob ? blob + S_HEAD : NULL, blob ? blob + len : NULL };
+    if (!blob || len < S_HEAD + 1)
+        why = "too short";
+    else if (blob[0] != EVLOG_CODEC_VERSION)
+        why = "unknown version";
+    else if (s_fnv1a(blob + S_HEAD, len - S_HEAD) !=
+             ((uint32_t)blob[1] | (uint32_t)blob[2] << 8 | (uint32_t)blob[3] << 16 |
+              (uint32_t)blob[4] << 24))
+        why = "checksum mismatch";
+    else if (!s_varint(&r, &n) || n == 0 || n > EVLOG_CODEC_MAX_EVENTS || first_seq < 1 ||
+             last_seq < first_seq || (uint64_t)(last_seq - first_seq) + 1 != n)
+        why = "event count does not match the row's seq range";
+    /* First the whole blob is checked, so that damage is never half read. */
+    const uint8_t *events = r.p;
+    for (uint64_t i = 0; !why && i < n; i++)
+        if (!s_event(&r, NULL))
+            why = "an event runs past the end or a field is too long";
+    if (!why && r.p != r.end)
+        why = "bytes after the last event";
+    if (why) {
+        snprintf(err, errlen, "event batch %lld..%lld is damaged (%s)", (long long)first_seq,
+                 (long long)last_seq, why);
+        return -1;
+    }
+    r.p = events;
+    for (uint64_t i = 0; i < n; i++) {
+        vs_event_t e;
+        memset(&e, 0, sizeof e);
+        s_event(&r, &e);
+        e.seq = first_seq + (int64_t)i;
+        int rc = cb(ctx, &e);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

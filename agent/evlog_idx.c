@@ -1,0 +1,133 @@
+#include "evlog_idx.h"
+
+#include <stdlib.h>
+
+typedef struct {
+    uint64_t key, val;
+    int64_t seq;
+} s_ent_t;
+
+struct evlog_idx {
+    s_ent_t *ring;      /* cap entries, oldest at head */
+    size_t cap, head, len;
+    uint32_t *slots;    /* 2 x cap: ring position + 1, 0 when empty */
+    size_t nslots;
+    bool overflowed;
+};
+
+static size_t s_hash(uint64_t k)
+{
+    /* splitmix64's finaliser: msg ids and causes are sequential. */
+    k ^= k >> 30;
+    k *= 0xbf58476d1ce4e5b9ull;
+    k ^= k >> 27;
+    k *= 0x94d049bb133111ebull;
+    k ^= k >> 31;
+    return (size_t)k;
+}
+
+evlog_idx_t *evlog_idx_new(size_t cap)
+{
+    size_t c = 16;
+    while (c < cap && c < ((size_t)1 << 22))
+        c <<= 1;
+    evlog_idx_t *x = calloc(1, sizeof *x);
+    if (!x)
+        return NULL;
+    x->cap = c;
+    x->nslots = 2 * c;
+    x->ring = malloc(c * sizeof *x->ring);
+    x->slots = calloc(x->nslots, sizeof *x->slots);
+    if (!x->ring || !x->slots)
+        evlog_idx_free(&x);
+    return x;
+}
+
+void evlog_idx_free(evlog_idx_t **xp)
+{
+    if (!xp || !*xp)
+        return;
+    free((*xp)->ring);
+    free((*xp)->slots);
+    free(*xp);
+    *xp = NULL;
+}
+
+void evlog_idx_clear(evlog_idx_t *x)
+{
+    for (size_t i = 0; i < x->nslots; i++)
+        x->slots[i] = 0;
+    x->head = x->len = 0;
+    x->overflowed = false;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static size_t s_find(const evlog_idx_t *x, uint64_t key)
+{
+    size_t m = x->nslots - 1, i = s_hash(key) & m;
+    while (x->slots[i] && x->ring[x->slots[i] - 1].key != key)
+        i = (i + 1) & m;
+    return i;
+}
+
+bool evlog_idx_get(const evlog_idx_t *x, uint64_t key, uint64_t *val, int64_t *seq)
+{
+    size_t i = s_find(x, key);
+    if (!x->slots[i])
+        return false;
+    const s_ent_t *e = &x->ring[x->slots[i] - 1];
+    *val = e->val;
+    if (seq)
+        *seq = e->seq;
+    return true;
+}
+
+/* Removes the oldest entry, closing the gap it leaves in the table. */
+static void s_pop(evlog_idx_t *x)
+{
+    size_t m = x->nslots - 1;
+    size_t i = s_find(x, x->ring[x->head].key);
+    x->slots[i] = 0;
+    for (size_t j = (i + 1) & m; x->slots[j]; j = (j + 1) & m) {
+        size_t home = s_hash(x->ring[x->slots[j] - 1].key) & m;
+        /* Move j back into the hole when its home is not in (i, j]. */
+        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            x->slots[i] = x->slots[j];
+            x->slots[j] = 0;
+            i = j;
+        }
+    }
+    x->head = (x->head + 1) & (x->cap - 1);
+    x->len--;
+}
+
+void evlog_idx_add(evlog_idx_t *x, uint64_t key, uint64_t val, int64_t seq)
+{
+    if (x->slots[s_find(x, key)])
+        return;
+    if (x->len == x->cap) {
+        s_pop(x);
+        x->overflowed = true;
+    }
+    size_t pos = (x->head + x->len) & (x->cap - 1);
+    x->ring[pos] = (s_ent_t){ key, val, seq };
+    x->len++;
+    x->slots[s_find(x, key)] = (uint32_t)pos + 1;
+}
+
+void evlog_idx_drop_below(evlog_idx_t *x, int64_t min_seq)
+{
+    while (x->len && x->ring[x->head].seq < min_seq)
+        s_pop(x);
+}
+
+bool evlog_idx_overflowed(const evlog_idx_t *x)
+{
+    return x->overflowed;
+}
+
+size_t evlog_idx_len(const evlog_idx_t *x)
+{
+    return x->len;
+}

@@ -1,0 +1,202 @@
+#include "evlog_states.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *state;             /* NULL: empty slot */
+    bool changed;
+    char id[VS_EV_ID_LEN];
+} s_ent_t;
+
+struct evlog_states {
+    s_ent_t *t;
+    size_t cap, len;         /* cap a power of two */
+    /* Ids changed since the checkpoint; an id held in t is listed once
+     * (its `changed`), a removed one may be listed twice: harmless. */
+    char (*changed)[VS_EV_ID_LEN];
+    size_t nchanged, changed_cap;
+};
+
+static size_t s_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;   /* FNV-1a 64 */
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return (size_t)(h ^ (h >> 29));
+}
+
+evlog_states_t *evlog_states_new(void)
+{
+    evlog_states_t *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->cap = 64;
+    m->t = calloc(m->cap, sizeof *m->t);
+    if (!m->t) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void evlog_states_clear(evlog_states_t *m)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        free(m->t[i].state);
+        m->t[i].state = NULL;
+        m->t[i].changed = false;
+    }
+    m->len = 0;
+    m->nchanged = 0;
+}
+
+void evlog_states_free(evlog_states_t **mp)
+{
+    if (!mp || !*mp)
+        return;
+    evlog_states_clear(*mp);
+    free((*mp)->t);
+    free((*mp)->changed);
+    free(*mp);
+    *mp = NULL;
+}
+
+static size_t s_find(const evlog_states_t *m, const char *id)
+{
+    size_t mask = m->cap - 1, i = s_hash(id) & mask;
+    while (m->t[i].state && strcmp(m->t[i].id, id) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+const char *evlog_states_get(const evlog_states_t *m, const char *id)
+{
+    return m->t[s_find(m, id)].state;
+}
+
+static int s_grow(evlog_states_t *m)
+{
+    s_ent_t *old = m->t;
+    size_t oldcap = m->cap;
+    s_ent_t *t = calloc(oldcap * 2, sizeof *t);
+    if (!t)
+        return -1;
+    m->t = t;
+    m->cap = oldcap * 2;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].state)
+            m->t[s_find(m, old[i].id)] = old[i];
+    free(old);
+    return 0;
+}
+
+static int s_note_changed(evlog_states_t *m, const char *id)
+{
+    if (m->nchanged == m->changed_cap) {
+        size_t c = m->changed_cap ? m->changed_cap * 2 : 64;
+        void *p = realloc(m->changed, c * sizeof *m->changed);
+        if (!p)
+            return -1;
+        m->changed = p;
+        m->changed_cap = c;
+    }
+    memcpy(m->changed[m->nchanged++], id, VS_EV_ID_LEN);
+    return 0;
+}
+
+static void s_remove(evlog_states_t *m, size_t i)
+{
+    size_t mask = m->cap - 1;
+    free(m->t[i].state);
+    m->t[i].state = NULL;
+    m->t[i].changed = false;
+    m->len--;
+    for (size_t j = (i + 1) & mask; m->t[j].state; j = (j + 1) & mask) {
+        size_t home = s_hash(m->t[j].id) & mask;
+        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            m->t[i] = m->t[j];
+            m->t[j].state = NULL;
+            m->t[j].changed = false;
+            i = j;
+        }
+    }
+}
+
+static int s_set(evlog_states_t *m, const char *id, const char *state, bool mark)
+{
+    if (!id || strlen(id) >= VS_EV_ID_LEN || (state && strlen(state) >= VS_EV_DETAIL_LEN))
+        return -1;
+    char key[VS_EV_ID_LEN] = { 0 };
+    strcpy(key, id);
+    size_t i = s_find(m, key);
+    if (!state) {
+        if (!m->t[i].state)
+            return 0;
+        bool listed = m->t[i].changed;
+        s_remove(m, i);
+        return mark && !listed ? s_note_changed(m, key) : 0;
+    }
+    char *copy = strdup(state);
+    if (!copy)
+        return -1;
+    if (!m->t[i].state) {
+        if (2 * (m->len + 1) > m->cap) {
+            if (s_grow(m) != 0) {
+                free(copy);
+                return -1;
+            }
+            i = s_find(m, key);
+        }
+        memcpy(m->t[i].id, key, sizeof key);
+        m->t[i].changed = false;
+        m->len++;
+    } else {
+        free(m->t[i].state);
+    }
+    m->t[i].state = copy;
+    if (mark && !m->t[i].changed) {
+        m->t[i].changed = true;
+        return s_note_changed(m, key);
+    }
+    return 0;
+}
+
+int evlog_states_set(evlog_states_t *m, const char *id, const char *state)
+{
+    return s_set(m, id, state, true);
+}
+
+int evlog_states_load(evlog_states_t *m, const char *id, const char *state)
+{
+    return s_set(m, id, state, false);
+}
+
+int evlog_states_each_changed(const evlog_states_t *m,
+                              int (*fn)(void *ctx, const char *id, const char *state),
+                              void *ctx)
+{
+    for (size_t k = 0; k < m->nchanged; k++) {
+        int rc = fn(ctx, m->changed[k], evlog_states_get(m, m->changed[k]));
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+void evlog_states_clean(evlog_states_t *m)
+{
+    for (size_t k = 0; k < m->nchanged; k++) {
+        size_t i = s_find(m, m->changed[k]);
+        if (m->t[i].state)
+            m->t[i].changed = false;
+    }
+    m->nchanged = 0;
+}
+
+size_t evlog_states_len(const evlog_states_t *m)
+{
+    return m->len;
+}
