@@ -408,7 +408,11 @@ char *vs_model_doc_json(vs_model_t *m, const char *id, const uint8_t *doc, size_
     if (!m || !id || !doc || len == 0 || len > VS_MODEL_RECORD_MAX)
         return NULL;
     if (s_is_json(doc, len)) {
-        char *s = malloc(len + 1);
+        /* Already the document: given back as stored, if it is one. */
+        vs_json_t *j = vs_json_parse((const char *)doc, len, NULL, 0);
+        bool ok = j && vs_json_type(j) == VS_JSON_OBJECT;
+        vs_json_free(&j);
+        char *s = ok ? malloc(len + 1) : NULL;
         if (s) {
             memcpy(s, doc, len);
             s[len] = '\0';

@@ -2,7 +2,8 @@
  *
  * Encoding points the protobuf-c structs at the caller's value (no copies,
  * no allocation); decoding unpacks into an arena on the stack (protobuf-c
- * takes an allocator), so a message of ordinary size costs no malloc.
+ * takes an allocator, arena.h), so a message of ordinary size costs no
+ * malloc. The stored form of a view (StoredPcx) shares the record's code.
  */
 #include "pcx_wire.h"
 
@@ -271,31 +272,6 @@ long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap)
 
 /* --- decoding ------------------------------------------------------------------- */
 
-/* A bump allocator over a buffer on the decoder's stack; what does not fit
- * comes from malloc (and is freed by free_unpacked through s_free). */
-typedef struct {
-    uint8_t *buf;
-    size_t cap, used;
-} s_arena_t;
-
-static void *s_alloc(void *ad, size_t n)
-{
-    s_arena_t *a = ad;
-    size_t at = (a->used + 15) & ~(size_t)15;
-    if (n <= a->cap && at <= a->cap - n) {
-        a->used = at + n;
-        return a->buf + at;
-    }
-    return malloc(n);
-}
-
-static void s_free(void *ad, void *p)
-{
-    s_arena_t *a = ad;
-    if ((uint8_t *)p < a->buf || (uint8_t *)p >= a->buf + a->cap)
-        free(p);
-}
-
 static int s_fail(char *why, size_t whylen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int s_fail(char *why, size_t whylen, const char *fmt, ...)
@@ -398,8 +374,8 @@ int vs_pcx_wire_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, ch
         return s_fail(why, whylen, "peering message over %u bytes", VS_PCX_WIRE_MAX_LEN);
     /* An ordinary message (a record with a few CIDRs) needs about 2 KiB. */
     _Alignas(16) uint8_t space[8192];
-    s_arena_t arena = { space, sizeof space, 0 };
-    ProtobufCAllocator alloc = { s_alloc, s_free, &arena };
+    vs_arena_t arena = VS_ARENA_INIT(space);
+    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, &arena };
     Vpcsim__Peer__PcxMessage *w = vpcsim__peer__pcx_message__unpack(&alloc, len, payload);
     if (!w)
         return s_fail(why, whylen, "peering message: not a PcxMessage");
