@@ -210,12 +210,15 @@ static int s_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
         goto fail;
     if (v < 1 && s_migrate_1(db) != 0)
         goto rollback;
-    /* 1 -> 2: objects.doc may now hold BLOB records. SQLite stores a value
-     * with its own type whatever the column's declared affinity, so the
-     * TEXT column of an older store takes them as is; its JSON rows stay,
-     * load as before (first byte '{') and keep their sums, which cover the
-     * same bytes. Nothing to rewrite: only the version moves, so that an
-     * older agent, which could not read the new records, refuses the store. */
+    if (v < 2) {
+        /* 1 -> 2: objects.doc may now hold BLOB records. SQLite stores a
+         * value with its own type whatever the column's declared affinity,
+         * so the TEXT column of an older store takes them as is; its JSON
+         * rows stay, load as before (first byte '{') and keep their sums,
+         * which cover the same bytes. Nothing to rewrite: only the version
+         * moves, so that an older agent, which could not read the new
+         * records, refuses the store. */
+    }
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", S_SCHEMA_VERSION);
     if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
