@@ -154,10 +154,10 @@ static int s_quick_check(sqlite3 *db, const char *path, char *err, size_t errlen
     return 0;
 }
 
-/* 0 -> 1: stores made before the outbox had `sealed` or objects had
- * `sum` get the columns (each ALTER fails harmlessly where the column
- * exists), then every record its checksum. In the caller's transaction. */
-static int s_migrate_1(sqlite3 *db)
+/* 0 -> 1: stores made before the outbox had `sealed` or objects had `sum`
+ * get the columns (each ALTER fails harmlessly where the column exists),
+ * then every record its checksum. SQLITE_DONE or the failing code. */
+static int s_to_v1(sqlite3 *db)
 {
     sqlite3_exec(db, "ALTER TABLE outbox ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0", NULL,
                  NULL, NULL);
@@ -168,7 +168,7 @@ static int s_migrate_1(sqlite3 *db)
         sqlite3_prepare_v2(db, "UPDATE objects SET sum = ?2 WHERE id = ?1", -1, &upd, NULL)
             != SQLITE_OK) {
         sqlite3_finalize(sel);
-        return -1;
+        return SQLITE_ERROR;
     }
     int rc;
     while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
@@ -185,9 +185,7 @@ static int s_migrate_1(sqlite3 *db)
     }
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
-    if (rc != SQLITE_DONE)
-        return -1;
-    return 0;
+    return rc;
 }
 
 /* Brings an older layout up to S_SCHEMA_VERSION in one transaction. */
@@ -208,7 +206,7 @@ static int s_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
     /* One transaction for every step from v up. */
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
-    if (v < 1 && s_migrate_1(db) != 0)
+    if (v < 1 && s_to_v1(db) != SQLITE_DONE)
         goto rollback;
     if (v < 2) {
         /* 1 -> 2: objects.doc may now hold BLOB records. SQLite stores a
