@@ -92,7 +92,8 @@ struct vs_model {
  *   model_ctx.c    context, registries of the configured modules, ID errors
  *   model_objs.c   the object map, creation-ordered lists, dirty set, IDs
  *   model_timer.c  timers (a heap; each object holds its armed ones)
- *   model_store.c  persisted documents: flush, load, removal
+ *   model_store.c  persisted records (proto/store.proto): flush, load, removal
+ *   model_view.c   the JSON view of a record (vs_model_doc_json)
  *   model.c        lifecycle, dispatch, hooks, the output queue
  * (describe.c, filter.c, page.c, params.c, tags.c and ec2_tags.c are the
  * handler-side helpers and the tags module, on model_internal.h.) */
@@ -122,5 +123,13 @@ int vs_model__timers_load(vs_model_t *m, const char *obj_id, const vs_json_t *ar
 int vs_model__timers_load_list(vs_model_t *m, const char *obj_id,
                                const vs_model__timer_rec_t *t, size_t n);
 void vs_model__timers_free(vs_model_t *m);
+
+/* model_store.c: the kind a record stored under `id` is of, if id is well
+ * formed and kname (the record's own kind name) agrees; NULL otherwise. */
+const vs_kind_t *vs_model__record_kind(const vs_model_t *m, const char *id, const char *kname);
+/* Stack space for unpacking one record (model_store.c, model_view.c): an
+ * ordinary one (a pcx view with a few CIDRs and tags) fits; a larger one
+ * falls back to malloc. */
+#define VS_MODEL_ARENA_BYTES 8192
 
 #endif
