@@ -12,6 +12,7 @@
 #define AGENT_AGENT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 typedef struct agent_config {
     const char *broker;        /* tcp://host:port */
@@ -32,5 +33,10 @@ typedef struct agent_config {
 /* Runs the agent until SIGTERM/SIGINT. Returns the process exit code:
  * 0 clean stop, 2 unusable data dir (message on stderr), 1 fatal error. */
 int agent_run(const agent_config_t *cfg);
+
+/* --dump-objects: prints every object stored in data_dir/agent.db as its
+ * JSON document, one per line, to out. 0 ok, 1 if some record is damaged
+ * (named on stderr), 2 if the store cannot be opened (in use, missing). */
+int agent_dump_objects(const char *data_dir, FILE *out);
 
 #endif

@@ -241,20 +241,23 @@ void agent_ev__undeliverable(agent_t *a, const vs_env_t *env)
     s_add(a, &e);
 }
 
-void agent_ev__persist(agent_t *a, const char *id, const char *doc)
+void agent_ev__persist(agent_t *a, const char *id, bool exists, const char *obj_state)
 {
     /* The model's own bookkeeping ("vs-meta") is no object of the user's. */
     if (!a->ev || !id || strlen(id) >= VS_EV_ID_LEN || !strncmp(id, "vs-", 3))
         return;
+    /* The state comes from the model (its kinds' state hook), not from the
+     * record, which is binary: a kind without states is just "created". */
     char state[VS_EV_DETAIL_LEN];
-    if (doc && vs_event_doc_state(doc, state, sizeof state) != 0)
-        snprintf(state, sizeof state, "created");
-    if (evlog_state_changed(a->ev, id, doc ? state : NULL) != 1)
+    if (!obj_state || !*obj_state || strlen(obj_state) >= sizeof state)
+        obj_state = "created";
+    snprintf(state, sizeof state, "%s", obj_state);
+    if (evlog_state_changed(a->ev, id, exists ? state : NULL) != 1)
         return;
     vs_event_t e;
     s_init(a, &e, VS_EV_STATE);
     vs_event_set(e.object, sizeof e.object, id);
-    vs_event_set(e.detail, sizeof e.detail, doc ? state : "removed");
+    vs_event_set(e.detail, sizeof e.detail, exists ? state : "removed");
     s_add(a, &e);
 }
 

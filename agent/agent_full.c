@@ -105,7 +105,10 @@ static void s_emit(void *ctx, const vs_out_t *o)
         agent__emit(ctx, o);
 }
 
-static void s_forget(void *ctx, const char *id, const char *doc) { (void)ctx, (void)id, (void)doc; }
+static void s_forget(void *ctx, const char *id, const uint8_t *doc, size_t len, const char *state)
+{
+    (void)ctx, (void)id, (void)doc, (void)len, (void)state;
+}
 
 void agent__ro_finish_turn(agent_t *a)
 {

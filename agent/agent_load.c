@@ -26,11 +26,12 @@ typedef struct {
     } *bad;
 } s_load_t;
 
-static void s_load_object(void *ctx, const char *id, const char *doc, bool intact)
+static void s_load_object(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                          bool intact)
 {
     s_load_t *l = ctx;
     const char *why = !intact ? "its checksum does not match (changed outside vpcsim)"
-                      : vs_model_load(l->a->model, id, doc) != 0 ? "it is not a readable object"
+                      : vs_model_load(l->a->model, id, doc, len) != 0 ? "it is not a readable object"
                                                                   : NULL;
     if (!why)
         return;

@@ -13,6 +13,9 @@ static void s_usage(FILE *f)
     fprintf(f,
             "usage: vpcsim-agent --broker tcp://HOST:PORT --account ACCOUNT --region REGION\n"
             "                    --data-dir DIR [options]\n"
+            "       vpcsim-agent --dump-objects --data-dir DIR\n"
+            "                    print every stored object as JSON (one per line) and exit;\n"
+            "                    the agent of DIR must not be running\n"
             "options:\n"
             "  --modern-rules               today's AWS rules instead of the seed's: IPv6 over\n"
             "                               inter-Region peering, Beijing <-> Ningxia peering\n"
@@ -54,7 +57,8 @@ int main(int argc, char **argv)
     agent_config_t cfg = { 0 };
     vs_log_level_t level = VS_LOG_INFO;
     enum { O_BROKER = 1, O_ACCOUNT, O_REGION, O_DATA, O_MODERN, O_CASCADE, O_MAXACT, O_MAXOUT,
-           O_LOG, O_HELP, O_KEYS, O_SALVAGE, O_FSYNC, O_EVRET };
+           O_LOG, O_HELP, O_KEYS, O_SALVAGE, O_FSYNC, O_EVRET, O_DUMP };
+    bool dump = false;
     static const struct option opts[] = {
         { "broker", required_argument, NULL, O_BROKER },
         { "account", required_argument, NULL, O_ACCOUNT },
@@ -70,6 +74,7 @@ int main(int argc, char **argv)
         { "help", no_argument, NULL, O_HELP },
         { "salvage", no_argument, NULL, O_SALVAGE },
         { "fsync", no_argument, NULL, O_FSYNC },
+        { "dump-objects", no_argument, NULL, O_DUMP },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -85,6 +90,7 @@ int main(int argc, char **argv)
         case O_CASCADE: cfg.cascade_vpc_delete = true; break;
         case O_SALVAGE: cfg.salvage = true; break;
         case O_FSYNC: cfg.full_sync = true; break;
+        case O_DUMP: dump = true; break;
         case O_MAXACT:
             if (s_parse_int(optarg, 1, 125, &cfg.max_active_pcx_per_vpc) != 0)
                 return s_bad("--max-active-pcx-per-vpc must be 1..125, not '%s'", optarg);
@@ -111,6 +117,12 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         return s_bad("unexpected argument '%s'", argv[optind]);
+    if (dump) {
+        if (!cfg.data_dir || !*cfg.data_dir)
+            return s_bad("%s", "--dump-objects needs --data-dir");
+        vs_log_init("agent-dump", level);
+        return agent_dump_objects(cfg.data_dir, stdout);
+    }
     if (!cfg.broker)
         return s_bad("%s", "--broker is required");
     if (strncmp(cfg.broker, "tcp://", 6) != 0 && strncmp(cfg.broker, "ipc://", 6) != 0)

@@ -39,12 +39,13 @@ void agent__send_peer(agent_t *a, const store_outmsg_t *m)
     agent__queue(a, &env);
 }
 
-void agent__persist(void *ctx, const char *id, const char *doc)
+void agent__persist(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                    const char *state)
 {
     agent_t *a = ctx;
-    agent_ev__persist(a, id, doc);
+    agent_ev__persist(a, id, doc != NULL, state);
     if (doc)
-        store_put_object(a->st, id, doc);
+        store_put_object(a->st, id, doc, len);
     else
         store_delete_object(a->st, id);
 }

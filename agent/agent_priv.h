@@ -146,7 +146,8 @@ void agent__send_ack(agent_t *a, const vs_env_t *env, bool duplicate);
 
 /* agent_out.c, agent_turn.c */
 /* vs_model_flush / vs_model_drain callbacks. */
-void agent__persist(void *ctx, const char *id, const char *doc);
+void agent__persist(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                    const char *state);
 void agent__emit(void *ctx, const vs_out_t *o);
 void agent__write_turn(agent_t *a);
 /* The model's changes and outputs so far, without the turn's bookkeeping:
@@ -197,7 +198,7 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o);
 void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend);
 void agent_ev__peer_recv(agent_t *a, const vs_env_t *env, bool duplicate);
 void agent_ev__undeliverable(agent_t *a, const vs_env_t *env);
-void agent_ev__persist(agent_t *a, const char *id, const char *doc);
+void agent_ev__persist(agent_t *a, const char *id, bool exists, const char *state);
 void agent_ev__end_turn(agent_t *a);
 /* Answers a DescribeEvents request; false when env is another action. */
 bool agent_ev__answer(agent_t *a, const vs_env_t *env);

@@ -17,21 +17,25 @@
 #include "simclock.h"
 
 enum {
-    Q_PUT, Q_DEL, Q_META_GET, Q_META_SET, Q_OUT_PUT, Q_OUT_DEL, Q_SEEN_ADD,
+    Q_PUT, Q_INS, Q_DEL, Q_META_GET, Q_META_SET, Q_OUT_PUT, Q_OUT_DEL, Q_SEEN_ADD,
     Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT, Q_OUT_DEL_MANY,
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
 };
 
 /* The layout this agent writes. 0: before issue 15 (no checksums);
- * 1: objects.sum, the damaged table; 3: the event log in batches
- * (event_batches, evlog_codec.c) instead of one row per event. A store
- * with a larger number was written by a newer vpcsim: refused, never
- * guessed at. Each step of s_migrate runs for the stores below it. */
+ * 1: objects.sum, the damaged table; 2: objects.doc holds binary records
+ * (proto/store.proto, BLOB values) next to the JSON text of older rows;
+ * 3: the event log in batches (event_batches, evlog_codec.c) instead of
+ * one row per event. A store with a larger number was written by a newer
+ * vpcsim: refused, never guessed at. Each step of s_migrate runs for the
+ * stores below it. */
 #define S_SCHEMA_VERSION 3
 
 static const char *const s_sql[Q__COUNT] = {
-    [Q_PUT] = "INSERT INTO objects(id, doc, sum) VALUES(?1, ?2, ?3) "
-              "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, sum = excluded.sum",
+    /* UPDATE first, INSERT when no row changed: most writes are of objects
+     * that exist, and an upsert on an AUTOINCREMENT table costs more. */
+    [Q_PUT] = "UPDATE objects SET doc = ?2, sum = ?3 WHERE id = ?1",
+    [Q_INS] = "INSERT INTO objects(id, doc, sum) VALUES(?1, ?2, ?3)",
     [Q_DEL] = "DELETE FROM objects WHERE id = ?1",
     [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_SET] = "INSERT INTO meta(key, value) VALUES(?1, ?2) "
@@ -57,7 +61,7 @@ static const char s_schema[] =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE IF NOT EXISTS objects(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL, sum INTEGER);"
+    "  id TEXT NOT NULL UNIQUE, doc BLOB NOT NULL, sum INTEGER);"
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS outbox(msg_id INTEGER PRIMARY KEY, to_vpc_arn TEXT,"
     "  to_account TEXT, to_region TEXT, payload BLOB NOT NULL,"
@@ -140,13 +144,15 @@ static int s_fail(store_t *st, const char *what)
  * to another id is damage too. It guards against accidents (a torn or
  * edited record), not attackers, who could recompute it: a keyed MAC
  * would need a secret the agent keeps elsewhere. SipHash costs about
- * half of BLAKE2b per record here (1.2 against 2.6-4.4 us for 1.5 KB). */
-static int64_t s_sum(const char *id, const char *doc)
+ * half of BLAKE2b per record here (1.2 against 2.6-4.4 us for 1.5 KB).
+ * It covers the record's bytes, whatever their form: a JSON row written
+ * by schema version 1 keeps its sum. */
+static int64_t s_sum(const char *id, const void *doc, size_t len)
 {
     static const uint8_t k_doc[crypto_shorthash_KEYBYTES] = "vpcsim-store-doc";
     static const uint8_t k_id[crypto_shorthash_KEYBYTES] = "vpcsim-store-id";
     uint8_t a[crypto_shorthash_BYTES], b[crypto_shorthash_BYTES];
-    crypto_shorthash(a, (const uint8_t *)doc, strlen(doc), k_doc);
+    crypto_shorthash(a, (const uint8_t *)(len ? doc : ""), len, k_doc);
     crypto_shorthash(b, (const uint8_t *)id, strlen(id), k_id);
     uint64_t v = 0;
     for (size_t i = 0; i < sizeof a; i++)
@@ -212,7 +218,7 @@ static int s_to_v1(sqlite3 *db)
         const char *id = (const char *)sqlite3_column_text(sel, 0);
         const char *doc = (const char *)sqlite3_column_text(sel, 1);
         sqlite3_bind_text(upd, 1, id, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(upd, 2, s_sum(id, doc ? doc : ""));
+        sqlite3_bind_int64(upd, 2, s_sum(id, doc ? doc : "", doc ? strlen(doc) : 0));
         int u = sqlite3_step(upd);
         sqlite3_reset(upd);
         if (u != SQLITE_DONE) {
@@ -245,6 +251,15 @@ static int s_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
         goto fail;
     if (v < 1 && s_to_v1(db) != SQLITE_DONE)
         goto rollback;
+    if (v < 2) {
+        /* 1 -> 2: objects.doc may now hold BLOB records. SQLite stores a
+         * value with its own type whatever the column's declared affinity,
+         * so the TEXT column of an older store takes them as is; its JSON
+         * rows stay, load as before (first byte '{') and keep their sums,
+         * which cover the same bytes. Nothing to rewrite: only the version
+         * moves, so that an older agent, which could not read the new
+         * records, refuses the store. */
+    }
     /* 2 -> 3: the event log's rows become batches (agent/evlog_migrate.c). */
     char why[256];
     if (v < 3 && evlog_migrate_v3(db, why, sizeof why) != 0) {
@@ -511,12 +526,28 @@ int store_probe(store_t *st)
     return store_commit(st);
 }
 
-int store_put_object(store_t *st, const char *id, const char *doc)
+int store_put_object(store_t *st, const char *id, const void *doc, size_t len)
 {
-    sqlite3_bind_text(st->q[Q_PUT], 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st->q[Q_PUT], 2, doc, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st->q[Q_PUT], 3, s_sum(id, doc));
-    return s_run(st, Q_PUT);
+    if (len > STORE_RECORD_MAX) {
+        VS_ERROR("store: object %s: a record of %zu bytes is over the %u-byte limit", id, len,
+                 STORE_RECORD_MAX);
+        st->txn_failed = true;
+        return -1;
+    }
+    int64_t sum = s_sum(id, doc, len);
+    sqlite3_stmt *q = st->q[Q_PUT];
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 2, len ? doc : "", (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, sum);
+    if (s_run(st, Q_PUT) != 0)
+        return -1;
+    if (sqlite3_changes(st->db) > 0)
+        return 0;
+    q = st->q[Q_INS];
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 2, len ? doc : "", (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, sum);
+    return s_run(st, Q_INS);
 }
 
 int store_delete_object(store_t *st, const char *id)
@@ -534,10 +565,13 @@ int store_each_object(store_t *st, store_object_fn cb, void *ctx)
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(s, 0);
-        const char *doc = (const char *)sqlite3_column_text(s, 1);
-        bool intact = id && doc && sqlite3_column_type(s, 2) == SQLITE_INTEGER &&
-                      sqlite3_column_int64(s, 2) == s_sum(id, doc);
-        cb(ctx, id ? id : "", doc ? doc : "", intact);
+        /* A BLOB record or the TEXT of an older JSON row: the same bytes. */
+        const uint8_t *doc = sqlite3_column_blob(s, 1);
+        size_t len = (size_t)sqlite3_column_bytes(s, 1);
+        bool intact = id && doc && len <= STORE_RECORD_MAX &&
+                      sqlite3_column_type(s, 2) == SQLITE_INTEGER &&
+                      sqlite3_column_int64(s, 2) == s_sum(id, doc, len);
+        cb(ctx, id ? id : "", doc ? doc : (const uint8_t *)"", doc ? len : 0, intact);
     }
     sqlite3_finalize(s);
     return rc == SQLITE_DONE ? 0 : s_fail(st, "select objects");

@@ -12,8 +12,9 @@
  * (PRAGMA user_version): older ones are migrated forward at open, newer
  * ones refused.
  *
- * Tables: objects(id, doc, sum) - one JSON document per model object, and
- *                                 its checksum
+ * Tables: objects(id, doc, sum) - one record per model object (binary,
+ *                                 proto/store.proto; or the JSON text of
+ *                                 older rows), and its checksum
  *         damaged(id, doc, ...)  - records moved aside by --salvage
  *         meta(key, value)   - identity (account, region), clock, counters
  *         outbox(msg_id,...) - peer messages not yet acknowledged
@@ -59,12 +60,19 @@ bool store_full(const store_t *st);
 /* Tries a small committed write: 0 when the disk takes writes again. */
 int store_probe(store_t *st);
 
-int store_put_object(store_t *st, const char *id, const char *doc);
+/* Object records: the bytes the model's flush gives (proto/store.proto; the
+ * store does not look inside), at most STORE_RECORD_MAX. put writes one
+ * (UPDATE of the existing row, else INSERT) with its checksum, in the open
+ * transaction. */
+#define STORE_RECORD_MAX (1u << 20)
+int store_put_object(store_t *st, const char *id, const void *doc, size_t len);
 int store_delete_object(store_t *st, const char *id);
-/* Calls cb for every stored object, in insertion order; intact is false
- * when the record fails its checksum (the caller decides: refuse to
- * start, or set it aside). */
-typedef void (*store_object_fn)(void *ctx, const char *id, const char *doc, bool intact);
+/* Calls cb for every stored object, in insertion order, with its record
+ * (borrowed for the call: a binary record, or the JSON text of a row an
+ * older version wrote); intact is false when the record fails its checksum
+ * (the caller decides: refuse to start, or set it aside). */
+typedef void (*store_object_fn)(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                                bool intact);
 int store_each_object(store_t *st, store_object_fn cb, void *ctx);
 /* Moves an object record into the damaged table (in the open
  * transaction), with why and when. */

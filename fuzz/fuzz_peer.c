@@ -12,7 +12,8 @@
 #include "model.h"
 #include "service.h"
 
-static void s_persist(void *ctx, const char *id, const char *doc) {}
+static void s_persist(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                      const char *state) {}
 static void s_emit(void *ctx, const vs_out_t *o) {}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     *) TARGETS+=("$1"); shift ;;
   esac
 done
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(envelope peer shorthand json cidr)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(envelope peer record shorthand json cidr)
 
 if ! command -v clang >/dev/null; then
   echo "SKIPPED: clang is not installed (bash scripts/install-deps.sh installs it)"

@@ -2,6 +2,7 @@
  * message deliveries (ordered by delivery time, then send order), outbox
  * resends and model timers. Everything random comes from net->rng. */
 #include "simnet.h"
+#include "simstore.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -49,7 +50,7 @@ typedef struct agent {
     vs_rng_t *rng;             /* own allocation: the model keeps a pointer
                                   to it while the agents array may move */
     vs_model_t *m;
-    vs_json_t *store;          /* id -> persisted document */
+    vs_simstore_t *store;      /* id -> persisted record (binary) */
     vs_json_t *seen;           /* "from:msg_id" of applied messages */
     outmsg_t *out;
     size_t nout;
@@ -146,7 +147,7 @@ void vs_simnet_destroy(vs_simnet_t **netp)
         agent_t *a = &net->a[i];
         vs_model_destroy(&a->m);
         free(a->rng);
-        vs_json_free(&a->store);
+        vs_simstore_destroy(&a->store);
         vs_json_free(&a->seen);
         for (size_t k = 0; k < a->nout; k++)
             free(a->out[k].payload);
@@ -189,13 +190,13 @@ int vs_simnet_add(vs_simnet_t *net, const char *account, const char *region,
     if (!a->rng)
         return -1;
     vs_rng_seed(a->rng, vs_rng_next(&net->rng));
-    a->store = vs_json_object();
+    a->store = vs_simstore_new();
     a->seen = vs_json_object();
     a->m = s_make_model(net, a);
     if (!a->m || !a->store || !a->seen) {
         free(a->rng);
         vs_model_destroy(&a->m);
-        vs_json_free(&a->store);
+        vs_simstore_destroy(&a->store);
         vs_json_free(&a->seen);
         return -1;
     }
@@ -305,14 +306,18 @@ typedef struct {
     int agent;
 } emit_ctx_t;
 
-static void s_persist(void *ctx, const char *id, const char *doc)
+static void s_persist(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                      const char *state)
 {
+    (void)state;
     emit_ctx_t *e = ctx;
     agent_t *a = &e->net->a[e->agent];
-    if (doc)
-        vs_json_set(a->store, id, vs_json_str(doc));
-    else
-        vs_json_remove(a->store, id);
+    vs_simstore_put(a->store, id, doc, len);
+}
+
+static void s_load_one(void *ctx, const char *id, const uint8_t *doc, size_t len)
+{
+    vs_model_load(ctx, id, doc, len);
 }
 
 static char *s_dup(const char *s) { return s ? strdup(s) : NULL; }
@@ -610,8 +615,8 @@ void vs_simnet_crash(vs_simnet_t *net, int agent)
             net->calls[i].reply.state = VS_CALL_UNKNOWN;
     vs_model_destroy(&a->m);
     a->m = s_make_model(net, a);
-    for (size_t i = 0; a->m && i < vs_json_len(a->store); i++)
-        vs_model_load(a->m, vs_json_key_at(a->store, i), vs_json_as_str(vs_json_at(a->store, i)));
+    if (a->m)
+        vs_simstore_each(a->store, s_load_one, a->m);
     /* Changes made while loading are already persisted. */
     emit_ctx_t e = { net, agent };
     vs_model_flush(a->m, s_persist, &e);

@@ -58,6 +58,16 @@ static inline const char *fx_skeep(char *s)
     return g_skeep[g_nskeep++] = s;
 }
 
+/* A copy of n bytes, freed when the test ends. */
+static inline uint8_t *fx_keep_bytes(const void *p, size_t n)
+{
+    char *c = malloc(n ? n : 1);
+    ck_assert_ptr_nonnull(c);
+    memcpy(c, p, n);
+    fx_skeep(c);
+    return (uint8_t *)c;
+}
+
 static inline vs_json_t *fx_parse(const char *text)
 {
     char err[128] = "";
@@ -221,13 +231,16 @@ static inline const char *ids_of(const vs_json_t *out, const char *list, const c
 
 typedef struct {
     char *id[256];
-    char *doc[256];
+    uint8_t *doc[256];         /* the record as flushed (binary) */
+    size_t len[256];
+    char *state[256];          /* the state the flush reported, or NULL */
     int n;
     int calls;
     int deletes;
 } store_t;
 
-static inline void st_put(void *ctx, const char *id, const char *doc)
+static inline void st_put(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                          const char *state)
 {
     store_t *st = ctx;
     st->calls++;
@@ -235,12 +248,16 @@ static inline void st_put(void *ctx, const char *id, const char *doc)
     while (i < st->n && strcmp(st->id[i], id) != 0)
         i++;
     if (!doc) {
+        ck_assert_ptr_null(state);
         st->deletes++;
         if (i < st->n) {
             free(st->id[i]);
             free(st->doc[i]);
+            free(st->state[i]);
             st->id[i] = st->id[st->n - 1];
             st->doc[i] = st->doc[st->n - 1];
+            st->len[i] = st->len[st->n - 1];
+            st->state[i] = st->state[st->n - 1];
             st->n--;
         }
         return;
@@ -250,8 +267,12 @@ static inline void st_put(void *ctx, const char *id, const char *doc)
         st->id[st->n++] = strdup(id);
     } else {
         free(st->doc[i]);
+        free(st->state[i]);
     }
-    st->doc[i] = strdup(doc);
+    st->doc[i] = malloc(len ? len : 1);
+    memcpy(st->doc[i], doc, len);
+    st->len[i] = len;
+    st->state[i] = state ? strdup(state) : NULL;
 }
 
 static inline void st_free(store_t *st)
@@ -259,26 +280,46 @@ static inline void st_free(store_t *st)
     for (int i = 0; i < st->n; i++) {
         free(st->id[i]);
         free(st->doc[i]);
+        free(st->state[i]);
     }
     memset(st, 0, sizeof *st);
 }
 
+/* Record i as its JSON document (vs_model_doc_json, the debugging view),
+ * kept until the test ends. */
+static inline const char *st_json_at(const store_t *st, int i)
+{
+    vs_model_t *m = fx_model_new();
+    char *j = vs_model_doc_json(m, st->id[i], st->doc[i], st->len[i]);
+    vs_model_destroy(&m);
+    ck_assert_msg(j != NULL, "record %s does not render as JSON", st->id[i]);
+    return fx_skeep(j);
+}
+
+/* The JSON document of record `id`, NULL if there is none. */
 static inline const char *st_get(const store_t *st, const char *id)
 {
     for (int i = 0; i < st->n; i++)
         if (strcmp(st->id[i], id) == 0)
-            return st->doc[i];
+            return st_json_at(st, i);
     return NULL;
 }
 
-/* A fresh model loaded from st, documents in reverse order (load must not
+/* A fresh model loaded from st, records in reverse order (load must not
  * depend on the order). */
 static inline vs_model_t *st_reload(const store_t *st)
 {
     vs_model_t *m = fx_model_new();
     for (int i = st->n - 1; i >= 0; i--)
-        ck_assert_msg(vs_model_load(m, st->id[i], st->doc[i]) == 0, "load %s: %s", st->id[i], st->doc[i]);
+        ck_assert_msg(vs_model_load(m, st->id[i], st->doc[i], st->len[i]) == 0, "load %s: %s",
+                      st->id[i], st_json_at(st, i));
     return m;
+}
+
+/* Loads a JSON document (the form older versions stored). */
+static inline int load_json(vs_model_t *m, const char *id, const char *doc)
+{
+    return vs_model_load(m, id, (const uint8_t *)doc, doc ? strlen(doc) : 0);
 }
 
 /* Dumped output of an action on model m as the owner. */

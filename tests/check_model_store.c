@@ -33,8 +33,8 @@ START_TEST(flush_load_round_trip)
     ck_assert_int_eq(st.deletes, 4);
     ck_assert_ptr_nonnull(st_get(&st, "vs-meta"));
     for (int i = 0; i < st.n; i++) {
-        vs_json_t *d = fx_parse(st.doc[i]);
-        ck_assert_msg(vs_json_get_str(d, "Kind") != NULL, "no Kind in %s", st.doc[i]);
+        vs_json_t *d = fx_parse(st_json_at(&st, i));
+        ck_assert_msg(vs_json_get_str(d, "Kind") != NULL, "no Kind in %s", st_json_at(&st, i));
     }
     /* Nothing changed: nothing to write. */
     st.calls = 0;
@@ -86,22 +86,44 @@ START_TEST(load_rejects_malformed)
     const char *v = mkvpc("10.1.0.0/16");
     store_t st = { 0 };
     vs_model_flush(g_m, st_put, &st);
-    const char *doc = st_get(&st, v);
+    const char *doc = st_get(&st, v);           /* the older JSON form */
+    int iv = 0;
+    while (strcmp(st.id[iv], v) != 0)
+        iv++;
+    const uint8_t *bin = st.doc[iv];
+    size_t blen = st.len[iv];
     vs_model_t *m = fx_model_new();
-    ck_assert_int_eq(vs_model_load(m, v, "{not json"), -1);
-    ck_assert_int_eq(vs_model_load(m, v, "[]"), -1);
-    ck_assert_int_eq(vs_model_load(m, v, "{\"Kind\":\"Subnet\",\"Seq\":1}"), -1);
-    ck_assert_int_eq(vs_model_load(m, v, "{\"Kind\":\"Vpc\",\"Seq\":1}"), -1);
-    ck_assert_int_eq(vs_model_load(m, "foo-0123456789abcdef0", doc), -1);
-    ck_assert_int_eq(vs_model_load(m, "vpc-nothex", doc), -1);
-    ck_assert_int_eq(vs_model_load(m, "vs-meta", "{\"Kind\":\"Vpc\"}"), -1);
-    ck_assert_int_eq(vs_model_load(m, v, "{\"Kind\":\"Vpc\",\"Seq\":1,\"Cidrs\":[{\"AssociationId\":\"x\","
+    ck_assert_int_eq(load_json(m, v, "{not json"), -1);
+    ck_assert_int_eq(load_json(m, v, "[]"), -1);
+    ck_assert_int_eq(load_json(m, v, "{\"Kind\":\"Subnet\",\"Seq\":1}"), -1);
+    ck_assert_int_eq(load_json(m, v, "{\"Kind\":\"Vpc\",\"Seq\":1}"), -1);
+    ck_assert_int_eq(load_json(m, "foo-0123456789abcdef0", doc), -1);
+    ck_assert_int_eq(load_json(m, "vpc-nothex", doc), -1);
+    ck_assert_int_eq(load_json(m, "vs-meta", "{\"Kind\":\"Vpc\"}"), -1);
+    ck_assert_int_eq(load_json(m, v, "{\"Kind\":\"Vpc\",\"Seq\":1,\"Cidrs\":[{\"AssociationId\":\"x\","
                                          "\"CidrBlock\":\"2600::/56\"}]}"), -1);
-    ck_assert_int_eq(vs_model_load(m, v, NULL), -1);
+    ck_assert_int_eq(load_json(m, v, NULL), -1);
+    /* The binary form: under another kind's id, cut short, empty, or with
+     * a byte changed in the kind's name, it is refused. */
+    ck_assert_int_eq(vs_model_load(m, "subnet-0123456789abcdef0", bin, blen), -1);
+    ck_assert_int_eq(vs_model_load(m, "vpc-nothex", bin, blen), -1);
+    for (size_t cut = 1; cut < blen; cut += 7)
+        ck_assert_int_eq(vs_model_load(m, v, bin, blen - cut), -1);
+    ck_assert_int_eq(vs_model_load(m, v, bin, 0), -1);
+    uint8_t *bad = fx_keep_bytes(bin, blen);
+    bad[2] ^= 0x20;                              /* "Vpc" -> "vpc" */
+    ck_assert_int_eq(vs_model_load(m, v, bad, blen), -1);
+    ck_assert_ptr_null(vs_model_doc_json(m, v, bad, blen));
     ck_assert_uint_eq(vs_model_vpc_count(m), 0);
-    ck_assert_int_eq(vs_model_load(m, v, doc), 0);
-    ck_assert_int_eq(vs_model_load(m, v, doc), -1);     /* already there */
+    ck_assert_int_eq(vs_model_load(m, v, bin, blen), 0);
+    ck_assert_int_eq(vs_model_load(m, v, bin, blen), -1);     /* already there */
+    ck_assert_int_eq(load_json(m, v, doc), -1);                /* either form */
     ck_assert_uint_eq(vs_model_vpc_count(m), 1);
+    vs_model_destroy(&m);
+    /* The older JSON form still loads, to the same VPC. */
+    m = fx_model_new();
+    ck_assert_int_eq(load_json(m, v, doc), 0);
+    ck_assert_str_eq(dump_on(m, "DescribeVpcs", NULL), dump_on(g_m, "DescribeVpcs", NULL));
     vs_model_destroy(&m);
     st_free(&st);
 }

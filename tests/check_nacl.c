@@ -349,13 +349,13 @@ START_TEST(flush_and_load)
     vs_model_destroy(&m2);
     /* Damaged documents are refused. */
     vs_model_t *m3 = fx_model_new();
-    ck_assert_int_eq(vs_model_load(m3, "acl-0123456789abcdef0",
+    ck_assert_int_eq(load_json(m3, "acl-0123456789abcdef0",
                                    "{\"Kind\":\"NetworkAcl\",\"Id\":\"acl-0123456789abcdef0\",\"Seq\":1,"
                                    "\"VpcId\":\"vpc-0123456789abcdef0\",\"IsDefault\":false,"
                                    "\"Entries\":[{\"CidrBlock\":\"0.0.0.0/0\",\"Egress\":true,"
                                    "\"Protocol\":\"999\",\"RuleAction\":\"deny\",\"RuleNumber\":1}],"
                                    "\"Associations\":[]}"), -1);
-    ck_assert_int_eq(vs_model_load(m3, "acl-0123456789abcdef1",
+    ck_assert_int_eq(load_json(m3, "acl-0123456789abcdef1",
                                    "{\"Kind\":\"NetworkAcl\",\"Id\":\"acl-0123456789abcdef1\",\"Seq\":2,"
                                    "\"VpcId\":\"vpc-0123456789abcdef0\",\"Entries\":[],"
                                    "\"Associations\":[{\"NetworkAclAssociationId\":\"x\",\"SubnetId\":\"s\"}]}"),

@@ -268,7 +268,10 @@ static int g_rl_nq;
 static char *g_cap[64];            /* every payload relayed since the last reset */
 static int g_ncap;
 
-static void rl_noop(void *ctx, const char *id, const char *doc) { (void)ctx; (void)id; (void)doc; }
+static void rl_noop(void *ctx, const char *id, const uint8_t *doc, size_t len, const char *state)
+{
+    (void)ctx, (void)id, (void)doc, (void)len, (void)state;
+}
 
 static void rl_emit(void *ctx, const vs_out_t *o)
 {

@@ -450,7 +450,7 @@ START_TEST(flush_and_load)
     vs_model_destroy(&m2);
     /* A damaged document is refused. */
     vs_model_t *m3 = fx_model_new();
-    ck_assert_int_eq(vs_model_load(m3, "sg-0123456789abcdef0", "{\"Kind\":\"SecurityGroup\",\"Id\":\"sg-0123456789abcdef0\","
+    ck_assert_int_eq(load_json(m3, "sg-0123456789abcdef0", "{\"Kind\":\"SecurityGroup\",\"Id\":\"sg-0123456789abcdef0\","
                                    "\"Seq\":1,\"VpcId\":\"vpc-1\",\"GroupName\":\"a\",\"Description\":\"b\","
                                    "\"Ingress\":[{\"Peer\":\"bogus\"}],\"Egress\":[]}"), -1);
     vs_model_destroy(&m3);

@@ -28,6 +28,9 @@ static void teardown(void)
     ck_assert_int_eq(system(cmd), 0);
 }
 
+/* Puts a text record (a JSON row, as older versions wrote). */
+#define PUT(st, id, doc) store_put_object((st), (id), (doc), strlen(doc))
+
 static store_t *s_open(void)
 {
     char err[256] = "";
@@ -42,13 +45,14 @@ typedef struct {
     char docs[8][64];
 } seen_objs_t;
 
-static void s_collect_obj(void *ctx, const char *id, const char *doc, bool intact)
+static void s_collect_obj(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                          bool intact)
 {
     seen_objs_t *s = ctx;
     ck_assert_msg(intact, "object %s failed its checksum", id);
     if (s->n < 8) {
         snprintf(s->ids[s->n], sizeof s->ids[0], "%s", id);
-        snprintf(s->docs[s->n], sizeof s->docs[0], "%s", doc);
+        snprintf(s->docs[s->n], sizeof s->docs[0], "%.*s", (int)len, (const char *)doc);
         s->n++;
     }
 }
@@ -57,9 +61,9 @@ START_TEST(objects_and_meta_survive_reopen)
 {
     store_t *st = s_open();
     ck_assert_int_eq(store_begin(st), 0);
-    ck_assert_int_eq(store_put_object(st, "vpc-1", "{\"a\":1}"), 0);
-    ck_assert_int_eq(store_put_object(st, "vpc-2", "{\"b\":2}"), 0);
-    ck_assert_int_eq(store_put_object(st, "vpc-1", "{\"a\":3}"), 0);   /* upsert */
+    ck_assert_int_eq(PUT(st, "vpc-1", "{\"a\":1}"), 0);
+    ck_assert_int_eq(PUT(st, "vpc-2", "{\"b\":2}"), 0);
+    ck_assert_int_eq(PUT(st, "vpc-1", "{\"a\":3}"), 0);   /* upsert */
     ck_assert_int_eq(store_delete_object(st, "vpc-2"), 0);
     ck_assert_int_eq(store_meta_set(st, "account", "111111111111"), 0);
     ck_assert_int_eq(store_commit(st), 0);
@@ -87,9 +91,9 @@ START_TEST(uncommitted_changes_are_lost_whole)
 {
     store_t *st = s_open();
     ck_assert_int_eq(store_begin(st), 0);
-    ck_assert_int_eq(store_put_object(st, "vpc-1", "{}"), 0);
+    ck_assert_int_eq(PUT(st, "vpc-1", "{}"), 0);
     ck_assert_int_eq(store_begin(st), 0);      /* nested: no-op */
-    ck_assert_int_eq(store_put_object(st, "vpc-2", "{}"), 0);
+    ck_assert_int_eq(PUT(st, "vpc-2", "{}"), 0);
     ck_assert_int_eq(store_commit(st), 0);     /* inner: not yet durable */
     store_close(&st);                          /* outer never committed */
     st = s_open();
@@ -216,7 +220,8 @@ typedef struct {
     char bad[64];
 } s_check_t;
 
-static void s_check_obj(void *ctx, const char *id, const char *doc, bool intact)
+static void s_check_obj(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                        bool intact)
 {
     s_check_t *c = ctx;
     c->n++;
@@ -233,7 +238,7 @@ START_TEST(changed_record_fails_its_checksum)
     for (int i = 0; i < 30; i++) {
         char id[32];
         snprintf(id, sizeof id, "vpc-%02d", i);
-        ck_assert_int_eq(store_put_object(st, id, "{\"CidrBlock\":\"10.1.0.0/16\"}"), 0);
+        ck_assert_int_eq(PUT(st, id, "{\"CidrBlock\":\"10.1.0.0/16\"}"), 0);
     }
     ck_assert_int_eq(store_commit(st), 0);
     store_close(&st);
@@ -291,7 +296,7 @@ START_TEST(damaged_pages_named_at_open)
         char id[32], d[600];
         snprintf(id, sizeof id, "vpc-%04d", i);
         snprintf(d, sizeof d, "{\"x\":\"%s\"}", doc);
-        store_put_object(st, id, d);
+        PUT(st, id, d);
     }
     ck_assert_int_eq(store_commit(st), 0);
     store_close(&st);
@@ -333,8 +338,8 @@ START_TEST(failed_write_fails_the_commit)
           "BEGIN SELECT RAISE(FAIL, 'refused'); END;");
     st = s_open();
     store_begin(st);
-    ck_assert_int_eq(store_put_object(st, "vpc-1", "{}"), 0);
-    ck_assert_int_eq(store_put_object(st, "vpc-9", "{}"), -1);
+    ck_assert_int_eq(PUT(st, "vpc-1", "{}"), 0);
+    ck_assert_int_eq(PUT(st, "vpc-9", "{}"), -1);
     ck_assert_int_eq(store_commit(st), -1);
     ck_assert(!store_full(st));
     s_check_t c = { 0 };
@@ -342,8 +347,143 @@ START_TEST(failed_write_fails_the_commit)
     ck_assert_int_eq(c.n, 0);
     /* The next transaction is a fresh start. */
     store_begin(st);
-    ck_assert_int_eq(store_put_object(st, "vpc-1", "{}"), 0);
+    ck_assert_int_eq(PUT(st, "vpc-1", "{}"), 0);
     ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+}
+END_TEST
+
+/* --- binary records (schema version 2) ----------------------------------- */
+
+typedef struct {
+    int n, damaged;
+    char ids[8][32];
+    uint8_t docs[8][64];
+    size_t lens[8];
+} s_bin_t;
+
+static void s_collect_bin(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                          bool intact)
+{
+    s_bin_t *b = ctx;
+    b->damaged += !intact;
+    if (b->n < 8 && len <= sizeof b->docs[0]) {
+        snprintf(b->ids[b->n], sizeof b->ids[0], "%s", id);
+        memcpy(b->docs[b->n], doc, len);
+        b->lens[b->n] = len;
+        b->n++;
+    }
+}
+
+static long s_sql_int(const char *sql)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/agent.db", g_dir);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+    long v = (long)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Records are bytes (NULs and all), come back as written, in the order
+ * their objects were first stored (a rewrite is an UPDATE in place). */
+START_TEST(binary_records_round_trip)
+{
+    static const uint8_t a1[] = { 0x0a, 0x03, 'V', 'p', 'c', 0x10, 0x01, 0x00, 0xff, 0x00 };
+    static const uint8_t a2[] = { 0x0a, 0x03, 'V', 'p', 'c', 0x10, 0x02 };
+    static const uint8_t b1[] = { 0x08, 0x00 };
+    store_t *st = s_open();
+    store_begin(st);
+    ck_assert_int_eq(store_put_object(st, "vpc-a", a1, sizeof a1), 0);
+    ck_assert_int_eq(store_put_object(st, "vs-meta", b1, sizeof b1), 0);
+    ck_assert_int_eq(store_put_object(st, "vpc-a", a2, sizeof a2), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+    ck_assert_int_eq(s_sql_int("SELECT count(*) FROM objects WHERE typeof(doc) = 'blob'"), 2);
+    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 3);
+    st = s_open();
+    s_bin_t b = { 0 };
+    ck_assert_int_eq(store_each_object(st, s_collect_bin, &b), 0);
+    ck_assert_int_eq(b.n, 2);
+    ck_assert_int_eq(b.damaged, 0);
+    ck_assert_str_eq(b.ids[0], "vpc-a");
+    ck_assert_uint_eq(b.lens[0], sizeof a2);
+    ck_assert(memcmp(b.docs[0], a2, sizeof a2) == 0);
+    ck_assert_str_eq(b.ids[1], "vs-meta");
+    ck_assert_uint_eq(b.lens[1], sizeof b1);
+    ck_assert(memcmp(b.docs[1], b1, sizeof b1) == 0);
+    /* Too large a record is refused and fails its transaction. */
+    store_begin(st);
+    ck_assert_int_eq(store_put_object(st, "vpc-big", a1, STORE_RECORD_MAX + 1), -1);
+    ck_assert_int_eq(store_commit(st), -1);
+    store_close(&st);
+}
+END_TEST
+
+/* One byte of a binary record changed behind our back: named by its
+ * checksum, and set aside into `damaged` with its bytes. */
+START_TEST(damaged_blob_is_set_aside)
+{
+    static const uint8_t rec[] = { 0x0a, 0x03, 'V', 'p', 'c', 0x10, 0x05 };
+    store_t *st = s_open();
+    store_begin(st);
+    ck_assert_int_eq(store_put_object(st, "vpc-1", rec, sizeof rec), 0);
+    ck_assert_int_eq(store_put_object(st, "vpc-2", rec, sizeof rec), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+    s_sql("UPDATE objects SET doc = X'0a0356706310" "06' WHERE id = 'vpc-2'");
+    st = s_open();
+    s_check_t c = { 0 };
+    ck_assert_int_eq(store_each_object(st, s_check_obj, &c), 0);
+    ck_assert_int_eq(c.n, 2);
+    ck_assert_int_eq(c.damaged, 1);
+    ck_assert_str_eq(c.bad, "vpc-2");
+    store_begin(st);
+    ck_assert_int_eq(store_set_aside(st, "vpc-2", "checksum", 7), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    memset(&c, 0, sizeof c);
+    store_each_object(st, s_check_obj, &c);
+    ck_assert_int_eq(c.n, 1);
+    ck_assert_int_eq(c.damaged, 0);
+    store_close(&st);
+    ck_assert_int_eq(s_sql_int("SELECT count(*) FROM damaged WHERE id = 'vpc-2' AND "
+                               "doc = X'0a035670631006' AND why = 'checksum'"), 1);
+}
+END_TEST
+
+/* A version 1 store (JSON text rows with their sums) migrates to 2 without
+ * a rewrite: its rows keep loading intact next to new binary ones, and
+ * their sums still hold. */
+START_TEST(v1_store_migrates_to_v2)
+{
+    store_t *st = s_open();
+    store_begin(st);
+    ck_assert_int_eq(PUT(st, "vpc-old", "{\"Kind\":\"Vpc\",\"Seq\":1}"), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+    /* As a version 1 agent left it: a TEXT row (same bytes, same sum),
+     * version 1. */
+    s_sql("UPDATE objects SET doc = CAST(doc AS TEXT); PRAGMA user_version = 1");
+    ck_assert_int_eq(s_sql_int("SELECT count(*) FROM objects WHERE typeof(doc) = 'text'"), 1);
+    st = s_open();
+    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 3);
+    static const uint8_t rec[] = { 0x0a, 0x03, 'V', 'p', 'c', 0x10, 0x02 };
+    store_begin(st);
+    ck_assert_int_eq(store_put_object(st, "vpc-new", rec, sizeof rec), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    s_bin_t b = { 0 };
+    ck_assert_int_eq(store_each_object(st, s_collect_bin, &b), 0);
+    ck_assert_int_eq(b.n, 2);
+    ck_assert_int_eq(b.damaged, 0);
+    ck_assert_str_eq(b.ids[0], "vpc-old");
+    ck_assert_uint_eq(b.lens[0], strlen("{\"Kind\":\"Vpc\",\"Seq\":1}"));
+    ck_assert(memcmp(b.docs[0], "{\"Kind\":", 8) == 0);
+    ck_assert_str_eq(b.ids[1], "vpc-new");
     store_close(&st);
 }
 END_TEST
@@ -354,6 +494,9 @@ Suite *vs_test_suite(void)
     TCase *tc = tcase_create("store");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, objects_and_meta_survive_reopen);
+    tcase_add_test(tc, binary_records_round_trip);
+    tcase_add_test(tc, damaged_blob_is_set_aside);
+    tcase_add_test(tc, v1_store_migrates_to_v2);
     tcase_add_test(tc, uncommitted_changes_are_lost_whole);
     tcase_add_test(tc, outbox_survives_reopen_until_acknowledged);
     tcase_add_test(tc, dedup_per_sender_and_durable);

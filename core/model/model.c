@@ -129,6 +129,8 @@ void vs_model_destroy(vs_model_t **mp)
         s_outq_item_free(&m->outq[i]);
     free(m->outq);
     free(m->actions);
+    free(m->pack_body);
+    free(m->pack_rec);
     free(m);
     *mp = NULL;
 }

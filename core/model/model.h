@@ -13,8 +13,11 @@
  * Replies are released only after their effects are durable, so a success
  * the user saw survives kill -9.
  *
- * Objects are persisted as JSON documents keyed by ID (the ID prefix names
- * the kind); vs_model_load() rebuilds the model from them at start-up.
+ * Objects are persisted as binary records keyed by ID (the ID prefix names
+ * the kind; proto/store.proto's StoredObject, or StoredMeta for the
+ * counters); vs_model_load() rebuilds the model from them at start-up, and
+ * still takes the JSON documents older versions wrote. JSON is only a view
+ * for debugging (vs_model_doc_json).
  */
 #ifndef VS_MODEL_H
 #define VS_MODEL_H
@@ -63,10 +66,20 @@ const char *vs_model_partition(const vs_model_t *m);
 
 /* --- start-up -------------------------------------------------------- */
 
-/* Rebuild one object from its persisted document. 0 ok; -1 if the
- * document is malformed (the caller logs and skips it). Load everything
- * before the first submit. */
-int vs_model_load(vs_model_t *m, const char *id, const char *doc_json);
+/* Rebuild one object from its persisted record (doc, len bytes, borrowed):
+ * the binary form vs_model_flush writes, or the JSON document of older
+ * versions (first byte '{'). 0 ok; -1 if the record is malformed (the
+ * caller logs and skips it). Load everything before the first submit. */
+int vs_model_load(vs_model_t *m, const char *id, const uint8_t *doc, size_t len);
+
+/* The JSON document of a persisted record (either form), as older versions
+ * stored it: {"Kind", "Id", "Seq", "Tags", "Timers", the kind's fields}.
+ * For debugging and tools; the model is only used for its kinds and is not
+ * changed. Caller frees; NULL if the record is malformed. */
+char *vs_model_doc_json(vs_model_t *m, const char *id, const uint8_t *doc, size_t len);
+
+/* Persisted records are at most this long (a bound for loaders). */
+#define VS_MODEL_RECORD_MAX (1u << 20)
 
 /* --- inputs ------------------------------------------------------------ */
 
@@ -96,9 +109,12 @@ uint64_t vs_model_next_deadline(const vs_model_t *m);
 /* --- outputs ------------------------------------------------------------ */
 
 /* Persistence: calls cb once per object changed since the last flush, with
- * its document (NULL: the object was deleted), then forgets the changes.
- * `doc` is borrowed for the duration of the call. */
-typedef void (*vs_persist_cb)(void *ctx, const char *id, const char *doc_json);
+ * its record (len bytes; NULL: the object was deleted) and its lifecycle
+ * state ("active"; NULL for kinds without one, deletions and "vs-meta"),
+ * then forgets the changes. `doc` and `state` are borrowed for the duration
+ * of the call (doc points into a buffer the model reuses). */
+typedef void (*vs_persist_cb)(void *ctx, const char *id, const uint8_t *doc, size_t len,
+                              const char *state);
 void vs_model_flush(vs_model_t *m, vs_persist_cb cb, void *ctx);
 
 /* What the runtime must send, in order. */

@@ -70,6 +70,19 @@ typedef struct vs_kind {
     /* Allocates an object from a persisted document (borrowed); the model
      * fills in the base fields afterwards. NULL if malformed. */
     vs_obj_t *(*from_doc)(vs_model_t *m, const vs_json_t *doc);
+    /* Optional binary form (proto/store.proto), what the store keeps:
+     * to_bin packs the kind's body message (StoredVpc, StoredPcx, ...) of o
+     * and returns its length, written to buf only when it fits in cap (buf
+     * may be NULL to ask for the size); -1 if o cannot be encoded.
+     * from_bin is from_doc for those bytes (borrowed): NULL if malformed.
+     * A kind without them is stored as its to_doc fields in JSON. */
+    long (*to_bin)(const vs_model_t *m, const vs_obj_t *o, uint8_t *buf, size_t cap);
+    vs_obj_t *(*from_bin)(vs_model_t *m, const uint8_t *body, size_t len);
+    /* Optional: the object's lifecycle state as the API names it
+     * ("pending-acceptance"), handed to the persist callback so that the
+     * runtime can log state changes without reading records. NULL (or no
+     * hook): the kind has no state. */
+    const char *(*state)(const vs_obj_t *o);
     /* Frees the kind's own fields and the object itself (not the base's
      * tags, which the model frees). */
     void (*destroy)(vs_obj_t *o);

@@ -81,13 +81,19 @@ struct vs_model {
     /* The API call being handled. */
     uint64_t token;
     bool dry_run;
+
+    /* Reused by every flush (model_store.c): the kind's body and the whole
+     * record are packed here, so a flush allocates nothing once warm. */
+    uint8_t *pack_body, *pack_rec;
+    size_t pack_body_cap, pack_rec_cap;
 };
 
 /* The files of the model, each using only those listed before it:
  *   model_ctx.c    context, registries of the configured modules, ID errors
  *   model_objs.c   the object map, creation-ordered lists, dirty set, IDs
  *   model_timer.c  timers (a heap; each object holds its armed ones)
- *   model_store.c  persisted documents: flush, load, removal
+ *   model_store.c  persisted records (proto/store.proto): flush, load, removal
+ *   model_view.c   the JSON view of a record (vs_model_doc_json)
  *   model.c        lifecycle, dispatch, hooks, the output queue
  * (describe.c, filter.c, page.c, params.c, tags.c and ec2_tags.c are the
  * handler-side helpers and the tags module, on model_internal.h.) */
@@ -100,10 +106,30 @@ void vs_model__mark_meta(vs_model_t *m);
 void vs_model__objs_link(vs_model_t *m, vs_obj_t *o);
 /* Unlinks o; record_deletion: the next flush writes its deletion. */
 void vs_model__objs_unlink(vs_model_t *m, vs_obj_t *o, bool record_deletion);
-/* model_timer.c: timers of one object as a persisted array (NULL if none)
- * and back. Loading arms without marking anything dirty. */
+/* model_timer.c: timers of one object as persisted (JSON array, NULL if
+ * none; or a list of records) and back. Loading arms without marking
+ * anything dirty, and arms nothing unless the whole list is valid. */
+#define VS_OBJ_TIMERS_MAX 64
+typedef struct {
+    const char *kind;          /* timer kind name (borrowed) */
+    uint64_t due_ms, seq;
+} vs_model__timer_rec_t;
+/* o's armed timers sorted by (due, seq), into out; returns how many. */
+size_t vs_model__timers_sorted(const vs_obj_t *o, const vs_obj_timer_t *out[VS_OBJ_TIMERS_MAX]);
+/* The persisted JSON array of a list (NULL if n is 0). */
+vs_json_t *vs_model__timers_json(const vs_model__timer_rec_t *t, size_t n);
 vs_json_t *vs_model__timers_doc(const vs_model_t *m, const char *obj_id);
 int vs_model__timers_load(vs_model_t *m, const char *obj_id, const vs_json_t *arr);
+int vs_model__timers_load_list(vs_model_t *m, const char *obj_id,
+                               const vs_model__timer_rec_t *t, size_t n);
 void vs_model__timers_free(vs_model_t *m);
+
+/* model_store.c: the kind a record stored under `id` is of, if id is well
+ * formed and kname (the record's own kind name) agrees; NULL otherwise. */
+const vs_kind_t *vs_model__record_kind(const vs_model_t *m, const char *id, const char *kname);
+/* Stack space for unpacking one record (model_store.c, model_view.c): an
+ * ordinary one (a pcx view with a few CIDRs and tags) fits; a larger one
+ * falls back to malloc. */
+#define VS_MODEL_ARENA_BYTES 8192
 
 #endif

@@ -1,14 +1,22 @@
-/* model_store: the model's objects as persisted documents: what a flush
+/* model_store: the model's objects as persisted records: what a flush
  * writes (each changed object with its tags and armed timers, the meta
- * document, deletions), what a load rebuilds, and removal, which cancels
+ * record, deletions), what a load rebuilds, and removal, which cancels
  * an object's timers and records its deletion. Above model_objs.c (the
  * object map) and model_timer.c (timers), which it ties together.
+ *
+ * Records are proto/store.proto messages: a StoredObject envelope (kind,
+ * seq, tags, timers) around the kind's own body (vs_kind_t to_bin /
+ * from_bin), or its to_doc fields as JSON for kinds without a binary body.
+ * The JSON documents older versions wrote still load (first byte '{');
+ * model_view.c renders either form as that JSON for debugging.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "arena.h"
 #include "model_priv.h"
+#include "store.pb-c.h"
 
 /* --- removal ------------------------------------------------------------------ */
 
@@ -21,34 +29,113 @@ void vs_model__remove(vs_model_t *m, vs_obj_t *o)
     o->kind->destroy(o);
 }
 
-/* --- persistence ---------------------------------------------------------------- */
+/* --- packing ---------------------------------------------------------------------- */
 
-static char *s_obj_doc(const vs_model_t *m, const vs_obj_t *o)
+/* Grows one of the model's reusable buffers to at least n bytes. */
+static int s_reserve(uint8_t **buf, size_t *cap, size_t n)
+{
+    if (n <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 512;
+    while (c < n)
+        c *= 2;
+    uint8_t *p = realloc(*buf, c);
+    if (!p)
+        return -1;
+    *buf = p;
+    *cap = c;
+    return 0;
+}
+
+/* The kind's body of o into m->pack_body: its length, or -1. */
+static long s_body(vs_model_t *m, const vs_obj_t *o)
+{
+    long n = o->kind->to_bin(m, o, m->pack_body, m->pack_body_cap);
+    if (n < 0 || (size_t)n <= m->pack_body_cap)
+        return n;
+    if (s_reserve(&m->pack_body, &m->pack_body_cap, (size_t)n) != 0)
+        return -1;
+    return o->kind->to_bin(m, o, m->pack_body, m->pack_body_cap);
+}
+
+/* A kind without a binary body: its to_doc fields as one JSON object
+ * (caller frees), NULL on OOM. */
+static char *s_json_body(const vs_model_t *m, const vs_obj_t *o)
 {
     vs_json_t *doc = vs_json_object();
-    vs_json_set_str(doc, "Kind", o->kind->name);
-    vs_json_set_str(doc, "Id", o->id);
-    vs_json_set_int(doc, "Seq", (int64_t)o->seq);
-    if (o->tags.n)
-        vs_json_set(doc, "Tags", vs_tags_to_json(&o->tags));
-    vs_json_t *timers = vs_model__timers_doc(m, o->id);
-    if (timers)
-        vs_json_set(doc, "Timers", timers);
     char *s = doc && o->kind->to_doc(m, o, doc) == 0 ? vs_json_dump(doc, 0) : NULL;
     vs_json_free(&doc);
     return s;
 }
 
-static char *s_meta_doc(const vs_model_t *m)
+/* Packs a StoredObject/StoredMeta (generic protobuf-c message) into
+ * m->pack_rec: its length, or -1. */
+static long s_pack(vs_model_t *m, const ProtobufCMessage *msg)
 {
-    vs_json_t *doc = vs_json_object();
-    vs_json_set_str(doc, "Kind", "Meta");
-    vs_json_set_int(doc, "NextSeq", (int64_t)m->next_seq);
-    vs_json_set_int(doc, "NextMsgId", (int64_t)m->next_msg_id);
-    vs_json_set_int(doc, "NextTimerSeq", (int64_t)m->next_timer_seq);
-    char *s = vs_json_dump(doc, 0);
-    vs_json_free(&doc);
-    return s;
+    size_t n = protobuf_c_message_get_packed_size(msg);
+    if (n > VS_MODEL_RECORD_MAX || s_reserve(&m->pack_rec, &m->pack_rec_cap, n ? n : 1) != 0)
+        return -1;
+    return (long)protobuf_c_message_pack(msg, m->pack_rec);
+}
+
+/* o's record into m->pack_rec: its length, or -1 (OOM, or too large). */
+static long s_obj_record(vs_model_t *m, const vs_obj_t *o)
+{
+    Vpcsim__Store__StoredObject w;
+    vpcsim__store__stored_object__init(&w);
+    w.kind = (char *)o->kind->name;
+    w.seq = o->seq;
+
+    Vpcsim__Store__StoredTag tags[VS_TAGS_MAX], *tagp[VS_TAGS_MAX];
+    size_t ntags = o->tags.n < VS_TAGS_MAX ? o->tags.n : VS_TAGS_MAX;
+    for (size_t i = 0; i < ntags; i++) {
+        vpcsim__store__stored_tag__init(&tags[i]);
+        tags[i].key = o->tags.v[i].key;
+        tags[i].value = o->tags.v[i].value ? o->tags.v[i].value : "";
+        tagp[i] = &tags[i];
+    }
+    w.tags = tagp;
+    w.n_tags = ntags;
+
+    const vs_obj_timer_t *mine[VS_OBJ_TIMERS_MAX];
+    Vpcsim__Store__StoredTimer timers[VS_OBJ_TIMERS_MAX], *timerp[VS_OBJ_TIMERS_MAX];
+    size_t ntimers = vs_model__timers_sorted(o, mine);
+    for (size_t i = 0; i < ntimers; i++) {
+        vpcsim__store__stored_timer__init(&timers[i]);
+        timers[i].kind = (char *)mine[i]->kind->name;
+        timers[i].due_ms = mine[i]->due_ms;
+        timers[i].seq = mine[i]->seq;
+        timerp[i] = &timers[i];
+    }
+    w.timers = timerp;
+    w.n_timers = ntimers;
+
+    char *json = NULL;
+    if (o->kind->to_bin) {
+        long n = s_body(m, o);
+        if (n < 0)
+            return -1;
+        w.body.data = m->pack_body;
+        w.body.len = (size_t)n;
+    } else {
+        json = s_json_body(m, o);
+        if (!json)
+            return -1;
+        w.json_body = json;
+    }
+    long n = s_pack(m, &w.base);
+    free(json);
+    return n;
+}
+
+static long s_meta_record(vs_model_t *m)
+{
+    Vpcsim__Store__StoredMeta w;
+    vpcsim__store__stored_meta__init(&w);
+    w.next_seq = m->next_seq;
+    w.next_msg_id = m->next_msg_id;
+    w.next_timer_seq = m->next_timer_seq;
+    return s_pack(m, &w.base);
 }
 
 void vs_model_flush(vs_model_t *m, vs_persist_cb cb, void *ctx)
@@ -56,21 +143,18 @@ void vs_model_flush(vs_model_t *m, vs_persist_cb cb, void *ctx)
     for (size_t i = 0; i < m->ndirty; i++) {
         vs_obj_t *o = vs_model__get(m, m->dirty[i]);
         if (!o) {
-            cb(ctx, m->dirty[i], NULL);
+            cb(ctx, m->dirty[i], NULL, 0, NULL);
             continue;
         }
         if (!o->dirty)
             continue;       /* already written earlier in this flush */
-        o->dirty = false;
-        char *doc = s_obj_doc(m, o);
+        long n = s_obj_record(m, o);
         /* Out of memory here would lose a change; keeping the object dirty
          * retries it on the next flush instead. */
-        if (!doc) {
-            o->dirty = true;
+        if (n < 0)
             continue;
-        }
-        cb(ctx, o->id, doc);
-        free(doc);
+        o->dirty = false;
+        cb(ctx, o->id, m->pack_rec, (size_t)n, o->kind->state ? o->kind->state(o) : NULL);
     }
     size_t kept = 0;
     for (size_t i = 0; i < m->ndirty; i++) {
@@ -80,13 +164,30 @@ void vs_model_flush(vs_model_t *m, vs_persist_cb cb, void *ctx)
     }
     m->ndirty = kept;
     if (m->meta_dirty) {
-        char *doc = s_meta_doc(m);
-        if (doc) {
-            cb(ctx, VS_META_ID, doc);
+        long n = s_meta_record(m);
+        if (n >= 0) {
+            cb(ctx, VS_META_ID, m->pack_rec, (size_t)n, NULL);
             m->meta_dirty = false;
         }
-        free(doc);
     }
+}
+
+/* --- loading ------------------------------------------------------------------------ */
+
+static bool s_is_json(const uint8_t *doc, size_t len)
+{
+    return len > 0 && doc[0] == '{';
+}
+
+/* Counters only move forward, whatever order records load in. */
+static void s_raise_meta(vs_model_t *m, uint64_t seq, uint64_t msg_id, uint64_t timer_seq)
+{
+    if (seq > m->next_seq)
+        m->next_seq = seq;
+    if (msg_id > m->next_msg_id)
+        m->next_msg_id = msg_id;
+    if (timer_seq > m->next_timer_seq)
+        m->next_timer_seq = timer_seq;
 }
 
 static uint64_t s_u64(const vs_json_t *doc, const char *key)
@@ -95,60 +196,37 @@ static uint64_t s_u64(const vs_json_t *doc, const char *key)
     return v > 0 ? (uint64_t)v : 0;
 }
 
-static int s_load_meta(vs_model_t *m, const vs_json_t *doc)
+static int s_load_meta_json(vs_model_t *m, const vs_json_t *doc)
 {
     const char *kind = vs_json_get_str(doc, "Kind");
     if (!kind || strcmp(kind, "Meta") != 0)
         return -1;
-    /* Counters only move forward, whatever order documents load in. */
-    if (s_u64(doc, "NextSeq") > m->next_seq)
-        m->next_seq = s_u64(doc, "NextSeq");
-    if (s_u64(doc, "NextMsgId") > m->next_msg_id)
-        m->next_msg_id = s_u64(doc, "NextMsgId");
-    if (s_u64(doc, "NextTimerSeq") > m->next_timer_seq)
-        m->next_timer_seq = s_u64(doc, "NextTimerSeq");
+    s_raise_meta(m, s_u64(doc, "NextSeq"), s_u64(doc, "NextMsgId"), s_u64(doc, "NextTimerSeq"));
     return 0;
 }
 
-int vs_model_load(vs_model_t *m, const char *id, const char *doc_json)
+const vs_kind_t *vs_model__record_kind(const vs_model_t *m, const char *id, const char *kname)
 {
-    if (!m || !id || !doc_json)
-        return -1;
-    vs_json_t *doc = vs_json_parse(doc_json, strlen(doc_json), NULL, 0);
-    if (!doc || vs_json_type(doc) != VS_JSON_OBJECT) {
-        vs_json_free(&doc);
-        return -1;
-    }
-    int rc = -1;
-    if (strcmp(id, VS_META_ID) == 0) {
-        rc = s_load_meta(m, doc);
-        vs_json_free(&doc);
-        return rc;
-    }
     char prefix[VS_ID_LEN];
     const vs_kind_t *kind = vs_id_prefix(id, prefix, sizeof prefix)
                                 ? vs_model__kind_by_prefix(m, prefix) : NULL;
-    const char *kname = vs_json_get_str(doc, "Kind");
-    const vs_json_t *jseq = vs_json_get(doc, "Seq");
-    int64_t seq = vs_json_as_int(jseq, 0);
-    if (!kind || !kname || strcmp(kname, kind->name) != 0 || !vs_id_valid(id, kind->prefix) ||
-        !vs_json_is_int(jseq) || seq <= 0 || vs_model__get(m, id))
-        goto out;
-    vs_obj_t *o = kind->from_doc(m, doc);
-    if (!o)
-        goto out;
+    if (!kind || !kname || strcmp(kname, kind->name) != 0 || !vs_id_valid(id, kind->prefix))
+        return NULL;
+    return kind;
+}
+
+/* Links o (kind's fields loaded, tags set) under id with its timers.
+ * Consumes o: on failure it is destroyed and nothing is left of it. */
+static int s_link(vs_model_t *m, vs_obj_t *o, const vs_kind_t *kind, const char *id,
+                  uint64_t seq, const vs_model__timer_rec_t *timers, size_t ntimers)
+{
     o->kind = kind;
     snprintf(o->id, sizeof o->id, "%s", id);
-    o->seq = (uint64_t)seq;
-    if (vs_tags_load(&o->tags, vs_json_get(doc, "Tags")) != 0) {
-        vs_tags_free(&o->tags);
-        kind->destroy(o);
-        goto out;
-    }
+    o->seq = seq;
     vs_model__objs_link(m, o);
     if (o->seq >= m->next_seq)
         m->next_seq = o->seq + 1;
-    if (vs_model__timers_load(m, id, vs_json_get(doc, "Timers")) != 0) {
+    if (vs_model__timers_load_list(m, id, timers, ntimers) != 0) {
         /* timers_load arms nothing unless the whole list is valid, so
          * unlinking leaves no trace of the object. */
         vs_model__objs_unlink(m, o, false);
@@ -156,10 +234,128 @@ int vs_model_load(vs_model_t *m, const char *id, const char *doc_json)
         free(o->timers);
         vs_tags_free(&o->tags);
         kind->destroy(o);
+        return -1;
+    }
+    return 0;
+}
+
+/* The older form: one JSON document per object. */
+static int s_load_json(vs_model_t *m, const char *id, const uint8_t *text, size_t len)
+{
+    vs_json_t *doc = vs_json_parse((const char *)text, len, NULL, 0);
+    if (!doc || vs_json_type(doc) != VS_JSON_OBJECT) {
+        vs_json_free(&doc);
+        return -1;
+    }
+    int rc = -1;
+    if (strcmp(id, VS_META_ID) == 0) {
+        rc = s_load_meta_json(m, doc);
+        vs_json_free(&doc);
+        return rc;
+    }
+    const vs_kind_t *kind = vs_model__record_kind(m, id, vs_json_get_str(doc, "Kind"));
+    const vs_json_t *jseq = vs_json_get(doc, "Seq");
+    int64_t seq = vs_json_as_int(jseq, 0);
+    const vs_json_t *jtimers = vs_json_get(doc, "Timers");
+    vs_model__timer_rec_t timers[VS_OBJ_TIMERS_MAX];
+    size_t ntimers = 0;
+    if (!kind || !vs_json_is_int(jseq) || seq <= 0 || vs_model__get(m, id))
+        goto out;
+    if (jtimers) {
+        /* Checked here as the binary form is, before the object exists. */
+        if (vs_json_type(jtimers) != VS_JSON_ARRAY || vs_json_len(jtimers) > VS_OBJ_TIMERS_MAX)
+            goto out;
+        for (; ntimers < vs_json_len(jtimers); ntimers++) {
+            const vs_json_t *e = vs_json_at(jtimers, ntimers);
+            if (!vs_json_get_str(e, "Kind") || !vs_json_is_int(vs_json_get(e, "Due")) ||
+                vs_json_get_int(e, "Due", -1) < 0 || !vs_json_is_int(vs_json_get(e, "Seq")) ||
+                vs_json_get_int(e, "Seq", -1) < 0)
+                goto out;
+            timers[ntimers] = (vs_model__timer_rec_t){
+                vs_json_get_str(e, "Kind"), (uint64_t)vs_json_get_int(e, "Due", 0),
+                (uint64_t)vs_json_get_int(e, "Seq", 0) };
+        }
+    }
+    vs_obj_t *o = kind->from_doc(m, doc);
+    if (!o)
+        goto out;
+    if (vs_tags_load(&o->tags, vs_json_get(doc, "Tags")) != 0) {
+        vs_tags_free(&o->tags);
+        kind->destroy(o);
         goto out;
     }
-    rc = 0;
+    rc = s_link(m, o, kind, id, (uint64_t)seq, timers, ntimers);
 out:
     vs_json_free(&doc);
     return rc;
+}
+
+
+/* The kind's fields from the record's body (binary or JSON). */
+static vs_obj_t *s_from_record(vs_model_t *m, const vs_kind_t *kind,
+                               const Vpcsim__Store__StoredObject *w)
+{
+    if (w->json_body && *w->json_body) {
+        vs_json_t *doc = vs_json_parse(w->json_body, strlen(w->json_body), NULL, 0);
+        vs_obj_t *o = doc && vs_json_type(doc) == VS_JSON_OBJECT ? kind->from_doc(m, doc) : NULL;
+        vs_json_free(&doc);
+        return o;
+    }
+    return kind->from_bin ? kind->from_bin(m, w->body.data, w->body.len) : NULL;
+}
+
+/* The envelope's timers as records (borrowing its strings). */
+static int s_timers_of(const Vpcsim__Store__StoredObject *w, vs_model__timer_rec_t *out)
+{
+    if (w->n_timers > VS_OBJ_TIMERS_MAX)
+        return -1;
+    for (size_t i = 0; i < w->n_timers; i++)
+        out[i] = (vs_model__timer_rec_t){ w->timers[i]->kind, w->timers[i]->due_ms,
+                                          w->timers[i]->seq };
+    return 0;
+}
+
+static int s_load_bin(vs_model_t *m, const char *id, const uint8_t *doc, size_t len)
+{
+    _Alignas(16) uint8_t space[VS_MODEL_ARENA_BYTES];
+    vs_arena_t arena = VS_ARENA_INIT(space);
+    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, &arena };
+    if (strcmp(id, VS_META_ID) == 0) {
+        Vpcsim__Store__StoredMeta *w = vpcsim__store__stored_meta__unpack(&alloc, len, doc);
+        if (!w)
+            return -1;
+        s_raise_meta(m, w->next_seq, w->next_msg_id, w->next_timer_seq);
+        vpcsim__store__stored_meta__free_unpacked(w, &alloc);
+        return 0;
+    }
+    Vpcsim__Store__StoredObject *w = vpcsim__store__stored_object__unpack(&alloc, len, doc);
+    if (!w)
+        return -1;
+    int rc = -1;
+    const vs_kind_t *kind = vs_model__record_kind(m, id, w->kind);
+    vs_model__timer_rec_t timers[VS_OBJ_TIMERS_MAX];
+    if (!kind || w->seq == 0 || w->seq > INT64_MAX || vs_model__get(m, id) ||
+        w->n_tags > VS_TAGS_MAX || s_timers_of(w, timers) != 0)
+        goto out;
+    vs_obj_t *o = s_from_record(m, kind, w);
+    if (!o)
+        goto out;
+    for (size_t i = 0; i < w->n_tags; i++) {
+        if (vs_tags_set(&o->tags, w->tags[i]->key, w->tags[i]->value) != 0) {
+            vs_tags_free(&o->tags);
+            kind->destroy(o);
+            goto out;
+        }
+    }
+    rc = s_link(m, o, kind, id, w->seq, timers, w->n_timers);
+out:
+    vpcsim__store__stored_object__free_unpacked(w, &alloc);
+    return rc;
+}
+
+int vs_model_load(vs_model_t *m, const char *id, const uint8_t *doc, size_t len)
+{
+    if (!m || !id || !doc || len == 0 || len > VS_MODEL_RECORD_MAX)
+        return -1;
+    return s_is_json(doc, len) ? s_load_json(m, id, doc, len) : s_load_bin(m, id, doc, len);
 }

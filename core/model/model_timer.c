@@ -205,58 +205,84 @@ uint64_t vs_model_next_deadline(const vs_model_t *m)
     return m && m->ntimers > 0 ? m->heap[0].due_ms : UINT64_MAX;
 }
 
-vs_json_t *vs_model__timers_doc(const vs_model_t *m, const char *obj_id)
+size_t vs_model__timers_sorted(const vs_obj_t *o, const vs_obj_timer_t *out[VS_OBJ_TIMERS_MAX])
 {
     /* Sorted by (due, seq): the same state must always give the same
-     * document, whatever order the timers were armed in. */
-    const vs_obj_t *o = vs_model__get(m, obj_id);
-    if (!o || o->ntimers == 0)
-        return NULL;
-    const vs_obj_timer_t *mine[64];
+     * record, whatever order the timers were armed in. */
     size_t n = 0;
-    for (size_t i = 0; i < o->ntimers && n < 64; i++) {
+    for (size_t i = 0; o && i < o->ntimers && n < VS_OBJ_TIMERS_MAX; i++) {
         const vs_obj_timer_t *t = &o->timers[i];
         size_t j = n++;
-        for (; j > 0 && (t->due_ms != mine[j - 1]->due_ms ? t->due_ms < mine[j - 1]->due_ms
-                                                           : t->seq < mine[j - 1]->seq); j--)
-            mine[j] = mine[j - 1];
-        mine[j] = t;
+        for (; j > 0 && (t->due_ms != out[j - 1]->due_ms ? t->due_ms < out[j - 1]->due_ms
+                                                         : t->seq < out[j - 1]->seq); j--)
+            out[j] = out[j - 1];
+        out[j] = t;
     }
+    return n;
+}
+
+vs_json_t *vs_model__timers_json(const vs_model__timer_rec_t *t, size_t n)
+{
+    if (n == 0)
+        return NULL;
     vs_json_t *arr = vs_json_array();
     for (size_t i = 0; arr && i < n; i++) {
         vs_json_t *e = vs_json_push(arr, vs_json_object());
-        vs_json_set_str(e, "Kind", mine[i]->kind->name);
-        vs_json_set_int(e, "Due", (int64_t)mine[i]->due_ms);
-        vs_json_set_int(e, "Seq", (int64_t)mine[i]->seq);
+        vs_json_set_str(e, "Kind", t[i].kind);
+        vs_json_set_int(e, "Due", (int64_t)t[i].due_ms);
+        vs_json_set_int(e, "Seq", (int64_t)t[i].seq);
     }
     return arr;
+}
+
+vs_json_t *vs_model__timers_doc(const vs_model_t *m, const char *obj_id)
+{
+    const vs_obj_timer_t *mine[VS_OBJ_TIMERS_MAX];
+    size_t n = vs_model__timers_sorted(vs_model__get(m, obj_id), mine);
+    vs_model__timer_rec_t recs[VS_OBJ_TIMERS_MAX];
+    for (size_t i = 0; i < n; i++)
+        recs[i] = (vs_model__timer_rec_t){ mine[i]->kind->name, mine[i]->due_ms, mine[i]->seq };
+    return vs_model__timers_json(recs, n);
+}
+
+int vs_model__timers_load_list(vs_model_t *m, const char *obj_id,
+                               const vs_model__timer_rec_t *t, size_t n)
+{
+    if (n > VS_OBJ_TIMERS_MAX)
+        return -1;
+    /* Validate everything before arming anything. */
+    for (size_t i = 0; i < n; i++)
+        if (!vs_model__timer_kind(m, t[i].kind) || t[i].due_ms > INT64_MAX ||
+            t[i].seq > INT64_MAX)
+            return -1;
+    vs_obj_t *o = vs_model__get(m, obj_id);
+    if (!o)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (s_arm(m, o, vs_model__timer_kind(m, t[i].kind), t[i].due_ms, t[i].seq) != 0)
+            return -1;
+    return 0;
 }
 
 int vs_model__timers_load(vs_model_t *m, const char *obj_id, const vs_json_t *arr)
 {
     if (!arr)
         return 0;
-    if (vs_json_type(arr) != VS_JSON_ARRAY || vs_json_len(arr) > 64)
+    if (vs_json_type(arr) != VS_JSON_ARRAY || vs_json_len(arr) > VS_OBJ_TIMERS_MAX)
         return -1;
-    /* Validate everything before arming anything. */
-    for (size_t i = 0; i < vs_json_len(arr); i++) {
+    vs_model__timer_rec_t recs[VS_OBJ_TIMERS_MAX];
+    size_t n = vs_json_len(arr);
+    for (size_t i = 0; i < n; i++) {
         const vs_json_t *e = vs_json_at(arr, i);
-        if (!vs_model__timer_kind(m, vs_json_get_str(e, "Kind")) ||
+        if (!vs_json_get_str(e, "Kind") ||
             !vs_json_is_int(vs_json_get(e, "Due")) || vs_json_get_int(e, "Due", -1) < 0 ||
             !vs_json_is_int(vs_json_get(e, "Seq")) || vs_json_get_int(e, "Seq", -1) < 0)
             return -1;
+        recs[i] = (vs_model__timer_rec_t){ vs_json_get_str(e, "Kind"),
+                                           (uint64_t)vs_json_get_int(e, "Due", 0),
+                                           (uint64_t)vs_json_get_int(e, "Seq", 0) };
     }
-    vs_obj_t *o = vs_model__get(m, obj_id);
-    if (!o)
-        return -1;
-    for (size_t i = 0; i < vs_json_len(arr); i++) {
-        const vs_json_t *e = vs_json_at(arr, i);
-        const vs_timer_kind_t *k = vs_model__timer_kind(m, vs_json_get_str(e, "Kind"));
-        if (s_arm(m, o, k, (uint64_t)vs_json_get_int(e, "Due", 0),
-                  (uint64_t)vs_json_get_int(e, "Seq", 0)) != 0)
-            return -1;
-    }
-    return 0;
+    return vs_model__timers_load_list(m, obj_id, recs, n);
 }
 
 void vs_model__timers_free(vs_model_t *m)

@@ -46,6 +46,44 @@ static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
     return &o->base;
 }
 
+/* The binary form (proto/store.proto StoredPcx): the hot path, written
+ * on every transition of every handshake. */
+static long s_to_bin(const vs_model_t *m, const vs_obj_t *base, uint8_t *buf, size_t cap)
+{
+    const vs_pcx_obj_t *o = (const vs_pcx_obj_t *)base;
+    vs_pcx_view_t view = {
+        .side = o->side,
+        .hidden = o->hidden,
+        .accept_inflight = o->accept_inflight,
+        .request_msg_id = o->request_msg_id,
+        .cidrs_seq = o->cidrs_seq,
+    };
+    return vs_pcx_wire_encode_stored(&o->rec, &view, buf, cap);
+}
+
+static vs_obj_t *s_from_bin(vs_model_t *m, const uint8_t *body, size_t len)
+{
+    vs_pcx_obj_t *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    vs_pcx_view_t view;
+    if (vs_pcx_wire_decode_stored(body, len, &o->rec, &view) != 0) {
+        free(o);
+        return NULL;
+    }
+    o->side = view.side;
+    o->hidden = view.hidden;
+    o->accept_inflight = view.accept_inflight;
+    o->request_msg_id = view.request_msg_id;
+    o->cidrs_seq = view.cidrs_seq;
+    return &o->base;
+}
+
+static const char *s_state(const vs_obj_t *base)
+{
+    return vs_pcx_state_name(((const vs_pcx_obj_t *)base)->rec.state);
+}
+
 static void s_destroy(vs_obj_t *o)
 {
     free(o);
@@ -58,6 +96,9 @@ const vs_kind_t vs_kind_pcx = {
     .name = "VpcPeeringConnection",
     .to_doc = s_to_doc,
     .from_doc = s_from_doc,
+    .to_bin = s_to_bin,
+    .from_bin = s_from_bin,
+    .state = s_state,
     .destroy = s_destroy,
     .visible = s_kind_visible,
 };

@@ -2,7 +2,8 @@
  *
  * Encoding points the protobuf-c structs at the caller's value (no copies,
  * no allocation); decoding unpacks into an arena on the stack (protobuf-c
- * takes an allocator), so a message of ordinary size costs no malloc.
+ * takes an allocator, arena.h), so a message of ordinary size costs no
+ * malloc. The stored form of a view (StoredPcx) shares the record's code.
  */
 #include "pcx_wire.h"
 
@@ -11,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "peer.pb-c.h"
+#include "store.pb-c.h"
 
 /* --- names ------------------------------------------------------------------- */
 
@@ -206,6 +209,25 @@ static Vpcsim__Peer__PcxVpc *s_vpc(s_enc_t *e, int k, const vs_pcx_vpc_t *v)
     return w;
 }
 
+/* Points e->rec at r (borrowed until packed). */
+static Vpcsim__Peer__PcxRecord *s_rec(s_enc_t *e, const vs_pcx_t *r)
+{
+    Vpcsim__Peer__PcxRecord *wr = &e->rec;
+    vpcsim__peer__pcx_record__init(wr);
+    wr->id = (char *)r->id;
+    wr->requester = s_vpc(e, 0, &r->requester);
+    wr->accepter = s_vpc(e, 1, &r->accepter);
+    wr->state = (Vpcsim__Peer__PcxState)(r->state + 1);
+    wr->status_message = (char *)r->status_message;
+    wr->version = r->version;
+    wr->created_ms = r->created_ms;
+    wr->expiration_ms = r->expiration_ms;
+    wr->state_entered_ms = r->state_entered_ms;
+    wr->deleted_by = (Vpcsim__Peer__PcxSide)r->deleted_by;
+    wr->inter_region = r->inter_region;
+    return wr;
+}
+
 long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap)
 {
     if (msg->type == VS_PCX_MSG_UNKNOWN || (unsigned)msg->type >= S_NTYPES)
@@ -216,23 +238,8 @@ long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap)
     vpcsim__peer__pcx_message__init(w);
     w->type = (Vpcsim__Peer__PcxMsgType)msg->type;
     w->id = (char *)msg->id;
-    if (msg->has_rec) {
-        const vs_pcx_t *r = &msg->rec;
-        Vpcsim__Peer__PcxRecord *wr = &e->rec;
-        vpcsim__peer__pcx_record__init(wr);
-        wr->id = (char *)r->id;
-        wr->requester = s_vpc(e, 0, &r->requester);
-        wr->accepter = s_vpc(e, 1, &r->accepter);
-        wr->state = (Vpcsim__Peer__PcxState)(r->state + 1);
-        wr->status_message = (char *)r->status_message;
-        wr->version = r->version;
-        wr->created_ms = r->created_ms;
-        wr->expiration_ms = r->expiration_ms;
-        wr->state_entered_ms = r->state_entered_ms;
-        wr->deleted_by = (Vpcsim__Peer__PcxSide)r->deleted_by;
-        wr->inter_region = r->inter_region;
-        w->pcx = wr;
-    }
+    if (msg->has_rec)
+        w->pcx = s_rec(e, &msg->rec);
     w->ok = msg->ok;
     if (msg->has_cidrs) {
         const vs_pcx_vpc_t *v = &msg->cidrs;
@@ -264,31 +271,6 @@ long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap)
 }
 
 /* --- decoding ------------------------------------------------------------------- */
-
-/* A bump allocator over a buffer on the decoder's stack; what does not fit
- * comes from malloc (and is freed by free_unpacked through s_free). */
-typedef struct {
-    uint8_t *buf;
-    size_t cap, used;
-} s_arena_t;
-
-static void *s_alloc(void *ad, size_t n)
-{
-    s_arena_t *a = ad;
-    size_t at = (a->used + 15) & ~(size_t)15;
-    if (n <= a->cap && at <= a->cap - n) {
-        a->used = at + n;
-        return a->buf + at;
-    }
-    return malloc(n);
-}
-
-static void s_free(void *ad, void *p)
-{
-    s_arena_t *a = ad;
-    if ((uint8_t *)p < a->buf || (uint8_t *)p >= a->buf + a->cap)
-        free(p);
-}
 
 static int s_fail(char *why, size_t whylen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -392,8 +374,8 @@ int vs_pcx_wire_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, ch
         return s_fail(why, whylen, "peering message over %u bytes", VS_PCX_WIRE_MAX_LEN);
     /* An ordinary message (a record with a few CIDRs) needs about 2 KiB. */
     _Alignas(16) uint8_t space[8192];
-    s_arena_t arena = { space, sizeof space, 0 };
-    ProtobufCAllocator alloc = { s_alloc, s_free, &arena };
+    vs_arena_t arena = VS_ARENA_INIT(space);
+    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, &arena };
     Vpcsim__Peer__PcxMessage *w = vpcsim__peer__pcx_message__unpack(&alloc, len, payload);
     if (!w)
         return s_fail(why, whylen, "peering message: not a PcxMessage");
@@ -433,5 +415,55 @@ int vs_pcx_wire_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, ch
     }
 done:
     vpcsim__peer__pcx_message__free_unpacked(w, &alloc);
+    return rc;
+}
+
+/* --- the stored view (proto/store.proto StoredPcx) ------------------------------ */
+
+long vs_pcx_wire_encode_stored(const vs_pcx_t *rec, const vs_pcx_view_t *view, uint8_t *buf,
+                               size_t cap)
+{
+    if (view->side == VS_PCX_SIDE_NONE || (unsigned)view->side > VS_PCX_SIDE_BOTH)
+        return -1;
+    s_enc_t enc, *e = &enc;
+    e->n = 0;
+    Vpcsim__Store__StoredPcx w;
+    vpcsim__store__stored_pcx__init(&w);
+    w.record = s_rec(e, rec);
+    w.side = (Vpcsim__Peer__PcxSide)view->side;
+    w.hidden = view->hidden;
+    w.accept_inflight = view->accept_inflight;
+    w.request_msg_id = view->request_msg_id;
+    w.cidrs_seq = view->cidrs_seq;
+    size_t need = vpcsim__store__stored_pcx__get_packed_size(&w);
+    if (buf && need <= cap)
+        vpcsim__store__stored_pcx__pack(&w, buf);
+    return need > (size_t)VS_PCX_WIRE_MAX_LEN ? -1 : (long)need;
+}
+
+int vs_pcx_wire_decode_stored(const uint8_t *body, size_t len, vs_pcx_t *rec,
+                              vs_pcx_view_t *view)
+{
+    if (!body || len == 0 || len > VS_PCX_WIRE_MAX_LEN)
+        return -1;
+    _Alignas(16) uint8_t space[8192];
+    vs_arena_t arena = VS_ARENA_INIT(space);
+    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, &arena };
+    Vpcsim__Store__StoredPcx *w = vpcsim__store__stored_pcx__unpack(&alloc, len, body);
+    if (!w)
+        return -1;
+    int rc = -1;
+    if (w->side == VPCSIM__PEER__PCX_SIDE__PCX_SIDE_NONE ||
+        (unsigned)w->side > VS_PCX_SIDE_BOTH || !s_rec_in(w->record, rec))
+        goto done;
+    memset(view, 0, sizeof *view);
+    view->side = (vs_pcx_side_t)w->side;
+    view->hidden = w->hidden;
+    view->accept_inflight = w->accept_inflight;
+    view->request_msg_id = w->request_msg_id;
+    view->cidrs_seq = w->cidrs_seq;
+    rc = 0;
+done:
+    vpcsim__store__stored_pcx__free_unpacked(w, &alloc);
     return rc;
 }

@@ -95,4 +95,24 @@ long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap);
 int vs_pcx_wire_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, char *why,
                        size_t whylen);
 
+/* --- the stored form of a pcx view (proto/store.proto StoredPcx) -------------
+ * The record is peer.proto's PcxRecord, as the messages carry it; the
+ * view's own fields (pcx_model.h vs_pcx_obj_t) come with it. */
+typedef struct {
+    vs_pcx_side_t side;             /* never NONE */
+    bool hidden;
+    bool accept_inflight;
+    uint64_t request_msg_id;
+    uint64_t cidrs_seq;
+} vs_pcx_view_t;
+
+/* Encodes rec and view as a StoredPcx: the length, written to buf when it
+ * fits in cap (buf may be NULL to ask for the size), or -1 (side NONE). */
+long vs_pcx_wire_encode_stored(const vs_pcx_t *rec, const vs_pcx_view_t *view, uint8_t *buf,
+                               size_t cap);
+/* Decodes a StoredPcx: 0, or -1 if the bytes are not one, its record fails
+ * vs_pcx_validate() or its side is NONE. */
+int vs_pcx_wire_decode_stored(const uint8_t *body, size_t len, vs_pcx_t *rec,
+                              vs_pcx_view_t *view);
+
 #endif

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arena.h"
 #include "filter.h"
+#include "store.pb-c.h"
 #include "vpc.h"
 #include "params.h"
 
@@ -99,11 +101,137 @@ static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
     return &v->base;
 }
 
+/* --- the binary form (proto/store.proto StoredVpc) ------------------------------- */
+
+#define S_VPC_MAX_CIDRS 64     /* per family, as the JSON form allows */
+
+typedef struct {
+    Vpcsim__Store__StoredVpcCidr assoc[2 * S_VPC_MAX_CIDRS];
+    Vpcsim__Store__StoredVpcCidr *ptr[2 * S_VPC_MAX_CIDRS];
+    Vpcsim__Peer__Cidr cidr[2 * S_VPC_MAX_CIDRS];
+    size_t n;
+} s_enc_t;
+
+static Vpcsim__Store__StoredVpcCidr **s_cidrs_bin(s_enc_t *e, const vs_vpc_cidr_t *c, size_t n)
+{
+    Vpcsim__Store__StoredVpcCidr **out = &e->ptr[e->n];
+    for (size_t i = 0; i < n; i++, e->n++) {
+        Vpcsim__Store__StoredVpcCidr *a = &e->assoc[e->n];
+        Vpcsim__Peer__Cidr *w = &e->cidr[e->n];
+        vpcsim__store__stored_vpc_cidr__init(a);
+        vpcsim__peer__cidr__init(w);
+        w->addr.data = (uint8_t *)c[i].cidr.addr.bytes;
+        w->addr.len = c[i].cidr.addr.family == 4 ? 4 : 16;
+        w->prefix = c[i].cidr.prefix;
+        a->assoc_id = (char *)c[i].assoc_id;
+        a->cidr = w;
+        e->ptr[e->n] = a;
+    }
+    return out;
+}
+
+static long s_to_bin(const vs_model_t *m, const vs_obj_t *o, uint8_t *buf, size_t cap)
+{
+    const vs_vpc_t *v = (const vs_vpc_t *)o;
+    if (v->nv4 > S_VPC_MAX_CIDRS || v->nv6 > S_VPC_MAX_CIDRS)
+        return -1;
+    s_enc_t e;
+    e.n = 0;
+    Vpcsim__Store__StoredVpc w;
+    vpcsim__store__stored_vpc__init(&w);
+    w.ipv4 = s_cidrs_bin(&e, v->v4, v->nv4);
+    w.n_ipv4 = v->nv4;
+    w.ipv6 = s_cidrs_bin(&e, v->v6, v->nv6);
+    w.n_ipv6 = v->nv6;
+    w.dns_support = v->dns_support;
+    w.dns_hostnames = v->dns_hostnames;
+    w.tenancy = (char *)v->tenancy;
+    w.dhcp_options_id = (char *)v->dhcp_options_id;
+    w.main_rtb_id = (char *)v->main_rtb_id;
+    w.default_sg_id = (char *)v->default_sg_id;
+    w.default_acl_id = (char *)v->default_acl_id;
+    size_t need = vpcsim__store__stored_vpc__get_packed_size(&w);
+    if (buf && need <= cap)
+        vpcsim__store__stored_vpc__pack(&w, buf);
+    return (long)need;
+}
+
+/* One stored block: right length for the family, prefix in range, host
+ * bits zero (what VS_CIDR_STRICT demands of the JSON form). */
+static bool s_cidr_in(const Vpcsim__Store__StoredVpcCidr *a, int family, vs_vpc_cidr_t *out)
+{
+    size_t len = family == 4 ? 4 : 16;
+    const Vpcsim__Peer__Cidr *w = a ? a->cidr : NULL;
+    if (!w || !a->assoc_id || strlen(a->assoc_id) >= sizeof out->assoc_id ||
+        w->addr.len != len || w->prefix > len * 8)
+        return false;
+    memset(out, 0, sizeof *out);
+    snprintf(out->assoc_id, sizeof out->assoc_id, "%s", a->assoc_id);
+    out->cidr.addr.family = (uint8_t)family;
+    memcpy(out->cidr.addr.bytes, w->addr.data, len);
+    out->cidr.prefix = (uint8_t)w->prefix;
+    for (size_t bit = w->prefix; bit < len * 8; bit++)
+        if (out->cidr.addr.bytes[bit / 8] & (0x80u >> (bit % 8)))
+            return false;
+    return true;
+}
+
+static int s_cidrs_in(Vpcsim__Store__StoredVpcCidr *const *list, size_t n, int family,
+                      vs_vpc_cidr_t **out, size_t *nout)
+{
+    if (n > S_VPC_MAX_CIDRS)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        vs_vpc_cidr_t c;
+        if (!s_cidr_in(list[i], family, &c) || VS_APPEND(*out, *nout, &c) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static bool s_copy_str(char *dst, size_t cap, const char *s)
+{
+    if (!s || strlen(s) >= cap)
+        return false;
+    snprintf(dst, cap, "%s", s);
+    return true;
+}
+
+static vs_obj_t *s_from_bin(vs_model_t *m, const uint8_t *body, size_t len)
+{
+    _Alignas(16) uint8_t space[4096];
+    vs_arena_t arena = VS_ARENA_INIT(space);
+    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, &arena };
+    Vpcsim__Store__StoredVpc *w = len ? vpcsim__store__stored_vpc__unpack(&alloc, len, body)
+                                      : NULL;
+    vs_vpc_t *v = w ? calloc(1, sizeof *v) : NULL;
+    if (!v)
+        goto done;
+    v->dns_support = w->dns_support;
+    v->dns_hostnames = w->dns_hostnames;
+    if (s_cidrs_in(w->ipv4, w->n_ipv4, 4, &v->v4, &v->nv4) != 0 || v->nv4 == 0 ||
+        s_cidrs_in(w->ipv6, w->n_ipv6, 6, &v->v6, &v->nv6) != 0 ||
+        !s_copy_str(v->tenancy, sizeof v->tenancy, w->tenancy) ||
+        !s_copy_str(v->dhcp_options_id, sizeof v->dhcp_options_id, w->dhcp_options_id) ||
+        !s_copy_str(v->main_rtb_id, sizeof v->main_rtb_id, w->main_rtb_id) ||
+        !s_copy_str(v->default_sg_id, sizeof v->default_sg_id, w->default_sg_id) ||
+        !s_copy_str(v->default_acl_id, sizeof v->default_acl_id, w->default_acl_id)) {
+        s_destroy(&v->base);
+        v = NULL;
+    }
+done:
+    if (w)
+        vpcsim__store__stored_vpc__free_unpacked(w, &alloc);
+    return v ? &v->base : NULL;
+}
+
 const vs_kind_t vs_kind_vpc = {
     .prefix = "vpc",
     .name = "Vpc",
     .to_doc = s_to_doc,
     .from_doc = s_from_doc,
+    .to_bin = s_to_bin,
+    .from_bin = s_from_bin,
     .destroy = s_destroy,
 };
 

@@ -3,6 +3,7 @@
 store and a zero-byte store each stop the agent with a message that names
 what is damaged; --salvage moves damaged records aside and starts without
 them; the single-agent lock survives deleting any lock file."""
+import json
 import os
 import sqlite3
 import subprocess
@@ -42,8 +43,11 @@ class Damage(ClusterTest):
         victim = self.vpcs[17]
         with sqlite3.connect(self.db()) as db:
             doc = db.execute("SELECT doc FROM objects WHERE id = ?", (victim,)).fetchone()[0]
+            # A binary record (schema 2): the CIDR's address bytes, 10.18.0.0.
+            self.assertIsInstance(doc, bytes)
+            self.assertIn(bytes([10, 18, 0, 0]), doc)
             db.execute("UPDATE objects SET doc = ? WHERE id = ?",
-                       (doc.replace("10.18.0.0/16", "10.99.0.0/16"), victim))
+                       (doc.replace(bytes([10, 18, 0, 0]), bytes([10, 99, 0, 0])), victim))
         rc, log = self.run_agent(timeout=15)
         self.assertEqual(rc, 2, log)
         self.assertIn(f"agent.db is damaged: object {victim}: its checksum does not match", log)
@@ -58,6 +62,34 @@ class Damage(ClusterTest):
         self.stop_agent()
         with sqlite3.connect(self.db()) as db:
             self.assertEqual([r[0] for r in db.execute("SELECT id FROM damaged")], [victim])
+
+    def dump(self):
+        p = subprocess.run([os.path.join(harness.BIN, "vpcsim-agent"), "--dump-objects",
+                            "--data-dir", self.c.agent_dir(A, R)],
+                           capture_output=True, text=True, timeout=30)
+        return p.returncode, [json.loads(l) for l in p.stdout.splitlines()], p.stderr
+
+    def test_dump_objects_prints_every_object_as_json(self):
+        rc, docs, err = self.dump()
+        self.assertEqual(rc, 0, err)
+        vpcs = {d["Id"]: d for d in docs if d.get("Kind") == "Vpc"}
+        self.assertEqual(set(vpcs), set(self.vpcs))
+        self.assertEqual(vpcs[self.vpcs[17]]["Cidrs"][0]["CidrBlock"], "10.18.0.0/16")
+        self.assertIn("Meta", {d["Kind"] for d in docs})
+        # Subnet-less VPCs still own their route tables, groups and ACLs.
+        self.assertEqual(sum(d["Kind"] == "RouteTable" for d in docs), 30)
+        # A damaged record is named, the others still printed.
+        with sqlite3.connect(self.db()) as db:
+            db.execute("UPDATE objects SET doc = ? WHERE id = ?", (b"\x0a\x03Vpc", self.vpcs[3]))
+        rc, docs, err = self.dump()
+        self.assertEqual(rc, 1)
+        self.assertIn(f"object {self.vpcs[3]}: its checksum does not match", err)
+        self.assertEqual(len({d["Id"] for d in docs if d.get("Kind") == "Vpc"}), 29)
+        # A running agent holds the store: the dump refuses, it never reads under it.
+        self.c.start_agent(A, R, "--salvage")
+        rc, docs, err = self.dump()
+        self.assertEqual(rc, 2)
+        self.assertIn("in use by another agent", err)
 
     def test_deleted_store_refuses_to_start(self):
         for suffix in ("", "-wal", "-shm"):

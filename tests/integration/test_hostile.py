@@ -92,6 +92,21 @@ class ClockBounds(PcxTest):
         self.assertEqual(r.rc, 0, r)
 
 
+def stored_object(c, data_dir, obj_id):
+    """An object as a running agent stored it, as JSON: its records are
+    binary, and its store is locked, so a copy (SQLite's online backup) is
+    read with vpcsim-agent --dump-objects."""
+    copy = os.path.join(c.dir, f"dump-{obj_id}")
+    os.makedirs(copy, exist_ok=True)
+    with sqlite3.connect(os.path.join(data_dir, "agent.db")) as src, \
+            sqlite3.connect(os.path.join(copy, "agent.db")) as dst:
+        src.backup(dst)
+    out = subprocess.run([os.path.join(harness.BIN, "vpcsim-agent"), "--dump-objects",
+                          "--data-dir", copy], capture_output=True, text=True, timeout=30,
+                         check=True).stdout
+    return next(d for d in map(json.loads, out.splitlines()) if d.get("Id") == obj_id)
+
+
 class ForgedPeering(PcxTest):
     def test_third_agent_state_changes_nothing(self):
         c_acct = "333333333333"
@@ -106,8 +121,7 @@ class ForgedPeering(PcxTest):
         # The record as B holds it, rewritten by the third account C:
         # active, a far later version, C as the requester (so that a check
         # made on the body alone would pass).
-        with sqlite3.connect(os.path.join(self.c.agent_dir(B, USE1), "agent.db")) as db:
-            doc = json.loads(db.execute("SELECT doc FROM objects WHERE id = ?", (pcx,)).fetchone()[0])
+        doc = stored_object(self.c, self.c.agent_dir(B, USE1), pcx)
         rec = doc["Record"]
         rec.update(State="active", StatusMessage="Active", Version=1000)
         rec["Requester"].update(Account=c_acct, Region=USE1)

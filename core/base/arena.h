@@ -1,0 +1,26 @@
+/* arena: a bump allocator over a caller's buffer (typically on the stack),
+ * shaped for protobuf-c's ProtobufCAllocator ({vs_arena_alloc,
+ * vs_arena_free, &arena}), so that unpacking a record of ordinary size
+ * costs no malloc. What does not fit comes from malloc and goes back
+ * through vs_arena_free; the arena itself is never freed (it is the
+ * caller's buffer). No protobuf-c dependency: any codec may use it.
+ */
+#ifndef VS_ARENA_H
+#define VS_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    uint8_t *buf;              /* borrowed, 16-byte aligned */
+    size_t cap, used;
+} vs_arena_t;
+
+#define VS_ARENA_INIT(space) { (space), sizeof(space), 0 }
+
+/* n bytes, 16-byte aligned, from the buffer or else malloc (NULL on OOM). */
+void *vs_arena_alloc(void *arena, size_t n);
+/* Frees p if it came from malloc; a pointer into the buffer is left alone. */
+void vs_arena_free(void *arena, void *p);
+
+#endif
