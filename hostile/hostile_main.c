@@ -100,6 +100,24 @@ static vs_env_t *s_welcome(void *s, int timeout_ms)
     return NULL;
 }
 
+/* Connects as argv[0] and registers as agent argv[1]/argv[2]: the socket,
+ * or NULL (closed, `{"registered": false}` printed) if the broker refused
+ * or did not answer. */
+static void *s_registered(const s_opts_t *o, void *ctx, char **argv)
+{
+    void *s = s_dealer(o, ctx, argv[0]);
+    s_send_hello(s, 1, argv[1], argv[2], 0);
+    vs_env_t *w = s_welcome(s, 5000);
+    bool ok = w && w->welcome->ok;
+    vs_wire_free(&w);
+    if (!ok) {
+        printf("{\"registered\": false}\n");
+        zmq_close(s);
+        return NULL;
+    }
+    return s;
+}
+
 static int s_hello(const s_opts_t *o, void *ctx, char **argv)
 {
     void *s = s_dealer(o, ctx, argv[0]);
@@ -205,15 +223,9 @@ static int s_garbage(const s_opts_t *o, void *ctx, char **argv)
 
 static int s_undeliverable(const s_opts_t *o, void *ctx, char **argv)
 {
-    void *s = s_dealer(o, ctx, argv[0]);
-    s_send_hello(s, 1, argv[1], argv[2], 0);
-    vs_env_t *w = s_welcome(s, 5000);
-    if (!w || !w->welcome->ok) {
-        printf("{\"registered\": false}\n");
-        vs_wire_free(&w);
+    void *s = s_registered(o, ctx, argv);
+    if (!s)
         return 1;
-    }
-    vs_wire_free(&w);
     Vpcsim__Wire__Undeliverable u = VPCSIM__WIRE__UNDELIVERABLE__INIT;
     Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
     uint8_t route[5] = { 0, 0x80, 0, 0, 1 };   /* the broker's first client route */
@@ -250,16 +262,9 @@ static int s_undeliverable(const s_opts_t *o, void *ctx, char **argv)
  * acknowledged too: a resend would be refused again). */
 static int s_peer(const s_opts_t *o, void *ctx, char **argv)
 {
-    void *s = s_dealer(o, ctx, argv[0]);
-    s_send_hello(s, 1, argv[1], argv[2], 0);
-    vs_env_t *w = s_welcome(s, 5000);
-    if (!w || !w->welcome->ok) {
-        printf("{\"registered\": false}\n");
-        vs_wire_free(&w);
-        zmq_close(s);
+    void *s = s_registered(o, ctx, argv);
+    if (!s)
         return 1;
-    }
-    vs_wire_free(&w);
     Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
     Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
     vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
@@ -306,16 +311,9 @@ static int s_acks(const s_opts_t *o, void *ctx, char **argv)
     }
     if (n == 0)
         return 2;
-    void *s = s_dealer(o, ctx, argv[0]);
-    s_send_hello(s, 1, argv[1], argv[2], 0);
-    vs_env_t *w = s_welcome(s, 5000);
-    if (!w || !w->welcome->ok) {
-        printf("{\"registered\": false}\n");
-        vs_wire_free(&w);
-        zmq_close(s);
+    void *s = s_registered(o, ctx, argv);
+    if (!s)
         return 1;
-    }
-    vs_wire_free(&w);
     Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
     to.account = argv[3];
     to.region = argv[4];

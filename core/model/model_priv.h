@@ -127,6 +127,11 @@ void vs_model__timers_free(vs_model_t *m);
 /* model_store.c: the kind a record stored under `id` is of, if id is well
  * formed and kname (the record's own kind name) agrees; NULL otherwise. */
 const vs_kind_t *vs_model__record_kind(const vs_model_t *m, const char *id, const char *kname);
+/* model_store.c: a stored record's timers as records, borrowing w's
+ * strings; out holds VS_OBJ_TIMERS_MAX. 0, or -1 if there are too many. */
+struct Vpcsim__Store__StoredObject;
+int vs_model__stored_timers(const struct Vpcsim__Store__StoredObject *w,
+                            vs_model__timer_rec_t *out);
 /* Stack space for unpacking one record (model_store.c, model_view.c): an
  * ordinary one (a pcx view with a few CIDRs and tags) fits; a larger one
  * falls back to malloc. */

@@ -304,8 +304,7 @@ static vs_obj_t *s_from_record(vs_model_t *m, const vs_kind_t *kind,
     return kind->from_bin ? kind->from_bin(m, w->body.data, w->body.len) : NULL;
 }
 
-/* The envelope's timers as records (borrowing its strings). */
-static int s_timers_of(const Vpcsim__Store__StoredObject *w, vs_model__timer_rec_t *out)
+int vs_model__stored_timers(const Vpcsim__Store__StoredObject *w, vs_model__timer_rec_t *out)
 {
     if (w->n_timers > VS_OBJ_TIMERS_MAX)
         return -1;
@@ -335,7 +334,7 @@ static int s_load_bin(vs_model_t *m, const char *id, const uint8_t *doc, size_t 
     const vs_kind_t *kind = vs_model__record_kind(m, id, w->kind);
     vs_model__timer_rec_t timers[VS_OBJ_TIMERS_MAX];
     if (!kind || w->seq == 0 || w->seq > INT64_MAX || vs_model__get(m, id) ||
-        w->n_tags > VS_TAGS_MAX || s_timers_of(w, timers) != 0)
+        w->n_tags > VS_TAGS_MAX || vs_model__stored_timers(w, timers) != 0)
         goto out;
     vs_obj_t *o = s_from_record(m, kind, w);
     if (!o)

@@ -12,17 +12,6 @@
 #include "model_priv.h"
 #include "store.pb-c.h"
 
-/* The envelope's timers as records (borrowing its strings). */
-static int s_timers_of(const Vpcsim__Store__StoredObject *w, vs_model__timer_rec_t *out)
-{
-    if (w->n_timers > VS_OBJ_TIMERS_MAX)
-        return -1;
-    for (size_t i = 0; i < w->n_timers; i++)
-        out[i] = (vs_model__timer_rec_t){ w->timers[i]->kind, w->timers[i]->due_ms,
-                                          w->timers[i]->seq };
-    return 0;
-}
-
 static char *s_meta_json(uint64_t seq, uint64_t msg_id, uint64_t timer_seq)
 {
     vs_json_t *doc = vs_json_object();
@@ -93,7 +82,7 @@ char *vs_model_doc_json(vs_model_t *m, const char *id, const uint8_t *doc, size_
     vs_model__timer_rec_t timers[VS_OBJ_TIMERS_MAX];
     vs_json_t *out = NULL;
     if (!kind || w->seq == 0 || w->seq > INT64_MAX || w->n_tags > VS_TAGS_MAX ||
-        s_timers_of(w, timers) != 0 || !(out = vs_json_object()))
+        vs_model__stored_timers(w, timers) != 0 || !(out = vs_json_object()))
         goto done;
     vs_json_set_str(out, "Kind", kind->name);
     vs_json_set_str(out, "Id", id);
