@@ -102,6 +102,8 @@ typedef struct agent {
     uint64_t msg_epoch;           /* this data dir's message-id epoch (meta) */
     uint64_t next_token;
     bool turn_dirty;              /* something may have changed this turn */
+    bool clock_jumped;            /* the clock jumped this turn: save the time */
+    int64_t changes_saved;        /* the store's row changes at the last commit */
     bool loop_ok;                 /* the uv loop was initialised */
     int exit_code;
 
@@ -149,7 +151,6 @@ void agent__send_ack(agent_t *a, const vs_env_t *env, bool duplicate);
 void agent__persist(void *ctx, const char *id, const uint8_t *doc, size_t len,
                     const char *state);
 void agent__emit(void *ctx, const vs_out_t *o);
-void agent__write_turn(agent_t *a);
 /* The model's changes and outputs so far, without the turn's bookkeeping:
  * run after each received message, so that what it caused is filed
  * under its causality id. */

@@ -221,6 +221,7 @@ static void s_adopt_time(agent_t *a, uint64_t sim_ms, double speed)
         /* Time jumped (advance-clock): timers may be due now. */
         vs_model_tick(a->model);
         a->turn_dirty = true;
+        a->clock_jumped = true;
     }
 }
 

@@ -6,24 +6,32 @@
  * (agent.c).
  */
 #include <inttypes.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <uv.h>
 
 #include "agent_priv.h"
 #include "log.h"
 
-/* Writes the model's changes, its new outbox messages and the simulated
- * time into the open transaction, and queues the replies and messages; they
- * are sent only after that transaction has committed. */
+/* Writes the model's changes and its new outbox messages into the open
+ * transaction, and queues the replies and messages; they are sent only
+ * after that transaction has committed. */
 void agent__drain_turn(agent_t *a)
 {
     vs_model_flush(a->model, agent__persist, a);
     vs_model_drain(a->model, agent__emit, a);
 }
 
-void agent__write_turn(agent_t *a)
+/* The simulated time goes to disk with every turn that wrote anything
+ * (so that it is never behind a timestamp on disk) and with every jump of
+ * the clock; a turn that only read (a Describe*, a tick with nothing due)
+ * writes nothing, and its commit costs no WAL write. Called last before
+ * the commit, after the event log's row. */
+static void s_save_time(agent_t *a)
 {
-    agent__drain_turn(a);
+    int64_t changes = sqlite3_total_changes64(store_db(a->st));
+    if (changes == a->changes_saved && !a->clock_jumped)
+        return;
     char now[32];
     snprintf(now, sizeof now, "%" PRIu64, simclock_now(&a->sclock));
     store_meta_set(a->st, "sim_time_ms", now);
@@ -67,12 +75,16 @@ void agent__finish_turn(agent_t *a)
         return;
     }
     if (a->turn_dirty)
-        agent__write_turn(a);
+        agent__drain_turn(a);
     agent_ev__end_turn(a);   /* prunes the log inside this transaction */
+    s_save_time(a);
     if (store_commit(a->st) != 0) {
         agent__store_failed(a);
         return;
     }
+    /* Rows the store writes at commit (store.h) count too. */
+    a->changes_saved = sqlite3_total_changes64(store_db(a->st));
+    a->clock_jumped = false;
     a->turn_dirty = false;
     agent__flush_sendq(a);
     agent__arm_model_timer(a);

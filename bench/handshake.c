@@ -8,7 +8,12 @@
  * connection active, as a user would see it. The 2 simulated seconds of
  * provisioning are skipped by advancing the shared clock (admin
  * advance-clock) whenever a view is still waiting, so the figure measures
- * the system's work rather than AWS's simulated wait.
+ * the system's work rather than AWS's simulated wait. The describes go
+ * right behind the advance (the broker hands the tick to every agent
+ * before it relays what the bench sent after it); a view still
+ * provisioning after that waits for a peer message, not for time, and is
+ * described again at once (at most S_QUICK times, then after the next
+ * advance).
  *
  * Several pairs of agents: --requester A1,A2 --accepter B1,B2 (handshake h
  * uses pair h % pairs). The agents need quotas large enough:
@@ -23,6 +28,7 @@
 #include "json.h"
 
 #define S_MAX_PAIRS 512
+#define S_QUICK 4          /* immediate re-describes of a view, per handshake */
 
 enum { K_VPC = 1, K_CREATE, K_ACCEPT, K_POLL_REQ, K_POLL_ACC, K_TICK };
 
@@ -34,6 +40,7 @@ typedef struct {
     char pcx[32];
     uint64_t t0, answered, settled;
     unsigned waiting;          /* views not yet seen active: 1 requester, 2 accepter */
+    unsigned char quick[2];    /* immediate re-describes of each view so far */
 } s_hs_t;
 
 typedef struct {
@@ -47,7 +54,7 @@ typedef struct {
     size_t n;
     size_t *queue, nqueue;     /* views to poll after the next clock advance: index*2+side */
     bool ticking;
-    size_t created, answered, settled, retries, ticks;
+    size_t created, answered, settled, retries, ticks, quick;
 } s_run_t;
 
 static int s_parties(const char *list, vs_bparty_t *out, size_t *n)
@@ -151,11 +158,7 @@ static int s_on_reply(s_run_t *r, vs_env_t *env, uint64_t tag)
     uint64_t now = vs_bnow_ns();
     int kind = TAG_KIND(tag);
     if (kind == K_TICK) {
-        r->ticking = false;
-        for (size_t q = 0; q < r->nqueue; q++)
-            if (s_send_by_id(r, r->queue[q] / 2, r->queue[q] % 2 ? K_POLL_ACC : K_POLL_REQ))
-                return -1;
-        r->nqueue = 0;
+        r->ticking = false;     /* the describes went right behind it (s_run) */
         return 0;
     }
     if (env->body_case != VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY) {
@@ -201,6 +204,14 @@ static int s_on_reply(s_run_t *r, vs_env_t *env, uint64_t tag)
         r->hs[h].waiting &= ~side;
         s_done(r, h, now);
     } else if (strcmp(code, "provisioning") == 0) {
+        /* Described after a clock advance: the provisioning time is over,
+         * and this view waits for its peer's message. */
+        unsigned char *quick = &r->hs[h].quick[side == 2];
+        if (*quick < S_QUICK) {
+            (*quick)++;
+            r->quick++;
+            return s_send_by_id(r, h, kind);
+        }
         r->queue[r->nqueue++] = h * 2 + (side == 2);
     } else {
         fprintf(stderr, "vpcsim-bench: %s is %s, expected provisioning or active\n",
@@ -234,6 +245,13 @@ static int s_run(s_run_t *r)
                 return 1;
             r->ticking = true;
             r->ticks++;
+            /* One connection to the broker, handled in order: every agent
+             * gets the tick before these describes, so they need not wait
+             * for the advance's reply. */
+            for (size_t q = 0; q < r->nqueue; q++)
+                if (s_send_by_id(r, r->queue[q] / 2, r->queue[q] % 2 ? K_POLL_ACC : K_POLL_REQ))
+                    return 1;
+            r->nqueue = 0;
         }
         uint64_t tag, t;
         vs_env_t *env = vs_bclient_recv(r->cl, &tag, &t, 10000);
@@ -263,8 +281,9 @@ static int s_run(s_run_t *r)
            r->retries);
     printf("    \"AnsweredPerSecond\": %.0f,\n", r->n / ((last_answer - start) / 1e9));
     if (r->settle)
-        printf("    \"SettledPerSecond\": %.0f,\n    \"ClockAdvances\": %zu,\n",
-               r->n / ((end - start) / 1e9), r->ticks);
+        printf("    \"SettledPerSecond\": %.0f,\n    \"ClockAdvances\": %zu,\n"
+               "    \"QuickRedescribes\": %zu,\n",
+               r->n / ((end - start) / 1e9), r->ticks, r->quick);
     s_print_ms("AnsweredMs", ans, r->n, r->settle ? "," : "");
     if (r->settle)
         s_print_ms("SettledMs", set, r->n, "");
