@@ -25,6 +25,9 @@ typedef struct vs_outq_item {
     char *output_json;
     vs_awserr_t err;
     uint64_t msg_id;
+    /* A peer message's payload and addresses share one block (mem, owned;
+     * the four point into it): one malloc per message. */
+    void *mem;
     char *to_vpc_arn, *to_account, *to_region;
     uint8_t *payload;
     size_t payload_len;
