@@ -128,8 +128,42 @@ void vs_model_destroy(vs_model_t **mp)
     free(m->actions);
     free(m->pack_body);
     free(m->pack_rec);
+    for (size_t i = 0; i < VS_MODEL_SCRATCH_SLOTS; i++)
+        free(m->scratch[i].p);
     free(m);
     *mp = NULL;
+}
+
+void *vs_model__scratch_take(vs_model_t *m, size_t n)
+{
+    for (size_t i = 0; i < VS_MODEL_SCRATCH_SLOTS; i++) {
+        if (m->scratch[i].lent)
+            continue;
+        if (m->scratch[i].cap < n) {
+            void *p = malloc(n);
+            if (!p)
+                return NULL;
+            free(m->scratch[i].p);
+            m->scratch[i].p = p;
+            m->scratch[i].cap = n;
+        }
+        m->scratch[i].lent = true;
+        return m->scratch[i].p;
+    }
+    return malloc(n);   /* nested deeper than the slots: given back by free */
+}
+
+void vs_model__scratch_give(vs_model_t *m, void *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < VS_MODEL_SCRATCH_SLOTS; i++) {
+        if (m->scratch[i].p == p) {
+            m->scratch[i].lent = false;
+            return;
+        }
+    }
+    free(p);
 }
 
 const char *vs_model_account(const vs_model_t *m) { return m->account; }

@@ -89,6 +89,14 @@ struct vs_model {
      * record are packed here, so a flush allocates nothing once warm. */
     uint8_t *pack_body, *pack_rec;
     size_t pack_body_cap, pack_rec_cap;
+
+    /* vs_model__scratch_take's blocks (owned), each lent to one borrower
+     * at a time. */
+    struct {
+        void *p;
+        size_t cap;
+        bool lent;
+    } scratch[VS_MODEL_SCRATCH_SLOTS];
 };
 
 /* The files of the model, each using only those listed before it:
