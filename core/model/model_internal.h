@@ -104,6 +104,7 @@ struct vs_obj {
     vs_obj_t *kprev, *knext;   /* objects of the same kind, creation order */
     vs_obj_timer_t *timers;    /* armed timers (the heap may hold stale copies) */
     size_t ntimers;
+    size_t timer_cap;          /* timers' room: kept when timers are cancelled */
     bool dirty;
 };
 
