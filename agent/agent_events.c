@@ -157,9 +157,7 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
      * the VPC, say); only a Create* output is about one object. */
     if (o->ok && !strncmp(e.action, "Create", 6) && o->output_json && *o->output_json) {
         char made[VS_EV_ID_LEN];
-        vs_json_t *out = vs_json_parse(o->output_json, strlen(o->output_json), NULL, 0);
-        vs_event_api_object(NULL, out, made, sizeof made);
-        vs_json_free(&out);
+        vs_event_api_output_object(o->output_json, strlen(o->output_json), made, sizeof made);
         if (made[0])
             vs_event_set(e.object, sizeof e.object, made);
     }

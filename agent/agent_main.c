@@ -7,6 +7,7 @@
 #include "agent.h"
 #include "ids.h"
 #include "log.h"
+#include "store.h"
 
 static void s_usage(FILE *f)
 {
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
 {
     agent_config_t cfg = { 0 };
     vs_log_level_t level = VS_LOG_INFO;
+    (void)store_global_init();  /* first: before any SQLite use; failing only costs speed */
     enum { O_BROKER = 1, O_ACCOUNT, O_REGION, O_DATA, O_MODERN, O_CASCADE, O_MAXACT, O_MAXOUT,
            O_LOG, O_HELP, O_KEYS, O_SALVAGE, O_FSYNC, O_EVRET, O_DUMP };
     bool dump = false;

@@ -13,6 +13,10 @@
 #include "log.h"
 #include "timebound.h"
 
+/* Stack space for one received frame's decoded tree: an API request or a
+ * peering message with its record fits; a larger frame spills to malloc. */
+#define AGENT_RX_ARENA_BYTES 16384
+
 /* ------------------------------------------------------------------ */
 /* receiving: every handler below runs inside agent__on_readable's one
  * transaction for the whole batch, so their store writes commit together
@@ -324,6 +328,10 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
         return;
     }
     int handled = 0;
+    /* Each frame's tree lives here until the next frame (no malloc for an
+     * ordinary one); vs_wire_free_in empties it between frames. */
+    _Alignas(16) uint8_t space[AGENT_RX_ARENA_BYTES];
+    vs_arena_t arena = VS_ARENA_INIT(space);
     for (int i = 0; i < AGENT_BATCH; i++) {
         zmq_msg_t msg;
         zmq_msg_init(&msg);
@@ -332,7 +340,8 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
             break;
         }
         char err[160];
-        vs_env_t *env = vs_wire_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), err, sizeof err);
+        vs_env_t *env = vs_wire_decode_in(&arena, zmq_msg_data(&msg), zmq_msg_size(&msg), err,
+                                           sizeof err);
         zmq_msg_close(&msg);
         if (!env) {
             VS_WARN("malformed message from the broker: %s", err);
@@ -346,7 +355,7 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
          * that the messages and changes it caused are filed under it. */
         if (a->turn_dirty)
             agent__drain_turn(a);
-        vs_wire_free(&env);
+        vs_wire_free_in(&env, &arena);
     }
     agent__turn_stats(a, handled);
     agent__finish_turn(a);

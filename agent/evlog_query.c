@@ -84,7 +84,7 @@ int evlog_query(evlog_t *l, const char *object, int64_t after_seq, size_t limit,
         /* The causes of every event about object, kept or not after
          * after_seq (as the table's subquery did). */
         rc = evlog__each(l, 0, s_collect_cb, &q) == 0 && !q.causes.oom ? 0 : -1;
-        if (rc == 0)
+        if (rc == 0 && q.causes.n > 1)     /* none: v may be NULL, which qsort may not take */
             qsort(q.causes.v, q.causes.n, sizeof *q.causes.v, s_cmp_u64);
     }
     if (rc == 0 && evlog__each(l, after_seq, s_select_cb, &q) < 0)

@@ -5,10 +5,17 @@
 #include <string.h>
 
 typedef struct {
-    char *state;             /* NULL: empty slot */
+    char *state;             /* NULL: empty slot; one of names, or owned */
     bool changed;
+    bool owned;              /* state was copied for this entry alone */
     char id[VS_EV_ID_LEN];
 } s_ent_t;
+
+/* States are a handful of words ("active", "pending-acceptance"): each
+ * distinct one is copied once into names and shared by every entry, so
+ * that a change of state costs no malloc. Past S_MAX_NAMES distinct ones
+ * (a bound on the scan below), an entry owns a copy of its own. */
+#define S_MAX_NAMES 64
 
 struct evlog_states {
     s_ent_t *t;
@@ -17,6 +24,8 @@ struct evlog_states {
      * (its `changed`), a removed one may be listed twice: harmless. */
     char (*changed)[VS_EV_ID_LEN];
     size_t nchanged, changed_cap;
+    char *names[S_MAX_NAMES];    /* owned; kept until evlog_states_free */
+    size_t nnames;
 };
 
 static size_t s_hash(const char *s)
@@ -41,11 +50,18 @@ evlog_states_t *evlog_states_new(void)
     return m;
 }
 
+static void s_drop(s_ent_t *e)
+{
+    if (e->owned)
+        free(e->state);
+    e->state = NULL;
+    e->owned = false;
+}
+
 void evlog_states_clear(evlog_states_t *m)
 {
     for (size_t i = 0; i < m->cap; i++) {
-        free(m->t[i].state);
-        m->t[i].state = NULL;
+        s_drop(&m->t[i]);
         m->t[i].changed = false;
     }
     m->len = 0;
@@ -59,6 +75,8 @@ void evlog_states_free(evlog_states_t **mp)
     evlog_states_clear(*mp);
     free((*mp)->t);
     free((*mp)->changed);
+    for (size_t i = 0; i < (*mp)->nnames; i++)
+        free((*mp)->names[i]);
     free(*mp);
     *mp = NULL;
 }
@@ -109,8 +127,7 @@ static int s_note_changed(evlog_states_t *m, const char *id)
 static void s_remove(evlog_states_t *m, size_t i)
 {
     size_t mask = m->cap - 1;
-    free(m->t[i].state);
-    m->t[i].state = NULL;
+    s_drop(&m->t[i]);
     m->t[i].changed = false;
     m->len--;
     for (size_t j = (i + 1) & mask; m->t[j].state; j = (j + 1) & mask) {
@@ -119,10 +136,31 @@ static void s_remove(evlog_states_t *m, size_t i)
         if (!stays) {
             m->t[i] = m->t[j];
             m->t[j].state = NULL;
+            m->t[j].owned = false;
             m->t[j].changed = false;
             i = j;
         }
     }
+}
+
+/* The shared copy of state (*owned false), or else a copy of its own
+ * (*owned true); NULL out of memory. */
+static char *s_name(evlog_states_t *m, const char *state, bool *owned)
+{
+    for (size_t i = 0; i < m->nnames; i++) {
+        if (strcmp(m->names[i], state) == 0) {
+            *owned = false;
+            return m->names[i];
+        }
+    }
+    char *copy = strdup(state);
+    if (copy && m->nnames < S_MAX_NAMES) {
+        m->names[m->nnames++] = copy;
+        *owned = false;
+        return copy;
+    }
+    *owned = true;
+    return copy;
 }
 
 static int s_set(evlog_states_t *m, const char *id, const char *state, bool mark)
@@ -139,13 +177,15 @@ static int s_set(evlog_states_t *m, const char *id, const char *state, bool mark
         s_remove(m, i);
         return mark && !listed ? s_note_changed(m, key) : 0;
     }
-    char *copy = strdup(state);
+    bool owned;
+    char *copy = s_name(m, state, &owned);
     if (!copy)
         return -1;
     if (!m->t[i].state) {
         if (2 * (m->len + 1) > m->cap) {
             if (s_grow(m) != 0) {
-                free(copy);
+                if (owned)
+                    free(copy);
                 return -1;
             }
             i = s_find(m, key);
@@ -154,9 +194,10 @@ static int s_set(evlog_states_t *m, const char *id, const char *state, bool mark
         m->t[i].changed = false;
         m->len++;
     } else {
-        free(m->t[i].state);
+        s_drop(&m->t[i]);
     }
     m->t[i].state = copy;
+    m->t[i].owned = owned;
     if (mark && !m->t[i].changed) {
         m->t[i].changed = true;
         return s_note_changed(m, key);

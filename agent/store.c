@@ -330,6 +330,11 @@ int store_wal_pages(const store_t *st)
     return st->wal_pages;
 }
 
+int store_global_init(void)
+{
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK ? 0 : -1;
+}
+
 store_t *store_open(const char *dir, char *err, size_t errlen)
 {
     struct stat sb;

@@ -33,6 +33,13 @@
 
 typedef struct store store_t;
 
+/* Process-wide SQLite settings, before the first store_open (and before
+ * any other SQLite call): 0, or -1 if SQLite was already in use (then the
+ * defaults stay, which are correct, only slower). Memory statistics off:
+ * with them, every SQLite malloc and free takes a global mutex, and a
+ * store's connection is used by one thread. */
+int store_global_init(void);
+
 /* Opens (creating if needed) DIR/agent.db, takes an exclusive flock on
  * the agent.db file itself (kept open) so two agents can never share a
  * data dir, checks the file (quick_check) and migrates its schema. On

@@ -311,7 +311,10 @@ bool vs_wire_body_known(Vpcsim__Wire__Envelope__BodyCase c)
     }
 }
 
-vs_env_t *vs_wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
+/* Decodes with alloc (NULL: malloc); every failure frees what it made
+ * through the same allocator. */
+static vs_env_t *s_decode(ProtobufCAllocator *alloc, const uint8_t *buf, size_t len, char *err,
+                          size_t errlen)
 {
     char why[192] = "";
     bool malformed = false;
@@ -332,27 +335,55 @@ vs_env_t *vs_wire_decode(const uint8_t *buf, size_t len, char *err, size_t errle
             s_err(err, errlen, "%s", why);
         return NULL;
     }
-    vs_env_t *env = vpcsim__wire__envelope__unpack(NULL, len, buf);
+    vs_env_t *env = vpcsim__wire__envelope__unpack(alloc, len, buf);
     if (!env) {
         s_err(err, errlen, "malformed Envelope (%zu bytes)", len);
         return NULL;
     }
     if (env->body_case == VPCSIM__WIRE__ENVELOPE__BODY__NOT_SET) {
         s_err(err, errlen, "Envelope has no body");
-        vs_wire_free(&env);
+        vpcsim__wire__envelope__free_unpacked(env, alloc);
         return NULL;
     }
     if (!vs_wire_body_known(env->body_case)) {
         s_err(err, errlen, "Envelope has an unknown body (%d)", (int)env->body_case);
-        vs_wire_free(&env);
+        vpcsim__wire__envelope__free_unpacked(env, alloc);
         return NULL;
     }
     if (s_check_tree(&env->base, 0, why, sizeof why) < 0) {
         s_err(err, errlen, "%s", why);
-        vs_wire_free(&env);
+        vpcsim__wire__envelope__free_unpacked(env, alloc);
         return NULL;
     }
     return env;
+}
+
+vs_env_t *vs_wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    return s_decode(NULL, buf, len, err, errlen);
+}
+
+vs_env_t *vs_wire_decode_in(vs_arena_t *arena, const uint8_t *buf, size_t len, char *err,
+                            size_t errlen)
+{
+    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, arena };
+    size_t mark = arena->used;
+    vs_env_t *env = s_decode(&alloc, buf, len, err, errlen);
+    if (!env)
+        arena->used = mark;     /* what the failed decode took goes back */
+    return env;
+}
+
+void vs_wire_free_in(vs_env_t **env, vs_arena_t *arena)
+{
+    if (!env || !*env)
+        return;
+    /* The allocator frees only what spilled to malloc; the rest of the
+     * tree is the arena's buffer, handed back whole by the reset. */
+    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, arena };
+    vpcsim__wire__envelope__free_unpacked(*env, &alloc);
+    *env = NULL;
+    vs_arena_reset(arena);
 }
 
 void vs_wire_free(vs_env_t **env)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "wire.pb-c.h"
 
 typedef Vpcsim__Wire__Envelope vs_env_t;
@@ -25,6 +26,14 @@ typedef Vpcsim__Wire__Envelope vs_env_t;
  * with vs_wire_free) or NULL, with the reason in err. */
 vs_env_t *vs_wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen);
 void vs_wire_free(vs_env_t **env);
+/* The same, with the tree in arena (borrowed: it and its buffer must
+ * outlive the tree), so that an ordinary frame decodes with no malloc; a
+ * larger one spills to malloc. On failure the arena is left as it was.
+ * Free with vs_wire_free_in, which also empties the arena for the next
+ * frame: an arena holds one tree at a time. */
+vs_env_t *vs_wire_decode_in(vs_arena_t *arena, const uint8_t *buf, size_t len, char *err,
+                            size_t errlen);
+void vs_wire_free_in(vs_env_t **env, vs_arena_t *arena);
 
 /* Pack into a malloc'd buffer. 0 ok, -1 on OOM or if the result would
  * exceed VS_WIRE_MAX_FRAME. */

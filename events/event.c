@@ -254,6 +254,120 @@ void vs_event_api_object(const vs_json_t *input, const vs_json_t *output, char *
     }
 }
 
+/* Containers the scan below follows; deeper text is left to the parser. */
+#define S_SCAN_NEST 32
+#define S_NKEYS (sizeof s_id_keys / sizeof s_id_keys[0])
+
+static size_t s_skip_ws(const char *j, size_t len, size_t i)
+{
+    while (i < len && (j[i] == ' ' || j[i] == '\n' || j[i] == '\t' || j[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* The key index of j[start, start + n) in s_id_keys, or -1. */
+static int s_id_key(const char *j, size_t start, size_t n)
+{
+    for (size_t k = 0; k < S_NKEYS; k++)
+        if (strlen(s_id_keys[k]) == n && memcmp(j + start, s_id_keys[k], n) == 0)
+            return (int)k;
+    return -1;
+}
+
+/* vs_event_api_object's answer for the output document in text, without
+ * building its tree. s_find visits objects in the order of their opening
+ * braces (an object's own members before its children), so for each key
+ * the answer is its string value in the earliest-opened object at depth
+ * <= 8 that has it. 0 with out set ("" if none), or -1 when the text holds
+ * something the scan would not judge as the parser does (an escape, an id
+ * key twice in one object, unbalanced or deep nesting, a value too long):
+ * the caller then parses. */
+static int s_api_object_scan(const char *j, size_t len, char *out, size_t outlen)
+{
+    if (memchr(j, '\\', len))
+        return -1;
+    struct {
+        bool obj;
+        uint32_t ord;          /* objects: order of the opening brace */
+        uint32_t seen;         /* objects: id keys met, a bit each */
+    } st[S_SCAN_NEST];
+    uint32_t best[S_NKEYS];    /* ord of the object holding the answer */
+    size_t vat[S_NKEYS], vlen[S_NKEYS];
+    for (size_t k = 0; k < S_NKEYS; k++)
+        best[k] = UINT32_MAX;
+    int depth = 0;
+    uint32_t nobj = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = j[i];
+        if (c == '{' || c == '[') {
+            if (depth == S_SCAN_NEST)
+                return -1;
+            st[depth].obj = c == '{';
+            st[depth].ord = c == '{' ? nobj++ : 0;
+            st[depth].seen = 0;
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0 || st[depth - 1].obj != (c == '}'))
+                return -1;
+            depth--;
+        } else if (c == '"') {
+            size_t start = i + 1;
+            const char *q = memchr(j + start, '"', len - start);
+            if (!q)
+                return -1;
+            i = (size_t)(q - j);
+            size_t n = i - start;
+            size_t k = s_skip_ws(j, len, i + 1);
+            if (k >= len || j[k] != ':' || depth == 0 || !st[depth - 1].obj)
+                continue;      /* a value, not a key */
+            int key = s_id_key(j, start, n);
+            if (key < 0)
+                continue;
+            if (st[depth - 1].seen & (1u << key))
+                return -1;     /* the parser keeps one of the two: let it say which */
+            st[depth - 1].seen |= 1u << key;
+            k = s_skip_ws(j, len, k + 1);
+            if (k >= len || j[k] != '"')
+                continue;      /* not a string: s_find looks past it */
+            const char *e = memchr(j + k + 1, '"', len - k - 1);
+            if (!e)
+                return -1;
+            /* s_find's depth of this object is its nesting level. */
+            if (depth - 1 <= 8 && st[depth - 1].ord < best[key]) {
+                best[key] = st[depth - 1].ord;
+                vat[key] = k + 1;
+                vlen[key] = (size_t)(e - j) - (k + 1);
+            }
+            i = (size_t)(e - j);
+        }
+    }
+    if (depth != 0)
+        return -1;
+    vs_event_set(out, outlen, "");
+    for (size_t k = 0; k < S_NKEYS; k++) {
+        if (best[k] == UINT32_MAX)
+            continue;
+        char v[256];
+        if (vlen[k] >= sizeof v)
+            return -1;
+        memcpy(v, j + vat[k], vlen[k]);
+        v[vlen[k]] = '\0';
+        vs_event_set(out, outlen, v);
+        return 0;
+    }
+    return 0;
+}
+
+void vs_event_api_output_object(const char *output, size_t len, char *out, size_t outlen)
+{
+    vs_event_set(out, outlen, "");
+    if (!output || !len || s_api_object_scan(output, len, out, outlen) == 0)
+        return;
+    vs_json_t *j = vs_json_parse(output, len, NULL, 0);
+    vs_event_api_object(NULL, j, out, outlen);
+    vs_json_free(&j);
+}
+
 int vs_event_doc_state(const char *doc, char *out, size_t outlen)
 {
     vs_event_set(out, outlen, "");

@@ -81,6 +81,11 @@ int vs_event_peer_payload(const uint8_t *payload, size_t len, char *type, size_t
  * pass the output only for Create* calls, whose output is one object).
  * Either document may be NULL. "" when there is none. */
 void vs_event_api_object(const vs_json_t *input, const vs_json_t *output, char *out, size_t outlen);
+/* The same for an output alone, given as its JSON text (output, len bytes;
+ * borrowed): the answer vs_event_api_object gives for the parsed text,
+ * found by a scan that builds nothing (the agent logs every Create* reply);
+ * only text the scan cannot judge as the parser would is parsed. */
+void vs_event_api_output_object(const char *output, size_t len, char *out, size_t outlen);
 
 /* The state a stored object document records ("State", "Record"."State"
  * or "Status"."Code"), copied to out; -1 when it records none. */

@@ -405,6 +405,48 @@ START_TEST(indexes_are_bounded)
 }
 END_TEST
 
+/* The states table shares one copy of each distinct state among its
+ * entries: many ids in few states, and more distinct states than it
+ * shares (each then a copy of its own), all read back as set, through
+ * changes, removals, growth and a clear (ASan builds catch a double free
+ * or a leak of either kind of copy). */
+START_TEST(states_shared_and_owned_read_back)
+{
+    evlog_states_t *m = evlog_states_new();
+    ck_assert_ptr_nonnull(m);
+    char id[32], st[32];
+    for (int i = 0; i < 300; i++) {
+        snprintf(id, sizeof id, "pcx-%d", i);
+        snprintf(st, sizeof st, "state-%d", i % 100);   /* 100 distinct: past the shared */
+        ck_assert_int_eq(evlog_states_set(m, id, st), 0);
+    }
+    for (int i = 0; i < 300; i += 3) {
+        snprintf(id, sizeof id, "pcx-%d", i);
+        ck_assert_int_eq(evlog_states_set(m, id, i % 2 ? "active" : NULL), 0);
+    }
+    for (int i = 0; i < 300; i++) {
+        snprintf(id, sizeof id, "pcx-%d", i);
+        snprintf(st, sizeof st, "state-%d", i % 100);
+        const char *want = i % 3 ? st : i % 2 ? "active" : NULL;
+        const char *got = evlog_states_get(m, id);
+        if (!want)
+            ck_assert_ptr_null(got);
+        else
+            ck_assert_str_eq(got, want);
+    }
+    /* A state held by several ids: changing one leaves the others. */
+    ck_assert_int_eq(evlog_states_set(m, "pcx-1", "deleted"), 0);
+    ck_assert_str_eq(evlog_states_get(m, "pcx-101"), "state-1");
+    ck_assert_str_eq(evlog_states_get(m, "pcx-1"), "deleted");
+    evlog_states_clear(m);
+    ck_assert_uint_eq(evlog_states_len(m), 0);
+    ck_assert_ptr_null(evlog_states_get(m, "pcx-2"));
+    ck_assert_int_eq(evlog_states_set(m, "pcx-2", "state-99"), 0);
+    ck_assert_str_eq(evlog_states_get(m, "pcx-2"), "state-99");
+    evlog_states_free(&m);
+}
+END_TEST
+
 START_TEST(old_events_table_migrated)
 {
     /* A store as schema 1 agents left it: one row per event. */
@@ -477,6 +519,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, causes_and_calls_known_after_a_reopen);
     tcase_add_test(tc, state_events_only_on_change_across_reopens);
     tcase_add_test(tc, retention_prunes_whole_batches);
+    tcase_add_test(tc, states_shared_and_owned_read_back);
     tcase_add_test(tc, damaged_batches_are_skipped_and_named);
     tcase_add_test(tc, codec_refuses_every_damage);
     tcase_add_test(tc, indexes_are_bounded);

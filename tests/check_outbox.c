@@ -1,6 +1,7 @@
 /* Unit tests of core/base/outbox: retry timing, acknowledgement, index
  * integrity under many adds and acks. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -386,6 +387,70 @@ START_TEST(test_ack_from_third_party_ignored)
 }
 END_TEST
 
+/* What a resend sends is the message as added: a copy in the outbox's own
+ * block, whatever the caller does with its buffers afterwards; an address
+ * that was NULL or "" comes back NULL, an empty payload as no payload. */
+typedef struct {
+    size_t n;
+    char arn[128], account[32], region[32];
+    bool arn_null, region_null;
+    uint8_t payload[16];
+    size_t payload_len;
+    bool payload_null;
+} copy_t;
+
+static void s_copy(void *ctx, const vs_outmsg_t *m)
+{
+    copy_t *c = ctx;
+    c->n++;
+    c->arn_null = m->to_vpc_arn == NULL;
+    c->region_null = m->to_region == NULL;
+    snprintf(c->arn, sizeof c->arn, "%s", m->to_vpc_arn ? m->to_vpc_arn : "");
+    snprintf(c->account, sizeof c->account, "%s", m->to_account ? m->to_account : "");
+    snprintf(c->region, sizeof c->region, "%s", m->to_region ? m->to_region : "");
+    c->payload_len = m->payload_len;
+    c->payload_null = m->payload == NULL;
+    if (m->payload && m->payload_len <= sizeof c->payload)
+        memcpy(c->payload, m->payload, m->payload_len);
+}
+
+START_TEST(test_resend_is_the_message_as_added)
+{
+    vs_outbox_t *ob = vs_outbox_new(100, 400);
+    char arn[] = "arn:aws:ec2:us-east-1:111111111111:vpc/vpc-1";
+    char account[] = "111111111111", region[] = "us-east-1";
+    uint8_t payload[] = { 1, 2, 0, 3 };
+    vs_outmsg_t m = { .msg_id = 1, .to_vpc_arn = arn, .to_account = account,
+                      .to_region = region, .payload = payload, .payload_len = sizeof payload };
+    ck_assert_int_eq(vs_outbox_add(ob, &m, 1000), 0);
+    memset(arn, 'x', sizeof arn - 1);
+    memset(account, 'y', sizeof account - 1);
+    memset(region, 'z', sizeof region - 1);
+    memset(payload, 9, sizeof payload);
+    copy_t c = { 0 };
+    vs_outbox_each_due(ob, 1100, s_copy, &c);
+    ck_assert_uint_eq(c.n, 1);
+    ck_assert_str_eq(c.arn, "arn:aws:ec2:us-east-1:111111111111:vpc/vpc-1");
+    ck_assert_str_eq(c.account, "111111111111");
+    ck_assert_str_eq(c.region, "us-east-1");
+    ck_assert_uint_eq(c.payload_len, 4);
+    ck_assert_mem_eq(c.payload, ((uint8_t[]){ 1, 2, 0, 3 }), 4);
+    ck_assert(vs_outbox_ack(ob, 1));
+
+    vs_outmsg_t bare = { .msg_id = 2, .to_vpc_arn = "", .to_account = "222222222222" };
+    ck_assert_int_eq(vs_outbox_add(ob, &bare, 2000), 0);
+    copy_t d = { 0 };
+    vs_outbox_each_due(ob, 2100, s_copy, &d);
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert(d.arn_null);
+    ck_assert(d.region_null);
+    ck_assert_str_eq(d.account, "222222222222");
+    ck_assert_uint_eq(d.payload_len, 0);
+    ck_assert(d.payload_null);
+    vs_outbox_destroy(&ob);
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("outbox");
@@ -401,6 +466,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, test_stall_probes_with_one_message);
     tcase_add_test(tc, test_backoff_capped_at_ceiling);
     tcase_add_test(tc, test_ack_from_third_party_ignored);
+    tcase_add_test(tc, test_resend_is_the_message_as_added);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -292,6 +292,80 @@ START_TEST(test_long_json_and_unicode_ok)
 }
 END_TEST
 
+/* vs_wire_decode_in: trees decoded one after another in one arena are each
+ * what they would be alone; nothing of a frame survives into the next, a
+ * rejected frame takes nothing, and a frame larger than the arena spills
+ * to malloc (freed by vs_wire_free_in: ASan builds catch a leak). */
+static void s_check_rich(const vs_env_t *e)
+{
+    ck_assert_uint_eq(e->msg_id, 77);
+    ck_assert_str_eq(e->sender->account, "111111111111");
+    ck_assert_str_eq(e->to->region, "us-east-1");
+    ck_assert_int_eq(e->body_case, VPCSIM__WIRE__ENVELOPE__BODY_HELLO);
+    ck_assert_uint_eq(e->hello->n_vpc_arns, 2);
+    ck_assert_str_eq(e->hello->vpc_arns[1],
+                     "arn:aws:ec2:us-east-1:111111111111:vpc/vpc-0123456789abcdef1");
+    ck_assert_uint_eq(e->hello->pid, 4242);
+}
+
+START_TEST(test_arena_frames_in_turn)
+{
+    _Alignas(16) uint8_t space[2048];
+    vs_arena_t arena = VS_ARENA_INIT(space);
+    uint8_t *rich, *small, *big;
+    size_t rich_len, small_len, big_len;
+    s_rich_frame(&rich, &rich_len);
+    Vpcsim__Wire__ApiRequest rq = VPCSIM__WIRE__API_REQUEST__INIT;
+    rq.action = "AcceptVpcPeeringConnection", rq.input_json = "{}";
+    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST, env.api_request = &rq;
+    ck_assert_int_eq(vs_wire_encode(&env, &small, &small_len), 0);
+    char *doc = malloc(4096);
+    memset(doc, 'x', 4095);
+    doc[4095] = '\0';
+    rq.input_json = doc;
+    ck_assert_int_eq(vs_wire_encode(&env, &big, &big_len), 0);
+
+    char err[128];
+    vs_env_t *e = vs_wire_decode_in(&arena, rich, rich_len, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    ck_assert_ptr_eq(e, space);                /* the tree is in the arena */
+    s_check_rich(e);
+    vs_wire_free_in(&e, &arena);
+    ck_assert_ptr_null(e);
+    ck_assert_uint_eq(arena.used, 0);
+
+    e = vs_wire_decode_in(&arena, small, small_len, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    ck_assert_int_eq(e->body_case, VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST);
+    ck_assert_uint_eq(e->msg_id, 0);           /* not the previous frame's */
+    ck_assert_ptr_null(e->sender);
+    ck_assert_ptr_null(e->to);
+    ck_assert_str_eq(e->api_request->action, "AcceptVpcPeeringConnection");
+    ck_assert_str_eq(e->api_request->input_json, "{}");
+    vs_wire_free_in(&e, &arena);
+
+    /* A truncated frame is refused and leaves the arena as it was. */
+    ck_assert_ptr_null(vs_wire_decode_in(&arena, rich, rich_len - 3, err, sizeof err));
+    ck_assert_uint_eq(arena.used, 0);
+
+    e = vs_wire_decode_in(&arena, big, big_len, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    ck_assert_uint_eq(strlen(e->api_request->input_json), 4095);
+    vs_wire_free_in(&e, &arena);
+
+    e = vs_wire_decode_in(&arena, rich, rich_len, err, sizeof err);
+    ck_assert_msg(e != NULL, "%s", err);
+    s_check_rich(e);                           /* the same as the first time */
+    vs_wire_free_in(&e, &arena);
+    vs_wire_free_in(&e, &arena);               /* accepts NULL */
+    free(doc);
+    free(rich);
+    free(small);
+    free(big);
+}
+END_TEST
+
 /* ---- bad frames ------------------------------------------------------- */
 
 START_TEST(test_every_prefix_rejected)
@@ -538,6 +612,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(codec, test_roundtrip_every_body);
     tcase_add_test(codec, test_acks_coalesced_and_appended);
     tcase_add_test(codec, test_long_json_and_unicode_ok);
+    tcase_add_test(codec, test_arena_frames_in_turn);
     tcase_add_test(codec, test_every_prefix_rejected);
     tcase_add_test(codec, test_empty_and_oversized);
     tcase_add_test(codec, test_no_body);

@@ -22,5 +22,8 @@ typedef struct {
 void *vs_arena_alloc(void *arena, size_t n);
 /* Frees p if it came from malloc; a pointer into the buffer is left alone. */
 void vs_arena_free(void *arena, void *p);
+/* Hands the whole buffer back for reuse; whatever came from it must no
+ * longer be used (what came from malloc is the caller's to free first). */
+static inline void vs_arena_reset(vs_arena_t *a) { a->used = 0; }
 
 #endif

@@ -14,6 +14,10 @@ enum { H_DUE, H_ID, H__COUNT };
 
 typedef struct entry {
     uint64_t msg_id;
+    /* Addresses and payload share one block (mem, owned), one malloc per
+     * message: the payload, then each string that is set (NULL if it was
+     * NULL or empty). */
+    void *mem;
     char *to_vpc_arn, *to_account, *to_region;
     uint8_t *payload;
     size_t payload_len;
@@ -103,10 +107,8 @@ vs_outbox_t *vs_outbox_new(uint64_t base_backoff_ms, uint64_t max_backoff_ms)
 
 static void s_entry_free(entry_t *e)
 {
-    free(e->to_vpc_arn);
-    free(e->to_account);
-    free(e->to_region);
-    free(e->payload);
+    free(e->mem);
+    e->mem = NULL;
 }
 
 void vs_outbox_destroy(vs_outbox_t **obp)
@@ -359,9 +361,20 @@ static int s_grow_entries(vs_outbox_t *ob)
     return 0;
 }
 
-static char *s_dup(const char *s)
+static size_t s_dup_len(const char *s)
 {
-    return s && *s ? strdup(s) : NULL;
+    return s && *s ? strlen(s) + 1 : 0;
+}
+
+/* Copies s (if set) to *at, which it advances; NULL for NULL or "". */
+static char *s_dup_at(const char *s, char **at)
+{
+    size_t n = s_dup_len(s);
+    if (!n)
+        return NULL;
+    char *d = memcpy(*at, s, n);
+    *at += n;
+    return d;
 }
 
 int vs_outbox_add(vs_outbox_t *ob, const vs_outmsg_t *m, uint64_t now_ms)
@@ -378,10 +391,6 @@ int vs_outbox_add(vs_outbox_t *ob, const vs_outmsg_t *m, uint64_t now_ms)
     uint64_t rto = vs_rto_get(&ob->dests[dest].rto);
     entry_t e = {
         .msg_id = m->msg_id,
-        .to_vpc_arn = s_dup(m->to_vpc_arn),
-        .to_account = s_dup(m->to_account),
-        .to_region = s_dup(m->to_region),
-        .payload = m->payload_len ? malloc(m->payload_len) : NULL,
         .payload_len = m->payload_len,
         .sealed = m->sealed,
         .fresh = now_ms != 0,
@@ -392,12 +401,19 @@ int vs_outbox_add(vs_outbox_t *ob, const vs_outmsg_t *m, uint64_t now_ms)
         .due = now_ms ? now_ms + rto : 0,
         .backoff = now_ms ? rto : ob->base,
     };
-    if (m->payload_len && !e.payload) {
-        s_entry_free(&e);
-        return -1;
+    size_t strs = s_dup_len(m->to_vpc_arn) + s_dup_len(m->to_account) +
+                  s_dup_len(m->to_region);
+    if (m->payload_len + strs) {
+        e.mem = malloc(m->payload_len + strs);
+        if (!e.mem)
+            return -1;
+        char *at = (char *)e.mem + m->payload_len;
+        if (m->payload_len)
+            e.payload = memcpy(e.mem, m->payload, m->payload_len);
+        e.to_vpc_arn = s_dup_at(m->to_vpc_arn, &at);
+        e.to_account = s_dup_at(m->to_account, &at);
+        e.to_region = s_dup_at(m->to_region, &at);
     }
-    if (m->payload_len)
-        memcpy(e.payload, m->payload, m->payload_len);
     size_t p = ob->n;
     ob->v[p] = e;
     ob->idx[s_slot(ob, e.msg_id)] = (uint32_t)(p + 1);

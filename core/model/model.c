@@ -111,10 +111,7 @@ vs_model_t *vs_model_new(const vs_model_config_t *cfg)
 static void s_outq_item_free(vs_outq_item_t *it)
 {
     free(it->output_json);
-    free(it->to_vpc_arn);
-    free(it->to_account);
-    free(it->to_region);
-    free(it->payload);
+    free(it->mem);
     free(it->vpc_arn);
 }
 
@@ -131,8 +128,42 @@ void vs_model_destroy(vs_model_t **mp)
     free(m->actions);
     free(m->pack_body);
     free(m->pack_rec);
+    for (size_t i = 0; i < VS_MODEL_SCRATCH_SLOTS; i++)
+        free(m->scratch[i].p);
     free(m);
     *mp = NULL;
+}
+
+void *vs_model__scratch_take(vs_model_t *m, size_t n)
+{
+    for (size_t i = 0; i < VS_MODEL_SCRATCH_SLOTS; i++) {
+        if (m->scratch[i].lent)
+            continue;
+        if (m->scratch[i].cap < n) {
+            void *p = malloc(n);
+            if (!p)
+                return NULL;
+            free(m->scratch[i].p);
+            m->scratch[i].p = p;
+            m->scratch[i].cap = n;
+        }
+        m->scratch[i].lent = true;
+        return m->scratch[i].p;
+    }
+    return malloc(n);   /* nested deeper than the slots: given back by free */
+}
+
+void vs_model__scratch_give(vs_model_t *m, void *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < VS_MODEL_SCRATCH_SLOTS; i++) {
+        if (m->scratch[i].p == p) {
+            m->scratch[i].lent = false;
+            return;
+        }
+    }
+    free(p);
 }
 
 const char *vs_model_account(const vs_model_t *m) { return m->account; }
@@ -192,12 +223,25 @@ uint64_t vs_model__emit_peer(vs_model_t *m, const char *to_vpc_arn, const char *
         return 0;
     it->msg_id = m->next_msg_id++;
     vs_model__mark_meta(m);
-    it->to_vpc_arn = s_dup(to_vpc_arn);
-    it->to_account = s_dup(to_account);
-    it->to_region = s_dup(to_region);
-    it->payload = malloc(len ? len : 1);
-    if (it->payload && len)
-        memcpy(it->payload, payload, len);
+    /* The payload (never NULL, even empty) first, then each address that
+     * is set; on OOM all stay NULL. */
+    size_t na = to_vpc_arn ? strlen(to_vpc_arn) + 1 : 0;
+    size_t nb = to_account ? strlen(to_account) + 1 : 0;
+    size_t nc = to_region ? strlen(to_region) + 1 : 0;
+    size_t np = len ? len : 1;
+    char *mem = malloc(np + na + nb + nc);
+    if (mem) {
+        it->mem = mem;
+        it->payload = (uint8_t *)mem;
+        if (len)
+            memcpy(mem, payload, len);
+        char *at = mem + np;
+        it->to_vpc_arn = na ? memcpy(at, to_vpc_arn, na) : NULL;
+        at += na;
+        it->to_account = nb ? memcpy(at, to_account, nb) : NULL;
+        at += nb;
+        it->to_region = nc ? memcpy(at, to_region, nc) : NULL;
+    }
     it->payload_len = len;
     return it->msg_id;
 }
@@ -231,7 +275,7 @@ void vs_model_drain(vs_model_t *m, vs_emit_cb cb, void *ctx)
     /* cb must not call back into the model; items are taken off the queue
      * first so that a re-entrant submit could not see them twice. */
     vs_outq_item_t *q = m->outq;
-    size_t n = m->nout;
+    size_t n = m->nout, cap = m->out_cap;
     m->outq = NULL;
     m->nout = m->out_cap = 0;
     for (size_t i = 0; i < n; i++) {
@@ -247,7 +291,13 @@ void vs_model_drain(vs_model_t *m, vs_emit_cb cb, void *ctx)
         cb(ctx, &o);
         s_outq_item_free(it);
     }
-    free(q);
+    /* The emptied array serves the next turn, unless cb queued anew. */
+    if (!m->outq) {
+        m->outq = q;
+        m->out_cap = cap;
+    } else {
+        free(q);
+    }
 }
 
 /* --- dispatch ---------------------------------------------------------------------- */

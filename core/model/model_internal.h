@@ -104,6 +104,7 @@ struct vs_obj {
     vs_obj_t *kprev, *knext;   /* objects of the same kind, creation order */
     vs_obj_timer_t *timers;    /* armed timers (the heap may hold stale copies) */
     size_t ntimers;
+    size_t timer_cap;          /* timers' room: kept when timers are cancelled */
     bool dirty;
 };
 
@@ -150,6 +151,17 @@ vs_rng_t *vs_model__rng(vs_model_t *m);
 bool vs_model__is_owner(const vs_model_t *m, const char *caller);
 /* "arn:PARTITION:ec2:REGION:ACCOUNT:TYPE/ID" for this model. */
 int vs_model__arn(const vs_model_t *m, const char *type, const char *id, char out[VS_ARN_LEN]);
+
+/* Scratch space the model lends to a handler, kept from one call to the
+ * next so that a warm model lends without malloc (a received message's
+ * decoded form, an answer being built). At least n bytes, contents
+ * undefined; NULL on OOM. A borrower nested inside others (more than
+ * VS_MODEL_SCRATCH_SLOTS at once) gets a block of its own from malloc.
+ * Every block taken is given back, by the same model, before the handler
+ * returns; the model frees its slots when destroyed. */
+#define VS_MODEL_SCRATCH_SLOTS 2
+void *vs_model__scratch_take(vs_model_t *m, size_t n);
+void vs_model__scratch_give(vs_model_t *m, void *p);
 
 /* --- errors --------------------------------------------------------------- */
 

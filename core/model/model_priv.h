@@ -25,6 +25,9 @@ typedef struct vs_outq_item {
     char *output_json;
     vs_awserr_t err;
     uint64_t msg_id;
+    /* A peer message's payload and addresses share one block (mem, owned;
+     * the four point into it): one malloc per message. */
+    void *mem;
     char *to_vpc_arn, *to_account, *to_region;
     uint8_t *payload;
     size_t payload_len;
@@ -86,6 +89,14 @@ struct vs_model {
      * record are packed here, so a flush allocates nothing once warm. */
     uint8_t *pack_body, *pack_rec;
     size_t pack_body_cap, pack_rec_cap;
+
+    /* vs_model__scratch_take's blocks (owned), each lent to one borrower
+     * at a time. */
+    struct {
+        void *p;
+        size_t cap;
+        bool lent;
+    } scratch[VS_MODEL_SCRATCH_SLOTS];
 };
 
 /* The files of the model, each using only those listed before it:

@@ -116,9 +116,17 @@ static int s_arm(vs_model_t *m, vs_obj_t *o, const vs_timer_kind_t *k, uint64_t 
 {
     ptrdiff_t i = s_obj_find(o, k);
     if (i < 0) {
-        vs_obj_timer_t t = { k, due, seq };
-        if (VS_APPEND(o->timers, o->ntimers, &t) != 0)
-            return -1;
+        /* A pcx arms and cancels timers at each transition: the room stays,
+         * so re-arming costs no realloc. */
+        if (o->ntimers == o->timer_cap) {
+            size_t cap = o->timer_cap ? o->timer_cap * 2 : 2;
+            vs_obj_timer_t *nt = realloc(o->timers, cap * sizeof *nt);
+            if (!nt)
+                return -1;
+            o->timers = nt;
+            o->timer_cap = cap;
+        }
+        o->timers[o->ntimers++] = (vs_obj_timer_t){ k, due, seq };
         m->nlive_timers++;
     } else {
         o->timers[i].due_ms = due;

@@ -221,7 +221,7 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
     else if (new_cidrs)
         s_took_cidrs(m, o, j);
     o->state_held = false;
-    vs_pcx_msg_t *ans = malloc(sizeof *ans);
+    vs_pcx_msg_t *ans = vs_model__scratch_take(m, sizeof *ans);
     if (!ans) {
         if (o->rec.version != version)
             vs_pcx__send_state(m, o);   /* the change must still reach the replica */
@@ -238,7 +238,7 @@ static int s_on_op(vs_model_t *m, vs_pcx_obj_t *o, const char *from_account,
         snprintf(ans->message, sizeof ans->message, "%s", err.message);
     }
     vs_pcx__msg_send(m, &o->rec.accepter, ans);
-    free(ans);
+    vs_model__scratch_give(m, ans);
     return 1;
 }
 
@@ -361,15 +361,15 @@ static int s_dispatch(vs_model_t *m, const char *from_account, const char *from_
 int vs_pcx__on_peer(vs_model_t *m, const char *from_account, const char *from_region,
                     const uint8_t *payload, size_t len)
 {
-    /* About 10 KiB, and the handlers below need their own stack: on the
-     * heap, once per message. */
-    vs_pcx_msg_t *msg = malloc(sizeof *msg);
+    /* About 10 KiB, and the handlers below need their own stack: the
+     * model's scratch, reused from message to message. */
+    vs_pcx_msg_t *msg = vs_model__scratch_take(m, sizeof *msg);
     if (!msg)
         return -1;
     int rc = 0;
     if (s_read(payload, len, msg) == 0)
         rc = s_dispatch(m, from_account, from_region, msg);
-    free(msg);
+    vs_model__scratch_give(m, msg);
     return rc;
 }
 
