@@ -48,6 +48,57 @@ static int s_default_egress(vs_model_t *m, vs_sg_t *g, const vs_vpc_t *vpc)
     return s_add_rule(m, &g->out, &g->nout, &r);
 }
 
+/* --- the per-VPC index (vs_vpc_t.sgs) ------------------------------------------ */
+
+static vs_vpc_t *s_vpc(const vs_model_t *m, const char *vpc_id)
+{
+    vs_obj_t *o = vs_model__get(m, vpc_id);
+    return o && o->kind == &vs_kind_vpc ? (vs_vpc_t *)o : NULL;
+}
+
+static void s_index_add(vs_vpc_t *v, vs_sg_t *g)
+{
+    if (v && v->sgs_listed && VS_APPEND(v->sgs, v->nsgs, &g) != 0)
+        v->sgs_listed = false;     /* out of memory: rebuilt on next use */
+}
+
+static void s_index_remove(const vs_model_t *m, const vs_sg_t *g)
+{
+    vs_vpc_t *v = s_vpc(m, g->vpc_id);
+    for (size_t i = 0; v && i < v->nsgs; i++)
+        if (v->sgs[i] == g) {
+            vs__erase(v->sgs, &v->nsgs, sizeof v->sgs[0], i);
+            return;
+        }
+}
+
+size_t vs_sg__of_vpc(const vs_model_t *m, const char *vpc_id, vs_sg_t *const **out)
+{
+    vs_vpc_t *v = vpc_id ? s_vpc(m, vpc_id) : NULL;
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (!v->sgs_listed) {
+        /* First use since start-up: one scan, then incremental upkeep. */
+        v->nsgs = 0;
+        v->sgs_listed = true;
+        for (vs_obj_t *o = vs_model__first(m, &vs_kind_sg); o; o = vs_model__next(o, &vs_kind_sg))
+            if (!strcmp(SG(o)->vpc_id, vpc_id))
+                s_index_add(v, (vs_sg_t *)o);
+        if (!v->sgs_listed)
+            return 0;
+    }
+    *out = v->sgs;
+    return v->nsgs;
+}
+
+/* Removes g from the model and from its VPC's index. */
+static void s_remove(vs_model_t *m, vs_sg_t *g)
+{
+    s_index_remove(m, g);
+    vs_model__remove(m, &g->base);
+}
+
 /* A group in vpc under `id` (NULL: a fresh one). Takes the tags on
  * success. NULL on OOM. */
 static vs_sg_t *s_new_group(vs_model_t *m, const vs_vpc_t *vpc, const char *id, const char *name,
@@ -63,6 +114,7 @@ static vs_sg_t *s_new_group(vs_model_t *m, const vs_vpc_t *vpc, const char *id, 
         vs_kind_sg.destroy(&g->base);
         return NULL;
     }
+    s_index_add(s_vpc(m, vpc->base.id), g);
     if (tags) {
         g->base.tags = *tags;
         *tags = (vs_tags_t){ 0 };
@@ -100,16 +152,18 @@ static void s_vpc_deleting(vs_model_t *m, vs_vpc_t *vpc)
 {
     vs_sg_t *g = vs_sg__get(m, vpc->default_sg_id);
     if (g)
-        vs_model__remove(m, &g->base);
+        s_remove(m, g);
 }
 
 /* --- lookups ----------------------------------------------------------------- */
 
 vs_sg_t *vs_sg__by_name(const vs_model_t *m, const char *vpc_id, const char *name)
 {
-    for (vs_obj_t *o = vs_model__first(m, &vs_kind_sg); o; o = vs_model__next(o, &vs_kind_sg))
-        if (!strcmp(SG(o)->vpc_id, vpc_id) && !strcmp(SG(o)->name, name))
-            return (vs_sg_t *)o;
+    vs_sg_t *const *gs;
+    size_t n = vs_sg__of_vpc(m, vpc_id, &gs);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(gs[i]->name, name))
+            return gs[i];
     return NULL;
 }
 
@@ -197,9 +251,8 @@ static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
         return vs_awserr_set(err, "InvalidGroup.Duplicate",
                              "The security group '%s' already exists for VPC '%s'", name,
                              vpc->base.id);
-    size_t count = 0;
-    for (vs_obj_t *o = vs_model__first(m, &vs_kind_sg); o; o = vs_model__next(o, &vs_kind_sg))
-        count += !strcmp(SG(o)->vpc_id, vpc->base.id);
+    vs_sg_t *const *gs;
+    size_t count = vs_sg__of_vpc(m, vpc->base.id, &gs);
     if (count >= S_MAX_GROUPS_PER_VPC)
         return vs_awserr_set(err, "SecurityGroupLimitExceeded",
                              "The maximum number of security groups for VPC '%s' has been reached.",
@@ -278,7 +331,7 @@ static int s_delete(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
     vs_json_set_str(*out, "GroupId", g->base.id);
     char vpc_id[VS_ID_LEN];
     snprintf(vpc_id, sizeof vpc_id, "%s", g->vpc_id);
-    vs_model__remove(m, &g->base);
+    s_remove(m, g);
     vs_sgdir__vpc_changed(m, vpc_id);    /* peers' rules naming it go stale */
     return 0;
 }

@@ -188,10 +188,10 @@ static void s_send(vs_model_t *m, const vs_pcx_obj_t *o, const char *vpc_id,
     vs_json_set_int(msg, "Ver", (int64_t)vs_model__now(m));
     vs_json_t *gs = vs_json_set(msg, "Groups", vs_json_array());
     vs_json_t *rs = vs_json_set(msg, "Refs", vs_json_array());
-    for (vs_obj_t *x = vs_model__first(m, &vs_kind_sg); x; x = vs_model__next(x, &vs_kind_sg)) {
-        const vs_sg_t *g = (const vs_sg_t *)x;
-        if (strcmp(g->vpc_id, vpc_id))
-            continue;
+    vs_sg_t *const *gl;
+    size_t ng = vs_sg__of_vpc(m, vpc_id, &gl);
+    for (size_t k = 0; k < ng; k++) {
+        const vs_sg_t *g = gl[k];
         vs_json_t *e = vs_json_push(gs, vs_json_object());
         vs_json_set_str(e, "Id", g->base.id);
         vs_json_set_str(e, "Name", g->name);
