@@ -126,6 +126,11 @@ static vs_sg_t *s_new_group(vs_model_t *m, const vs_vpc_t *vpc, const char *id, 
  * to each other: all traffic in from the group itself. */
 static void s_vpc_created(vs_model_t *m, vs_vpc_t *vpc)
 {
+    /* A new VPC has no groups yet: its index starts complete, no scan. */
+    if (!vpc->sgs_listed) {
+        vpc->nsgs = 0;
+        vpc->sgs_listed = true;
+    }
     vs_sg_t *g = s_new_group(m, vpc, vpc->default_sg_id, S_DEFAULT_NAME, S_DEFAULT_DESC, NULL);
     if (!g)
         return;

@@ -144,6 +144,16 @@ static const vs_pcx_vpc_t *s_remote_peer(const vs_model_t *m, const vs_pcx_obj_t
     return other;
 }
 
+/* src into dst[cap]: both are fields of the same bound (an ID, a group
+ * name), so it fits; strlen + memcpy, as snprintf costs ten times more in
+ * a loop over every group. */
+static void s_set(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 static int s_add_ref(vs_sgdir_msg_t *msg, const char *id)
 {
     for (size_t i = 0; i < msg->nrefs; i++)
@@ -168,8 +178,8 @@ static int s_snapshot(const vs_model_t *m, const vs_pcx_obj_t *o, const char *vp
     for (size_t k = 0; k < ng; k++) {
         const vs_sg_t *g = gl[k];
         vs_sgdir_group_t *e = &msg->groups[msg->ngroups++];
-        snprintf(e->id, sizeof e->id, "%s", g->base.id);
-        snprintf(e->name, sizeof e->name, "%s", g->name);
+        s_set(e->id, sizeof e->id, g->base.id);
+        s_set(e->name, sizeof e->name, g->name);
         e->present = true;
         for (size_t i = 0; i < g->nin + g->nout; i++) {
             const vs_sg_rule_t *r = i < g->nin ? &g->in[i] : &g->out[i - g->nin];
@@ -187,13 +197,21 @@ static void s_send(vs_model_t *m, const vs_pcx_obj_t *o, const char *vpc_id,
     vs_sgdir_msg_t msg = { 0 };
     char arn[VS_ARN_LEN];
     const char *part = vs_region_partition(to->region);
-    long n = s_snapshot(m, o, vpc_id, to, &msg) == 0 ? vs_sgdir_wire_encode(&msg, NULL, 0) : -1;
-    uint8_t *buf = n > 0 ? malloc((size_t)n) : NULL;
-    if (buf && vs_sgdir_wire_encode(&msg, buf, (size_t)n) == n &&
-        vs_arn_format(arn, sizeof arn, part ? part : "aws", to->region, to->account, "vpc",
-                      to->vpc_id) > 0)
+    /* A VPC of a few groups fits the stack buffer: one encoding pass. */
+    uint8_t small[4096], *buf = small;
+    long n = s_snapshot(m, o, vpc_id, to, &msg) == 0
+                 ? vs_sgdir_wire_encode(&msg, small, sizeof small)
+                 : -1;
+    if (n > (long)sizeof small) {
+        buf = malloc((size_t)n);
+        if (!buf || vs_sgdir_wire_encode(&msg, buf, (size_t)n) != n)
+            n = -1;
+    }
+    if (n > 0 && vs_arn_format(arn, sizeof arn, part ? part : "aws", to->region, to->account,
+                               "vpc", to->vpc_id) > 0)
         vs_model__emit_peer(m, arn, to->account, to->region, buf, (size_t)n);
-    free(buf);
+    if (buf != small)
+        free(buf);
     vs_sgdir_msg_clear(&msg);
 }
 
