@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "arena.h"
-#include "model_internal.h"
 #include "peer.pb-c.h"
 
 #define S_TAG 0x10    /* field 2, varint: SgDirMessage.type (peer.proto) */
@@ -34,28 +33,32 @@ bool vs_sgdir_wire_is_typed(const uint8_t *payload, size_t len)
 
 static bool s_copy(char *dst, size_t cap, const char *src, const char *prefix)
 {
-    if (!src || strlen(src) >= cap || (prefix && !vs_id_valid(src, prefix)))
+    size_t n = src ? strnlen(src, cap) : cap;
+    if (n >= cap || (prefix && !vs_id_valid(src, prefix)))
         return false;
-    snprintf(dst, cap, "%s", src);
+    memcpy(dst, src, n + 1);
     return true;
 }
 
-static int s_add_group(vs_sgdir_group_t **groups, size_t *n, const char *id, const char *name,
-                       bool present)
+/* The lists are sized once from the count the message announces (bounded
+ * first), not grown per entry: a snapshot of thousands of groups costs no
+ * quadratic copying. */
+static int s_alloc_lists(size_t ngroups, size_t nrefs, vs_sgdir_group_t **groups,
+                         char (**refs)[VS_ID_LEN])
 {
-    vs_sgdir_group_t x = { .present = present };
-    if (*n >= VS_SGDIR_MAX_GROUPS || !s_copy(x.id, sizeof x.id, id, "sg") ||
-        !s_copy(x.name, sizeof x.name, name, NULL))
+    if (ngroups > VS_SGDIR_MAX_GROUPS || nrefs > VS_SGDIR_MAX_GROUPS)
         return -1;
-    return vs__append((void **)groups, n, sizeof x, &x);
+    *groups = ngroups ? calloc(ngroups, sizeof **groups) : NULL;
+    *refs = nrefs ? calloc(nrefs, sizeof **refs) : NULL;
+    return (ngroups && !*groups) || (nrefs && !*refs) ? -1 : 0;
 }
 
-static int s_add_ref(char (**refs)[VS_ID_LEN], size_t *n, const char *id)
+static int s_set_group(vs_sgdir_group_t *x, const char *id, const char *name, bool present)
 {
-    char x[VS_ID_LEN];
-    if (*n >= VS_SGDIR_MAX_GROUPS || !s_copy(x, sizeof x, id, "sg"))
-        return -1;
-    return vs__append((void **)refs, n, sizeof x, x);
+    x->present = present;
+    return s_copy(x->id, sizeof x->id, id, "sg") && s_copy(x->name, sizeof x->name, name, NULL)
+               ? 0
+               : -1;
 }
 
 /* Pcx, Vpc and Ver into out: 0 or -1. */
@@ -123,16 +126,16 @@ int vs_sgdir_wire_decode(const uint8_t *payload, size_t len, vs_sgdir_msg_t *out
         return -1;
     int rc = -1;
     if (w->type != VPCSIM__PEER__SG_DIR_MSG_TYPE__SGDIR_MSG_SNAPSHOT ||
-        w->n_groups > VS_SGDIR_MAX_GROUPS || w->n_refs > VS_SGDIR_MAX_GROUPS ||
-        s_head(w->pcx, w->vpc, w->ver, out) != 0)
+        s_head(w->pcx, w->vpc, w->ver, out) != 0 ||
+        s_alloc_lists(w->n_groups, w->n_refs, &out->groups, &out->refs) != 0)
         goto done;
-    for (size_t i = 0; i < w->n_groups; i++)
-        if (!w->groups[i] ||
-            s_add_group(&out->groups, &out->ngroups, w->groups[i]->id, w->groups[i]->name,
-                        true) != 0)
+    for (; out->ngroups < w->n_groups; out->ngroups++) {
+        const Vpcsim__Peer__SgDirGroup *g = w->groups[out->ngroups];
+        if (!g || s_set_group(&out->groups[out->ngroups], g->id, g->name, true) != 0)
             goto done;
-    for (size_t i = 0; i < w->n_refs; i++)
-        if (s_add_ref(&out->refs, &out->nrefs, w->refs[i]) != 0)
+    }
+    for (; out->nrefs < w->n_refs; out->nrefs++)
+        if (!s_copy(out->refs[out->nrefs], VS_ID_LEN, w->refs[out->nrefs], "sg"))
             goto done;
     rc = 0;
 done:
@@ -146,18 +149,19 @@ int vs_sgdir_json_lists(const vs_json_t *j, bool with_present, vs_sgdir_group_t 
                         size_t *ngroups, char (**refs)[VS_ID_LEN], size_t *nrefs)
 {
     const vs_json_t *gs = vs_json_get(j, "Groups"), *rs = vs_json_get(j, "Refs");
-    if (vs_json_type(gs) != VS_JSON_ARRAY || vs_json_type(rs) != VS_JSON_ARRAY ||
-        vs_json_len(gs) > VS_SGDIR_MAX_GROUPS || vs_json_len(rs) > VS_SGDIR_MAX_GROUPS)
+    if (*groups || *refs || vs_json_type(gs) != VS_JSON_ARRAY ||
+        vs_json_type(rs) != VS_JSON_ARRAY ||
+        s_alloc_lists(vs_json_len(gs), vs_json_len(rs), groups, refs) != 0)
         return -1;
-    for (size_t i = 0; i < vs_json_len(gs); i++) {
-        const vs_json_t *g = vs_json_at(gs, i);
+    for (*ngroups = 0; *ngroups < vs_json_len(gs); (*ngroups)++) {
+        const vs_json_t *g = vs_json_at(gs, *ngroups);
         bool present = with_present ? vs_json_get_bool(g, "Present", true) : true;
-        if (s_add_group(groups, ngroups, vs_json_get_str(g, "Id"), vs_json_get_str(g, "Name"),
-                        present) != 0)
+        if (s_set_group(&(*groups)[*ngroups], vs_json_get_str(g, "Id"),
+                        vs_json_get_str(g, "Name"), present) != 0)
             return -1;
     }
-    for (size_t i = 0; i < vs_json_len(rs); i++)
-        if (s_add_ref(refs, nrefs, vs_json_as_str(vs_json_at(rs, i))) != 0)
+    for (*nrefs = 0; *nrefs < vs_json_len(rs); (*nrefs)++)
+        if (!s_copy((*refs)[*nrefs], VS_ID_LEN, vs_json_as_str(vs_json_at(rs, *nrefs)), "sg"))
             return -1;
     return 0;
 }

@@ -59,9 +59,10 @@ int vs_sgdir_wire_decode(const uint8_t *payload, size_t len, vs_sgdir_msg_t *out
 int vs_sgdir_msgjson_read(const vs_json_t *j, vs_sgdir_msg_t *out);
 vs_json_t *vs_sgdir_msgjson_write(const vs_sgdir_msg_t *msg);
 
-/* Groups [{Id, Name, Present?}] and Refs [id] of j appended to *groups and
- * *refs (the lists of a message or of a persisted directory); Present is
- * read only if with_present, else true. 0, or -1 if malformed (bounds and
+/* Groups [{Id, Name, Present?}] and Refs [id] of j into *groups and *refs
+ * (the lists of a message or of a persisted directory), which must be empty
+ * (NULL) on entry and are the caller's to free whatever the result; Present
+ * is read only if with_present, else true. 0, or -1 if malformed (bounds and
  * checks as above). */
 int vs_sgdir_json_lists(const vs_json_t *j, bool with_present, vs_sgdir_group_t **groups,
                         size_t *ngroups, char (**refs)[VS_ID_LEN], size_t *nrefs);
