@@ -48,54 +48,10 @@ static int s_default_egress(vs_model_t *m, vs_sg_t *g, const vs_vpc_t *vpc)
     return s_add_rule(m, &g->out, &g->nout, &r);
 }
 
-/* --- the per-VPC index (vs_vpc_t.sgs) ------------------------------------------ */
-
-static vs_vpc_t *s_vpc(const vs_model_t *m, const char *vpc_id)
-{
-    vs_obj_t *o = vs_model__get(m, vpc_id);
-    return o && o->kind == &vs_kind_vpc ? (vs_vpc_t *)o : NULL;
-}
-
-static void s_index_add(vs_vpc_t *v, vs_sg_t *g)
-{
-    if (v && v->sgs_listed && VS_APPEND(v->sgs, v->nsgs, &g) != 0)
-        v->sgs_listed = false;     /* out of memory: rebuilt on next use */
-}
-
-static void s_index_remove(const vs_model_t *m, const vs_sg_t *g)
-{
-    vs_vpc_t *v = s_vpc(m, g->vpc_id);
-    for (size_t i = 0; v && i < v->nsgs; i++)
-        if (v->sgs[i] == g) {
-            vs__erase(v->sgs, &v->nsgs, sizeof v->sgs[0], i);
-            return;
-        }
-}
-
-size_t vs_sg__of_vpc(const vs_model_t *m, const char *vpc_id, vs_sg_t *const **out)
-{
-    vs_vpc_t *v = vpc_id ? s_vpc(m, vpc_id) : NULL;
-    *out = NULL;
-    if (!v)
-        return 0;
-    if (!v->sgs_listed) {
-        /* First use since start-up: one scan, then incremental upkeep. */
-        v->nsgs = 0;
-        v->sgs_listed = true;
-        for (vs_obj_t *o = vs_model__first(m, &vs_kind_sg); o; o = vs_model__next(o, &vs_kind_sg))
-            if (!strcmp(SG(o)->vpc_id, vpc_id))
-                s_index_add(v, (vs_sg_t *)o);
-        if (!v->sgs_listed)
-            return 0;
-    }
-    *out = v->sgs;
-    return v->nsgs;
-}
-
 /* Removes g from the model and from its VPC's index. */
 static void s_remove(vs_model_t *m, vs_sg_t *g)
 {
-    s_index_remove(m, g);
+    vs_sg__index_remove(m, g);
     vs_model__remove(m, &g->base);
 }
 
@@ -114,7 +70,7 @@ static vs_sg_t *s_new_group(vs_model_t *m, const vs_vpc_t *vpc, const char *id, 
         vs_kind_sg.destroy(&g->base);
         return NULL;
     }
-    s_index_add(s_vpc(m, vpc->base.id), g);
+    vs_sg__index_add(m, g);
     if (tags) {
         g->base.tags = *tags;
         *tags = (vs_tags_t){ 0 };
@@ -126,11 +82,7 @@ static vs_sg_t *s_new_group(vs_model_t *m, const vs_vpc_t *vpc, const char *id, 
  * to each other: all traffic in from the group itself. */
 static void s_vpc_created(vs_model_t *m, vs_vpc_t *vpc)
 {
-    /* A new VPC has no groups yet: its index starts complete, no scan. */
-    if (!vpc->sgs_listed) {
-        vpc->nsgs = 0;
-        vpc->sgs_listed = true;
-    }
+    vs_sg__index_new_vpc(vpc);    /* no groups yet: no scan on first use */
     vs_sg_t *g = s_new_group(m, vpc, vpc->default_sg_id, S_DEFAULT_NAME, S_DEFAULT_DESC, NULL);
     if (!g)
         return;
