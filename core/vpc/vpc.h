@@ -33,7 +33,7 @@ struct vs_vpc {
     struct vs_pcx_obj **pcx;
     size_t npcx;
     bool pcx_listed;
-    /* Its security groups in creation order, an index kept by ec2_sg.c so
+    /* Its security groups in creation order, an index kept by sg_index.c so
      * that a snapshot for a peer (sg_dir.c) costs that VPC's groups, not
      * the model's. Built on first use, like pcx. */
     struct vs_sg **sgs;
