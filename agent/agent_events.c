@@ -19,6 +19,7 @@
 #include "json.h"
 #include "log.h"
 #include "pcx_wire.h"
+#include "sg_wire.h"
 
 static uint64_t s_wall_ms(void)
 {
@@ -170,9 +171,15 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
 
 
 /* The kind and object of a peer message: a typed peering message
- * (core/peering/pcx_wire.h) or a JSON one (events/event.h). */
+ * (core/peering/pcx_wire.h), a typed SgDir snapshot (filed as its JSON
+ * form is: kind SgDir, no object; not decoded) or a JSON one
+ * (events/event.h). */
 static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
 {
+    if (vs_sgdir_wire_is_typed(p, len)) {
+        vs_event_set(e->action, sizeof e->action, "SgDir");
+        return;
+    }
     if (!vs_pcx_wire_is_typed(p, len)) {
         vs_event_peer_payload(p, len, e->action, sizeof e->action, e->object, sizeof e->object);
         return;

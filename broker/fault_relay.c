@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "log.h"
 #include "pcx_msgjson.h"
+#include "sg_wire.h"
 
 int bk_fault_relay_init(broker_t *b, const char *capture_path, char *err, size_t errlen)
 {
@@ -67,12 +68,15 @@ static void s_capture(broker_t *b, const bk_agent_t *from, const bk_agent_t *to,
     if (p->len == 0)
         chunk[k++] = '-';
     fwrite(chunk, 1, k, f);
-    /* A typed peering message (proto/peer.proto) is binary: it is also
-     * written in its JSON form, so that the capture reads as the protocol.
-     * JSON escapes every newline, so the line stays one line. */
-    char *text = !env->peer->sealed && vs_pcx_wire_is_typed(p->data, p->len)
-                     ? vs_pcx_msgjson_render(p->data, p->len)
-                     : NULL;
+    /* A typed peer message (proto/peer.proto: PcxMessage, SgDirMessage) is
+     * binary: it is also written in its JSON form, so that the capture
+     * reads as the protocol. JSON escapes every newline, so the line stays
+     * one line. */
+    char *text = NULL;
+    if (!env->peer->sealed && vs_pcx_wire_is_typed(p->data, p->len))
+        text = vs_pcx_msgjson_render(p->data, p->len);
+    else if (!env->peer->sealed && vs_sgdir_wire_is_typed(p->data, p->len))
+        text = vs_sgdir_msgjson_render(p->data, p->len);
     if (text)
         fprintf(f, " %s", text);
     free(text);

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "pcx_wire.h"
 #include "service.h"
+#include "sg_wire.h"
 
 #define SIM_LATENCY_MS     1
 #define SIM_RESEND_BASE_MS 200
@@ -105,6 +106,16 @@ static void s_describe_payload(const uint8_t *p, size_t len, char *out, size_t o
         else
             snprintf(out, outlen, "? v0");
         free(msg);
+        return;
+    }
+    if (vs_sgdir_wire_is_typed(p, len)) {
+        /* As the JSON form below describes it. */
+        vs_sgdir_msg_t msg;
+        if (vs_sgdir_wire_decode(p, len, &msg) == 0)
+            snprintf(out, outlen, "SgDir %s v%" PRIu64, msg.pcx_id, msg.ver);
+        else
+            snprintf(out, outlen, "? v0");
+        vs_sgdir_msg_clear(&msg);
         return;
     }
     vs_json_t *j = vs_json_parse((const char *)p, len, NULL, 0);

@@ -14,6 +14,7 @@
 #include "../broker/fault_relay.h"
 #include "../broker/router.h"
 #include "log.h"
+#include "sg_wire.h"
 
 #define S_MAX_SENT 64
 
@@ -296,6 +297,58 @@ START_TEST(delay_and_capture)
 }
 END_TEST
 
+/* A typed SgDir snapshot (proto/peer.proto SgDirMessage) is binary: the
+ * capture also writes its JSON form, on the same line, as for pcx. */
+START_TEST(capture_shows_typed_sgdir)
+{
+    char path[] = "/tmp/check_broker_capture_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    s_b->capture = fopen(path, "a");
+    ck_assert_ptr_nonnull(s_b->capture);
+
+    vs_sgdir_msg_t m = { .ver = 42 };
+    strcpy(m.pcx_id, "pcx-0123456789abcdef0");
+    strcpy(m.vpc_id, "vpc-0123456789abcdef0");
+    vs_sgdir_group_t g = { .id = "sg-0123456789abcdef0", .name = "web", .present = true };
+    m.groups = &g;
+    m.ngroups = 1;
+    uint8_t buf[256];
+    long n = vs_sgdir_wire_encode(&m, buf, sizeof buf);
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_le(n, (long)sizeof buf);
+
+    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+    Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
+    to.account = "222222222222";
+    to.region = "us-east-1";
+    env.to = &to;
+    env.msg_id = 7;
+    pm.payload.data = buf;
+    pm.payload.len = (size_t)n;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
+    env.peer = &pm;
+    s_recv(A, &env);
+    s_run_for(20);
+    ck_assert_uint_eq(s_count("agB", VPCSIM__WIRE__ENVELOPE__BODY_PEER), 1);
+
+    char line[1024] = "";
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    const char *json = strstr(line, " {");
+    ck_assert_msg(json != NULL, "%s", line);
+    ck_assert_str_eq(json + 1, "{\"T\":\"SgDir\",\"Pcx\":\"pcx-0123456789abcdef0\","
+                               "\"Vpc\":\"vpc-0123456789abcdef0\",\"Ver\":42,\"Groups\":"
+                               "[{\"Id\":\"sg-0123456789abcdef0\",\"Name\":\"web\"}],"
+                               "\"Refs\":[]}\n");
+    ck_assert_ptr_null(fgets(line, sizeof line, f));
+    fclose(f);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(duplicate_copies)
 {
     s_admin_ok("set-faults", "{\"duplicate\":1}");
@@ -367,6 +420,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, only_agent_traffic_is_faulted);
     tcase_add_test(tc, partition_drops_silently);
     tcase_add_test(tc, delay_and_capture);
+    tcase_add_test(tc, capture_shows_typed_sgdir);
     tcase_add_test(tc, duplicate_copies);
     tcase_add_test(tc, reorder_and_release);
     suite_add_tcase(s, tc);

@@ -8,6 +8,7 @@
  * sends over the connection (sg_dir.h). */
 #include "check_peering_fixture.h"
 #include "sg_dir.h"
+#include "sg_wire.h"
 
 static const char *mksg(int a, const char *vpc, const char *name)
 {
@@ -141,6 +142,133 @@ START_TEST(security_group_references)
 }
 END_TEST
 
+/* The directory A holds of B's VPC (the only one in these tests). */
+static const vs_sgdir_t *s_dir(int a)
+{
+    vs_obj_t *o = vs_model__first(pf_model(a), &vs_kind_sgdir);
+    ck_assert_ptr_nonnull(o);
+    return (const vs_sgdir_t *)o;
+}
+
+/* A typed snapshot of vpc over pcx, version ver, naming one group. */
+static uint8_t *s_typed(const char *pcx, const char *vpc, uint64_t ver, const char *group,
+                        size_t *len)
+{
+    vs_sgdir_msg_t m = { .ver = ver };
+    snprintf(m.pcx_id, sizeof m.pcx_id, "%s", pcx);
+    snprintf(m.vpc_id, sizeof m.vpc_id, "%s", vpc);
+    vs_sgdir_group_t g = { .present = true };
+    snprintf(g.id, sizeof g.id, "%s", group);
+    snprintf(g.name, sizeof g.name, "n-%s", group);
+    ck_assert_int_eq(VS_APPEND(m.groups, m.ngroups, &g), 0);
+    long n = vs_sgdir_wire_encode(&m, NULL, 0);
+    ck_assert_int_gt(n, 0);
+    uint8_t *buf = malloc((size_t)n);
+    ck_assert_int_eq(vs_sgdir_wire_encode(&m, buf, (size_t)n), n);
+    vs_sgdir_msg_clear(&m);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Snapshots travel typed (peer.proto SgDirMessage); the older JSON form
+ * from an agent of the previous release is still believed; either form is
+ * believed only from the other end of the connection, and a typed one that
+ * fails a check is refused whole. */
+START_TEST(typed_and_json_snapshots)
+{
+    int a = pf_agent(A1, R1), b = pf_agent(A2, R1);
+    const char *va = mkvpc(a, "10.1.0.0/16"), *vb = mkvpc(b, "10.2.0.0/16");
+    const char *ga = mksg(a, va, "a"), *gb = mksg(b, vb, "b");
+    const char *pcx = active_pcx(a, va, b, vb);
+    pf_settle();
+    const vs_sgdir_t *d = s_dir(a);
+    ck_assert_ptr_nonnull(vs_sgdir__group(d, gb));
+    uint64_t ver = d->version;
+    /* The older JSON form, from B. */
+    const char *json = J("{\"T\":\"SgDir\",\"Pcx\":\"%s\",\"Vpc\":\"%s\",\"Ver\":%llu,"
+                         "\"Groups\":[{\"Id\":\"sg-0000000000000000a\",\"Name\":\"old\"}],"
+                         "\"Refs\":[]}", pcx, vb, (unsigned long long)ver + 1);
+    ck_assert_int_eq(vs_model_on_peer(pf_model(a), A2, R1, (const uint8_t *)json, strlen(json)), 0);
+    OK(a, "AuthorizeSecurityGroupIngress", ingress(ga, A2, "sg-0000000000000000a", 22));
+    /* The typed form, newer: the group JSON named went away (kept, absent). */
+    size_t len;
+    uint8_t *t = s_typed(pcx, vb, ver + 2, "sg-0000000000000000b", &len);
+    ck_assert_int_eq(vs_model_on_peer(pf_model(a), A2, R1, t, len), 0);
+    d = s_dir(a);
+    ck_assert_uint_eq(d->version, ver + 2);
+    ck_assert_ptr_nonnull(vs_sgdir__group(d, "sg-0000000000000000b"));
+    ck_assert(vs_sgdir__group(d, "sg-0000000000000000b")->present);
+    ck_assert_ptr_nonnull(vs_sgdir__group(d, "sg-0000000000000000a"));
+    ck_assert(!vs_sgdir__group(d, "sg-0000000000000000a")->present);
+    ck_assert_str_eq(vs_sgdir__name(pf_model(a), vb, "sg-0000000000000000a"), "old");
+    free(t);
+    /* An older one arriving late changes nothing. */
+    t = s_typed(pcx, vb, ver + 1, "sg-0000000000000000c", &len);
+    ck_assert_int_eq(vs_model_on_peer(pf_model(a), A2, R1, t, len), 0);
+    ck_assert_ptr_null(vs_sgdir__group(s_dir(a), "sg-0000000000000000c"));
+    free(t);
+    /* Forged: typed, from an agent that is not the other end. */
+    t = s_typed(pcx, vb, ver + 9, "sg-0000000000000000d", &len);
+    ck_assert_int_eq(vs_model_on_peer(pf_model(a), A3, R1, t, len), -1);
+    ck_assert_int_eq(vs_model_on_peer(pf_model(a), A2, R2, t, len), -1);
+    ck_assert_ptr_null(vs_sgdir__group(s_dir(a), "sg-0000000000000000d"));
+    /* Malformed: cut short, or a bad group ID; nothing of it is kept. */
+    ck_assert_int_eq(vs_model_on_peer(pf_model(a), A2, R1, t, len - 3), -1);
+    free(t);
+    t = s_typed(pcx, vb, ver + 9, "vpc-0000000000000000e", &len);
+    ck_assert_int_eq(vs_model_on_peer(pf_model(a), A2, R1, t, len), -1);
+    ck_assert_uint_eq(s_dir(a)->version, ver + 2);
+    free(t);
+    /* Still the snapshot that wins after a crash, once a turn of A's has
+     * written it (these messages went straight into the model). */
+    OK(a, "DescribeSecurityGroups", "{}");
+    vs_simnet_crash(g_net, a);
+    ck_assert_ptr_nonnull(vs_sgdir__group(s_dir(a), "sg-0000000000000000b"));
+    ck_assert(vs_sgdir__group(s_dir(a), "sg-0000000000000000b")->present);
+}
+END_TEST
+
+/* The per-VPC index of groups (vs_sg__of_vpc) lists a VPC's groups in
+ * creation order, follows creations and deletions, and is rebuilt after a
+ * restart; a snapshot carries exactly those groups. */
+START_TEST(groups_indexed_by_vpc)
+{
+    int a = pf_agent(A1, R1), b = pf_agent(A2, R1);
+    const char *va = mkvpc(a, "10.1.0.0/16"), *vb = mkvpc(b, "10.2.0.0/16");
+    const char *vb2 = mkvpc(b, "10.3.0.0/16");
+    const char *g1 = mksg(b, vb, "one"), *other = mksg(b, vb2, "other");
+    const char *g2 = mksg(b, vb, "two");
+    vs_sg_t *const *gs;
+    ck_assert_uint_eq(vs_sg__of_vpc(pf_model(b), vb, &gs), 3);    /* with the default */
+    ck_assert_str_eq(gs[1]->base.id, g1);
+    ck_assert_str_eq(gs[2]->base.id, g2);
+    ck_assert_uint_eq(vs_sg__of_vpc(pf_model(b), vb2, &gs), 2);
+    ck_assert_str_eq(gs[1]->base.id, other);
+    ck_assert_uint_eq(vs_sg__of_vpc(pf_model(b), "vpc-0123456789abcdef0", &gs), 0);
+    OK(b, "DeleteSecurityGroup", J("{\"GroupId\":\"%s\"}", g1));
+    ck_assert_uint_eq(vs_sg__of_vpc(pf_model(b), vb, &gs), 2);
+    ck_assert_str_eq(gs[1]->base.id, g2);
+    /* Duplicate names are still found through the index. */
+    ERR(b, "CreateSecurityGroup",
+        J("{\"GroupName\":\"two\",\"Description\":\"d\",\"VpcId\":\"%s\"}", vb),
+        "InvalidGroup.Duplicate", NULL);
+    vs_simnet_crash(g_net, b);
+    ck_assert_uint_eq(vs_sg__of_vpc(pf_model(b), vb, &gs), 2);
+    const char *g3 = mksg(b, vb, "three");
+    ck_assert_uint_eq(vs_sg__of_vpc(pf_model(b), vb, &gs), 3);
+    ck_assert_str_eq(gs[2]->base.id, g3);
+    /* A's directory of vb: vb's three groups, not vb2's. */
+    active_pcx(a, va, b, vb);
+    pf_settle();
+    const vs_sgdir_t *d = s_dir(a);
+    ck_assert_uint_eq(d->ngroups, 3);
+    ck_assert_ptr_nonnull(vs_sgdir__group(d, g2));
+    ck_assert_ptr_nonnull(vs_sgdir__group(d, g3));
+    ck_assert_ptr_null(vs_sgdir__group(d, other));
+    ck_assert_ptr_null(vs_sgdir__group(d, g1));
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("sg_dir");
@@ -150,6 +278,8 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, referenced_group_must_exist);
     tcase_add_test(tc, peer_deletes_group);
     tcase_add_test(tc, security_group_references);
+    tcase_add_test(tc, typed_and_json_snapshots);
+    tcase_add_test(tc, groups_indexed_by_vpc);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -48,6 +48,13 @@ static int s_default_egress(vs_model_t *m, vs_sg_t *g, const vs_vpc_t *vpc)
     return s_add_rule(m, &g->out, &g->nout, &r);
 }
 
+/* Removes g from the model and from its VPC's index. */
+static void s_remove(vs_model_t *m, vs_sg_t *g)
+{
+    vs_sg__index_remove(m, g);
+    vs_model__remove(m, &g->base);
+}
+
 /* A group in vpc under `id` (NULL: a fresh one). Takes the tags on
  * success. NULL on OOM. */
 static vs_sg_t *s_new_group(vs_model_t *m, const vs_vpc_t *vpc, const char *id, const char *name,
@@ -63,6 +70,7 @@ static vs_sg_t *s_new_group(vs_model_t *m, const vs_vpc_t *vpc, const char *id, 
         vs_kind_sg.destroy(&g->base);
         return NULL;
     }
+    vs_sg__index_add(m, g);
     if (tags) {
         g->base.tags = *tags;
         *tags = (vs_tags_t){ 0 };
@@ -74,6 +82,7 @@ static vs_sg_t *s_new_group(vs_model_t *m, const vs_vpc_t *vpc, const char *id, 
  * to each other: all traffic in from the group itself. */
 static void s_vpc_created(vs_model_t *m, vs_vpc_t *vpc)
 {
+    vs_sg__index_new_vpc(vpc);    /* no groups yet: no scan on first use */
     vs_sg_t *g = s_new_group(m, vpc, vpc->default_sg_id, S_DEFAULT_NAME, S_DEFAULT_DESC, NULL);
     if (!g)
         return;
@@ -100,16 +109,18 @@ static void s_vpc_deleting(vs_model_t *m, vs_vpc_t *vpc)
 {
     vs_sg_t *g = vs_sg__get(m, vpc->default_sg_id);
     if (g)
-        vs_model__remove(m, &g->base);
+        s_remove(m, g);
 }
 
 /* --- lookups ----------------------------------------------------------------- */
 
 vs_sg_t *vs_sg__by_name(const vs_model_t *m, const char *vpc_id, const char *name)
 {
-    for (vs_obj_t *o = vs_model__first(m, &vs_kind_sg); o; o = vs_model__next(o, &vs_kind_sg))
-        if (!strcmp(SG(o)->vpc_id, vpc_id) && !strcmp(SG(o)->name, name))
-            return (vs_sg_t *)o;
+    vs_sg_t *const *gs;
+    size_t n = vs_sg__of_vpc(m, vpc_id, &gs);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(gs[i]->name, name))
+            return gs[i];
     return NULL;
 }
 
@@ -197,9 +208,8 @@ static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
         return vs_awserr_set(err, "InvalidGroup.Duplicate",
                              "The security group '%s' already exists for VPC '%s'", name,
                              vpc->base.id);
-    size_t count = 0;
-    for (vs_obj_t *o = vs_model__first(m, &vs_kind_sg); o; o = vs_model__next(o, &vs_kind_sg))
-        count += !strcmp(SG(o)->vpc_id, vpc->base.id);
+    vs_sg_t *const *gs;
+    size_t count = vs_sg__of_vpc(m, vpc->base.id, &gs);
     if (count >= S_MAX_GROUPS_PER_VPC)
         return vs_awserr_set(err, "SecurityGroupLimitExceeded",
                              "The maximum number of security groups for VPC '%s' has been reached.",
@@ -278,7 +288,7 @@ static int s_delete(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
     vs_json_set_str(*out, "GroupId", g->base.id);
     char vpc_id[VS_ID_LEN];
     snprintf(vpc_id, sizeof vpc_id, "%s", g->vpc_id);
-    vs_model__remove(m, &g->base);
+    s_remove(m, g);
     vs_sgdir__vpc_changed(m, vpc_id);    /* peers' rules naming it go stale */
     return 0;
 }

@@ -89,6 +89,16 @@ const char *vs_sg__default_for_vpc(const vs_model_t *m, const char *vpc_id);
 
 /* The group sg_id of this model (NULL if none). */
 vs_sg_t *vs_sg__get(const vs_model_t *m, const char *sg_id);
+/* The groups of this model's VPC vpc_id, in creation order: their number,
+ * *out pointing at them (borrowed, valid until a group is created or
+ * deleted). 0 and NULL for a VPC not held here. */
+size_t vs_sg__of_vpc(const vs_model_t *m, const char *vpc_id, vs_sg_t *const **out);
+/* Upkeep of that index (sg_index.c), by whoever creates or deletes groups:
+ * v was just created (no groups yet); g was added to the model; g is about
+ * to be removed from it. */
+void vs_sg__index_new_vpc(vs_vpc_t *v);
+void vs_sg__index_add(const vs_model_t *m, vs_sg_t *g);
+void vs_sg__index_remove(const vs_model_t *m, const vs_sg_t *g);
 
 /* The ID (borrowed) of an active same-Region pcx held by this model that
  * joins vpc_a and vpc_b, or NULL. Decides whether a reference to a peer

@@ -1,10 +1,11 @@
 /* sg_dir: directories of peer VPCs' security groups, their snapshot
  * messages and DescribeSecurityGroupReferences (see sg_dir.h).
  *
- *   either way   SgDir {T, Pcx, Vpc, Ver, Groups: [{Id, Name}], Refs: [sg-...]}
+ *   either way   SgDir {Pcx, Vpc, Ver, Groups: [{Id, Name}], Refs: [sg-...]}
  *
  * Vpc is the sender's VPC; Refs are groups of the receiver's VPC that the
- * sender's rules reference.
+ * sender's rules reference. Sent as peer.proto's SgDirMessage (sg_wire.h);
+ * the older JSON form {"T":"SgDir",...} is still accepted.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,9 +13,9 @@
 #include "params.h"
 #include "pcx_model.h"
 #include "sg_dir.h"
+#include "sg_wire.h"
 
 #define S_PREFIX "sgpeer"
-#define S_MAX_GROUPS 10000          /* far above EC2's 2500 groups per VPC */
 
 /* --- the object ----------------------------------------------------------------- */
 
@@ -55,34 +56,6 @@ static bool s_copy(char *dst, size_t cap, const char *src, const char *prefix)
     return true;
 }
 
-/* Groups [{Id, Name, Present?}] and Refs [id] into d (a message or a
- * persisted document). -1 if malformed. */
-static int s_read_lists(const vs_json_t *j, bool with_present, vs_sgdir_t *d)
-{
-    const vs_json_t *gs = vs_json_get(j, "Groups"), *rs = vs_json_get(j, "Refs");
-    if (vs_json_type(gs) != VS_JSON_ARRAY || vs_json_type(rs) != VS_JSON_ARRAY ||
-        vs_json_len(gs) > S_MAX_GROUPS || vs_json_len(rs) > S_MAX_GROUPS)
-        return -1;
-    for (size_t i = 0; i < vs_json_len(gs); i++) {
-        const vs_json_t *g = vs_json_at(gs, i);
-        vs_sgdir_group_t x = { .present = true };
-        if (!s_copy(x.id, sizeof x.id, vs_json_get_str(g, "Id"), "sg") ||
-            !s_copy(x.name, sizeof x.name, vs_json_get_str(g, "Name"), NULL))
-            return -1;
-        if (with_present)
-            x.present = vs_json_get_bool(g, "Present", true);
-        if (VS_APPEND(d->groups, d->ngroups, &x) != 0)
-            return -1;
-    }
-    for (size_t i = 0; i < vs_json_len(rs); i++) {
-        char id[VS_ID_LEN];
-        if (!s_copy(id, sizeof id, vs_json_as_str(vs_json_at(rs, i)), "sg") ||
-            vs__append((void **)&d->refs, &d->nrefs, sizeof *d->refs, id) != 0)
-            return -1;
-    }
-    return 0;
-}
-
 static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
 {
     vs_sgdir_t *d = calloc(1, sizeof *d);
@@ -94,7 +67,8 @@ static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
         !s_copy(d->peer_vpc, sizeof d->peer_vpc, vs_json_get_str(doc, "PeerVpcId"), "vpc") ||
         !s_copy(d->peer_account, sizeof d->peer_account, vs_json_get_str(doc, "PeerAccount"),
                 NULL) ||
-        !vs_account_valid(d->peer_account) || s_read_lists(doc, true, d) != 0) {
+        !vs_account_valid(d->peer_account) ||
+        vs_sgdir_json_lists(doc, true, &d->groups, &d->ngroups, &d->refs, &d->nrefs) != 0) {
         s_destroy(&d->base);
         return NULL;
     }
@@ -170,45 +144,75 @@ static const vs_pcx_vpc_t *s_remote_peer(const vs_model_t *m, const vs_pcx_obj_t
     return other;
 }
 
-static void s_add_unique(vs_json_t *arr, const char *id)
+/* src into dst[cap]: both are fields of the same bound (an ID, a group
+ * name), so it fits; strlen + memcpy, as snprintf costs ten times more in
+ * a loop over every group. */
+static void s_set(char *dst, size_t cap, const char *src)
 {
-    for (size_t i = 0; i < vs_json_len(arr); i++)
-        if (!strcmp(vs_json_as_str(vs_json_at(arr, i)), id))
-            return;
-    vs_json_push(arr, vs_json_str(id));
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+static int s_add_ref(vs_sgdir_msg_t *msg, const char *id)
+{
+    for (size_t i = 0; i < msg->nrefs; i++)
+        if (!strcmp(msg->refs[i], id))
+            return 0;
+    return vs__append((void **)&msg->refs, &msg->nrefs, sizeof *msg->refs, id);
+}
+
+/* The snapshot of vpc_id's groups for `to`, over o: its groups (from the
+ * per-VPC index: the cost is this VPC's groups, not the model's) and those
+ * of to's VPC that their rules reference. -1 on OOM. */
+static int s_snapshot(const vs_model_t *m, const vs_pcx_obj_t *o, const char *vpc_id,
+                      const vs_pcx_vpc_t *to, vs_sgdir_msg_t *msg)
+{
+    snprintf(msg->pcx_id, sizeof msg->pcx_id, "%s", o->rec.id);
+    snprintf(msg->vpc_id, sizeof msg->vpc_id, "%s", vpc_id);
+    msg->ver = vs_model__now(m);
+    vs_sg_t *const *gl;
+    size_t ng = vs_sg__of_vpc(m, vpc_id, &gl);
+    if (ng && !(msg->groups = calloc(ng, sizeof *msg->groups)))
+        return -1;
+    for (size_t k = 0; k < ng; k++) {
+        const vs_sg_t *g = gl[k];
+        vs_sgdir_group_t *e = &msg->groups[msg->ngroups++];
+        s_set(e->id, sizeof e->id, g->base.id);
+        s_set(e->name, sizeof e->name, g->name);
+        e->present = true;
+        for (size_t i = 0; i < g->nin + g->nout; i++) {
+            const vs_sg_rule_t *r = i < g->nin ? &g->in[i] : &g->out[i - g->nin];
+            if (r->peer == VS_SG_PEER_GROUP && !strcmp(r->vpc_id, to->vpc_id) &&
+                s_add_ref(msg, r->group_id) != 0)
+                return -1;
+        }
+    }
+    return 0;
 }
 
 static void s_send(vs_model_t *m, const vs_pcx_obj_t *o, const char *vpc_id,
                    const vs_pcx_vpc_t *to)
 {
-    vs_json_t *msg = vs_json_object();
-    vs_json_set_str(msg, "T", "SgDir");
-    vs_json_set_str(msg, "Pcx", o->rec.id);
-    vs_json_set_str(msg, "Vpc", vpc_id);
-    vs_json_set_int(msg, "Ver", (int64_t)vs_model__now(m));
-    vs_json_t *gs = vs_json_set(msg, "Groups", vs_json_array());
-    vs_json_t *rs = vs_json_set(msg, "Refs", vs_json_array());
-    for (vs_obj_t *x = vs_model__first(m, &vs_kind_sg); x; x = vs_model__next(x, &vs_kind_sg)) {
-        const vs_sg_t *g = (const vs_sg_t *)x;
-        if (strcmp(g->vpc_id, vpc_id))
-            continue;
-        vs_json_t *e = vs_json_push(gs, vs_json_object());
-        vs_json_set_str(e, "Id", g->base.id);
-        vs_json_set_str(e, "Name", g->name);
-        for (size_t i = 0; i < g->nin + g->nout; i++) {
-            const vs_sg_rule_t *r = i < g->nin ? &g->in[i] : &g->out[i - g->nin];
-            if (r->peer == VS_SG_PEER_GROUP && !strcmp(r->vpc_id, to->vpc_id))
-                s_add_unique(rs, r->group_id);
-        }
-    }
+    vs_sgdir_msg_t msg = { 0 };
     char arn[VS_ARN_LEN];
     const char *part = vs_region_partition(to->region);
-    char *text = vs_json_dump(msg, 0);
-    if (text && vs_arn_format(arn, sizeof arn, part ? part : "aws", to->region, to->account, "vpc",
-                              to->vpc_id) > 0)
-        vs_model__emit_peer(m, arn, to->account, to->region, (const uint8_t *)text, strlen(text));
-    free(text);
-    vs_json_free(&msg);
+    /* A VPC of a few groups fits the stack buffer: one encoding pass. */
+    uint8_t small[4096], *buf = small;
+    long n = s_snapshot(m, o, vpc_id, to, &msg) == 0
+                 ? vs_sgdir_wire_encode(&msg, small, sizeof small)
+                 : -1;
+    if (n > (long)sizeof small) {
+        buf = malloc((size_t)n);
+        if (!buf || vs_sgdir_wire_encode(&msg, buf, (size_t)n) != n)
+            n = -1;
+    }
+    if (n > 0 && vs_arn_format(arn, sizeof arn, part ? part : "aws", to->region, to->account,
+                               "vpc", to->vpc_id) > 0)
+        vs_model__emit_peer(m, arn, to->account, to->region, buf, (size_t)n);
+    if (buf != small)
+        free(buf);
+    vs_sgdir_msg_clear(&msg);
 }
 
 void vs_sgdir__vpc_changed(vs_model_t *m, const char *vpc_id)
@@ -237,14 +241,13 @@ static void s_pcx_changed(vs_model_t *m, const char *pcx_id)
 
 /* --- receiving ------------------------------------------------------------------------ */
 
+/* A checked snapshot (sg_wire.c did the bounds and formats); takes its
+ * lists. 1 handled, -1 refused. */
 static int s_on_snapshot(vs_model_t *m, const char *from_account, const char *from_region,
-                         const vs_json_t *j)
+                         vs_sgdir_msg_t *msg)
 {
-    const char *pcx_id = vs_json_get_str(j, "Pcx"), *vpc = vs_json_get_str(j, "Vpc");
-    int64_t ver = vs_json_get_int(j, "Ver", -1);
-    const vs_pcx_obj_t *o = pcx_id ? vs_pcx__get(m, pcx_id) : NULL;
-    if (!pcx_id || !vpc || ver < 0 || !vs_id_valid(pcx_id, "pcx"))
-        return -1;
+    const char *pcx_id = msg->pcx_id, *vpc = msg->vpc_id;
+    const vs_pcx_obj_t *o = vs_pcx__get(m, pcx_id);
     if (!o)
         return 1;    /* a connection we no longer hold: nothing to update */
     /* Believe it only from the agent at the other end of that connection. */
@@ -256,12 +259,11 @@ static int s_on_snapshot(vs_model_t *m, const char *from_account, const char *fr
     if (!from || strcmp(from->account, from_account) || strcmp(from->region, from_region) ||
         !v || v->kind != &vs_kind_vpc)
         return -1;
-    vs_sgdir_t next = { .version = (uint64_t)ver };
-    if (s_read_lists(j, false, &next) != 0) {
-        free(next.groups);
-        free(next.refs);
-        return -1;
-    }
+    vs_sgdir_t next = { .version = msg->ver, .groups = msg->groups, .ngroups = msg->ngroups,
+                        .refs = msg->refs, .nrefs = msg->nrefs };
+    msg->groups = NULL;
+    msg->refs = NULL;
+    msg->ngroups = msg->nrefs = 0;
     vs_sgdir_t *d = (vs_sgdir_t *)vs_sgdir__for_pcx(m, pcx_id);
     if (d && d->version > next.version) {
         free(next.groups);
@@ -305,12 +307,26 @@ static int s_on_snapshot(vs_model_t *m, const char *from_account, const char *fr
 static int s_on_peer(vs_model_t *m, const char *from_account, const char *from_region,
                      const uint8_t *payload, size_t len)
 {
-    vs_json_t *j = vs_json_parse((const char *)payload, len, NULL, 0);
-    const char *t = j ? vs_json_get_str(j, "T") : NULL;
+    vs_sgdir_msg_t msg = { 0 };
     int rc = 0;
-    if (t && !strcmp(t, "SgDir") && from_account && from_region)
-        rc = s_on_snapshot(m, from_account, from_region, j);
-    vs_json_free(&j);
+    if (!from_account || !from_region) {
+        rc = 0;
+    } else if (vs_sgdir_wire_is_typed(payload, len)) {
+        /* Ours by its first byte (peer.proto): refused if it fails a check. */
+        rc = vs_sgdir_wire_decode(payload, len, &msg) == 0
+                 ? s_on_snapshot(m, from_account, from_region, &msg)
+                 : -1;
+    } else {
+        /* The older JSON form: ours only if T is SgDir. */
+        vs_json_t *j = vs_json_parse((const char *)payload, len, NULL, 0);
+        const char *t = j ? vs_json_get_str(j, "T") : NULL;
+        if (t && !strcmp(t, "SgDir"))
+            rc = vs_sgdir_msgjson_read(j, &msg) == 0
+                     ? s_on_snapshot(m, from_account, from_region, &msg)
+                     : -1;
+        vs_json_free(&j);
+    }
+    vs_sgdir_msg_clear(&msg);
     return rc;
 }
 

@@ -33,6 +33,12 @@ struct vs_vpc {
     struct vs_pcx_obj **pcx;
     size_t npcx;
     bool pcx_listed;
+    /* Its security groups in creation order, an index kept by sg_index.c so
+     * that a snapshot for a peer (sg_dir.c) costs that VPC's groups, not
+     * the model's. Built on first use, like pcx. */
+    struct vs_sg **sgs;
+    size_t nsgs;
+    bool sgs_listed;
 };
 
 extern const vs_kind_t vs_kind_vpc;
