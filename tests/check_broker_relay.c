@@ -108,8 +108,11 @@ static void s_feed(broker_t *b, const uint8_t *route, const vs_principal_t *who,
     uint8_t *buf;
     size_t n;
     ck_assert_int_eq(vs_wire_encode(env, &buf, &n), 0);
-    buf = realloc(buf, n + extra_len);
-    memcpy(buf + n, extra, extra_len);
+    if (extra_len) {   /* memcpy from NULL is undefined, even of 0 bytes */
+        buf = realloc(buf, n + extra_len);
+        ck_assert_ptr_nonnull(buf);
+        memcpy(buf + n, extra, extra_len);
+    }
     vs_principal_t nobody = { .kind = VS_PRINCIPAL_NONE };
     bk_router_handle_as(b, route, 3, who ? who : &nobody, buf, n + extra_len);
     free(buf);
