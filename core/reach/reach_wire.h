@@ -19,7 +19,7 @@
 #include "reach.h"
 #include "reach_seal.h"
 
-/* Largest encoded message a receiver takes, typed or JSON: a sealed one
+/* Largest encoded message a receiver takes (typed): a sealed one
  * carries at most VS_SEAL_MAX_PLAIN bytes of plaintext, and an encoder
  * refuses a clear message that could not then be sealed. */
 #define VS_REACH_WIRE_MAX_LEN (VS_SEAL_MAX_PLAIN + 1024u)
