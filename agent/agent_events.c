@@ -19,6 +19,7 @@
 #include "json.h"
 #include "log.h"
 #include "pcx_wire.h"
+#include "reach_wire.h"
 #include "sg_wire.h"
 
 static uint64_t s_wall_ms(void)
@@ -172,12 +173,23 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
 
 /* The kind and object of a peer message: a typed peering message
  * (core/peering/pcx_wire.h), a typed SgDir snapshot (filed as its JSON
- * form is: kind SgDir, no object; not decoded) or a JSON one
+ * form is: kind SgDir, no object; not decoded), a typed analysis message
+ * (core/reach/reach_wire.h; T and Id as its JSON form) or a JSON one
  * (events/event.h). */
 static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
 {
     if (vs_sgdir_wire_is_typed(p, len)) {
         vs_event_set(e->action, sizeof e->action, "SgDir");
+        return;
+    }
+    if (vs_reach_wire_is_typed(p, len)) {
+        /* Named as the JSON form's T and Id: "Probe nia-...", "Sealed". */
+        vs_reach_msg_type_t type;
+        char id[VS_ID_LEN];
+        if (vs_reach_wire_peek(p, len, &type, id, sizeof id) == 0) {
+            vs_event_set(e->action, sizeof e->action, vs_reach_msg_type_name(type));
+            vs_event_set(e->object, sizeof e->object, id);
+        }
         return;
     }
     if (!vs_pcx_wire_is_typed(p, len)) {

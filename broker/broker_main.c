@@ -37,7 +37,7 @@ static void s_help(void)
            "                    FROM and TO are ACCOUNT/REGION, sealed=1 says the payload\n"
            "                    is AEAD ciphertext (inter-Region), PAYLOAD is lowercase hex\n"
            "                    (\"-\" when empty); a duplicated message appears per copy;\n"
-           "                    JSON: a typed peering message (proto/peer.proto) in its\n"
+           "                    JSON: a typed peer message (proto/peer.proto) in its\n"
            "                    JSON form, on one line\n"
            "  --keys DIR        require CURVE keys from the keyring DIR (`vpcsim keys init`;\n"
            "                    also VPCSIM_KEYS); without it the broker is open to anyone\n"

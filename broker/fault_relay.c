@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "log.h"
 #include "pcx_msgjson.h"
+#include "reach_wire.h"
 #include "sg_wire.h"
 
 int bk_fault_relay_init(broker_t *b, const char *capture_path, char *err, size_t errlen)
@@ -68,7 +69,8 @@ static void s_capture(broker_t *b, const bk_agent_t *from, const bk_agent_t *to,
     if (p->len == 0)
         chunk[k++] = '-';
     fwrite(chunk, 1, k, f);
-    /* A typed peer message (proto/peer.proto: PcxMessage, SgDirMessage) is
+    /* A typed peer message (proto/peer.proto: PcxMessage, SgDirMessage,
+     * ReachMessage) is
      * binary: it is also written in its JSON form, so that the capture
      * reads as the protocol. JSON escapes every newline, so the line stays
      * one line. */
@@ -77,6 +79,11 @@ static void s_capture(broker_t *b, const bk_agent_t *from, const bk_agent_t *to,
         text = vs_pcx_msgjson_render(p->data, p->len);
     else if (!env->peer->sealed && vs_sgdir_wire_is_typed(p->data, p->len))
         text = vs_sgdir_msgjson_render(p->data, p->len);
+    else if (vs_reach_wire_is_typed(p->data, p->len))
+        /* Also sealed=1: a Sealed analysis message shows its key, nonce
+         * and ciphertext, as its JSON form did; the plaintext stays the
+         * receiver's. */
+        text = vs_reach_msgjson_render(p->data, p->len);
     if (text)
         fprintf(f, " %s", text);
     free(text);

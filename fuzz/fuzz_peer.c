@@ -1,7 +1,8 @@
 /* libFuzzer target: the peer-message decoder, i.e. what an agent's model
  * does with the payload of a PeerMessage from another agent (the peering
- * protocol's Request, Validated, State, Op, OpResult, Cidrs, and the SgDir
- * snapshots of security groups: typed protobuf messages, proto/peer.proto,
+ * protocol's Request, Validated, State, Op, OpResult, Cidrs, the SgDir
+ * snapshots of security groups, and the Reachability Analyzer's Probe,
+ * ProbeResult, ReachKey and Sealed: typed protobuf messages, proto/peer.proto,
  * and their older JSON form; the corpus has both; the first byte of a
  * typed one picks its module's decoder). The model holds a VPC, so a Request can find something to
  * validate; every output it produces is drained, as the agent would. */

@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "pcx_wire.h"
+#include "reach_wire.h"
 #include "service.h"
 #include "sg_wire.h"
 
@@ -116,6 +117,17 @@ static void s_describe_payload(const uint8_t *p, size_t len, char *out, size_t o
         else
             snprintf(out, outlen, "? v0");
         vs_sgdir_msg_clear(&msg);
+        return;
+    }
+    if (vs_reach_wire_is_typed(p, len)) {
+        /* As the JSON form below describes it: "Probe nia-... v0",
+         * "Sealed  v0" (its content is the receiver's only). */
+        vs_reach_msg_type_t type;
+        char id[VS_ID_LEN];
+        if (vs_reach_wire_peek(p, len, &type, id, sizeof id) == 0)
+            snprintf(out, outlen, "%s %s v0", vs_reach_msg_type_name(type), id);
+        else
+            snprintf(out, outlen, "? v0");
         return;
     }
     vs_json_t *j = vs_json_parse((const char *)p, len, NULL, 0);

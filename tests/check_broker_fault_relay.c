@@ -14,6 +14,7 @@
 #include "../broker/fault_relay.h"
 #include "../broker/router.h"
 #include "log.h"
+#include "reach_wire.h"
 #include "sg_wire.h"
 
 #define S_MAX_SENT 64
@@ -349,6 +350,72 @@ START_TEST(capture_shows_typed_sgdir)
 }
 END_TEST
 
+/* A typed analysis message (proto/peer.proto ReachMessage) is binary too:
+ * the capture writes its JSON form, a ReachKey in clear as a Sealed one
+ * (its plaintext is the receiver's only). */
+START_TEST(capture_shows_typed_reach)
+{
+    char path[] = "/tmp/check_broker_capture_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    s_b->capture = fopen(path, "a");
+    ck_assert_ptr_nonnull(s_b->capture);
+
+    vs_reach_msg_t m;
+    memset(&m, 0, sizeof m);
+    m.type = VS_REACH_MSG_KEY;
+    memset(m.pk, 0xab, sizeof m.pk);
+    uint8_t ct[VS_SEAL_TAG_LEN + 2] = { 0 };
+    uint8_t buf[2][256];
+    long n[2];
+    n[0] = vs_reach_wire_encode(&m, buf[0], sizeof buf[0]);
+    m.type = VS_REACH_MSG_SEALED;
+    m.ct = ct;
+    m.ctlen = sizeof ct;
+    n[1] = vs_reach_wire_encode(&m, buf[1], sizeof buf[1]);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_gt(n[i], 0);
+        ck_assert_int_le(n[i], (long)sizeof buf[i]);
+        vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+        Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+        Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
+        to.account = "222222222222";
+        to.region = "us-east-1";
+        env.to = &to;
+        env.msg_id = 7 + (uint64_t)i;
+        pm.payload.data = buf[i];
+        pm.payload.len = (size_t)n[i];
+        pm.sealed = i == 1;
+        env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
+        env.peer = &pm;
+        s_recv(A, &env);
+        s_run_for(20);
+    }
+    ck_assert_uint_eq(s_count("agB", VPCSIM__WIRE__ENVELOPE__BODY_PEER), 2);
+
+    char line[1024] = "";
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    const char *json = strstr(line, " {");
+    ck_assert_msg(json != NULL, "%s", line);
+    ck_assert_str_eq(json + 1, "{\"T\":\"ReachKey\",\"Pk\":\""
+                               "abababababababababababababababababababababababababababababababab\","
+                               "\"Reply\":false}\n");
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    ck_assert_ptr_nonnull(strstr(line, " sealed=1 "));
+    json = strstr(line, " {");
+    ck_assert_msg(json != NULL, "%s", line);
+    ck_assert_str_eq(json + 1, "{\"T\":\"Sealed\",\"Pk\":\""
+                               "abababababababababababababababababababababababababababababababab\","
+                               "\"N\":\"000000000000000000000000000000000000000000000000\","
+                               "\"C\":\"AAAAAAAAAAAAAAAAAAAAAAAA\"}\n");
+    ck_assert_ptr_null(fgets(line, sizeof line, f));
+    fclose(f);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(duplicate_copies)
 {
     s_admin_ok("set-faults", "{\"duplicate\":1}");
@@ -421,6 +488,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, partition_drops_silently);
     tcase_add_test(tc, delay_and_capture);
     tcase_add_test(tc, capture_shows_typed_sgdir);
+    tcase_add_test(tc, capture_shows_typed_reach);
     tcase_add_test(tc, duplicate_copies);
     tcase_add_test(tc, reorder_and_release);
     suite_add_tcase(s, tc);

@@ -5,6 +5,7 @@
  * inter-Region connection under the seed's rules. */
 #include "check_reach_fixture.h"
 #include "reach_seal.h"
+#include "reach_wire.h"
 #include "service.h"
 
 /* --- sealing itself ---------------------------------------------------------- */
@@ -289,8 +290,12 @@ static void rl_emit(void *ctx, const vs_out_t *o)
         ck_assert_ptr_nonnull(text);
         memcpy(text, o->payload, o->payload_len);
         text[o->payload_len] = 0;
+        /* Kept in the JSON form, as a capture prints a typed message. */
         if (g_ncap < 64)
-            g_cap[g_ncap++] = (char *)pf_skeep(strdup(text));
+            g_cap[g_ncap++] = (char *)pf_skeep(
+                vs_reach_wire_is_typed(o->payload, o->payload_len)
+                    ? vs_reach_msgjson_render(o->payload, o->payload_len)
+                    : strdup(text));
         if (to < 0)
             free(text);         /* no such agent here */
         else

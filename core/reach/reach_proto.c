@@ -1,11 +1,14 @@
 /* reach_proto: the messages that carry a reachability analysis to the
  * agent owning the peer VPC, and this agent's sealing keys.
  *
- *   source -> peer   Probe       {T, Id, <probe>}         same Region: clear
- *   peer -> source   ProbeResult {T, Id, <part>}          same Region: clear
- *   either way       ReachKey    {T, Pk, Reply}           clear: key exchange
- *   either way       Sealed      {T, Pk, N, C}            a Probe or ProbeResult,
- *                                                          inter-Region (reach_seal.h)
+ *   source -> peer   Probe       id, probe          same Region: clear
+ *   peer -> source   ProbeResult id, part           same Region: clear
+ *   either way       ReachKey    pk, reply          clear: key exchange
+ *   either way       Sealed      pk, nonce, ct      an encoded Probe or ProbeResult,
+ *                                                   inter-Region (reach_seal.h)
+ * They travel as proto/peer.proto's ReachMessage (reach_wire.h); the older
+ * JSON form {T, ...} of each, and JSON inside a Sealed one, is still
+ * accepted on receive for one release.
  * Id is the analysis ID at the source. Probes go to the peer VPC's ARN; the
  * answer goes back to the source's (account, Region). A probe is believed
  * only from the agent at the other end of the connection it names (reach.c),
@@ -26,6 +29,7 @@
 
 #include "insights.h"
 #include "pcx_model.h"
+#include "reach_wire.h"
 
 /* Agents one agent remembers keys of (a handful in practice). */
 #define S_MAX_PEERS 1024
@@ -162,40 +166,54 @@ static void s_name(const char *account, const char *region, char out[64])
 
 /* --- sending ----------------------------------------------------------------------- */
 
-static uint64_t s_emit(vs_model_t *m, const char *vpc_arn, const char *account, const char *region,
-                       const vs_json_t *msg, bool sealed)
+/* msg encoded (malloc'd, caller frees) into *out; 0 or -1. */
+static int s_encode(const vs_reach_msg_t *msg, uint8_t **out, size_t *len)
 {
-    char *text = msg ? vs_json_dump(msg, 0) : NULL;
-    uint64_t (*emit)(vs_model_t *, const char *, const char *, const char *, const uint8_t *,
-                     size_t) = sealed ? vs_model__emit_sealed_peer : vs_model__emit_peer;
-    uint64_t id = text ? emit(m, vpc_arn, account, region, (const uint8_t *)text, strlen(text)) : 0;
-    free(text);
-    return id;
+    long n = vs_reach_wire_encode(msg, NULL, 0);
+    *out = n > 0 ? malloc((size_t)n) : NULL;
+    if (!*out || vs_reach_wire_encode(msg, *out, (size_t)n) != n) {
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
+    *len = (size_t)n;
+    return 0;
 }
 
-/* msg (consumed) to the agent (account, region), sealed if `seal`. */
+/* msg (borrowed) to the agent (account, region), sealed if `seal`: then
+ * the encoded message is the plaintext of a Sealed one. 0 if it cannot be
+ * sent (no key for the peer, too large, OOM). */
 static uint64_t s_send(vs_model_t *m, const char *vpc_arn, const char *account, const char *region,
-                       vs_json_t *msg, bool seal)
+                       const vs_reach_msg_t *msg, bool seal)
 {
+    uint8_t *text = NULL, *wire = NULL;
+    size_t len = 0, wlen = 0;
     uint64_t id = 0;
+    if (s_encode(msg, &text, &len) != 0)
+        return 0;
     if (!seal) {
-        id = s_emit(m, vpc_arn, account, region, msg, false);
-    } else {
-        s_keystore_t *k = s_keystore(m);
-        s_peer_t *p = s_peer(k, account, region);
-        char *text = msg ? vs_json_dump(msg, 0) : NULL;
-        char me[64], peer[64];
-        s_name(vs_model_account(m), vs_model_region(m), me);
-        s_name(account, region, peer);
-        vs_json_t *env = text && p ? vs_seal(&k->keys, me, p->pk, peer, (const uint8_t *)text,
-                                             strlen(text)) : NULL;
-        if (text)
-            sodium_memzero(text, strlen(text));
+        id = vs_model__emit_peer(m, vpc_arn, account, region, text, len);
         free(text);
-        id = s_emit(m, vpc_arn, account, region, env, true);
-        vs_json_free(&env);
+        return id;
     }
-    vs_json_free(&msg);
+    s_keystore_t *k = s_keystore(m);
+    s_peer_t *p = s_peer(k, account, region);
+    vs_reach_msg_t env;
+    memset(&env, 0, sizeof env);
+    env.type = VS_REACH_MSG_SEALED;
+    char me[64], peer[64];
+    s_name(vs_model_account(m), vs_model_region(m), me);
+    s_name(account, region, peer);
+    if (p && vs_seal_raw(&k->keys, me, p->pk, peer, text, len, env.nonce, &env.ct,
+                         &env.ctlen) == 0) {
+        memcpy(env.pk, k->keys.pk, VS_SEAL_KEY_LEN);
+        if (s_encode(&env, &wire, &wlen) == 0)
+            id = vs_model__emit_sealed_peer(m, vpc_arn, account, region, wire, wlen);
+    }
+    sodium_memzero(text, len);
+    free(text);
+    free(wire);
+    vs_reach_msg_clear(&env);
     return id;
 }
 
@@ -205,13 +223,12 @@ static uint64_t s_send_key(vs_model_t *m, const char *vpc_arn, const char *accou
     s_keystore_t *k = s_keystore(m);
     if (!k)
         return 0;
-    char hex[VS_SEAL_HEX_LEN];
-    vs_seal_key_hex(k->keys.pk, hex);
-    vs_json_t *msg = vs_json_object();
-    vs_json_set_str(msg, "T", "ReachKey");
-    vs_json_set_str(msg, "Pk", hex);
-    vs_json_set_bool(msg, "Reply", reply);
-    return s_send(m, vpc_arn, account, region, msg, false);
+    vs_reach_msg_t msg;
+    memset(&msg, 0, sizeof msg);
+    msg.type = VS_REACH_MSG_KEY;
+    memcpy(msg.pk, k->keys.pk, VS_SEAL_KEY_LEN);
+    msg.reply = reply;
+    return s_send(m, vpc_arn, account, region, &msg, false);
 }
 
 static void s_peer_vpc_arn(const vs_nia_t *a, char arn[VS_ARN_LEN])
@@ -233,11 +250,16 @@ void vs_insights__send_probe(vs_model_t *m, vs_nia_t *a)
         vs_model__touch(m, &a->base);
         return;
     }
-    vs_json_t *msg = vs_json_clone(a->probe);
-    vs_json_set_str(msg, "T", "Probe");
-    vs_json_set_str(msg, "Id", a->base.id);
+    vs_reach_msg_t msg;
+    memset(&msg, 0, sizeof msg);
+    msg.type = VS_REACH_MSG_PROBE;
+    snprintf(msg.id, sizeof msg.id, "%s", a->base.id);
     a->wait = VS_NIA_WAIT_RESULT;
-    a->msg_id = s_send(m, arn, a->peer_account, a->peer_region, msg, a->sealed);
+    /* A probe that cannot be read back or sent leaves msg_id 0: the
+     * analysis times out as for any message that is never answered. */
+    a->msg_id = vs_reach_probe_from_json(a->probe, &msg.probe) == 0
+                    ? s_send(m, arn, a->peer_account, a->peer_region, &msg, a->sealed)
+                    : 0;
     vs_model__touch(m, &a->base);
 }
 
@@ -250,14 +272,12 @@ static vs_nia_t *s_nia(const vs_model_t *m, const char *id)
 }
 
 static int s_on_key(vs_model_t *m, const char *from_account, const char *from_region,
-                    const vs_json_t *j)
+                    const vs_reach_msg_t *msg)
 {
-    uint8_t pk[VS_SEAL_KEY_LEN];
     s_keystore_t *k = s_keystore(m);
-    if (!k || vs_seal_key_from_hex(vs_json_get_str(j, "Pk"), pk) != 0 ||
-        s_peer_set(m, k, from_account, from_region, pk) != 0)
+    if (!k || s_peer_set(m, k, from_account, from_region, msg->pk) != 0)
         return -1;
-    if (!vs_json_get_bool(j, "Reply", false))
+    if (!msg->reply)
         s_send_key(m, NULL, from_account, from_region, true);
     /* Probes that waited for this key go now. */
     for (vs_obj_t *o = vs_model__first(m, &vs_kind_nia); o; o = vs_model__next(o, &vs_kind_nia)) {
@@ -270,71 +290,86 @@ static int s_on_key(vs_model_t *m, const char *from_account, const char *from_re
 }
 
 static int s_on_probe(vs_model_t *m, const char *from_account, const char *from_region,
-                      const vs_json_t *j, bool sealed)
+                      const vs_reach_msg_t *msg, bool sealed)
 {
-    vs_reach_probe_t p;
-    vs_reach_part_t part;
-    const char *id = vs_json_get_str(j, "Id");
-    if (!id || !vs_id_valid(id, "nia") || vs_reach_probe_from_json(j, &p) != 0)
-        return -1;
-    const vs_obj_t *po = vs_model__get(m, p.pcx_id);
+    const vs_reach_probe_t *p = &msg->probe;
+    vs_reach_msg_t res;
+    memset(&res, 0, sizeof res);
+    const vs_obj_t *po = vs_model__get(m, p->pcx_id);
     /* Across Regions a probe travels sealed or not at all. */
     if (!po || po->kind != &vs_kind_pcx ||
         (((const vs_pcx_obj_t *)po)->rec.inter_region && !sealed))
         return -1;
-    if (vs_reach_dest(m, &p, from_account, from_region, &part) != 0)
+    if (vs_reach_dest(m, p, from_account, from_region, &res.part) != 0)
         return -1;
-    vs_json_t *msg = vs_reach_part_to_json(&part);
-    vs_reach_part_free(&part);
-    vs_json_set_str(msg, "T", "ProbeResult");
-    vs_json_set_str(msg, "Id", id);
-    s_send(m, NULL, from_account, from_region, msg, sealed);
+    res.type = VS_REACH_MSG_RESULT;
+    memcpy(res.id, msg->id, sizeof res.id);
+    s_send(m, NULL, from_account, from_region, &res, sealed);
+    vs_reach_msg_clear(&res);
     return 1;
 }
 
+/* Takes msg's part into out when it completes an analysis. */
 static int s_on_result(vs_model_t *m, const char *from_account, const char *from_region,
-                       const vs_json_t *j, bool sealed, vs_insights_outcome_t *out)
+                       vs_reach_msg_t *msg, bool sealed, vs_insights_outcome_t *out)
 {
-    vs_nia_t *a = s_nia(m, vs_json_get_str(j, "Id"));
+    vs_nia_t *a = s_nia(m, msg->id);
     /* A late answer (after a timeout) or a duplicate changes nothing. */
     if (!a || a->status != VS_NIA_RUNNING || a->wait != VS_NIA_WAIT_RESULT)
         return 1;
     if (strcmp(a->peer_account, from_account) || strcmp(a->peer_region, from_region) ||
         a->sealed != sealed)
         return -1;
-    if (vs_reach_part_from_json(j, &out->part) != 0)
-        return -1;
+    out->part = msg->part;
+    memset(&msg->part, 0, sizeof msg->part);
     out->nia = a;
     out->complete = true;
     return 1;
 }
 
-/* Opens a Sealed envelope from (account, region) into *inner (caller
- * frees). The first sealed message of an agent we have no key for teaches
- * us its key; a known agent must use the key we know. */
-static int s_unseal(vs_model_t *m, const char *from_account, const char *from_region,
-                    const vs_json_t *env, vs_json_t **inner)
+/* A payload of either form into *msg: 1, 0 (not a reach message), -1. */
+static int s_read(const uint8_t *payload, size_t len, vs_reach_msg_t *msg)
 {
-    uint8_t announced[VS_SEAL_KEY_LEN], *pt = NULL;
+    if (vs_reach_wire_is_typed(payload, len))
+        return vs_reach_wire_decode(payload, len, msg) == 0 ? 1 : -1;
+    memset(msg, 0, sizeof *msg);
+    /* No length bound of our own on JSON: an older agent's Sealed envelope
+     * carries base64 (4/3 of its ciphertext); vs_seal_open bounds that. */
+    if (len == 0 || payload[0] != '{')
+        return 0;
+    vs_json_t *j = vs_json_parse((const char *)payload, len, NULL, 0);
+    int rc = j ? vs_reach_msgjson_read(j, msg) : 0;
+    vs_json_free(&j);
+    return rc;
+}
+
+/* Opens a Sealed message from (account, region) into *inner (caller
+ * clears; the caller checks that it is a Probe or a ProbeResult). The first sealed message of an agent we
+ * have no key for teaches us its key; a known agent must use the key we
+ * know. */
+static int s_unseal(vs_model_t *m, const char *from_account, const char *from_region,
+                    const vs_reach_msg_t *env, vs_reach_msg_t *inner)
+{
+    uint8_t *pt = NULL;
     size_t len = 0;
     char me[64], peer[64];
+    memset(inner, 0, sizeof *inner);
     s_keystore_t *k = s_keystore(m);
-    if (!k || vs_seal_sender_pk(env, announced) != 0)
+    if (!k)
         return -1;
     s_peer_t *p = s_peer(k, from_account, from_region);
     s_name(vs_model_account(m), vs_model_region(m), me);
     s_name(from_account, from_region, peer);
-    if (vs_seal_open(&k->keys, me, p ? p->pk : announced, peer, env, &pt, &len) != 0)
+    /* The announced key must be the one we trust for this sender. */
+    if ((p && sodium_memcmp(p->pk, env->pk, VS_SEAL_KEY_LEN) != 0) ||
+        vs_seal_open_raw(&k->keys, me, env->pk, peer, env->nonce, env->ct, env->ctlen, &pt,
+                         &len) != 0)
         return -1;
-    *inner = vs_json_parse((const char *)pt, len, NULL, 0);
+    int rc = s_read(pt, len, inner);
     sodium_memzero(pt, len);
     free(pt);
-    if (!*inner || vs_json_type(*inner) != VS_JSON_OBJECT) {
-        vs_json_free(inner);
-        return -1;
-    }
-    if (!p && s_peer_set(m, k, from_account, from_region, announced) != 0) {
-        vs_json_free(inner);
+    if (rc != 1 || (!p && s_peer_set(m, k, from_account, from_region, env->pk) != 0)) {
+        vs_reach_msg_clear(inner);
         return -1;
     }
     return 0;
@@ -344,35 +379,32 @@ int vs_insights__on_peer(vs_model_t *m, const char *from_account, const char *fr
                          const uint8_t *payload, size_t len, vs_insights_outcome_t *out)
 {
     memset(out, 0, sizeof *out);
-    vs_json_t *j = vs_json_parse((const char *)payload, len, NULL, 0);
-    const char *type = j ? vs_json_get_str(j, "T") : NULL;
-    int rc = 0;
-    if (!type || !from_account || !from_region) {
-        rc = 0;
-    } else if (!strcmp(type, "ReachKey")) {
-        rc = s_on_key(m, from_account, from_region, j);
-    } else if (!strcmp(type, "Probe")) {
-        rc = s_on_probe(m, from_account, from_region, j, false);
-    } else if (!strcmp(type, "ProbeResult")) {
-        rc = s_on_result(m, from_account, from_region, j, false, out);
-    } else if (!strcmp(type, "Sealed")) {
-        vs_json_t *inner = NULL;
+    vs_reach_msg_t msg, inner;
+    memset(&inner, 0, sizeof inner);
+    int rc = s_read(payload, len, &msg);
+    if (rc != 1 || !from_account || !from_region) {
+        rc = rc == 1 ? 0 : rc;
+    } else if (msg.type == VS_REACH_MSG_KEY) {
+        rc = s_on_key(m, from_account, from_region, &msg);
+    } else if (msg.type == VS_REACH_MSG_PROBE) {
+        rc = s_on_probe(m, from_account, from_region, &msg, false);
+    } else if (msg.type == VS_REACH_MSG_RESULT) {
+        rc = s_on_result(m, from_account, from_region, &msg, false, out);
+    } else if (s_unseal(m, from_account, from_region, &msg, &inner) == 0) {
+        /* Only a probe or its answer is ever sealed. */
+        rc = inner.type == VS_REACH_MSG_PROBE    ? s_on_probe(m, from_account, from_region, &inner, true)
+             : inner.type == VS_REACH_MSG_RESULT ? s_on_result(m, from_account, from_region, &inner,
+                                                               true, out)
+                                                 : -1;
+    } else {
+        /* Perhaps sealed to a key we no longer have (our data dir was
+         * lost): tell the sender our current one, so that its next
+         * analysis works. A public key is no secret to hand out. */
+        s_send_key(m, NULL, from_account, from_region, true);
         rc = -1;
-        if (s_unseal(m, from_account, from_region, j, &inner) == 0) {
-            const char *t = vs_json_get_str(inner, "T");
-            if (t && !strcmp(t, "Probe"))
-                rc = s_on_probe(m, from_account, from_region, inner, true);
-            else if (t && !strcmp(t, "ProbeResult"))
-                rc = s_on_result(m, from_account, from_region, inner, true, out);
-        } else {
-            /* Perhaps sealed to a key we no longer have (our data dir was
-             * lost): tell the sender our current one, so that its next
-             * analysis works. A public key is no secret to hand out. */
-            s_send_key(m, NULL, from_account, from_region, true);
-        }
-        vs_json_free(&inner);
     }
-    vs_json_free(&j);
+    vs_reach_msg_clear(&inner);
+    vs_reach_msg_clear(&msg);
     return rc;
 }
 

@@ -51,38 +51,56 @@ static int s_ad(char *buf, size_t len, const char *from, const char *to)
     return n > 0 && (size_t)n < len ? n : -1;
 }
 
+int vs_seal_raw(const vs_seal_keys_t *me, const char *me_name, const uint8_t *peer_pk,
+                const char *peer_name, const uint8_t *pt, size_t len,
+                uint8_t nonce[VS_SEAL_NONCE_LEN], uint8_t **c, size_t *clen)
+{
+    uint8_t rx[crypto_kx_SESSIONKEYBYTES], tx[crypto_kx_SESSIONKEYBYTES];
+    char ad[160];
+    int adlen = s_ad(ad, sizeof ad, me_name, peer_name);
+    *c = NULL;
+    *clen = 0;
+    if (len > VS_SEAL_MAX_PLAIN || adlen < 0 ||
+        s_session(me, me_name, peer_pk, peer_name, rx, tx) != 0)
+        return -1;
+    uint8_t *out = malloc(len + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+    unsigned long long n = 0;
+    randombytes_buf(nonce, VS_SEAL_NONCE_LEN);
+    int rc = out && crypto_aead_xchacha20poly1305_ietf_encrypt(out, &n, pt, len,
+                                                               (const uint8_t *)ad, (size_t)adlen,
+                                                               NULL, nonce, tx) == 0 ? 0 : -1;
+    sodium_memzero(rx, sizeof rx);
+    sodium_memzero(tx, sizeof tx);
+    if (rc != 0) {
+        free(out);
+        return -1;
+    }
+    *c = out;
+    *clen = (size_t)n;
+    return 0;
+}
+
 vs_json_t *vs_seal(const vs_seal_keys_t *me, const char *me_name, const uint8_t *peer_pk,
                    const char *peer_name, const uint8_t *pt, size_t len)
 {
-    uint8_t rx[crypto_kx_SESSIONKEYBYTES], tx[crypto_kx_SESSIONKEYBYTES];
-    uint8_t nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
-    char ad[160];
-    int adlen = s_ad(ad, sizeof ad, me_name, peer_name);
-    if (len > VS_SEAL_MAX_PLAIN || adlen < 0 ||
-        s_session(me, me_name, peer_pk, peer_name, rx, tx) != 0)
+    uint8_t nonce[VS_SEAL_NONCE_LEN], *c = NULL;
+    size_t clen = 0;
+    if (vs_seal_raw(me, me_name, peer_pk, peer_name, pt, len, nonce, &c, &clen) != 0)
         return NULL;
-    size_t clen_max = len + crypto_aead_xchacha20poly1305_ietf_ABYTES;
-    uint8_t *c = malloc(clen_max);
-    size_t b64cap = sodium_base64_ENCODED_LEN(clen_max, sodium_base64_VARIANT_ORIGINAL);
+    size_t b64cap = sodium_base64_ENCODED_LEN(clen, sodium_base64_VARIANT_ORIGINAL);
     char *b64 = malloc(b64cap);
     vs_json_t *env = NULL;
-    unsigned long long clen = 0;
-    randombytes_buf(nonce, sizeof nonce);
-    if (c && b64 &&
-        crypto_aead_xchacha20poly1305_ietf_encrypt(c, &clen, pt, len, (const uint8_t *)ad,
-                                                   (size_t)adlen, NULL, nonce, tx) == 0) {
+    if (b64) {
         char pkhex[VS_SEAL_HEX_LEN], nhex[2 * sizeof nonce + 1];
         vs_seal_key_hex(me->pk, pkhex);
         sodium_bin2hex(nhex, sizeof nhex, nonce, sizeof nonce);
-        sodium_bin2base64(b64, b64cap, c, (size_t)clen, sodium_base64_VARIANT_ORIGINAL);
+        sodium_bin2base64(b64, b64cap, c, clen, sodium_base64_VARIANT_ORIGINAL);
         env = vs_json_object();
         vs_json_set_str(env, "T", "Sealed");
         vs_json_set_str(env, "Pk", pkhex);
         vs_json_set_str(env, "N", nhex);
         vs_json_set_str(env, "C", b64);
     }
-    sodium_memzero(rx, sizeof rx);
-    sodium_memzero(tx, sizeof tx);
     free(c);
     free(b64);
     return env;
@@ -93,35 +111,19 @@ int vs_seal_sender_pk(const vs_json_t *env, uint8_t pk[VS_SEAL_KEY_LEN])
     return vs_seal_key_from_hex(vs_json_get_str(env, "Pk"), pk);
 }
 
-int vs_seal_open(const vs_seal_keys_t *me, const char *me_name, const uint8_t *peer_pk,
-                 const char *peer_name, const vs_json_t *env, uint8_t **pt, size_t *len)
+int vs_seal_open_raw(const vs_seal_keys_t *me, const char *me_name, const uint8_t *peer_pk,
+                     const char *peer_name, const uint8_t nonce[VS_SEAL_NONCE_LEN],
+                     const uint8_t *c, size_t clen, uint8_t **pt, size_t *len)
 {
     uint8_t rx[crypto_kx_SESSIONKEYBYTES], tx[crypto_kx_SESSIONKEYBYTES];
-    uint8_t nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES], announced[VS_SEAL_KEY_LEN];
     char ad[160];
-    const char *nhex = vs_json_get_str(env, "N"), *b64 = vs_json_get_str(env, "C");
-    const char *type = vs_json_get_str(env, "T");
     int adlen = s_ad(ad, sizeof ad, peer_name, me_name);
-    size_t nlen = 0;
     *pt = NULL;
     *len = 0;
-    /* The announced key must be the one we trust for this sender. */
-    if (!type || strcmp(type, "Sealed") || !nhex || !b64 || adlen < 0 ||
-        vs_seal_sender_pk(env, announced) != 0 ||
-        sodium_memcmp(announced, peer_pk, VS_SEAL_KEY_LEN) != 0 ||
-        strlen(nhex) != 2 * sizeof nonce ||
-        sodium_hex2bin(nonce, sizeof nonce, nhex, strlen(nhex), NULL, &nlen, NULL) != 0 ||
-        nlen != sizeof nonce || strlen(b64) > 2 * VS_SEAL_MAX_PLAIN)
+    if (adlen < 0 || !c || clen < crypto_aead_xchacha20poly1305_ietf_ABYTES ||
+        clen > VS_SEAL_MAX_PLAIN + crypto_aead_xchacha20poly1305_ietf_ABYTES ||
+        s_session(me, me_name, peer_pk, peer_name, rx, tx) != 0)
         return -1;
-    size_t cap = strlen(b64) * 3 / 4 + 3, clen = 0;
-    uint8_t *c = malloc(cap);
-    if (!c || sodium_base642bin(c, cap, b64, strlen(b64), NULL, &clen, NULL,
-                                sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        clen < crypto_aead_xchacha20poly1305_ietf_ABYTES ||
-        s_session(me, me_name, peer_pk, peer_name, rx, tx) != 0) {
-        free(c);
-        return -1;
-    }
     uint8_t *m = malloc(clen + 1);
     unsigned long long mlen = 0;
     int rc = m && crypto_aead_xchacha20poly1305_ietf_decrypt(m, &mlen, NULL, c, clen,
@@ -129,7 +131,6 @@ int vs_seal_open(const vs_seal_keys_t *me, const char *me_name, const uint8_t *p
                                                              nonce, rx) == 0 ? 0 : -1;
     sodium_memzero(rx, sizeof rx);
     sodium_memzero(tx, sizeof tx);
-    free(c);
     if (rc != 0) {
         free(m);
         return -1;
@@ -138,4 +139,31 @@ int vs_seal_open(const vs_seal_keys_t *me, const char *me_name, const uint8_t *p
     *pt = m;
     *len = (size_t)mlen;
     return 0;
+}
+
+int vs_seal_open(const vs_seal_keys_t *me, const char *me_name, const uint8_t *peer_pk,
+                 const char *peer_name, const vs_json_t *env, uint8_t **pt, size_t *len)
+{
+    uint8_t nonce[VS_SEAL_NONCE_LEN], announced[VS_SEAL_KEY_LEN];
+    const char *nhex = vs_json_get_str(env, "N"), *b64 = vs_json_get_str(env, "C");
+    const char *type = vs_json_get_str(env, "T");
+    size_t nlen = 0;
+    *pt = NULL;
+    *len = 0;
+    /* The announced key must be the one we trust for this sender. */
+    if (!type || strcmp(type, "Sealed") || !nhex || !b64 ||
+        vs_seal_sender_pk(env, announced) != 0 ||
+        sodium_memcmp(announced, peer_pk, VS_SEAL_KEY_LEN) != 0 ||
+        strlen(nhex) != 2 * sizeof nonce ||
+        sodium_hex2bin(nonce, sizeof nonce, nhex, strlen(nhex), NULL, &nlen, NULL) != 0 ||
+        nlen != sizeof nonce || strlen(b64) > 2 * VS_SEAL_MAX_PLAIN)
+        return -1;
+    size_t cap = strlen(b64) * 3 / 4 + 3, clen = 0;
+    uint8_t *c = malloc(cap);
+    int rc = c && sodium_base642bin(c, cap, b64, strlen(b64), NULL, &clen, NULL,
+                                    sodium_base64_VARIANT_ORIGINAL) == 0
+                 ? vs_seal_open_raw(me, me_name, peer_pk, peer_name, nonce, c, clen, pt, len)
+                 : -1;
+    free(c);
+    return rc;
 }

@@ -34,6 +34,8 @@
 #define VS_SEAL_HEX_LEN (2 * VS_SEAL_KEY_LEN + 1)
 /* Largest plaintext sealed or opened (probe results are a few KiB). */
 #define VS_SEAL_MAX_PLAIN (256u * 1024u)
+#define VS_SEAL_NONCE_LEN 24   /* XChaCha20-Poly1305 */
+#define VS_SEAL_TAG_LEN   16   /* what sealing adds to the plaintext */
 
 typedef struct vs_seal_keys {
     uint8_t pk[VS_SEAL_KEY_LEN];
@@ -48,6 +50,20 @@ int vs_seal_keygen(vs_seal_keys_t *k);
  * key, equal names, too long, OOM). */
 vs_json_t *vs_seal(const vs_seal_keys_t *me, const char *me_name, const uint8_t *peer_pk,
                    const char *peer_name, const uint8_t *pt, size_t len);
+
+/* The same sealing without the JSON envelope, for the typed message
+ * (reach_wire.h): fills nonce and sets *c to a malloc'd ciphertext of
+ * len + VS_SEAL_TAG_LEN bytes (caller frees). 0, or -1 as vs_seal's NULL. */
+int vs_seal_raw(const vs_seal_keys_t *me, const char *me_name, const uint8_t *peer_pk,
+                const char *peer_name, const uint8_t *pt, size_t len,
+                uint8_t nonce[VS_SEAL_NONCE_LEN], uint8_t **c, size_t *clen);
+
+/* Opens a ciphertext sealed by vs_seal_raw (the caller has checked that the
+ * announced sender key is peer_pk); *pt as for vs_seal_open. -1 if altered,
+ * sealed under another key or for another pair, or over the bounds. */
+int vs_seal_open_raw(const vs_seal_keys_t *me, const char *me_name, const uint8_t *peer_pk,
+                     const char *peer_name, const uint8_t nonce[VS_SEAL_NONCE_LEN],
+                     const uint8_t *c, size_t clen, uint8_t **pt, size_t *len);
 
 /* Opens an envelope (borrowed) that peer_name sent to me, trusting peer_pk
  * as that agent's key. On success *pt is a malloc'd NUL-terminated copy of

@@ -270,17 +270,20 @@ class Reach(PcxTest):
         self.assert_broker_saw_no_plaintext(ia, ib, va, vb)
 
     def assert_broker_saw_no_plaintext(self, ia, ib, va, vb):
-        # Every PeerMessage between the two Regions: "TIME FROM -> TO sealed=N HEX".
+        # Every PeerMessage between the two Regions: "TIME FROM -> TO sealed=N HEX
+        # [JSON]", the JSON form printed for a typed message (peer.proto
+        # ReachMessage); the older JSON messages are their own text.
         payloads = []
         with open(self.capture) as f:
             for line in f:
-                parts = line.split()
+                parts = line.rstrip("\n").split(" ", 6)
                 if len(parts) < 6 or {parts[1], parts[3]} != {f"{A}/{TOKYO}", f"{B}/{USW2}"}:
                     continue
                 if parts[5] != "-":
-                    payloads.append((parts[4], bytes.fromhex(parts[5]).decode("utf-8", "replace")))
+                    raw = bytes.fromhex(parts[5]).decode("utf-8", "replace")
+                    payloads.append((parts[4], parts[6] if len(parts) > 6 else raw, raw))
         kinds = {}
-        for flag, p in payloads:
+        for flag, p, raw in payloads:
             try:
                 t = json.loads(p).get("T")
             except ValueError:
@@ -294,6 +297,7 @@ class Reach(PcxTest):
                 for secret in ("10.1.1.12", "10.2.1.234", ia["InstanceId"], ib["InstanceId"],
                                va, vb, "Probe"):
                     self.assertNotIn(secret, p)
+                    self.assertNotIn(secret, raw)
         # One key exchange, then two sealed probes and their two answers.
         self.assertEqual(kinds.get("ReachKey"), 2, kinds)
         self.assertEqual(kinds.get("Sealed"), 4, kinds)
