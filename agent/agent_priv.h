@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "agent.h"
+#include "evcache.h"
 #include "evlog.h"
 #include "ids.h"
 #include "model.h"
@@ -112,7 +113,7 @@ typedef struct agent {
     uint64_t refused;             /* messages refused: wrong sender, forged */
     vs_ratelimit_t rl_refused;    /* their log lines */
     evlog_t *ev;                  /* the event log (agent_events.c) */
-    struct agent_evcache *evc;    /* its recent calls and messages (agent_events.c) */
+    evcache_t *evc;               /* its recent calls (agent_events.c) */
     uint64_t ev_cause;            /* causality id of the message being handled */
     uint64_t ev_added;            /* events added since the last prune */
     bool ev_resending;            /* the retry timer's transaction is open */
