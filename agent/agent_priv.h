@@ -109,6 +109,8 @@ typedef struct agent {
     int exit_code;
 
     bool read_only;               /* the disk is full (agent_full.c) */
+    uint64_t idle_commits;        /* store_commits at the last idle tick */
+    uint64_t shed_commits;        /* ... when memory was last shed (agent.c) */
     uint64_t ro_last_probe;       /* mono ms of the last write probe */
     uint64_t refused;             /* messages refused: wrong sender, forged */
     vs_ratelimit_t rl_refused;    /* their log lines */
