@@ -31,23 +31,16 @@ static uint64_t s_wall_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Recent calls in memory, direct-mapped by cause: the whole call event,
- * also of the read-only calls the log holds back until one fails. A miss
- * (overwritten, or before a restart) asks the log. (A message's cause the
- * log itself keeps in memory: evlog_cause_of_msg.) */
+/* Recent calls in memory (evcache.c): the whole call event, also of the
+ * read-only calls the log holds back until one fails. A miss (overwritten,
+ * or before a restart) asks the log. (A message's cause the log itself
+ * keeps in memory: evlog_cause_of_msg.) */
 #define EVC_CALLS 4096
-
-struct agent_evcache {
-    struct {
-        uint64_t cause;
-        vs_event_t call;   /* the api-call event, recorded or (a Describe*) held back */
-    } calls[EVC_CALLS];
-};
 
 int agent_ev__open(agent_t *a, char *err, size_t errlen)
 {
     int64_t keep = a->cfg->event_retention > 0 ? a->cfg->event_retention : EVLOG_DEFAULT_RETENTION;
-    a->evc = calloc(1, sizeof *a->evc);
+    a->evc = evcache_new(EVC_CALLS);
     if (!a->evc) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -59,8 +52,7 @@ int agent_ev__open(agent_t *a, char *err, size_t errlen)
 void agent_ev__close(agent_t *a)
 {
     evlog_close(&a->ev);
-    free(a->evc);
-    a->evc = NULL;
+    evcache_free(&a->evc);
 }
 
 uint64_t agent_ev__msg_cause(agent_t *a, uint64_t msg_id)
@@ -79,8 +71,8 @@ void agent_ev__reload(agent_t *a)
  * log has been asked for its action and object). */
 static const vs_event_t *s_call_get(agent_t *a, uint64_t cause, vs_event_t *e)
 {
-    if (a->evc && a->evc->calls[cause % EVC_CALLS].cause == cause) {
-        const vs_event_t *c = &a->evc->calls[cause % EVC_CALLS].call;
+    const vs_event_t *c = a->evc ? evcache_get(a->evc, cause) : NULL;
+    if (c) {
         vs_event_set(e->action, sizeof e->action, c->action);
         vs_event_set(e->object, sizeof e->object, c->object);
         return c;
@@ -131,11 +123,8 @@ void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input)
     vs_event_api_object(input, NULL, e.object, sizeof e.object);
     if (!s_read_only(e.action))
         s_add(a, &e);
-    if (a->evc) {
-        size_t k = e.cause % EVC_CALLS;
-        a->evc->calls[k].cause = e.cause;
-        a->evc->calls[k].call = e;
-    }
+    if (a->evc)
+        evcache_put(a->evc, &e);
 }
 
 void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)

@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "agent.h"
+#include "evcache.h"
 #include "evlog.h"
 #include "ids.h"
 #include "model.h"
@@ -108,11 +109,13 @@ typedef struct agent {
     int exit_code;
 
     bool read_only;               /* the disk is full (agent_full.c) */
+    uint64_t idle_commits;        /* store_commits at the last idle tick */
+    uint64_t shed_commits;        /* ... when memory was last shed (agent.c) */
     uint64_t ro_last_probe;       /* mono ms of the last write probe */
     uint64_t refused;             /* messages refused: wrong sender, forged */
     vs_ratelimit_t rl_refused;    /* their log lines */
     evlog_t *ev;                  /* the event log (agent_events.c) */
-    struct agent_evcache *evc;    /* its recent calls and messages (agent_events.c) */
+    evcache_t *evc;               /* its recent calls (agent_events.c) */
     uint64_t ev_cause;            /* causality id of the message being handled */
     uint64_t ev_added;            /* events added since the last prune */
     bool ev_resending;            /* the retry timer's transaction is open */

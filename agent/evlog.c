@@ -249,6 +249,18 @@ int evlog_reload(evlog_t *l)
     return s_load(l);
 }
 
+void evlog_shed_memory(evlog_t *l)
+{
+    if (l->npending)
+        return;
+    free(l->pending);
+    l->pending = NULL;
+    l->pending_cap = 0;
+    free(l->buf);
+    l->buf = NULL;
+    l->buf_cap = 0;
+}
+
 /* --- writing --------------------------------------------------------------- */
 
 static int s_write_batch(evlog_t *l)

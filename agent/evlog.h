@@ -60,6 +60,9 @@ int evlog_flush(evlog_t *l);
 /* Forgets everything not on disk and reads the log's state again: after
  * the transaction of a flush was rolled back. 0 or -1. */
 int evlog_reload(evlog_t *l);
+/* Frees the scratch a burst grew (the turn's event buffer, the encoding
+ * buffer) when no event is pending; they grow again on use. */
+void evlog_shed_memory(evlog_t *l);
 /* Writes the states' checkpoint when needed, then deletes the oldest
  * batches while at least `retention` events remain without them. In the transaction, like
  * evlog_flush. 0 or -1. */

@@ -330,6 +330,17 @@ int store_wal_pages(const store_t *st)
     return st->wal_pages;
 }
 
+uint64_t store_commits(const store_t *st)
+{
+    return st->commits;
+}
+
+void store_shed_memory(store_t *st)
+{
+    if (st->depth == 0)
+        sqlite3_db_release_memory(st->db);
+}
+
 int store_global_init(void)
 {
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK ? 0 : -1;

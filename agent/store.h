@@ -126,6 +126,11 @@ long store_seen_count(store_t *st);
 int store_checkpoint_idle(store_t *st);
 /* Pages in the WAL after the last commit or checkpoint (for tests). */
 int store_wal_pages(const store_t *st);
+/* Gives SQLite's page cache back to the heap (it refills from the file as
+ * pages are read again). Outside a transaction only; for a quiet agent. */
+void store_shed_memory(store_t *st);
+/* Commits so far (the WAL hook's count): for noticing a quiet spell. */
+uint64_t store_commits(const store_t *st);
 /* The SQLite handle (borrowed), so that the agent's other tables (the
  * event log, evlog.c) are written in the same per-turn transaction. */
 struct sqlite3 *store_db(store_t *st);

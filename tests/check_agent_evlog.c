@@ -510,6 +510,45 @@ START_TEST(old_events_table_migrated)
 }
 END_TEST
 
+/* Shedding a quiet log's scratch (agent.c does when idle) loses nothing:
+ * later turns are written and read back, and the indexes still answer. */
+START_TEST(shedding_scratch_keeps_the_log_whole)
+{
+    s_open(1000);
+    ck_assert_int_eq(store_begin(g_st), 0);
+    for (int i = 0; i < 300; i++) {
+        vs_event_t e = s_ev(i);
+        ck_assert_int_eq(evlog_add(g_log, &e), 0);
+    }
+    evlog_shed_memory(g_log);   /* events pending: keeps them */
+    ck_assert_int_eq(evlog_flush(g_log), 0);
+    ck_assert_int_eq(store_commit(g_st), 0);
+    evlog_shed_memory(g_log);
+    evlog_shed_memory(g_log);
+    store_shed_memory(g_st);
+    ck_assert_int_eq(store_begin(g_st), 0);
+    for (int i = 300; i < 310; i++) {
+        vs_event_t e = s_ev(i);
+        ck_assert_int_eq(evlog_add(g_log, &e), 0);
+    }
+    ck_assert_int_eq(evlog_flush(g_log), 0);
+    ck_assert_int_eq(store_commit(g_st), 0);
+    ck_assert_int_eq(evlog_count(g_log), 310);
+    vs_event_t *out = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(evlog_query(g_log, NULL, 0, 1000, &out, &n), 0);
+    ck_assert_uint_eq(n, 310);
+    for (size_t i = 0; i < n; i++) {
+        vs_event_t want = s_ev((int)i);
+        ck_assert_str_eq(out[i].object, want.object);
+        ck_assert_uint_eq(out[i].cause, want.cause);
+    }
+    free(out);
+    vs_event_t m = s_ev(306);   /* even i: has a msg_id */
+    ck_assert_uint_eq(evlog_cause_of_msg(g_log, m.msg_id), m.cause);
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("agent_evlog");
@@ -524,6 +563,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, codec_refuses_every_damage);
     tcase_add_test(tc, indexes_are_bounded);
     tcase_add_test(tc, old_events_table_migrated);
+    tcase_add_test(tc, shedding_scratch_keeps_the_log_whole);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,35 @@
+/* evcache: the agent's recent API-call events in memory, by cause, so that
+ * the events a call leads to can name its action and object without asking
+ * the log. A cache: get answers only for what it still holds (the newest
+ * call of a cause, unless cap newer calls or a colliding cause replaced
+ * it); a miss is the caller's to resolve (the log).
+ *
+ * Why a ring in arrival order plus a small index, not a table indexed by
+ * cause: causes are client msg ids, sparse when one client talks to many
+ * agents, and a table by cause touched a page for nearly every call
+ * (~0.9 MB resident per agent after 200 calls in bench/scale.sh). The ring
+ * is written front to back, so an agent's resident memory grows with the
+ * calls it has seen, up to cap entries, never past it.
+ *
+ * Not thread safe; no IO.
+ */
+#ifndef AGENT_EVCACHE_H
+#define AGENT_EVCACHE_H
+
+#include <stdint.h>
+
+#include "event.h"
+
+typedef struct evcache evcache_t;
+
+/* Holds the last cap calls (rounded up to a power of two, 16..1<<16). NULL
+ * out of memory. The caller owns it: evcache_free. */
+evcache_t *evcache_new(uint32_t cap);
+void evcache_free(evcache_t **c);
+
+/* Keeps a copy of e (a call event) under e->cause (0 is not kept). */
+void evcache_put(evcache_t *c, const vs_event_t *e);
+/* The newest call kept under cause, or NULL. Valid until the next put. */
+const vs_event_t *evcache_get(const evcache_t *c, uint64_t cause);
+
+#endif
