@@ -4,12 +4,17 @@
 
 struct evcache {
     uint32_t cap;        /* ring entries, a power of two */
-    uint32_t nslots;     /* index slots, 2 * cap */
+    uint32_t nslots;     /* index slots, 2 * cap, in buckets of S_WAYS */
     uint32_t head;       /* the next ring entry written */
     uint32_t *slot;      /* by hash of cause: ring position + 1, 0 = empty */
     vs_event_t *ring;    /* malloc'd, not calloc'd: pages are touched (and
                             become resident) only as the ring fills */
 };
+
+/* Slots per bucket. Direct-mapped (one way), about 6% of the calls still
+ * awaiting their reply with 512 in flight lost their slot to a colliding
+ * cause, and each such miss decoded event-log batches (evlog_call_of). */
+#define S_WAYS 4
 
 static uint32_t s_hash(uint64_t k, uint32_t mask)
 {
@@ -46,6 +51,12 @@ void evcache_free(evcache_t **cp)
     *cp = NULL;
 }
 
+/* The first slot of cause's bucket. */
+static uint32_t s_bucket(const evcache_t *c, uint64_t cause)
+{
+    return s_hash(cause, c->nslots / S_WAYS - 1) * S_WAYS;
+}
+
 void evcache_put(evcache_t *c, const vs_event_t *e)
 {
     if (!e->cause)
@@ -53,18 +64,37 @@ void evcache_put(evcache_t *c, const vs_event_t *e)
     uint32_t pos = c->head;
     c->head = (c->head + 1) & (c->cap - 1);
     c->ring[pos] = *e;
-    /* A colliding cause loses its slot: a miss later, as in any cache. */
-    c->slot[s_hash(e->cause, c->nslots - 1)] = pos + 1;
+    /* In the bucket, take the slot of this cause, else an empty or stale
+     * one (its ring entry now holds a cause of another bucket), else the
+     * oldest: a miss later, as in any cache. */
+    uint32_t b = s_bucket(c, e->cause), pick = b, oldest = 0;
+    for (uint32_t i = b; i < b + S_WAYS; i++) {
+        uint32_t p = c->slot[i];
+        if (!p || p - 1 == pos || c->ring[p - 1].cause == e->cause ||
+            s_bucket(c, c->ring[p - 1].cause) != b) {
+            pick = i;
+            break;
+        }
+        uint32_t age = (pos - (p - 1)) & (c->cap - 1);
+        if (age > oldest) {
+            oldest = age;
+            pick = i;
+        }
+    }
+    c->slot[pick] = pos + 1;
 }
 
 const vs_event_t *evcache_get(const evcache_t *c, uint64_t cause)
 {
     if (!cause)
         return NULL;
-    uint32_t p = c->slot[s_hash(cause, c->nslots - 1)];
-    /* The entry may since have been overwritten by a newer call: then its
-     * cause differs and this is a miss. */
-    if (!p || c->ring[p - 1].cause != cause)
-        return NULL;
-    return &c->ring[p - 1];
+    /* An entry may since have been overwritten by a newer call: then its
+     * cause differs and that slot does not answer. */
+    uint32_t b = s_bucket(c, cause);
+    for (uint32_t i = b; i < b + S_WAYS; i++) {
+        uint32_t p = c->slot[i];
+        if (p && c->ring[p - 1].cause == cause)
+            return &c->ring[p - 1];
+    }
+    return NULL;
 }

@@ -117,6 +117,29 @@ START_TEST(sparse_and_dense_causes_are_found)
 }
 END_TEST
 
+/* Many calls in flight (a deferred accept is answered after hundreds of
+ * newer calls): the newest 512 of a long stream of sparse causes are all
+ * still found, so their replies never fall back to reading the log. */
+START_TEST(the_calls_in_flight_are_all_found)
+{
+    evcache_t *c = evcache_new(4096);
+    uint64_t x = 88172645463325252ull, cause[20000];
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;   /* xorshift: fixed, sparse causes */
+        cause[i] = x | 1;
+        vs_event_t e = s_call(cause[i], i);
+        evcache_put(c, &e);
+    }
+    int missing = 0;
+    for (int i = 20000 - 512; i < 20000; i++) {
+        const vs_event_t *e = evcache_get(c, cause[i]);
+        missing += !e || e->cause != cause[i];
+    }
+    ck_assert_int_eq(missing, 0);
+    evcache_free(&c);
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("agent_evcache");
@@ -126,6 +149,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, cause_zero_is_never_kept);
     tcase_add_test(tc, the_oldest_are_forgotten_never_confused);
     tcase_add_test(tc, sparse_and_dense_causes_are_found);
+    tcase_add_test(tc, the_calls_in_flight_are_all_found);
     suite_add_tcase(s, tc);
     return s;
 }
