@@ -104,6 +104,9 @@ void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o);
  * index: *out is borrowed until the next change of pcx objects. 0 if the
  * VPC is not ours. */
 size_t vs_pcx__of_vpc(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *const **out);
+/* A VPC created in this run has no connections: its index is complete
+ * (empty) from the start, so its first use scans nothing. */
+void vs_pcx__vpc_created(vs_model_t *m, vs_vpc_t *vpc);
 
 /* Iterates every pcx object (visible or not). */
 vs_pcx_obj_t *vs_pcx__first(const vs_model_t *m);

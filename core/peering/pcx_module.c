@@ -55,6 +55,7 @@ const vs_module_t vs_module_pcx = {
     .actions = vs_pcx_actions,
     .kinds = s_kinds,
     .timers = s_timers,
+    .vpc_created = vs_pcx__vpc_created,
     .vpc_delete_check = vs_pcx__vpc_delete_check,
     .vpc_deleting = vs_pcx__vpc_deleting,
     .cidr_change_allowed = vs_pcx__cidr_change_allowed,

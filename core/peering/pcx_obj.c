@@ -198,6 +198,33 @@ static void s_index_remove(vs_vpc_t *v, const vs_pcx_obj_t *o)
         }
 }
 
+void vs_pcx__vpc_created(vs_model_t *m, vs_vpc_t *vpc)
+{
+    (void)m;
+    if (!vpc->pcx_listed) {
+        vpc->npcx = 0;
+        vpc->pcx_listed = true;
+    }
+}
+
+/* Lists every local VPC's connections in one pass over the connections, so
+ * that the first uses after loading cost O(VPCs + connections), not a scan
+ * of every connection per VPC. */
+static void s_index_all(const vs_model_t *m)
+{
+    for (vs_obj_t *v = vs_model__first(m, &vs_kind_vpc); v; v = vs_model__next(v, &vs_kind_vpc)) {
+        ((vs_vpc_t *)v)->npcx = 0;
+        ((vs_vpc_t *)v)->pcx_listed = true;
+    }
+    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
+        vs_vpc_t *req = s_local_vpc(m, o->rec.requester.vpc_id);
+        vs_vpc_t *acc = s_local_vpc(m, o->rec.accepter.vpc_id);
+        s_index_add(req, o);
+        if (acc != req)
+            s_index_add(acc, o);
+    }
+}
+
 size_t vs_pcx__of_vpc(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *const **out)
 {
     vs_vpc_t *v = s_local_vpc(m, vpc_id);
@@ -205,12 +232,8 @@ size_t vs_pcx__of_vpc(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *con
     if (!v)
         return 0;
     if (!v->pcx_listed) {
-        /* First use since start-up: one scan, then incremental upkeep. */
-        v->npcx = 0;
-        v->pcx_listed = true;
-        for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
-            if (vs_pcx__involves(o, vpc_id))
-                s_index_add(v, o);
+        /* First use since start-up: one pass, then incremental upkeep. */
+        s_index_all(m);
         if (!v->pcx_listed)
             return 0;
     }
