@@ -14,14 +14,21 @@ static const char *s_ws(const char *p, const char *end)
     return p;
 }
 
-/* p at the opening quote: the byte after the closing one, or NULL. */
+/* p at the opening quote: the byte after the closing one, or NULL. The
+ * quote that closes is the first one after an even run of backslashes;
+ * memchr finds the candidates, since strings are most of a document's
+ * bytes and escapes are rare. */
 static const char *s_string_end(const char *p, const char *end)
 {
-    for (p++; p < end; p++) {
-        if (*p == '"')
-            return p + 1;
-        if (*p == '\\' && ++p == end)
+    const char *s = p + 1;
+    for (const char *q = s; q < end; q++) {
+        if (!(q = memchr(q, '"', (size_t)(end - q))))
             return NULL;
+        const char *b = q;
+        while (b > s && b[-1] == '\\')
+            b--;
+        if ((q - b) % 2 == 0)
+            return q + 1;
     }
     return NULL;
 }
@@ -81,11 +88,13 @@ int vs_bjson_doc(const char *text, size_t len, vs_bjson_t *out)
     return out->p < out->end ? 0 : -1;
 }
 
-int vs_bjson_members(const vs_bjson_t *obj, const char *const *keys, size_t n, vs_bjson_t *out)
+/* vs_bjson_members, reading the whole object when `all` (then *after is
+ * the byte after its '}'), else only up to the last key wanted. */
+static int s_members(const char *p, const char *end, const char *const *keys, size_t n,
+                     vs_bjson_t *out, bool all, const char **after)
 {
-    const char *p = obj->p, *end = obj->end;
     size_t klen[S_MAX_KEYS];
-    if (n > S_MAX_KEYS || p >= end || *p != '{')
+    if (n > S_MAX_KEYS || !p || p >= end || *p != '{')
         return -1;
     for (size_t i = 0; i < n; i++) {
         klen[i] = strlen(keys[i]);
@@ -93,8 +102,10 @@ int vs_bjson_members(const vs_bjson_t *obj, const char *const *keys, size_t n, v
     }
     int found = 0;
     p = s_ws(p + 1, end);
-    if (p < end && *p == '}')
+    if (p < end && *p == '}') {
+        *after = p + 1;
         return 0;
+    }
     for (;;) {
         if (p == end || *p != '"')
             return -1;
@@ -105,25 +116,35 @@ int vs_bjson_members(const vs_bjson_t *obj, const char *const *keys, size_t n, v
         if (p == end || *p != ':')
             return -1;
         const char *v = s_ws(p + 1, end);
-        if (!(p = s_skip(v, end)))
-            return -1;
         for (size_t i = 0; i < n; i++)
             if (!out[i].p && klen[i] == (size_t)(ke - 1 - k) && !memcmp(keys[i], k, klen[i])) {
                 out[i].p = v;
                 found++;
             }
-        if ((size_t)found == n)  /* the rest need not be read */
+        if ((size_t)found == n && !all)   /* the rest need not be read */
             return found;
+        if (!(p = s_skip(v, end)))
+            return -1;
         p = s_ws(p, end);
-        if (p < end && *p == '}')
+        if (p < end && *p == '}') {
+            *after = p + 1;
             return found;
+        }
         if (p == end || *p != ',')
             return -1;
         p = s_ws(p + 1, end);
     }
 }
 
-int vs_bjson_next(vs_bjson_t *it, vs_bjson_t *out)
+int vs_bjson_members(const vs_bjson_t *obj, const char *const *keys, size_t n, vs_bjson_t *out)
+{
+    const char *after;
+    return s_members(obj->p, obj->end, keys, n, out, false, &after);
+}
+
+/* it at '[' or ',' (or ']'): 1 with *v at the next element, 0 at the
+ * end, -1 if malformed. */
+static int s_elem(vs_bjson_t *it, const char **v)
 {
     const char *p = it->p, *end = it->end;
     if (p == NULL || p >= end)
@@ -138,12 +159,33 @@ int vs_bjson_next(vs_bjson_t *it, vs_bjson_t *out)
         it->p = p;
         return 0;
     }
-    const char *v = p;
-    if (!(p = s_skip(v, end)))
-        return -1;
-    it->p = s_ws(p, end);      /* at ',' or ']' for the next call */
-    *out = (vs_bjson_t){ v, end };
+    *v = p;
     return 1;
+}
+
+int vs_bjson_next(vs_bjson_t *it, vs_bjson_t *out)
+{
+    const char *v, *p;
+    int rc = s_elem(it, &v);
+    if (rc != 1)
+        return rc;
+    if (!(p = s_skip(v, it->end)))
+        return -1;
+    it->p = s_ws(p, it->end);      /* at ',' or ']' for the next call */
+    *out = (vs_bjson_t){ v, it->end };
+    return 1;
+}
+
+int vs_bjson_next_members(vs_bjson_t *it, const char *const *keys, size_t n, vs_bjson_t *out)
+{
+    const char *v, *after;
+    int rc = s_elem(it, &v);
+    if (rc != 1)
+        return rc;
+    if ((rc = s_members(v, it->end, keys, n, out, true, &after)) < 0)
+        return -1;
+    it->p = s_ws(after, it->end);
+    return rc + 1;
 }
 
 int vs_bjson_str(const vs_bjson_t *v, char *out, size_t outlen)

@@ -34,13 +34,22 @@ int vs_bjson_doc(const char *text, size_t len, vs_bjson_t *out);
 
 /* Members keys[0..n) of object obj, in one pass: out[i] is the value of
  * keys[i] (its p NULL when absent; a key given twice keeps the first).
- * Returns how many were found, or -1 if obj is not a well-formed object. */
+ * Returns how many were found, or -1 if obj is not an object or is
+ * malformed in what was read of it (up to the last key wanted). */
 int vs_bjson_members(const vs_bjson_t *obj, const char *const *keys, size_t n, vs_bjson_t *out);
 
 /* Elements of an array: start with it = the array value, then each call
  * gives the next element in *out. 1 (an element), 0 (no more), -1 (obj is
  * not an array, or malformed). */
 int vs_bjson_next(vs_bjson_t *it, vs_bjson_t *out);
+
+/* The next element of array it, which must be an object, read once for
+ * its members keys[0..n) (as vs_bjson_members, out[i].p NULL when
+ * absent): 1 + how many were found, 0 (no more elements), or -1 (not an
+ * array of objects, or malformed). The way through a long list of
+ * objects: each is read once, where vs_bjson_next + vs_bjson_members
+ * would read it twice. */
+int vs_bjson_next_members(vs_bjson_t *it, const char *const *keys, size_t n, vs_bjson_t *out);
 
 /* Copies string value v into out (NUL-terminated). 0, or -1 when v is not
  * a string, holds an escape, or does not fit. */

@@ -244,18 +244,17 @@ static void s_done(s_run_t *r, size_t h, uint64_t now)
     }
 }
 
-/* One connection of a describe from party: its view is active (done),
- * or provisioning. Described after a clock advance, a provisioning view
- * is past its provisioning time and waits for its peer's message: it is
- * described again at once (at most S_QUICK times), else after the next
- * advance. 0 or -1. */
-static int s_on_view(s_run_t *r, size_t party, const vs_bjson_t *c, size_t *nq, uint64_t now)
+/* One connection of a describe from party (f: its ID and Status): its
+ * view is active (done), or provisioning. Described after a clock
+ * advance, a provisioning view is past its provisioning time and waits
+ * for its peer's message: it is described again at once (at most S_QUICK
+ * times), else after the next advance. 0 or -1. */
+static int s_on_view(s_run_t *r, size_t party, const vs_bjson_t *f, size_t *nq, uint64_t now)
 {
-    static const char *const keys[2] = { "VpcPeeringConnectionId", "Status" };
     static const char *const code_key = "Code";
-    vs_bjson_t f[2], codev;
+    vs_bjson_t codev;
     char id[32], code[32];
-    if (vs_bjson_members(c, keys, 2, f) != 2 || vs_bjson_str(&f[0], id, sizeof id) != 0 ||
+    if (vs_bjson_str(&f[0], id, sizeof id) != 0 ||
         vs_bjson_members(&f[1], &code_key, 1, &codev) != 1 ||
         vs_bjson_str(&codev, code, sizeof code) != 0) {
         fprintf(stderr, "vpcsim-bench: a described connection without ID or status\n");
@@ -291,7 +290,8 @@ static int s_on_describe(s_run_t *r, const Vpcsim__Wire__ApiReply *a, size_t ind
 {
     size_t party = index & 0xffff, named = index >> 16, seen = 0, nq = 0;
     static const char *const list_key = "VpcPeeringConnections";
-    vs_bjson_t doc, it, c;
+    static const char *const keys[2] = { "VpcPeeringConnectionId", "Status" };
+    vs_bjson_t doc, it, f[2];
     if (!a->ok) {
         fprintf(stderr, "vpcsim-bench: describe failed: %s: %s\n", a->error_code,
                 a->error_message);
@@ -300,10 +300,11 @@ static int s_on_describe(s_run_t *r, const Vpcsim__Wire__ApiReply *a, size_t ind
     int more = vs_bjson_doc(a->output_json, strlen(a->output_json), &doc) == 0 &&
                        vs_bjson_members(&doc, &list_key, 1, &it) == 1
                    ? 1 : -1;
-    while (more == 1 && (more = vs_bjson_next(&it, &c)) == 1) {
-        if (s_on_view(r, party, &c, &nq, now) != 0)
+    while (more == 1 && (more = vs_bjson_next_members(&it, keys, 2, f)) > 0) {
+        if (s_on_view(r, party, f, &nq, now) != 0)
             return -1;
         seen++;
+        more = 1;
     }
     if (more < 0 || seen != named) {
         fprintf(stderr, "vpcsim-bench: a describe of %zu connections answered %zu%s\n", named,
