@@ -8,12 +8,25 @@
  * connection active, as a user would see it. The 2 simulated seconds of
  * provisioning are skipped by advancing the shared clock (admin
  * advance-clock) whenever a view is still waiting, so the figure measures
- * the system's work rather than AWS's simulated wait. The describes go
- * right behind the advance (the broker hands the tick to every agent
- * before it relays what the bench sent after it); a view still
- * provisioning after that waits for a peer message, not for time, and is
- * described again at once (at most S_QUICK times, then after the next
- * advance).
+ * the system's work rather than AWS's simulated wait.
+ *
+ * Settled is polled the way a user waiting for many connections polls:
+ * in rounds. A round is one clock advance, then from each account
+ * (party) one describe-vpc-peering-connections naming every connection
+ * of it still waiting (up to S_BATCH IDs a describe, the API's limit).
+ * The describes go right behind the advance (the broker hands the tick
+ * to every agent before it relays what the bench sent after it). A view
+ * still provisioning after that waits for a peer message, not for time:
+ * such views are described again at once, together, in one describe per
+ * reply (each view at most S_QUICK times, then in the next round). The
+ * next round starts once this one's advance and describes are answered;
+ * what is answered meanwhile waits for it, so a round covers more
+ * handshakes the faster they come. With one handshake in flight a round
+ * is that handshake's, as in the unbatched poll before: its settled
+ * latency means what it did. With many in flight, the settled rate no
+ * longer pays a describe per view (about 5 calls a handshake before
+ * batching; DescribesPerHandshake prints what it is now), but each
+ * handshake waits for the round after its answer.
  *
  * Several pairs of agents: --requester A1,A2 --accepter B1,B2 (handshake h
  * uses pair h % pairs). The agents need quotas large enough:
@@ -195,11 +208,21 @@ static unsigned s_sides(const s_run_t *r, size_t h, size_t party)
 /* One describe from party naming views[0..n) (n <= S_BATCH). */
 static int s_describe(s_run_t *r, size_t party, const size_t *views, size_t n, int kind)
 {
+    static const char head[] = "{\"VpcPeeringConnectionIds\":[";
     char *w = r->in;
-    w += sprintf(w, "{\"VpcPeeringConnectionIds\":[");
-    for (size_t i = 0; i < n; i++)
-        w += sprintf(w, "%s\"%s\"", i ? "," : "", r->hs[views[i] / 2].pcx);
-    sprintf(w, "]}");
+    memcpy(w, head, sizeof head - 1);
+    w += sizeof head - 1;
+    for (size_t i = 0; i < n; i++) {     /* each ID < 32 bytes: r->in has room */
+        const char *id = r->hs[views[i] / 2].pcx;
+        size_t len = strlen(id);
+        if (i)
+            *w++ = ',';
+        *w++ = '"';
+        memcpy(w, id, len);
+        w += len;
+        *w++ = '"';
+    }
+    memcpy(w, "]}", 3);
     r->describes++;
     return vs_bclient_call(r->cl, &r->party[party], "DescribeVpcPeeringConnections", r->in,
                            TAG(kind, POLL_INDEX(party, n)));
