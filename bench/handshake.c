@@ -444,7 +444,7 @@ static int s_run(s_run_t *r)
     printf("    \"AnsweredPerSecond\": %.0f,\n", r->n / ((last_answer - start) / 1e9));
     if (r->settle)
         printf("    \"SettledPerSecond\": %.0f,\n    \"ClockAdvances\": %zu,\n"
-               "    \"DescribeCalls\": %zu,\n    \"DescribesPerHandshake\": %.2f,\n"
+               "    \"DescribeCalls\": %zu,\n    \"DescribesPerHandshake\": %.3f,\n"
                "    \"QuickRedescribes\": %zu,\n",
                r->n / ((end - start) / 1e9), r->ticks, r->describes,
                (double)r->describes / (double)r->n, r->quick);
