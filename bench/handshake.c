@@ -24,9 +24,10 @@
  * handshakes the faster they come. With one handshake in flight a round
  * is that handshake's, as in the unbatched poll before: its settled
  * latency means what it did. With many in flight, the settled rate no
- * longer pays a describe per view (about 5 calls a handshake before
- * batching; DescribesPerHandshake prints what it is now), but each
- * handshake waits for the round after its answer.
+ * longer pays a describe per view and per re-describe (2.6 a handshake
+ * with 512 in flight before batching, a few hundredths now:
+ * DescribesPerHandshake), but each handshake waits for the round after
+ * its answer.
  *
  * Several pairs of agents: --requester A1,A2 --accepter B1,B2 (handshake h
  * uses pair h % pairs). The agents need quotas large enough:
