@@ -1,15 +1,17 @@
 /* bclient: see bclient.h. */
 #include "bclient.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <zmq.h>
 
-#include "json.h"
+#include "bjson.h"
 
 #define S_SLOTS (1u << 20)   /* calls in flight are looked up by msg_id % S_SLOTS */
+#define S_ARENA (64u << 10)  /* an ordinary reply's tree; a batched describe spills */
 
 typedef struct {
     uint64_t id, tag, sent_ns;
@@ -20,6 +22,12 @@ struct vs_bclient {
     uint64_t next_id;
     s_call_t *calls;
     size_t inflight;
+    /* The reply last returned by vs_bclient_recv: its tree is decoded into
+     * arena and points into msg, so both live until the next recv. */
+    vs_env_t *env;
+    zmq_msg_t msg;
+    vs_arena_t arena;
+    _Alignas(16) uint8_t space[S_ARENA];
 };
 
 uint64_t vs_bnow_ns(void)
@@ -45,6 +53,8 @@ vs_bclient_t *vs_bclient_new(const char *endpoint)
     if (!cl)
         return NULL;
     cl->calls = calloc(S_SLOTS, sizeof *cl->calls);
+    cl->arena = (vs_arena_t)VS_ARENA_INIT(cl->space);
+    zmq_msg_init(&cl->msg);
     cl->ctx = zmq_ctx_new();
     cl->sock = cl->ctx ? zmq_socket(cl->ctx, ZMQ_DEALER) : NULL;
     int zero = 0, hwm = 1000000;
@@ -65,6 +75,8 @@ void vs_bclient_destroy(vs_bclient_t **pcl)
     vs_bclient_t *cl = pcl ? *pcl : NULL;
     if (!cl)
         return;
+    vs_bclient_release(cl);
+    zmq_msg_close(&cl->msg);
     if (cl->sock)
         zmq_close(cl->sock);
     if (cl->ctx)
@@ -142,32 +154,39 @@ static uint64_t s_reply_to(const vs_env_t *env)
     }
 }
 
+void vs_bclient_release(vs_bclient_t *cl)
+{
+    if (cl->env)
+        vs_wire_free_in(&cl->env, &cl->arena);
+}
+
 vs_env_t *vs_bclient_recv(vs_bclient_t *cl, uint64_t *tag, uint64_t *sent_ns, int timeout_ms)
 {
-    zmq_pollitem_t it = { cl->sock, 0, ZMQ_POLLIN, 0 };
+    vs_bclient_release(cl);
     for (;;) {
-        if (zmq_poll(&it, 1, timeout_ms) <= 0)
-            return NULL;
-        zmq_msg_t m;
-        zmq_msg_init(&m);
-        if (zmq_msg_recv(&m, cl->sock, 0) < 0) {
-            zmq_msg_close(&m);
-            return NULL;
+        /* Most replies are already queued when we ask (many calls in
+         * flight): try first, and poll only when there is nothing yet. */
+        if (zmq_msg_recv(&cl->msg, cl->sock, ZMQ_DONTWAIT) < 0) {
+            zmq_pollitem_t it = { cl->sock, 0, ZMQ_POLLIN, 0 };
+            if (zmq_errno() != EAGAIN || zmq_poll(&it, 1, timeout_ms) <= 0 ||
+                zmq_msg_recv(&cl->msg, cl->sock, ZMQ_DONTWAIT) < 0)
+                return NULL;
         }
-        vs_env_t *env = vs_wire_decode(zmq_msg_data(&m), zmq_msg_size(&m), NULL, 0);
-        zmq_msg_close(&m);
+        vs_env_t *env = vs_wire_decode_in(&cl->arena, zmq_msg_data(&cl->msg),
+                                          zmq_msg_size(&cl->msg), NULL, 0);
         if (!env)
             continue;
         uint64_t id = s_reply_to(env);
         s_call_t *c = &cl->calls[id % S_SLOTS];
         if (!id || c->id != id) {
-            vs_wire_free(&env);
+            vs_wire_free_in(&env, &cl->arena);
             continue;
         }
         *tag = c->tag;
         *sent_ns = c->sent_ns;
         c->id = 0;
         cl->inflight--;
+        cl->env = env;
         return env;
     }
 }
@@ -187,10 +206,8 @@ char *vs_bclient_call_sync(vs_bclient_t *cl, const vs_bparty_t *p, const char *a
             snprintf(err, errlen, "%s: no answer within 10 s", action);
             return NULL;
         }
-        if (tag != mine) {   /* a late reply to an earlier asynchronous call */
-            vs_wire_free(&env);
+        if (tag != mine)     /* a late reply to an earlier asynchronous call */
             continue;
-        }
         char *out = NULL;
         if (env->body_case != VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY)
             snprintf(err, errlen, "%s: undeliverable: %s", action,
@@ -201,7 +218,7 @@ char *vs_bclient_call_sync(vs_bclient_t *cl, const vs_bparty_t *p, const char *a
                      env->api_reply->error_message);
         else if (!(out = strdup(env->api_reply->output_json)))
             snprintf(err, errlen, "out of memory");
-        vs_wire_free(&env);
+        vs_bclient_release(cl);
         return out;
     }
 }
@@ -212,13 +229,7 @@ int vs_breply_field(const vs_env_t *env, const char *obj, const char *key, char 
     if (env->body_case != VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY || !env->api_reply->ok)
         return -1;
     const char *txt = env->api_reply->output_json;
-    vs_json_t *j = vs_json_parse(txt, strlen(txt), NULL, 0);
-    const char *v = vs_json_get_str(obj ? vs_json_get(j, obj) : j, key);
-    int rc = v && strlen(v) < outlen ? 0 : -1;
-    if (rc == 0)
-        snprintf(out, outlen, "%s", v);
-    vs_json_free(&j);
-    return rc;
+    return vs_bjson_field(txt, strlen(txt), obj, key, out, outlen);
 }
 
 static int s_cmp_u64(const void *a, const void *b)
@@ -278,7 +289,7 @@ int vs_bclient_batch(vs_bclient_t *cl, size_t n, int window, vs_bitem_fn *item,
         int r = tag < n ? reply(ctx, (size_t)tag, env) : -1;
         if (r < 0)
             fprintf(stderr, "vpcsim-bench: %s: %s\n", what, vs_breply_error(env));
-        vs_wire_free(&env);
+        vs_bclient_release(cl);
         if (r < 0)
             goto out;
         if (r == 1)

@@ -39,9 +39,14 @@ int vs_bclient_admin(vs_bclient_t *cl, const char *op, int64_t seconds, uint64_t
 size_t vs_bclient_inflight(const vs_bclient_t *cl);
 
 /* Waits up to timeout_ms for the reply to one of our calls. Returns the
- * envelope (caller frees with vs_wire_free) with its call's tag and send
- * time, or NULL on timeout. Replies to calls we did not make are dropped. */
+ * envelope with its call's tag and send time, or NULL on timeout. Replies
+ * to calls we did not make are dropped. The envelope is borrowed: it lives
+ * in the client (decoded without malloc for an ordinary reply) until the
+ * next vs_bclient_recv, vs_bclient_release or vs_bclient_destroy. */
 vs_env_t *vs_bclient_recv(vs_bclient_t *cl, uint64_t *tag, uint64_t *sent_ns, int timeout_ms);
+/* Lets go of the envelope vs_bclient_recv returned (optional: the next
+ * recv does it; earlier frees a large reply's memory sooner). */
+void vs_bclient_release(vs_bclient_t *cl);
 
 /* One call, waiting for its answer: the output JSON (caller frees) or NULL
  * with the error in err. */

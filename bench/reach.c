@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bjson.h"
 #include "json.h"
 
 #define S_MAX_PARTIES 256
@@ -47,13 +48,13 @@ static int s_first(const vs_env_t *env, const char *list, const char *key, char 
     if (env->body_case != VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY || !env->api_reply->ok)
         return -1;
     const char *txt = env->api_reply->output_json;
-    vs_json_t *j = vs_json_parse(txt, strlen(txt), NULL, 0);
-    const char *s = vs_json_get_str(vs_json_at(vs_json_get(j, list), 0), key);
-    int rc = s && strlen(s) < S_ID ? 0 : -1;
-    if (rc == 0)
-        snprintf(out, S_ID, "%s", s);
-    vs_json_free(&j);
-    return rc;
+    vs_bjson_t doc, arr, it, first, v;
+    if (vs_bjson_doc(txt, strlen(txt), &doc) != 0 || vs_bjson_members(&doc, &list, 1, &arr) != 1)
+        return -1;
+    it = arr;
+    if (vs_bjson_next(&it, &first) != 1 || vs_bjson_members(&first, &key, 1, &v) != 1)
+        return -1;
+    return vs_bjson_str(&v, out, S_ID);
 }
 
 /* --- the stages, each one batch -------------------------------------------- */
@@ -284,7 +285,7 @@ static int s_run(s_topo_t *t, int window)
     if (vs_bclient_admin(cl, "advance-clock", 5, UINT64_MAX) != 0 ||
         !(env = vs_bclient_recv(cl, &tag, &sent, 10000)))
         return 1;
-    vs_wire_free(&env);
+    vs_bclient_release(cl);
     if (vs_bclient_batch(cl, 2 * (t->n - 1), window, s_route_item, s_route_reply, t, "routes") ||
         vs_bclient_batch(cl, t->analyses, window, s_nip_item, s_nip_reply, t, "paths"))
         return 1;
