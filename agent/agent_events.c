@@ -31,6 +31,20 @@ static uint64_t s_wall_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* s into a fixed event field, cut to fit: what vs_event_set does, by
+ * strlen and memcpy, as snprintf("%s") cost more than the rest of an
+ * event (several fields per event, several events per turn). */
+static void s_put(char *field, size_t size, const char *s)
+{
+    if (!size)
+        return;
+    size_t n = s ? strlen(s) : 0;
+    if (n > size - 1)
+        n = size - 1;
+    memcpy(field, s ? s : "", n);
+    field[n] = '\0';
+}
+
 /* Recent calls in memory (evcache.c): the whole call event, also of the
  * read-only calls the log holds back until one fails. A miss (overwritten,
  * or before a restart) asks the log. (A message's cause the log itself
@@ -73,8 +87,8 @@ static const vs_event_t *s_call_get(agent_t *a, uint64_t cause, vs_event_t *e)
 {
     const vs_event_t *c = a->evc ? evcache_get(a->evc, cause) : NULL;
     if (c) {
-        vs_event_set(e->action, sizeof e->action, c->action);
-        vs_event_set(e->object, sizeof e->object, c->object);
+        s_put(e->action, sizeof e->action, c->action);
+        s_put(e->object, sizeof e->object, c->object);
         return c;
     }
     evlog_call_of(a->ev, cause, e->action, sizeof e->action, e->object, sizeof e->object);
@@ -118,8 +132,8 @@ void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input)
     vs_event_t e;
     s_init(a, &e, VS_EV_API_CALL);
     e.msg_id = env->msg_id;
-    vs_event_set(e.caller, sizeof e.caller, rq->account);
-    vs_event_set(e.action, sizeof e.action, rq->action);
+    s_put(e.caller, sizeof e.caller, rq->account);
+    s_put(e.action, sizeof e.action, rq->action);
     vs_event_api_object(input, NULL, e.object, sizeof e.object);
     if (!s_read_only(e.action))
         s_add(a, &e);
@@ -150,12 +164,12 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
         char made[VS_EV_ID_LEN];
         vs_event_api_output_object(o->output_json, strlen(o->output_json), made, sizeof made);
         if (made[0])
-            vs_event_set(e.object, sizeof e.object, made);
+            s_put(e.object, sizeof e.object, made);
     }
     if (o->ok)
-        vs_event_set(e.detail, sizeof e.detail, "ok");
+        s_put(e.detail, sizeof e.detail, "ok");
     else
-        snprintf(e.detail, sizeof e.detail, "%s", o->err ? o->err->code : "error");
+        s_put(e.detail, sizeof e.detail, o->err ? o->err->code : "error");
     s_add(a, &e);
 }
 
@@ -168,7 +182,7 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
 static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
 {
     if (vs_sgdir_wire_is_typed(p, len)) {
-        vs_event_set(e->action, sizeof e->action, "SgDir");
+        s_put(e->action, sizeof e->action, "SgDir");
         return;
     }
     if (vs_reach_wire_is_typed(p, len)) {
@@ -176,8 +190,8 @@ static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
         vs_reach_msg_type_t type;
         char id[VS_ID_LEN];
         if (vs_reach_wire_peek(p, len, &type, id, sizeof id) == 0) {
-            vs_event_set(e->action, sizeof e->action, vs_reach_msg_type_name(type));
-            vs_event_set(e->object, sizeof e->object, id);
+            s_put(e->action, sizeof e->action, vs_reach_msg_type_name(type));
+            s_put(e->object, sizeof e->object, id);
         }
         return;
     }
@@ -188,8 +202,8 @@ static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
     vs_pcx_msg_type_t type;
     char id[VS_ID_LEN];
     if (vs_pcx_wire_peek(p, len, &type, id, sizeof id) == 0) {
-        vs_event_set(e->action, sizeof e->action, vs_pcx_msg_type_name(type));
-        vs_event_set(e->object, sizeof e->object, id);
+        s_put(e->action, sizeof e->action, vs_pcx_msg_type_name(type));
+        s_put(e->object, sizeof e->object, id);
     }
 }
 
@@ -203,10 +217,10 @@ void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)
             e.cause = c;
     }
     e.msg_id = m->msg_id;
-    vs_event_set(e.peer_account, sizeof e.peer_account, m->to_account);
-    vs_event_set(e.peer_region, sizeof e.peer_region, m->to_region);
+    s_put(e.peer_account, sizeof e.peer_account, m->to_account);
+    s_put(e.peer_region, sizeof e.peer_region, m->to_region);
     if (m->sealed)
-        vs_event_set(e.action, sizeof e.action, "(sealed)");
+        s_put(e.action, sizeof e.action, "(sealed)");
     else
         s_peer_payload(m->payload, m->payload_len, &e);
     s_add(a, &e);
@@ -219,14 +233,14 @@ void agent_ev__peer_recv(agent_t *a, const vs_env_t *env, bool duplicate)
     vs_event_t e;
     s_init(a, &e, duplicate ? VS_EV_PEER_DUP : VS_EV_PEER_RECV);
     e.msg_id = env->msg_id;
-    vs_event_set(e.peer_account, sizeof e.peer_account, env->sender->account);
-    vs_event_set(e.peer_region, sizeof e.peer_region, env->sender->region);
+    s_put(e.peer_account, sizeof e.peer_account, env->sender->account);
+    s_put(e.peer_region, sizeof e.peer_region, env->sender->region);
     if (env->peer->sealed)
-        vs_event_set(e.action, sizeof e.action, "(sealed)");
+        s_put(e.action, sizeof e.action, "(sealed)");
     else
         s_peer_payload(env->peer->payload.data, env->peer->payload.len, &e);
     if (duplicate)
-        vs_event_set(e.detail, sizeof e.detail, "duplicate dropped");
+        s_put(e.detail, sizeof e.detail, "duplicate dropped");
     s_add(a, &e);
 }
 
@@ -240,10 +254,10 @@ void agent_ev__undeliverable(agent_t *a, const vs_env_t *env)
         e.cause = a->ev_cause = c;
     e.msg_id = u->in_reply_to;
     if (u->to) {
-        vs_event_set(e.peer_account, sizeof e.peer_account, u->to->account);
-        vs_event_set(e.peer_region, sizeof e.peer_region, u->to->region);
+        s_put(e.peer_account, sizeof e.peer_account, u->to->account);
+        s_put(e.peer_region, sizeof e.peer_region, u->to->region);
     }
-    snprintf(e.detail, sizeof e.detail, "%s", u->detail && *u->detail ? u->detail : "undeliverable");
+    s_put(e.detail, sizeof e.detail, u->detail && *u->detail ? u->detail : "undeliverable");
     s_add(a, &e);
 }
 
@@ -257,13 +271,13 @@ void agent_ev__persist(agent_t *a, const char *id, bool exists, const char *obj_
     char state[VS_EV_DETAIL_LEN];
     if (!obj_state || !*obj_state || strlen(obj_state) >= sizeof state)
         obj_state = "created";
-    snprintf(state, sizeof state, "%s", obj_state);
+    s_put(state, sizeof state, obj_state);
     if (evlog_state_changed(a->ev, id, exists ? state : NULL) != 1)
         return;
     vs_event_t e;
     s_init(a, &e, VS_EV_STATE);
-    vs_event_set(e.object, sizeof e.object, id);
-    vs_event_set(e.detail, sizeof e.detail, exists ? state : "removed");
+    s_put(e.object, sizeof e.object, id);
+    s_put(e.detail, sizeof e.detail, exists ? state : "removed");
     s_add(a, &e);
 }
 

@@ -406,8 +406,5 @@ int evlog_state_changed(evlog_t *l, const char *id, const char *state)
 {
     if (!id || strlen(id) >= VS_EV_ID_LEN || (state && strlen(state) >= VS_EV_DETAIL_LEN))
         return -1;
-    const char *was = evlog_states_get(l->states, id);
-    if ((!was && !state) || (was && state && strcmp(was, state) == 0))
-        return 0;
-    return evlog_states_set(l->states, id, state) == 0 ? 1 : -1;
+    return evlog_states_change(l->states, id, state);
 }

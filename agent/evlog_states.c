@@ -163,13 +163,9 @@ static char *s_name(evlog_states_t *m, const char *state, bool *owned)
     return copy;
 }
 
-static int s_set(evlog_states_t *m, const char *id, const char *state, bool mark)
+/* Sets the entry of key at slot i (what s_find(key) returned). */
+static int s_set_at(evlog_states_t *m, const char *key, size_t i, const char *state, bool mark)
 {
-    if (!id || strlen(id) >= VS_EV_ID_LEN || (state && strlen(state) >= VS_EV_DETAIL_LEN))
-        return -1;
-    char key[VS_EV_ID_LEN] = { 0 };
-    strcpy(key, id);
-    size_t i = s_find(m, key);
     if (!state) {
         if (!m->t[i].state)
             return 0;
@@ -190,7 +186,7 @@ static int s_set(evlog_states_t *m, const char *id, const char *state, bool mark
             }
             i = s_find(m, key);
         }
-        memcpy(m->t[i].id, key, sizeof key);
+        memcpy(m->t[i].id, key, VS_EV_ID_LEN);
         m->t[i].changed = false;
         m->len++;
     } else {
@@ -205,14 +201,38 @@ static int s_set(evlog_states_t *m, const char *id, const char *state, bool mark
     return 0;
 }
 
+/* only_if_new: an unchanged state is left alone (0) and a change returns
+ * 1, so that the caller's test and the change cost one probe. */
+static int s_set(evlog_states_t *m, const char *id, const char *state, bool mark,
+                 bool only_if_new)
+{
+    if (!id || strlen(id) >= VS_EV_ID_LEN || (state && strlen(state) >= VS_EV_DETAIL_LEN))
+        return -1;
+    char key[VS_EV_ID_LEN] = { 0 };
+    strcpy(key, id);
+    size_t i = s_find(m, key);
+    if (only_if_new) {
+        const char *was = m->t[i].state;
+        if ((!was && !state) || (was && state && strcmp(was, state) == 0))
+            return 0;
+    }
+    int rc = s_set_at(m, key, i, state, mark);
+    return rc == 0 && only_if_new ? 1 : rc;
+}
+
 int evlog_states_set(evlog_states_t *m, const char *id, const char *state)
 {
-    return s_set(m, id, state, true);
+    return s_set(m, id, state, true, false);
+}
+
+int evlog_states_change(evlog_states_t *m, const char *id, const char *state)
+{
+    return s_set(m, id, state, true, true);
 }
 
 int evlog_states_load(evlog_states_t *m, const char *id, const char *state)
 {
-    return s_set(m, id, state, false);
+    return s_set(m, id, state, false, false);
 }
 
 int evlog_states_each_changed(const evlog_states_t *m,

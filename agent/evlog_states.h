@@ -27,6 +27,9 @@ const char *evlog_states_get(const evlog_states_t *m, const char *id);
  * than VS_EV_ID_LEN and state than VS_EV_DETAIL_LEN, else -1; -1 out of
  * memory; else 0. */
 int evlog_states_set(evlog_states_t *m, const char *id, const char *state);
+/* Like evlog_states_set when the state differs from id's (1); 0 and
+ * nothing done when it is the same; -1 as evlog_states_set. */
+int evlog_states_change(evlog_states_t *m, const char *id, const char *state);
 /* Like evlog_states_set, without marking it changed (loading). */
 int evlog_states_load(evlog_states_t *m, const char *id, const char *state);
 

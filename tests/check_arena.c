@@ -12,6 +12,7 @@ START_TEST(fits_in_the_buffer_then_mallocs)
     _Alignas(16) uint8_t space[256];
     vs_arena_t a = VS_ARENA_INIT(space);
     uint8_t *p = vs_arena_alloc(&a, 10), *q = vs_arena_alloc(&a, 100);
+    ck_assert(!vs_arena_spilled(&a));
     ck_assert_ptr_eq(p, space);
     ck_assert_ptr_eq(q, space + 16);           /* aligned to 16 */
     ck_assert_uint_eq((uintptr_t)q % 16, 0);
@@ -22,8 +23,10 @@ START_TEST(fits_in_the_buffer_then_mallocs)
     memset(big, 2, 200);
     uint8_t *r = vs_arena_alloc(&a, 100);      /* still fits after the miss */
     ck_assert_ptr_eq(r, space + 128);
+    ck_assert(vs_arena_spilled(&a));           /* big is outstanding */
     vs_arena_free(&a, p);                      /* in the buffer: left alone */
     vs_arena_free(&a, big);                    /* from malloc: freed */
+    ck_assert(!vs_arena_spilled(&a));
     ck_assert_uint_eq(q[99], 1);
     /* An exact fit, then nothing more from the buffer. */
     vs_arena_t b = VS_ARENA_INIT(space);

@@ -11,12 +11,17 @@ void *vs_arena_alloc(void *ad, size_t n)
         a->used = at + n;
         return a->buf + at;
     }
-    return malloc(n);
+    void *p = malloc(n);
+    if (p)
+        a->spilled++;
+    return p;
 }
 
 void vs_arena_free(void *ad, void *p)
 {
     vs_arena_t *a = ad;
-    if ((uint8_t *)p < a->buf || (uint8_t *)p >= a->buf + a->cap)
+    if (p && ((uint8_t *)p < a->buf || (uint8_t *)p >= a->buf + a->cap)) {
         free(p);
+        a->spilled--;
+    }
 }

@@ -348,7 +348,8 @@ static int s_load_bin(vs_model_t *m, const char *id, const uint8_t *doc, size_t 
     }
     rc = s_link(m, o, kind, id, w->seq, timers, w->n_timers);
 out:
-    vpcsim__store__stored_object__free_unpacked(w, &alloc);
+    if (vs_arena_spilled(&arena))   /* else all of it is in the arena */
+        vpcsim__store__stored_object__free_unpacked(w, &alloc);
     return rc;
 }
 

@@ -232,9 +232,11 @@ static void s_pcx_changed(vs_model_t *m, const char *pcx_id)
         return;
     const char *ends[2] = { o->rec.requester.vpc_id, o->rec.accepter.vpc_id };
     for (int i = 0; i < 2; i++) {
-        const vs_obj_t *v = vs_model__get(m, ends[i]);
-        const vs_pcx_vpc_t *to = v && v->kind == &vs_kind_vpc ? s_remote_peer(m, o, ends[i]) : NULL;
-        if (to)
+        /* The cheap test first: most changes are not to active, and then
+         * the end's VPC need not be looked up at all. */
+        const vs_pcx_vpc_t *to = s_remote_peer(m, o, ends[i]);
+        const vs_obj_t *v = to ? vs_model__get(m, ends[i]) : NULL;
+        if (v && v->kind == &vs_kind_vpc)
             s_send(m, o, ends[i], to);
     }
 }

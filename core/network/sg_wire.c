@@ -139,7 +139,8 @@ int vs_sgdir_wire_decode(const uint8_t *payload, size_t len, vs_sgdir_msg_t *out
             goto done;
     rc = 0;
 done:
-    vpcsim__peer__sg_dir_message__free_unpacked(w, &alloc);
+    if (vs_arena_spilled(&arena))   /* else all of it is in the arena */
+        vpcsim__peer__sg_dir_message__free_unpacked(w, &alloc);
     return rc;
 }
 

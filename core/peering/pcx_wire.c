@@ -3,7 +3,8 @@
  * Encoding points the protobuf-c structs at the caller's value (no copies,
  * no allocation); decoding unpacks into an arena on the stack (protobuf-c
  * takes an allocator, arena.h), so a message of ordinary size costs no
- * malloc. The stored form of a view (StoredPcx) shares the record's code.
+ * malloc, and no free_unpacked either when all of it is in the arena.
+ * The stored form of a view (StoredPcx) shares the record's code.
  */
 #include "pcx_wire.h"
 
@@ -414,7 +415,8 @@ int vs_pcx_wire_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, ch
         snprintf(out->message, sizeof out->message, "%s", w->message ? w->message : "");
     }
 done:
-    vpcsim__peer__pcx_message__free_unpacked(w, &alloc);
+    if (vs_arena_spilled(&arena))
+        vpcsim__peer__pcx_message__free_unpacked(w, &alloc);
     return rc;
 }
 
@@ -464,6 +466,7 @@ int vs_pcx_wire_decode_stored(const uint8_t *body, size_t len, vs_pcx_t *rec,
     view->cidrs_seq = w->cidrs_seq;
     rc = 0;
 done:
-    vpcsim__store__stored_pcx__free_unpacked(w, &alloc);
+    if (vs_arena_spilled(&arena))
+        vpcsim__store__stored_pcx__free_unpacked(w, &alloc);
     return rc;
 }
