@@ -2,7 +2,9 @@
 # Scale: many agents on one machine, figures as one JSON object on stdout.
 #   1. N agents (accounts 100000000000 + i, us-east-1), then handshakes across
 #      N/2 pairs of them, V VPCs per agent: throughput across many pairs and
-#      the broker's CPU during it; then each agent's RSS (VmRSS).
+#      the broker's CPU during it; then each agent's RSS (VmRSS), and its PSS
+#      and private (unshared) memory from /proc/PID/smaps_rollup: RSS counts
+#      every shared library page the agent maps, PSS only its share of them.
 #   2. The Reachability Analyzer over R VPCs spread over the first 20 agents
 #      (10 with --quick): p50 per analysis.
 # Full: N=100, V=100, R=1000 (the issue's sizes, a few minutes on 2 cores);
@@ -48,8 +50,12 @@ C0=$(cpu $BPID); T0=$(date +%s.%N)
 "$BIN/vpcsim-bench" handshake --broker "$EP" --requester "$REQ" --accepter "$ACC" \
   --vpcs $V --per-vpc $PER --window 512 >"$DIR/hs.json"
 C1=$(cpu $BPID); T1=$(date +%s.%N)
-RSS=""
-for p in $APIDS; do RSS="$RSS $(awk '/^VmRSS/ {print $2}' /proc/$p/status)"; done
+RSS=""; PSS=""; PRIV=""
+for p in $APIDS; do
+  RSS="$RSS $(awk '/^VmRSS/ {print $2}' /proc/$p/status)"
+  PSS="$PSS${PSS:+,}$(awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup)"
+  PRIV="$PRIV${PRIV:+,}$(awk '/^Private_(Clean|Dirty):/ {s += $2} END {print s}' /proc/$p/smaps_rollup)"
+done
 BRSS=$(awk '/^VmRSS/ {print $2}' /proc/$BPID/status)
 
 PARTIES=""
@@ -57,10 +63,14 @@ for i in $(seq 0 $((RA - 1))); do PARTIES="$PARTIES --party $(acct $i):us-east-1
 echo "scale: Reachability Analyzer, $R VPCs over $RA agents, $AN analyses" >&2
 "$BIN/vpcsim-bench" reach --broker "$EP" $PARTIES --vpcs $R --analyses $AN >"$DIR/reach.json"
 
-python3 - "$DIR" "$N" "$V" "$((C1 - C0))" "$TCK" "$T0" "$T1" "$BRSS" $RSS <<'PY'
+python3 - "$DIR" "$N" "$V" "$((C1 - C0))" "$TCK" "$T0" "$T1" "$BRSS" "$PSS" "$PRIV" $RSS <<'PY'
 import json, sys, os, statistics
-d, n, v, cpu, tck, t0, t1, brss = sys.argv[1:9]
-rss = sorted(int(x) for x in sys.argv[9:])
+d, n, v, cpu, tck, t0, t1, brss, pss, priv = sys.argv[1:11]
+rss = sorted(int(x) for x in sys.argv[11:])
+def mb(kbs):
+    kbs = sorted(int(x) for x in kbs)
+    return {"min": round(kbs[0] / 1024, 1), "median": round(statistics.median(kbs) / 1024, 1),
+            "max": round(kbs[-1] / 1024, 1)}
 wall = float(t1) - float(t0)
 bcpu = int(cpu) / int(tck)
 out = {
@@ -69,8 +79,9 @@ out = {
     "BrokerCpuSeconds": round(bcpu, 2),
     "BrokerCpuPercentOfOneCore": round(100 * bcpu / wall, 1),
     "BrokerRssMB": round(int(brss) / 1024, 1),
-    "AgentRssMB": {"min": round(rss[0] / 1024, 1), "median": round(statistics.median(rss) / 1024, 1),
-                   "max": round(rss[-1] / 1024, 1)},
+    "AgentRssMB": mb(rss),
+    "AgentPssMB": mb(pss.split(",")),
+    "AgentPrivateMB": mb(priv.split(",")),
     "Reachability": json.load(open(os.path.join(d, "reach.json"))),
 }
 print(json.dumps(out, indent=4))
