@@ -259,6 +259,17 @@ void agent__reply(agent_t *a, uint64_t in_reply_to, const uint8_t *route, size_t
 {
     Vpcsim__Wire__ApiReply r = VPCSIM__WIRE__API_REPLY__INIT;
     Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+    if (ok && output && strlen(output) > VS_WIRE_MAX_STRING) {
+        /* The broker would refuse the frame and the caller would wait for
+         * an answer that never comes: a clear error instead. */
+        VS_WARN("reply to %" PRIu64 ": %zu bytes of output, over the %u-byte message limit",
+                in_reply_to, strlen(output), VS_WIRE_MAX_STRING);
+        ok = false;
+        output = NULL;
+        code = "InternalError";
+        message = "The response is larger than vpcsim's 1 MiB message limit. Ask for it in "
+                  "pages: MaxResults and NextToken (--page-size with the CLI).";
+    }
     r.in_reply_to = in_reply_to;
     r.ok = ok;
     r.output_json = (char *)(output ? output : "");
