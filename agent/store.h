@@ -12,9 +12,10 @@
  * (PRAGMA user_version): older ones are migrated forward at open, newer
  * ones refused.
  *
- * Tables: objects(id, doc, sum) - one record per model object (binary,
- *                                 proto/store.proto; or the JSON text of
- *                                 older rows), and its checksum
+ * Tables: objects(seq, id, doc, sum) - one record per model object, in
+ *                                 creation order (binary, proto/store.proto;
+ *                                 or the JSON text of older rows), and its
+ *                                 checksum
  *         damaged(id, doc, ...)  - records moved aside by --salvage
  *         meta(key, value)   - identity (account, region), clock, counters
  *         outbox(msg_id,...) - peer messages not yet acknowledged
