@@ -19,7 +19,8 @@
 
 enum {
     Q_PUT, Q_INS, Q_DEL, Q_META_GET, Q_META_SET, Q_OUT_PUT, Q_OUT_DEL, Q_SEEN_ADD,
-    Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT, Q_OUT_DEL_MANY,
+    Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT, Q_OUT_DEL_MANY, Q_SEEN_ADD_MANY,
+    Q_SEEN_GET, Q_SEEN_MAX,
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
 };
 
@@ -51,6 +52,14 @@ static const char *const s_sql[Q__COUNT] = {
                     "ON CONFLICT(sender, epoch) DO UPDATE SET floor = max(floor, excluded.floor)",
     [Q_SEEN_PRUNE] = "DELETE FROM seen WHERE sender = ?1 AND msg_id < ?2",
     [Q_SEEN_COUNT] = "SELECT count(*) FROM seen",
+    [Q_SEEN_ADD_MANY] = "INSERT OR IGNORE INTO seen(sender, msg_id) VALUES "
+                        "(?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10), (?11, ?12), (?13, ?14), "
+                        "(?15, ?16), (?17, ?18), (?19, ?20), (?21, ?22), (?23, ?24), (?25, ?26), (?27, "
+                        "?28), (?29, ?30), (?31, ?32), (?33, ?34), (?35, ?36), (?37, ?38), (?39, ?40), "
+                        "(?41, ?42), (?43, ?44), (?45, ?46), (?47, ?48), (?49, ?50), (?51, ?52), (?53, "
+                        "?54), (?55, ?56), (?57, ?58), (?59, ?60), (?61, ?62), (?63, ?64)",
+    [Q_SEEN_GET] = "SELECT 1 FROM seen WHERE sender = ?1 AND msg_id = ?2",
+    [Q_SEEN_MAX] = "SELECT max(msg_id) FROM seen WHERE sender = ?1",
     [Q_OUT_DEL_MANY] = "DELETE FROM outbox WHERE msg_id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
                        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
                        "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
@@ -87,8 +96,14 @@ static const char s_schema[] =
     "CREATE TABLE IF NOT EXISTS damaged(id TEXT NOT NULL, doc TEXT, sum INTEGER,"
     "  why TEXT NOT NULL, moved_at_ms INTEGER NOT NULL);";
 
-/* Rows per statement of the batched outbox delete (Q_OUT_DEL_MANY). */
+/* Rows per statement of the batched outbox delete (Q_OUT_DEL_MANY) and of
+ * the batched dedup insert (Q_SEEN_ADD_MANY). */
 #define S_DEL_BATCH 32
+#define S_SEEN_BATCH 32
+/* Dedup rows held for the commit; past this many, they are written at
+ * once. Senders whose rows are held: others are written one by one. */
+#define S_SEEN_MAX 65536
+#define S_SEEN_SENDERS 64
 /* Outbox deletes held for the commit; past this many, they are written
  * at once (a turn acknowledges far fewer). */
 #define S_DEL_MAX 65536
@@ -100,6 +115,21 @@ static const char s_schema[] =
  * Senders ("account/region") this long or longer are not kept. */
 #define STORE_FLOORS_MAX 1024
 #define STORE_SENDER_MAX 64
+
+/* A sender of applied peer messages, for the dedup rows held until the
+ * commit (store_seen_check_and_add). */
+typedef struct seen_snd {
+    char sender[STORE_SENDER_MAX];
+    bool hi_known;      /* hi read from disk (or set) in this transaction */
+    bool hi_none;       /* ... and there is no row of the sender at all */
+    int64_t hi;         /* >= every msg_id of the sender's rows, held or not
+                         * (SQLite's signed order, as the rows compare) */
+} seen_snd_t;
+
+typedef struct seen_row {
+    uint32_t snd;       /* index in store_t.seen_snd */
+    int64_t msg_id;
+} seen_row_t;
 
 /* A floor of (sender, epoch) as the open transaction sees it. */
 typedef struct floor_ent {
@@ -133,6 +163,12 @@ struct store {
     int wal_pages;
     uint64_t commits, idle_seen;
     store_objmap_t *objs;   /* id -> seq of every object row */
+    /* Dedup rows of the open transaction, written at its commit (in
+     * batches) or before anything reads the table; their senders. */
+    seen_row_t *seen;
+    size_t nseen, seen_cap;
+    seen_snd_t seen_snd[S_SEEN_SENDERS];
+    size_t nseen_snd;
 };
 
 static bool s_is_full(sqlite3 *db)
@@ -530,6 +566,7 @@ void store_close(store_t **stp)
     if (st->db)
         sqlite3_close(st->db);
     free(st->dels);
+    free(st->seen);
     store_objmap_free(&st->objs);
     if (st->lock_fd >= 0)
         close(st->lock_fd);
@@ -539,6 +576,7 @@ void store_close(store_t **stp)
 
 static int s_write_floors(store_t *st);
 static int s_write_dels(store_t *st);
+static int s_write_seen(store_t *st);
 
 /* Runs a prepared statement that returns no rows and resets it. */
 static int s_run(store_t *st, int q)
@@ -560,6 +598,10 @@ int store_begin(store_t *st)
         st->depth = 0;
         return -1;
     }
+    /* Each transaction reads its senders' hi afresh: rows written outside
+     * one (store_seen_check_and_add at depth 0) do not move a held hi. */
+    st->nseen = 0;
+    st->nseen_snd = 0;
     store_objmap_begin(st->objs);
     return 0;
 }
@@ -569,6 +611,8 @@ int store_begin(store_t *st)
 static void s_forget_txn(store_t *st)
 {
     st->ndels = 0;
+    st->nseen = 0;
+    st->nseen_snd = 0;
     st->nfloors = 0;
     st->nfdirty = 0;
     memset(st->fidx, 0, sizeof st->fidx);
@@ -593,7 +637,10 @@ int store_commit(store_t *st)
         return -1;
     if (--st->depth > 0)
         return 0;
-    /* What the turn held in memory goes in now, inside the transaction. */
+    /* What the turn held in memory goes in now, inside the transaction:
+     * the dedup rows before the floors, whose prunes may take them. */
+    if (!st->txn_failed)
+        s_write_seen(st);
     if (!st->txn_failed)
         s_write_floors(st);
     if (!st->txn_failed)
@@ -874,14 +921,129 @@ int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m
     return rc == SQLITE_DONE ? 0 : s_fail(st, "select outbox");
 }
 
-int store_seen_check_and_add(store_t *st, const char *sender, uint64_t msg_id)
+/* ---- dedup ---------------------------------------------------------------
+ * Inside a transaction a new row is held in memory and written at the
+ * commit, S_SEEN_BATCH rows per statement, with the turn's effects of the
+ * message. Whether a message was seen needs no read in the usual case: a
+ * sender's ids grow, and one above every id of its rows (hi) is new. A
+ * lower one (a resend, a copy, another epoch's ids) is looked up in the
+ * held rows and on disk. */
+
+/* One row at once, outside the batches: 1 seen, 0 new, -1 error. */
+static int s_seen_add_now(store_t *st, const char *sender, int64_t msg_id)
 {
     sqlite3_stmt *q = st->q[Q_SEEN_ADD];
     sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)msg_id);
+    sqlite3_bind_int64(q, 2, msg_id);
     if (s_run(st, Q_SEEN_ADD) != 0)
         return -1;
     return sqlite3_changes(st->db) == 0 ? 1 : 0;
+}
+
+/* The sender's entry (made if new), NULL if it cannot have one. */
+static seen_snd_t *s_seen_snd(store_t *st, const char *sender)
+{
+    size_t n = strlen(sender);
+    if (n >= STORE_SENDER_MAX)
+        return NULL;
+    for (size_t i = 0; i < st->nseen_snd; i++)
+        if (!strcmp(st->seen_snd[i].sender, sender))
+            return &st->seen_snd[i];
+    if (st->nseen_snd == S_SEEN_SENDERS)
+        return NULL;
+    seen_snd_t *s = &st->seen_snd[st->nseen_snd++];
+    memset(s, 0, sizeof *s);
+    memcpy(s->sender, sender, n + 1);
+    return s;
+}
+
+/* Reads the largest id of the sender's rows into s (once a transaction).
+ * 0 or -1. */
+static int s_seen_hi(store_t *st, seen_snd_t *s)
+{
+    if (s->hi_known)
+        return 0;
+    sqlite3_stmt *q = st->q[Q_SEEN_MAX];
+    sqlite3_bind_text(q, 1, s->sender, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        s->hi_none = sqlite3_column_type(q, 0) == SQLITE_NULL;
+        s->hi = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_ROW)
+        return s_fail(st, "seen max");
+    s->hi_known = true;
+    return 0;
+}
+
+/* Whether (sender, msg_id) has a row on disk: 1, 0, or -1. */
+static int s_seen_on_disk(store_t *st, const char *sender, int64_t msg_id)
+{
+    sqlite3_stmt *q = st->q[Q_SEEN_GET];
+    sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, msg_id);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return s_fail(st, "seen get");
+    return rc == SQLITE_ROW;
+}
+
+int store_seen_check_and_add(store_t *st, const char *sender, uint64_t msg_id)
+{
+    int64_t id = (int64_t)msg_id;
+    seen_snd_t *s = st->depth > 0 ? s_seen_snd(st, sender) : NULL;
+    if (!s)
+        return s_seen_add_now(st, sender, id);
+    if (s_seen_hi(st, s) != 0)
+        return -1;
+    if (s->hi_none || id > s->hi) {
+        s->hi_none = false;
+        s->hi = id;
+    } else {
+        uint32_t k = (uint32_t)(s - st->seen_snd);
+        for (size_t i = 0; i < st->nseen; i++)
+            if (st->seen[i].snd == k && st->seen[i].msg_id == id)
+                return 1;
+        int on = s_seen_on_disk(st, sender, id);
+        if (on != 0)
+            return on;
+    }
+    if (st->nseen == st->seen_cap) {
+        size_t cap = st->seen_cap ? st->seen_cap * 2 : 256;
+        seen_row_t *r = cap <= S_SEEN_MAX ? realloc(st->seen, cap * sizeof *r) : NULL;
+        if (!r)     /* held enough: this one goes in at once */
+            return s_seen_add_now(st, sender, id) < 0 ? -1 : 0;
+        st->seen = r;
+        st->seen_cap = cap;
+    }
+    st->seen[st->nseen++] = (seen_row_t){ .snd = (uint32_t)(s - st->seen_snd), .msg_id = id };
+    return 0;
+}
+
+/* The held dedup rows, S_SEEN_BATCH per statement, the rest one by one. */
+static int s_write_seen(store_t *st)
+{
+    size_t i = 0;
+    int rc = 0;
+    sqlite3_stmt *q = st->q[Q_SEEN_ADD_MANY];
+    for (; i + S_SEEN_BATCH <= st->nseen && rc == 0; i += S_SEEN_BATCH) {
+        for (int k = 0; k < S_SEEN_BATCH; k++) {
+            const seen_row_t *r = &st->seen[i + (size_t)k];
+            sqlite3_bind_text(q, 2 * k + 1, st->seen_snd[r->snd].sender, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(q, 2 * k + 2, r->msg_id);
+        }
+        rc = s_run(st, Q_SEEN_ADD_MANY);
+    }
+    for (; i < st->nseen && rc == 0; i++) {
+        const seen_row_t *r = &st->seen[i];
+        rc = s_seen_add_now(st, st->seen_snd[r->snd].sender, r->msg_id) < 0 ? -1 : 0;
+    }
+    st->nseen = 0;
+    return rc;
 }
 
 static int s_floor_read(store_t *st, const char *sender, uint64_t epoch, uint64_t *floor)
@@ -1010,6 +1172,8 @@ int store_floor_get(store_t *st, const char *sender, uint64_t epoch, uint64_t *f
 
 long store_floor_raise(store_t *st, const char *sender, uint64_t epoch, uint64_t floor)
 {
+    if (s_write_seen(st) != 0)      /* the prune sees every row */
+        return -1;
     long n = s_floor_write(st, sender, epoch, floor);
     if (n < 0)
         return -1;
@@ -1061,6 +1225,8 @@ static int s_write_floors(store_t *st)
 
 long store_seen_count(store_t *st)
 {
+    if (s_write_seen(st) != 0)
+        return -1;
     sqlite3_stmt *q = st->q[Q_SEEN_COUNT];
     long n = -1;
     if (sqlite3_step(q) == SQLITE_ROW)
