@@ -13,16 +13,9 @@
 
 #include "evlog_migrate.h"
 #include "log.h"
-#include "ratelimit.h"
 #include "simclock.h"
 #include "store_objmap.h"
-
-enum {
-    Q_PUT, Q_INS, Q_DEL, Q_META_GET, Q_META_SET, Q_OUT_PUT, Q_OUT_DEL, Q_SEEN_ADD,
-    Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT, Q_OUT_DEL_MANY, Q_SEEN_ADD_MANY,
-    Q_SEEN_GET, Q_SEEN_MAX,
-    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
-};
+#include "store_priv.h"
 
 /* The layout this agent writes. 0: before issue 15 (no checksums);
  * 1: objects.sum, the damaged table; 2: objects.doc holds binary records
@@ -34,7 +27,7 @@ enum {
  * for the stores below it. */
 #define S_SCHEMA_VERSION 4
 
-static const char *const s_sql[Q__COUNT] = {
+const char *const store__sql[Q__COUNT] = {
     /* Rows are found by seq (store_objmap); the id check would catch a map
      * out of step with the table. */
     [Q_PUT] = "UPDATE objects SET doc = ?2, sum = ?3 WHERE seq = ?4 AND id = ?1",
@@ -96,14 +89,6 @@ static const char s_schema[] =
     "CREATE TABLE IF NOT EXISTS damaged(id TEXT NOT NULL, doc TEXT, sum INTEGER,"
     "  why TEXT NOT NULL, moved_at_ms INTEGER NOT NULL);";
 
-/* Rows per statement of the batched outbox delete (Q_OUT_DEL_MANY) and of
- * the batched dedup insert (Q_SEEN_ADD_MANY). */
-#define S_DEL_BATCH 32
-#define S_SEEN_BATCH 32
-/* Dedup rows held for the commit; past this many, they are written at
- * once. Senders whose rows are held: others are written one by one. */
-#define S_SEEN_MAX 65536
-#define S_SEEN_SENDERS 64
 /* Outbox deletes held for the commit; past this many, they are written
  * at once (a turn acknowledges far fewer). */
 #define S_DEL_MAX 65536
@@ -111,65 +96,6 @@ static const char s_schema[] =
  * WAL file cut back to this size after one. */
 #define S_CKPT_PAGES 1000
 #define S_WAL_LIMIT_BYTES (8 * 1024 * 1024)
-/* Floors kept in memory; past this many the clean ones are forgotten.
- * Senders ("account/region") this long or longer are not kept. */
-#define STORE_FLOORS_MAX 1024
-#define STORE_SENDER_MAX 64
-
-/* A sender of applied peer messages, for the dedup rows held until the
- * commit (store_seen_check_and_add). */
-typedef struct seen_snd {
-    char sender[STORE_SENDER_MAX];
-    bool hi_known;      /* hi read from disk (or set) in this transaction */
-    bool hi_none;       /* ... and there is no row of the sender at all */
-    int64_t hi;         /* >= every msg_id of the sender's rows, held or not
-                         * (SQLite's signed order, as the rows compare) */
-} seen_snd_t;
-
-typedef struct seen_row {
-    uint32_t snd;       /* index in store_t.seen_snd */
-    int64_t msg_id;
-} seen_row_t;
-
-/* A floor of (sender, epoch) as the open transaction sees it. */
-typedef struct floor_ent {
-    char sender[STORE_SENDER_MAX];
-    uint64_t epoch;
-    uint64_t floor;
-    bool known;         /* false: no row (cached absence) */
-    bool dirty;         /* raised in this transaction, written at commit */
-} floor_ent_t;
-
-struct store {
-    sqlite3 *db;
-    sqlite3_stmt *q[Q__COUNT];
-    int depth;          /* begin/commit nesting */
-    int lock_fd;        /* agent.db itself, flock'ed for as long as we run */
-    bool txn_failed;    /* a write of the open transaction failed */
-    bool full;          /* the last failure was a full disk */
-    vs_ratelimit_t rl;  /* a full disk fails every write: log a few */
-    /* Acked outbox rows, deleted at the commit of the turn that took the
-     * ack (store_outbox_delete). */
-    uint64_t *dels;
-    size_t ndels, dels_cap;
-    /* Floors: open addressing by (sender, epoch); slot + 1, 0 empty. */
-    floor_ent_t floors[STORE_FLOORS_MAX];
-    size_t nfloors;
-    uint32_t fidx[STORE_FLOORS_MAX * 2];
-    uint32_t fdirty[STORE_FLOORS_MAX];   /* positions of dirty floors */
-    size_t nfdirty;
-    /* WAL pages after the last commit (the WAL hook); commits since the
-     * last idle check. */
-    int wal_pages;
-    uint64_t commits, idle_seen;
-    store_objmap_t *objs;   /* id -> seq of every object row */
-    /* Dedup rows of the open transaction, written at its commit (in
-     * batches) or before anything reads the table; their senders. */
-    seen_row_t *seen;
-    size_t nseen, seen_cap;
-    seen_snd_t seen_snd[S_SEEN_SENDERS];
-    size_t nseen_snd;
-};
 
 static bool s_is_full(sqlite3 *db)
 {
@@ -178,7 +104,7 @@ static bool s_is_full(sqlite3 *db)
            ((ec & 0xff) == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC);
 }
 
-static int s_fail(store_t *st, const char *what)
+int store__fail(store_t *st, const char *what)
 {
     st->txn_failed = true;
     st->full = s_is_full(st->db);
@@ -546,7 +472,7 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
     }
     sqlite3_wal_hook(st->db, s_wal_hook, st);
     for (int i = 0; i < Q__COUNT; i++) {
-        if (sqlite3_prepare_v3(st->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
+        if (sqlite3_prepare_v3(st->db, store__sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
                                NULL) != SQLITE_OK) {
             snprintf(err, errlen, "cannot prepare statement: %s", sqlite3_errmsg(st->db));
             store_close(&st);
@@ -574,18 +500,15 @@ void store_close(store_t **stp)
     *stp = NULL;
 }
 
-static int s_write_floors(store_t *st);
 static int s_write_dels(store_t *st);
-static int s_write_seen(store_t *st);
 
-/* Runs a prepared statement that returns no rows and resets it. */
-static int s_run(store_t *st, int q)
+int store__run(store_t *st, int q)
 {
     int rc = sqlite3_step(st->q[q]);
     sqlite3_reset(st->q[q]);
     sqlite3_clear_bindings(st->q[q]);
     if (rc != SQLITE_DONE)
-        return s_fail(st, s_sql[q]);
+        return store__fail(st, store__sql[q]);
     return 0;
 }
 
@@ -594,7 +517,7 @@ int store_begin(store_t *st)
     if (st->depth++ > 0)
         return 0;
     st->txn_failed = false;
-    if (s_run(st, Q_BEGIN) != 0) {
+    if (store__run(st, Q_BEGIN) != 0) {
         st->depth = 0;
         return -1;
     }
@@ -640,9 +563,9 @@ int store_commit(store_t *st)
     /* What the turn held in memory goes in now, inside the transaction:
      * the dedup rows before the floors, whose prunes may take them. */
     if (!st->txn_failed)
-        s_write_seen(st);
+        store__write_seen(st);
     if (!st->txn_failed)
-        s_write_floors(st);
+        store__write_floors(st);
     if (!st->txn_failed)
         s_write_dels(st);
     /* A read left un-reset keeps its snapshot after the commit, and no
@@ -652,7 +575,7 @@ int store_commit(store_t *st)
             sqlite3_reset(q);
     /* A transaction one of whose writes failed is never committed: the
      * rest of it would be a state nobody decided. */
-    if (st->txn_failed || s_run(st, Q_COMMIT) != 0) {
+    if (st->txn_failed || store__run(st, Q_COMMIT) != 0) {
         store_rollback(st);
         return -1;
     }
@@ -717,7 +640,7 @@ static int s_put(store_t *st, const char *id, const void *doc, size_t len)
         sqlite3_bind_blob(q, 2, len ? doc : "", (int)len, SQLITE_STATIC);
         sqlite3_bind_int64(q, 3, sum);
         sqlite3_bind_int64(q, 4, seq);
-        if (s_run(st, Q_PUT) != 0)
+        if (store__run(st, Q_PUT) != 0)
             return -1;
         if (sqlite3_changes(st->db) == 1)
             return 0;
@@ -728,7 +651,7 @@ static int s_put(store_t *st, const char *id, const void *doc, size_t len)
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_blob(q, 2, len ? doc : "", (int)len, SQLITE_STATIC);
     sqlite3_bind_int64(q, 3, sum);
-    if (s_run(st, Q_INS) != 0)
+    if (store__run(st, Q_INS) != 0)
         return -1;
     if (store_objmap_add(st->objs, id, sqlite3_last_insert_rowid(st->db)) != 0) {
         VS_ERROR("store: object %s: out of memory", id);
@@ -757,7 +680,7 @@ static int s_delete(store_t *st, const char *id)
     if (!store_objmap_get(st->objs, id, &seq))
         return 0;
     sqlite3_bind_int64(st->q[Q_DEL], 1, seq);
-    if (s_run(st, Q_DEL) != 0)
+    if (store__run(st, Q_DEL) != 0)
         return -1;
     if (store_objmap_del(st->objs, id) != 0) {
         VS_ERROR("store: object %s: out of memory", id);
@@ -779,7 +702,7 @@ int store_each_object(store_t *st, store_object_fn cb, void *ctx)
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db, "SELECT id, doc, sum FROM objects ORDER BY seq", -1, &s, NULL)
         != SQLITE_OK)
-        return s_fail(st, "select objects");
+        return store__fail(st, "select objects");
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(s, 0);
@@ -792,7 +715,7 @@ int store_each_object(store_t *st, store_object_fn cb, void *ctx)
         cb(ctx, id ? id : "", doc ? doc : (const uint8_t *)"", doc ? len : 0, intact);
     }
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : s_fail(st, "select objects");
+    return rc == SQLITE_DONE ? 0 : store__fail(st, "select objects");
 }
 
 int store_set_aside(store_t *st, const char *id, const char *why, uint64_t now_ms)
@@ -804,14 +727,14 @@ int store_set_aside(store_t *st, const char *id, const char *why, uint64_t now_m
     if (sqlite3_prepare_v2(st->db, "INSERT INTO damaged(id, doc, sum, why, moved_at_ms) "
                            "SELECT id, doc, sum, ?2, ?3 FROM objects WHERE seq = ?1", -1, &q,
                            NULL) != SQLITE_OK)
-        return s_fail(st, "set aside");
+        return store__fail(st, "set aside");
     sqlite3_bind_int64(q, 1, seq);
     sqlite3_bind_text(q, 2, why, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 3, (sqlite3_int64)now_ms);
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE)
-        return s_fail(st, "set aside");
+        return store__fail(st, "set aside");
     return store_delete_object(st, id);
 }
 
@@ -825,7 +748,7 @@ int store_meta_get(store_t *st, const char *key, char *out, size_t outlen)
         snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(q, 0));
         ret = 0;
     } else if (rc != SQLITE_DONE) {
-        ret = s_fail(st, "meta get");
+        ret = store__fail(st, "meta get");
     }
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
@@ -836,7 +759,7 @@ int store_meta_set(store_t *st, const char *key, const char *value)
 {
     sqlite3_bind_text(st->q[Q_META_SET], 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st->q[Q_META_SET], 2, value, -1, SQLITE_STATIC);
-    return s_run(st, Q_META_SET);
+    return store__run(st, Q_META_SET);
 }
 
 static void s_bind_opt_text(sqlite3_stmt *q, int i, const char *s)
@@ -856,13 +779,13 @@ int store_outbox_put(store_t *st, const store_outmsg_t *m)
     s_bind_opt_text(q, 4, m->to_region);
     sqlite3_bind_blob(q, 5, m->payload, (int)m->payload_len, SQLITE_STATIC);
     sqlite3_bind_int(q, 6, m->sealed ? 1 : 0);
-    return s_run(st, Q_OUT_PUT);
+    return store__run(st, Q_OUT_PUT);
 }
 
 static int s_delete_one(store_t *st, uint64_t msg_id)
 {
     sqlite3_bind_int64(st->q[Q_OUT_DEL], 1, (sqlite3_int64)msg_id);
-    return s_run(st, Q_OUT_DEL);
+    return store__run(st, Q_OUT_DEL);
 }
 
 /* The held deletes, S_DEL_BATCH rows per statement, the rest one by one. */
@@ -874,7 +797,7 @@ static int s_write_dels(store_t *st)
     for (; i + S_DEL_BATCH <= st->ndels && rc == 0; i += S_DEL_BATCH) {
         for (int k = 0; k < S_DEL_BATCH; k++)
             sqlite3_bind_int64(q, k + 1, (sqlite3_int64)st->dels[i + (size_t)k]);
-        rc = s_run(st, Q_OUT_DEL_MANY);
+        rc = store__run(st, Q_OUT_DEL_MANY);
     }
     for (; i < st->ndels && rc == 0; i++)
         rc = s_delete_one(st, st->dels[i]);
@@ -903,7 +826,7 @@ int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db, "SELECT msg_id, to_vpc_arn, to_account, to_region, payload, "
                            "sealed FROM outbox ORDER BY msg_id", -1, &s, NULL) != SQLITE_OK)
-        return s_fail(st, "select outbox");
+        return store__fail(st, "select outbox");
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         store_outmsg_t m = {
@@ -918,321 +841,7 @@ int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m
         cb(ctx, &m);
     }
     sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : s_fail(st, "select outbox");
-}
-
-/* ---- dedup ---------------------------------------------------------------
- * Inside a transaction a new row is held in memory and written at the
- * commit, S_SEEN_BATCH rows per statement, with the turn's effects of the
- * message. Whether a message was seen needs no read in the usual case: a
- * sender's ids grow, and one above every id of its rows (hi) is new. A
- * lower one (a resend, a copy, another epoch's ids) is looked up in the
- * held rows and on disk. */
-
-/* One row at once, outside the batches: 1 seen, 0 new, -1 error. */
-static int s_seen_add_now(store_t *st, const char *sender, int64_t msg_id)
-{
-    sqlite3_stmt *q = st->q[Q_SEEN_ADD];
-    sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, msg_id);
-    if (s_run(st, Q_SEEN_ADD) != 0)
-        return -1;
-    return sqlite3_changes(st->db) == 0 ? 1 : 0;
-}
-
-/* The sender's entry (made if new), NULL if it cannot have one. */
-static seen_snd_t *s_seen_snd(store_t *st, const char *sender)
-{
-    size_t n = strlen(sender);
-    if (n >= STORE_SENDER_MAX)
-        return NULL;
-    for (size_t i = 0; i < st->nseen_snd; i++)
-        if (!strcmp(st->seen_snd[i].sender, sender))
-            return &st->seen_snd[i];
-    if (st->nseen_snd == S_SEEN_SENDERS)
-        return NULL;
-    seen_snd_t *s = &st->seen_snd[st->nseen_snd++];
-    memset(s, 0, sizeof *s);
-    memcpy(s->sender, sender, n + 1);
-    return s;
-}
-
-/* Reads the largest id of the sender's rows into s (once a transaction).
- * 0 or -1. */
-static int s_seen_hi(store_t *st, seen_snd_t *s)
-{
-    if (s->hi_known)
-        return 0;
-    sqlite3_stmt *q = st->q[Q_SEEN_MAX];
-    sqlite3_bind_text(q, 1, s->sender, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        s->hi_none = sqlite3_column_type(q, 0) == SQLITE_NULL;
-        s->hi = sqlite3_column_int64(q, 0);
-    }
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    if (rc != SQLITE_ROW)
-        return s_fail(st, "seen max");
-    s->hi_known = true;
-    return 0;
-}
-
-/* Whether (sender, msg_id) has a row on disk: 1, 0, or -1. */
-static int s_seen_on_disk(store_t *st, const char *sender, int64_t msg_id)
-{
-    sqlite3_stmt *q = st->q[Q_SEEN_GET];
-    sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, msg_id);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return s_fail(st, "seen get");
-    return rc == SQLITE_ROW;
-}
-
-int store_seen_check_and_add(store_t *st, const char *sender, uint64_t msg_id)
-{
-    int64_t id = (int64_t)msg_id;
-    seen_snd_t *s = st->depth > 0 ? s_seen_snd(st, sender) : NULL;
-    if (!s)
-        return s_seen_add_now(st, sender, id);
-    if (s_seen_hi(st, s) != 0)
-        return -1;
-    if (s->hi_none || id > s->hi) {
-        s->hi_none = false;
-        s->hi = id;
-    } else {
-        uint32_t k = (uint32_t)(s - st->seen_snd);
-        for (size_t i = 0; i < st->nseen; i++)
-            if (st->seen[i].snd == k && st->seen[i].msg_id == id)
-                return 1;
-        int on = s_seen_on_disk(st, sender, id);
-        if (on != 0)
-            return on;
-    }
-    if (st->nseen == st->seen_cap) {
-        size_t cap = st->seen_cap ? st->seen_cap * 2 : 256;
-        seen_row_t *r = cap <= S_SEEN_MAX ? realloc(st->seen, cap * sizeof *r) : NULL;
-        if (!r)     /* held enough: this one goes in at once */
-            return s_seen_add_now(st, sender, id) < 0 ? -1 : 0;
-        st->seen = r;
-        st->seen_cap = cap;
-    }
-    st->seen[st->nseen++] = (seen_row_t){ .snd = (uint32_t)(s - st->seen_snd), .msg_id = id };
-    return 0;
-}
-
-/* The held dedup rows, S_SEEN_BATCH per statement, the rest one by one. */
-static int s_write_seen(store_t *st)
-{
-    size_t i = 0;
-    int rc = 0;
-    sqlite3_stmt *q = st->q[Q_SEEN_ADD_MANY];
-    for (; i + S_SEEN_BATCH <= st->nseen && rc == 0; i += S_SEEN_BATCH) {
-        for (int k = 0; k < S_SEEN_BATCH; k++) {
-            const seen_row_t *r = &st->seen[i + (size_t)k];
-            sqlite3_bind_text(q, 2 * k + 1, st->seen_snd[r->snd].sender, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(q, 2 * k + 2, r->msg_id);
-        }
-        rc = s_run(st, Q_SEEN_ADD_MANY);
-    }
-    for (; i < st->nseen && rc == 0; i++) {
-        const seen_row_t *r = &st->seen[i];
-        rc = s_seen_add_now(st, st->seen_snd[r->snd].sender, r->msg_id) < 0 ? -1 : 0;
-    }
-    st->nseen = 0;
-    return rc;
-}
-
-static int s_floor_read(store_t *st, const char *sender, uint64_t epoch, uint64_t *floor)
-{
-    sqlite3_stmt *q = st->q[Q_FLOOR_GET];
-    sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)epoch);
-    int rc = sqlite3_step(q);
-    int ret = 1;
-    if (rc == SQLITE_ROW) {
-        *floor = (uint64_t)sqlite3_column_int64(q, 0);
-        ret = 0;
-    } else if (rc != SQLITE_DONE) {
-        ret = s_fail(st, "floor get");
-    }
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    return ret;
-}
-
-/* Writes floor (never lowering one) and prunes the sender's seen rows
- * below it. Rows of this sender below the floor: its other epochs (a data
- * dir that was replaced) used unrelated random ids, and a copy of one of
- * their messages can no longer arrive once that dir is gone. Returns the
- * rows pruned or -1. */
-static long s_floor_write(store_t *st, const char *sender, uint64_t epoch, uint64_t floor)
-{
-    sqlite3_stmt *q = st->q[Q_FLOOR_SET];
-    sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)epoch);
-    sqlite3_bind_int64(q, 3, (sqlite3_int64)floor);
-    if (s_run(st, Q_FLOOR_SET) != 0)
-        return -1;
-    q = st->q[Q_SEEN_PRUNE];
-    sqlite3_bind_text(q, 1, sender, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)floor);
-    if (s_run(st, Q_SEEN_PRUNE) != 0)
-        return -1;
-    return (long)sqlite3_changes(st->db);
-}
-
-static size_t s_fhash(const char *sender, uint64_t epoch)
-{
-    uint64_t h = 1469598103934665603ull ^ epoch;
-    for (const char *p = sender; *p; p++)
-        h = (h ^ (uint8_t)*p) * 1099511628211ull;
-    h ^= h >> 29;
-    return (size_t)h & (STORE_FLOORS_MAX * 2 - 1);
-}
-
-/* The slot of (sender, epoch) in fidx, or of the empty one where it goes. */
-static size_t s_fslot(const store_t *st, const char *sender, uint64_t epoch)
-{
-    size_t i = s_fhash(sender, epoch);
-    while (st->fidx[i]) {
-        const floor_ent_t *f = &st->floors[st->fidx[i] - 1];
-        if (f->epoch == epoch && !strcmp(f->sender, sender))
-            break;
-        i = (i + 1) & (STORE_FLOORS_MAX * 2 - 1);
-    }
-    return i;
-}
-
-/* Room for one more floor: when full, the clean ones are forgotten (they
- * are on disk). False if every one is dirty. */
-static bool s_floor_room(store_t *st)
-{
-    if (st->nfloors < STORE_FLOORS_MAX)
-        return true;
-    if (st->nfdirty >= STORE_FLOORS_MAX)
-        return false;
-    size_t n = 0;
-    for (size_t i = 0; i < st->nfdirty; i++) {
-        st->floors[n] = st->floors[st->fdirty[i]];
-        st->fdirty[i] = (uint32_t)n++;
-    }
-    st->nfloors = n;
-    memset(st->fidx, 0, sizeof st->fidx);
-    for (size_t k = 0; k < n; k++)
-        st->fidx[s_fslot(st, st->floors[k].sender, st->floors[k].epoch)] = (uint32_t)(k + 1);
-    return true;
-}
-
-/* The cached floor of (sender, epoch), read from disk on a miss; NULL if
- * it cannot be cached (then the caller goes to disk). */
-static floor_ent_t *s_floor_ent(store_t *st, const char *sender, uint64_t epoch, int *err)
-{
-    *err = 0;
-    if (strlen(sender) >= STORE_SENDER_MAX)
-        return NULL;
-    size_t i = s_fslot(st, sender, epoch);
-    if (st->fidx[i])
-        return &st->floors[st->fidx[i] - 1];
-    uint64_t floor = 0;
-    int rc = s_floor_read(st, sender, epoch, &floor);
-    if (rc < 0) {
-        *err = -1;
-        return NULL;
-    }
-    if (!s_floor_room(st))
-        return NULL;
-    i = s_fslot(st, sender, epoch);     /* the room may have moved things */
-    floor_ent_t *f = &st->floors[st->nfloors];
-    memset(f, 0, sizeof *f);
-    memcpy(f->sender, sender, strlen(sender) + 1);
-    f->epoch = epoch;
-    f->floor = floor;
-    f->known = rc == 0;
-    st->fidx[i] = (uint32_t)(++st->nfloors);
-    return f;
-}
-
-int store_floor_get(store_t *st, const char *sender, uint64_t epoch, uint64_t *floor)
-{
-    int err;
-    floor_ent_t *f = s_floor_ent(st, sender, epoch, &err);
-    if (err)
-        return -1;
-    if (!f)
-        return s_floor_read(st, sender, epoch, floor);
-    if (!f->known)
-        return 1;
-    *floor = f->floor;
-    return 0;
-}
-
-long store_floor_raise(store_t *st, const char *sender, uint64_t epoch, uint64_t floor)
-{
-    if (s_write_seen(st) != 0)      /* the prune sees every row */
-        return -1;
-    long n = s_floor_write(st, sender, epoch, floor);
-    if (n < 0)
-        return -1;
-    /* The cache now holds max(old, floor), as the row does. */
-    size_t i = strlen(sender) < STORE_SENDER_MAX ? s_fslot(st, sender, epoch) : 0;
-    if (strlen(sender) < STORE_SENDER_MAX && st->fidx[i]) {
-        floor_ent_t *f = &st->floors[st->fidx[i] - 1];
-        if (!f->known || f->floor < floor)
-            f->floor = floor;
-        f->known = true;
-    }
-    return n;
-}
-
-int store_floor_note(store_t *st, const char *sender, uint64_t epoch, uint64_t floor)
-{
-    if (st->depth == 0)
-        return store_floor_raise(st, sender, epoch, floor) < 0 ? -1 : 0;
-    int err;
-    floor_ent_t *f = s_floor_ent(st, sender, epoch, &err);
-    if (err)
-        return -1;
-    if (!f)
-        return store_floor_raise(st, sender, epoch, floor) < 0 ? -1 : 0;
-    if (f->known && f->floor >= floor)
-        return 0;
-    f->floor = floor;
-    f->known = true;
-    if (!f->dirty) {
-        f->dirty = true;
-        st->fdirty[st->nfdirty++] = (uint32_t)(f - st->floors);
-    }
-    return 0;
-}
-
-/* The floors raised in this transaction, one write (and prune) each. */
-static int s_write_floors(store_t *st)
-{
-    int rc = 0;
-    for (size_t i = 0; i < st->nfdirty; i++) {
-        floor_ent_t *f = &st->floors[st->fdirty[i]];
-        if (rc == 0 && s_floor_write(st, f->sender, f->epoch, f->floor) < 0)
-            rc = -1;
-        f->dirty = false;
-    }
-    st->nfdirty = 0;
-    return rc;
-}
-
-long store_seen_count(store_t *st)
-{
-    if (s_write_seen(st) != 0)
-        return -1;
-    sqlite3_stmt *q = st->q[Q_SEEN_COUNT];
-    long n = -1;
-    if (sqlite3_step(q) == SQLITE_ROW)
-        n = (long)sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
-    return n;
+    return rc == SQLITE_DONE ? 0 : store__fail(st, "select outbox");
 }
 
 int store_set_full_sync(store_t *st)
