@@ -27,7 +27,7 @@
  * for the stores below it. */
 #define S_SCHEMA_VERSION 4
 
-const char *const store__sql[Q__COUNT] = {
+static const char *const s_sql[Q__COUNT] = {
     /* Rows are found by seq (store_objmap); the id check would catch a map
      * out of step with the table. */
     [Q_PUT] = "UPDATE objects SET doc = ?2, sum = ?3 WHERE seq = ?4 AND id = ?1",
@@ -46,11 +46,12 @@ const char *const store__sql[Q__COUNT] = {
     [Q_SEEN_PRUNE] = "DELETE FROM seen WHERE sender = ?1 AND msg_id < ?2",
     [Q_SEEN_COUNT] = "SELECT count(*) FROM seen",
     [Q_SEEN_ADD_MANY] = "INSERT OR IGNORE INTO seen(sender, msg_id) VALUES "
-                        "(?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10), (?11, ?12), (?13, ?14), "
-                        "(?15, ?16), (?17, ?18), (?19, ?20), (?21, ?22), (?23, ?24), (?25, ?26), (?27, "
-                        "?28), (?29, ?30), (?31, ?32), (?33, ?34), (?35, ?36), (?37, ?38), (?39, ?40), "
-                        "(?41, ?42), (?43, ?44), (?45, ?46), (?47, ?48), (?49, ?50), (?51, ?52), (?53, "
-                        "?54), (?55, ?56), (?57, ?58), (?59, ?60), (?61, ?62), (?63, ?64)",
+                        "(?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10), (?11, ?12), "
+                        "(?13, ?14), (?15, ?16), (?17, ?18), (?19, ?20), (?21, ?22), (?23, ?24), "
+                        "(?25, ?26), (?27, ?28), (?29, ?30), (?31, ?32), (?33, ?34), (?35, ?36), "
+                        "(?37, ?38), (?39, ?40), (?41, ?42), (?43, ?44), (?45, ?46), (?47, ?48), "
+                        "(?49, ?50), (?51, ?52), (?53, ?54), (?55, ?56), (?57, ?58), (?59, ?60), "
+                        "(?61, ?62), (?63, ?64)",
     [Q_SEEN_GET] = "SELECT 1 FROM seen WHERE sender = ?1 AND msg_id = ?2",
     [Q_SEEN_MAX] = "SELECT max(msg_id) FROM seen WHERE sender = ?1",
     [Q_OUT_DEL_MANY] = "DELETE FROM outbox WHERE msg_id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
@@ -96,25 +97,6 @@ static const char s_schema[] =
  * WAL file cut back to this size after one. */
 #define S_CKPT_PAGES 1000
 #define S_WAL_LIMIT_BYTES (8 * 1024 * 1024)
-
-static bool s_is_full(sqlite3 *db)
-{
-    int ec = sqlite3_extended_errcode(db);
-    return ec == SQLITE_FULL || (ec & 0xff) == SQLITE_FULL ||
-           ((ec & 0xff) == SQLITE_IOERR && sqlite3_system_errno(db) == ENOSPC);
-}
-
-int store__fail(store_t *st, const char *what)
-{
-    st->txn_failed = true;
-    st->full = s_is_full(st->db);
-    uint64_t held = 0;
-    char more[48];
-    if (vs_ratelimit_pass(&st->rl, simclock_mono_ms(), &held))
-        VS_ERROR("store: %s: %s%s%s", what, sqlite3_errmsg(st->db),
-                 st->full ? " (the disk is full)" : "", vs_ratelimit_suffix(held, more, sizeof more));
-    return -1;
-}
 
 /* The checksum of a record: SipHash-2-4 (libsodium's shorthash) of the
  * document and of the id, under two fixed keys, so that a document moved
@@ -210,9 +192,9 @@ static int s_to_v1(sqlite3 *db)
 
 /* 3 -> 4: objects loses AUTOINCREMENT and its id index: the table is
  * copied row for row (every id, seq, doc in whatever form, and sum,
- * damaged or not) into the new one, and its sqlite_sequence row goes. A store created by this
- * version already has the new table (s_schema): nothing to do. SQLITE_OK
- * or the failing code. */
+ * damaged or not) into the new one, and its sqlite_sequence row goes. A
+ * store created by this version already has the new table (s_schema):
+ * nothing to do. SQLITE_OK or the failing code. */
 static int s_to_v4(sqlite3 *db)
 {
     sqlite3_stmt *q = NULL;
@@ -472,7 +454,7 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
     }
     sqlite3_wal_hook(st->db, s_wal_hook, st);
     for (int i = 0; i < Q__COUNT; i++) {
-        if (sqlite3_prepare_v3(st->db, store__sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
+        if (sqlite3_prepare_v3(st->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
                                NULL) != SQLITE_OK) {
             snprintf(err, errlen, "cannot prepare statement: %s", sqlite3_errmsg(st->db));
             store_close(&st);
@@ -501,16 +483,6 @@ void store_close(store_t **stp)
 }
 
 static int s_write_dels(store_t *st);
-
-int store__run(store_t *st, int q)
-{
-    int rc = sqlite3_step(st->q[q]);
-    sqlite3_reset(st->q[q]);
-    sqlite3_clear_bindings(st->q[q]);
-    if (rc != SQLITE_DONE)
-        return store__fail(st, store__sql[q]);
-    return 0;
-}
 
 int store_begin(store_t *st)
 {

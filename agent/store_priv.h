@@ -1,6 +1,6 @@
 /* store_priv: what store.c (the file, objects, outbox, transactions)
- * shares with store_dedup.c (dedup rows and acknowledgement floors). Not
- * for other modules. */
+ * shares with store_dedup.c (dedup rows and acknowledgement floors) and
+ * store_exec.c (running statements). Not for other modules. */
 #ifndef AGENT_STORE_PRIV_H
 #define AGENT_STORE_PRIV_H
 
@@ -18,9 +18,6 @@ enum {
     Q_SEEN_GET, Q_SEEN_MAX,
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
 };
-
-/* The SQL of each statement (store.c), for preparing and for errors. */
-extern const char *const store__sql[Q__COUNT];
 
 /* Rows per statement of the batched outbox delete (Q_OUT_DEL_MANY) and of
  * the batched dedup insert (Q_SEEN_ADD_MANY). */
@@ -90,8 +87,9 @@ struct store {
     size_t nseen_snd;
 };
 
-/* Records the failure of a statement of the open transaction (which is
- * then rolled back at its commit) and logs it, rate-limited. -1. */
+/* store_exec.c. Records the failure of a statement of the open
+ * transaction (which is then rolled back at its commit) and logs it,
+ * rate-limited. -1. */
 int store__fail(store_t *st, const char *what);
 /* Runs a prepared statement that returns no rows and resets it. 0 or -1. */
 int store__run(store_t *st, int q);
