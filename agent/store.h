@@ -12,9 +12,10 @@
  * (PRAGMA user_version): older ones are migrated forward at open, newer
  * ones refused.
  *
- * Tables: objects(id, doc, sum) - one record per model object (binary,
- *                                 proto/store.proto; or the JSON text of
- *                                 older rows), and its checksum
+ * Tables: objects(seq, id, doc, sum) - one record per model object, in
+ *                                 creation order (binary, proto/store.proto;
+ *                                 or the JSON text of older rows), and its
+ *                                 checksum
  *         damaged(id, doc, ...)  - records moved aside by --salvage
  *         meta(key, value)   - identity (account, region), clock, counters
  *         outbox(msg_id,...) - peer messages not yet acknowledged
@@ -100,7 +101,9 @@ int store_outbox_delete(store_t *st, uint64_t msg_id);
 int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m), void *ctx);
 
 /* Dedup of applied peer messages: returns 1 if (sender, msg_id) was seen,
- * 0 if not (and records it), -1 on error. */
+ * 0 if not (and records it), -1 on error. Inside a transaction the record
+ * is written at its commit, with the other records of the turn (in
+ * batches), and answers at once all the same; a rollback forgets it. */
 int store_seen_check_and_add(store_t *st, const char *sender, uint64_t msg_id);
 
 /* The acknowledgement floor of (sender, epoch): 0 and *floor, 1 if none

@@ -491,7 +491,7 @@ START_TEST(old_events_table_migrated)
     ck_assert_int_eq(evlog_add(g_log, &e), 0);
     ck_assert_int_eq(e.seq, 11);
     s_close();
-    /* The old table is gone, the version is 3. */
+    /* The old table is gone, the version is 3 or later (the store's). */
     s_sql("CREATE TABLE check_v AS SELECT (SELECT COUNT(*) FROM sqlite_master WHERE "
           "name = 'events') AS t;");
     char path[300];
@@ -504,7 +504,7 @@ START_TEST(old_events_table_migrated)
                      SQLITE_OK);
     ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
     ck_assert_int_eq(sqlite3_column_int(q, 0), 0);
-    ck_assert_int_eq(sqlite3_column_int(q, 1), 3);
+    ck_assert_int_ge(sqlite3_column_int(q, 1), 3);
     sqlite3_finalize(q);
     sqlite3_close(db);
 }

@@ -405,7 +405,7 @@ START_TEST(binary_records_round_trip)
     ck_assert_int_eq(store_commit(st), 0);
     store_close(&st);
     ck_assert_int_eq(s_sql_int("SELECT count(*) FROM objects WHERE typeof(doc) = 'blob'"), 2);
-    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 3);
+    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 4);
     st = s_open();
     s_bin_t b = { 0 };
     ck_assert_int_eq(store_each_object(st, s_collect_bin, &b), 0);
@@ -471,7 +471,7 @@ START_TEST(v1_store_migrates_to_v2)
     s_sql("UPDATE objects SET doc = CAST(doc AS TEXT); PRAGMA user_version = 1");
     ck_assert_int_eq(s_sql_int("SELECT count(*) FROM objects WHERE typeof(doc) = 'text'"), 1);
     st = s_open();
-    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 3);
+    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 4);
     static const uint8_t rec[] = { 0x0a, 0x03, 'V', 'p', 'c', 0x10, 0x02 };
     store_begin(st);
     ck_assert_int_eq(store_put_object(st, "vpc-new", rec, sizeof rec), 0);
@@ -488,6 +488,61 @@ START_TEST(v1_store_migrates_to_v2)
 }
 END_TEST
 
+/* A version 3 store: objects with AUTOINCREMENT and its sqlite_sequence
+ * row, as agents wrote it before version 4. It opens with every row (JSON
+ * text or binary, intact or damaged) in creation order, and new objects go
+ * after the old ones. */
+START_TEST(v3_store_migrates_to_v4_in_order)
+{
+    static const uint8_t rec[] = { 0x0a, 0x03, 'V', 'p', 'c', 0x10, 0x02 };
+    store_t *st = s_open();
+    store_begin(st);
+    ck_assert_int_eq(PUT(st, "vpc-z", "{\"Kind\":\"Vpc\"}"), 0);
+    ck_assert_int_eq(store_put_object(st, "vpc-a", rec, sizeof rec), 0);
+    ck_assert_int_eq(store_put_object(st, "pcx-m", rec, sizeof rec), 0);
+    ck_assert_int_eq(store_put_object(st, "sg-b", rec, sizeof rec), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+    /* The same rows in the version 3 table: seqs with gaps (deleted
+     * objects), ids out of order, the JSON row as TEXT, one record damaged
+     * (its sum no longer matches). */
+    s_sql("CREATE TABLE old(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,"
+          " doc BLOB NOT NULL, sum INTEGER);"
+          "INSERT INTO old(seq, id, doc, sum) SELECT seq * 10, id, doc, sum FROM objects;"
+          "UPDATE old SET doc = CAST(doc AS TEXT) WHERE id = 'vpc-z';"
+          "UPDATE old SET doc = X'0a035670631003' WHERE id = 'pcx-m';"
+          "DROP TABLE objects;"
+          "ALTER TABLE old RENAME TO objects;"
+          "UPDATE sqlite_sequence SET seq = 90 WHERE name = 'objects';"
+          "PRAGMA user_version = 3;");
+    ck_assert_int_eq(s_sql_int("SELECT count(*) FROM sqlite_sequence WHERE name = 'objects'"), 1);
+    st = s_open();
+    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 4);
+    ck_assert_int_eq(s_sql_int("SELECT count(*) FROM sqlite_master WHERE name = 'objects' AND "
+                               "sql LIKE '%AUTOINCREMENT%'"), 0);
+    ck_assert_int_eq(s_sql_int("SELECT count(*) FROM sqlite_sequence WHERE name = 'objects'"), 0);
+    store_begin(st);
+    ck_assert_int_eq(store_put_object(st, "acl-new", rec, sizeof rec), 0);
+    ck_assert_int_eq(store_put_object(st, "vpc-a", rec, sizeof rec - 1), 0);   /* in place */
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+    st = s_open();     /* a second open migrates nothing */
+    s_bin_t b = { 0 };
+    ck_assert_int_eq(store_each_object(st, s_collect_bin, &b), 0);
+    ck_assert_int_eq(b.n, 5);
+    ck_assert_int_eq(b.damaged, 1);
+    static const char *const order[] = { "vpc-z", "vpc-a", "pcx-m", "sg-b", "acl-new" };
+    for (int i = 0; i < 5; i++)
+        ck_assert_str_eq(b.ids[i], order[i]);
+    ck_assert(memcmp(b.docs[0], "{\"Kind\":\"Vpc\"}", b.lens[0]) == 0);
+    ck_assert_uint_eq(b.lens[1], sizeof rec - 1);
+    ck_assert_int_eq(s_sql_int("SELECT seq FROM objects WHERE id = 'acl-new'"), 41);
+    ck_assert_int_eq(s_sql_int("SELECT count(*) FROM objects WHERE id = 'pcx-m' AND "
+                               "doc = X'0a035670631003'"), 1);
+    store_close(&st);
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("store");
@@ -497,6 +552,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, binary_records_round_trip);
     tcase_add_test(tc, damaged_blob_is_set_aside);
     tcase_add_test(tc, v1_store_migrates_to_v2);
+    tcase_add_test(tc, v3_store_migrates_to_v4_in_order);
     tcase_add_test(tc, uncommitted_changes_are_lost_whole);
     tcase_add_test(tc, outbox_survives_reopen_until_acknowledged);
     tcase_add_test(tc, dedup_per_sender_and_durable);

@@ -111,6 +111,59 @@ START_TEST(sender_floor_is_the_oldest_unacknowledged_message)
 }
 END_TEST
 
+/* Dedup rows are held until the commit (and written in batches): a copy
+ * within the turn, a lower id, a rollback, a row written outside a
+ * transaction, and ids in SQLite's negative range all answer as if each
+ * row had been written at once. */
+START_TEST(held_dedup_rows_answer_like_written_ones)
+{
+    store_t *st = s_open();
+    ck_assert_int_eq(store_begin(st), 0);
+    for (uint64_t id = 100; id < 110; id++)
+        ck_assert_int_eq(store_seen_check_and_add(st, S1, id), 0);
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 105), 1);   /* held */
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 50), 0);    /* lower, new */
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 50), 1);
+    ck_assert_int_eq(store_seen_check_and_add(st, S2, 105), 0);   /* another sender */
+    store_rollback(st);
+    ck_assert_int_eq(store_seen_count(st), 0);
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 105), 0);   /* rolled back: new */
+    ck_assert_int_eq(store_commit(st), 0);
+    /* Outside a transaction, at once; the next transaction sees it. */
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 200), 0);
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 200), 1);
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 105), 1);   /* on disk, below hi */
+    /* Ids from 2^63 up are negative to SQLite and order below the rest. */
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 0x8000000000000005ull), 0);
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 0x8000000000000005ull), 1);
+    ck_assert_int_eq(store_commit(st), 0);
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 0x8000000000000005ull), 1);
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 201), 0);
+    /* Many in one turn: full batches and the rest, all written. */
+    for (uint64_t id = 1000; id < 1077; id++)
+        ck_assert_int_eq(store_seen_check_and_add(st, S2, id), 0);
+    ck_assert_int_eq(store_seen_count(st), 4 + 77);
+    ck_assert_int_eq(store_seen_check_and_add(st, S2, 1040), 1);
+    ck_assert_int_eq(store_commit(st), 0);
+    store_close(&st);
+
+    st = s_open();      /* durable */
+    ck_assert_int_eq(store_seen_count(st), 4 + 77);
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(store_seen_check_and_add(st, S1, 201), 1);
+    ck_assert_int_eq(store_seen_check_and_add(st, S2, 1076), 1);
+    ck_assert_int_eq(store_seen_check_and_add(st, S2, 1077), 0);
+    /* A floor noted in the turn prunes the rows held in it too. */
+    ck_assert_int_eq(store_floor_note(st, S2, 3, 1078), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    ck_assert_int_eq(store_seen_count(st), 4);
+    store_close(&st);
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("store_floor");
@@ -119,6 +172,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, floor_prunes_only_that_senders_rows_below_it);
     tcase_add_test(tc, dedup_table_stays_bounded_when_floors_advance);
     tcase_add_test(tc, sender_floor_is_the_oldest_unacknowledged_message);
+    tcase_add_test(tc, held_dedup_rows_answer_like_written_ones);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,101 @@
+/* store_priv: what store.c (the file, objects, outbox, transactions)
+ * shares with store_dedup.c (dedup rows and acknowledgement floors) and
+ * store_exec.c (running statements). Not for other modules. */
+#ifndef AGENT_STORE_PRIV_H
+#define AGENT_STORE_PRIV_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ratelimit.h"
+#include "store.h"
+#include "store_objmap.h"
+
+enum {
+    Q_PUT, Q_INS, Q_DEL, Q_META_GET, Q_META_SET, Q_OUT_PUT, Q_OUT_DEL, Q_SEEN_ADD,
+    Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT, Q_OUT_DEL_MANY, Q_SEEN_ADD_MANY,
+    Q_SEEN_GET, Q_SEEN_MAX,
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
+};
+
+/* Rows per statement of the batched outbox delete (Q_OUT_DEL_MANY) and of
+ * the batched dedup insert (Q_SEEN_ADD_MANY). */
+#define S_DEL_BATCH 32
+#define S_SEEN_BATCH 32
+/* Dedup rows held for the commit; past this many, they are written at
+ * once. Senders whose rows are held: others are written one by one. */
+#define S_SEEN_MAX 65536
+#define S_SEEN_SENDERS 64
+/* Floors kept in memory; past this many the clean ones are forgotten.
+ * Senders ("account/region") this long or longer are not kept. */
+#define STORE_FLOORS_MAX 1024
+#define STORE_SENDER_MAX 64
+
+/* A sender of applied peer messages, for the dedup rows held until the
+ * commit (store_seen_check_and_add). */
+typedef struct seen_snd {
+    char sender[STORE_SENDER_MAX];
+    bool hi_known;      /* hi read from disk (or set) in this transaction */
+    bool hi_none;       /* ... and there is no row of the sender at all */
+    int64_t hi;         /* >= every msg_id of the sender's rows, held or not
+                         * (SQLite's signed order, as the rows compare) */
+} seen_snd_t;
+
+typedef struct seen_row {
+    uint32_t snd;       /* index in store_t.seen_snd */
+    int64_t msg_id;
+} seen_row_t;
+
+/* A floor of (sender, epoch) as the open transaction sees it. */
+typedef struct floor_ent {
+    char sender[STORE_SENDER_MAX];
+    uint64_t epoch;
+    uint64_t floor;
+    bool known;         /* false: no row (cached absence) */
+    bool dirty;         /* raised in this transaction, written at commit */
+} floor_ent_t;
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q__COUNT];
+    int depth;          /* begin/commit nesting */
+    int lock_fd;        /* agent.db itself, flock'ed for as long as we run */
+    bool txn_failed;    /* a write of the open transaction failed */
+    bool full;          /* the last failure was a full disk */
+    vs_ratelimit_t rl;  /* a full disk fails every write: log a few */
+    /* Acked outbox rows, deleted at the commit of the turn that took the
+     * ack (store_outbox_delete). */
+    uint64_t *dels;
+    size_t ndels, dels_cap;
+    /* Floors: open addressing by (sender, epoch); slot + 1, 0 empty. */
+    floor_ent_t floors[STORE_FLOORS_MAX];
+    size_t nfloors;
+    uint32_t fidx[STORE_FLOORS_MAX * 2];
+    uint32_t fdirty[STORE_FLOORS_MAX];   /* positions of dirty floors */
+    size_t nfdirty;
+    /* WAL pages after the last commit (the WAL hook); commits since the
+     * last idle check. */
+    int wal_pages;
+    uint64_t commits, idle_seen;
+    store_objmap_t *objs;   /* id -> seq of every object row */
+    /* Dedup rows of the open transaction, written at its commit (in
+     * batches) or before anything reads the table; their senders. */
+    seen_row_t *seen;
+    size_t nseen, seen_cap;
+    seen_snd_t seen_snd[S_SEEN_SENDERS];
+    size_t nseen_snd;
+};
+
+/* store_exec.c. Records the failure of a statement of the open
+ * transaction (which is then rolled back at its commit) and logs it,
+ * rate-limited. -1. */
+int store__fail(store_t *st, const char *what);
+/* Runs a prepared statement that returns no rows and resets it. 0 or -1. */
+int store__run(store_t *st, int q);
+/* At the commit (store.c), in this order: the dedup rows held by the
+ * transaction, then the floors it raised (whose prunes may take them). */
+int store__write_seen(store_t *st);
+int store__write_floors(store_t *st);
+
+#endif
