@@ -166,6 +166,10 @@ START_TEST(test_text_edges)
     }
     /* Rendered into an empty buffer too. */
     vs_buf_t b = VS_BUF_INIT;
+    vs_buf_reserve(&b, 4096);       /* room made, still "" */
+    ck_assert_str_eq(vs_buf_str(&b), "");
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_uint_ge(b.cap, 4097);
     ck_assert_int_eq(vs_pcx_render_text(&b, &p, NULL), 0);
     vs_json_t *tree = vs_pcx_render(&p, NULL);
     char *want = vs_json_dump(tree, 0);

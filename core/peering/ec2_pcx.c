@@ -306,6 +306,8 @@ static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs
     /* Printed as it goes (vs_pcx__render_to), not built as a tree: a poll
      * of a thousand connections is the busiest call of a settling run. */
     vs_buf_t b = VS_BUF_INIT;
+    size_t guess = ncand < page.max ? ncand : page.max;   /* ~600-900 bytes each */
+    vs_buf_reserve(&b, 64 + 768 * (guess < 1024 ? guess : 1024));
     vs_buf_puts(&b, "{\"VpcPeeringConnections\":[");
     const vs_pcx_obj_t *resume = NULL;
     size_t taken = 0, printed = 0;

@@ -28,6 +28,7 @@ int vs_pcx__render_to(vs_buf_t *b, const vs_pcx_t *rec, const vs_tags_t *tags)
 char *vs_pcx__wrap_text(const vs_pcx_t *rec, const vs_tags_t *tags)
 {
     vs_buf_t b = VS_BUF_INIT;
+    vs_buf_reserve(&b, 1024);      /* a connection prints in 600-900 bytes */
     /* Where the tree has no object, the tree's wrapper left the member
      * out (vs_json_set of NULL). */
     vs_buf_puts(&b, "{\"VpcPeeringConnection\":");
