@@ -335,9 +335,9 @@ static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs
         size_t mark = b.len;
         if (printed)
             vs_buf_putc(&b, ',');
-        if (vs_pcx__render_to(&b, &o->rec, &o->base.tags) == 0)
+        if (vs_pcx__render_to(&b, &o->rec, &o->base.tags) == 0) {
             printed++;
-        else if (!b.oom) {
+        } else if (!b.oom) {
             b.len = mark;
             b.s[mark] = '\0';
         }

@@ -17,12 +17,13 @@ int vs_pcx__render_to(vs_buf_t *b, const vs_pcx_t *rec, const vs_tags_t *tags)
     vs_json_t *tj = tags ? vs_tags_to_json(tags) : NULL;
     vs_json_t *o = vs_pcx_render(rec, tj);
     char *text = o ? vs_json_dump(o, 0) : NULL;
-    if (text)
+    bool ok = text != NULL;
+    if (ok)
         vs_buf_puts(b, text);
     free(text);
     vs_json_free(&o);
     vs_json_free(&tj);
-    return text ? 0 : -1;
+    return ok ? 0 : -1;
 }
 
 char *vs_pcx__wrap_text(const vs_pcx_t *rec, const vs_tags_t *tags)
