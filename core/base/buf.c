@@ -30,6 +30,12 @@ static bool s_reserve(vs_buf_t *b, size_t extra)
     return true;
 }
 
+void vs_buf_reserve(vs_buf_t *b, size_t n)
+{
+    if (s_reserve(b, n))
+        b->s[b->len] = '\0';     /* a fresh block is a valid "" at once */
+}
+
 void vs_buf_putn(vs_buf_t *b, const char *s, size_t n)
 {
     if (!s_reserve(b, n))

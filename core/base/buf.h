@@ -25,6 +25,9 @@ void vs_buf_putn(vs_buf_t *b, const char *s, size_t n);
 void vs_buf_puts(vs_buf_t *b, const char *s);
 void vs_buf_putc(vs_buf_t *b, char c);
 void vs_buf_printf(vs_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Makes room for n more bytes at once, for a writer that knows about how
+ * much it will print (fewer reallocations on the way). */
+void vs_buf_reserve(vs_buf_t *b, size_t n);
 /* Appends `n` copies of c. */
 void vs_buf_repeat(vs_buf_t *b, char c, size_t n);
 /* The contents so far ("" when empty); borrowed, valid until the next append. */

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 typedef enum {
     VS_JSON_NULL,
     VS_JSON_BOOL,
@@ -88,6 +90,12 @@ bool vs_json_get_bool(const vs_json_t *obj, const char *key, bool dflt);
  * print without a fraction; other numbers with up to 17 significant digits.
  * Returns a malloc'd NUL-terminated string (caller frees), NULL on OOM. */
 char *vs_json_dump(const vs_json_t *v, int indent);
+
+/* Appends the string s (len bytes, may contain NULs) to b as a JSON string
+ * literal, quoted and escaped exactly as vs_json_dump prints a string, so
+ * that a writer which prints a document straight into a buffer (no tree)
+ * prints the same bytes. */
+void vs_json_put_str(vs_buf_t *b, const char *s, size_t len);
 
 /* Structural equality (object key order ignored). */
 bool vs_json_equal(const vs_json_t *a, const vs_json_t *b);

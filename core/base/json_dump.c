@@ -332,3 +332,17 @@ char *vs_json_dump(const vs_json_t *v, int indent)
     }
     return b.p;
 }
+
+void vs_json_put_str(vs_buf_t *vb, const char *s, size_t len)
+{
+    /* The printer's own buffer, over vs_buf_t's storage: both grow by
+     * realloc and keep a byte free for the NUL (s_reserve's strict "<"). */
+    s_buf_t b = { vb->s, vb->len, vb->cap, vb->oom };
+    s_string(&b, s, len);
+    if (!b.oom)
+        b.p[b.len] = '\0';
+    vb->s = b.p;
+    vb->len = b.len;
+    vb->cap = b.cap;
+    vb->oom = b.oom;
+}

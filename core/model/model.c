@@ -192,16 +192,16 @@ static char *s_dup(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-void vs_model__reply(vs_model_t *m, uint64_t token, const vs_json_t *output,
-                     const vs_awserr_t *err)
+/* Queues the reply: json (taken; NULL with err NULL = out of memory). */
+static void s_reply_push(vs_model_t *m, uint64_t token, char *json, const vs_awserr_t *err)
 {
-    char *json = NULL;
-    if (!err) {
-        json = output ? vs_json_dump(output, 0) : strdup("");
-        if (!json) {
-            static const vs_awserr_t oom = { "InternalError", "An internal error has occurred" };
-            err = &oom;
-        }
+    if (!err && !json) {
+        static const vs_awserr_t oom = { "InternalError", "An internal error has occurred" };
+        err = &oom;
+    }
+    if (err) {
+        free(json);
+        json = NULL;
     }
     vs_outq_item_t *it = s_outq_push(m, VS_OUT_REPLY);
     if (!it) {
@@ -213,6 +213,27 @@ void vs_model__reply(vs_model_t *m, uint64_t token, const vs_json_t *output,
     it->output_json = json;
     if (err)
         it->err = *err;
+}
+
+void vs_model__reply(vs_model_t *m, uint64_t token, const vs_json_t *output,
+                     const vs_awserr_t *err)
+{
+    char *json = NULL;
+    if (!err)
+        json = output ? vs_json_dump(output, 0) : strdup("");
+    s_reply_push(m, token, json, err);
+}
+
+void vs_model__reply_text(vs_model_t *m, uint64_t token, char *text)
+{
+    s_reply_push(m, token, text, NULL);
+}
+
+void vs_model__output_text(vs_model_t *m, char *text)
+{
+    free(m->out_text);
+    m->out_text = text;
+    m->has_out_text = true;
 }
 
 uint64_t vs_model__emit_peer(vs_model_t *m, const char *to_vpc_arn, const char *to_account,
@@ -339,8 +360,15 @@ void vs_model_submit(vs_model_t *m, uint64_t token, const char *caller_account,
     }
     if (rc < 0 && !err.code[0])
         vs_awserr_set(&err, "InternalError", "An internal error has occurred");
-    if (rc != VS_ACTION_DEFER)
+    if (rc == 0 && m->has_out_text) {
+        vs_model__reply_text(m, token, m->out_text);
+        m->out_text = NULL;
+    } else if (rc != VS_ACTION_DEFER) {
         vs_model__reply(m, token, rc == 0 ? out : NULL, rc == 0 ? NULL : &err);
+    }
+    free(m->out_text);
+    m->out_text = NULL;
+    m->has_out_text = false;
     vs_json_free(&out);
     vs_json_free(&empty);
     m->dry_run = false;

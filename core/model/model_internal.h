@@ -222,6 +222,15 @@ uint64_t vs_model__token(const vs_model_t *m);
  * NULL, else the error. */
 void vs_model__reply(vs_model_t *m, uint64_t token, const vs_json_t *output,
                      const vs_awserr_t *err);
+/* An answer printed without a tree: `text` is the output exactly as
+ * vs_json_dump(output, 0) would print it (the hot peering actions print
+ * a describe of a thousand connections straight into a buffer). The
+ * model takes text (malloc'd; NULL = out of memory, answered as an
+ * InternalError). vs_model__output_text is for the call being handled:
+ * the handler returns 0 and leaves *out NULL (a failure or a dry run
+ * drops the text); vs_model__reply_text answers a deferred call. */
+void vs_model__output_text(vs_model_t *m, char *text);
+void vs_model__reply_text(vs_model_t *m, uint64_t token, char *text);
 
 /* --- outputs other than replies -------------------------------------------- */
 

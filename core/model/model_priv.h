@@ -81,9 +81,12 @@ struct vs_model {
     const vs_action_t **actions;
     size_t action_mask;
 
-    /* The API call being handled. */
+    /* The API call being handled, and its output if the handler printed
+     * it (vs_model__output_text; owned until the reply takes it). */
     uint64_t token;
     bool dry_run;
+    bool has_out_text;
+    char *out_text;
 
     /* Reused by every flush (model_store.c): the kind's body and the whole
      * record are packed here, so a flush allocates nothing once warm. */

@@ -100,7 +100,7 @@ static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
     if (dup) {
         /* AWS answers a same-direction duplicate with the existing pcx. */
         vs_tags_free(&tags);
-        *out = vs_pcx__wrap(vs_pcx__render(m, dup));
+        vs_model__output_text(m, vs_pcx__wrap_text(&dup->rec, &dup->base.tags));
         return 0;
     }
 
@@ -119,7 +119,7 @@ static int s_create(vs_model_t *m, const char *caller, const vs_json_t *in, vs_j
     vs_tags_apply(&o->base.tags, &tags);
     vs_tags_free(&tags);
     vs_pcx__arm_timers(m, o);
-    *out = vs_pcx__wrap(vs_pcx__render(m, o));
+    vs_model__output_text(m, vs_pcx__wrap_text(&o->rec, &o->base.tags));
     /* The answer shows initiating-request; validation happens after it. */
     if (local || !vs_pcx_regions_peerable(vs_model_region(m), peer_region,
                                           cfg->modern_rules, NULL, 0))
@@ -184,7 +184,10 @@ static int s_lifecycle(vs_model_t *m, const char *caller, const vs_json_t *in, v
     if (vs_pcx_obj_is_home(o)) {
         if (vs_pcx__home_act(m, o, caller, vs_model_region(m), action, NULL, NULL, err) != 0)
             return -1;
-        *out = action == VS_PCX_ACT_ACCEPT ? vs_pcx__wrap(vs_pcx__render(m, o)) : vs_pcx__return_true();
+        if (action == VS_PCX_ACT_ACCEPT)
+            vs_model__output_text(m, vs_pcx__wrap_text(&o->rec, &o->base.tags));
+        else
+            *out = vs_pcx__return_true();
         return 0;
     }
     vs_pcx_op_t *op = vs_pcx__op_add(m, o, action);
@@ -300,9 +303,14 @@ static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs
     vs_pcx_obj_t **cand = NULL;
     if (vs_model__is_owner(m, caller) && s_candidates(m, ids, &cand, &ncand) != 0)
         return s_internal(err);
-    vs_json_t *list = vs_json_array();
+    /* Printed as it goes (vs_pcx__render_to), not built as a tree: a poll
+     * of a thousand connections is the busiest call of a settling run. */
+    vs_buf_t b = VS_BUF_INIT;
+    size_t guess = ncand < page.max ? ncand : page.max;   /* ~600-900 bytes each */
+    vs_buf_reserve(&b, 64 + 768 * (guess < 1024 ? guess : 1024));
+    vs_buf_puts(&b, "{\"VpcPeeringConnections\":[");
     const vs_pcx_obj_t *resume = NULL;
-    size_t taken = 0;
+    size_t taken = 0, printed = 0;
     for (size_t k = 0; k < ncand; k++) {
         vs_pcx_obj_t *o = cand[k];
         if (o->base.seq < page.start_seq || !vs_pcx__visible(m, caller, o->base.id))
@@ -312,7 +320,7 @@ static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs
             int match = vs_pcx_filter_match(&o->rec, tags, filters, err);
             vs_json_free(&tags);
             if (match < 0) {
-                vs_json_free(&list);
+                vs_buf_release(&b);
                 free(cand);
                 return -1;
             }
@@ -323,18 +331,28 @@ static int s_describe(vs_model_t *m, const char *caller, const vs_json_t *in, vs
             resume = o;
             break;
         }
-        vs_json_push(list, vs_pcx__render(m, o));
+        /* One the tree path would not print either is left out. */
+        size_t mark = b.len;
+        if (printed)
+            vs_buf_putc(&b, ',');
+        if (vs_pcx__render_to(&b, &o->rec, &o->base.tags) == 0) {
+            printed++;
+        } else if (!b.oom) {
+            b.len = mark;
+            b.s[mark] = '\0';
+        }
         taken++;
     }
     free(cand);
-    vs_json_t *doc = vs_json_object();
-    vs_json_set(doc, "VpcPeeringConnections", list);
+    vs_buf_putc(&b, ']');
     if (resume) {
         char tok[VS_PAGE_TOKEN_LEN];
         vs_page_token(resume->base.seq, tok);
-        vs_json_set_str(doc, "NextToken", tok);
+        vs_buf_puts(&b, ",\"NextToken\":");
+        vs_json_put_str(&b, tok, strlen(tok));
     }
-    *out = doc;
+    vs_buf_putc(&b, '}');
+    vs_model__output_text(m, vs_buf_take(&b));
     return 0;
 }
 

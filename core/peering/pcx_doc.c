@@ -338,3 +338,142 @@ vs_json_t *vs_pcx_render(const vs_pcx_t *p, const vs_json_t *tags)
         vs_json_free(&j);
     return j;
 }
+
+/* --- API output printed directly (vs_pcx_render_text) ---------------------- */
+
+/* Key literals are printed as is: they need no escape. ("" lit: only a
+ * string literal compiles, whose sizeof is its length + 1.) */
+#define S_LIT(b, lit) vs_buf_putn((b), "" lit, sizeof("" lit) - 1)
+
+static void s_text_str(vs_buf_t *b, const char *s)
+{
+    vs_json_put_str(b, s, strlen(s));
+}
+
+/* A CIDR as a JSON string: its characters (hex digits, '.', ':', '/') need
+ * no escape. */
+static int s_text_cidr(vs_buf_t *b, const vs_cidr_t *c)
+{
+    char buf[VS_CIDR_STRLEN + 2];
+    int n = vs_cidr_format(c, buf + 1, sizeof buf - 2);
+    if (n < 0)
+        return -1;
+    size_t len = (size_t)n;
+    buf[0] = '"';
+    buf[len + 1] = '"';
+    vs_buf_putn(b, buf, len + 2);
+    return 0;
+}
+
+static void s_text_options(vs_buf_t *b, const vs_pcx_options_t *o)
+{
+    const bool v[3] = { o->allow_dns_resolution_from_remote_vpc,
+                        o->allow_egress_from_local_classic_link_to_remote_vpc,
+                        o->allow_egress_from_local_vpc_to_remote_classic_link };
+    for (int i = 0; i < 3; i++) {
+        vs_buf_putn(b, i ? ",\"" : "{\"", 2);
+        vs_buf_puts(b, s_opt_keys[i]);
+        if (v[i])
+            S_LIT(b, "\":true");
+        else
+            S_LIT(b, "\":false");
+    }
+    vs_buf_putc(b, '}');
+}
+
+/* [{"<key>":cidr},...] */
+static int s_text_cidr_set(vs_buf_t *b, const vs_cidr_t *list, size_t n, const char *item)
+{
+    for (size_t i = 0; i < n; i++) {
+        vs_buf_putn(b, i ? ",{\"" : "[{\"", 3);
+        vs_buf_puts(b, item);
+        S_LIT(b, "\":");
+        if (s_text_cidr(b, &list[i]) < 0)
+            return -1;
+        vs_buf_putc(b, '}');
+    }
+    vs_buf_putc(b, ']');
+    return 0;
+}
+
+/* s_vpc_info, printed. */
+static int s_text_vpc_info(vs_buf_t *b, const vs_pcx_vpc_t *v, bool details)
+{
+    bool first = true;
+    if (details && v->n_ipv4 > 0) {
+        S_LIT(b, "{\"CidrBlock\":");
+        if (s_text_cidr(b, &v->ipv4[0]) < 0)
+            return -1;
+        first = false;
+    }
+    if (details && v->n_ipv6 > 0) {
+        vs_buf_putc(b, first ? '{' : ',');
+        S_LIT(b, "\"Ipv6CidrBlockSet\":");
+        if (s_text_cidr_set(b, v->ipv6, v->n_ipv6, "Ipv6CidrBlock") < 0)
+            return -1;
+        first = false;
+    }
+    if (details && v->n_ipv4 > 0) {
+        S_LIT(b, ",\"CidrBlockSet\":");
+        if (s_text_cidr_set(b, v->ipv4, v->n_ipv4, "CidrBlock") < 0)
+            return -1;
+    }
+    vs_buf_putc(b, first ? '{' : ',');
+    S_LIT(b, "\"OwnerId\":");
+    s_text_str(b, v->account);
+    if (details) {
+        S_LIT(b, ",\"PeeringOptions\":");
+        s_text_options(b, &v->options);
+    }
+    S_LIT(b, ",\"VpcId\":");
+    s_text_str(b, v->vpc_id);
+    S_LIT(b, ",\"Region\":");
+    s_text_str(b, v->region);
+    vs_buf_putc(b, '}');
+    return 0;
+}
+
+int vs_pcx_render_text(vs_buf_t *b, const vs_pcx_t *p, const vs_tags_t *tags)
+{
+    size_t mark = b->len;
+    S_LIT(b, "{\"AccepterVpcInfo\":");
+    if (s_text_vpc_info(b, &p->accepter,
+                        vs_pcx_side_details_visible(p->state, VS_PCX_SIDE_ACCEPTER)) < 0)
+        goto fail;
+    if (vs_pcx_expiration_visible(p->state)) {
+        char ts[40];
+        if (vs_time_format(p->expiration_ms, VS_TS_CLI, ts, sizeof ts) < 0)
+            goto fail;
+        S_LIT(b, ",\"ExpirationTime\":");
+        s_text_str(b, ts);
+    }
+    S_LIT(b, ",\"RequesterVpcInfo\":");
+    if (s_text_vpc_info(b, &p->requester,
+                        vs_pcx_side_details_visible(p->state, VS_PCX_SIDE_REQUESTER)) < 0)
+        goto fail;
+    S_LIT(b, ",\"Status\":{\"Code\":");
+    s_text_str(b, vs_pcx_state_name(p->state));
+    S_LIT(b, ",\"Message\":");
+    s_text_str(b, p->status_message);
+    S_LIT(b, "},\"Tags\":[");
+    /* vs_tags_to_json prints a missing value as "". */
+    for (size_t i = 0; tags && i < tags->n; i++) {
+        if (i)
+            vs_buf_putc(b, ',');
+        S_LIT(b, "{\"Key\":");
+        s_text_str(b, tags->v[i].key);
+        S_LIT(b, ",\"Value\":");
+        s_text_str(b, tags->v[i].value ? tags->v[i].value : "");
+        vs_buf_putc(b, '}');
+    }
+    S_LIT(b, "],\"VpcPeeringConnectionId\":");
+    s_text_str(b, p->id);
+    vs_buf_putc(b, '}');
+    return 0;
+fail:
+    if (!b->oom && b->s) {
+        b->len = mark;
+        b->s[mark] = '\0';
+    }
+    return -1;
+}

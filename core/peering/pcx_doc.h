@@ -15,8 +15,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "buf.h"
 #include "json.h"
 #include "pcx.h"
+#include "tags.h"
 
 #define VS_PCX_DOC_SCHEMA 1
 
@@ -64,6 +66,16 @@ int vs_pcx_from_doc(const vs_json_t *doc, vs_pcx_t *out, char *why, size_t whyle
  *    initiating-request and pending-acceptance.
  *  - Tags always (possibly []). */
 vs_json_t *vs_pcx_render(const vs_pcx_t *p, const vs_json_t *tags);
+
+/* vs_pcx_render() printed compactly, as vs_json_dump(doc, 0) prints it,
+ * straight onto b without building the tree: the replies of the hot
+ * actions (create, accept, describe) print thousands of these a second.
+ * `tags` is the view's tag list (NULL = none), printed as
+ * vs_pcx_render(p, vs_tags_to_json(tags)) would. Returns 0, or -1 if a
+ * field could not be printed (a CIDR or time out of range), in which case
+ * b is left as it was and the caller may fall back on the tree; an OOM
+ * shows in b->oom. check_pcx_text.c holds both paths to the same bytes. */
+int vs_pcx_render_text(vs_buf_t *b, const vs_pcx_t *p, const vs_tags_t *tags);
 
 /* Whether the output shows the CIDR blocks and PeeringOptions of `side`
  * (REQUESTER or ACCEPTER) in `state` (the rules above; the describe

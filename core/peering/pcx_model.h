@@ -84,8 +84,6 @@ vs_pcx_obj_t *vs_pcx__visible(const vs_model_t *m, const char *caller, const cha
  * errors as AWS. */
 vs_pcx_obj_t *vs_pcx__resolve(const vs_model_t *m, const char *caller, const char *id,
                               vs_awserr_t *err);
-/* The API output object for this agent's view (caller owns). */
-vs_json_t *vs_pcx__render(const vs_model_t *m, const vs_pcx_obj_t *o);
 
 /* Creates the view object for a record (tags empty). NULL on OOM or a
  * taken ID. */
@@ -162,10 +160,18 @@ int vs_pcx__home_act(vs_model_t *m, vs_pcx_obj_t *o, const char *account, const 
 extern const char *const vs_pcx__opt_names[3];
 /* ModifyVpcPeeringConnectionOptions output for the sides a call set. */
 vs_json_t *vs_pcx__modify_output(const vs_pcx_obj_t *o, bool req, bool acc);
-/* {"VpcPeeringConnection": pcx} (takes pcx) and {"Return": true}: the
- * outputs of accept/create and of reject/delete. Caller owns. */
-vs_json_t *vs_pcx__wrap(vs_json_t *pcx);
+/* {"Return": true}: the output of reject/delete. Caller owns. */
 vs_json_t *vs_pcx__return_true(void);
+/* The output object of rec as a view with `tags` shows it, appended to b
+ * as vs_json_dump(vs_pcx_render(rec, tags), 0) prints it (printed
+ * directly; through the tree if a field will not print directly, so the
+ * bytes are the same either way). -1 (nothing appended) where the tree
+ * path has no object either; an OOM shows in b->oom. */
+int vs_pcx__render_to(vs_buf_t *b, const vs_pcx_t *rec, const vs_tags_t *tags);
+/* {"VpcPeeringConnection": the output object of rec with tags}, printed:
+ * the output of create and accept, the text of vs_model__output_text /
+ * vs_model__reply_text (caller owns; NULL on OOM). */
+char *vs_pcx__wrap_text(const vs_pcx_t *rec, const vs_tags_t *tags);
 
 /* --- messages sent (pcx_msg.c) ------------------------------------------------ */
 

@@ -156,14 +156,6 @@ vs_pcx_obj_t *vs_pcx__resolve(const vs_model_t *m, const char *caller, const cha
     return o;
 }
 
-vs_json_t *vs_pcx__render(const vs_model_t *m, const vs_pcx_obj_t *o)
-{
-    vs_json_t *tags = vs_tags_to_json(&o->base.tags);
-    vs_json_t *out = vs_pcx_render(&o->rec, tags);
-    vs_json_free(&tags);
-    return out;
-}
-
 int vs_pcx__fill_vpc(const vs_model_t *m, const vs_vpc_t *vpc, vs_pcx_vpc_t *out)
 {
     if (vs_pcx_vpc_set(out, vs_model_account(m), vs_model_region(m), vpc->base.id) != 0)

@@ -10,11 +10,35 @@ const char *const vs_pcx__opt_names[3] = {
     "AllowEgressFromLocalVpcToRemoteClassicLink",
 };
 
-vs_json_t *vs_pcx__wrap(vs_json_t *pcx)
+int vs_pcx__render_to(vs_buf_t *b, const vs_pcx_t *rec, const vs_tags_t *tags)
 {
-    vs_json_t *doc = vs_json_object();
-    vs_json_set(doc, "VpcPeeringConnection", pcx);
-    return doc;
+    if (vs_pcx_render_text(b, rec, tags) == 0)
+        return 0;
+    vs_json_t *tj = tags ? vs_tags_to_json(tags) : NULL;
+    vs_json_t *o = vs_pcx_render(rec, tj);
+    char *text = o ? vs_json_dump(o, 0) : NULL;
+    bool ok = text != NULL;
+    if (ok)
+        vs_buf_puts(b, text);
+    free(text);
+    vs_json_free(&o);
+    vs_json_free(&tj);
+    return ok ? 0 : -1;
+}
+
+char *vs_pcx__wrap_text(const vs_pcx_t *rec, const vs_tags_t *tags)
+{
+    vs_buf_t b = VS_BUF_INIT;
+    vs_buf_reserve(&b, 1024);      /* a connection prints in 600-900 bytes */
+    /* Where the tree has no object, the tree's wrapper left the member
+     * out (vs_json_set of NULL). */
+    vs_buf_puts(&b, "{\"VpcPeeringConnection\":");
+    if (vs_pcx__render_to(&b, rec, tags) != 0 && !b.oom) {
+        b.len = 1;
+        b.s[1] = '\0';
+    }
+    vs_buf_putc(&b, '}');
+    return vs_buf_take(&b);
 }
 
 vs_json_t *vs_pcx__return_true(void)

@@ -272,18 +272,15 @@ static int s_on_op_result(vs_model_t *m, vs_pcx_obj_t *o, const vs_pcx_t *rec,
         vs_model__reply(m, op.token, NULL, &err);
         return 1;
     }
-    vs_json_t *out;
     if (op.action == VS_PCX_ACT_ACCEPT) {
         /* The record right after the accept (provisioning), even if a
          * newer one (active) overtook this answer; with this view's tags. */
-        vs_json_t *tags = vs_tags_to_json(&o->base.tags);
-        out = vs_pcx__wrap(vs_pcx_render(rec, tags));
-        vs_json_free(&tags);
-    } else if (op.action == VS_PCX_ACT_REJECT || op.action == VS_PCX_ACT_DELETE) {
-        out = vs_pcx__return_true();
-    } else {
-        out = vs_pcx__modify_output(o, op.modify_requester, op.modify_accepter);
+        vs_model__reply_text(m, op.token, vs_pcx__wrap_text(rec, &o->base.tags));
+        return 1;
     }
+    vs_json_t *out = op.action == VS_PCX_ACT_REJECT || op.action == VS_PCX_ACT_DELETE
+                         ? vs_pcx__return_true()
+                         : vs_pcx__modify_output(o, op.modify_requester, op.modify_accepter);
     vs_model__reply(m, op.token, out, NULL);
     vs_json_free(&out);
     return 1;
