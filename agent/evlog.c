@@ -10,7 +10,10 @@
 
 static const char *const s_sql[EVQ__N] = {
     [EVQ_INSERT] = "INSERT INTO event_batches(first_seq, last_seq, blob) VALUES(?1, ?2, ?3)",
-    [EVQ_PRUNE] = "DELETE FROM event_batches WHERE last_seq <= ?1",
+    /* The batches' seq ranges do not overlap, so every batch wholly at or
+     * below ?1 also starts there: the bound on first_seq (the rowid) makes
+     * this a range of the table rather than a scan of all of it. */
+    [EVQ_PRUNE] = "DELETE FROM event_batches WHERE first_seq <= ?1 AND last_seq <= ?1",
     [EVQ_COUNT] = "SELECT COALESCE(SUM(last_seq - first_seq + 1), 0) FROM event_batches",
     [EVQ_MAX] = "SELECT COALESCE(MAX(last_seq), 0) FROM event_batches",
     [EVQ_MIN] = "SELECT COALESCE(MIN(first_seq), 0) FROM event_batches",

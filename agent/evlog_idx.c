@@ -104,16 +104,18 @@ static void s_pop(evlog_idx_t *x)
 
 void evlog_idx_add(evlog_idx_t *x, uint64_t key, uint64_t val, int64_t seq)
 {
-    if (x->slots[s_find(x, key)])
+    size_t i = s_find(x, key);
+    if (x->slots[i])
         return;
     if (x->len == x->cap) {
         s_pop(x);
         x->overflowed = true;
+        i = s_find(x, key);    /* the pop may have moved the empty slot */
     }
     size_t pos = (x->head + x->len) & (x->cap - 1);
     x->ring[pos] = (s_ent_t){ key, val, seq };
     x->len++;
-    x->slots[s_find(x, key)] = (uint32_t)pos + 1;
+    x->slots[i] = (uint32_t)pos + 1;
 }
 
 void evlog_idx_drop_below(evlog_idx_t *x, int64_t min_seq)

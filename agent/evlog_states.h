@@ -33,10 +33,10 @@ int evlog_states_change(evlog_states_t *m, const char *id, const char *state);
 /* Like evlog_states_set, without marking it changed (loading). */
 int evlog_states_load(evlog_states_t *m, const char *id, const char *state);
 
-/* Calls fn for each id changed since the last evlog_states_clean, with
- * its state now (NULL: removed); stops at fn's first nonzero return,
- * returned. */
-int evlog_states_each_changed(const evlog_states_t *m,
+/* Calls fn for each id changed since the last evlog_states_clean, in
+ * strcmp order of id, with its state now (NULL: removed); stops at fn's
+ * first nonzero return, returned. */
+int evlog_states_each_changed(evlog_states_t *m,
                               int (*fn)(void *ctx, const char *id, const char *state),
                               void *ctx);
 /* Forgets which ids changed (they are on disk). */
