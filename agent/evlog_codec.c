@@ -175,3 +175,102 @@ int evlog_codec_decode(const uint8_t *blob, size_t len, int64_t first_seq, int64
     }
     return 0;
 }
+
+/* --- the states' checkpoint ---------------------------------------------- */
+
+#define S_PAIR_MAX (2 * 10 + VS_EV_ID_LEN + VS_EV_DETAIL_LEN)
+
+void evlog_codec_pairs_begin(evlog_codec_pairs_t *w, uint8_t **buf, size_t *cap)
+{
+    *w = (evlog_codec_pairs_t){ buf, cap, S_HEAD, 0, 0 };
+}
+
+void evlog_codec_pairs_add(evlog_codec_pairs_t *w, const char *id, const char *state)
+{
+    if (w->oom)
+        return;
+    if (*w->cap < w->len + S_PAIR_MAX) {
+        size_t c = *w->cap ? *w->cap : 4096;
+        while (c < w->len + S_PAIR_MAX)
+            c *= 2;
+        uint8_t *b = realloc(*w->buf, c);
+        if (!b) {
+            w->oom = 1;
+            return;
+        }
+        *w->buf = b;
+        *w->cap = c;
+    }
+    uint8_t *p = *w->buf + w->len;
+    p = s_put_str(p, id, VS_EV_ID_LEN);
+    if (state) {
+        size_t n = strnlen(state, VS_EV_DETAIL_LEN - 1);
+        p = s_put_varint(p, n + 1);
+        memcpy(p, state, n);
+        p += n;
+    } else {
+        *p++ = 0;
+    }
+    w->len = (size_t)(p - *w->buf);
+    w->n++;
+}
+
+size_t evlog_codec_pairs_end(evlog_codec_pairs_t *w)
+{
+    if (w->oom || *w->cap < S_HEAD)
+        return 0;
+    uint8_t *b = *w->buf;
+    uint32_t sum = s_fnv1a(b + S_HEAD, w->len - S_HEAD);
+    b[0] = 1;
+    for (int i = 0; i < 4; i++)
+        b[1 + i] = (uint8_t)(sum >> (8 * i));
+    return w->len;
+}
+
+/* One pair; id and state NULL: only checks. */
+static bool s_pair(s_rd_t *r, char *id, char *state, bool *gone)
+{
+    uint64_t n;
+    if (!s_str(r, id, VS_EV_ID_LEN) || !s_varint(r, &n) || n > VS_EV_DETAIL_LEN ||
+        n - (n > 0) > (uint64_t)(r->end - r->p))
+        return false;
+    *gone = n == 0;
+    if (n && state) {
+        memcpy(state, r->p, n - 1);
+        state[n - 1] = 0;
+    }
+    r->p += n - (n > 0);
+    return true;
+}
+
+int evlog_codec_pairs_decode(const uint8_t *blob, size_t len, evlog_codec_pair_cb cb, void *ctx,
+                             char *err, size_t errlen)
+{
+    const char *why = NULL;
+    s_rd_t r = { blob ? blob + S_HEAD : NULL, blob ? blob + len : NULL };
+    bool gone = false;
+    if (!blob || len < S_HEAD)
+        why = "too short";
+    else if (blob[0] != 1)
+        why = "unknown version";
+    else if (s_fnv1a(blob + S_HEAD, len - S_HEAD) !=
+             ((uint32_t)blob[1] | (uint32_t)blob[2] << 8 | (uint32_t)blob[3] << 16 |
+              (uint32_t)blob[4] << 24))
+        why = "checksum mismatch";
+    while (!why && r.p < r.end)
+        if (!s_pair(&r, NULL, NULL, &gone))
+            why = "a pair runs past the end or a field is too long";
+    if (why) {
+        snprintf(err, errlen, "state checkpoint is damaged (%s)", why);
+        return -1;
+    }
+    r.p = blob + S_HEAD;
+    while (r.p < r.end) {
+        char id[VS_EV_ID_LEN], state[VS_EV_DETAIL_LEN];
+        s_pair(&r, id, state, &gone);
+        int rc = cb(ctx, id, gone ? NULL : state);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

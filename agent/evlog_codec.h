@@ -53,4 +53,43 @@ typedef int (*evlog_codec_cb)(void *ctx, const vs_event_t *e);
 int evlog_codec_decode(const uint8_t *blob, size_t len, int64_t first_seq, int64_t last_seq,
                        evlog_codec_cb cb, void *ctx, char *err, size_t errlen);
 
+/* --- the states' checkpoint ------------------------------------------------
+ * A row of event_state_batches(seq PRIMARY KEY, blob): (id, state) pairs,
+ * the states of the objects changed up to seq (state absent: the object
+ * is gone), or of all of them when the log compacted its checkpoint.
+ * Applied in seq order over the legacy event_state rows, they give the
+ * states as of the checkpoint (evlog.c). One row per checkpoint, not one
+ * per object: ids are random, and an upsert per id into a table keyed by
+ * id touched a page at random for each.
+ *
+ * Version 1: u8 version (1) | u32 checksum (FNV-1a of what follows) |
+ *   pairs to the end: varint id length | id | varint state length + 1, or
+ *   0 when gone | state. Checked whole before anything is applied. */
+#define EVLOG_STATE_BATCHES_DDL                                                        \
+    "CREATE TABLE IF NOT EXISTS event_state_batches(seq INTEGER PRIMARY KEY,"         \
+    "  blob BLOB NOT NULL)"
+
+/* A blob being written, in the caller's *buf (grown with realloc, may
+ * start NULL/0, owned by the caller). */
+typedef struct {
+    uint8_t **buf;
+    size_t *cap;
+    size_t len;      /* bytes written so far */
+    size_t n;        /* pairs */
+    int oom;         /* an add ran out of memory: end fails */
+} evlog_codec_pairs_t;
+
+void evlog_codec_pairs_begin(evlog_codec_pairs_t *w, uint8_t **buf, size_t *cap);
+/* id shorter than VS_EV_ID_LEN, state (NULL: gone) than VS_EV_DETAIL_LEN. */
+void evlog_codec_pairs_add(evlog_codec_pairs_t *w, const char *id, const char *state);
+/* The blob's length, or 0 out of memory. */
+size_t evlog_codec_pairs_end(evlog_codec_pairs_t *w);
+
+typedef int (*evlog_codec_pair_cb)(void *ctx, const char *id, const char *state);
+/* Checks the whole blob, then calls cb per pair in order (state NULL when
+ * gone). 0 (or cb's nonzero return), or -1 with the reason in err when
+ * damaged (cb not called). */
+int evlog_codec_pairs_decode(const uint8_t *blob, size_t len, evlog_codec_pair_cb cb, void *ctx,
+                             char *err, size_t errlen);
+
 #endif

@@ -235,25 +235,34 @@ int evlog_states_load(evlog_states_t *m, const char *id, const char *state)
     return s_set(m, id, state, false, false);
 }
 
-static int s_cmp_id(const void *a, const void *b)
-{
-    return strcmp(a, b);
-}
-
-int evlog_states_each_changed(evlog_states_t *m,
+int evlog_states_each_changed(const evlog_states_t *m,
                               int (*fn)(void *ctx, const char *id, const char *state),
                               void *ctx)
 {
-    /* In id order: the caller writes them into a table keyed by id, whose
-     * index pages are then visited in order, each once, rather than one
-     * at random per id (ids are random). */
-    qsort(m->changed, m->nchanged, sizeof *m->changed, s_cmp_id);
     for (size_t k = 0; k < m->nchanged; k++) {
         int rc = fn(ctx, m->changed[k], evlog_states_get(m, m->changed[k]));
         if (rc)
             return rc;
     }
     return 0;
+}
+
+int evlog_states_each(const evlog_states_t *m,
+                      int (*fn)(void *ctx, const char *id, const char *state), void *ctx)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->t[i].state)
+            continue;
+        int rc = fn(ctx, m->t[i].id, m->t[i].state);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+size_t evlog_states_nchanged(const evlog_states_t *m)
+{
+    return m->nchanged;
 }
 
 void evlog_states_clean(evlog_states_t *m)

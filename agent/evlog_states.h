@@ -2,7 +2,7 @@
  * memory, so that a state event is written only when the state changed
  * without asking SQLite on every persisted object. The changes since the
  * last checkpoint are tracked, so that only those are written back
- * (evlog.c writes them to event_state at the end of each turn).
+ * (evlog.c writes them at its checkpoint).
  *
  * Open addressing by id (linear probing, backward-shift deletion), grown
  * at half full. No IO.
@@ -33,12 +33,18 @@ int evlog_states_change(evlog_states_t *m, const char *id, const char *state);
 /* Like evlog_states_set, without marking it changed (loading). */
 int evlog_states_load(evlog_states_t *m, const char *id, const char *state);
 
-/* Calls fn for each id changed since the last evlog_states_clean, in
- * strcmp order of id, with its state now (NULL: removed); stops at fn's
- * first nonzero return, returned. */
-int evlog_states_each_changed(evlog_states_t *m,
+/* Calls fn for each id changed since the last evlog_states_clean, with
+ * its state now (NULL: removed); stops at fn's first nonzero return,
+ * returned. */
+int evlog_states_each_changed(const evlog_states_t *m,
                               int (*fn)(void *ctx, const char *id, const char *state),
                               void *ctx);
+/* Calls fn for every id held, in no particular order, with its state;
+ * stops at fn's first nonzero return, returned. */
+int evlog_states_each(const evlog_states_t *m,
+                      int (*fn)(void *ctx, const char *id, const char *state), void *ctx);
+/* How many ids changed since the last evlog_states_clean (at most). */
+size_t evlog_states_nchanged(const evlog_states_t *m);
 /* Forgets which ids changed (they are on disk). */
 void evlog_states_clean(evlog_states_t *m);
 size_t evlog_states_len(const evlog_states_t *m);
