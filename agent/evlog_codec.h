@@ -2,16 +2,19 @@
  * turn recorded), as stored in a row of event_batches. Sans-IO: bytes in,
  * events out.
  *
- * Version 1, little endian, varints as protobuf's (at most 10 bytes):
- *   u8 version (1) | u32 checksum (FNV-1a of everything after it) |
+ * Version 2, little endian, varints as protobuf's (at most 10 bytes):
+ *   u8 version (2) | u32 checksum of everything after it (FNV-1a's step
+ *   on 64-bit words, evlog_codec.c) |
  *   varint count | count x event
  *   event: u8 kind | varint sim_ms | varint wall_ms | varint cause |
  *          varint msg_id | 6 x (varint length | bytes): object,
  *          peer_account, peer_region, caller, action, detail
  * The seq of an event is implicit: the row's first_seq plus its index.
- * The kind is vs_event_kind_t's value, so that enum may only grow. A later
- * version gets a new version byte; this decoder refuses what it does not
- * know rather than guess.
+ * The kind is vs_event_kind_t's value, so that enum may only grow.
+ * Version 1 is the same but for its checksum (FNV-1a 32, a byte at a
+ * time): still read, no longer written. A later version gets a new
+ * version byte; this decoder refuses what it does not know rather than
+ * guess.
  *
  * Decoding checks every length against what is left and against the
  * field it fills, and the checksum first: a damaged blob is refused whole
@@ -25,7 +28,7 @@
 
 #include "event.h"
 
-#define EVLOG_CODEC_VERSION 1
+#define EVLOG_CODEC_VERSION 2
 /* Events in one blob at most; the log starts a new row past this. */
 #define EVLOG_CODEC_MAX_EVENTS 4096
 
@@ -62,7 +65,8 @@ int evlog_codec_decode(const uint8_t *blob, size_t len, int64_t first_seq, int64
  * per object: ids are random, and an upsert per id into a table keyed by
  * id touched a page at random for each.
  *
- * Version 1: u8 version (1) | u32 checksum (FNV-1a of what follows) |
+ * Version 1: u8 version (1) | u32 checksum of what follows (as event
+ *   batches' version 2) |
  *   pairs to the end: varint id length | id | varint state length + 1, or
  *   0 when gone | state. Checked whole before anything is applied. */
 #define EVLOG_STATE_BATCHES_DDL                                                        \

@@ -1,8 +1,9 @@
 /* Unit tests of the batched event log (agent/evlog*.c): the events of
  * several turns read back in order with every field, state events only on
  * a change (across a reopen too), retention by whole batches, damaged
- * batches skipped and named, the bounded indexes, and the migration of the
- * old one-row-per-event table (store schema 3). */
+ * batches skipped and named, version 1 batches still read, the bounded
+ * indexes, and the migration of the old one-row-per-event table (store
+ * schema 3). */
 #include <check.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -357,6 +358,67 @@ START_TEST(codec_refuses_every_damage)
 }
 END_TEST
 
+typedef struct {
+    const vs_event_t *want;
+    int n;
+} s_check_t;
+
+static int s_check_cb(void *ctx, const vs_event_t *e)
+{
+    s_check_t *c = ctx;
+    s_same(e, &c->want[c->n++]);
+    return 0;
+}
+
+/* Batches written before version 2 (FNV-1a 32 a byte at a time) are still
+ * read, in the codec and from the table. */
+START_TEST(codec_reads_version_1)
+{
+    vs_event_t evs[5];
+    for (int i = 0; i < 5; i++) {
+        evs[i] = s_ev(i);
+        evs[i].seq = 1 + i;
+    }
+    uint8_t *buf = NULL;
+    size_t cap = 0, len = 0;
+    ck_assert_int_eq(evlog_codec_encode(evs, 5, &buf, &cap, &len), 0);
+    ck_assert_int_eq(buf[0], 2);
+    uint32_t h = 2166136261u;
+    for (size_t i = 5; i < len; i++)
+        h = (h ^ buf[i]) * 16777619u;
+    buf[0] = 1;
+    for (int i = 0; i < 4; i++)
+        buf[1 + i] = (uint8_t)(h >> (8 * i));
+    char err[160];
+    s_check_t c = { evs, 0 };
+    ck_assert_int_eq(evlog_codec_decode(buf, len, 1, 5, s_check_cb, &c, err, sizeof err), 0);
+    ck_assert_int_eq(c.n, 5);
+    /* As a row an older agent left. */
+    s_open(1000);
+    s_close();
+    char *sql = malloc(2 * len + 100);
+    int at = sprintf(sql, "INSERT INTO event_batches VALUES(1, 5, x'");
+    for (size_t i = 0; i < len; i++)
+        at += sprintf(sql + at, "%02x", buf[i]);
+    sprintf(sql + at, "');");
+    s_sql(sql);
+    free(sql);
+    s_open(1000);
+    vs_event_t *got;
+    size_t n;
+    ck_assert_int_eq(evlog_query(g_log, NULL, 0, 100, &got, &n), 0);
+    ck_assert_uint_eq(n, 5);
+    for (size_t i = 0; i < n; i++)
+        s_same(&got[i], &evs[i]);
+    free(got);
+    ck_assert_uint_eq(evlog_damaged(g_log), 0);
+    /* A version 1 byte with a version 2 sum is damage. */
+    buf[0] = 2;
+    ck_assert_int_eq(evlog_codec_decode(buf, len, 1, 5, NULL, NULL, err, sizeof err), -1);
+    free(buf);
+}
+END_TEST
+
 START_TEST(indexes_are_bounded)
 {
     evlog_idx_t *x = evlog_idx_new(20);      /* 32 entries */
@@ -561,6 +623,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, states_shared_and_owned_read_back);
     tcase_add_test(tc, damaged_batches_are_skipped_and_named);
     tcase_add_test(tc, codec_refuses_every_damage);
+    tcase_add_test(tc, codec_reads_version_1);
     tcase_add_test(tc, indexes_are_bounded);
     tcase_add_test(tc, old_events_table_migrated);
     tcase_add_test(tc, shedding_scratch_keeps_the_log_whole);
