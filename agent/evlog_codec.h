@@ -6,13 +6,21 @@
  *   u8 version (2) | u32 checksum of everything after it (FNV-1a's step
  *   on 64-bit words, evlog_codec.c) |
  *   varint count | count x event
- *   event: u8 kind | varint sim_ms | varint wall_ms | varint cause |
- *          varint msg_id | 6 x (varint length | bytes): object,
+ *   event: u8 kind | 4 x varint: sim_ms, wall_ms, cause, msg_id, each
+ *          as the zigzag of its difference (mod 2^64) from the event
+ *          before's (from 0 for the first) | 6 x string: object,
  *          peer_account, peer_region, caller, action, detail
+ *   string: varint (length << 1) | bytes, or varint (distance << 1 | 1):
+ *          the same string as the one whose varint starts that many bytes
+ *          back (within the events, never itself a reference), written
+ *          when a batch repeats a string (the peer's account and region,
+ *          the caller, the action, an object over its several events);
+ *          about half the bytes of a batch, in rows, pages and the WAL
  * The seq of an event is implicit: the row's first_seq plus its index.
  * The kind is vs_event_kind_t's value, so that enum may only grow.
- * Version 1 is the same but for its checksum (FNV-1a 32, a byte at a
- * time): still read, no longer written. A later version gets a new
+ * Version 1 (still read, no longer written) differs in its checksum
+ * (FNV-1a 32, a byte at a time), numbers (varints of the values) and
+ * strings (varint length | bytes, no references). A later version gets a new
  * version byte; this decoder refuses what it does not know rather than
  * guess.
  *
