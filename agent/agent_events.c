@@ -261,6 +261,12 @@ void agent_ev__undeliverable(agent_t *a, const vs_env_t *env)
     s_add(a, &e);
 }
 
+void agent_ev__persist_prefetch(agent_t *a, const char *id)
+{
+    if (a->ev && id)
+        evlog_state_prefetch(a->ev, id);
+}
+
 void agent_ev__persist(agent_t *a, const char *id, bool exists, const char *obj_state)
 {
     /* The model's own bookkeeping ("vs-meta") is no object of the user's. */

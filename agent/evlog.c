@@ -479,6 +479,11 @@ uint64_t evlog_cause_of_msg(evlog_t *l, uint64_t msg_id)
     return f.cause;
 }
 
+void evlog_state_prefetch(evlog_t *l, const char *id)
+{
+    evlog_states_prefetch(l->states, id);
+}
+
 int evlog_state_changed(evlog_t *l, const char *id, const char *state)
 {
     if (!id || strlen(id) >= VS_EV_ID_LEN || (state && strlen(state) >= VS_EV_DETAIL_LEN))

@@ -89,6 +89,13 @@ static size_t s_find(const evlog_states_t *m, const char *id)
     return i;
 }
 
+void evlog_states_prefetch(const evlog_states_t *m, const char *id)
+{
+    const s_ent_t *e = &m->t[s_hash(id) & (m->cap - 1)];
+    __builtin_prefetch(e);
+    __builtin_prefetch((const char *)(e + 1) - 1);   /* it may straddle two lines */
+}
+
 const char *evlog_states_get(const evlog_states_t *m, const char *id)
 {
     return m->t[s_find(m, id)].state;

@@ -21,6 +21,9 @@ evlog_states_t *evlog_states_new(void);
 void evlog_states_free(evlog_states_t **m);
 void evlog_states_clear(evlog_states_t *m);
 
+/* Starts loading the slot where id's lookup begins into the cache (no
+ * effect otherwise): the caller overlaps that miss with other work. */
+void evlog_states_prefetch(const evlog_states_t *m, const char *id);
 /* id's state (borrowed until the next change), NULL when none. */
 const char *evlog_states_get(const evlog_states_t *m, const char *id);
 /* Sets id's state (NULL: removes it) and marks id changed. id shorter
