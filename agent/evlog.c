@@ -479,6 +479,14 @@ uint64_t evlog_cause_of_msg(evlog_t *l, uint64_t msg_id)
     return f.cause;
 }
 
+void evlog_prefetch(evlog_t *l, vs_event_kind_t kind, uint64_t key)
+{
+    if (kind == VS_EV_PEER_SEND)
+        evlog_idx_prefetch(l->msgs, key);
+    else if (kind == VS_EV_API_CALL)
+        evlog_idx_prefetch(l->calls, key);
+}
+
 void evlog_state_prefetch(evlog_t *l, const char *id)
 {
     evlog_states_prefetch(l->states, id);

@@ -89,6 +89,9 @@ int evlog_call_of(evlog_t *l, uint64_t cause, char *action, size_t alen, char *o
  * On 1 the caller adds the state event (kind VS_EV_STATE, object id,
  * detail the state or "removed"): the log is rebuilt from those at open. */
 int evlog_state_changed(evlog_t *l, const char *id, const char *state);
+/* Starts loading what evlog_add will read to index an event of that kind
+ * and key (a peer-send's msg_id, an api-call's cause) into the cache. */
+void evlog_prefetch(evlog_t *l, vs_event_kind_t kind, uint64_t key);
 /* Starts loading what evlog_state_changed(id) will read into the cache. */
 void evlog_state_prefetch(evlog_t *l, const char *id);
 

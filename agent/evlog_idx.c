@@ -70,6 +70,11 @@ static size_t s_find(const evlog_idx_t *x, uint64_t key)
     return i;
 }
 
+void evlog_idx_prefetch(const evlog_idx_t *x, uint64_t key)
+{
+    __builtin_prefetch(&x->slots[s_hash(key) & (x->nslots - 1)]);
+}
+
 bool evlog_idx_get(const evlog_idx_t *x, uint64_t key, uint64_t *val, int64_t *seq)
 {
     size_t i = s_find(x, key);
