@@ -129,9 +129,12 @@ void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input)
 {
     const Vpcsim__Wire__ApiRequest *rq = env->api_request;
     a->ev_cause = env->msg_id ? env->msg_id : agent_ev__cause(a);
-    /* The index's slot misses the cache: loaded while the event is made. */
+    /* The index's slot and the cache's entry miss the cache: loaded while
+     * the event is made. */
     if (a->ev)
         evlog_prefetch(a->ev, VS_EV_API_CALL, a->ev_cause);
+    if (a->evc)
+        evcache_prefetch(a->evc, a->ev_cause);
     vs_event_t e;
     s_init(a, &e, VS_EV_API_CALL);
     e.msg_id = env->msg_id;
