@@ -129,6 +129,12 @@ void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input)
 {
     const Vpcsim__Wire__ApiRequest *rq = env->api_request;
     a->ev_cause = env->msg_id ? env->msg_id : agent_ev__cause(a);
+    /* The index's slot and the cache's entry miss the cache: loaded while
+     * the event is made. */
+    if (a->ev)
+        evlog_prefetch(a->ev, VS_EV_API_CALL, a->ev_cause);
+    if (a->evc)
+        evcache_prefetch(a->evc, a->ev_cause);
     vs_event_t e;
     s_init(a, &e, VS_EV_API_CALL);
     e.msg_id = env->msg_id;
@@ -209,6 +215,8 @@ static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
 
 void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)
 {
+    if (a->ev && !resend)
+        evlog_prefetch(a->ev, VS_EV_PEER_SEND, m->msg_id);   /* as in api_call */
     vs_event_t e;
     s_init(a, &e, resend ? VS_EV_PEER_RESEND : VS_EV_PEER_SEND);
     if (resend) {
@@ -259,6 +267,12 @@ void agent_ev__undeliverable(agent_t *a, const vs_env_t *env)
     }
     s_put(e.detail, sizeof e.detail, u->detail && *u->detail ? u->detail : "undeliverable");
     s_add(a, &e);
+}
+
+void agent_ev__persist_prefetch(agent_t *a, const char *id)
+{
+    if (a->ev && id)
+        evlog_state_prefetch(a->ev, id);
 }
 
 void agent_ev__persist(agent_t *a, const char *id, bool exists, const char *obj_state)

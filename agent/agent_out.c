@@ -43,11 +43,15 @@ void agent__persist(void *ctx, const char *id, const uint8_t *doc, size_t len,
                     const char *state)
 {
     agent_t *a = ctx;
-    agent_ev__persist(a, id, doc != NULL, state);
+    /* The log's lookup of id's last state and the store's of its row each
+     * miss the cache (both tables are large, ids random): started first,
+     * the log's overlaps the store's. The two writes are independent. */
+    agent_ev__persist_prefetch(a, id);
     if (doc)
         store_put_object(a->st, id, doc, len);
     else
         store_delete_object(a->st, id);
+    agent_ev__persist(a, id, doc != NULL, state);
 }
 
 void agent__emit(void *ctx, const vs_out_t *o)

@@ -203,6 +203,8 @@ void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend);
 void agent_ev__peer_recv(agent_t *a, const vs_env_t *env, bool duplicate);
 void agent_ev__undeliverable(agent_t *a, const vs_env_t *env);
 void agent_ev__persist(agent_t *a, const char *id, bool exists, const char *state);
+/* Starts loading into the cache what agent_ev__persist(id) will read. */
+void agent_ev__persist_prefetch(agent_t *a, const char *id);
 void agent_ev__end_turn(agent_t *a);
 /* Answers a DescribeEvents request; false when env is another action. */
 bool agent_ev__answer(agent_t *a, const vs_env_t *env);

@@ -57,6 +57,14 @@ static uint32_t s_bucket(const evcache_t *c, uint64_t cause)
     return s_hash(cause, c->nslots / S_WAYS - 1) * S_WAYS;
 }
 
+void evcache_prefetch(const evcache_t *c, uint64_t cause)
+{
+    const char *e = (const char *)&c->ring[c->head];
+    for (size_t off = 0; off < sizeof *c->ring + 63; off += 64)
+        __builtin_prefetch(e + (off < sizeof *c->ring ? off : sizeof *c->ring - 1), 1);
+    __builtin_prefetch(&c->slot[s_bucket(c, cause)]);
+}
+
 void evcache_put(evcache_t *c, const vs_event_t *e)
 {
     if (!e->cause)

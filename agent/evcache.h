@@ -27,6 +27,9 @@ typedef struct evcache evcache_t;
 evcache_t *evcache_new(uint32_t cap);
 void evcache_free(evcache_t **c);
 
+/* Starts loading what evcache_put of a call with that cause will write
+ * (the next ring entry, the cause's bucket) into the cache. */
+void evcache_prefetch(const evcache_t *c, uint64_t cause);
 /* Keeps a copy of e (a call event) under e->cause (0 is not kept). */
 void evcache_put(evcache_t *c, const vs_event_t *e);
 /* The newest call kept under cause, or NULL. Valid until the next put. */

@@ -10,7 +10,10 @@
 
 static const char *const s_sql[EVQ__N] = {
     [EVQ_INSERT] = "INSERT INTO event_batches(first_seq, last_seq, blob) VALUES(?1, ?2, ?3)",
-    [EVQ_PRUNE] = "DELETE FROM event_batches WHERE last_seq <= ?1",
+    /* The batches' seq ranges do not overlap, so every batch wholly at or
+     * below ?1 also starts there: the bound on first_seq (the rowid) makes
+     * this a range of the table rather than a scan of all of it. */
+    [EVQ_PRUNE] = "DELETE FROM event_batches WHERE first_seq <= ?1 AND last_seq <= ?1",
     [EVQ_COUNT] = "SELECT COALESCE(SUM(last_seq - first_seq + 1), 0) FROM event_batches",
     [EVQ_MAX] = "SELECT COALESCE(MAX(last_seq), 0) FROM event_batches",
     [EVQ_MIN] = "SELECT COALESCE(MIN(first_seq), 0) FROM event_batches",
@@ -19,9 +22,10 @@ static const char *const s_sql[EVQ__N] = {
     [EVQ_SCAN] = "SELECT first_seq, last_seq, blob FROM event_batches "
                  "WHERE first_seq > ?1 - 4096 AND last_seq > ?1 ORDER BY first_seq",
     [EVQ_STATE_ALL] = "SELECT id, state FROM event_state",
-    [EVQ_STATE_PUT] = "INSERT INTO event_state(id, state) VALUES(?1, ?2) "
-                      "ON CONFLICT(id) DO UPDATE SET state = excluded.state",
-    [EVQ_STATE_DEL] = "DELETE FROM event_state WHERE id = ?1",
+    [EVQ_STATE_CLEAR] = "DELETE FROM event_state",
+    [EVQ_SBATCH_ALL] = "SELECT seq, blob FROM event_state_batches ORDER BY seq",
+    [EVQ_SBATCH_PUT] = "INSERT INTO event_state_batches(seq, blob) VALUES(?1, ?2)",
+    [EVQ_SBATCH_CLEAR] = "DELETE FROM event_state_batches WHERE seq < ?1",
     [EVQ_CKPT_GET] = "SELECT COALESCE(MAX(seq), 0) FROM event_checkpoint",
     [EVQ_CKPT_SET] = "INSERT INTO event_checkpoint(k, seq) VALUES(0, ?1) "
                      "ON CONFLICT(k) DO UPDATE SET seq = excluded.seq",
@@ -30,7 +34,7 @@ static const char *const s_sql[EVQ__N] = {
 _Static_assert(EVLOG_CODEC_MAX_EVENTS == 4096, "EVQ_SCAN's window");
 
 static const char s_schema[] =
-    EVLOG_BATCHES_DDL ";" EVLOG_CHECKPOINT_DDL ";"
+    EVLOG_BATCHES_DDL ";" EVLOG_CHECKPOINT_DDL ";" EVLOG_STATE_BATCHES_DDL ";"
     "CREATE TABLE IF NOT EXISTS event_state(id TEXT PRIMARY KEY, state TEXT NOT NULL);";
 
 /* Entries the indexes hold at most: what the log keeps between prunes and
@@ -59,6 +63,16 @@ static uint64_t s_mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void s_damaged(evlog_t *l, const char *err)
+{
+    l->damaged++;
+    uint64_t held;
+    if (vs_ratelimit_pass(&l->rl_damaged, s_mono_ms(), &held)) {
+        char sfx[64];
+        VS_ERROR("event log: %s: skipped%s", err, vs_ratelimit_suffix(held, sfx, sizeof sfx));
+    }
 }
 
 /* Only the events after `after` of a batch that straddles it. */
@@ -90,12 +104,7 @@ int evlog__each(evlog_t *l, int64_t after_seq, evlog_codec_cb cb, void *ctx)
         s_after_t f = { cb, ctx, after_seq };
         rc = evlog_codec_decode(blob, len, first, last, s_after_cb, &f, err, sizeof err);
         if (rc == -1) {
-            l->damaged++;
-            uint64_t held;
-            if (vs_ratelimit_pass(&l->rl_damaged, s_mono_ms(), &held)) {
-                char sfx[64];
-                VS_ERROR("event log: %s: skipped%s", err, vs_ratelimit_suffix(held, sfx, sizeof sfx));
-            }
+            s_damaged(l, err);
             rc = 0;
         }
     }
@@ -147,6 +156,37 @@ static int64_t s_int(evlog_t *l, int which)
     return v;
 }
 
+static int s_load_pair(void *ctx, const char *id, const char *state)
+{
+    evlog_t *l = ctx;
+    l->ckpt_pairs++;
+    return evlog_states_load(l->states, id, state) == 0 ? 0 : 1;
+}
+
+/* The checkpoint's state batches, oldest first, over what s_load read. A
+ * damaged one is skipped like a damaged event batch (it costs at most
+ * repeated state events). 0, or -1 (unreadable, out of memory). */
+static int s_load_state_batches(evlog_t *l)
+{
+    sqlite3_stmt *q = evlog__q(l, EVQ_SBATCH_ALL);
+    int rc, step;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        char err[160];
+        rc = evlog_codec_pairs_decode(sqlite3_column_blob(q, 1),
+                                      (size_t)sqlite3_column_bytes(q, 1), s_load_pair, l, err,
+                                      sizeof err);
+        if (rc == -1) {
+            s_damaged(l, err);
+        } else if (rc != 0) {
+            sqlite3_reset(q);
+            VS_ERROR("event log: out of memory loading states");
+            return -1;
+        }
+    }
+    sqlite3_reset(q);
+    return step == SQLITE_DONE ? 0 : -1;
+}
+
 /* The largest seq, the states' checkpoint and the indexes, from disk. */
 static int s_load(evlog_t *l)
 {
@@ -157,9 +197,14 @@ static int s_load(evlog_t *l)
     l->last_seq = s_int(l, EVQ_MAX);
     if (l->last_seq < 0)
         return s_fail(l, "open");
+    l->ckpt_pairs = 0;
+    /* The rows of event_state (as agents before event_state_batches
+     * wrote them, and kept until the checkpoint is compacted), then the
+     * state batches over them. */
     sqlite3_stmt *q = evlog__q(l, EVQ_STATE_ALL);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        l->ckpt_pairs++;
         const char *id = (const char *)sqlite3_column_text(q, 0);
         const char *st = (const char *)sqlite3_column_text(q, 1);
         /* A row too long for the event fields was never written by us:
@@ -172,7 +217,7 @@ static int s_load(evlog_t *l)
         }
     }
     sqlite3_reset(q);
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE || s_load_state_batches(l) != 0)
         return s_fail(l, "open");
     s_load_t ld = { l, s_int(l, EVQ_CKPT_GET), false };
     if (ld.ckpt < 0)
@@ -304,16 +349,10 @@ int evlog_add(evlog_t *l, vs_event_t *e)
     return 0;
 }
 
-static int s_put_state(void *ctx, const char *id, const char *state)
+static int s_put_pair(void *ctx, const char *id, const char *state)
 {
-    evlog_t *l = ctx;
-    sqlite3_stmt *q = evlog__q(l, state ? EVQ_STATE_PUT : EVQ_STATE_DEL);
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    if (state)
-        sqlite3_bind_text(q, 2, state, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    return rc == SQLITE_DONE ? 0 : s_fail(l, "state");
+    evlog_codec_pairs_add(ctx, id, state);
+    return 0;
 }
 
 int evlog_flush(evlog_t *l)
@@ -321,19 +360,57 @@ int evlog_flush(evlog_t *l)
     return s_write_batch(l);
 }
 
-/* The states changed since the last checkpoint, and the seq they are
- * good up to: what evlog_prune may then delete is no longer needed to
- * know them at open. */
-static int s_checkpoint(evlog_t *l)
+static int s_step(evlog_t *l, sqlite3_stmt *q, const char *what)
 {
-    if (s_write_batch(l) != 0 || evlog_states_each_changed(l->states, s_put_state, l) != 0)
-        return -1;
-    sqlite3_stmt *q = evlog__q(l, EVQ_CKPT_SET);
-    sqlite3_bind_int64(q, 1, l->last_seq);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
-    if (rc != SQLITE_DONE)
-        return s_fail(l, "checkpoint");
+    return rc == SQLITE_DONE ? 0 : s_fail(l, what);
+}
+
+/* The states changed since the last checkpoint, as one state batch, and
+ * the seq they are good up to: what evlog_prune may then delete is no
+ * longer needed to know them at open. Once the batches hold more pairs
+ * than twice the states (an object changing over and over), they are
+ * replaced by one batch of all of them, so the checkpoint stays within a
+ * few times the states, its writes within a few per change. */
+static int s_checkpoint(evlog_t *l)
+{
+    if (s_write_batch(l) != 0)
+        return -1;
+    size_t live = evlog_states_len(l->states);
+    bool compact = l->ckpt_pairs + evlog_states_nchanged(l->states) > 2 * live + 1024;
+    if (compact || evlog_states_nchanged(l->states) > 0) {
+        evlog_codec_pairs_t w;
+        evlog_codec_pairs_begin(&w, &l->buf, &l->buf_cap);
+        if (compact)
+            evlog_states_each(l->states, s_put_pair, &w);
+        else
+            evlog_states_each_changed(l->states, s_put_pair, &w);
+        size_t len = evlog_codec_pairs_end(&w);
+        if (!len) {
+            VS_ERROR("event log: out of memory writing the states' checkpoint");
+            return -1;
+        }
+        sqlite3_stmt *q = evlog__q(l, EVQ_SBATCH_PUT);
+        sqlite3_bind_int64(q, 1, l->last_seq);
+        sqlite3_bind_blob(q, 2, l->buf, (int)len, SQLITE_STATIC);
+        if (s_step(l, q, "checkpoint") != 0)
+            return -1;
+        /* Only once the whole one is written: a failure leaves more
+         * batches than needed, never fewer. */
+        if (compact) {
+            q = evlog__q(l, EVQ_SBATCH_CLEAR);
+            sqlite3_bind_int64(q, 1, l->last_seq);
+            if (s_step(l, q, "checkpoint") != 0 ||
+                s_step(l, evlog__q(l, EVQ_STATE_CLEAR), "checkpoint") != 0)
+                return -1;
+        }
+        l->ckpt_pairs = (compact ? 0 : l->ckpt_pairs) + w.n;
+    }
+    sqlite3_stmt *q = evlog__q(l, EVQ_CKPT_SET);
+    sqlite3_bind_int64(q, 1, l->last_seq);
+    if (s_step(l, q, "checkpoint") != 0)
+        return -1;
     evlog_states_clean(l->states);
     l->ckpt_seq = l->last_seq;
     return 0;
@@ -400,6 +477,19 @@ uint64_t evlog_cause_of_msg(evlog_t *l, uint64_t msg_id)
     s_msg_find_t f = { msg_id, 0 };
     evlog__each(l, 0, s_msg_find_cb, &f);
     return f.cause;
+}
+
+void evlog_prefetch(evlog_t *l, vs_event_kind_t kind, uint64_t key)
+{
+    if (kind == VS_EV_PEER_SEND)
+        evlog_idx_prefetch(l->msgs, key);
+    else if (kind == VS_EV_API_CALL)
+        evlog_idx_prefetch(l->calls, key);
+}
+
+void evlog_state_prefetch(evlog_t *l, const char *id)
+{
+    evlog_states_prefetch(l->states, id);
 }
 
 int evlog_state_changed(evlog_t *l, const char *id, const char *state)

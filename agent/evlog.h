@@ -6,12 +6,17 @@
  *   event_batches(first_seq PRIMARY KEY, last_seq, blob): the events of one
  *     loop turn in one row, packed by evlog_codec.c (seq first_seq ..
  *     last_seq, contiguous);
- *   event_state(id, state) and event_checkpoint(seq): the last state
- *     recorded per object as of seq, so that a state event is written only
- *     when the state really changed, across restarts too. Written by a
- *     prune that would delete events past the checkpoint (only the objects
- *     changed since the last one), before it deletes; at open the state
- *     events after seq, all still in the log, bring it up to date.
+ *   event_state_batches(seq PRIMARY KEY, blob) over event_state(id,
+ *     state), and event_checkpoint(seq): the last state recorded per
+ *     object as of seq, so that a state event is written only when the
+ *     state really changed, across restarts too. Written by a prune that
+ *     would delete events past the checkpoint: one row of the objects
+ *     changed since the last one (evlog_codec.c's pairs), before it
+ *     deletes; once those rows outgrow the states, one row of all of them
+ *     replaces them and event_state's rows (which agents before the
+ *     batches wrote; still read first). At open the rows in seq order,
+ *     then the state events after seq, all still in the log, bring it up
+ *     to date.
  * No AUTOINCREMENT and no secondary index: seq numbers are handed out from
  * memory (the largest stored is read at open), the states live in a hash
  * in memory (evlog_states.c) and msg_id -> cause and cause -> call in
@@ -84,6 +89,11 @@ int evlog_call_of(evlog_t *l, uint64_t cause, char *action, size_t alen, char *o
  * On 1 the caller adds the state event (kind VS_EV_STATE, object id,
  * detail the state or "removed"): the log is rebuilt from those at open. */
 int evlog_state_changed(evlog_t *l, const char *id, const char *state);
+/* Starts loading what evlog_add will read to index an event of that kind
+ * and key (a peer-send's msg_id, an api-call's cause) into the cache. */
+void evlog_prefetch(evlog_t *l, vs_event_kind_t kind, uint64_t key);
+/* Starts loading what evlog_state_changed(id) will read into the cache. */
+void evlog_state_prefetch(evlog_t *l, const char *id);
 
 /* Events after after_seq, oldest first, at most limit (<= EVLOG_MAX_QUERY):
  * all of them when object is NULL or "", else those about object and those

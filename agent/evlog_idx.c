@@ -70,6 +70,11 @@ static size_t s_find(const evlog_idx_t *x, uint64_t key)
     return i;
 }
 
+void evlog_idx_prefetch(const evlog_idx_t *x, uint64_t key)
+{
+    __builtin_prefetch(&x->slots[s_hash(key) & (x->nslots - 1)]);
+}
+
 bool evlog_idx_get(const evlog_idx_t *x, uint64_t key, uint64_t *val, int64_t *seq)
 {
     size_t i = s_find(x, key);
@@ -104,22 +109,28 @@ static void s_pop(evlog_idx_t *x)
 
 void evlog_idx_add(evlog_idx_t *x, uint64_t key, uint64_t val, int64_t seq)
 {
-    if (x->slots[s_find(x, key)])
+    size_t i = s_find(x, key);
+    if (x->slots[i])
         return;
     if (x->len == x->cap) {
         s_pop(x);
         x->overflowed = true;
+        i = s_find(x, key);    /* the pop may have moved the empty slot */
     }
     size_t pos = (x->head + x->len) & (x->cap - 1);
     x->ring[pos] = (s_ent_t){ key, val, seq };
     x->len++;
-    x->slots[s_find(x, key)] = (uint32_t)pos + 1;
+    x->slots[i] = (uint32_t)pos + 1;
 }
 
 void evlog_idx_drop_below(evlog_idx_t *x, int64_t min_seq)
 {
-    while (x->len && x->ring[x->head].seq < min_seq)
+    /* Each pop looks its key up: started 8 ahead, the misses overlap. */
+    while (x->len && x->ring[x->head].seq < min_seq) {
+        if (x->len > 8)
+            evlog_idx_prefetch(x, x->ring[(x->head + 8) & (x->cap - 1)].key);
         s_pop(x);
+    }
 }
 
 bool evlog_idx_overflowed(const evlog_idx_t *x)

@@ -30,6 +30,8 @@ void evlog_idx_clear(evlog_idx_t *x);
 /* Adds key unless present (the first one stays). seq must not be below
  * the last added. */
 void evlog_idx_add(evlog_idx_t *x, uint64_t key, uint64_t val, int64_t seq);
+/* Starts loading the slot where key's lookup begins into the cache. */
+void evlog_idx_prefetch(const evlog_idx_t *x, uint64_t key);
 /* True with *val (and *seq if not NULL) when key is held. */
 bool evlog_idx_get(const evlog_idx_t *x, uint64_t key, uint64_t *val, int64_t *seq);
 /* Drops the entries with seq < min_seq (what the log pruned). */

@@ -13,14 +13,16 @@
 #include "ratelimit.h"
 
 enum { EVQ_INSERT, EVQ_PRUNE, EVQ_COUNT, EVQ_MAX, EVQ_MIN, EVQ_SCAN, EVQ_STATE_ALL,
-       EVQ_STATE_PUT, EVQ_STATE_DEL, EVQ_CKPT_GET, EVQ_CKPT_SET, EVQ__N };
+       EVQ_STATE_CLEAR, EVQ_SBATCH_ALL, EVQ_SBATCH_PUT, EVQ_SBATCH_CLEAR, EVQ_CKPT_GET,
+       EVQ_CKPT_SET, EVQ__N };
 
 struct evlog {
     sqlite3 *db;
     sqlite3_stmt *q[EVQ__N];
     int64_t retention;
     int64_t last_seq;          /* the largest seq handed out */
-    int64_t ckpt_seq;          /* event_state holds the states as of this seq */
+    int64_t ckpt_seq;          /* the checkpoint holds the states as of this seq */
+    size_t ckpt_pairs;         /* pairs (and legacy rows) the checkpoint holds */
     vs_event_t *pending;       /* this turn's events, not yet written */
     size_t npending, pending_cap;
     uint8_t *buf;              /* encoding scratch */

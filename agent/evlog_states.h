@@ -2,7 +2,7 @@
  * memory, so that a state event is written only when the state changed
  * without asking SQLite on every persisted object. The changes since the
  * last checkpoint are tracked, so that only those are written back
- * (evlog.c writes them to event_state at the end of each turn).
+ * (evlog.c writes them at its checkpoint).
  *
  * Open addressing by id (linear probing, backward-shift deletion), grown
  * at half full. No IO.
@@ -21,6 +21,9 @@ evlog_states_t *evlog_states_new(void);
 void evlog_states_free(evlog_states_t **m);
 void evlog_states_clear(evlog_states_t *m);
 
+/* Starts loading the slot where id's lookup begins into the cache (no
+ * effect otherwise): the caller overlaps that miss with other work. */
+void evlog_states_prefetch(const evlog_states_t *m, const char *id);
 /* id's state (borrowed until the next change), NULL when none. */
 const char *evlog_states_get(const evlog_states_t *m, const char *id);
 /* Sets id's state (NULL: removes it) and marks id changed. id shorter
@@ -39,6 +42,12 @@ int evlog_states_load(evlog_states_t *m, const char *id, const char *state);
 int evlog_states_each_changed(const evlog_states_t *m,
                               int (*fn)(void *ctx, const char *id, const char *state),
                               void *ctx);
+/* Calls fn for every id held, in no particular order, with its state;
+ * stops at fn's first nonzero return, returned. */
+int evlog_states_each(const evlog_states_t *m,
+                      int (*fn)(void *ctx, const char *id, const char *state), void *ctx);
+/* How many ids changed since the last evlog_states_clean (at most). */
+size_t evlog_states_nchanged(const evlog_states_t *m);
 /* Forgets which ids changed (they are on disk). */
 void evlog_states_clean(evlog_states_t *m);
 size_t evlog_states_len(const evlog_states_t *m);

@@ -1,8 +1,10 @@
 /* Unit tests of the batched event log (agent/evlog*.c): the events of
  * several turns read back in order with every field, state events only on
  * a change (across a reopen too), retention by whole batches, damaged
- * batches skipped and named, the bounded indexes, and the migration of the
- * old one-row-per-event table (store schema 3). */
+ * batches skipped and named, version 1 batches still read, version 2's
+ * references to repeated strings, the bounded
+ * indexes, and the migration of the old one-row-per-event table (store
+ * schema 3). */
 #include <check.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -357,6 +359,189 @@ START_TEST(codec_refuses_every_damage)
 }
 END_TEST
 
+static size_t s_put_v(uint8_t *p, uint64_t v)
+{
+    size_t n = 0;
+    for (; v >= 0x80; v >>= 7)
+        p[n++] = (uint8_t)(v | 0x80);
+    p[n++] = (uint8_t)v;
+    return n;
+}
+
+static size_t s_put_lit(uint8_t *p, const char *s)
+{
+    size_t n = s_put_v(p, strlen(s));
+    memcpy(p + n, s, strlen(s));
+    return n + strlen(s);
+}
+
+/* A batch as version 1 wrote it: FNV-1a 32, every string literal. */
+static size_t s_v1_blob(const vs_event_t *evs, size_t n, uint8_t *b)
+{
+    size_t at = 5 + s_put_v(b + 5, n);
+    for (size_t i = 0; i < n; i++) {
+        const vs_event_t *e = &evs[i];
+        b[at++] = (uint8_t)e->kind;
+        at += s_put_v(b + at, e->sim_ms);
+        at += s_put_v(b + at, e->wall_ms);
+        at += s_put_v(b + at, e->cause);
+        at += s_put_v(b + at, e->msg_id);
+        const char *f[] = { e->object, e->peer_account, e->peer_region,
+                            e->caller, e->action, e->detail };
+        for (int k = 0; k < 6; k++)
+            at += s_put_lit(b + at, f[k]);
+    }
+    uint32_t h = 2166136261u;
+    for (size_t i = 5; i < at; i++)
+        h = (h ^ b[i]) * 16777619u;
+    b[0] = 1;
+    for (int i = 0; i < 4; i++)
+        b[1 + i] = (uint8_t)(h >> (8 * i));
+    return at;
+}
+
+typedef struct {
+    const vs_event_t *want;
+    int n;
+} s_check_t;
+
+static int s_check_cb(void *ctx, const vs_event_t *e)
+{
+    s_check_t *c = ctx;
+    s_same(e, &c->want[c->n++]);
+    return 0;
+}
+
+/* Batches written before version 2 are still read, in the codec and from
+ * the table. */
+START_TEST(codec_reads_version_1)
+{
+    vs_event_t evs[5];
+    for (int i = 0; i < 5; i++) {
+        evs[i] = s_ev(i);
+        evs[i].seq = 1 + i;
+    }
+    uint8_t buf[5 * 512];
+    size_t len = s_v1_blob(evs, 5, buf);
+    char err[160];
+    s_check_t c = { evs, 0 };
+    ck_assert_int_eq(evlog_codec_decode(buf, len, 1, 5, s_check_cb, &c, err, sizeof err), 0);
+    ck_assert_int_eq(c.n, 5);
+    /* As a row an older agent left. */
+    s_open(1000);
+    s_close();
+    char *sql = malloc(2 * len + 100);
+    int at = sprintf(sql, "INSERT INTO event_batches VALUES(1, 5, x'");
+    for (size_t i = 0; i < len; i++)
+        at += sprintf(sql + at, "%02x", buf[i]);
+    sprintf(sql + at, "');");
+    s_sql(sql);
+    free(sql);
+    s_open(1000);
+    vs_event_t *got;
+    size_t n;
+    ck_assert_int_eq(evlog_query(g_log, NULL, 0, 100, &got, &n), 0);
+    ck_assert_uint_eq(n, 5);
+    for (size_t i = 0; i < n; i++)
+        s_same(&got[i], &evs[i]);
+    free(got);
+    ck_assert_uint_eq(evlog_damaged(g_log), 0);
+    /* Version 2 would sum it otherwise: damage. */
+    buf[0] = 2;
+    ck_assert_int_eq(evlog_codec_decode(buf, len, 1, 5, NULL, NULL, err, sizeof err), -1);
+}
+END_TEST
+
+/* Version 2's checksum, as evlog_codec.c computes it. */
+static void s_sum2(uint8_t *b, size_t len)
+{
+    uint64_t h = 14695981039346656037ull ^ (uint64_t)(len - 5);
+    uint8_t w[8];
+    for (size_t i = 5; i < len; i += 8) {
+        memset(w, 0, 8);
+        memcpy(w, b + i, len - i < 8 ? len - i : 8);
+        uint64_t x = 0;
+        for (int k = 7; k >= 0; k--)
+            x = x << 8 | w[k];
+        h = (h ^ x) * 1099511628211ull;
+    }
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    b[0] = 2;
+    for (int i = 0; i < 4; i++)
+        b[1 + i] = (uint8_t)(h >> (8 * i));
+}
+
+/* One event whose object is `object` and whose peer_account is the tag
+ * `ref` (a reference), the other strings empty. */
+static size_t s_ref_blob(uint8_t *b, const char *object, uint64_t ref)
+{
+    size_t at = 5;
+    b[at++] = 1;                 /* one event */
+    b[at++] = VS_EV_API_CALL;
+    for (int k = 0; k < 4; k++)
+        b[at++] = 0;
+    at += s_put_v(b + at, (uint64_t)strlen(object) << 1);
+    memcpy(b + at, object, strlen(object));
+    at += strlen(object);
+    at += s_put_v(b + at, ref);
+    for (int k = 0; k < 4; k++)
+        b[at++] = 0;
+    s_sum2(b, at);
+    return at;
+}
+
+static int s_acct_cb(void *ctx, const vs_event_t *e)
+{
+    snprintf(ctx, VS_EV_ACCOUNT_LEN, "%s", e->peer_account);
+    return 0;
+}
+
+/* A batch names a repeated string once: smaller, read back the same; a
+ * reference that points nowhere sensible is damage even when summed. */
+START_TEST(codec_references_repeated_strings)
+{
+    vs_event_t evs[40];
+    size_t plain = 0;
+    for (int i = 0; i < 40; i++) {
+        evs[i] = s_ev(i % 4);
+        evs[i].seq = 1 + i;
+        plain += strlen(evs[i].object) + strlen(evs[i].peer_account) +
+                 strlen(evs[i].peer_region) + strlen(evs[i].caller) + strlen(evs[i].action) +
+                 strlen(evs[i].detail);
+    }
+    uint8_t *buf = NULL;
+    size_t cap = 0, len = 0;
+    ck_assert_int_eq(evlog_codec_encode(evs, 40, &buf, &cap, &len), 0);
+    ck_assert_int_eq(buf[0], 2);
+    ck_assert_uint_lt(len, plain / 3);
+    char err[160];
+    s_check_t c = { evs, 0 };
+    ck_assert_int_eq(evlog_codec_decode(buf, len, 1, 40, s_check_cb, &c, err, sizeof err), 0);
+    ck_assert_int_eq(c.n, 40);
+    free(buf);
+    uint8_t b[256];
+    char acct[VS_EV_ACCOUNT_LEN] = "";
+    /* Bytes: header 0-4, count 5, kind 6 (the events start there), four
+     * varints 7-10, the object's tag 11, "abc" 12-14, the reference 15. */
+    size_t n = s_ref_blob(b, "abc", (uint64_t)4 << 1 | 1);
+    ck_assert_int_eq(evlog_codec_decode(b, n, 1, 1, s_acct_cb, acct, err, sizeof err), 0);
+    ck_assert_str_eq(acct, "abc");
+    n = s_ref_blob(b, "abc", 0 << 1 | 1);                     /* itself */
+    ck_assert_int_eq(evlog_codec_decode(b, n, 1, 1, NULL, NULL, err, sizeof err), -1);
+    n = s_ref_blob(b, "abc", (uint64_t)11 << 1 | 1);          /* before the events */
+    ck_assert_int_eq(evlog_codec_decode(b, n, 1, 1, NULL, NULL, err, sizeof err), -1);
+    n = s_ref_blob(b, "abc", (uint64_t)3 << 1 | 1);           /* into the literal */
+    ck_assert_int_eq(evlog_codec_decode(b, n, 1, 1, NULL, NULL, err, sizeof err), -1);
+    n = s_ref_blob(b, "0123456789abcdefghij", (uint64_t)21 << 1 | 1);   /* too long */
+    ck_assert_int_eq(evlog_codec_decode(b, n, 1, 1, NULL, NULL, err, sizeof err), -1);
+    n = s_ref_blob(b, "0123456789abcde", (uint64_t)16 << 1 | 1);        /* fits: 15 */
+    ck_assert_int_eq(evlog_codec_decode(b, n, 1, 1, s_acct_cb, acct, err, sizeof err), 0);
+    ck_assert_str_eq(acct, "0123456789abcde");
+}
+END_TEST
+
 START_TEST(indexes_are_bounded)
 {
     evlog_idx_t *x = evlog_idx_new(20);      /* 32 entries */
@@ -561,6 +746,8 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, states_shared_and_owned_read_back);
     tcase_add_test(tc, damaged_batches_are_skipped_and_named);
     tcase_add_test(tc, codec_refuses_every_damage);
+    tcase_add_test(tc, codec_reads_version_1);
+    tcase_add_test(tc, codec_references_repeated_strings);
     tcase_add_test(tc, indexes_are_bounded);
     tcase_add_test(tc, old_events_table_migrated);
     tcase_add_test(tc, shedding_scratch_keeps_the_log_whole);
