@@ -14,6 +14,7 @@
 #include "evlog_migrate.h"
 #include "log.h"
 #include "simclock.h"
+#include "store_held.h"
 #include "store_objmap.h"
 #include "store_priv.h"
 
@@ -341,7 +342,7 @@ int store_global_init(void)
 static int s_load_objmap(store_t *st, const char *path, char *err, size_t errlen)
 {
     sqlite3_stmt *q = NULL;
-    if (!(st->objs = store_objmap_new())) {
+    if (!(st->objs = store_objmap_new()) || !(st->held = store_held_new())) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -476,6 +477,7 @@ void store_close(store_t **stp)
     free(st->dels);
     free(st->seen);
     store_objmap_free(&st->objs);
+    store_held_free(&st->held);
     if (st->lock_fd >= 0)
         close(st->lock_fd);
     free(st);
@@ -483,6 +485,7 @@ void store_close(store_t **stp)
 }
 
 static int s_write_dels(store_t *st);
+static int s_write_held(store_t *st);
 
 int store_begin(store_t *st)
 {
@@ -511,6 +514,7 @@ static void s_forget_txn(store_t *st)
     st->nfloors = 0;
     st->nfdirty = 0;
     memset(st->fidx, 0, sizeof st->fidx);
+    store_held_clear(st->held);
 }
 
 void store_rollback(store_t *st)
@@ -534,6 +538,8 @@ int store_commit(store_t *st)
         return 0;
     /* What the turn held in memory goes in now, inside the transaction:
      * the dedup rows before the floors, whose prunes may take them. */
+    if (!st->txn_failed)
+        s_write_held(st);
     if (!st->txn_failed)
         store__write_seen(st);
     if (!st->txn_failed)
@@ -602,27 +608,62 @@ static int s_obj_end(store_t *st, bool own, int rc)
     return rc;
 }
 
-static int s_put(store_t *st, const char *id, const void *doc, size_t len)
+/* The UPDATE of row seq, which the map says is id's. */
+static int s_update(store_t *st, int64_t seq, const char *id, const void *doc, size_t len)
 {
-    int64_t sum = s_sum(id, doc, len), seq;
-    sqlite3_stmt *q;
-    if (store_objmap_get(st->objs, id, &seq)) {
-        q = st->q[Q_PUT];
-        sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(q, 2, len ? doc : "", (int)len, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 3, sum);
-        sqlite3_bind_int64(q, 4, seq);
-        if (store__run(st, Q_PUT) != 0)
-            return -1;
-        if (sqlite3_changes(st->db) == 1)
-            return 0;
-        VS_ERROR("store: object %s: its row %lld is not where the map says", id, (long long)seq);
-        return -1;
-    }
-    q = st->q[Q_INS];
+    sqlite3_stmt *q = st->q[Q_PUT];
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_blob(q, 2, len ? doc : "", (int)len, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, sum);
+    sqlite3_bind_int64(q, 3, s_sum(id, doc, len));
+    sqlite3_bind_int64(q, 4, seq);
+    if (store__run(st, Q_PUT) != 0)
+        return -1;
+    if (sqlite3_changes(st->db) == 1)
+        return 0;
+    VS_ERROR("store: object %s: its row %lld is not where the map says", id, (long long)seq);
+    return -1;
+}
+
+static int s_write_one_held(void *ctx, int64_t seq, const char *id, const uint8_t *doc, size_t len)
+{
+    return s_update(ctx, seq, id, doc, len);
+}
+
+/* The held updates, before the commit or anything that reads or removes
+ * object rows. A failure fails the transaction (store__run). */
+static int s_write_held(store_t *st)
+{
+    if (store_held_len(st->held) == 0)
+        return 0;
+    int rc = store_held_each(st->held, s_write_one_held, st);
+    store_held_clear(st->held);
+    if (rc != 0)
+        st->txn_failed = true;
+    return rc;
+}
+
+size_t store_held_objects(const store_t *st)
+{
+    return store_held_len(st->held);
+}
+
+/* An existing row: its update is held for the commit in a transaction
+ * the caller opened (hold), so that the last of a turn's puts of an
+ * object is the one written; at once otherwise, or if it cannot be held.
+ * A new object: its INSERT at once, which gives it its place in creation
+ * order (and fails now if it fails). */
+static int s_put(store_t *st, const char *id, const void *doc, size_t len, bool hold)
+{
+    int64_t seq;
+    if (store_objmap_get(st->objs, id, &seq)) {
+        if (hold && store_held_put(st->held, seq, id, doc, len) == 0)
+            return 0;
+        return s_update(st, seq, id, doc, len);
+    }
+    sqlite3_stmt *q = st->q[Q_INS];
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 2, len ? doc : "", (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, s_sum(id, doc, len));
     if (store__run(st, Q_INS) != 0)
         return -1;
     if (store_objmap_add(st->objs, id, sqlite3_last_insert_rowid(st->db)) != 0) {
@@ -643,7 +684,7 @@ int store_put_object(store_t *st, const char *id, const void *doc, size_t len)
     bool own;
     if (s_obj_begin(st, &own) != 0)
         return -1;
-    return s_obj_end(st, own, s_put(st, id, doc, len));
+    return s_obj_end(st, own, s_put(st, id, doc, len, !own));
 }
 
 static int s_delete(store_t *st, const char *id)
@@ -651,6 +692,7 @@ static int s_delete(store_t *st, const char *id)
     int64_t seq;
     if (!store_objmap_get(st->objs, id, &seq))
         return 0;
+    store_held_drop(st->held, seq);
     sqlite3_bind_int64(st->q[Q_DEL], 1, seq);
     if (store__run(st, Q_DEL) != 0)
         return -1;
@@ -671,6 +713,8 @@ int store_delete_object(store_t *st, const char *id)
 
 int store_each_object(store_t *st, store_object_fn cb, void *ctx)
 {
+    if (s_write_held(st) != 0)
+        return -1;
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db, "SELECT id, doc, sum FROM objects ORDER BY seq", -1, &s, NULL)
         != SQLITE_OK)
@@ -695,6 +739,8 @@ int store_set_aside(store_t *st, const char *id, const char *why, uint64_t now_m
     int64_t seq;
     if (!store_objmap_get(st->objs, id, &seq))
         return 0;       /* no such object: nothing to move */
+    if (s_write_held(st) != 0)
+        return -1;
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(st->db, "INSERT INTO damaged(id, doc, sum, why, moved_at_ms) "
                            "SELECT id, doc, sum, ?2, ?3 FROM objects WHERE seq = ?1", -1, &q,

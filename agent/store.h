@@ -70,10 +70,15 @@ int store_probe(store_t *st);
 
 /* Object records: the bytes the model's flush gives (proto/store.proto; the
  * store does not look inside), at most STORE_RECORD_MAX. put writes one
- * (UPDATE of the existing row, else INSERT) with its checksum, in the open
- * transaction. */
+ * with its checksum, in the open transaction: a new object's row at once
+ * (INSERT), an existing one's at the commit (held in memory until then,
+ * store_held.h), so that an object put several times in a turn is written
+ * once, its last record. Outside a transaction, at once. */
 #define STORE_RECORD_MAX (1u << 20)
 int store_put_object(store_t *st, const char *id, const void *doc, size_t len);
+/* Object records held for the commit of the open transaction: writes the
+ * turn made that sqlite3_total_changes does not count yet. */
+size_t store_held_objects(const store_t *st);
 int store_delete_object(store_t *st, const char *id);
 /* Calls cb for every stored object, in insertion order, with its record
  * (borrowed for the call: a binary record, or the JSON text of a row an

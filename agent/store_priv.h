@@ -10,6 +10,7 @@
 
 #include "ratelimit.h"
 #include "store.h"
+#include "store_held.h"
 #include "store_objmap.h"
 
 enum {
@@ -79,6 +80,7 @@ struct store {
     int wal_pages;
     uint64_t commits, idle_seen;
     store_objmap_t *objs;   /* id -> seq of every object row */
+    store_held_t *held;     /* updates of object rows, written at the commit */
     /* Dedup rows of the open transaction, written at its commit (in
      * batches) or before anything reads the table; their senders. */
     seen_row_t *seen;
