@@ -17,6 +17,7 @@
 #include "store_held.h"
 #include "store_objmap.h"
 #include "store_priv.h"
+#include "store_vfs.h"
 
 /* The layout this agent writes. 0: before issue 15 (no checksums);
  * 1: objects.sum, the damaged table; 2: objects.doc holds binary records
@@ -420,8 +421,9 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
     }
     st->lock_fd = fd;
     st->rl = (vs_ratelimit_t)VS_RATELIMIT_INIT(60000, 3);   /* a full disk: probes fail each second */
+    /* The WAL's writes gathered per commit (store_vfs.h). */
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                        SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+                        SQLITE_OPEN_NOMUTEX, store_vfs_name()) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path,
                  st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(&st);
