@@ -59,6 +59,14 @@ static const char *const s_sql[Q__COUNT] = {
     [Q_OUT_DEL_MANY] = "DELETE FROM outbox WHERE msg_id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
                        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
                        "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+    [Q_OUT_PUT_MANY] = "INSERT OR REPLACE INTO outbox(msg_id, to_vpc_arn, to_account, to_region, "
+                       "payload, sealed) VALUES "
+                       "(?1, ?2, ?3, ?4, ?5, ?6), (?7, ?8, ?9, ?10, ?11, ?12), (?13, ?14, ?15, ?16, ?17, ?18), "
+                       "(?19, ?20, ?21, ?22, ?23, ?24), (?25, ?26, ?27, ?28, ?29, ?30), (?31, ?32, ?33, ?34, ?35, ?36), "
+                       "(?37, ?38, ?39, ?40, ?41, ?42), (?43, ?44, ?45, ?46, ?47, ?48), (?49, ?50, ?51, ?52, ?53, ?54), "
+                       "(?55, ?56, ?57, ?58, ?59, ?60), (?61, ?62, ?63, ?64, ?65, ?66), (?67, ?68, ?69, ?70, ?71, ?72), "
+                       "(?73, ?74, ?75, ?76, ?77, ?78), (?79, ?80, ?81, ?82, ?83, ?84), (?85, ?86, ?87, ?88, ?89, ?90), "
+                       "(?91, ?92, ?93, ?94, ?95, ?96)",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -92,9 +100,6 @@ static const char s_schema[] =
     "CREATE TABLE IF NOT EXISTS damaged(id TEXT NOT NULL, doc TEXT, sum INTEGER,"
     "  why TEXT NOT NULL, moved_at_ms INTEGER NOT NULL);";
 
-/* Outbox deletes held for the commit; past this many, they are written
- * at once (a turn acknowledges far fewer). */
-#define S_DEL_MAX 65536
 /* A checkpoint once a commit takes the WAL past this many pages (16 MB),
  * and the WAL file cut back to this size after one. Measured under the
  * settled handshake benchmark: at 1000 pages a checkpoint ran every ~20
@@ -483,6 +488,8 @@ void store_close(store_t **stp)
     if (st->db)
         sqlite3_close(st->db);
     free(st->dels);
+    free(st->outs);
+    free(st->out_buf);
     free(st->seen);
     store_objmap_free(&st->objs);
     store_held_free(&st->held);
@@ -492,7 +499,6 @@ void store_close(store_t **stp)
     *stp = NULL;
 }
 
-static int s_write_dels(store_t *st);
 static int s_write_held(store_t *st);
 
 int store_begin(store_t *st)
@@ -517,6 +523,7 @@ int store_begin(store_t *st)
 static void s_forget_txn(store_t *st)
 {
     st->ndels = 0;
+    store__forget_outbox(st);
     st->nseen = 0;
     st->nseen_snd = 0;
     st->nfloors = 0;
@@ -553,7 +560,7 @@ int store_commit(store_t *st)
     if (!st->txn_failed)
         store__write_floors(st);
     if (!st->txn_failed)
-        s_write_dels(st);
+        store__write_outbox(st);
     /* A read left un-reset keeps its snapshot after the commit, and no
      * checkpoint can pass it: the WAL would only grow. */
     for (sqlite3_stmt *q = sqlite3_next_stmt(st->db, NULL); q; q = sqlite3_next_stmt(st->db, q))
@@ -650,9 +657,9 @@ static int s_write_held(store_t *st)
     return rc;
 }
 
-size_t store_held_objects(const store_t *st)
+size_t store_held_rows(const store_t *st)
 {
-    return store_held_len(st->held);
+    return store_held_len(st->held) + st->nouts_live;
 }
 
 /* An existing row: its update is held for the commit in a transaction
@@ -786,88 +793,6 @@ int store_meta_set(store_t *st, const char *key, const char *value)
     sqlite3_bind_text(st->q[Q_META_SET], 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st->q[Q_META_SET], 2, value, -1, SQLITE_STATIC);
     return store__run(st, Q_META_SET);
-}
-
-static void s_bind_opt_text(sqlite3_stmt *q, int i, const char *s)
-{
-    if (s && *s)
-        sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(q, i);
-}
-
-int store_outbox_put(store_t *st, const store_outmsg_t *m)
-{
-    sqlite3_stmt *q = st->q[Q_OUT_PUT];
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)m->msg_id);
-    s_bind_opt_text(q, 2, m->to_vpc_arn);
-    s_bind_opt_text(q, 3, m->to_account);
-    s_bind_opt_text(q, 4, m->to_region);
-    sqlite3_bind_blob(q, 5, m->payload, (int)m->payload_len, SQLITE_STATIC);
-    sqlite3_bind_int(q, 6, m->sealed ? 1 : 0);
-    return store__run(st, Q_OUT_PUT);
-}
-
-static int s_delete_one(store_t *st, uint64_t msg_id)
-{
-    sqlite3_bind_int64(st->q[Q_OUT_DEL], 1, (sqlite3_int64)msg_id);
-    return store__run(st, Q_OUT_DEL);
-}
-
-/* The held deletes, S_DEL_BATCH rows per statement, the rest one by one. */
-static int s_write_dels(store_t *st)
-{
-    size_t i = 0;
-    int rc = 0;
-    sqlite3_stmt *q = st->q[Q_OUT_DEL_MANY];
-    for (; i + S_DEL_BATCH <= st->ndels && rc == 0; i += S_DEL_BATCH) {
-        for (int k = 0; k < S_DEL_BATCH; k++)
-            sqlite3_bind_int64(q, k + 1, (sqlite3_int64)st->dels[i + (size_t)k]);
-        rc = store__run(st, Q_OUT_DEL_MANY);
-    }
-    for (; i < st->ndels && rc == 0; i++)
-        rc = s_delete_one(st, st->dels[i]);
-    st->ndels = 0;
-    return rc;
-}
-
-int store_outbox_delete(store_t *st, uint64_t msg_id)
-{
-    if (st->depth == 0)
-        return s_delete_one(st, msg_id);
-    if (st->ndels == st->dels_cap) {
-        size_t cap = st->dels_cap ? st->dels_cap * 2 : 256;
-        uint64_t *d = cap <= S_DEL_MAX ? realloc(st->dels, cap * sizeof *d) : NULL;
-        if (!d)
-            return s_delete_one(st, msg_id);   /* in the transaction all the same */
-        st->dels = d;
-        st->dels_cap = cap;
-    }
-    st->dels[st->ndels++] = msg_id;
-    return 0;
-}
-
-int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m), void *ctx)
-{
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, "SELECT msg_id, to_vpc_arn, to_account, to_region, payload, "
-                           "sealed FROM outbox ORDER BY msg_id", -1, &s, NULL) != SQLITE_OK)
-        return store__fail(st, "select outbox");
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        store_outmsg_t m = {
-            .msg_id = (uint64_t)sqlite3_column_int64(s, 0),
-            .to_vpc_arn = (const char *)sqlite3_column_text(s, 1),
-            .to_account = (const char *)sqlite3_column_text(s, 2),
-            .to_region = (const char *)sqlite3_column_text(s, 3),
-            .payload = sqlite3_column_blob(s, 4),
-            .payload_len = (size_t)sqlite3_column_bytes(s, 4),
-            .sealed = sqlite3_column_int(s, 5) != 0,
-        };
-        cb(ctx, &m);
-    }
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : store__fail(st, "select outbox");
 }
 
 int store_set_full_sync(store_t *st)

@@ -76,9 +76,10 @@ int store_probe(store_t *st);
  * once, its last record. Outside a transaction, at once. */
 #define STORE_RECORD_MAX (1u << 20)
 int store_put_object(store_t *st, const char *id, const void *doc, size_t len);
-/* Object records held for the commit of the open transaction: writes the
- * turn made that sqlite3_total_changes does not count yet. */
-size_t store_held_objects(const store_t *st);
+/* Rows held for the commit of the open transaction (object updates,
+ * outbox rows): writes the turn made that sqlite3_total_changes does not
+ * count yet. */
+size_t store_held_rows(const store_t *st);
 int store_delete_object(store_t *st, const char *id);
 /* Calls cb for every stored object, in insertion order, with its record
  * (borrowed for the call: a binary record, or the JSON text of a row an
@@ -95,7 +96,11 @@ int store_set_aside(store_t *st, const char *id, const char *why, uint64_t now_m
 int store_meta_get(store_t *st, const char *key, char *out, size_t outlen);
 int store_meta_set(store_t *st, const char *key, const char *value);
 
-/* Outbox of peer messages (the same messages core/base/outbox.h tracks in memory). */
+/* Outbox of peer messages (the same messages core/base/outbox.h tracks in memory).
+ * Inside a transaction put holds a copy of the row and writes it at the
+ * commit (S_OUT_BATCH rows per statement), before the held deletes; a
+ * row deleted in the turn that put it is never written. Outside one, at
+ * once. */
 typedef vs_outmsg_t store_outmsg_t;
 int store_outbox_put(store_t *st, const store_outmsg_t *m);
 /* Inside a transaction the row is deleted at its commit (with the other

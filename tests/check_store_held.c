@@ -168,24 +168,24 @@ START_TEST(last_put_of_a_turn_written_once)
     ck_assert_int_eq(PUT(st, "vpc-1", "a0"), 0);       /* outside a transaction: at once */
     ck_assert_int_eq(PUT(st, "vpc-1", "a1"), 0);
     ck_assert_int_eq(s_updates, 1);
-    ck_assert_int_eq(store_held_objects(st), 0);
+    ck_assert_int_eq(store_held_rows(st), 0);
     store_begin(st);
     ck_assert_int_eq(PUT(st, "vpc-2", "b0"), 0);       /* new: inserted at once */
     ck_assert_int_eq(PUT(st, "vpc-2", "b1"), 0);
     ck_assert_int_eq(PUT(st, "vpc-1", "a2-longer"), 0);
     ck_assert_int_eq(PUT(st, "vpc-2", "b2"), 0);
     ck_assert_int_eq(PUT(st, "vpc-1", "a3"), 0);
-    ck_assert_int_eq(store_held_objects(st), 2);
+    ck_assert_int_eq(store_held_rows(st), 2);
     ck_assert_int_eq(s_updates, 1);                     /* nothing yet */
     ck_assert_int_eq(store_commit(st), 0);
     ck_assert_int_eq(s_updates, 3);                     /* one each */
-    ck_assert_int_eq(store_held_objects(st), 0);
+    ck_assert_int_eq(store_held_rows(st), 0);
     ck_assert_int_eq(s_sql_int("SELECT count(*) FROM objects WHERE CAST(doc AS TEXT) IN ('a3', 'b2')"), 2);
     /* A rolled-back turn's updates never reach the disk. */
     store_begin(st);
     ck_assert_int_eq(PUT(st, "vpc-1", "lost"), 0);
     store_rollback(st);
-    ck_assert_int_eq(store_held_objects(st), 0);
+    ck_assert_int_eq(store_held_rows(st), 0);
     store_begin(st);
     ck_assert_int_eq(store_commit(st), 0);
     store_close(&st);
