@@ -26,11 +26,12 @@ void agent__drain_turn(agent_t *a)
  * (so that it is never behind a timestamp on disk) and with every jump of
  * the clock; a turn that only read (a Describe*, a tick with nothing due)
  * writes nothing, and its commit costs no WAL write. Called last before
- * the commit, after the event log's row. */
+ * the commit, after the event log's row. The rows the store holds for
+ * the commit (object updates, outbox rows) are writes too. */
 static void s_save_time(agent_t *a)
 {
     int64_t changes = sqlite3_total_changes64(store_db(a->st));
-    if (changes == a->changes_saved && !a->clock_jumped)
+    if (changes == a->changes_saved && store_held_rows(a->st) == 0 && !a->clock_jumped)
         return;
     char now[32];
     snprintf(now, sizeof now, "%" PRIu64, simclock_now(&a->sclock));

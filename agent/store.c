@@ -14,8 +14,10 @@
 #include "evlog_migrate.h"
 #include "log.h"
 #include "simclock.h"
+#include "store_held.h"
 #include "store_objmap.h"
 #include "store_priv.h"
+#include "store_vfs.h"
 
 /* The layout this agent writes. 0: before issue 15 (no checksums);
  * 1: objects.sum, the damaged table; 2: objects.doc holds binary records
@@ -57,6 +59,14 @@ static const char *const s_sql[Q__COUNT] = {
     [Q_OUT_DEL_MANY] = "DELETE FROM outbox WHERE msg_id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
                        "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
                        "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+    [Q_OUT_PUT_MANY] = "INSERT OR REPLACE INTO outbox(msg_id, to_vpc_arn, to_account, to_region, "
+                       "payload, sealed) VALUES "
+                       "(?1, ?2, ?3, ?4, ?5, ?6), (?7, ?8, ?9, ?10, ?11, ?12), (?13, ?14, ?15, ?16, ?17, ?18), "
+                       "(?19, ?20, ?21, ?22, ?23, ?24), (?25, ?26, ?27, ?28, ?29, ?30), (?31, ?32, ?33, ?34, ?35, ?36), "
+                       "(?37, ?38, ?39, ?40, ?41, ?42), (?43, ?44, ?45, ?46, ?47, ?48), (?49, ?50, ?51, ?52, ?53, ?54), "
+                       "(?55, ?56, ?57, ?58, ?59, ?60), (?61, ?62, ?63, ?64, ?65, ?66), (?67, ?68, ?69, ?70, ?71, ?72), "
+                       "(?73, ?74, ?75, ?76, ?77, ?78), (?79, ?80, ?81, ?82, ?83, ?84), (?85, ?86, ?87, ?88, ?89, ?90), "
+                       "(?91, ?92, ?93, ?94, ?95, ?96)",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -90,13 +100,16 @@ static const char s_schema[] =
     "CREATE TABLE IF NOT EXISTS damaged(id TEXT NOT NULL, doc TEXT, sum INTEGER,"
     "  why TEXT NOT NULL, moved_at_ms INTEGER NOT NULL);";
 
-/* Outbox deletes held for the commit; past this many, they are written
- * at once (a turn acknowledges far fewer). */
-#define S_DEL_MAX 65536
-/* A checkpoint once a commit takes the WAL past this many pages, and the
- * WAL file cut back to this size after one. */
-#define S_CKPT_PAGES 1000
-#define S_WAL_LIMIT_BYTES (8 * 1024 * 1024)
+/* A checkpoint once a commit takes the WAL past this many pages (16 MB),
+ * and the WAL file cut back to this size after one. Measured under the
+ * settled handshake benchmark: at 1000 pages a checkpoint ran every ~20
+ * turns, and copied about half of the WAL's frames (a hot page is copied
+ * once however often the turns rewrote it) and fsynced the file, and the
+ * WAL's restart fsynced its header: about 5 us of CPU a handshake, more
+ * in waiting. At 4000, less than half of that; the WAL index grows by
+ * 32 KB of shared memory, the page cache not at all. */
+#define S_CKPT_PAGES 4000
+#define S_WAL_LIMIT_BYTES (20 * 1024 * 1024)
 
 /* The checksum of a record: SipHash-2-4 (libsodium's shorthash) of the
  * document and of the id, under two fixed keys, so that a document moved
@@ -276,9 +289,9 @@ fail:
 
 /* ---- checkpoints ----------------------------------------------------------
  * SQLite's own autocheckpoint runs in the commit that pushes the WAL past
- * 1000 pages. Ours does the same (PASSIVE: it never waits for a reader)
- * as a backstop under steady load, but most checkpoints run from the
- * agent's idle timer (store_checkpoint_idle), off the turns. */
+ * 1000 pages. Ours runs from the agent's idle timer (store_checkpoint_idle),
+ * off the turns, and, as a backstop under steady load, in the commit that
+ * pushes the WAL past S_CKPT_PAGES (PASSIVE: it never waits for a reader). */
 
 static int s_checkpoint(store_t *st)
 {
@@ -341,7 +354,7 @@ int store_global_init(void)
 static int s_load_objmap(store_t *st, const char *path, char *err, size_t errlen)
 {
     sqlite3_stmt *q = NULL;
-    if (!(st->objs = store_objmap_new())) {
+    if (!(st->objs = store_objmap_new()) || !(st->held = store_held_new())) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -413,8 +426,9 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
     }
     st->lock_fd = fd;
     st->rl = (vs_ratelimit_t)VS_RATELIMIT_INIT(60000, 3);   /* a full disk: probes fail each second */
+    /* The WAL's writes gathered per commit (store_vfs.h). */
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                        SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+                        SQLITE_OPEN_NOMUTEX, store_vfs_name()) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open %s: %s", path,
                  st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(&st);
@@ -474,15 +488,18 @@ void store_close(store_t **stp)
     if (st->db)
         sqlite3_close(st->db);
     free(st->dels);
+    free(st->outs);
+    free(st->out_buf);
     free(st->seen);
     store_objmap_free(&st->objs);
+    store_held_free(&st->held);
     if (st->lock_fd >= 0)
         close(st->lock_fd);
     free(st);
     *stp = NULL;
 }
 
-static int s_write_dels(store_t *st);
+static int s_write_held(store_t *st);
 
 int store_begin(store_t *st)
 {
@@ -506,11 +523,13 @@ int store_begin(store_t *st)
 static void s_forget_txn(store_t *st)
 {
     st->ndels = 0;
+    store__forget_outbox(st);
     st->nseen = 0;
     st->nseen_snd = 0;
     st->nfloors = 0;
     st->nfdirty = 0;
     memset(st->fidx, 0, sizeof st->fidx);
+    store_held_clear(st->held);
 }
 
 void store_rollback(store_t *st)
@@ -535,11 +554,13 @@ int store_commit(store_t *st)
     /* What the turn held in memory goes in now, inside the transaction:
      * the dedup rows before the floors, whose prunes may take them. */
     if (!st->txn_failed)
+        s_write_held(st);
+    if (!st->txn_failed)
         store__write_seen(st);
     if (!st->txn_failed)
         store__write_floors(st);
     if (!st->txn_failed)
-        s_write_dels(st);
+        store__write_outbox(st);
     /* A read left un-reset keeps its snapshot after the commit, and no
      * checkpoint can pass it: the WAL would only grow. */
     for (sqlite3_stmt *q = sqlite3_next_stmt(st->db, NULL); q; q = sqlite3_next_stmt(st->db, q))
@@ -602,27 +623,62 @@ static int s_obj_end(store_t *st, bool own, int rc)
     return rc;
 }
 
-static int s_put(store_t *st, const char *id, const void *doc, size_t len)
+/* The UPDATE of row seq, which the map says is id's. */
+static int s_update(store_t *st, int64_t seq, const char *id, const void *doc, size_t len)
 {
-    int64_t sum = s_sum(id, doc, len), seq;
-    sqlite3_stmt *q;
-    if (store_objmap_get(st->objs, id, &seq)) {
-        q = st->q[Q_PUT];
-        sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(q, 2, len ? doc : "", (int)len, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 3, sum);
-        sqlite3_bind_int64(q, 4, seq);
-        if (store__run(st, Q_PUT) != 0)
-            return -1;
-        if (sqlite3_changes(st->db) == 1)
-            return 0;
-        VS_ERROR("store: object %s: its row %lld is not where the map says", id, (long long)seq);
-        return -1;
-    }
-    q = st->q[Q_INS];
+    sqlite3_stmt *q = st->q[Q_PUT];
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_blob(q, 2, len ? doc : "", (int)len, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, sum);
+    sqlite3_bind_int64(q, 3, s_sum(id, doc, len));
+    sqlite3_bind_int64(q, 4, seq);
+    if (store__run(st, Q_PUT) != 0)
+        return -1;
+    if (sqlite3_changes(st->db) == 1)
+        return 0;
+    VS_ERROR("store: object %s: its row %lld is not where the map says", id, (long long)seq);
+    return -1;
+}
+
+static int s_write_one_held(void *ctx, int64_t seq, const char *id, const uint8_t *doc, size_t len)
+{
+    return s_update(ctx, seq, id, doc, len);
+}
+
+/* The held updates, before the commit or anything that reads or removes
+ * object rows. A failure fails the transaction (store__run). */
+static int s_write_held(store_t *st)
+{
+    if (store_held_len(st->held) == 0)
+        return 0;
+    int rc = store_held_each(st->held, s_write_one_held, st);
+    store_held_clear(st->held);
+    if (rc != 0)
+        st->txn_failed = true;
+    return rc;
+}
+
+size_t store_held_rows(const store_t *st)
+{
+    return store_held_len(st->held) + st->nouts_live;
+}
+
+/* An existing row: its update is held for the commit in a transaction
+ * the caller opened (hold), so that the last of a turn's puts of an
+ * object is the one written; at once otherwise, or if it cannot be held.
+ * A new object: its INSERT at once, which gives it its place in creation
+ * order (and fails now if it fails). */
+static int s_put(store_t *st, const char *id, const void *doc, size_t len, bool hold)
+{
+    int64_t seq;
+    if (store_objmap_get(st->objs, id, &seq)) {
+        if (hold && store_held_put(st->held, seq, id, doc, len) == 0)
+            return 0;
+        return s_update(st, seq, id, doc, len);
+    }
+    sqlite3_stmt *q = st->q[Q_INS];
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(q, 2, len ? doc : "", (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, s_sum(id, doc, len));
     if (store__run(st, Q_INS) != 0)
         return -1;
     if (store_objmap_add(st->objs, id, sqlite3_last_insert_rowid(st->db)) != 0) {
@@ -643,7 +699,7 @@ int store_put_object(store_t *st, const char *id, const void *doc, size_t len)
     bool own;
     if (s_obj_begin(st, &own) != 0)
         return -1;
-    return s_obj_end(st, own, s_put(st, id, doc, len));
+    return s_obj_end(st, own, s_put(st, id, doc, len, !own));
 }
 
 static int s_delete(store_t *st, const char *id)
@@ -651,6 +707,7 @@ static int s_delete(store_t *st, const char *id)
     int64_t seq;
     if (!store_objmap_get(st->objs, id, &seq))
         return 0;
+    store_held_drop(st->held, seq);
     sqlite3_bind_int64(st->q[Q_DEL], 1, seq);
     if (store__run(st, Q_DEL) != 0)
         return -1;
@@ -671,6 +728,8 @@ int store_delete_object(store_t *st, const char *id)
 
 int store_each_object(store_t *st, store_object_fn cb, void *ctx)
 {
+    if (s_write_held(st) != 0)
+        return -1;
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(st->db, "SELECT id, doc, sum FROM objects ORDER BY seq", -1, &s, NULL)
         != SQLITE_OK)
@@ -695,6 +754,8 @@ int store_set_aside(store_t *st, const char *id, const char *why, uint64_t now_m
     int64_t seq;
     if (!store_objmap_get(st->objs, id, &seq))
         return 0;       /* no such object: nothing to move */
+    if (s_write_held(st) != 0)
+        return -1;
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(st->db, "INSERT INTO damaged(id, doc, sum, why, moved_at_ms) "
                            "SELECT id, doc, sum, ?2, ?3 FROM objects WHERE seq = ?1", -1, &q,
@@ -732,88 +793,6 @@ int store_meta_set(store_t *st, const char *key, const char *value)
     sqlite3_bind_text(st->q[Q_META_SET], 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st->q[Q_META_SET], 2, value, -1, SQLITE_STATIC);
     return store__run(st, Q_META_SET);
-}
-
-static void s_bind_opt_text(sqlite3_stmt *q, int i, const char *s)
-{
-    if (s && *s)
-        sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(q, i);
-}
-
-int store_outbox_put(store_t *st, const store_outmsg_t *m)
-{
-    sqlite3_stmt *q = st->q[Q_OUT_PUT];
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)m->msg_id);
-    s_bind_opt_text(q, 2, m->to_vpc_arn);
-    s_bind_opt_text(q, 3, m->to_account);
-    s_bind_opt_text(q, 4, m->to_region);
-    sqlite3_bind_blob(q, 5, m->payload, (int)m->payload_len, SQLITE_STATIC);
-    sqlite3_bind_int(q, 6, m->sealed ? 1 : 0);
-    return store__run(st, Q_OUT_PUT);
-}
-
-static int s_delete_one(store_t *st, uint64_t msg_id)
-{
-    sqlite3_bind_int64(st->q[Q_OUT_DEL], 1, (sqlite3_int64)msg_id);
-    return store__run(st, Q_OUT_DEL);
-}
-
-/* The held deletes, S_DEL_BATCH rows per statement, the rest one by one. */
-static int s_write_dels(store_t *st)
-{
-    size_t i = 0;
-    int rc = 0;
-    sqlite3_stmt *q = st->q[Q_OUT_DEL_MANY];
-    for (; i + S_DEL_BATCH <= st->ndels && rc == 0; i += S_DEL_BATCH) {
-        for (int k = 0; k < S_DEL_BATCH; k++)
-            sqlite3_bind_int64(q, k + 1, (sqlite3_int64)st->dels[i + (size_t)k]);
-        rc = store__run(st, Q_OUT_DEL_MANY);
-    }
-    for (; i < st->ndels && rc == 0; i++)
-        rc = s_delete_one(st, st->dels[i]);
-    st->ndels = 0;
-    return rc;
-}
-
-int store_outbox_delete(store_t *st, uint64_t msg_id)
-{
-    if (st->depth == 0)
-        return s_delete_one(st, msg_id);
-    if (st->ndels == st->dels_cap) {
-        size_t cap = st->dels_cap ? st->dels_cap * 2 : 256;
-        uint64_t *d = cap <= S_DEL_MAX ? realloc(st->dels, cap * sizeof *d) : NULL;
-        if (!d)
-            return s_delete_one(st, msg_id);   /* in the transaction all the same */
-        st->dels = d;
-        st->dels_cap = cap;
-    }
-    st->dels[st->ndels++] = msg_id;
-    return 0;
-}
-
-int store_outbox_each(store_t *st, void (*cb)(void *ctx, const store_outmsg_t *m), void *ctx)
-{
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, "SELECT msg_id, to_vpc_arn, to_account, to_region, payload, "
-                           "sealed FROM outbox ORDER BY msg_id", -1, &s, NULL) != SQLITE_OK)
-        return store__fail(st, "select outbox");
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        store_outmsg_t m = {
-            .msg_id = (uint64_t)sqlite3_column_int64(s, 0),
-            .to_vpc_arn = (const char *)sqlite3_column_text(s, 1),
-            .to_account = (const char *)sqlite3_column_text(s, 2),
-            .to_region = (const char *)sqlite3_column_text(s, 3),
-            .payload = sqlite3_column_blob(s, 4),
-            .payload_len = (size_t)sqlite3_column_bytes(s, 4),
-            .sealed = sqlite3_column_int(s, 5) != 0,
-        };
-        cb(ctx, &m);
-    }
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : store__fail(st, "select outbox");
 }
 
 int store_set_full_sync(store_t *st)

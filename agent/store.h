@@ -70,10 +70,16 @@ int store_probe(store_t *st);
 
 /* Object records: the bytes the model's flush gives (proto/store.proto; the
  * store does not look inside), at most STORE_RECORD_MAX. put writes one
- * (UPDATE of the existing row, else INSERT) with its checksum, in the open
- * transaction. */
+ * with its checksum, in the open transaction: a new object's row at once
+ * (INSERT), an existing one's at the commit (held in memory until then,
+ * store_held.h), so that an object put several times in a turn is written
+ * once, its last record. Outside a transaction, at once. */
 #define STORE_RECORD_MAX (1u << 20)
 int store_put_object(store_t *st, const char *id, const void *doc, size_t len);
+/* Rows held for the commit of the open transaction (object updates,
+ * outbox rows): writes the turn made that sqlite3_total_changes does not
+ * count yet. */
+size_t store_held_rows(const store_t *st);
 int store_delete_object(store_t *st, const char *id);
 /* Calls cb for every stored object, in insertion order, with its record
  * (borrowed for the call: a binary record, or the JSON text of a row an
@@ -90,7 +96,11 @@ int store_set_aside(store_t *st, const char *id, const char *why, uint64_t now_m
 int store_meta_get(store_t *st, const char *key, char *out, size_t outlen);
 int store_meta_set(store_t *st, const char *key, const char *value);
 
-/* Outbox of peer messages (the same messages core/base/outbox.h tracks in memory). */
+/* Outbox of peer messages (the same messages core/base/outbox.h tracks in memory).
+ * Inside a transaction put holds a copy of the row and writes it at the
+ * commit (S_OUT_BATCH rows per statement), before the held deletes; a
+ * row deleted in the turn that put it is never written. Outside one, at
+ * once. */
 typedef vs_outmsg_t store_outmsg_t;
 int store_outbox_put(store_t *st, const store_outmsg_t *m);
 /* Inside a transaction the row is deleted at its commit (with the other
@@ -121,8 +131,8 @@ int store_floor_note(store_t *st, const char *sender, uint64_t epoch, uint64_t f
 /* Rows in seen, for measurements and tests. -1 on error. */
 long store_seen_count(store_t *st);
 /* Checkpoints. The WAL is checkpointed (PASSIVE: never waiting for a
- * reader) when a commit takes it past ~1000 pages, and its file is cut
- * back to 8 MB after. store_checkpoint_idle is for a timer of a few
+ * reader) when a commit takes it past ~4000 pages (16 MB), and its file
+ * is cut back to 20 MB after. store_checkpoint_idle is for a timer of a few
  * hundred ms: it checkpoints only when no commit happened since its last
  * call and the WAL holds pages. 1 if it checkpointed, 0 if not needed,
  * -1 if the checkpoint failed (harmless: the next one catches up). */

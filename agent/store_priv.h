@@ -10,18 +10,21 @@
 
 #include "ratelimit.h"
 #include "store.h"
+#include "store_held.h"
 #include "store_objmap.h"
 
 enum {
     Q_PUT, Q_INS, Q_DEL, Q_META_GET, Q_META_SET, Q_OUT_PUT, Q_OUT_DEL, Q_SEEN_ADD,
     Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT, Q_OUT_DEL_MANY, Q_SEEN_ADD_MANY,
-    Q_SEEN_GET, Q_SEEN_MAX,
+    Q_SEEN_GET, Q_SEEN_MAX, Q_OUT_PUT_MANY,
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
 };
 
-/* Rows per statement of the batched outbox delete (Q_OUT_DEL_MANY) and of
- * the batched dedup insert (Q_SEEN_ADD_MANY). */
+/* Rows per statement of the batched outbox delete (Q_OUT_DEL_MANY), of
+ * the batched outbox insert (Q_OUT_PUT_MANY) and of the batched dedup
+ * insert (Q_SEEN_ADD_MANY). */
 #define S_DEL_BATCH 32
+#define S_OUT_BATCH 16
 #define S_SEEN_BATCH 32
 /* Dedup rows held for the commit; past this many, they are written at
  * once. Senders whose rows are held: others are written one by one. */
@@ -47,6 +50,17 @@ typedef struct seen_row {
     int64_t msg_id;
 } seen_row_t;
 
+/* An outbox row put in the open transaction, written at its commit: its
+ * texts ("" for none) and payload packed in store_t.out_buf at off. */
+typedef struct out_row {
+    uint64_t msg_id;
+    size_t off;
+    size_t payload_len;
+    bool sealed;
+    bool no_payload;    /* NULL, as given */
+    bool live;          /* false: replaced, or acknowledged in the same turn */
+} out_row_t;
+
 /* A floor of (sender, epoch) as the open transaction sees it. */
 typedef struct floor_ent {
     char sender[STORE_SENDER_MAX];
@@ -68,6 +82,13 @@ struct store {
      * ack (store_outbox_delete). */
     uint64_t *dels;
     size_t ndels, dels_cap;
+    /* Outbox rows put in the transaction, written at its commit (in
+     * batches); one acked in the same turn never reaches the table. */
+    out_row_t *outs;
+    size_t nouts, nouts_live, outs_cap;
+    uint64_t outs_min, outs_max;    /* of their msg_ids */
+    uint8_t *out_buf;
+    size_t out_used, out_cap;
     /* Floors: open addressing by (sender, epoch); slot + 1, 0 empty. */
     floor_ent_t floors[STORE_FLOORS_MAX];
     size_t nfloors;
@@ -79,6 +100,7 @@ struct store {
     int wal_pages;
     uint64_t commits, idle_seen;
     store_objmap_t *objs;   /* id -> seq of every object row */
+    store_held_t *held;     /* updates of object rows, written at the commit */
     /* Dedup rows of the open transaction, written at its commit (in
      * batches) or before anything reads the table; their senders. */
     seen_row_t *seen;
@@ -97,5 +119,9 @@ int store__run(store_t *st, int q);
  * transaction, then the floors it raised (whose prunes may take them). */
 int store__write_seen(store_t *st);
 int store__write_floors(store_t *st);
+/* store_outbox.c, at the commit (after the floors): the outbox rows the
+ * transaction put, then the ones it deleted. forget: a rollback's. */
+int store__write_outbox(store_t *st);
+void store__forget_outbox(store_t *st);
 
 #endif
