@@ -130,6 +130,13 @@ START_TEST(equal_hashes_compare_ids)
         if (m.slots[s].val == &a)
             m.slots[s].hash = vs_idmap_hash(b.id);    /* a now "collides" with b */
     ck_assert_ptr_null(vs_idmap_get(&m, b.id));
+    /* Prefetch hints read the table only, whatever the hash. */
+    for (uint64_t h = 0; h < 1000; h++) {
+        vs_idmap_prefetch(&m, h * 0x9e3779b97f4a7c15ull);
+        vs_idmap_prefetch_val(&m, h * 0x9e3779b97f4a7c15ull);
+    }
+    vs_idmap_prefetch_val(&m, vs_idmap_hash(b.id));
+    ck_assert_uint_eq(vs_idmap_len(&m), 1);
     vs_idmap_free(&m);
 }
 END_TEST

@@ -85,6 +85,21 @@ void *vs_idmap_get(const vs_idmap_t *m, const char *id)
     return m->slots[s_find(m, id, vs_idmap_hash(id))].val;
 }
 
+void vs_idmap_prefetch(const vs_idmap_t *m, uint64_t h)
+{
+    __builtin_prefetch(&m->slots[s_home(m, h)]);
+}
+
+void vs_idmap_prefetch_val(const vs_idmap_t *m, uint64_t h)
+{
+    size_t mask = m->cap - 1, i = s_home(m, h);
+    for (; m->slots[i].val; i = (i + 1) & mask)
+        if (m->slots[i].hash == h) {
+            __builtin_prefetch(s_key(m, m->slots[i].val));
+            return;
+        }
+}
+
 static void s_place(vs_idmap_slot_t *slots, size_t mask, size_t i, uint64_t h, void *val)
 {
     while (slots[i].val)

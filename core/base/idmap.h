@@ -51,6 +51,14 @@ void vs_idmap_remove(vs_idmap_t *m, const void *val);
 /* Removes the value whose ID is id: it, or NULL if none. */
 void *vs_idmap_del(vs_idmap_t *m, const char *id);
 
+/* For lookups whose IDs are known ahead (a list walked in order): start
+ * loading the home slot of hash h (vs_idmap_hash) some lookups ahead, then
+ * the value whose hash matches it (without comparing IDs) a few ahead, so
+ * that the lookup itself finds both in cache. Hints only: no effect on the
+ * map, whatever h is. */
+void vs_idmap_prefetch(const vs_idmap_t *m, uint64_t h);
+void vs_idmap_prefetch_val(const vs_idmap_t *m, uint64_t h);
+
 static inline size_t vs_idmap_len(const vs_idmap_t *m)
 {
     return m->len;
