@@ -7,7 +7,7 @@
  * statement it mirrors succeeded, and put back as it was when a transaction
  * is rolled back (a journal of the changes since store_objmap_begin).
  *
- * Costs: get, put, del O(1) expected; memory about 64 bytes an object.
+ * Costs: get, put, del O(1) expected; memory about 70 bytes an object.
  * No SQLite: plain memory, so the store's rollback and this one's are
  * separate steps the store makes together.
  */

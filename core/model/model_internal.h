@@ -98,8 +98,6 @@ struct vs_obj {
     uint64_t seq;              /* creation order; Describe* sort on it */
     vs_tags_t tags;
     /* Model bookkeeping: only model_objs.c / model_timer.c touch these. */
-    vs_obj_t *hnext;
-    uint64_t hash;             /* of id, so that lookups compare it first */
     vs_obj_t *prev, *next;     /* all objects, creation order */
     vs_obj_t *kprev, *knext;   /* objects of the same kind, creation order */
     vs_obj_timer_t *timers;    /* armed timers (the heap may hold stale copies) */

@@ -3,6 +3,7 @@
  * new IDs. Persistence is model_store.c. See model_internal.h.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,38 +11,10 @@
 
 /* --- hash map ------------------------------------------------------------ */
 
-/* IDs are some twenty bytes ("pcx-" and 17 hex digits): hashed eight
- * bytes at a time, which every lookup of an object by ID pays. The odd
- * tail of an ID of eight bytes or more is read as its last eight bytes
- * (overlapping the word before): one load, where copying the odd bytes
- * one at a time stalled the multiply on a store-to-load forward. Only
- * lookups use the hash; it is never persisted. */
-static uint64_t s_hash(const char *s)
-{
-    size_t len = strlen(s), n = len;
-    uint64_t h = 0xcbf29ce484222325ull ^ len, w = 0;
-    for (; n >= 8; n -= 8, s += 8) {
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0x100000001b3ull;
-        h ^= h >> 32;
-    }
-    if (n && len >= 8) {
-        memcpy(&w, s + n - 8, 8);
-        w >>= 8 * (8 - n);         /* the bytes already hashed out */
-    } else {
-        w = 0;
-        memcpy(&w, s, n);
-    }
-    h = (h ^ w) * 0x100000001b3ull;
-    return h ^ h >> 29;
-}
-
 int vs_model__objs_init(vs_model_t *m)
 {
-    m->nbuckets = 64;
-    m->buckets = calloc(m->nbuckets, sizeof *m->buckets);
     m->next_seq = 1;
-    return m->buckets ? 0 : -1;
+    return vs_idmap_init(&m->ids, offsetof(vs_obj_t, id));
 }
 
 void vs_model__objs_free(vs_model_t *m)
@@ -54,46 +27,14 @@ void vs_model__objs_free(vs_model_t *m)
         o->kind->destroy(o);
         o = next;
     }
-    free(m->buckets);
+    vs_idmap_free(&m->ids);
     free(m->dirty);
-    m->buckets = NULL;
     m->head = m->tail = NULL;
-}
-
-/* Doubles the table when it is as full as it has buckets: chains stay
- * short whatever the number of objects. Failure just keeps longer chains. */
-static void s_maybe_grow(vs_model_t *m)
-{
-    if (m->nobjs < m->nbuckets)
-        return;
-    size_t nb = m->nbuckets * 2;
-    vs_obj_t **b = calloc(nb, sizeof *b);
-    if (!b)
-        return;
-    for (size_t i = 0; i < m->nbuckets; i++) {
-        vs_obj_t *o = m->buckets[i];
-        while (o) {
-            vs_obj_t *next = o->hnext;
-            size_t at = o->hash & (nb - 1);
-            o->hnext = b[at];
-            b[at] = o;
-            o = next;
-        }
-    }
-    free(m->buckets);
-    m->buckets = b;
-    m->nbuckets = nb;
 }
 
 vs_obj_t *vs_model__get(const vs_model_t *m, const char *id)
 {
-    if (!id)
-        return NULL;
-    uint64_t h = s_hash(id);
-    for (vs_obj_t *o = m->buckets[h & (m->nbuckets - 1)]; o; o = o->hnext)
-        if (o->hash == h && strcmp(o->id, id) == 0)
-            return o;
-    return NULL;
+    return id ? vs_idmap_get(&m->ids, id) : NULL;
 }
 
 static void s_mark(vs_model_t *m, const char *id)
@@ -170,11 +111,9 @@ static void s_kunlink(vs_model_t *m, vs_obj_t *o)
 static void s_link(vs_model_t *m, vs_obj_t *o)
 {
     s_klink(m, o);
-    o->hash = s_hash(o->id);
-    size_t at = o->hash & (m->nbuckets - 1);
-    o->hnext = m->buckets[at];
-    m->buckets[at] = o;
-    m->nobjs++;
+    /* Fails only with every slot taken and no memory to grow: then o is
+     * not found by ID (a chained map would have taken it). */
+    (void)vs_idmap_put(&m->ids, o);
     vs_obj_t *after = m->tail;
     while (after && after->seq > o->seq)
         after = after->prev;
@@ -188,18 +127,12 @@ static void s_link(vs_model_t *m, vs_obj_t *o)
         after->next = o;
     else
         m->head = o;
-    s_maybe_grow(m);
 }
 
 static void s_unlink(vs_model_t *m, vs_obj_t *o)
 {
     s_kunlink(m, o);
-    vs_obj_t **pp = &m->buckets[o->hash & (m->nbuckets - 1)];
-    while (*pp && *pp != o)
-        pp = &(*pp)->hnext;
-    if (*pp)
-        *pp = o->hnext;
-    m->nobjs--;
+    vs_idmap_remove(&m->ids, o);
     if (o->prev)
         o->prev->next = o->next;
     else

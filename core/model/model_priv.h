@@ -5,6 +5,7 @@
 #ifndef VS_MODEL_PRIV_H
 #define VS_MODEL_PRIV_H
 
+#include "idmap.h"
 #include "model_internal.h"
 
 /* The document that holds the model's own counters. Its ID has no
@@ -41,9 +42,9 @@ struct vs_model {
     char region[VS_REGION_LEN];
     const char *partition;     /* static string */
 
-    /* Objects: hash map by ID plus a creation-ordered list. */
-    vs_obj_t **buckets;
-    size_t nbuckets, nobjs;
+    /* Objects: a map by ID (values: the objects, keyed by their id field)
+     * plus a creation-ordered list. */
+    vs_idmap_t ids;
     vs_obj_t *head, *tail;
     uint64_t next_seq;
     /* Per-kind creation-ordered lists, so iterating one kind costs only
