@@ -44,14 +44,12 @@ int vs_pb_next(vs_pb_r_t *r, vs_pb_field_t *f)
     case VS_PB_VARINT: {
         size_t max = rem < 10 ? rem : 10;
         uint64_t v = 0;
-        uint8_t any = 0;
         for (size_t i = 0; i < max; i++) {
-            uint8_t b = p[i] & 0x7f;
-            any |= b;
-            v |= (uint64_t)b << (7 * i);
+            v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
             if (!(p[i] & 0x80)) {
                 f->v = v;
-                f->nz = any != 0;
+                f->raw = p;
+                f->rawlen = i + 1;
                 r->p = p + i + 1;
                 return 1;
             }
@@ -64,9 +62,8 @@ int vs_pb_next(vs_pb_r_t *r, vs_pb_field_t *f)
         if (rem < n)
             return -1;
         f->v = 0;
-        f->nz = false;
-        f->data = p;
-        f->len = n;
+        f->data = f->raw = p;
+        f->len = f->rawlen = n;
         r->p = p + n;
         return 1;
     }
@@ -78,7 +75,8 @@ int vs_pb_next(vs_pb_r_t *r, vs_pb_field_t *f)
                 if (len > rem - (i + 1))
                     return -1;
                 f->v = 0;
-                f->nz = false;
+                f->raw = p;
+                f->rawlen = i + 1 + len;
                 f->data = p + i + 1;
                 f->len = len;
                 r->p = f->data + len;

@@ -10,8 +10,8 @@
  * protobuf-c 1.4's unpack does: a key in at most 5 bytes whose first byte
  * is not 0..7, a varint in at most 10 bytes, a length prefix in at most 5,
  * wire types 0, 1, 2 and 5 only (groups refused). What a field's value
- * means (and a known field with the wrong wire type, which protobuf-c
- * refuses) is the caller's. Pure code, no allocation, no IO.
+ * means is the caller's, and so is a known field with the wrong wire type:
+ * protobuf-c refuses it, except for bool (vs_pb_truth). Pure code, no allocation, no IO.
  */
 #ifndef VS_PB_H
 #define VS_PB_H
@@ -113,10 +113,11 @@ typedef struct {
 typedef struct {
     uint32_t field;         /* as protobuf-c reads it (may be 0 from a long key) */
     unsigned wt;
-    uint64_t v;             /* VARINT: the value (bits past 64 dropped); I64/I32: 0 */
-    bool nz;                /* VARINT: any bit set, past 64 too (protobuf-c's bool) */
+    uint64_t v;             /* VARINT: the value (bits past 64 dropped); else 0 */
     const uint8_t *data;    /* LEN, I64, I32: the bytes */
     size_t len;
+    const uint8_t *raw;     /* the value as on the wire (a LEN's with its prefix) */
+    size_t rawlen;
 } vs_pb_field_t;
 
 static inline vs_pb_r_t vs_pb_reader(const uint8_t *p, size_t len)
@@ -128,5 +129,16 @@ static inline vs_pb_r_t vs_pb_reader(const uint8_t *p, size_t len)
 /* The next field: 1, 0 at the end, -1 if the framing is one protobuf-c
  * refuses. */
 int vs_pb_next(vs_pb_r_t *r, vs_pb_field_t *f);
+
+/* A bool field's value as protobuf-c reads it: any wire type is taken (it
+ * checks none for bool), and the value is true if any 7-bit group of its
+ * raw bytes is nonzero (a varint's bits past 64, a LEN's prefix too). */
+static inline bool vs_pb_truth(const vs_pb_field_t *f)
+{
+    for (size_t i = 0; i < f->rawlen; i++)
+        if (f->raw[i] & 0x7f)
+            return true;
+    return false;
+}
 
 #endif

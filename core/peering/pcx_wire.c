@@ -363,16 +363,13 @@ static int s_opts_in(const vs_pb_field_t *in, vs_pcx_options_t *o)
     int rc;
     memset(o, 0, sizeof *o);
     while ((rc = vs_pb_next(&r, &f)) > 0) {
-        if (f.field < 1 || f.field > 3)
-            continue;
-        if (f.wt != VS_PB_VARINT)
-            return S_BAD;
+        /* bool: any wire type (vs_pb_truth) */
         if (f.field == 1)
-            o->allow_dns_resolution_from_remote_vpc = f.nz;
+            o->allow_dns_resolution_from_remote_vpc = vs_pb_truth(&f);
         else if (f.field == 2)
-            o->allow_egress_from_local_classic_link_to_remote_vpc = f.nz;
-        else
-            o->allow_egress_from_local_vpc_to_remote_classic_link = f.nz;
+            o->allow_egress_from_local_classic_link_to_remote_vpc = vs_pb_truth(&f);
+        else if (f.field == 3)
+            o->allow_egress_from_local_vpc_to_remote_classic_link = vs_pb_truth(&f);
     }
     return rc < 0 ? S_BAD : S_OK;
 }
@@ -448,15 +445,16 @@ static int s_rec_in(const vs_pb_field_t *in, vs_pcx_t *p, bool *good)
                 return rc;
             break;
         }
-        case 4: case 10: case 6: case 7: case 8: case 9: case 11:
+        case 11: /* bool: any wire type */
+            inter_region = vs_pb_truth(&f);
+            break;
+        case 4: case 10: case 6: case 7: case 8: case 9:
             if (f.wt != VS_PB_VARINT)
                 return S_BAD;
             if (f.field == 4)
                 state = (uint32_t)f.v;
             else if (f.field == 10)
                 deleted_by = (uint32_t)f.v;
-            else if (f.field == 11)
-                inter_region = f.nz;
             else
                 u[f.field - 6] = f.v;
             break;
@@ -518,13 +516,14 @@ static int s_msg_in(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, uint3
     *type = 0;
     while ((rc = vs_pb_next(&r, &f)) > 0) {
         switch (f.field) {
-        case 1: case 4: case 6: case 7: case 8:
+        case 4: /* bool: any wire type */
+            out->ok = vs_pb_truth(&f);
+            break;
+        case 1: case 6: case 7: case 8:
             if (f.wt != VS_PB_VARINT)
                 return S_BAD;
             if (f.field == 1)
                 *type = (uint32_t)f.v;
-            else if (f.field == 4)
-                out->ok = f.nz;
             else if (f.field == 6)
                 out->cidrs_seq = f.v;
             else if (f.field == 7)
@@ -669,15 +668,14 @@ int vs_pcx_wire_decode_stored(const uint8_t *body, size_t len, vs_pcx_t *rec,
             if (rc != S_OK)
                 return -1;
             break;
-        case 2: case 3: case 4: case 5: case 6:
+        case 3: case 4: /* bool: any wire type */
+            *(f.field == 3 ? &v.hidden : &v.accept_inflight) = vs_pb_truth(&f);
+            break;
+        case 2: case 5: case 6:
             if (f.wt != VS_PB_VARINT)
                 return -1;
             if (f.field == 2)
                 side = (uint32_t)f.v;
-            else if (f.field == 3)
-                v.hidden = f.nz;
-            else if (f.field == 4)
-                v.accept_inflight = f.nz;
             else if (f.field == 5)
                 v.request_msg_id = f.v;
             else
