@@ -381,7 +381,6 @@ static int s_vpc_in(const vs_pb_field_t *in, vs_pcx_vpc_t *v, bool *good)
     s_slice_t str[3] = { { NULL, 0 } };
     bool ok = true, has_opts = false;
     int rc;
-    memset(v, 0, sizeof *v);
     while ((rc = vs_pb_next(&r, &f)) > 0) {
         switch (f.field) {
         case 1: case 2: case 3:
@@ -414,7 +413,9 @@ static int s_vpc_in(const vs_pb_field_t *in, vs_pcx_vpc_t *v, bool *good)
     return S_OK;
 }
 
-/* A PcxRecord; *good if it is a whole, valid one (else *p is cleared). */
+/* A PcxRecord into *p, which the caller has cleared (so have its VPCs:
+ * the message is 10 KiB, clearing it once is enough); *good if it is a
+ * whole, valid one (else *p is cleared again). */
 static int s_rec_in(const vs_pb_field_t *in, vs_pcx_t *p, bool *good)
 {
     vs_pb_r_t r = vs_pb_reader(in->data, in->len);
@@ -424,7 +425,6 @@ static int s_rec_in(const vs_pb_field_t *in, vs_pcx_t *p, bool *good)
     uint64_t u[4] = { 0 };
     bool inter_region = false, has_req = false, has_acc = false, req_ok = false, acc_ok = false;
     int rc;
-    memset(p, 0, sizeof *p);
     while ((rc = vs_pb_next(&r, &f)) > 0) {
         switch (f.field) {
         case 1: case 5:
@@ -482,14 +482,14 @@ static int s_rec_in(const vs_pb_field_t *in, vs_pcx_t *p, bool *good)
     return S_OK;
 }
 
-/* The accepter's CIDR lists (PcxCidrs) into v; *good if both are. */
+/* The accepter's CIDR lists (PcxCidrs) into v, cleared by the caller;
+ * *good if both are. */
 static int s_cidrs_in(const vs_pb_field_t *in, vs_pcx_vpc_t *v, bool *good)
 {
     vs_pb_r_t r = vs_pb_reader(in->data, in->len);
     vs_pb_field_t f;
     bool ok = true;
     int rc;
-    memset(v, 0, sizeof *v);
     while ((rc = vs_pb_next(&r, &f)) > 0)
         if ((f.field == 1 || f.field == 2) &&
             s_cidr_add(&f, f.field == 1 ? 4 : 6, v, &ok) != S_OK)
@@ -654,6 +654,7 @@ int vs_pcx_wire_decode_stored(const uint8_t *body, size_t len, vs_pcx_t *rec,
     uint32_t side = 0;
     bool has_rec = false, rec_ok = false;
     int rc;
+    memset(rec, 0, sizeof *rec);
     while ((rc = vs_pb_next(&r, &f)) > 0) {
         switch (f.field) {
         case 1:
