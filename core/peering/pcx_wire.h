@@ -93,7 +93,8 @@ long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap);
 
 /* Decodes an encoded PcxMessage into *out. 0, or -1 with a reason if the
  * bytes are not one (not protobuf, unknown type, over
- * VS_PCX_WIRE_MAX_LEN). Field checks as said at vs_pcx_msg_t. */
+ * VS_PCX_WIRE_MAX_LEN; *out is then unspecified). Field checks as said at
+ * vs_pcx_msg_t. */
 #define VS_PCX_WIRE_MAX_LEN (64u << 10)
 int vs_pcx_wire_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, char *why,
                        size_t whylen);
