@@ -271,7 +271,12 @@ int vs_pcx_wire_pb_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out,
         rc = s_fail(why, whylen, "peering message: unknown type %d", (int)w->type);
         goto done;
     }
-    vs_pcx_msg_init(out, (vs_pcx_msg_type_t)w->type, w->id);
+    /* vs_pcx_msg_init's work, not a call: pcx_wire.c calls this file, and
+     * files of a layer do not call each other both ways (test_layers). */
+    memset(out, 0, sizeof *out);
+    out->type = (vs_pcx_msg_type_t)w->type;
+    if (w->id && strlen(w->id) < sizeof out->id)
+        strcpy(out->id, w->id);
     out->has_rec = s_rec_in(w->pcx, &out->rec);
     out->ok = w->ok;
     if (w->cidrs) {
