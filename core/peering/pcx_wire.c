@@ -1,9 +1,13 @@
 /* pcx_wire: vs_pcx_msg_t <-> proto/peer.proto's PcxMessage. See pcx_wire.h.
  *
- * Encoding points the protobuf-c structs at the caller's value (no copies,
- * no allocation); decoding unpacks into an arena on the stack (protobuf-c
- * takes an allocator, arena.h), so a message of ordinary size costs no
- * malloc, and no free_unpacked either when all of it is in the arena.
+ * A hand-written codec (pb.h) straight between the C structs and the bytes:
+ * no protobuf-c message tree, no arena, no copy out of one (protobuf-c was
+ * 8-9% of an agent). It writes exactly the bytes protobuf-c packs and
+ * accepts and refuses exactly what it unpacks; pcx_wire_pb.c is that
+ * protobuf-c codec, kept as the reference (tests/check_pcx_wire_codec.c
+ * compares them on random and mutated messages). The one input decoded by
+ * the reference instead is a singular sub-message sent twice, which
+ * protobuf-c merges field by field: our encoder never writes it.
  * The stored form of a view (StoredPcx) shares the record's code.
  */
 #include "pcx_wire.h"
@@ -13,9 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "peer.pb-c.h"
-#include "store.pb-c.h"
+#include "pb.h"
+#include "pcx_wire_pb.h"
 
 /* --- names ------------------------------------------------------------------- */
 
@@ -152,126 +155,118 @@ int vs_pcx_wire_peek(const uint8_t *payload, size_t len, vs_pcx_msg_type_t *type
 
 /* --- encoding ------------------------------------------------------------------- */
 
-/* Room for every CIDR a message can carry: two ends of a record and the
- * accepter's list, each up to the per-VPC maximum of both families. */
-#define S_MAX_CIDRS (3 * (VS_PCX_MAX_IPV4 + VS_PCX_MAX_IPV6))
+/* Writes a sub-message: its size first (a counting pass of body), then,
+ * unless w only counts, the body itself. */
+#define S_SUB(w, field, body_fn, arg)                                                    \
+    do {                                                                                 \
+        vs_pb_w_t c_ = { NULL, 0 };                                                      \
+        body_fn(&c_, arg);                                                               \
+        vs_pb_key(w, field, VS_PB_LEN);                                                  \
+        vs_pb_varint(w, c_.n);                                                           \
+        if ((w)->p)                                                                      \
+            body_fn(w, arg);                                                             \
+        else                                                                             \
+            (w)->n += c_.n;                                                              \
+    } while (0)
 
-typedef struct {
-    Vpcsim__Peer__Cidr cidr[S_MAX_CIDRS];
-    Vpcsim__Peer__Cidr *ptr[S_MAX_CIDRS];
-    size_t n;
-    Vpcsim__Peer__PcxOptions opts[4];
-    Vpcsim__Peer__PcxVpc vpc[2];
-    Vpcsim__Peer__PcxRecord rec;
-    Vpcsim__Peer__PcxCidrs cidrs;
-    Vpcsim__Peer__PcxMessage msg;
-} s_enc_t;
-
-/* Points a repeated Cidr field at list (borrowed until packed). */
-static Vpcsim__Peer__Cidr **s_cidrs(s_enc_t *e, const vs_cidr_t *list, size_t n)
+/* A repeated Cidr field: the first max of list. */
+static void s_cidrs_out(vs_pb_w_t *w, uint32_t field, const vs_cidr_t *list, size_t n,
+                        size_t max)
 {
-    Vpcsim__Peer__Cidr **out = &e->ptr[e->n];
+    if (n > max)
+        n = max;
     for (size_t i = 0; i < n; i++) {
-        Vpcsim__Peer__Cidr *c = &e->cidr[e->n];
-        vpcsim__peer__cidr__init(c);
-        c->addr.data = (uint8_t *)list[i].addr.bytes;
-        c->addr.len = list[i].addr.family == 4 ? 4 : 16;
-        c->prefix = list[i].prefix;
-        e->ptr[e->n++] = c;
+        size_t alen = list[i].addr.family == 4 ? 4 : 16;
+        uint8_t prefix = list[i].prefix;
+        vs_pb_key(w, field, VS_PB_LEN);
+        vs_pb_varint(w, 2 + alen + (prefix ? 1 + vs_pb_varint_len(prefix) : 0));
+        vs_pb_bytes(w, 1, list[i].addr.bytes, alen);
+        vs_pb_uint(w, 2, prefix);
     }
-    return out;
 }
 
-static Vpcsim__Peer__PcxOptions *s_opts(Vpcsim__Peer__PcxOptions *w, const vs_pcx_options_t *o)
+static void s_opts_body(vs_pb_w_t *w, const vs_pcx_options_t *o)
 {
-    vpcsim__peer__pcx_options__init(w);
-    w->allow_dns_resolution_from_remote_vpc = o->allow_dns_resolution_from_remote_vpc;
-    w->allow_egress_from_local_classic_link_to_remote_vpc =
-        o->allow_egress_from_local_classic_link_to_remote_vpc;
-    w->allow_egress_from_local_vpc_to_remote_classic_link =
-        o->allow_egress_from_local_vpc_to_remote_classic_link;
-    return w;
+    vs_pb_bool(w, 1, o->allow_dns_resolution_from_remote_vpc);
+    vs_pb_bool(w, 2, o->allow_egress_from_local_classic_link_to_remote_vpc);
+    vs_pb_bool(w, 3, o->allow_egress_from_local_vpc_to_remote_classic_link);
 }
 
-static Vpcsim__Peer__PcxVpc *s_vpc(s_enc_t *e, int k, const vs_pcx_vpc_t *v)
+static void s_vpc_body(vs_pb_w_t *w, const vs_pcx_vpc_t *v)
 {
-    Vpcsim__Peer__PcxVpc *w = &e->vpc[k];
-    vpcsim__peer__pcx_vpc__init(w);
-    w->account = (char *)v->account;
-    w->region = (char *)v->region;
-    w->vpc_id = (char *)v->vpc_id;
-    size_t n4 = v->n_ipv4 <= VS_PCX_MAX_IPV4 ? v->n_ipv4 : VS_PCX_MAX_IPV4;
-    size_t n6 = v->n_ipv6 <= VS_PCX_MAX_IPV6 ? v->n_ipv6 : VS_PCX_MAX_IPV6;
-    w->ipv4 = s_cidrs(e, v->ipv4, n4);
-    w->n_ipv4 = n4;
-    w->ipv6 = s_cidrs(e, v->ipv6, n6);
-    w->n_ipv6 = n6;
-    w->options = s_opts(&e->opts[k], &v->options);
-    return w;
+    vs_pb_str(w, 1, v->account);
+    vs_pb_str(w, 2, v->region);
+    vs_pb_str(w, 3, v->vpc_id);
+    s_cidrs_out(w, 4, v->ipv4, v->n_ipv4, VS_PCX_MAX_IPV4);
+    s_cidrs_out(w, 5, v->ipv6, v->n_ipv6, VS_PCX_MAX_IPV6);
+    S_SUB(w, 6, s_opts_body, &v->options);
 }
 
-/* Points e->rec at r (borrowed until packed). */
-static Vpcsim__Peer__PcxRecord *s_rec(s_enc_t *e, const vs_pcx_t *r)
+static void s_rec_body(vs_pb_w_t *w, const vs_pcx_t *r)
 {
-    Vpcsim__Peer__PcxRecord *wr = &e->rec;
-    vpcsim__peer__pcx_record__init(wr);
-    wr->id = (char *)r->id;
-    wr->requester = s_vpc(e, 0, &r->requester);
-    wr->accepter = s_vpc(e, 1, &r->accepter);
-    wr->state = (Vpcsim__Peer__PcxState)(r->state + 1);
-    wr->status_message = (char *)r->status_message;
-    wr->version = r->version;
-    wr->created_ms = r->created_ms;
-    wr->expiration_ms = r->expiration_ms;
-    wr->state_entered_ms = r->state_entered_ms;
-    wr->deleted_by = (Vpcsim__Peer__PcxSide)r->deleted_by;
-    wr->inter_region = r->inter_region;
-    return wr;
+    vs_pb_str(w, 1, r->id);
+    S_SUB(w, 2, s_vpc_body, &r->requester);
+    S_SUB(w, 3, s_vpc_body, &r->accepter);
+    vs_pb_int32(w, 4, (int32_t)(r->state + 1));
+    vs_pb_str(w, 5, r->status_message);
+    vs_pb_uint(w, 6, r->version);
+    vs_pb_uint(w, 7, r->created_ms);
+    vs_pb_uint(w, 8, r->expiration_ms);
+    vs_pb_uint(w, 9, r->state_entered_ms);
+    vs_pb_int32(w, 10, (int32_t)r->deleted_by);
+    vs_pb_bool(w, 11, r->inter_region);
+}
+
+static void s_cidrs_body(vs_pb_w_t *w, const vs_pcx_vpc_t *v)
+{
+    s_cidrs_out(w, 1, v->ipv4, v->n_ipv4, VS_PCX_MAX_IPV4);
+    s_cidrs_out(w, 2, v->ipv6, v->n_ipv6, VS_PCX_MAX_IPV6);
+}
+
+static void s_msg_body(vs_pb_w_t *w, const vs_pcx_msg_t *msg)
+{
+    vs_pb_int32(w, 1, (int32_t)msg->type);
+    vs_pb_str(w, 2, msg->id);
+    if (msg->has_rec)
+        S_SUB(w, 3, s_rec_body, &msg->rec);
+    vs_pb_bool(w, 4, msg->ok);
+    if (msg->has_cidrs)
+        S_SUB(w, 5, s_cidrs_body, &msg->cidrs);
+    vs_pb_uint(w, 6, msg->cidrs_seq);
+    vs_pb_uint(w, 7, msg->op_id);
+    if (msg->has_action)
+        vs_pb_int32(w, 8, s_action_wire(msg->action));
+    if (msg->has_req_opts)
+        S_SUB(w, 9, s_opts_body, &msg->req_opts);
+    if (msg->has_acc_opts)
+        S_SUB(w, 10, s_opts_body, &msg->acc_opts);
+    if (msg->has_code) {
+        vs_pb_str(w, 11, msg->code);
+        vs_pb_str(w, 12, msg->message);
+    }
 }
 
 long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap)
 {
     if (msg->type == VS_PCX_MSG_UNKNOWN || (unsigned)msg->type >= S_NTYPES)
         return -1;
-    s_enc_t enc, *e = &enc;     /* about 17 KiB */
-    e->n = 0;
-    Vpcsim__Peer__PcxMessage *w = &e->msg;
-    vpcsim__peer__pcx_message__init(w);
-    w->type = (Vpcsim__Peer__PcxMsgType)msg->type;
-    w->id = (char *)msg->id;
-    if (msg->has_rec)
-        w->pcx = s_rec(e, &msg->rec);
-    w->ok = msg->ok;
-    if (msg->has_cidrs) {
-        const vs_pcx_vpc_t *v = &msg->cidrs;
-        size_t n4 = v->n_ipv4 <= VS_PCX_MAX_IPV4 ? v->n_ipv4 : VS_PCX_MAX_IPV4;
-        size_t n6 = v->n_ipv6 <= VS_PCX_MAX_IPV6 ? v->n_ipv6 : VS_PCX_MAX_IPV6;
-        vpcsim__peer__pcx_cidrs__init(&e->cidrs);
-        e->cidrs.ipv4 = s_cidrs(e, v->ipv4, n4);
-        e->cidrs.n_ipv4 = n4;
-        e->cidrs.ipv6 = s_cidrs(e, v->ipv6, n6);
-        e->cidrs.n_ipv6 = n6;
-        w->cidrs = &e->cidrs;
+    vs_pb_w_t w = { NULL, 0 };
+    s_msg_body(&w, msg);
+    size_t need = w.n;
+    if (buf && need <= cap) {
+        w = (vs_pb_w_t){ buf, 0 };
+        s_msg_body(&w, msg);
     }
-    w->cidrs_seq = msg->cidrs_seq;
-    w->op_id = msg->op_id;
-    if (msg->has_action)
-        w->action = (Vpcsim__Peer__PcxAction)s_action_wire(msg->action);
-    if (msg->has_req_opts)
-        w->requester_options = s_opts(&e->opts[2], &msg->req_opts);
-    if (msg->has_acc_opts)
-        w->accepter_options = s_opts(&e->opts[3], &msg->acc_opts);
-    if (msg->has_code) {
-        w->code = (char *)msg->code;
-        w->message = (char *)msg->message;
-    }
-    size_t need = vpcsim__peer__pcx_message__get_packed_size(w);
-    if (buf && need <= cap)
-        vpcsim__peer__pcx_message__pack(w, buf);
     return need > (size_t)VS_PCX_WIRE_MAX_LEN ? -1 : (long)need;
 }
 
 /* --- decoding ------------------------------------------------------------------- */
+
+/* What a sub-decoder found: the bytes are not protobuf-c's to accept
+ * (S_BAD), or a singular sub-message came twice, which protobuf-c merges
+ * and the reference codec decodes (S_MERGE). Whether the value passed our
+ * checks is said apart (*good), as a bad field only drops the field. */
+enum { S_OK = 0, S_BAD = -1, S_MERGE = 1 };
 
 static int s_fail(char *why, size_t whylen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -286,84 +281,315 @@ static int s_fail(char *why, size_t whylen, const char *fmt, ...)
     return -1;
 }
 
-static bool s_str(const char *s, char *dst, size_t dstlen)
+/* A string field's last value as protobuf-c hands it over: a C string, so
+ * it ends at the first NUL. */
+typedef struct {
+    const uint8_t *p;
+    size_t n;
+} s_slice_t;
+
+static s_slice_t s_slice(const vs_pb_field_t *f)
 {
-    size_t n = s ? strlen(s) : 0;
-    if (n >= dstlen)
+    const uint8_t *z = f->len ? memchr(f->data, 0, f->len) : NULL;
+    return (s_slice_t){ f->data, z ? (size_t)(z - f->data) : f->len };
+}
+
+static bool s_str_in(s_slice_t s, char *dst, size_t dstlen)
+{
+    if (s.n >= dstlen)
         return false;
-    memcpy(dst, s ? s : "", n + 1);
+    if (s.n)
+        memcpy(dst, s.p, s.n);
+    dst[s.n] = 0;
     return true;
 }
 
-/* A canonical block (right length, prefix in range, host bits zero). */
-static bool s_cidr(const Vpcsim__Peer__Cidr *w, int family, vs_cidr_t *out)
+/* One Cidr; *good if it is a canonical block of family (right length,
+ * prefix in range, host bits zero). */
+static int s_cidr_in(const vs_pb_field_t *in, int family, vs_cidr_t *out, bool *good)
 {
+    vs_pb_r_t r = vs_pb_reader(in->data, in->len);
+    vs_pb_field_t f;
+    const uint8_t *addr = NULL;
+    size_t alen = 0;
+    uint32_t prefix = 0;
+    int rc;
+    while ((rc = vs_pb_next(&r, &f)) > 0) {
+        if (f.field == 1) {
+            if (f.wt != VS_PB_LEN)
+                return S_BAD;
+            addr = f.data;
+            alen = f.len;
+        } else if (f.field == 2) {
+            if (f.wt != VS_PB_VARINT)
+                return S_BAD;
+            prefix = (uint32_t)f.v;
+        }
+    }
+    if (rc < 0)
+        return S_BAD;
     size_t len = family == 4 ? 4 : 16;
-    if (!w || w->addr.len != len || w->prefix > len * 8)
-        return false;
+    *good = false;
+    if (alen != len || prefix > len * 8)
+        return S_OK;
     memset(out, 0, sizeof *out);
     out->addr.family = (uint8_t)family;
-    memcpy(out->addr.bytes, w->addr.data, len);
-    out->prefix = (uint8_t)w->prefix;
-    for (size_t bit = w->prefix; bit < len * 8; bit++)
+    memcpy(out->addr.bytes, addr, len);
+    out->prefix = (uint8_t)prefix;
+    for (size_t bit = prefix; bit < len * 8; bit++)
         if (out->addr.bytes[bit / 8] & (0x80u >> (bit % 8)))
-            return false;
-    return true;
+            return S_OK;
+    *good = true;
+    return S_OK;
 }
 
-/* Appends the blocks of one family to v: false if one is bad, of the other
- * family, a duplicate, or over the maximum. */
-static bool s_cidr_list(Vpcsim__Peer__Cidr *const *list, size_t n, int family, vs_pcx_vpc_t *v)
+/* A Cidr of a repeated field, appended to v while *ok: *ok turns false if
+ * it is bad, a duplicate, or over the maximum (the list is then dropped). */
+static int s_cidr_add(const vs_pb_field_t *f, int family, vs_pcx_vpc_t *v, bool *ok)
 {
-    if (n > (family == 4 ? VS_PCX_MAX_IPV4 : VS_PCX_MAX_IPV6))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        vs_cidr_t c;
-        if (!s_cidr(list[i], family, &c) || vs_pcx_vpc_add_cidr(v, &c) != 0)
-            return false;
+    vs_cidr_t c;
+    bool good = false;
+    if (f->wt != VS_PB_LEN || s_cidr_in(f, family, &c, &good) != S_OK)
+        return S_BAD;
+    if (*ok)
+        *ok = good && vs_pcx_vpc_add_cidr(v, &c) == 0;
+    return S_OK;
+}
+
+static int s_opts_in(const vs_pb_field_t *in, vs_pcx_options_t *o)
+{
+    vs_pb_r_t r = vs_pb_reader(in->data, in->len);
+    vs_pb_field_t f;
+    int rc;
+    memset(o, 0, sizeof *o);
+    while ((rc = vs_pb_next(&r, &f)) > 0) {
+        /* bool: any wire type (vs_pb_truth) */
+        if (f.field == 1)
+            o->allow_dns_resolution_from_remote_vpc = vs_pb_truth(&f);
+        else if (f.field == 2)
+            o->allow_egress_from_local_classic_link_to_remote_vpc = vs_pb_truth(&f);
+        else if (f.field == 3)
+            o->allow_egress_from_local_vpc_to_remote_classic_link = vs_pb_truth(&f);
     }
-    return true;
+    return rc < 0 ? S_BAD : S_OK;
 }
 
-static void s_opts_in(const Vpcsim__Peer__PcxOptions *w, vs_pcx_options_t *o)
+static int s_vpc_in(const vs_pb_field_t *in, vs_pcx_vpc_t *v, bool *good)
 {
-    o->allow_dns_resolution_from_remote_vpc = w->allow_dns_resolution_from_remote_vpc;
-    o->allow_egress_from_local_classic_link_to_remote_vpc =
-        w->allow_egress_from_local_classic_link_to_remote_vpc;
-    o->allow_egress_from_local_vpc_to_remote_classic_link =
-        w->allow_egress_from_local_vpc_to_remote_classic_link;
+    vs_pb_r_t r = vs_pb_reader(in->data, in->len);
+    vs_pb_field_t f;
+    s_slice_t str[3] = { { NULL, 0 } };
+    bool ok = true, has_opts = false;
+    int rc;
+    while ((rc = vs_pb_next(&r, &f)) > 0) {
+        switch (f.field) {
+        case 1: case 2: case 3:
+            if (f.wt != VS_PB_LEN)
+                return S_BAD;
+            str[f.field - 1] = s_slice(&f);
+            break;
+        case 4: case 5:
+            if (s_cidr_add(&f, f.field == 4 ? 4 : 6, v, &ok) != S_OK)
+                return S_BAD;
+            break;
+        case 6:
+            if (f.wt != VS_PB_LEN)
+                return S_BAD;
+            if (has_opts)
+                return S_MERGE;
+            has_opts = true;
+            if (s_opts_in(&f, &v->options) != S_OK)
+                return S_BAD;
+            break;
+        default:
+            break;
+        }
+    }
+    if (rc < 0)
+        return S_BAD;
+    *good = ok && has_opts && s_str_in(str[0], v->account, sizeof v->account) &&
+            s_str_in(str[1], v->region, sizeof v->region) &&
+            s_str_in(str[2], v->vpc_id, sizeof v->vpc_id);
+    return S_OK;
 }
 
-static bool s_vpc_in(const Vpcsim__Peer__PcxVpc *w, vs_pcx_vpc_t *v)
+/* A PcxRecord into *p, which the caller has cleared (so have its VPCs:
+ * the message is 10 KiB, clearing it once is enough); *good if it is a
+ * whole, valid one (else *p is cleared again). */
+static int s_rec_in(const vs_pb_field_t *in, vs_pcx_t *p, bool *good)
 {
-    memset(v, 0, sizeof *v);
-    if (!w || !w->options || !s_str(w->account, v->account, sizeof v->account) ||
-        !s_str(w->region, v->region, sizeof v->region) ||
-        !s_str(w->vpc_id, v->vpc_id, sizeof v->vpc_id) ||
-        !s_cidr_list(w->ipv4, w->n_ipv4, 4, v) || !s_cidr_list(w->ipv6, w->n_ipv6, 6, v))
-        return false;
-    s_opts_in(w->options, &v->options);
-    return true;
+    vs_pb_r_t r = vs_pb_reader(in->data, in->len);
+    vs_pb_field_t f;
+    s_slice_t id = { NULL, 0 }, status = { NULL, 0 };
+    uint32_t state = 0, deleted_by = 0;
+    uint64_t u[4] = { 0 };
+    bool inter_region = false, has_req = false, has_acc = false, req_ok = false, acc_ok = false;
+    int rc;
+    while ((rc = vs_pb_next(&r, &f)) > 0) {
+        switch (f.field) {
+        case 1: case 5:
+            if (f.wt != VS_PB_LEN)
+                return S_BAD;
+            *(f.field == 1 ? &id : &status) = s_slice(&f);
+            break;
+        case 2: case 3: {
+            bool *has = f.field == 2 ? &has_req : &has_acc;
+            if (f.wt != VS_PB_LEN)
+                return S_BAD;
+            if (*has)
+                return S_MERGE;
+            *has = true;
+            rc = s_vpc_in(&f, f.field == 2 ? &p->requester : &p->accepter,
+                          f.field == 2 ? &req_ok : &acc_ok);
+            if (rc != S_OK)
+                return rc;
+            break;
+        }
+        case 11: /* bool: any wire type */
+            inter_region = vs_pb_truth(&f);
+            break;
+        case 4: case 10: case 6: case 7: case 8: case 9:
+            if (f.wt != VS_PB_VARINT)
+                return S_BAD;
+            if (f.field == 4)
+                state = (uint32_t)f.v;
+            else if (f.field == 10)
+                deleted_by = (uint32_t)f.v;
+            else
+                u[f.field - 6] = f.v;
+            break;
+        default:
+            break;
+        }
+    }
+    if (rc < 0)
+        return S_BAD;
+    *good = state != 0 && state <= VS_PCX_STATE_COUNT && deleted_by <= VS_PCX_SIDE_BOTH &&
+            req_ok && acc_ok && s_str_in(id, p->id, sizeof p->id) &&
+            s_str_in(status, p->status_message, sizeof p->status_message);
+    if (*good) {
+        p->state = (vs_pcx_state_t)(state - 1);
+        p->version = u[0];
+        p->created_ms = u[1];
+        p->expiration_ms = u[2];
+        p->state_entered_ms = u[3];
+        p->deleted_by = (vs_pcx_side_t)deleted_by;
+        p->inter_region = inter_region;
+        *good = vs_pcx_validate(p, NULL, 0) == 0;
+    }
+    if (!*good)
+        memset(p, 0, sizeof *p);
+    return S_OK;
 }
 
-/* The record of the message, if it is a whole, valid one. */
-static bool s_rec_in(const Vpcsim__Peer__PcxRecord *w, vs_pcx_t *p)
+/* The accepter's CIDR lists (PcxCidrs) into v, cleared by the caller;
+ * *good if both are. */
+static int s_cidrs_in(const vs_pb_field_t *in, vs_pcx_vpc_t *v, bool *good)
 {
-    memset(p, 0, sizeof *p);
-    if (!w || w->state == VPCSIM__PEER__PCX_STATE__PCX_STATE_UNKNOWN ||
-        (unsigned)w->state > VS_PCX_STATE_COUNT || (unsigned)w->deleted_by > VS_PCX_SIDE_BOTH ||
-        !s_str(w->id, p->id, sizeof p->id) ||
-        !s_str(w->status_message, p->status_message, sizeof p->status_message) ||
-        !s_vpc_in(w->requester, &p->requester) || !s_vpc_in(w->accepter, &p->accepter))
-        return false;
-    p->state = (vs_pcx_state_t)(w->state - 1);
-    p->version = w->version;
-    p->created_ms = w->created_ms;
-    p->expiration_ms = w->expiration_ms;
-    p->state_entered_ms = w->state_entered_ms;
-    p->deleted_by = (vs_pcx_side_t)w->deleted_by;
-    p->inter_region = w->inter_region;
-    return vs_pcx_validate(p, NULL, 0) == 0;
+    vs_pb_r_t r = vs_pb_reader(in->data, in->len);
+    vs_pb_field_t f;
+    bool ok = true;
+    int rc;
+    while ((rc = vs_pb_next(&r, &f)) > 0)
+        if ((f.field == 1 || f.field == 2) &&
+            s_cidr_add(&f, f.field == 1 ? 4 : 6, v, &ok) != S_OK)
+            return S_BAD;
+    if (rc < 0)
+        return S_BAD;
+    *good = ok;
+    if (!ok)
+        memset(v, 0, sizeof *v);
+    return S_OK;
+}
+
+/* A PcxMessage into out (cleared first); *type its type, checked by the
+ * caller. */
+static int s_msg_in(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, uint32_t *type)
+{
+    vs_pb_r_t r = vs_pb_reader(payload, len);
+    vs_pb_field_t f;
+    s_slice_t id = { NULL, 0 }, code = { NULL, 0 }, text = { NULL, 0 };
+    uint32_t action = 0;
+    bool has_rec = false, has_cidrs = false;
+    int rc;
+    memset(out, 0, sizeof *out);
+    *type = 0;
+    while ((rc = vs_pb_next(&r, &f)) > 0) {
+        switch (f.field) {
+        case 4: /* bool: any wire type */
+            out->ok = vs_pb_truth(&f);
+            break;
+        case 1: case 6: case 7: case 8:
+            if (f.wt != VS_PB_VARINT)
+                return S_BAD;
+            if (f.field == 1)
+                *type = (uint32_t)f.v;
+            else if (f.field == 6)
+                out->cidrs_seq = f.v;
+            else if (f.field == 7)
+                out->op_id = f.v;
+            else
+                action = (uint32_t)f.v;
+            break;
+        case 2: case 11: case 12:
+            if (f.wt != VS_PB_LEN)
+                return S_BAD;
+            *(f.field == 2 ? &id : f.field == 11 ? &code : &text) = s_slice(&f);
+            break;
+        case 3:
+            if (f.wt != VS_PB_LEN)
+                return S_BAD;
+            if (has_rec)
+                return S_MERGE;
+            has_rec = true;
+            if ((rc = s_rec_in(&f, &out->rec, &out->has_rec)) != S_OK)
+                return rc;
+            break;
+        case 5:
+            if (f.wt != VS_PB_LEN)
+                return S_BAD;
+            if (has_cidrs)
+                return S_MERGE;
+            has_cidrs = true;
+            if (s_cidrs_in(&f, &out->cidrs, &out->has_cidrs) != S_OK)
+                return S_BAD;
+            break;
+        case 9: case 10: {
+            bool *has = f.field == 9 ? &out->has_req_opts : &out->has_acc_opts;
+            if (f.wt != VS_PB_LEN)
+                return S_BAD;
+            if (*has)
+                return S_MERGE;
+            *has = true;
+            if (s_opts_in(&f, f.field == 9 ? &out->req_opts : &out->acc_opts) != S_OK)
+                return S_BAD;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    if (rc < 0)
+        return S_BAD;
+    out->type = (vs_pcx_msg_type_t)*type;
+    if (!s_str_in(id, out->id, sizeof out->id))
+        out->id[0] = 0;
+    if (action > 0 && action < S_NACTIONS) {
+        out->has_action = true;
+        out->action = s_actions[action].action;
+    }
+    if (code.n) {
+        /* Truncated, not refused, as snprintf did. */
+        out->has_code = true;
+        s_slice_t c = code, t = text;
+        if (c.n >= sizeof out->code)
+            c.n = sizeof out->code - 1;
+        if (t.n >= sizeof out->message)
+            t.n = sizeof out->message - 1;
+        s_str_in(c, out->code, sizeof out->code);
+        s_str_in(t, out->message, sizeof out->message);
+    }
+    return S_OK;
 }
 
 int vs_pcx_wire_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, char *why,
@@ -373,73 +599,47 @@ int vs_pcx_wire_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, ch
         return s_fail(why, whylen, "not a typed peering message");
     if (len > VS_PCX_WIRE_MAX_LEN)
         return s_fail(why, whylen, "peering message over %u bytes", VS_PCX_WIRE_MAX_LEN);
-    /* An ordinary message (a record with a few CIDRs) needs about 2 KiB. */
-    _Alignas(16) uint8_t space[8192];
-    vs_arena_t arena = VS_ARENA_INIT(space);
-    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, &arena };
-    Vpcsim__Peer__PcxMessage *w = vpcsim__peer__pcx_message__unpack(&alloc, len, payload);
-    if (!w)
+    uint32_t type;
+    int rc = s_msg_in(payload, len, out, &type);
+    if (rc == S_MERGE)
+        return vs_pcx_wire_pb_decode(payload, len, out, why, whylen);
+    if (rc != S_OK)
         return s_fail(why, whylen, "peering message: not a PcxMessage");
-    int rc = 0;
-    if (w->type == VPCSIM__PEER__PCX_MSG_TYPE__PCX_MSG_UNKNOWN || (unsigned)w->type >= S_NTYPES) {
-        rc = s_fail(why, whylen, "peering message: unknown type %d", (int)w->type);
-        goto done;
-    }
-    vs_pcx_msg_init(out, (vs_pcx_msg_type_t)w->type, w->id);
-    out->has_rec = s_rec_in(w->pcx, &out->rec);
-    out->ok = w->ok;
-    if (w->cidrs) {
-        vs_pcx_vpc_t *v = &out->cidrs;
-        out->has_cidrs = s_cidr_list(w->cidrs->ipv4, w->cidrs->n_ipv4, 4, v) &&
-                         s_cidr_list(w->cidrs->ipv6, w->cidrs->n_ipv6, 6, v);
-        if (!out->has_cidrs)
-            memset(v, 0, sizeof *v);
-    }
-    out->cidrs_seq = w->cidrs_seq;
-    out->op_id = w->op_id;
-    if ((unsigned)w->action > 0 && (unsigned)w->action < S_NACTIONS) {
-        out->has_action = true;
-        out->action = s_actions[w->action].action;
-    }
-    if (w->requester_options) {
-        out->has_req_opts = true;
-        s_opts_in(w->requester_options, &out->req_opts);
-    }
-    if (w->accepter_options) {
-        out->has_acc_opts = true;
-        s_opts_in(w->accepter_options, &out->acc_opts);
-    }
-    if (w->code && *w->code) {
-        out->has_code = true;
-        snprintf(out->code, sizeof out->code, "%s", w->code);
-        snprintf(out->message, sizeof out->message, "%s", w->message ? w->message : "");
-    }
-done:
-    if (vs_arena_spilled(&arena))
-        vpcsim__peer__pcx_message__free_unpacked(w, &alloc);
-    return rc;
+    if (type == VS_PCX_MSG_UNKNOWN || type >= S_NTYPES)
+        return s_fail(why, whylen, "peering message: unknown type %d", (int)(int32_t)type);
+    return 0;
 }
 
 /* --- the stored view (proto/store.proto StoredPcx) ------------------------------ */
+
+typedef struct {
+    const vs_pcx_t *rec;
+    const vs_pcx_view_t *view;
+} s_stored_t;
+
+static void s_stored_body(vs_pb_w_t *w, const s_stored_t *s)
+{
+    S_SUB(w, 1, s_rec_body, s->rec);
+    vs_pb_int32(w, 2, (int32_t)s->view->side);
+    vs_pb_bool(w, 3, s->view->hidden);
+    vs_pb_bool(w, 4, s->view->accept_inflight);
+    vs_pb_uint(w, 5, s->view->request_msg_id);
+    vs_pb_uint(w, 6, s->view->cidrs_seq);
+}
 
 long vs_pcx_wire_encode_stored(const vs_pcx_t *rec, const vs_pcx_view_t *view, uint8_t *buf,
                                size_t cap)
 {
     if (view->side == VS_PCX_SIDE_NONE || (unsigned)view->side > VS_PCX_SIDE_BOTH)
         return -1;
-    s_enc_t enc, *e = &enc;
-    e->n = 0;
-    Vpcsim__Store__StoredPcx w;
-    vpcsim__store__stored_pcx__init(&w);
-    w.record = s_rec(e, rec);
-    w.side = (Vpcsim__Peer__PcxSide)view->side;
-    w.hidden = view->hidden;
-    w.accept_inflight = view->accept_inflight;
-    w.request_msg_id = view->request_msg_id;
-    w.cidrs_seq = view->cidrs_seq;
-    size_t need = vpcsim__store__stored_pcx__get_packed_size(&w);
-    if (buf && need <= cap)
-        vpcsim__store__stored_pcx__pack(&w, buf);
+    s_stored_t s = { rec, view };
+    vs_pb_w_t w = { NULL, 0 };
+    s_stored_body(&w, &s);
+    size_t need = w.n;
+    if (buf && need <= cap) {
+        w = (vs_pb_w_t){ buf, 0 };
+        s_stored_body(&w, &s);
+    }
     return need > (size_t)VS_PCX_WIRE_MAX_LEN ? -1 : (long)need;
 }
 
@@ -448,25 +648,47 @@ int vs_pcx_wire_decode_stored(const uint8_t *body, size_t len, vs_pcx_t *rec,
 {
     if (!body || len == 0 || len > VS_PCX_WIRE_MAX_LEN)
         return -1;
-    _Alignas(16) uint8_t space[8192];
-    vs_arena_t arena = VS_ARENA_INIT(space);
-    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, &arena };
-    Vpcsim__Store__StoredPcx *w = vpcsim__store__stored_pcx__unpack(&alloc, len, body);
-    if (!w)
+    vs_pb_r_t r = vs_pb_reader(body, len);
+    vs_pb_field_t f;
+    vs_pcx_view_t v = { 0 };
+    uint32_t side = 0;
+    bool has_rec = false, rec_ok = false;
+    int rc;
+    memset(rec, 0, sizeof *rec);
+    while ((rc = vs_pb_next(&r, &f)) > 0) {
+        switch (f.field) {
+        case 1:
+            if (f.wt != VS_PB_LEN)
+                return -1;
+            if (has_rec)
+                return vs_pcx_wire_pb_decode_stored(body, len, rec, view);
+            has_rec = true;
+            rc = s_rec_in(&f, rec, &rec_ok);
+            if (rc == S_MERGE)
+                return vs_pcx_wire_pb_decode_stored(body, len, rec, view);
+            if (rc != S_OK)
+                return -1;
+            break;
+        case 3: case 4: /* bool: any wire type */
+            *(f.field == 3 ? &v.hidden : &v.accept_inflight) = vs_pb_truth(&f);
+            break;
+        case 2: case 5: case 6:
+            if (f.wt != VS_PB_VARINT)
+                return -1;
+            if (f.field == 2)
+                side = (uint32_t)f.v;
+            else if (f.field == 5)
+                v.request_msg_id = f.v;
+            else
+                v.cidrs_seq = f.v;
+            break;
+        default:
+            break;
+        }
+    }
+    if (rc < 0 || side == VS_PCX_SIDE_NONE || side > VS_PCX_SIDE_BOTH || !rec_ok)
         return -1;
-    int rc = -1;
-    if (w->side == VPCSIM__PEER__PCX_SIDE__PCX_SIDE_NONE ||
-        (unsigned)w->side > VS_PCX_SIDE_BOTH || !s_rec_in(w->record, rec))
-        goto done;
-    memset(view, 0, sizeof *view);
-    view->side = (vs_pcx_side_t)w->side;
-    view->hidden = w->hidden;
-    view->accept_inflight = w->accept_inflight;
-    view->request_msg_id = w->request_msg_id;
-    view->cidrs_seq = w->cidrs_seq;
-    rc = 0;
-done:
-    if (vs_arena_spilled(&arena))
-        vpcsim__store__stored_pcx__free_unpacked(w, &alloc);
-    return rc;
+    v.side = (vs_pcx_side_t)side;
+    *view = v;
+    return 0;
 }

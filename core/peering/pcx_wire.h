@@ -1,13 +1,16 @@
 /* pcx_wire: the peering messages between agents as typed values
- * (vs_pcx_msg_t) and their encoding, proto/peer.proto's PcxMessage
- * (protobuf-c). pcx_msg.c builds and sends them, pcx_proto.c receives them;
+ * (vs_pcx_msg_t) and their encoding, proto/peer.proto's PcxMessage.
+ * pcx_msg.c builds and sends them, pcx_proto.c receives them;
  * pcx_msgjson.h is their older JSON form (still accepted, and the form
  * traces print).
  *
- * This is the one core file that links generated code: protobuf-c is a
- * pure codec (no IO), so the core stays sans-IO; the generated peer.pb-c.c
- * is a library of its own (vspeerpb, see CMakeLists.txt and
- * docs/HACKING.md). Nothing outside this file sees a protobuf-c type.
+ * The codec is hand-written (pcx_wire.c, on base/pb.h) and matches
+ * protobuf-c byte for byte; the protobuf-c one, pcx_wire_pb.c, is kept as
+ * its reference (and decodes the rare input protobuf-c merges). Those are
+ * the core files that link generated code: protobuf-c is a pure codec (no
+ * IO), so the core stays sans-IO; the generated peer.pb-c.c is a library
+ * of its own (vspeerpb, see CMakeLists.txt and docs/HACKING.md). Nothing
+ * outside them sees a protobuf-c type.
  */
 #ifndef VS_PCX_WIRE_H
 #define VS_PCX_WIRE_H
@@ -90,7 +93,8 @@ long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap);
 
 /* Decodes an encoded PcxMessage into *out. 0, or -1 with a reason if the
  * bytes are not one (not protobuf, unknown type, over
- * VS_PCX_WIRE_MAX_LEN). Field checks as said at vs_pcx_msg_t. */
+ * VS_PCX_WIRE_MAX_LEN; *out is then unspecified). Field checks as said at
+ * vs_pcx_msg_t. */
 #define VS_PCX_WIRE_MAX_LEN (64u << 10)
 int vs_pcx_wire_decode(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, char *why,
                        size_t whylen);
