@@ -23,17 +23,35 @@ struct bk_strmap {
     size_t n;
 };
 
-/* FNV-1a: keys are short identifiers; no attacker picks them freely enough
- * for collision flooding to matter more than any other resource use. */
+/* A word at a time, multiply-mixed (keys are ARNs of some 60 bytes, so a
+ * byte-at-a-time hash spent more on hashing than on the lookup's cache
+ * misses). No attacker picks keys freely enough for collision flooding to
+ * matter more than any other resource use. The low bits pick the bucket,
+ * so the last step folds the high bits down. */
+static uint64_t s_word(const unsigned char *p, size_t n)
+{
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    return w;
+}
+
+static uint64_t s_mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 29);
+}
+
 static uint64_t s_hash(const void *key, size_t klen)
 {
     const unsigned char *p = key;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < klen; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
+    uint64_t h = 0xcbf29ce484222325ull ^ klen;
+    size_t i = 0;
+    for (; i + 8 <= klen; i += 8)
+        h = s_mix(h, s_word(p + i, 8));
+    if (i < klen)
+        h = s_mix(h, s_word(p + i, klen - i));
+    h *= 0xff51afd7ed558ccdull;
+    return h ^ (h >> 32);
 }
 
 bk_strmap_t *bk_strmap_new(void)

@@ -200,7 +200,7 @@ int vs_wire_peek(const uint8_t *buf, size_t len, vs_wire_peek_t *out)
     return 0;
 }
 
-static size_t s_varint_size(size_t v)
+static size_t s_varint_size(uint64_t v)
 {
     size_t n = 1;
     while (v >= 0x80) {
@@ -210,9 +210,67 @@ static size_t s_varint_size(size_t v)
     return n;
 }
 
+/* The Party is packed here rather than by protobuf-c, which walks its
+ * descriptor twice per message (size, then pack) for five fields; the
+ * bytes are the same as vpcsim__wire__party__pack's (proto3: fields in
+ * number order, zero values left out; check_wire_peek.c compares them). */
+enum {
+    S_PARTY_KIND = 1,
+    S_PARTY_ACCOUNT = 2,
+    S_PARTY_REGION = 3,
+    S_PARTY_PARTITION = 4,
+    S_PARTY_ROUTE = 5,
+};
+
+static size_t s_str_len(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+/* An int32 enum on the wire: a negative one is sign-extended to 64 bits. */
+static uint64_t s_enum_wire(int32_t v)
+{
+    return (uint64_t)(int64_t)v;
+}
+
+static size_t s_len_field_size(size_t len)
+{
+    return len ? 1 + s_varint_size(len) + len : 0;
+}
+
+static size_t s_party_size(const Vpcsim__Wire__Party *p)
+{
+    size_t n = p->kind ? 1 + s_varint_size(s_enum_wire(p->kind)) : 0;
+    n += s_len_field_size(s_str_len(p->account));
+    n += s_len_field_size(s_str_len(p->region));
+    n += s_len_field_size(s_str_len(p->partition));
+    n += s_len_field_size(p->route.data ? p->route.len : 0);
+    return n;
+}
+
+static uint8_t *s_put_varint(uint8_t *q, uint64_t v)
+{
+    while (v >= 0x80) {
+        *q++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *q++ = (uint8_t)v;
+    return q;
+}
+
+static uint8_t *s_put_len_field(uint8_t *q, unsigned id, const void *data, size_t len)
+{
+    if (len == 0)
+        return q;
+    *q++ = (uint8_t)((id << 3) | 2);
+    q = s_put_varint(q, len);
+    memcpy(q, data, len);
+    return q + len;
+}
+
 size_t vs_wire_peek_stamp_size(const Vpcsim__Wire__Party *party, size_t frame_len)
 {
-    size_t ps = vpcsim__wire__party__get_packed_size(party);
+    size_t ps = s_party_size(party);
     size_t n = 1 + s_varint_size(ps) + ps;
     if (frame_len > VS_WIRE_MAX_FRAME || n > VS_WIRE_MAX_FRAME - frame_len)
         return 0;
@@ -222,18 +280,20 @@ size_t vs_wire_peek_stamp_size(const Vpcsim__Wire__Party *party, size_t frame_le
 void vs_wire_peek_restamp(const uint8_t *frame, size_t frame_len,
                           const Vpcsim__Wire__Party *party, size_t stamp_size, uint8_t *out)
 {
-    (void)stamp_size;
     memcpy(out, frame, frame_len);
     uint8_t *q = out + frame_len;
     /* A field appended after the others: decoders take fields in any
      * order, and peek has made sure no sender was there before. */
+    (void)stamp_size;
     *q++ = (uint8_t)((S_ENV_SENDER << 3) | 2);
-    size_t ps = vpcsim__wire__party__get_packed_size(party);
-    size_t v = ps;
-    while (v >= 0x80) {
-        *q++ = (uint8_t)(v | 0x80);
-        v >>= 7;
+    q = s_put_varint(q, s_party_size(party));
+    if (party->kind) {
+        *q++ = (uint8_t)(S_PARTY_KIND << 3);
+        q = s_put_varint(q, s_enum_wire(party->kind));
     }
-    *q++ = (uint8_t)v;
-    vpcsim__wire__party__pack(party, q);
+    q = s_put_len_field(q, S_PARTY_ACCOUNT, party->account, s_str_len(party->account));
+    q = s_put_len_field(q, S_PARTY_REGION, party->region, s_str_len(party->region));
+    q = s_put_len_field(q, S_PARTY_PARTITION, party->partition, s_str_len(party->partition));
+    (void)s_put_len_field(q, S_PARTY_ROUTE, party->route.data,
+                          party->route.data ? party->route.len : 0);
 }
