@@ -268,6 +268,19 @@ long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap)
  * checks is said apart (*good), as a bad field only drops the field. */
 enum { S_OK = 0, S_BAD = -1, S_MERGE = 1 };
 
+/* A singular sub-message field f: S_BAD if it is not length-delimited (as
+ * protobuf-c refuses it), S_MERGE if *seen says it came before, else
+ * S_OK with *seen set. */
+static int s_sub_once(const vs_pb_field_t *f, bool *seen)
+{
+    if (f->wt != VS_PB_LEN)
+        return S_BAD;
+    if (*seen)
+        return S_MERGE;
+    *seen = true;
+    return S_OK;
+}
+
 static int s_fail(char *why, size_t whylen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int s_fail(char *why, size_t whylen, const char *fmt, ...)
@@ -393,11 +406,8 @@ static int s_vpc_in(const vs_pb_field_t *in, vs_pcx_vpc_t *v, bool *good)
                 return S_BAD;
             break;
         case 6:
-            if (f.wt != VS_PB_LEN)
-                return S_BAD;
-            if (has_opts)
-                return S_MERGE;
-            has_opts = true;
+            if ((rc = s_sub_once(&f, &has_opts)) != S_OK)
+                return rc;
             if (s_opts_in(&f, &v->options) != S_OK)
                 return S_BAD;
             break;
@@ -434,11 +444,8 @@ static int s_rec_in(const vs_pb_field_t *in, vs_pcx_t *p, bool *good)
             break;
         case 2: case 3: {
             bool *has = f.field == 2 ? &has_req : &has_acc;
-            if (f.wt != VS_PB_LEN)
-                return S_BAD;
-            if (*has)
-                return S_MERGE;
-            *has = true;
+            if ((rc = s_sub_once(&f, has)) != S_OK)
+                return rc;
             rc = s_vpc_in(&f, f.field == 2 ? &p->requester : &p->accepter,
                           f.field == 2 ? &req_ok : &acc_ok);
             if (rc != S_OK)
@@ -537,30 +544,21 @@ static int s_msg_in(const uint8_t *payload, size_t len, vs_pcx_msg_t *out, uint3
             *(f.field == 2 ? &id : f.field == 11 ? &code : &text) = s_slice(&f);
             break;
         case 3:
-            if (f.wt != VS_PB_LEN)
-                return S_BAD;
-            if (has_rec)
-                return S_MERGE;
-            has_rec = true;
+            if ((rc = s_sub_once(&f, &has_rec)) != S_OK)
+                return rc;
             if ((rc = s_rec_in(&f, &out->rec, &out->has_rec)) != S_OK)
                 return rc;
             break;
         case 5:
-            if (f.wt != VS_PB_LEN)
-                return S_BAD;
-            if (has_cidrs)
-                return S_MERGE;
-            has_cidrs = true;
+            if ((rc = s_sub_once(&f, &has_cidrs)) != S_OK)
+                return rc;
             if (s_cidrs_in(&f, &out->cidrs, &out->has_cidrs) != S_OK)
                 return S_BAD;
             break;
         case 9: case 10: {
             bool *has = f.field == 9 ? &out->has_req_opts : &out->has_acc_opts;
-            if (f.wt != VS_PB_LEN)
-                return S_BAD;
-            if (*has)
-                return S_MERGE;
-            *has = true;
+            if ((rc = s_sub_once(&f, has)) != S_OK)
+                return rc;
             if (s_opts_in(&f, f.field == 9 ? &out->req_opts : &out->acc_opts) != S_OK)
                 return S_BAD;
             break;
@@ -658,12 +656,8 @@ int vs_pcx_wire_decode_stored(const uint8_t *body, size_t len, vs_pcx_t *rec,
     while ((rc = vs_pb_next(&r, &f)) > 0) {
         switch (f.field) {
         case 1:
-            if (f.wt != VS_PB_LEN)
-                return -1;
-            if (has_rec)
-                return vs_pcx_wire_pb_decode_stored(body, len, rec, view);
-            has_rec = true;
-            rc = s_rec_in(&f, rec, &rec_ok);
+            if ((rc = s_sub_once(&f, &has_rec)) == S_OK)
+                rc = s_rec_in(&f, rec, &rec_ok);
             if (rc == S_MERGE)
                 return vs_pcx_wire_pb_decode_stored(body, len, rec, view);
             if (rc != S_OK)
