@@ -91,44 +91,8 @@ END_TEST
 
 /* --- the store on top of it ------------------------------------------------ */
 
-static char g_dir[256];
-
-static void setup(void)
-{
-    snprintf(g_dir, sizeof g_dir, "/tmp/vpcsim-check-held-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(g_dir));
-}
-
-static void teardown(void)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static store_t *s_open(void)
-{
-    char err[256] = "";
-    store_t *st = store_open(g_dir, err, sizeof err);
-    ck_assert_msg(st != NULL, "store_open: %s", err);
-    return st;
-}
-
-/* A query on another connection: it sees only what was committed. */
-static long s_sql_int(const char *sql)
-{
-    char path[300];
-    snprintf(path, sizeof path, "%s/agent.db", g_dir);
-    sqlite3 *db = NULL;
-    sqlite3_stmt *q = NULL;
-    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-    long v = (long)sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    return v;
-}
+#define CHECK_STORE_DIR "/tmp/vpcsim-check-held-XXXXXX"
+#include "check_store_fixture.h"
 
 /* Counts the UPDATEs of objects the store's connection runs. */
 static int s_updates;

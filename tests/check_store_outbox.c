@@ -10,28 +10,8 @@
 
 #include "../agent/store.h"
 
-static char g_dir[256];
-
-static void setup(void)
-{
-    snprintf(g_dir, sizeof g_dir, "/tmp/vpcsim-check-outbox-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(g_dir));
-}
-
-static void teardown(void)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static store_t *s_open(void)
-{
-    char err[256] = "";
-    store_t *st = store_open(g_dir, err, sizeof err);
-    ck_assert_msg(st != NULL, "store_open: %s", err);
-    return st;
-}
+#define CHECK_STORE_DIR "/tmp/vpcsim-check-outbox-XXXXXX"
+#include "check_store_fixture.h"
 
 /* Every row ever inserted into outbox goes into inserted (a trigger). */
 static void s_watch_inserts(store_t *st)
@@ -43,7 +23,8 @@ static void s_watch_inserts(store_t *st)
                                   NULL, NULL, NULL), SQLITE_OK);
 }
 
-static long s_sql_int(store_t *st, const char *sql)
+/* A query on the store's own connection: it sees the open turn too. */
+static long s_own_sql_int(store_t *st, const char *sql)
 {
     sqlite3_stmt *q = NULL;
     ck_assert_int_eq(sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL), SQLITE_OK);
@@ -98,14 +79,14 @@ START_TEST(rows_written_at_commit_in_batches)
     char p[64];
     store_outmsg_t m = s_msg(1, p, sizeof p);
     ck_assert_int_eq(store_outbox_put(st, &m), 0);       /* outside a turn: at once */
-    ck_assert_int_eq(s_sql_int(st, "SELECT count(*) FROM outbox"), 1);
+    ck_assert_int_eq(s_own_sql_int(st, "SELECT count(*) FROM outbox"), 1);
     store_begin(st);
     for (uint64_t id = 2; id <= 41; id++) {              /* two batches of 16 and 8 alone */
         m = s_msg(id, p, sizeof p);
         ck_assert_int_eq(store_outbox_put(st, &m), 0);
     }
     ck_assert_int_eq(store_held_rows(st), 40);
-    ck_assert_int_eq(s_sql_int(st, "SELECT count(*) FROM outbox"), 1);
+    ck_assert_int_eq(s_own_sql_int(st, "SELECT count(*) FROM outbox"), 1);
     /* Acknowledged in the turn that put them: never written. */
     ck_assert_int_eq(store_outbox_delete(st, 7), 0);
     ck_assert_int_eq(store_outbox_delete(st, 41), 0);
@@ -113,9 +94,9 @@ START_TEST(rows_written_at_commit_in_batches)
     ck_assert_int_eq(store_held_rows(st), 38);
     ck_assert_int_eq(store_commit(st), 0);
     ck_assert_int_eq(store_held_rows(st), 0);
-    ck_assert_int_eq(s_sql_int(st, "SELECT count(*) FROM outbox"), 38);
-    ck_assert_int_eq(s_sql_int(st, "SELECT count(*) FROM inserted WHERE msg_id IN (7, 41)"), 0);
-    ck_assert_int_eq(s_sql_int(st, "SELECT count(*) FROM inserted"), 39);
+    ck_assert_int_eq(s_own_sql_int(st, "SELECT count(*) FROM outbox"), 38);
+    ck_assert_int_eq(s_own_sql_int(st, "SELECT count(*) FROM inserted WHERE msg_id IN (7, 41)"), 0);
+    ck_assert_int_eq(s_own_sql_int(st, "SELECT count(*) FROM inserted"), 39);
     store_close(&st);
     st = s_open();
     rows_t r = { .ok = true };

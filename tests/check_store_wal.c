@@ -15,28 +15,8 @@
 
 #define S1 "111111111111/us-east-1"
 
-static char g_dir[256];
-
-static void setup(void)
-{
-    snprintf(g_dir, sizeof g_dir, "/tmp/vpcsim-check-storewal-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(g_dir));
-}
-
-static void teardown(void)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static store_t *s_open(void)
-{
-    char err[256] = "";
-    store_t *st = store_open(g_dir, err, sizeof err);
-    ck_assert_msg(st != NULL, "store_open: %s", err);
-    return st;
-}
+#define CHECK_STORE_DIR "/tmp/vpcsim-check-storewal-XXXXXX"
+#include "check_store_fixture.h"
 
 static void s_count_out(void *ctx, const store_outmsg_t *m)
 {
