@@ -241,7 +241,8 @@ int vs_sgdir_json_lists(const vs_json_t *j, bool with_present, vs_sgdir_group_t 
             return -1;
     }
     for (*nrefs = 0; *nrefs < vs_json_len(rs); (*nrefs)++)
-        if (!vs_sgdir__copy((*refs)[*nrefs], VS_ID_LEN, vs_json_as_str(vs_json_at(rs, *nrefs)), "sg"))
+        if (!vs_sgdir__copy((*refs)[*nrefs], VS_ID_LEN, vs_json_as_str(vs_json_at(rs, *nrefs)),
+                            "sg"))
             return -1;
     return 0;
 }
@@ -252,7 +253,8 @@ int vs_sgdir_msgjson_read(const vs_json_t *j, vs_sgdir_msg_t *out)
     const char *t = vs_json_get_str(j, "T");
     int64_t ver = vs_json_get_int(j, "Ver", -1);
     if (!t || strcmp(t, "SgDir") || ver < 0 ||
-        vs_sgdir__head(vs_json_get_str(j, "Pcx"), vs_json_get_str(j, "Vpc"), (uint64_t)ver, out) != 0)
+        vs_sgdir__head(vs_json_get_str(j, "Pcx"), vs_json_get_str(j, "Vpc"), (uint64_t)ver,
+                       out) != 0)
         return -1;
     return vs_sgdir_json_lists(j, false, &out->groups, &out->ngroups, &out->refs, &out->nrefs);
 }
