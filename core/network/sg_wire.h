@@ -43,9 +43,9 @@ void vs_sgdir_msg_clear(vs_sgdir_msg_t *msg);
  * A PcxMessage starts with 0x08, a JSON document with '{'. */
 bool vs_sgdir_wire_is_typed(const uint8_t *payload, size_t len);
 
-/* Encodes msg. The encoded length, written to buf when it fits in cap (buf
- * may be NULL to ask for the size); -1 if over VS_SGDIR_WIRE_MAX_LEN or
- * out of memory. */
+/* Encodes msg (no allocation). The encoded length, written to buf when it
+ * fits in cap (buf may be NULL to ask for the size); -1 if over
+ * VS_SGDIR_WIRE_MAX_LEN. */
 long vs_sgdir_wire_encode(const vs_sgdir_msg_t *msg, uint8_t *buf, size_t cap);
 
 /* Decodes an encoded SgDirMessage into *out (cleared first; the caller
