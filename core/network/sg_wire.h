@@ -1,11 +1,13 @@
 /* sg_wire: the SgDir snapshot between agents (sg_dir.h) as a typed value
- * (vs_sgdir_msg_t), its encoding (proto/peer.proto SgDirMessage,
- * protobuf-c) and its older JSON form, which is still accepted on receive
- * (an agent of the previous release sends it) and is the form captures and
- * traces print.
+ * (vs_sgdir_msg_t), its encoding (proto/peer.proto SgDirMessage, through
+ * the hand-written codec of core/base/pb.h) and its older JSON form, which
+ * is still accepted on receive (an agent of the previous release sends it)
+ * and is the form captures and traces print.
  *
- * Like core/peering/pcx_wire.c, this is the one file of its layer that sees
- * protobuf-c types: nothing else includes peer.pb-c.h.
+ * Like core/peering/pcx_wire.c, the codec writes the bytes protobuf-c packs
+ * and accepts what it unpacks; sg_wire_pb.c is the protobuf-c codec it is
+ * tested against, and the one file of this layer that sees protobuf-c
+ * types.
  */
 #ifndef VS_SG_WIRE_H
 #define VS_SG_WIRE_H
@@ -41,9 +43,9 @@ void vs_sgdir_msg_clear(vs_sgdir_msg_t *msg);
  * A PcxMessage starts with 0x08, a JSON document with '{'. */
 bool vs_sgdir_wire_is_typed(const uint8_t *payload, size_t len);
 
-/* Encodes msg. The encoded length, written to buf when it fits in cap (buf
- * may be NULL to ask for the size); -1 if over VS_SGDIR_WIRE_MAX_LEN or
- * out of memory. */
+/* Encodes msg (no allocation). The encoded length, written to buf when it
+ * fits in cap (buf may be NULL to ask for the size); -1 if over
+ * VS_SGDIR_WIRE_MAX_LEN. */
 long vs_sgdir_wire_encode(const vs_sgdir_msg_t *msg, uint8_t *buf, size_t cap);
 
 /* Decodes an encoded SgDirMessage into *out (cleared first; the caller
@@ -70,5 +72,19 @@ int vs_sgdir_json_lists(const vs_json_t *j, bool with_present, vs_sgdir_group_t 
 /* A typed SgDir payload as JSON text (one line; the caller frees), for
  * captures and traces; NULL if the bytes are not a valid SgDirMessage. */
 char *vs_sgdir_msgjson_render(const uint8_t *payload, size_t len);
+
+/* --- for sg_wire_pb.c (the reference codec): the checks both forms apply -- */
+
+/* src (a C string, NULL as missing) into dst[cap]: false if it does not
+ * fit or, with a prefix, is not an ID of that type. */
+bool vs_sgdir__copy(char *dst, size_t cap, const char *src, const char *prefix);
+/* Pcx, Vpc and Ver into out: 0 or -1. */
+int vs_sgdir__head(const char *pcx, const char *vpc, uint64_t ver, vs_sgdir_msg_t *out);
+/* The lists of ngroups and nrefs zeroed entries (NULL when none): 0, or -1
+ * if over VS_SGDIR_MAX_GROUPS or out of memory (the caller frees). */
+int vs_sgdir__alloc_lists(size_t ngroups, size_t nrefs, vs_sgdir_group_t **groups,
+                          char (**refs)[VS_ID_LEN]);
+/* One group: an sg ID and a name shorter than VS_SG_NAME_LEN; 0 or -1. */
+int vs_sgdir__set_group(vs_sgdir_group_t *x, const char *id, const char *name, bool present);
 
 #endif
