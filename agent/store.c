@@ -56,9 +56,7 @@ static const char *const s_sql[Q__COUNT] = {
                         "(?61, ?62), (?63, ?64)",
     [Q_SEEN_GET] = "SELECT 1 FROM seen WHERE sender = ?1 AND msg_id = ?2",
     [Q_SEEN_MAX] = "SELECT max(msg_id) FROM seen WHERE sender = ?1",
-    [Q_OUT_DEL_MANY] = "DELETE FROM outbox WHERE msg_id IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                       "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
-                       "?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+    [Q_OUT_DEL_RANGE] = "DELETE FROM outbox WHERE msg_id BETWEEN ?1 AND ?2",
     [Q_OUT_PUT_MANY] = "INSERT OR REPLACE INTO outbox(msg_id, to_vpc_arn, to_account, to_region, "
                        "payload, sealed) VALUES "
                        "(?1, ?2, ?3, ?4, ?5, ?6), (?7, ?8, ?9, ?10, ?11, ?12), (?13, ?14, ?15, ?16, ?17, ?18), "
@@ -467,6 +465,7 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
         return NULL;
     }
     sqlite3_wal_hook(st->db, s_wal_hook, st);
+    store__load_outbox_ids(st);     /* failing, the first commit that deletes reads it */
     for (int i = 0; i < Q__COUNT; i++) {
         if (sqlite3_prepare_v3(st->db, s_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->q[i],
                                NULL) != SQLITE_OK) {
@@ -488,6 +487,7 @@ void store_close(store_t **stp)
     if (st->db)
         sqlite3_close(st->db);
     free(st->dels);
+    store_idset_free(&st->out_ids);
     free(st->outs);
     free(st->out_buf);
     free(st->seen);
@@ -543,6 +543,10 @@ void store_rollback(store_t *st)
         sqlite3_step(st->q[Q_ROLLBACK]);
         sqlite3_reset(st->q[Q_ROLLBACK]);
     }
+    /* out_ids may hold ids of rows the rollback took back: a superset
+     * still, but read afresh so that failed turns do not pile them up
+     * (if this fails too, the next commit reads it). */
+    store__load_outbox_ids(st);
 }
 
 int store_commit(store_t *st)
@@ -573,6 +577,7 @@ int store_commit(store_t *st)
         return -1;
     }
     store_objmap_commit(st->objs);
+    store__outbox_committed(st);
     st->full = false;
     return 0;
 }

@@ -11,19 +11,18 @@
 #include "ratelimit.h"
 #include "store.h"
 #include "store_held.h"
+#include "store_idset.h"
 #include "store_objmap.h"
 
 enum {
     Q_PUT, Q_INS, Q_DEL, Q_META_GET, Q_META_SET, Q_OUT_PUT, Q_OUT_DEL, Q_SEEN_ADD,
-    Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT, Q_OUT_DEL_MANY, Q_SEEN_ADD_MANY,
+    Q_FLOOR_GET, Q_FLOOR_SET, Q_SEEN_PRUNE, Q_SEEN_COUNT, Q_OUT_DEL_RANGE, Q_SEEN_ADD_MANY,
     Q_SEEN_GET, Q_SEEN_MAX, Q_OUT_PUT_MANY,
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q__COUNT
 };
 
-/* Rows per statement of the batched outbox delete (Q_OUT_DEL_MANY), of
- * the batched outbox insert (Q_OUT_PUT_MANY) and of the batched dedup
- * insert (Q_SEEN_ADD_MANY). */
-#define S_DEL_BATCH 32
+/* Rows per statement of the batched outbox insert (Q_OUT_PUT_MANY) and
+ * of the batched dedup insert (Q_SEEN_ADD_MANY). */
 #define S_OUT_BATCH 16
 #define S_SEEN_BATCH 32
 /* Dedup rows held for the commit; past this many, they are written at
@@ -79,9 +78,15 @@ struct store {
     bool full;          /* the last failure was a full disk */
     vs_ratelimit_t rl;  /* a full disk fails every write: log a few */
     /* Acked outbox rows, deleted at the commit of the turn that took the
-     * ack (store_outbox_delete). */
-    uint64_t *dels;
+     * ack (store_outbox_delete), by ranges of out_ids; kept until the
+     * commit is done, when they leave out_ids. */
+    int64_t *dels;
     size_t ndels, dels_cap;
+    /* A superset of the outbox table's msg_ids (store_idset.h), when
+     * out_ids_ok; else unknown (out of memory, or a failed load) until
+     * the next load, and deletes go one by one. */
+    store_idset_t out_ids;
+    bool out_ids_ok;
     /* Outbox rows put in the transaction, written at its commit (in
      * batches); one acked in the same turn never reaches the table. */
     out_row_t *outs;
@@ -120,8 +125,13 @@ int store__run(store_t *st, int q);
 int store__write_seen(store_t *st);
 int store__write_floors(store_t *st);
 /* store_outbox.c, at the commit (after the floors): the outbox rows the
- * transaction put, then the ones it deleted. forget: a rollback's. */
+ * transaction put, then the ones it deleted. forget: a rollback's.
+ * committed: after the COMMIT, the deleted ids leave out_ids. */
 int store__write_outbox(store_t *st);
 void store__forget_outbox(store_t *st);
+void store__outbox_committed(store_t *st);
+/* out_ids afresh from the table (at open, and after a rollback, which may
+ * leave ids of rows it took back). Sets out_ids_ok; 0 or -1. */
+int store__load_outbox_ids(store_t *st);
 
 #endif
