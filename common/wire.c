@@ -28,6 +28,8 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "wire_fast.h"
+
 /* Our messages nest three deep (Envelope > Undeliverable > Address); the
  * limit only guards the recursion against a descriptor cycle added later. */
 #define S_MAX_DEPTH 8
@@ -311,10 +313,10 @@ bool vs_wire_body_known(Vpcsim__Wire__Envelope__BodyCase c)
     }
 }
 
-/* Decodes with alloc (NULL: malloc); every failure frees what it made
- * through the same allocator. */
-static vs_env_t *s_decode(ProtobufCAllocator *alloc, const uint8_t *buf, size_t len, char *err,
-                          size_t errlen)
+/* The descriptor-driven path: decodes with alloc (NULL: malloc); every
+ * failure frees what it made through the same allocator. */
+static vs_env_t *s_decode_ref(ProtobufCAllocator *alloc, const uint8_t *buf, size_t len,
+                              char *err, size_t errlen)
 {
     char why[192] = "";
     bool malformed = false;
@@ -358,9 +360,29 @@ static vs_env_t *s_decode(ProtobufCAllocator *alloc, const uint8_t *buf, size_t 
     return env;
 }
 
+/* The hot envelopes by hand (wire_fast.c), the rest, and every refusal
+ * with its reason, by the descriptor-driven path; arena (NULL with a NULL
+ * alloc) gets back what a fast attempt took before the other one runs. */
+static vs_env_t *s_decode(ProtobufCAllocator *alloc, vs_arena_t *arena, const uint8_t *buf,
+                          size_t len, char *err, size_t errlen)
+{
+    size_t mark = arena ? arena->used : 0;
+    vs_env_t *env = vs_wire_fast_decode(alloc, buf, len);
+    if (env)
+        return env;
+    if (arena)
+        arena->used = mark;
+    return s_decode_ref(alloc, buf, len, err, errlen);
+}
+
 vs_env_t *vs_wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
-    return s_decode(NULL, buf, len, err, errlen);
+    return s_decode(NULL, NULL, buf, len, err, errlen);
+}
+
+vs_env_t *vs_wire_decode_ref(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    return s_decode_ref(NULL, buf, len, err, errlen);
 }
 
 vs_env_t *vs_wire_decode_in(vs_arena_t *arena, const uint8_t *buf, size_t len, char *err,
@@ -368,7 +390,7 @@ vs_env_t *vs_wire_decode_in(vs_arena_t *arena, const uint8_t *buf, size_t len, c
 {
     ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, arena };
     size_t mark = arena->used;
-    vs_env_t *env = s_decode(&alloc, buf, len, err, errlen);
+    vs_env_t *env = s_decode(&alloc, arena, buf, len, err, errlen);
     if (!env)
         arena->used = mark;     /* what the failed decode took goes back */
     return env;
@@ -379,9 +401,12 @@ void vs_wire_free_in(vs_env_t **env, vs_arena_t *arena)
     if (!env || !*env)
         return;
     /* The allocator frees only what spilled to malloc; the rest of the
-     * tree is the arena's buffer, handed back whole by the reset. */
-    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, arena };
-    vpcsim__wire__envelope__free_unpacked(*env, &alloc);
+     * tree is the arena's buffer, handed back whole by the reset. With
+     * nothing spilled the walk would free nothing, so it is skipped. */
+    if (vs_arena_spilled(arena)) {
+        ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, arena };
+        vpcsim__wire__envelope__free_unpacked(*env, &alloc);
+    }
     *env = NULL;
     vs_arena_reset(arena);
 }
@@ -394,9 +419,23 @@ void vs_wire_free(vs_env_t **env)
     *env = NULL;
 }
 
+/* The encoder is chosen by vs_wire_packed_size and vs_wire_pack alike
+ * (wire_fast.c covers env or it does not), so their sizes agree. */
+size_t vs_wire_packed_size(const vs_env_t *env)
+{
+    return vs_wire_fast_covers(env) ? vs_wire_fast_size(env)
+                                    : vpcsim__wire__envelope__get_packed_size(env);
+}
+
+size_t vs_wire_pack(const vs_env_t *env, uint8_t *out)
+{
+    return vs_wire_fast_covers(env) ? vs_wire_fast_pack(env, out)
+                                    : vpcsim__wire__envelope__pack(env, out);
+}
+
 int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
 {
-    size_t n = vpcsim__wire__envelope__get_packed_size(env);
+    size_t n = vs_wire_packed_size(env);
     if (n > VS_WIRE_MAX_FRAME) {
         errno = EMSGSIZE;
         return -1;
@@ -408,7 +447,7 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
         errno = ENOMEM;
         return -1;
     }
-    size_t w = vpcsim__wire__envelope__pack(env, p);
+    size_t w = vs_wire_pack(env, p);
     if (w != n) {
         free(p);
         errno = EINVAL;
@@ -423,7 +462,7 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
  * header together) instead of a buffer of ours plus zmq's header for it. */
 static int s_pack_msg(const vs_env_t *env, zmq_msg_t *msg)
 {
-    size_t n = vpcsim__wire__envelope__get_packed_size(env);
+    size_t n = vs_wire_packed_size(env);
     if (n > VS_WIRE_MAX_FRAME) {
         errno = EMSGSIZE;
         return -1;
@@ -432,7 +471,7 @@ static int s_pack_msg(const vs_env_t *env, zmq_msg_t *msg)
         errno = ENOMEM;
         return -1;
     }
-    if (n && vpcsim__wire__envelope__pack(env, zmq_msg_data(msg)) != n) {
+    if (n && vs_wire_pack(env, zmq_msg_data(msg)) != n) {
         zmq_msg_close(msg);
         errno = EINVAL;
         return -1;

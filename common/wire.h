@@ -35,6 +35,18 @@ vs_env_t *vs_wire_decode_in(vs_arena_t *arena, const uint8_t *buf, size_t len, c
                             size_t errlen);
 void vs_wire_free_in(vs_env_t **env, vs_arena_t *arena);
 
+/* The descriptor-driven decoder alone (protobuf-c's unpack between two
+ * validation passes), which vs_wire_decode falls back on for whatever its
+ * hand-written fast path (wire_fast.h) is not sure of: the reference the
+ * fast path is tested against. */
+vs_env_t *vs_wire_decode_ref(const uint8_t *buf, size_t len, char *err, size_t errlen);
+
+/* The encoding's size, and the encoding written into out (room for that
+ * size), returning the bytes written: by hand for the hot envelopes
+ * (wire_fast.h), else by protobuf-c; the same bytes either way. */
+size_t vs_wire_packed_size(const vs_env_t *env);
+size_t vs_wire_pack(const vs_env_t *env, uint8_t *out);
+
 /* Pack into a malloc'd buffer. 0 ok, -1 on OOM or if the result would
  * exceed VS_WIRE_MAX_FRAME. */
 int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len);
