@@ -345,7 +345,8 @@ static int s_ack(s_dec_t *d, const vs_pb_field_t *in, Vpcsim__Wire__Ack *m)
     vs_pb_r_t r = vs_pb_reader(in->data, in->len);
     vs_pb_field_t f;
     uint64_t seen = 0;
-    s_rep_t more = { .n_runs = 0 };
+    s_rep_t more;
+    more.n_runs = more.count = 0;       /* runs[] is filled as found: no memset */
     int rc;
     while ((rc = s_next(&r, &f)) > 0) {
         if (f.field == 1 && s_once(&seen, 1))
@@ -413,7 +414,8 @@ static int s_envelope(s_dec_t *d, const uint8_t *buf, size_t len, vs_env_t *env)
     vs_pb_r_t r = vs_pb_reader(buf, len);
     vs_pb_field_t f;
     uint64_t seen = 0;
-    s_rep_t acks = { .n_runs = 0 };
+    s_rep_t acks;
+    acks.n_runs = acks.count = 0;       /* runs[] is filled as found: no memset */
     int rc;
     while ((rc = s_next(&r, &f)) > 0) {
         switch (f.field) {
