@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "wire.pb-c.h"
+#include "wire_text.h"
 
 typedef Vpcsim__Wire__Envelope vs_env_t;
 
@@ -61,8 +62,8 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len);
  *   (VS_WIRE_MAX_STRING, controls allowed); others are identifiers
  *   (VS_WIRE_MAX_SHORT, no controls);
  * - vs_wire_bytes_limit: the most bytes a bytes field may hold;
- * - vs_wire_check_text: NULL, or what is wrong with the text (strict UTF-8,
- *   no NUL, no controls when is_short);
+ * - vs_wire_check_text (wire_text.h): NULL, or what is wrong with the text
+ *   (strict UTF-8, no NUL, no controls when is_short);
  * - vs_wire_varint: reads one varint at *pos (advanced); -1 if truncated or
  *   longer than 10 bytes;
  * - vs_wire_varint32: the same for a key or a length prefix, which
@@ -70,7 +71,6 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len);
  * - vs_wire_body_known: c is a body this build knows. */
 bool vs_wire_long_string(const ProtobufCFieldDescriptor *f);
 size_t vs_wire_bytes_limit(const ProtobufCFieldDescriptor *f);
-const char *vs_wire_check_text(const uint8_t *s, size_t len, bool is_short);
 int vs_wire_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
 int vs_wire_varint32(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
 bool vs_wire_body_known(Vpcsim__Wire__Envelope__BodyCase c);
