@@ -10,5 +10,6 @@
 int vs_bench_handshake(int argc, char **argv);
 int vs_bench_floor(int argc, char **argv);
 int vs_bench_reach(int argc, char **argv);
+int vs_bench_codec(int argc, char **argv);
 
 #endif

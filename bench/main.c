@@ -3,6 +3,7 @@
  *   vpcsim-bench handshake [...]   peering handshakes, answered and settled
  *   vpcsim-bench floor [...]       the transport alone: a message relayed and back
  *   vpcsim-bench reach [...]       Reachability Analyzer over many VPCs
+ *   vpcsim-bench codec [...]       the Envelope codec alone (no cluster)
  *
  * Without a subcommand (the first argument an option), handshake.
  */
@@ -17,6 +18,8 @@ int main(int argc, char **argv)
         return vs_bench_floor(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "reach"))
         return vs_bench_reach(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "codec"))
+        return vs_bench_codec(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "handshake"))
         return vs_bench_handshake(argc - 1, argv + 1);
     if (argc > 1 && strncmp(argv[1], "--", 2) != 0) {

@@ -28,6 +28,8 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "wire_fast.h"
+
 /* Our messages nest three deep (Envelope > Undeliverable > Address); the
  * limit only guards the recursion against a descriptor cycle added later. */
 #define S_MAX_DEPTH 8
@@ -69,73 +71,6 @@ size_t vs_wire_bytes_limit(const ProtobufCFieldDescriptor *f)
     if (strcmp(f->name, "route") == 0 || strcmp(f->name, "client_route") == 0)
         return VS_WIRE_MAX_ROUTE;
     return VS_WIRE_MAX_FRAME;
-}
-
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
- * U+10FFFF. Also refuses NUL, and C0 controls and DEL when `is_short`,
- * because identifiers end up in logs, JSON and file names. Returns NULL or
- * a static description of the first problem. */
-/* Eight bytes that need no closer look: ASCII without NUL (and, when
- * is_short, without C0 controls and DEL). Word-at-a-time because every
- * JSON document of every message goes through here, on both ends. */
-static bool s_plain8(const uint8_t *s, bool is_short)
-{
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    uint64_t v;
-    memcpy(&v, s, sizeof v);
-    if (v & highs)
-        return false;
-    if ((v - ones) & ~v & highs)                       /* a zero byte */
-        return false;
-    if (is_short) {
-        uint64_t del = v ^ (0x7full * ones);
-        if (((v - 0x20 * ones) & ~v & highs) ||        /* a byte below 0x20 */
-            ((del - ones) & ~del & highs))             /* a 0x7f */
-            return false;
-    }
-    return true;
-}
-
-const char *vs_wire_check_text(const uint8_t *s, size_t len, bool is_short)
-{
-    size_t i = 0;
-    while (i < len) {
-        if (len - i >= 8 && s_plain8(s + i, is_short)) {
-            i += 8;
-            continue;
-        }
-        uint8_t c = s[i];
-        if (c < 0x80) {
-            if (c == 0)
-                return "embedded NUL";
-            if (is_short && (c < 0x20 || c == 0x7f))
-                return "control character";
-            i++;
-            continue;
-        }
-        size_t need;
-        uint32_t cp, min;
-        if ((c & 0xe0) == 0xc0) {
-            need = 1, cp = c & 0x1f, min = 0x80;
-        } else if ((c & 0xf0) == 0xe0) {
-            need = 2, cp = c & 0x0f, min = 0x800;
-        } else if ((c & 0xf8) == 0xf0) {
-            need = 3, cp = c & 0x07, min = 0x10000;
-        } else {
-            return "invalid UTF-8";
-        }
-        if (len - i <= need)
-            return "invalid UTF-8";
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return "invalid UTF-8";
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return "invalid UTF-8";
-        i += need + 1;
-    }
-    return NULL;
 }
 
 static int s_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out, unsigned max_bytes)
@@ -311,10 +246,10 @@ bool vs_wire_body_known(Vpcsim__Wire__Envelope__BodyCase c)
     }
 }
 
-/* Decodes with alloc (NULL: malloc); every failure frees what it made
- * through the same allocator. */
-static vs_env_t *s_decode(ProtobufCAllocator *alloc, const uint8_t *buf, size_t len, char *err,
-                          size_t errlen)
+/* The descriptor-driven path: decodes with alloc (NULL: malloc); every
+ * failure frees what it made through the same allocator. */
+static vs_env_t *s_decode_ref(ProtobufCAllocator *alloc, const uint8_t *buf, size_t len,
+                              char *err, size_t errlen)
 {
     char why[192] = "";
     bool malformed = false;
@@ -358,9 +293,29 @@ static vs_env_t *s_decode(ProtobufCAllocator *alloc, const uint8_t *buf, size_t 
     return env;
 }
 
+/* The hot envelopes by hand (wire_fast.c), the rest, and every refusal
+ * with its reason, by the descriptor-driven path; arena (NULL with a NULL
+ * alloc) gets back what a fast attempt took before the other one runs. */
+static vs_env_t *s_decode(ProtobufCAllocator *alloc, vs_arena_t *arena, const uint8_t *buf,
+                          size_t len, char *err, size_t errlen)
+{
+    size_t mark = arena ? arena->used : 0;
+    vs_env_t *env = vs_wire_fast_decode(alloc, buf, len);
+    if (env)
+        return env;
+    if (arena)
+        arena->used = mark;
+    return s_decode_ref(alloc, buf, len, err, errlen);
+}
+
 vs_env_t *vs_wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
-    return s_decode(NULL, buf, len, err, errlen);
+    return s_decode(NULL, NULL, buf, len, err, errlen);
+}
+
+vs_env_t *vs_wire_decode_ref(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    return s_decode_ref(NULL, buf, len, err, errlen);
 }
 
 vs_env_t *vs_wire_decode_in(vs_arena_t *arena, const uint8_t *buf, size_t len, char *err,
@@ -368,7 +323,7 @@ vs_env_t *vs_wire_decode_in(vs_arena_t *arena, const uint8_t *buf, size_t len, c
 {
     ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, arena };
     size_t mark = arena->used;
-    vs_env_t *env = s_decode(&alloc, buf, len, err, errlen);
+    vs_env_t *env = s_decode(&alloc, arena, buf, len, err, errlen);
     if (!env)
         arena->used = mark;     /* what the failed decode took goes back */
     return env;
@@ -379,9 +334,12 @@ void vs_wire_free_in(vs_env_t **env, vs_arena_t *arena)
     if (!env || !*env)
         return;
     /* The allocator frees only what spilled to malloc; the rest of the
-     * tree is the arena's buffer, handed back whole by the reset. */
-    ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, arena };
-    vpcsim__wire__envelope__free_unpacked(*env, &alloc);
+     * tree is the arena's buffer, handed back whole by the reset. With
+     * nothing spilled the walk would free nothing, so it is skipped. */
+    if (vs_arena_spilled(arena)) {
+        ProtobufCAllocator alloc = { vs_arena_alloc, vs_arena_free, arena };
+        vpcsim__wire__envelope__free_unpacked(*env, &alloc);
+    }
     *env = NULL;
     vs_arena_reset(arena);
 }
@@ -394,9 +352,23 @@ void vs_wire_free(vs_env_t **env)
     *env = NULL;
 }
 
+/* The encoder is chosen by vs_wire_packed_size and vs_wire_pack alike
+ * (wire_fast.c covers env or it does not), so their sizes agree. */
+size_t vs_wire_packed_size(const vs_env_t *env)
+{
+    return vs_wire_fast_covers(env) ? vs_wire_fast_size(env)
+                                    : vpcsim__wire__envelope__get_packed_size(env);
+}
+
+size_t vs_wire_pack(const vs_env_t *env, uint8_t *out)
+{
+    return vs_wire_fast_covers(env) ? vs_wire_fast_pack(env, out)
+                                    : vpcsim__wire__envelope__pack(env, out);
+}
+
 int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
 {
-    size_t n = vpcsim__wire__envelope__get_packed_size(env);
+    size_t n = vs_wire_packed_size(env);
     if (n > VS_WIRE_MAX_FRAME) {
         errno = EMSGSIZE;
         return -1;
@@ -408,7 +380,7 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
         errno = ENOMEM;
         return -1;
     }
-    size_t w = vpcsim__wire__envelope__pack(env, p);
+    size_t w = vs_wire_pack(env, p);
     if (w != n) {
         free(p);
         errno = EINVAL;
@@ -423,7 +395,7 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
  * header together) instead of a buffer of ours plus zmq's header for it. */
 static int s_pack_msg(const vs_env_t *env, zmq_msg_t *msg)
 {
-    size_t n = vpcsim__wire__envelope__get_packed_size(env);
+    size_t n = vs_wire_packed_size(env);
     if (n > VS_WIRE_MAX_FRAME) {
         errno = EMSGSIZE;
         return -1;
@@ -432,7 +404,7 @@ static int s_pack_msg(const vs_env_t *env, zmq_msg_t *msg)
         errno = ENOMEM;
         return -1;
     }
-    if (n && vpcsim__wire__envelope__pack(env, zmq_msg_data(msg)) != n) {
+    if (n && vs_wire_pack(env, zmq_msg_data(msg)) != n) {
         zmq_msg_close(msg);
         errno = EINVAL;
         return -1;

@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "wire.pb-c.h"
+#include "wire_text.h"
 
 typedef Vpcsim__Wire__Envelope vs_env_t;
 
@@ -35,6 +36,18 @@ vs_env_t *vs_wire_decode_in(vs_arena_t *arena, const uint8_t *buf, size_t len, c
                             size_t errlen);
 void vs_wire_free_in(vs_env_t **env, vs_arena_t *arena);
 
+/* The descriptor-driven decoder alone (protobuf-c's unpack between two
+ * validation passes), which vs_wire_decode falls back on for whatever its
+ * hand-written fast path (wire_fast.h) is not sure of: the reference the
+ * fast path is tested against. */
+vs_env_t *vs_wire_decode_ref(const uint8_t *buf, size_t len, char *err, size_t errlen);
+
+/* The encoding's size, and the encoding written into out (room for that
+ * size), returning the bytes written: by hand for the hot envelopes
+ * (wire_fast.h), else by protobuf-c; the same bytes either way. */
+size_t vs_wire_packed_size(const vs_env_t *env);
+size_t vs_wire_pack(const vs_env_t *env, uint8_t *out);
+
 /* Pack into a malloc'd buffer. 0 ok, -1 on OOM or if the result would
  * exceed VS_WIRE_MAX_FRAME. */
 int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len);
@@ -49,8 +62,8 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len);
  *   (VS_WIRE_MAX_STRING, controls allowed); others are identifiers
  *   (VS_WIRE_MAX_SHORT, no controls);
  * - vs_wire_bytes_limit: the most bytes a bytes field may hold;
- * - vs_wire_check_text: NULL, or what is wrong with the text (strict UTF-8,
- *   no NUL, no controls when is_short);
+ * - vs_wire_check_text (wire_text.h): NULL, or what is wrong with the text
+ *   (strict UTF-8, no NUL, no controls when is_short);
  * - vs_wire_varint: reads one varint at *pos (advanced); -1 if truncated or
  *   longer than 10 bytes;
  * - vs_wire_varint32: the same for a key or a length prefix, which
@@ -58,7 +71,6 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len);
  * - vs_wire_body_known: c is a body this build knows. */
 bool vs_wire_long_string(const ProtobufCFieldDescriptor *f);
 size_t vs_wire_bytes_limit(const ProtobufCFieldDescriptor *f);
-const char *vs_wire_check_text(const uint8_t *s, size_t len, bool is_short);
 int vs_wire_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
 int vs_wire_varint32(const uint8_t *p, size_t len, size_t *pos, uint64_t *out);
 bool vs_wire_body_known(Vpcsim__Wire__Envelope__BodyCase c);
