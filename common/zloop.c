@@ -12,6 +12,14 @@
  *   poll    (ZMQ_FD readable): nothing to do, the wake-up is the point;
  *   check   (after polling):   stop idle; work pending? call the user.
  *
+ * When prepare found work, check calls the user without asking again:
+ * only the user's callback receives, so the messages are still there (at
+ * worst a peer's pipe ended meanwhile and took its own with it; then the
+ * callback's first zmq_recv says EAGAIN, which every callback handles). That halves the ZMQ_EVENTS reads of
+ * a busy loop (each one processes the socket's command mailbox, a poll()
+ * system call). The edge is still safe: prepare reads ZMQ_EVENTS after
+ * every zmq call of the turn, right before the loop can block.
+ *
  * The four handles share ->data = the watcher, and the watcher is freed
  * only when the last of their close callbacks has run.
  */
@@ -34,6 +42,7 @@ struct vs_zloop_sock {
     vs_zloop_closed_cb closed_cb;
     int open_handles;         /* counts down in s_on_close */
     bool closing;
+    bool ready;               /* prepare of this turn saw work; check clears */
 };
 
 /* True when the socket has a message to receive. A failed getsockopt (the
@@ -65,7 +74,8 @@ static void s_on_prepare(uv_prepare_t *h)
     vs_zloop_sock_t *s = h->data;
     if (s->closing)
         return;
-    if (s_readable(s))
+    s->ready = s_readable(s);
+    if (s->ready)
         uv_idle_start(&s->idle, s_on_idle);
 }
 
@@ -75,9 +85,13 @@ static void s_on_check(uv_check_t *h)
     if (s->closing)
         return;
     uv_idle_stop(&s->idle);
+    /* Not ready: the loop blocked, and the fd (or another handle) woke it,
+     * so ask. A watcher made after this turn's prepare is not ready. */
+    bool ready = s->ready || s_readable(s);
+    s->ready = false;
     /* The callback may close the watcher; uv_close only defers the frees
      * to the close callbacks, so s stays valid until this returns. */
-    if (s_readable(s))
+    if (ready)
         s->cb(s, s->zsock, s->data);
 }
 

@@ -62,6 +62,24 @@ static void s_add(vs_event_t e)
     ck_assert_int_eq(evlog_flush(g_log), 0);
 }
 
+/* vs_event_set copies a field as snprintf's "%s" did: cut to fit with its
+ * NUL, nothing written past it, nothing at all into no room, NULL as "". */
+START_TEST(event_set_cuts_as_snprintf)
+{
+    static const char *const srcs[] = { NULL, "", "a", "abc", "abcdefg", "abcdefghijklmnop" };
+    for (size_t size = 0; size < 12; size++)
+        for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
+            char got[16], want[16];
+            memset(got, 'x', sizeof got);
+            memset(want, 'x', sizeof want);
+            vs_event_set(got, size, srcs[i]);
+            snprintf(want, size, "%s", srcs[i] ? srcs[i] : "");
+            ck_assert_msg(!memcmp(got, want, sizeof got), "size %zu, \"%s\"", size,
+                          srcs[i] ? srcs[i] : "(null)");
+        }
+}
+END_TEST
+
 START_TEST(retention_keeps_the_newest_n)
 {
     for (int i = 0; i < 12; i++)
@@ -269,6 +287,7 @@ Suite *vs_test_suite(void)
     Suite *s = suite_create("agent_events");
     TCase *tc = tcase_create("events");
     tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, event_set_cuts_as_snprintf);
     tcase_add_test(tc, retention_keeps_the_newest_n);
     tcase_add_test(tc, events_survive_a_reopen_only_when_committed);
     tcase_add_test(tc, causality_ties_a_call_to_what_it_caused);

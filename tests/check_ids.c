@@ -153,6 +153,46 @@ START_TEST(t_regions)
 }
 END_TEST
 
+/* The linear reference for vs_region_known's hashed lookup. */
+static bool s_in_all(const char *region)
+{
+    for (const char *const *r = vs_region_all(); *r; r++)
+        if (strcmp(*r, region) == 0)
+            return true;
+    return false;
+}
+
+/* Names one edit away from a Region (a character changed, one dropped from
+ * the end, one added) land in the slots of real Regions too: only the
+ * Regions themselves are known. */
+START_TEST(t_region_near_misses)
+{
+    static const char alphabet[] = "-0123456789abcdefghijklmnopqrstuvwxyzA";
+    size_t tried = 0;
+    for (const char *const *r = vs_region_all(); *r; r++) {
+        char name[VS_REGION_LEN + 2];
+        size_t len = strlen(*r);
+        for (size_t i = 0; i < len; i++)
+            for (const char *c = alphabet; *c; c++) {
+                memcpy(name, *r, len + 1);
+                name[i] = *c;
+                ck_assert_msg(vs_region_known(name) == s_in_all(name), "%s", name);
+                tried++;
+            }
+        memcpy(name, *r, len + 1);
+        name[len - 1] = '\0';
+        ck_assert(!vs_region_known(name));
+        for (const char *c = alphabet; *c; c++) {
+            memcpy(name, *r, len);
+            name[len] = *c;
+            name[len + 1] = '\0';
+            ck_assert_msg(!vs_region_known(name), "%s", name);
+        }
+    }
+    ck_assert_uint_gt(tried, 36 * 9 * 30);
+}
+END_TEST
+
 START_TEST(t_arn_format)
 {
     char out[VS_ARN_LEN];
@@ -284,6 +324,7 @@ Suite *vs_test_suite(void)
 
     tc = tcase_create("regions_arns");
     tcase_add_test(tc, t_regions);
+    tcase_add_test(tc, t_region_near_misses);
     tcase_add_test(tc, t_arn_format);
     tcase_add_test(tc, t_arn_parse);
     suite_add_tcase(s, tc);

@@ -4,6 +4,7 @@
  * side, describe filters and paging, and per-view tags (quotas are in
  * check_peering_quota.c). */
 #include "check_peering_fixture.h"
+#include "idmap.h"
 
 static const char *s_ist(const char *pcx, const char *from, const char *to)
 {
@@ -403,6 +404,86 @@ START_TEST(reverse_direction_cannot_be_accepted)
 }
 END_TEST
 
+/* The per-VPC index (vs_pcx__of_vpc_keyed) lists exactly the connections
+ * of a VPC, each with the hash of the VPC at its other end, which the
+ * accept rules and a repeated create use to skip other pairs unread: kept
+ * through create, accept, delete, a restart (rebuilt), expiry and purge. */
+static size_t s_index_matches(int a, const char *vpc)
+{
+    vs_model_t *m = pf_model(a);
+    vs_pcx_obj_t *const *list;
+    const uint64_t *keys;
+    size_t n = vs_pcx__of_vpc_keyed(m, vpc, &list, &keys), want = 0;
+    for (size_t i = 0; i < n; i++) {
+        const vs_pcx_t *r = &list[i]->rec;
+        ck_assert(vs_pcx__involves(list[i], vpc));
+        const char *other = strcmp(r->requester.vpc_id, vpc) == 0 ? r->accepter.vpc_id
+                                                                   : r->requester.vpc_id;
+        ck_assert_msg(keys[i] == vs_idmap_hash(other), "%s: key of %s", vpc, r->id);
+    }
+    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o))
+        want += vs_pcx__involves(o, vpc);
+    ck_assert_uint_eq(n, want);
+    return n;
+}
+
+START_TEST(index_peer_keys)
+{
+    int r = pf_agent(A1, R1), a = pf_agent(A2, R1);
+    const char *rv = mkvpc(r, "10.1.0.0/16"), *rv2 = mkvpc(r, "10.5.0.0/16");
+    const char *av = mkvpc(a, "10.2.0.0/16");
+    const char *p1 = active_pcx(r, rv, a, av);
+    active_pcx(r, rv, r, rv2);                        /* both ends on r */
+    ck_assert_uint_eq(s_index_matches(r, rv), 2);
+    ck_assert_uint_eq(s_index_matches(r, rv2), 1);
+    ck_assert_uint_eq(s_index_matches(a, av), 1);
+    /* The other way round, across agents and on one agent: the pair is
+     * found through the keys, so neither can be accepted. */
+    const char *p2 = pending_pcx(a, av, r, rv), *p3 = pending_pcx(r, rv2, r, rv);
+    ERR(r, ACCEPT, pcx_id_input(p2), "VpcPeeringConnectionAlreadyExists",
+        J("The vpc peering connection identified by %s already exists.", p2));
+    ERR(r, ACCEPT, pcx_id_input(p3), "VpcPeeringConnectionAlreadyExists",
+        J("The vpc peering connection identified by %s already exists.", p3));
+    /* A repeated create finds its connection through the keys too. */
+    ck_assert_str_eq(S(OK(r, "CreateVpcPeeringConnection", pcx_input(rv, av, A2, R1)),
+                       "VpcPeeringConnection.VpcPeeringConnectionId"), p1);
+    ck_assert_uint_eq(s_index_matches(r, rv), 4);
+    ck_assert_uint_eq(s_index_matches(r, rv2), 2);
+    ck_assert_uint_eq(s_index_matches(a, av), 2);
+    OK(r, DELETE, pcx_id_input(p1));
+    pf_advance(VS_PCX_DELETING_MS);
+    pf_settle();
+    ck_assert_str_eq(state_of(r, p1), "deleted");
+    ck_assert_uint_eq(s_index_matches(r, rv), 4);
+    ck_assert_uint_eq(s_index_matches(a, av), 2);
+    /* p1 is gone, so p2 can be accepted now: rebuilt after a restart,
+     * the index still knows rv2's active connection (p3 stays refused). */
+    vs_simnet_crash(g_net, r);
+    vs_simnet_crash(g_net, a);
+    ck_assert_uint_eq(s_index_matches(r, rv), 4);
+    ck_assert_uint_eq(s_index_matches(r, rv2), 2);
+    ck_assert_uint_eq(s_index_matches(a, av), 2);
+    ERR(r, ACCEPT, pcx_id_input(p3), "VpcPeeringConnectionAlreadyExists",
+        J("The vpc peering connection identified by %s already exists.", p3));
+    OK(r, ACCEPT, pcx_id_input(p2));
+    pf_advance(VS_PCX_PROVISIONING_MS);
+    pf_settle();
+    ck_assert_str_eq(state_of(a, p2), "active");
+    /* p3 expires; meanwhile deleted p1's tombstone was purged (it left
+     * the index), and later p3's is. */
+    pf_advance(8 * DAY);
+    pf_settle();
+    ck_assert_str_eq(state_of(r, p3), "expired");
+    ck_assert_ptr_null(vs_pcx__get(pf_model(r), p1));
+    ck_assert_uint_eq(s_index_matches(r, rv), 3);
+    pf_advance(40 * DAY);
+    pf_settle();
+    ck_assert_uint_eq(s_index_matches(r, rv), 2);     /* p2 and the one with rv2 */
+    ck_assert_uint_eq(s_index_matches(r, rv2), 1);
+    ck_assert_uint_eq(s_index_matches(a, av), 1);
+}
+END_TEST
+
 START_TEST(describe_filters_and_paging)
 {
     int r = pf_agent(A1, R1), a = pf_agent(A2, R1);
@@ -526,6 +607,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, expiry_accept_arriving_at_168h);
     tcase_add_test(tc, duplicate_same_direction);
     tcase_add_test(tc, reverse_direction_cannot_be_accepted);
+    tcase_add_test(tc, index_peer_keys);
     tcase_add_test(tc, describe_filters_and_paging);
     tcase_add_test(tc, tags_per_view);
     suite_add_tcase(s, tc);

@@ -1,7 +1,9 @@
 /* Unit tests for vs_time_format / vs_time_parse (core/base/timefmt.c). Expected
  * values come from Python's datetime in UTC. */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 
@@ -30,6 +32,32 @@ START_TEST(t_format)
     ck_assert_int_eq(vs_time_format(0, VS_TS_CLI, buf, 25), -1);
     ck_assert_int_eq(vs_time_format(0, VS_TS_CLI, buf, 26), 25);
     ck_assert_int_eq(vs_time_format(0, VS_TS_CLI, NULL, 26), -1);
+}
+END_TEST
+
+/* The hand-written formatter against the C library's calendar and
+ * snprintf, at times spread over its whole range. */
+START_TEST(t_format_matches_libc)
+{
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint64_t ms = i < 1000 ? (uint64_t)i * 999983 : x % 253402300800000ull;
+        time_t secs = (time_t)(ms / 1000);
+        struct tm tm;
+        ck_assert_ptr_nonnull(gmtime_r(&secs, &tm));
+        char want[64], got[40];
+        int n = snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d+00:00",
+                         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                         tm.tm_sec);
+        ck_assert_int_eq(vs_time_format(ms, VS_TS_CLI, got, sizeof got), n);
+        ck_assert_str_eq(got, want);
+        n = snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                     tm.tm_sec, (int)(ms % 1000));
+        ck_assert_int_eq(vs_time_format(ms, VS_TS_ZULU, got, sizeof got), n);
+        ck_assert_str_eq(got, want);
+    }
 }
 END_TEST
 
@@ -121,6 +149,7 @@ Suite *vs_test_suite(void)
     TCase *tc = tcase_create("timefmt");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, t_format);
+    tcase_add_test(tc, t_format_matches_libc);
     tcase_add_test(tc, t_parse);
     tcase_add_test(tc, t_roundtrip);
     tcase_add_test(tc, t_manual_clock);

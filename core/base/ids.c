@@ -144,16 +144,40 @@ bool vs_account_valid(const char *s)
     return s[12] == '\0';
 }
 
+/* Every peer message names Regions (its ARNs, its records' ends), so a
+ * Region is found by hashing it to a slot rather than by scanning
+ * s_regions: s_region_slot[slot] is 1 + its index there, 0 for no Region.
+ * The multiplier was searched for (any odd one with no two Regions in one
+ * slot will do); a Region added to s_regions needs its slot here, which
+ * check_ids.c's test of vs_region_all() catches when it is missing. */
+#define S_REGION_MUL 0x48beab13u
+#define S_REGION_SLOTS 128
+
+static const uint8_t s_region_slot[S_REGION_SLOTS] = {
+     0,  0,  0, 23,  0,  0,  0, 19,  0,  0,  0,  0,  0,  0, 27,  2,
+     0,  0,  0,  0,  0,  0,  0,  0, 24, 29,  0,  0,  0,  0,  0,  0,
+    10,  0,  0,  0,  5,  0, 31,  0, 16,  0,  0,  0, 20,  0,  0, 33,
+     0, 13,  0,  0,  0,  0,  0,  0,  0,  0, 21,  0,  0, 30,  0,  0,
+     0,  0,  0, 35, 11,  0,  0,  0,  0,  0, 32, 25, 17,  0,  0,  0,
+     0, 36,  0, 14,  0,  0,  0,  8, 34,  6,  0,  3,  0,  0,  0, 22,
+     0,  0, 18,  0,  0,  0,  0,  0, 12,  0,  0,  0, 26,  0, 15,  1,
+     0, 28,  0,  0,  0,  0,  0,  0,  0,  0,  0,  9,  0,  7,  0,  4,
+};
+
+static unsigned s_region_hash(const char *region)
+{
+    uint32_t x = 0;
+    for (const unsigned char *p = (const unsigned char *)region; *p; p++)
+        x = x * 31 + *p;
+    return (uint32_t)(x * S_REGION_MUL) >> 25;     /* the top 7 bits: 128 slots */
+}
+
 bool vs_region_known(const char *region)
 {
     if (!region)
         return false;
-    /* Every message names regions: test two bytes before calling strcmp. */
-    for (size_t i = 0; s_regions[i]; i++)
-        if (s_regions[i][0] == region[0] && s_regions[i][1] == region[1] &&
-            strcmp(s_regions[i], region) == 0)
-            return true;
-    return false;
+    unsigned i = s_region_slot[s_region_hash(region)];
+    return i != 0 && strcmp(s_regions[i - 1], region) == 0;
 }
 
 const char *vs_region_partition(const char *region)

@@ -25,10 +25,29 @@ enum { VS_PB_VARINT = 0, VS_PB_I64 = 1, VS_PB_LEN = 2, VS_PB_I32 = 5 };
 
 /* --- writing ----------------------------------------------------------------- */
 
+/* Lengths of nested messages a writer remembers (see vs_pb_w_write). */
+#define VS_PB_MAX_SUBS 16
+
 typedef struct {
     uint8_t *p;     /* NULL: count only; else room for everything written */
     size_t n;       /* bytes written (or counted) so far */
+    /* The lengths of nested messages in the order they open, recorded by
+     * the counting pass for the writing pass to prefix them with (a nested
+     * message needs its length before its bytes). Without them each body
+     * would be counted again at every level above it. */
+    size_t sub[VS_PB_MAX_SUBS];
+    unsigned nsub;  /* nested messages opened so far in this pass */
 } vs_pb_w_t;
+
+/* Turns a writer that has counted a message into one that writes the same
+ * message to buf (room for w->n bytes), reusing the nested lengths: the
+ * caller must then write exactly what it counted, in the same order. */
+static inline void vs_pb_w_write(vs_pb_w_t *w, uint8_t *buf)
+{
+    w->p = buf;
+    w->n = 0;
+    w->nsub = 0;
+}
 
 static inline size_t vs_pb_varint_len(uint64_t v)
 {

@@ -4,6 +4,7 @@
  * and answered later (VS_ACTION_DEFER). */
 #include <stdio.h>
 
+#include "idmap.h"
 #include "page.h"
 #include "params.h"
 #include "pcx_filter.h"
@@ -20,8 +21,12 @@ static vs_pcx_obj_t *s_same_direction(const vs_model_t *m, const char *vpc_id,
                                       const vs_pcx_vpc_t *acc)
 {
     vs_pcx_obj_t *const *list;
-    size_t n = vs_pcx__of_vpc(m, vpc_id, &list);
+    const uint64_t *peer;
+    size_t n = vs_pcx__of_vpc_keyed(m, vpc_id, &list, &peer);
+    uint64_t acc_key = vs_idmap_hash(acc->vpc_id);
     for (size_t i = 0; i < n; i++) {
+        if (peer[i] != acc_key)
+            continue;       /* not to that VPC: no need to read it */
         vs_pcx_obj_t *o = list[i];
         const vs_pcx_t *r = &o->rec;
         if (o->hidden || !vs_pcx_obj_is_home(o) || !vs_pcx__live(o) ||

@@ -102,6 +102,12 @@ void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o);
  * index: *out is borrowed until the next change of pcx objects. 0 if the
  * VPC is not ours. */
 size_t vs_pcx__of_vpc(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *const **out);
+/* The same, with (*peer_keys)[i] = vs_idmap_hash() of the VPC at the other
+ * end of (*out)[i] (vpc_id itself for a connection to itself), borrowed
+ * alike. A key unlike the hash of a VPC id proves that connection does not
+ * join vpc_id to that VPC without reading the connection. */
+size_t vs_pcx__of_vpc_keyed(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *const **out,
+                            const uint64_t **peer_keys);
 /* A VPC created in this run has no connections: its index is complete
  * (empty) from the start, so its first use scans nothing. */
 void vs_pcx__vpc_created(vs_model_t *m, vs_vpc_t *vpc);

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "idmap.h"
 #include "pcx_model.h"
 
 /* --- persistence ------------------------------------------------------------ */
@@ -175,17 +176,34 @@ static vs_vpc_t *s_local_vpc(const vs_model_t *m, const char *vpc_id)
     return o && o->kind == &vs_kind_vpc ? (vs_vpc_t *)o : NULL;
 }
 
-static void s_index_add(vs_vpc_t *v, vs_pcx_obj_t *o)
+/* Lists o under v, whose connection o is, with the VPC at its other end
+ * (v itself for a connection to itself). */
+static void s_index_add(vs_vpc_t *v, vs_pcx_obj_t *o, const char *other_vpc)
 {
-    if (v && v->pcx_listed && VS_APPEND(v->pcx, v->npcx, &o) != 0)
+    if (!v || !v->pcx_listed)
+        return;
+    vs_pcx_obj_t **list = realloc(v->pcx, (v->npcx + 1) * sizeof *list);
+    if (list)
+        v->pcx = list;
+    uint64_t *peer = list ? realloc(v->pcx_peer, (v->npcx + 1) * sizeof *peer) : NULL;
+    if (peer)
+        v->pcx_peer = peer;
+    if (!peer) {
         v->pcx_listed = false;     /* out of memory: rebuilt on next use */
+        return;
+    }
+    v->pcx[v->npcx] = o;
+    v->pcx_peer[v->npcx] = vs_idmap_hash(other_vpc);
+    v->npcx++;
 }
 
 static void s_index_remove(vs_vpc_t *v, const vs_pcx_obj_t *o)
 {
     for (size_t i = 0; v && i < v->npcx; i++)
         if (v->pcx[i] == o) {
-            vs__erase(v->pcx, &v->npcx, sizeof v->pcx[0], i);
+            size_t n = v->npcx;
+            vs__erase(v->pcx, &n, sizeof v->pcx[0], i);
+            vs__erase(v->pcx_peer, &v->npcx, sizeof v->pcx_peer[0], i);
             return;
         }
 }
@@ -211,16 +229,18 @@ static void s_index_all(const vs_model_t *m)
     for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
         vs_vpc_t *req = s_local_vpc(m, o->rec.requester.vpc_id);
         vs_vpc_t *acc = s_local_vpc(m, o->rec.accepter.vpc_id);
-        s_index_add(req, o);
+        s_index_add(req, o, o->rec.accepter.vpc_id);
         if (acc != req)
-            s_index_add(acc, o);
+            s_index_add(acc, o, o->rec.requester.vpc_id);
     }
 }
 
-size_t vs_pcx__of_vpc(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *const **out)
+size_t vs_pcx__of_vpc_keyed(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *const **out,
+                            const uint64_t **peer_keys)
 {
     vs_vpc_t *v = s_local_vpc(m, vpc_id);
     *out = NULL;
+    *peer_keys = NULL;
     if (!v)
         return 0;
     if (!v->pcx_listed) {
@@ -230,7 +250,14 @@ size_t vs_pcx__of_vpc(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *con
             return 0;
     }
     *out = v->pcx;
+    *peer_keys = v->pcx_peer;
     return v->npcx;
+}
+
+size_t vs_pcx__of_vpc(const vs_model_t *m, const char *vpc_id, vs_pcx_obj_t *const **out)
+{
+    const uint64_t *keys;
+    return vs_pcx__of_vpc_keyed(m, vpc_id, out, &keys);
 }
 
 /* --- the outstanding-requests count ------------------------------------------- */
@@ -275,9 +302,9 @@ vs_pcx_obj_t *vs_pcx__create(vs_model_t *m, const vs_pcx_t *rec, vs_pcx_side_t s
         free(o);
         return NULL;
     }
-    s_index_add(s_local_vpc(m, rec->requester.vpc_id), o);
+    s_index_add(s_local_vpc(m, rec->requester.vpc_id), o, rec->accepter.vpc_id);
     if (strcmp(rec->requester.vpc_id, rec->accepter.vpc_id) != 0)
-        s_index_add(s_local_vpc(m, rec->accepter.vpc_id), o);
+        s_index_add(s_local_vpc(m, rec->accepter.vpc_id), o, rec->requester.vpc_id);
     vs_pcx__recount(m, o);
     return o;
 }

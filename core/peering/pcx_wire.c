@@ -155,18 +155,37 @@ int vs_pcx_wire_peek(const uint8_t *payload, size_t len, vs_pcx_msg_type_t *type
 
 /* --- encoding ------------------------------------------------------------------- */
 
-/* Writes a sub-message: its size first (a counting pass of body), then,
- * unless w only counts, the body itself. */
+/* Writes a sub-message: its length, then its body. The counting pass
+ * counts the body in place and records its length in the writer's next
+ * slot; the writing pass takes it from the same slot (both passes open the
+ * sub-messages in the same order), so a record's VPC bodies are visited
+ * twice per encode rather than four times. A sub-message past the slots
+ * is counted apart, as before. */
 #define S_SUB(w, field, body_fn, arg)                                                    \
     do {                                                                                 \
-        vs_pb_w_t c_ = { NULL, 0 };                                                      \
-        body_fn(&c_, arg);                                                               \
-        vs_pb_key(w, field, VS_PB_LEN);                                                  \
-        vs_pb_varint(w, c_.n);                                                           \
-        if ((w)->p)                                                                      \
-            body_fn(w, arg);                                                             \
+        vs_pb_w_t *w_ = (w);                                                             \
+        unsigned slot_ = w_->nsub++;                                                     \
+        size_t len_;                                                                     \
+        if (!w_->p) {                                                                    \
+            size_t start_ = w_->n;                                                       \
+            body_fn(w_, arg);                                                            \
+            len_ = w_->n - start_;                                                       \
+            w_->n = start_;                                                              \
+            if (slot_ < VS_PB_MAX_SUBS)                                                  \
+                w_->sub[slot_] = len_;                                                   \
+        } else if (slot_ < VS_PB_MAX_SUBS) {                                             \
+            len_ = w_->sub[slot_];                                                       \
+        } else {                                                                         \
+            vs_pb_w_t c_ = { NULL, 0, { 0 }, 0 };                                        \
+            body_fn(&c_, arg);                                                           \
+            len_ = c_.n;                                                                 \
+        }                                                                                \
+        vs_pb_key(w_, field, VS_PB_LEN);                                                 \
+        vs_pb_varint(w_, len_);                                                          \
+        if (w_->p)                                                                       \
+            body_fn(w_, arg);                                                            \
         else                                                                             \
-            (w)->n += c_.n;                                                              \
+            w_->n += len_;                                                               \
     } while (0)
 
 /* A repeated Cidr field: the first max of list. */
@@ -250,11 +269,11 @@ long vs_pcx_wire_encode(const vs_pcx_msg_t *msg, uint8_t *buf, size_t cap)
 {
     if (msg->type == VS_PCX_MSG_UNKNOWN || (unsigned)msg->type >= S_NTYPES)
         return -1;
-    vs_pb_w_t w = { NULL, 0 };
+    vs_pb_w_t w = { NULL, 0, { 0 }, 0 };
     s_msg_body(&w, msg);
     size_t need = w.n;
     if (buf && need <= cap) {
-        w = (vs_pb_w_t){ buf, 0 };
+        vs_pb_w_write(&w, buf);
         s_msg_body(&w, msg);
     }
     return need > (size_t)VS_PCX_WIRE_MAX_LEN ? -1 : (long)need;
@@ -631,11 +650,11 @@ long vs_pcx_wire_encode_stored(const vs_pcx_t *rec, const vs_pcx_view_t *view, u
     if (view->side == VS_PCX_SIDE_NONE || (unsigned)view->side > VS_PCX_SIDE_BOTH)
         return -1;
     s_stored_t s = { rec, view };
-    vs_pb_w_t w = { NULL, 0 };
+    vs_pb_w_t w = { NULL, 0, { 0 }, 0 };
     s_stored_body(&w, &s);
     size_t need = w.n;
     if (buf && need <= cap) {
-        w = (vs_pb_w_t){ buf, 0 };
+        vs_pb_w_write(&w, buf);
         s_stored_body(&w, &s);
     }
     return need > (size_t)VS_PCX_WIRE_MAX_LEN ? -1 : (long)need;

@@ -21,6 +21,7 @@ static void s_destroy(vs_obj_t *o)
     free(v->v4);
     free(v->v6);
     free(v->pcx);
+    free(v->pcx_peer);
     free(v->sgs);
     free(v);
 }

@@ -31,7 +31,11 @@ struct vs_vpc {
      * pcx_obj.c so that create/accept never scan every connection. Built
      * on first use (after loading), then kept up to date. */
     struct vs_pcx_obj **pcx;
-    size_t npcx;
+    /* pcx_peer[i]: vs_idmap_hash() of the VPC at the other end of pcx[i],
+     * so that looking for one pair skips the others without visiting them
+     * (their records are kilobytes apart: a cache miss each). */
+    uint64_t *pcx_peer;
+    size_t npcx;               /* of both arrays */
     bool pcx_listed;
     /* Its security groups in creation order, an index kept by sg_index.c so
      * that a snapshot for a peer (sg_dir.c) costs that VPC's groups, not
