@@ -482,7 +482,7 @@ vs_env_t *vs_wire_fast_decode(ProtobufCAllocator *alloc, const uint8_t *buf, siz
  * unless w only counts, the body itself (as pcx_wire.c does). */
 #define S_SUB(w, field, body_fn, arg)                                                    \
     do {                                                                                 \
-        vs_pb_w_t c_ = { NULL, 0 };                                                      \
+        vs_pb_w_t c_ = { .p = NULL };                                                    \
         body_fn(&c_, arg);                                                               \
         vs_pb_key(w, field, VS_PB_LEN);                                                  \
         vs_pb_varint(w, c_.n);                                                           \
@@ -625,14 +625,14 @@ bool vs_wire_fast_covers(const vs_env_t *env)
 
 size_t vs_wire_fast_size(const vs_env_t *env)
 {
-    vs_pb_w_t w = { NULL, 0 };
+    vs_pb_w_t w = { .p = NULL };
     s_envelope_out(&w, env);
     return w.n;
 }
 
 size_t vs_wire_fast_pack(const vs_env_t *env, uint8_t *out)
 {
-    vs_pb_w_t w = { out, 0 };
+    vs_pb_w_t w = { .p = out };
     s_envelope_out(&w, env);
     return w.n;
 }

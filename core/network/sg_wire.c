@@ -112,13 +112,13 @@ static void s_msg_body(vs_pb_w_t *w, const vs_sgdir_msg_t *msg)
 
 long vs_sgdir_wire_encode(const vs_sgdir_msg_t *msg, uint8_t *buf, size_t cap)
 {
-    vs_pb_w_t w = { NULL, 0 };
+    vs_pb_w_t w = { .p = NULL };
     s_msg_body(&w, msg);
     size_t need = w.n;
     if (need > (size_t)VS_SGDIR_WIRE_MAX_LEN)
         return -1;
     if (buf && need <= cap) {
-        w = (vs_pb_w_t){ buf, 0 };
+        w = (vs_pb_w_t){ .p = buf };
         s_msg_body(&w, msg);
     }
     return (long)need;
