@@ -9,15 +9,18 @@
 # Counts include each process's start and the VPCs' creation. Needs valgrind
 # (Debian: valgrind); a build with -g names functions in the .cg files kept
 # with --keep DIR (callgrind_annotate DIR/req.cg).
-# Usage: bash bench/instr.sh [--settle] [--keep DIR] [build-dir]   (default: build)
+# --accepter-region R puts the accepter in Region R (inter-Region when R is not
+# us-east-1) to compare the two kinds of handshake.
+# Usage: bash bench/instr.sh [--settle] [--keep DIR] [--accepter-region R] [build-dir]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SETTLE=""; KEEP=""; BUILD=build
+SETTLE=""; KEEP=""; BUILD=build; AREGION=us-east-1
 while [ $# -gt 0 ]; do
   case $1 in
     --settle) SETTLE=--settle ;;
     --keep) KEEP=$2; shift ;;
-    -*) echo "usage: bash bench/instr.sh [--settle] [--keep DIR] [build-dir]" >&2; exit 2 ;;
+    --accepter-region) AREGION=$2; shift ;;
+    -*) echo "usage: bash bench/instr.sh [--settle] [--keep DIR] [--accepter-region R] [build-dir]" >&2; exit 2 ;;
     *) BUILD=$1 ;;
   esac
   shift
@@ -34,18 +37,18 @@ PIDS=""
 trap 'kill $PIDS 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
 $CG --callgrind-out-file="$OUT/brk.cg" "$BIN/vpcsim-broker" --listen "$EP" >"$DIR/broker.log" 2>&1 & BP=$!; PIDS=$BP
 $CG --callgrind-out-file="$OUT/req.cg" "$BIN/vpcsim-agent" --broker "$EP" --account 111111111111 --region us-east-1 --data-dir "$DIR/a1" $Q >"$DIR/a1.log" 2>&1 & RP=$!; PIDS="$PIDS $RP"
-$CG --callgrind-out-file="$OUT/acc.cg" "$BIN/vpcsim-agent" --broker "$EP" --account 222222222222 --region us-east-1 --data-dir "$DIR/a2" $Q >"$DIR/a2.log" 2>&1 & AP=$!; PIDS="$PIDS $AP"
+$CG --callgrind-out-file="$OUT/acc.cg" "$BIN/vpcsim-agent" --broker "$EP" --account 222222222222 --region "$AREGION" --data-dir "$DIR/a2" $Q >"$DIR/a2.log" 2>&1 & AP=$!; PIDS="$PIDS $AP"
 for i in $(seq 150); do
   [ "$("$BIN/vpcsim" --broker "$EP" admin describe-agents 2>/dev/null | grep -c '"online"')" = 2 ] && break
   sleep 0.2
 done
 $CG --callgrind-out-file="$OUT/bench.cg" "$BIN/vpcsim-bench" handshake --broker "$EP" \
-  --requester 111111111111:us-east-1 --accepter 222222222222:us-east-1 --window 64 \
+  --requester 111111111111:us-east-1 --accepter 222222222222:"$AREGION" --window 64 \
   --vpcs 100 --per-vpc 20 $SETTLE >"$DIR/bench.json"
 kill $RP $AP; wait $RP $AP 2>/dev/null || true
 kill $BP; wait $BP 2>/dev/null || true
 PIDS=""
-python3 - "$OUT" "$DIR/bench.json" "$SETTLE" <<'PY'
+python3 - "$OUT" "$DIR/bench.json" "$SETTLE" "$AREGION" <<'PY'
 import json, os, re, sys
 out, bench, settle = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3]
 n = bench["Handshakes"]
@@ -59,5 +62,6 @@ per = {k: round(total(f) / n) for k, f in
        (("Requester", "req"), ("Accepter", "acc"), ("Broker", "brk"), ("BenchClient", "bench"))}
 per["All"] = sum(per.values())
 print(json.dumps({"Handshakes": n, "Settled": settle == "--settle",
+                  "AccepterRegion": sys.argv[4],
                   "InstructionsPerHandshake": per}, indent=4))
 PY

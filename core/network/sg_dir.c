@@ -82,6 +82,8 @@ const vs_kind_t vs_kind_sgdir = {
     .name = "SecurityGroupPeerDirectory",
     .to_doc = s_to_doc,
     .from_doc = s_from_doc,
+    .to_bin = vs_sgdir__to_bin,
+    .from_bin = vs_sgdir__from_bin,
     .destroy = s_destroy,
 };
 

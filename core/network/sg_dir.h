@@ -57,4 +57,9 @@ const char *vs_sgdir__name(const vs_model_t *m, const char *peer_vpc, const char
 /* A group or a rule of vpc_id changed: tell the peers. */
 void vs_sgdir__vpc_changed(vs_model_t *m, const char *vpc_id);
 
+/* The kind's binary stored form, proto/store.proto StoredSgDir
+ * (sg_dir_bin.c): vs_kind_t's to_bin and from_bin. */
+long vs_sgdir__to_bin(const vs_model_t *m, const vs_obj_t *o, uint8_t *buf, size_t cap);
+vs_obj_t *vs_sgdir__from_bin(vs_model_t *m, const uint8_t *body, size_t len);
+
 #endif
