@@ -215,10 +215,14 @@ int vs_event_peer_payload(const uint8_t *payload, size_t len, char *type, size_t
 
 /* The id keys in the order that says best what a call is about: a call
  * naming a peering connection and a VPC is about the connection. */
-static const char *const s_id_keys[] = {
-    "VpcPeeringConnectionId", "RouteTableId", "SubnetId", "InternetGatewayId", "GroupId",
-    "NetworkInsightsPathId", "NetworkInsightsAnalysisId", "InstanceId", "VpcId",
-};
+#define S_ID_KEYS(X)                                                                   \
+    X("VpcPeeringConnectionId") X("RouteTableId") X("SubnetId") X("InternetGatewayId")      \
+    X("GroupId") X("NetworkInsightsPathId") X("NetworkInsightsAnalysisId") X("InstanceId")  \
+    X("VpcId")
+#define S_KEY_STR(s) s,
+#define S_KEY_LEN(s) sizeof(s) - 1,
+static const char *const s_id_keys[] = { S_ID_KEYS(S_KEY_STR) };
+static const uint8_t s_id_key_lens[] = { S_ID_KEYS(S_KEY_LEN) };
 
 static const char *s_find(const vs_json_t *j, const char *key, int depth)
 {
@@ -270,11 +274,16 @@ static size_t s_skip_ws(const char *j, size_t len, size_t i)
     return i;
 }
 
-/* The key index of j[start, start + n) in s_id_keys, or -1. */
+/* The key index of j[start, start + n) in s_id_keys, or -1. Every key of
+ * an API output is looked up (~40 in a created connection's), and most end
+ * in neither "Id" nor any key's length: those are refused without a
+ * compare (this scan is on every API reply's path). */
 static int s_id_key(const char *j, size_t start, size_t n)
 {
+    if (n < 2 || j[start + n - 2] != 'I' || j[start + n - 1] != 'd')
+        return -1;
     for (size_t k = 0; k < S_NKEYS; k++)
-        if (strlen(s_id_keys[k]) == n && memcmp(j + start, s_id_keys[k], n) == 0)
+        if (s_id_key_lens[k] == n && memcmp(j + start, s_id_keys[k], n) == 0)
             return (int)k;
     return -1;
 }
