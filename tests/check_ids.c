@@ -87,6 +87,40 @@ START_TEST(t_id_valid)
 }
 END_TEST
 
+/* With a prefix, vs_id_valid is the prefix-free check plus "the part
+ * before the last hyphen is that prefix" (its one-pass form must say the
+ * same), over random strings near the edges: hyphens, hex and non-hex,
+ * upper case, lengths around 8 and 17 digits and VS_ID_LEN. */
+START_TEST(t_id_valid_with_prefix_same_as_without)
+{
+    static const char alphabet[] = "vpc-tgwattach-0123456789abcdefgA -";
+    static const char *const prefixes[] = { "vpc", "pcx", "tgw-attach", "sg", "i", "subnet" };
+    static const char *const stems[] = { "", "vpc-", "pcx-", "tgw-attach-", "sg-", "i-",
+                                         "subnet-", "vpc-0", "tgw-" };
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int n = 0; n < 200000; n++) {
+        char s[VS_ID_LEN + 8];
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t stem = x % (sizeof stems / sizeof stems[0]);
+        size_t len = strlen(stems[stem]);
+        memcpy(s, stems[stem], len);
+        size_t extra = (x >> 8) % 20;
+        for (size_t i = 0; i < extra && len < sizeof s - 1; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* Mostly hex digits, so that valid IDs come up often. */
+            s[len++] = x % 4 ? "0123456789abcdef"[(x >> 8) % 16]
+                             : alphabet[(x >> 8) % (sizeof alphabet - 1)];
+        }
+        s[len] = '\0';
+        const char *prefix = prefixes[(x >> 20) % (sizeof prefixes / sizeof prefixes[0])];
+        char got[VS_ID_LEN];
+        bool want = vs_id_valid(s, NULL) && vs_id_prefix(s, got, sizeof got) &&
+                    strcmp(got, prefix) == 0;
+        ck_assert_msg(vs_id_valid(s, prefix) == want, "\"%s\" / %s: %d", s, prefix, !want);
+    }
+}
+END_TEST
+
 START_TEST(t_id_prefix)
 {
     char p[16];
@@ -318,6 +352,7 @@ Suite *vs_test_suite(void)
     TCase *tc = tcase_create("ids");
     tcase_add_test(tc, t_id_new);
     tcase_add_test(tc, t_id_valid);
+    tcase_add_test(tc, t_id_valid_with_prefix_same_as_without);
     tcase_add_test(tc, t_id_prefix);
     tcase_add_test(tc, t_account);
     suite_add_tcase(s, tc);

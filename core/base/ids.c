@@ -95,10 +95,28 @@ void vs_id_new(vs_rng_t *rng, const char *prefix, char out[VS_ID_LEN])
     out[n + 18] = '\0';
 }
 
+/* vs_id_valid with the prefix known: one pass over s (the general form
+ * below takes three, and IDs are checked in every message and call). The
+ * same answers: s is prefix, '-', then 8 or 17 hex digits and its end, so
+ * its last hyphen is the one after prefix. */
+static bool s_id_valid_as(const char *s, const char *prefix)
+{
+    size_t plen = strlen(prefix);
+    if (!s_prefix_ok(prefix, plen) || strncmp(s, prefix, plen) != 0 || s[plen] != '-')
+        return false;
+    const char *hex = s + plen + 1;
+    size_t h = 0;
+    while (h < 17 && s_is_hex(hex[h]))
+        h++;
+    return hex[h] == '\0' && (h == 8 || h == 17) && plen + 1 + h < VS_ID_LEN;
+}
+
 bool vs_id_valid(const char *s, const char *prefix)
 {
     if (!s)
         return false;
+    if (prefix)
+        return s_id_valid_as(s, prefix);
     size_t len = strnlen(s, VS_ID_LEN);
     if (len >= VS_ID_LEN)
         return false;
