@@ -24,10 +24,11 @@
  * (proto/store.proto, BLOB values) next to the JSON text of older rows;
  * 3: the event log in batches (event_batches, evlog_codec.c) instead of
  * one row per event; 4: objects without AUTOINCREMENT and without the
- * index on id (S_OBJECTS_V4). A store with a larger number was written by
- * a newer vpcsim: refused, never guessed at. Each step of s_migrate runs
- * for the stores below it. */
-#define S_SCHEMA_VERSION 4
+ * index on id (S_OBJECTS_V4); 5: a peer's security-group directory
+ * ("sgpeer-...") is a binary record too (StoredSgDir). A store with a
+ * larger number was written by a newer vpcsim: refused, never guessed at.
+ * Each step of s_migrate runs for the stores below it. */
+#define S_SCHEMA_VERSION 5
 
 static const char *const s_sql[Q__COUNT] = {
     /* Rows are found by seq (store_objmap); the id check would catch a map
@@ -267,6 +268,9 @@ static int s_migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
     }
     if (v < 4 && s_to_v4(db) != SQLITE_OK)
         goto rollback;
+    /* 4 -> 5: directories written from now on are binary records; the JSON
+     * ones load as before. As for 2, only the version moves, so that an
+     * older agent refuses the store rather than call those records damaged. */
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", S_SCHEMA_VERSION);
     if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||

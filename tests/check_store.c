@@ -370,7 +370,7 @@ START_TEST(binary_records_round_trip)
     ck_assert_int_eq(store_commit(st), 0);
     store_close(&st);
     ck_assert_int_eq(s_sql_int("SELECT count(*) FROM objects WHERE typeof(doc) = 'blob'"), 2);
-    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 4);
+    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 5);
     st = s_open();
     s_bin_t b = { 0 };
     ck_assert_int_eq(store_each_object(st, s_collect_bin, &b), 0);
@@ -436,7 +436,7 @@ START_TEST(v1_store_migrates_to_v2)
     s_sql("UPDATE objects SET doc = CAST(doc AS TEXT); PRAGMA user_version = 1");
     ck_assert_int_eq(s_sql_int("SELECT count(*) FROM objects WHERE typeof(doc) = 'text'"), 1);
     st = s_open();
-    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 4);
+    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 5);
     static const uint8_t rec[] = { 0x0a, 0x03, 'V', 'p', 'c', 0x10, 0x02 };
     store_begin(st);
     ck_assert_int_eq(store_put_object(st, "vpc-new", rec, sizeof rec), 0);
@@ -482,7 +482,7 @@ START_TEST(v3_store_migrates_to_v4_in_order)
           "PRAGMA user_version = 3;");
     ck_assert_int_eq(s_sql_int("SELECT count(*) FROM sqlite_sequence WHERE name = 'objects'"), 1);
     st = s_open();
-    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 4);
+    ck_assert_int_eq(s_sql_int("PRAGMA user_version"), 5);
     ck_assert_int_eq(s_sql_int("SELECT count(*) FROM sqlite_master WHERE name = 'objects' AND "
                                "sql LIKE '%AUTOINCREMENT%'"), 0);
     ck_assert_int_eq(s_sql_int("SELECT count(*) FROM sqlite_sequence WHERE name = 'objects'"), 0);
