@@ -214,7 +214,8 @@ int vs_event_peer_payload(const uint8_t *payload, size_t len, char *type, size_t
 }
 
 /* The id keys in the order that says best what a call is about: a call
- * naming a peering connection and a VPC is about the connection. */
+ * naming a peering connection and a VPC is about the connection. Each
+ * ends in "Id": s_id_key refuses any other key on its last two bytes. */
 #define S_ID_KEYS(X)                                                                   \
     X("VpcPeeringConnectionId") X("RouteTableId") X("SubnetId") X("InternetGatewayId")      \
     X("GroupId") X("NetworkInsightsPathId") X("NetworkInsightsAnalysisId") X("InstanceId")  \
@@ -275,9 +276,9 @@ static size_t s_skip_ws(const char *j, size_t len, size_t i)
 }
 
 /* The key index of j[start, start + n) in s_id_keys, or -1. Every key of
- * an API output is looked up (~40 in a created connection's), and most end
- * in neither "Id" nor any key's length: those are refused without a
- * compare (this scan is on every API reply's path). */
+ * an API output is looked up (~40 in a created connection's) on every API
+ * reply's path; most do not end in "Id" and are refused before any
+ * compare. */
 static int s_id_key(const char *j, size_t start, size_t n)
 {
     if (n < 2 || j[start + n - 2] != 'I' || j[start + n - 1] != 'd')

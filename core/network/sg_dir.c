@@ -19,14 +19,6 @@
 
 /* --- the object ----------------------------------------------------------------- */
 
-static void s_destroy(vs_obj_t *o)
-{
-    vs_sgdir_t *d = (vs_sgdir_t *)o;
-    free(d->groups);
-    free(d->refs);
-    free(d);
-}
-
 static int s_to_doc(const vs_model_t *m, const vs_obj_t *o, vs_json_t *doc)
 {
     const vs_sgdir_t *d = (const vs_sgdir_t *)o;
@@ -48,32 +40,20 @@ static int s_to_doc(const vs_model_t *m, const vs_obj_t *o, vs_json_t *doc)
     return 0;
 }
 
-static bool s_copy(char *dst, size_t cap, const char *src, const char *prefix)
-{
-    size_t n = src ? strlen(src) : cap;
-    if (n >= cap || (prefix && !vs_id_valid(src, prefix)))
-        return false;
-    memcpy(dst, src, n + 1);
-    return true;
-}
-
 static vs_obj_t *s_from_doc(vs_model_t *m, const vs_json_t *doc)
 {
     vs_sgdir_t *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
     int64_t ver = vs_json_get_int(doc, "Version", -1);
-    if (ver < 0 || !s_copy(d->pcx_id, sizeof d->pcx_id, vs_json_get_str(doc, "Pcx"), "pcx") ||
-        !s_copy(d->vpc_id, sizeof d->vpc_id, vs_json_get_str(doc, "VpcId"), "vpc") ||
-        !s_copy(d->peer_vpc, sizeof d->peer_vpc, vs_json_get_str(doc, "PeerVpcId"), "vpc") ||
-        !s_copy(d->peer_account, sizeof d->peer_account, vs_json_get_str(doc, "PeerAccount"),
-                NULL) ||
-        !vs_account_valid(d->peer_account) ||
+    if (ver < 0 ||
+        vs_sgdir__set_head(d, vs_json_get_str(doc, "Pcx"), vs_json_get_str(doc, "VpcId"),
+                           vs_json_get_str(doc, "PeerVpcId"), vs_json_get_str(doc, "PeerAccount"),
+                           (uint64_t)ver) != 0 ||
         vs_sgdir_json_lists(doc, true, &d->groups, &d->ngroups, &d->refs, &d->nrefs) != 0) {
-        s_destroy(&d->base);
+        vs_sgdir__destroy(&d->base);
         return NULL;
     }
-    d->version = (uint64_t)ver;
     return &d->base;
 }
 
@@ -84,7 +64,7 @@ const vs_kind_t vs_kind_sgdir = {
     .from_doc = s_from_doc,
     .to_bin = vs_sgdir__to_bin,
     .from_bin = vs_sgdir__from_bin,
-    .destroy = s_destroy,
+    .destroy = vs_sgdir__destroy,
 };
 
 /* src into dst[cap]: both are fields of the same bound (an ID, a group

@@ -57,9 +57,20 @@ const char *vs_sgdir__name(const vs_model_t *m, const char *peer_vpc, const char
 /* A group or a rule of vpc_id changed: tell the peers. */
 void vs_sgdir__vpc_changed(vs_model_t *m, const char *vpc_id);
 
+/* sg_dir_bin.c: the object as the store keeps it. */
+
+/* A stored directory's own fields into d, with the checks both stored
+ * forms get (the JSON one in sg_dir.c, the binary one): pcx, vpc and
+ * peer_vpc well-formed IDs, peer_account 12 digits, version at most
+ * INT64_MAX. 0, or -1 if one fails. */
+int vs_sgdir__set_head(vs_sgdir_t *d, const char *pcx, const char *vpc, const char *peer_vpc,
+                       const char *peer_account, uint64_t version);
+
 /* The kind's binary stored form, proto/store.proto StoredSgDir
  * (sg_dir_bin.c): vs_kind_t's to_bin and from_bin. */
 long vs_sgdir__to_bin(const vs_model_t *m, const vs_obj_t *o, uint8_t *buf, size_t cap);
 vs_obj_t *vs_sgdir__from_bin(vs_model_t *m, const uint8_t *body, size_t len);
+/* vs_kind_t's destroy: frees the lists and the object. */
+void vs_sgdir__destroy(vs_obj_t *o);
 
 #endif

@@ -1,8 +1,12 @@
-/* sg_dir_bin: the binary stored form of a peer's group directory
- * (proto/store.proto StoredSgDir), see sg_dir.h. Every same-Region
- * handshake that goes active writes one directory on each side; as JSON
- * (the object tree, its text, its free) that cost ~8,700 instructions per
- * handshake in each agent, about 2,000 this way (bench/instr.sh --settle).
+/* sg_dir_bin: a peer's group directory as an object the store keeps: its
+ * binary stored form (proto/store.proto StoredSgDir), the checks of its
+ * own fields that the JSON form (sg_dir.c) shares, and its destructor.
+ * Below sg_dir.c, which names these in vs_kind_sgdir. See sg_dir.h.
+ *
+ * Every same-Region handshake that goes active writes one directory on
+ * each side; as JSON (the object tree, its text, its free) that cost
+ * ~8,700 instructions per handshake in each agent, about 2,000 this way
+ * (bench/instr.sh --settle).
  *
  * Encoding points the protobuf-c structs at the object's strings; the
  * group structs and pointer arrays are on the stack for a directory of a
@@ -18,6 +22,28 @@
 #include "sg_dir.h"
 #include "sg_wire.h"
 #include "store.pb-c.h"
+
+void vs_sgdir__destroy(vs_obj_t *o)
+{
+    vs_sgdir_t *d = (vs_sgdir_t *)o;
+    free(d->groups);
+    free(d->refs);
+    free(d);
+}
+
+int vs_sgdir__set_head(vs_sgdir_t *d, const char *pcx, const char *vpc, const char *peer_vpc,
+                       const char *peer_account, uint64_t version)
+{
+    if (version > (uint64_t)INT64_MAX ||
+        !vs_sgdir__copy(d->pcx_id, sizeof d->pcx_id, pcx, "pcx") ||
+        !vs_sgdir__copy(d->vpc_id, sizeof d->vpc_id, vpc, "vpc") ||
+        !vs_sgdir__copy(d->peer_vpc, sizeof d->peer_vpc, peer_vpc, "vpc") ||
+        !vs_sgdir__copy(d->peer_account, sizeof d->peer_account, peer_account, NULL) ||
+        !vs_account_valid(d->peer_account))
+        return -1;
+    d->version = version;
+    return 0;
+}
 
 /* Groups and refs encoded without an allocation. */
 #define S_SMALL 16
@@ -77,15 +103,9 @@ done:
  * JSON form's checks. */
 static int s_fill(vs_sgdir_t *d, const Vpcsim__Store__StoredSgDir *w)
 {
-    if (w->version > (uint64_t)INT64_MAX ||
-        !vs_sgdir__copy(d->pcx_id, sizeof d->pcx_id, w->pcx, "pcx") ||
-        !vs_sgdir__copy(d->vpc_id, sizeof d->vpc_id, w->vpc, "vpc") ||
-        !vs_sgdir__copy(d->peer_vpc, sizeof d->peer_vpc, w->peer_vpc, "vpc") ||
-        !vs_sgdir__copy(d->peer_account, sizeof d->peer_account, w->peer_account, NULL) ||
-        !vs_account_valid(d->peer_account) ||
+    if (vs_sgdir__set_head(d, w->pcx, w->vpc, w->peer_vpc, w->peer_account, w->version) != 0 ||
         vs_sgdir__alloc_lists(w->n_groups, w->n_refs, &d->groups, &d->refs) != 0)
         return -1;
-    d->version = w->version;
     for (; d->ngroups < w->n_groups; d->ngroups++) {
         const Vpcsim__Store__StoredSgDirGroup *g = w->groups[d->ngroups];
         if (!g || vs_sgdir__set_group(&d->groups[d->ngroups], g->id, g->name, g->present) != 0)
@@ -107,9 +127,7 @@ vs_obj_t *vs_sgdir__from_bin(vs_model_t *m, const uint8_t *body, size_t len)
                                         : NULL;
     vs_sgdir_t *d = w ? calloc(1, sizeof *d) : NULL;
     if (d && s_fill(d, w) != 0) {
-        free(d->groups);
-        free(d->refs);
-        free(d);
+        vs_sgdir__destroy(&d->base);
         d = NULL;
     }
     if (w && vs_arena_spilled(&arena))   /* else all of it is in the arena */
