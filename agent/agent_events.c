@@ -19,6 +19,7 @@
 #include "json.h"
 #include "log.h"
 #include "pcx_wire.h"
+#include "peer_bundle.h"
 #include "reach_wire.h"
 #include "sg_wire.h"
 
@@ -213,6 +214,30 @@ static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
     }
 }
 
+/* e as filed for the message's payload: one event, or one per part of a
+ * bundle (core/model/peer_bundle.h), each as that part alone would be, so
+ * that a connection's events show every message about it. */
+static void s_add_peer(agent_t *a, vs_event_t *e, const uint8_t *p, size_t len, bool sealed)
+{
+    if (sealed) {
+        s_put(e->action, sizeof e->action, "(sealed)");
+        s_add(a, e);
+        return;
+    }
+    if (!vs_bundle_check(p, len, NULL)) {
+        s_peer_payload(p, len, e);
+        s_add(a, e);
+        return;
+    }
+    size_t off = 0, n;
+    const uint8_t *part;
+    while (vs_bundle_next(p, len, &off, &part, &n) == 1) {
+        vs_event_t pe = *e;
+        s_peer_payload(part, n, &pe);
+        s_add(a, &pe);
+    }
+}
+
 void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)
 {
     if (a->ev && !resend)
@@ -227,11 +252,7 @@ void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)
     e.msg_id = m->msg_id;
     s_put(e.peer_account, sizeof e.peer_account, m->to_account);
     s_put(e.peer_region, sizeof e.peer_region, m->to_region);
-    if (m->sealed)
-        s_put(e.action, sizeof e.action, "(sealed)");
-    else
-        s_peer_payload(m->payload, m->payload_len, &e);
-    s_add(a, &e);
+    s_add_peer(a, &e, m->payload, m->payload_len, m->sealed);
 }
 
 void agent_ev__peer_recv(agent_t *a, const vs_env_t *env, bool duplicate)
@@ -243,13 +264,9 @@ void agent_ev__peer_recv(agent_t *a, const vs_env_t *env, bool duplicate)
     e.msg_id = env->msg_id;
     s_put(e.peer_account, sizeof e.peer_account, env->sender->account);
     s_put(e.peer_region, sizeof e.peer_region, env->sender->region);
-    if (env->peer->sealed)
-        s_put(e.action, sizeof e.action, "(sealed)");
-    else
-        s_peer_payload(env->peer->payload.data, env->peer->payload.len, &e);
     if (duplicate)
         s_put(e.detail, sizeof e.detail, "duplicate dropped");
-    s_add(a, &e);
+    s_add_peer(a, &e, env->peer->payload.data, env->peer->payload.len, env->peer->sealed);
 }
 
 void agent_ev__undeliverable(agent_t *a, const vs_env_t *env)

@@ -9,7 +9,9 @@
 
 #include "clock.h"
 #include "log.h"
+#include "buf.h"
 #include "pcx_msgjson.h"
+#include "peer_bundle.h"
 #include "reach_wire.h"
 #include "sg_wire.h"
 
@@ -44,6 +46,43 @@ void bk_fault_relay_free(broker_t *b)
 
 /* ---- capture ------------------------------------------------------------- */
 
+/* A typed payload's JSON form (malloc'd), NULL if it has none. */
+static char *s_render_one(const uint8_t *p, size_t len, bool sealed)
+{
+    if (!sealed && vs_pcx_wire_is_typed(p, len))
+        return vs_pcx_msgjson_render(p, len);
+    if (!sealed && vs_sgdir_wire_is_typed(p, len))
+        return vs_sgdir_msgjson_render(p, len);
+    if (vs_reach_wire_is_typed(p, len))
+        /* Also sealed=1: a Sealed analysis message shows its key, nonce
+         * and ciphertext, as its JSON form did; the plaintext stays the
+         * receiver's. */
+        return vs_reach_msgjson_render(p, len);
+    return NULL;
+}
+
+/* As s_render_one; a bundle (core/model/peer_bundle.h) as
+ * {"T":"Bundle","Parts":[...]}, each part in its own JSON form (null for
+ * one that has none). */
+static char *s_render(const uint8_t *p, size_t len, bool sealed)
+{
+    if (sealed || !vs_bundle_check(p, len, NULL))
+        return s_render_one(p, len, sealed);
+    vs_buf_t out = VS_BUF_INIT;
+    vs_buf_puts(&out, "{\"T\":\"Bundle\",\"Parts\":[");
+    size_t off = 0, n;
+    const uint8_t *part;
+    for (int k = 0; vs_bundle_next(p, len, &off, &part, &n) == 1; k++) {
+        char *t = s_render_one(part, n, false);
+        if (k)
+            vs_buf_putc(&out, ',');
+        vs_buf_puts(&out, t ? t : "null");
+        free(t);
+    }
+    vs_buf_puts(&out, "]}");
+    return vs_buf_take(&out);
+}
+
 static void s_capture(broker_t *b, const bk_agent_t *from, const bk_agent_t *to,
                       const vs_env_t *env)
 {
@@ -74,16 +113,7 @@ static void s_capture(broker_t *b, const bk_agent_t *from, const bk_agent_t *to,
      * binary: it is also written in its JSON form, so that the capture
      * reads as the protocol. JSON escapes every newline, so the line stays
      * one line. */
-    char *text = NULL;
-    if (!env->peer->sealed && vs_pcx_wire_is_typed(p->data, p->len))
-        text = vs_pcx_msgjson_render(p->data, p->len);
-    else if (!env->peer->sealed && vs_sgdir_wire_is_typed(p->data, p->len))
-        text = vs_sgdir_msgjson_render(p->data, p->len);
-    else if (vs_reach_wire_is_typed(p->data, p->len))
-        /* Also sealed=1: a Sealed analysis message shows its key, nonce
-         * and ciphertext, as its JSON form did; the plaintext stays the
-         * receiver's. */
-        text = vs_reach_msgjson_render(p->data, p->len);
+    char *text = s_render(p->data, p->len, env->peer->sealed);
     if (text)
         fprintf(f, " %s", text);
     free(text);

@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "pcx_wire.h"
+#include "peer_bundle.h"
 #include "reach_wire.h"
 #include "service.h"
 #include "sg_wire.h"
@@ -95,7 +96,7 @@ static void s_trace(vs_simnet_t *net, const char *fmt, ...)
 
 /* "Request pcx-0123..." from a payload, for the trace: a typed peering
  * message (pcx_wire.h) or a JSON one, described the same way. */
-static void s_describe_payload(const uint8_t *p, size_t len, char *out, size_t outlen)
+static void s_describe_one(const uint8_t *p, size_t len, char *out, size_t outlen)
 {
     if (vs_pcx_wire_is_typed(p, len)) {
         vs_pcx_msg_t *msg = malloc(sizeof *msg);
@@ -138,6 +139,25 @@ static void s_describe_payload(const uint8_t *p, size_t len, char *out, size_t o
              pcx ? " " : "", pcx ? vs_json_get_str(pcx, "State") : "",
              pcx ? vs_json_get_int(pcx, "Version", 0) : 0);
     vs_json_free(&j);
+}
+
+/* A bundle (core/model/peer_bundle.h) as its parts, "Bundle[A; B]". */
+static void s_describe_payload(const uint8_t *p, size_t len, char *out, size_t outlen)
+{
+    if (!vs_bundle_check(p, len, NULL)) {
+        s_describe_one(p, len, out, outlen);
+        return;
+    }
+    size_t used = (size_t)snprintf(out, outlen, "Bundle[");
+    size_t off = 0, n;
+    const uint8_t *part;
+    for (int k = 0; used < outlen && vs_bundle_next(p, len, &off, &part, &n) == 1; k++) {
+        char one[160];
+        s_describe_one(part, n, one, sizeof one);
+        used += (size_t)snprintf(out + used, outlen - used, "%s%s", k ? "; " : "", one);
+    }
+    if (used < outlen)
+        snprintf(out + used, outlen - used, "]");
 }
 
 vs_simnet_t *vs_simnet_new(uint64_t seed, uint64_t t0_ms)
@@ -389,7 +409,7 @@ static void s_emit(void *ctx, const vs_out_t *o)
     m->backoff = SIM_RESEND_BASE_MS;
     a->nout++;
     if (net->trace) {          /* decoding a payload to describe it is not free */
-        char what[160];
+        char what[480];
         s_describe_payload(o->payload, o->payload_len, what, sizeof what);
         s_trace(net, "a%d -> a%d send %" PRIx64 " %s", e->agent, m->to, m->msg_id, what);
     }
@@ -481,7 +501,7 @@ static void s_deliver(vs_simnet_t *net, msg_t *m)
     if (!vs_json_get(to->seen, key)) {
         vs_json_set(to->seen, key, vs_json_bool(true));
         if (net->trace) {
-            char what[160];
+            char what[480];
             s_describe_payload(m->payload, m->len, what, sizeof what);
             s_trace(net, "a%d <- a%d recv %" PRIx64 " %s", m->to, m->from, m->msg_id, what);
         }

@@ -62,10 +62,16 @@ START_TEST(each_record_goes_to_the_replica_once)
     ck_assert_uint_eq(s_count(0, " send ", " Validated pcx-"), 1);
     ck_assert_uint_eq(s_count(0, " send ", " Op pcx-"), 1);
     ck_assert_uint_eq(s_count(0, " send ", " OpResult pcx-"), 1);
-    ck_assert_uint_eq(s_count(0, " send ", " State pcx-"), 2);
+    ck_assert_uint_eq(s_count(0, " send ", "State pcx-"), 2);
     ck_assert_uint_eq(s_count(0, " send ", " provisioning "), 1);   /* the OpResult alone */
     ck_assert_uint_eq(s_count(0, " send ", " pending-acceptance "), 1);
     ck_assert_uint_eq(s_count(0, " send ", " active "), 1);
+    /* The State(active) and the home's security-group directory go as one
+     * message (a bundle, peer_bundle.h); the replica's directory comes
+     * back alone: 7 messages in all. */
+    ck_assert_uint_eq(s_count(0, " send ", "Bundle[State pcx-"), 1);
+    ck_assert_uint_eq(s_count(0, " send ", "SgDir pcx-"), 2);
+    ck_assert_uint_eq(s_count(0, " send ", NULL), 7);
     /* The replica passed through provisioning all the same: the accept's
      * answer applied it. */
     ck_assert_uint_eq(s_count(0, " recv ", " OpResult pcx-"), 1);

@@ -377,6 +377,65 @@ START_TEST(groups_indexed_by_vpc)
 }
 END_TEST
 
+/* The trace lines of the simulated network (simnet.c), kept for a test. */
+static char g_trace[256][480];
+static int g_ntrace;
+
+static void s_trace(void *ctx, const char *line)
+{
+    (void)ctx;
+    if (g_ntrace < 256)
+        snprintf(g_trace[g_ntrace++], sizeof g_trace[0], "%s", line);
+}
+
+/* The sends of agent `from` to agent `to` since the trace began. */
+static int s_sends(int from, int to, const char *what, char *last, size_t lastlen)
+{
+    char head[48];
+    snprintf(head, sizeof head, "a%d -> a%d send ", from, to);
+    int n = 0;
+    for (int i = 0; i < g_ntrace; i++) {
+        const char *h = strstr(g_trace[i], head);
+        if (h && (!what || strstr(h, what))) {
+            n++;
+            snprintf(last, lastlen, "%s", h);
+        }
+    }
+    return n;
+}
+
+/* Once the home makes a connection active, its State and its directory go
+ * to the accepter's agent as one message (a bundle, peer_bundle.h); the
+ * accepter's directory comes back on its own. Nothing else travels, and
+ * each side ends with the other's directory, as when they came apart. */
+START_TEST(activation_and_directory_in_one_message)
+{
+    int a = pf_agent(A1, R1), b = pf_agent(A2, R1);
+    const char *va = mkvpc(a, "10.1.0.0/16"), *vb = mkvpc(b, "10.2.0.0/16");
+    mksg(a, va, "a");
+    mksg(b, vb, "b");
+    const char *pcx = pending_pcx(a, va, b, vb);
+    OK(b, "AcceptVpcPeeringConnection", pcx_id_input(pcx));
+    g_ntrace = 0;
+    vs_simnet_set_trace(g_net, s_trace, NULL);
+    pf_advance(VS_PCX_PROVISIONING_MS);
+    pf_settle();
+    vs_simnet_set_trace(g_net, NULL, NULL);
+    ck_assert_str_eq(state_of(a, pcx), "active");
+    same_views(a, b, pcx);
+
+    char last[480] = "";
+    ck_assert_int_eq(s_sends(a, b, NULL, last, sizeof last), 1);
+    ck_assert_msg(strstr(last, J("Bundle[State %s active", pcx)) && strstr(last, J("; SgDir %s", pcx)),
+                  "home's send: %s", last);
+    ck_assert_int_eq(s_sends(b, a, NULL, last, sizeof last), 1);
+    ck_assert_msg(strstr(last, J("SgDir %s", pcx)) && !strstr(last, "Bundle"), "accepter's: %s",
+                  last);
+    ck_assert_ptr_nonnull(vs_sgdir__for_pcx(pf_model(a), pcx));
+    ck_assert_ptr_nonnull(vs_sgdir__for_pcx(pf_model(b), pcx));
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("sg_dir");
@@ -389,6 +448,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, typed_and_json_snapshots);
     tcase_add_test(tc, groups_indexed_by_vpc);
     tcase_add_test(tc, directory_stored_binary);
+    tcase_add_test(tc, activation_and_directory_in_one_message);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model_priv.h"
+#include "peer_bundle.h"
 #include "params.h"
 
 /* Module i of this model in dispatch order, NULL past the last one. The
@@ -112,6 +113,7 @@ static void s_outq_item_free(vs_outq_item_t *it)
 {
     free(it->output_json);
     free(it->mem);
+    free(it->bundle);
     free(it->vpc_arn);
 }
 
@@ -264,7 +266,77 @@ uint64_t vs_model__emit_peer(vs_model_t *m, const char *to_vpc_arn, const char *
         it->to_region = nc ? memcpy(at, to_region, nc) : NULL;
     }
     it->payload_len = len;
+    it->nparts = 1;
     return it->msg_id;
+}
+
+/* How far back a message looks for one to join: the messages of one input
+ * to one agent are usually next to each other (a connection's State and
+ * its security-group snapshot; one per connection a tick activates). */
+#define S_BUNDLE_LOOKBACK 16
+
+/* The queued message a new one of len bytes to (account, region) joins:
+ * the latest queued to that agent, if it takes more parts and has room;
+ * else NULL. Only the latest: the messages to one agent keep their order. */
+static vs_outq_item_t *s_bundle_host(vs_model_t *m, const char *account, const char *region,
+                                     size_t len)
+{
+    size_t stop = m->nout > S_BUNDLE_LOOKBACK ? m->nout - S_BUNDLE_LOOKBACK : 0;
+    for (size_t i = m->nout; i-- > stop;) {
+        vs_outq_item_t *it = &m->outq[i];
+        if (it->kind != VS_OUT_PEER || !it->to_account || !it->to_region ||
+            strcmp(it->to_account, account) || strcmp(it->to_region, region))
+            continue;
+        size_t have = it->nparts == 1 ? vs_bundle_part_size(it->payload_len) : it->payload_len;
+        bool room = it->bundle_ok && it->nparts < VS_BUNDLE_MAX_PARTS &&
+                    have + vs_bundle_part_size(len) <= VS_BUNDLE_BUILD_BYTES;
+        return room ? it : NULL;
+    }
+    return NULL;
+}
+
+/* Adds payload as a part of it (turning its own payload into the first
+ * part if it is still alone). 0, or -1 out of memory (it is unchanged). */
+static int s_bundle_add(vs_outq_item_t *it, const uint8_t *payload, size_t len)
+{
+    size_t have = it->nparts == 1 ? vs_bundle_part_size(it->payload_len) : it->payload_len;
+    size_t need = have + vs_bundle_part_size(len);
+    if (need > it->bundle_cap) {
+        size_t cap = it->bundle_cap ? it->bundle_cap : 1024;
+        while (cap < need)
+            cap *= 2;
+        uint8_t *b = realloc(it->bundle, cap);
+        if (!b)
+            return -1;
+        it->bundle = b;
+        it->bundle_cap = cap;
+        if (it->nparts > 1)
+            it->payload = b;
+    }
+    if (it->nparts == 1) {
+        it->payload_len = vs_bundle_put(it->bundle, it->payload, it->payload_len);
+        it->payload = it->bundle;
+    }
+    it->payload_len += vs_bundle_put(it->bundle + it->payload_len, payload, len);
+    it->nparts++;
+    return 0;
+}
+
+uint64_t vs_model__emit_peer_bundled(vs_model_t *m, const char *to_vpc_arn,
+                                     const char *to_account, const char *to_region,
+                                     const uint8_t *payload, size_t len)
+{
+    /* An empty payload or a bundle is no part; an unaddressed message
+     * names no agent to share with. */
+    bool partable = len > 0 && !vs_bundle_is(payload, len) && to_account && to_region &&
+                    vs_bundle_part_size(len) * 2 <= VS_BUNDLE_BUILD_BYTES;
+    vs_outq_item_t *host = partable ? s_bundle_host(m, to_account, to_region, len) : NULL;
+    if (host && s_bundle_add(host, payload, len) == 0)
+        return host->msg_id;
+    uint64_t id = vs_model__emit_peer(m, to_vpc_arn, to_account, to_region, payload, len);
+    if (id && partable && m->outq[m->nout - 1].mem)
+        m->outq[m->nout - 1].bundle_ok = true;
+    return id;
 }
 
 int64_t *vs_model__counter(const vs_model_t *m, vs_counter_t which)
@@ -374,8 +446,8 @@ void vs_model_submit(vs_model_t *m, uint64_t token, const char *caller_account,
     m->dry_run = false;
 }
 
-int vs_model_on_peer(vs_model_t *m, const char *from_account, const char *from_region,
-                     const uint8_t *payload, size_t len)
+static int s_on_peer_one(vs_model_t *m, const char *from_account, const char *from_region,
+                         const uint8_t *payload, size_t len)
 {
     for (size_t i = 0; s_mod(m, i); i++) {
         if (!s_mod(m, i)->on_peer)
@@ -385,6 +457,26 @@ int vs_model_on_peer(vs_model_t *m, const char *from_account, const char *from_r
             return rc < 0 ? -1 : 0;
     }
     return -1;      /* nobody understood it */
+}
+
+int vs_model_on_peer(vs_model_t *m, const char *from_account, const char *from_region,
+                     const uint8_t *payload, size_t len)
+{
+    if (!vs_bundle_is(payload, len))
+        return s_on_peer_one(m, from_account, from_region, payload, len);
+    /* Checked whole first: a broken bundle is refused before any part of
+     * it changes anything. Then each part as if it had come alone, in the
+     * order sent; a part refused does not stop the others (each is judged
+     * on its own, as separate messages were). */
+    if (!vs_bundle_check(payload, len, NULL))
+        return -1;
+    int rc = 0;
+    size_t off = 0, n;
+    const uint8_t *part;
+    while (vs_bundle_next(payload, len, &off, &part, &n) == 1)
+        if (s_on_peer_one(m, from_account, from_region, part, n) < 0)
+            rc = -1;
+    return rc;
 }
 
 void vs_model_on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent)

@@ -241,6 +241,17 @@ uint64_t vs_model__emit_sealed_peer(vs_model_t *m, const char *to_vpc_arn,
                                     const uint8_t *payload, size_t len);
 uint64_t vs_model__emit_peer(vs_model_t *m, const char *to_vpc_arn, const char *to_account,
                              const char *to_region, const uint8_t *payload, size_t len);
+/* The same for a message that may share one PeerMessage with the latest one
+ * queued to the same agent (to_account, to_region) in this input, as a
+ * part of a bundle (peer_bundle.h): one outbox row, relay, dedup row and
+ * ack for all. The receiving model applies the parts in order. The ID is
+ * the shared message's, so a module that waits for a message's own
+ * Undeliverable (it keeps the ID) sends it with vs_model__emit_peer. The
+ * address of the shared message is its first part's (the broker routes
+ * every ARN of one account and Region to the same agent). */
+uint64_t vs_model__emit_peer_bundled(vs_model_t *m, const char *to_vpc_arn,
+                                     const char *to_account, const char *to_region,
+                                     const uint8_t *payload, size_t len);
 void vs_model__emit_vpc(vs_model_t *m, bool added, const char *vpc_arn);
 
 /* --- timers -------------------------------------------------------------------- */

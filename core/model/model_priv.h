@@ -33,6 +33,12 @@ typedef struct vs_outq_item {
     uint8_t *payload;
     size_t payload_len;
     bool sealed;
+    /* Later messages to the same agent may join this one (peer_bundle.h):
+     * then payload points to bundle (owned), which holds the parts. */
+    bool bundle_ok;
+    uint32_t nparts;
+    uint8_t *bundle;
+    size_t bundle_cap;
     char *vpc_arn;
 } vs_outq_item_t;
 

@@ -197,7 +197,7 @@ static void s_send(vs_model_t *m, const vs_pcx_obj_t *o, const char *vpc_id,
     }
     if (n > 0 && vs_arn_format(arn, sizeof arn, part ? part : "aws", to->region, to->account,
                                "vpc", to->vpc_id) > 0)
-        vs_model__emit_peer(m, arn, to->account, to->region, buf, (size_t)n);
+        vs_model__emit_peer_bundled(m, arn, to->account, to->region, buf, (size_t)n);
     if (buf != small)
         free(buf);
     vs_sgdir_msg_clear(&msg);

@@ -34,8 +34,13 @@ uint64_t vs_pcx__msg_send(vs_model_t *m, const vs_pcx_vpc_t *to, const vs_pcx_ms
         if (!buf || vs_pcx_wire_encode(msg, buf, (size_t)n) != n)
             n = -1;
     }
-    uint64_t id = n > 0 ? vs_model__emit_peer(m, arn, to->account, to->region, buf, (size_t)n)
-                        : 0;
+    /* A Request's own Undeliverable fails it (o->request_msg_id): alone.
+     * The others may share a message with their neighbours. */
+    uint64_t id = 0;
+    if (n > 0 && msg->type == VS_PCX_MSG_REQUEST)
+        id = vs_model__emit_peer(m, arn, to->account, to->region, buf, (size_t)n);
+    else if (n > 0)
+        id = vs_model__emit_peer_bundled(m, arn, to->account, to->region, buf, (size_t)n);
     if (buf != small)
         free(buf);
     return id;
