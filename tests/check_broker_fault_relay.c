@@ -14,6 +14,7 @@
 #include "../broker/fault_relay.h"
 #include "../broker/router.h"
 #include "log.h"
+#include "peer_bundle.h"
 #include "reach_wire.h"
 #include "sg_wire.h"
 
@@ -298,6 +299,64 @@ START_TEST(delay_and_capture)
 }
 END_TEST
 
+/* A bundle (core/model/peer_bundle.h) is captured with each part in its
+ * own JSON form, in order; a part without one is null. */
+START_TEST(capture_shows_bundle_parts)
+{
+    char path[] = "/tmp/check_broker_capture_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    s_b->capture = fopen(path, "a");
+    ck_assert_ptr_nonnull(s_b->capture);
+
+    vs_sgdir_msg_t m = { .ver = 42 };
+    strcpy(m.pcx_id, "pcx-0123456789abcdef0");
+    strcpy(m.vpc_id, "vpc-0123456789abcdef0");
+    uint8_t dir[256];
+    long n = vs_sgdir_wire_encode(&m, dir, sizeof dir);
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_le(n, (long)sizeof dir);
+    uint8_t buf[600];
+    size_t len = vs_bundle_put(buf, dir, (size_t)n);
+    len += vs_bundle_put(buf + len, (const uint8_t *)"?", 1);
+    m.ver = 43;
+    ck_assert_int_eq(vs_sgdir_wire_encode(&m, dir, sizeof dir), n);
+    len += vs_bundle_put(buf + len, dir, (size_t)n);
+
+    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+    Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
+    to.account = "222222222222";
+    to.region = "us-east-1";
+    env.to = &to;
+    env.msg_id = 7;
+    pm.payload.data = buf;
+    pm.payload.len = len;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
+    env.peer = &pm;
+    s_recv(A, &env);
+    s_run_for(20);
+    ck_assert_uint_eq(s_count("agB", VPCSIM__WIRE__ENVELOPE__BODY_PEER), 1);
+
+    char line[2048] = "";
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    const char *json = strstr(line, " {");
+    ck_assert_msg(json != NULL, "%s", line);
+    ck_assert_str_eq(json + 1, "{\"T\":\"Bundle\",\"Parts\":["
+                               "{\"T\":\"SgDir\",\"Pcx\":\"pcx-0123456789abcdef0\","
+                               "\"Vpc\":\"vpc-0123456789abcdef0\",\"Ver\":42,\"Groups\":[],"
+                               "\"Refs\":[]},null,"
+                               "{\"T\":\"SgDir\",\"Pcx\":\"pcx-0123456789abcdef0\","
+                               "\"Vpc\":\"vpc-0123456789abcdef0\",\"Ver\":43,\"Groups\":[],"
+                               "\"Refs\":[]}]}\n");
+    ck_assert_ptr_null(fgets(line, sizeof line, f));
+    fclose(f);
+    unlink(path);
+}
+END_TEST
+
 /* A typed SgDir snapshot (proto/peer.proto SgDirMessage) is binary: the
  * capture also writes its JSON form, on the same line, as for pcx. */
 START_TEST(capture_shows_typed_sgdir)
@@ -488,6 +547,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, partition_drops_silently);
     tcase_add_test(tc, delay_and_capture);
     tcase_add_test(tc, capture_shows_typed_sgdir);
+    tcase_add_test(tc, capture_shows_bundle_parts);
     tcase_add_test(tc, capture_shows_typed_reach);
     tcase_add_test(tc, duplicate_copies);
     tcase_add_test(tc, reorder_and_release);
