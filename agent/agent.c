@@ -31,7 +31,7 @@ static void s_resend_cb(void *ctx, const store_outmsg_t *m)
     if (!a->ev_resending && store_begin(a->st) == 0)
         a->ev_resending = true;
     if (a->ev_resending)
-        agent_ev__peer_sent(a, m, true);
+        agent_ev__peer_sent(a, m, true, 0);
     a->stats.resends++;
     agent__send_peer(a, m);
 }

@@ -216,34 +216,43 @@ static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
 
 /* e as filed for the message's payload: one event, or one per part of a
  * bundle (core/model/peer_bundle.h), each as that part alone would be, so
- * that a connection's events show every message about it. */
+ * that a connection's events show every message about it, and under its
+ * own cause when the bundle tags its parts with theirs. */
 static void s_add_peer(agent_t *a, vs_event_t *e, const uint8_t *p, size_t len, bool sealed)
 {
+    size_t nparts = 0;
     if (sealed) {
         s_put(e->action, sizeof e->action, "(sealed)");
         s_add(a, e);
         return;
     }
-    if (!vs_bundle_check(p, len, NULL)) {
+    if (!vs_bundle_check(p, len, &nparts)) {
         s_peer_payload(p, len, e);
         s_add(a, e);
         return;
     }
-    size_t off = 0, n;
+    uint64_t tags[VS_BUNDLE_MAX_PARTS];
+    size_t ntags = vs_bundle_tags(p, len, tags, nparts);
+    size_t off = 0, n, i = 0;
     const uint8_t *part;
     while (vs_bundle_next(p, len, &off, &part, &n) == 1) {
         vs_event_t pe = *e;
+        if (i < ntags && tags[i])
+            pe.cause = tags[i];
+        i++;
         s_peer_payload(part, n, &pe);
         s_add(a, &pe);
     }
 }
 
-void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend)
+void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend, uint64_t cause)
 {
     if (a->ev && !resend)
         evlog_prefetch(a->ev, VS_EV_PEER_SEND, m->msg_id);   /* as in api_call */
     vs_event_t e;
     s_init(a, &e, resend ? VS_EV_PEER_RESEND : VS_EV_PEER_SEND);
+    if (cause)
+        e.cause = cause;
     if (resend) {
         uint64_t c = agent_ev__msg_cause(a, m->msg_id);
         if (c)

@@ -22,7 +22,9 @@ void agent__send_peer(agent_t *a, const store_outmsg_t *m)
     /* Every id below the oldest unacknowledged message is done with: the
      * receiver may forget those in its dedup table. The message itself is
      * in the outbox, so the floor never passes it. */
-    uint64_t floor = vs_outbox_min_id(a->outq);
+    uint64_t floor = vs_outbox_min_id(a->outq), held = vs_model_queued_min_id(a->model);
+    if (held < floor)   /* held ones go out after this one, maybe with lower ids */
+        floor = held;
     pm.ack_floor = floor < m->msg_id ? floor : m->msg_id;
     pm.epoch = a->msg_epoch;
     to.vpc_arn = (char *)(m->to_vpc_arn ? m->to_vpc_arn : "");
@@ -82,7 +84,9 @@ void agent__emit(void *ctx, const vs_out_t *o)
         /* Durable in this turn's transaction, sent right after it commits,
          * resent from the outbox until the receiver acknowledges it. */
         if (store_outbox_put(a->st, &m) == 0 && vs_outbox_add(a->outq, &m, simclock_mono_ms()) == 0) {
-            agent_ev__peer_sent(a, &m, false);
+            /* Held past its input: filed under that input's cause (a
+             * bundle's parts under theirs, which it carries). */
+            agent_ev__peer_sent(a, &m, false, o->ntags == 1 ? o->tags[0] : 0);
             agent__send_peer(a, &m);
         }
         break;

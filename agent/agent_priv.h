@@ -156,8 +156,11 @@ void agent__persist(void *ctx, const char *id, const uint8_t *doc, size_t len,
 void agent__emit(void *ctx, const vs_out_t *o);
 /* The model's changes and outputs so far, without the turn's bookkeeping:
  * run after each received message, so that what it caused is filed
- * under its causality id. */
+ * under its causality id. Peer messages that later ones to the same agent
+ * may join stay in the model, tagged with that id, until
+ * agent__release_turn, which the end of the turn runs before its commit. */
 void agent__drain_turn(agent_t *a);
+void agent__release_turn(agent_t *a);
 void agent__store_failed(agent_t *a);
 /* Ends a turn: one transaction for its changes, then its sends. */
 void agent__commit_turn(agent_t *a);
@@ -199,7 +202,9 @@ void agent_ev__reload(agent_t *a);
 uint64_t agent_ev__cause(agent_t *a);
 void agent_ev__api_call(agent_t *a, const vs_env_t *env, const vs_json_t *input);
 void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o);
-void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend);
+/* cause: the input's that made m when it was held past that input
+ * (vs_model_drain_hold), else 0 for the current one. */
+void agent_ev__peer_sent(agent_t *a, const store_outmsg_t *m, bool resend, uint64_t cause);
 void agent_ev__peer_recv(agent_t *a, const vs_env_t *env, bool duplicate);
 void agent_ev__undeliverable(agent_t *a, const vs_env_t *env);
 void agent_ev__persist(agent_t *a, const char *id, bool exists, const char *state);

@@ -11,6 +11,7 @@
 #include "agent_priv.h"
 #include "json.h"
 #include "log.h"
+#include "peer_bundle.h"
 #include "timebound.h"
 
 /* Stack space for one received frame's decoded tree: an API request or a
@@ -157,6 +158,39 @@ static bool s_from_broker(agent_t *a, const vs_env_t *env, const char *what)
     return false;
 }
 
+/* A new peer message's payload into the model: 0, or -1 if refused. A
+ * bundle whose parts carry their senders' causes (peer_bundle.h: the
+ * sender held them past their inputs) is applied a part at a time, each
+ * under its own cause and its effects drained under it, as if the parts
+ * had come alone; any other payload in one go (the model applies a
+ * bundle's parts in order) under the envelope's. */
+static int s_apply(agent_t *a, const vs_env_t *env)
+{
+    const uint8_t *p = env->peer->payload.data;
+    size_t len = env->peer->payload.len, nparts = 0;
+    uint64_t tags[VS_BUNDLE_MAX_PARTS];
+    size_t ntags = !env->peer->sealed && vs_bundle_check(p, len, &nparts)
+                       ? vs_bundle_tags(p, len, tags, nparts)
+                       : 0;
+    if (!ntags)
+        return vs_model_on_peer(a->model, env->sender->account, env->sender->region, p, len);
+    int rc = 0;
+    size_t off = 0, n, i = 0;
+    const uint8_t *part;
+    while (vs_bundle_next(p, len, &off, &part, &n) == 1) {
+        if (tags[i])
+            a->ev_cause = tags[i];
+        else if (env->cause_id)
+            a->ev_cause = env->cause_id;
+        i++;
+        if (vs_model_on_peer(a->model, env->sender->account, env->sender->region, part, n) < 0)
+            rc = -1;
+        a->turn_dirty = true;
+        agent__drain_turn(a);
+    }
+    return rc;
+}
+
 static void s_on_peer(agent_t *a, const vs_env_t *env)
 {
     if (!env->sender || env->sender->kind != VPCSIM__WIRE__PARTY_KIND__PARTY_AGENT) {
@@ -201,8 +235,7 @@ static void s_on_peer(agent_t *a, const vs_env_t *env)
         /* The model judges the sender against the connection it holds;
          * a refusal is acknowledged all the same (a resend would be
          * refused again), and counted. */
-        if (vs_model_on_peer(a->model, env->sender->account, env->sender->region,
-                             env->peer->payload.data, env->peer->payload.len) < 0)
+        if (s_apply(a, env) < 0)
             agent__refused(a, "peer message %" PRIu64 " from agent %s refused: not about a "
                            "connection it is a side of, or not understood", env->msg_id, sender);
         a->turn_dirty = true;

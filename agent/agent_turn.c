@@ -19,6 +19,12 @@
 void agent__drain_turn(agent_t *a)
 {
     vs_model_flush(a->model, agent__persist, a);
+    vs_model_drain_hold(a->model, agent__emit, a, agent_ev__cause(a));
+}
+
+void agent__release_turn(agent_t *a)
+{
+    vs_model_flush(a->model, agent__persist, a);
     vs_model_drain(a->model, agent__emit, a);
 }
 
@@ -76,7 +82,7 @@ void agent__finish_turn(agent_t *a)
         return;
     }
     if (a->turn_dirty)
-        agent__drain_turn(a);
+        agent__release_turn(a);
     agent_ev__end_turn(a);   /* prunes the log inside this transaction */
     s_save_time(a);
     if (store_commit(a->st) != 0) {

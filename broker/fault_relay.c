@@ -3,6 +3,7 @@
 #include "fault_relay.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +63,8 @@ static char *s_render_one(const uint8_t *p, size_t len, bool sealed)
 }
 
 /* As s_render_one; a bundle (core/model/peer_bundle.h) as
- * {"T":"Bundle","Parts":[...]}, each part in its own JSON form (null for
- * one that has none). */
+ * {"T":"Bundle","Parts":[...],"Tags":[...]}, each part in its own JSON form
+ * (null for one that has none), Tags only if it has them. */
 static char *s_render(const uint8_t *p, size_t len, bool sealed)
 {
     if (sealed || !vs_bundle_check(p, len, NULL))
@@ -79,7 +80,13 @@ static char *s_render(const uint8_t *p, size_t len, bool sealed)
         vs_buf_puts(&out, t ? t : "null");
         free(t);
     }
-    vs_buf_puts(&out, "]}");
+    vs_buf_putc(&out, ']');
+    /* The parts' tags (an agent's: each part's causality id), if any. */
+    uint64_t tags[VS_BUNDLE_MAX_PARTS];
+    size_t ntags = vs_bundle_tags(p, len, tags, VS_BUNDLE_MAX_PARTS);
+    for (size_t i = 0; i < ntags; i++)
+        vs_buf_printf(&out, "%s%" PRIu64, i ? "," : ",\"Tags\":[", tags[i]);
+    vs_buf_puts(&out, ntags ? "]}" : "}");
     return vs_buf_take(&out);
 }
 

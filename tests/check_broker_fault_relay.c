@@ -351,6 +351,19 @@ START_TEST(capture_shows_bundle_parts)
                                "{\"T\":\"SgDir\",\"Pcx\":\"pcx-0123456789abcdef0\","
                                "\"Vpc\":\"vpc-0123456789abcdef0\",\"Ver\":43,\"Groups\":[],"
                                "\"Refs\":[]}]}\n");
+
+    /* With its parts' tags (an agent's causality ids): shown after them. */
+    static const uint64_t tags[] = { 5, 0, UINT64_MAX };
+    len += vs_bundle_put_tags(buf + len, tags, 3);
+    pm.payload.len = len;
+    env.msg_id = 8;
+    s_recv(A, &env);
+    s_run_for(20);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    json = strstr(line, " {");
+    ck_assert_msg(json != NULL, "%s", line);
+    ck_assert_msg(strstr(json, "\"Ver\":43,\"Groups\":[],\"Refs\":[]}],"
+                               "\"Tags\":[5,0,18446744073709551615]}\n") != NULL, "%s", json);
     ck_assert_ptr_null(fgets(line, sizeof line, f));
     fclose(f);
     unlink(path);

@@ -144,6 +144,59 @@ START_TEST(bytes_are_peer_bundle_protobuf)
 }
 END_TEST
 
+/* The parts' tags: protobuf-c packs `repeated uint64 tag` to the same
+ * bytes, and reads them back with the parts, wherever they stand. */
+START_TEST(tags_are_packed_uint64)
+{
+    static const uint64_t tags[] = { 1, 127, 128, 0, 1ull << 62, UINT64_MAX };
+    enum { N = sizeof tags / sizeof tags[0] };
+    uint8_t ours[256];
+    size_t at = 0;
+    for (size_t i = 0; i < N; i++)
+        at += vs_bundle_put(ours + at, (const uint8_t *)"Tp", 2);
+    size_t tsize = vs_bundle_tags_size(tags, N);
+    ck_assert_uint_eq(vs_bundle_put_tags(ours + at, tags, N), tsize);
+    at += tsize;
+
+    ProtobufCBinaryData parts[N];
+    for (size_t i = 0; i < N; i++)
+        parts[i] = (ProtobufCBinaryData){ .len = 2, .data = (uint8_t *)"Tp" };
+    Vpcsim__Peer__PeerBundle b = VPCSIM__PEER__PEER_BUNDLE__INIT;
+    b.n_part = N;
+    b.part = parts;
+    b.n_tag = N;
+    b.tag = (uint64_t *)tags;
+    uint8_t theirs[256];
+    ck_assert_uint_eq(vpcsim__peer__peer_bundle__pack(&b, theirs), at);
+    ck_assert_mem_eq(ours, theirs, at);
+
+    size_t nparts = 0;
+    ck_assert(vs_bundle_check(ours, at, &nparts));
+    ck_assert_uint_eq(nparts, N);
+    uint64_t got[N + 2];
+    ck_assert_uint_eq(vs_bundle_tags(ours, at, got, N + 2), N);
+    ck_assert_mem_eq(got, tags, sizeof tags);
+    ck_assert_uint_eq(vs_bundle_tags(ours, at, got, 2), 2);     /* to the room given */
+    size_t off = 0, n, k = 0;
+    const uint8_t *part;
+    while (vs_bundle_next(ours, at, &off, &part, &n) == 1) {   /* the tags are no part */
+        ck_assert_uint_eq(n, 2);
+        k++;
+    }
+    ck_assert_uint_eq(k, N);
+
+    /* Tags first, then the parts: the same bundle. */
+    uint8_t moved[256];
+    memcpy(moved, ours + at - tsize, tsize);
+    memcpy(moved + tsize, ours, at - tsize);
+    ck_assert(vs_bundle_is(ours, at));
+    ck_assert(!vs_bundle_is(moved, at));    /* no longer a bundle by its first byte */
+    ck_assert(!vs_bundle_check(moved, at, NULL));
+    /* Without tags: none. */
+    ck_assert_uint_eq(vs_bundle_tags(ours, at - tsize, got, N), 0);
+}
+END_TEST
+
 /* The first byte tells a bundle from every other payload (peer.proto). */
 START_TEST(first_byte_names_it)
 {
@@ -171,7 +224,12 @@ START_TEST(broken_bundles_refused)
         { "length past the end", { 0x22, 0x05, 'a', 'b' }, 4 },
         { "an empty part", { 0x22, 0x00 }, 2 },
         { "an empty part after a good one", { 0x22, 0x01, 'a', 0x22, 0x00 }, 5 },
-        { "another field after a part", { 0x22, 0x01, 'a', 0x2a, 0x01, 'b' }, 6 },
+        { "another field after a part", { 0x22, 0x01, 'a', 0x32, 0x01, 'b' }, 6 },
+        { "tags only", { 0x2a, 0x01, 0x05 }, 3 },
+        { "more tags than parts", { 0x22, 0x01, 'a', 0x2a, 0x02, 0x05, 0x06 }, 7 },
+        { "fewer tags than parts", { 0x22, 0x01, 'a', 0x22, 0x01, 'b', 0x2a, 0x01, 0x05 }, 9 },
+        { "tags twice", { 0x22, 0x01, 'a', 0x2a, 0x01, 0x05, 0x2a, 0x01, 0x05 }, 9 },
+        { "a tag cut short", { 0x22, 0x01, 'a', 0x2a, 0x01, 0x85 }, 6 },
         { "a varint field after a part", { 0x22, 0x01, 'a', 0x08, 0x01 }, 5 },
         { "a length cut short", { 0x22, 0x81 }, 2 },
         { "a length of six bytes", { 0x22, 0x81, 0x80, 0x80, 0x80, 0x80, 0x00, 'a' }, 8 },
@@ -305,6 +363,100 @@ START_TEST(bundles_keep_to_their_limits)
 }
 END_TEST
 
+/* Held across inputs (vs_model_drain_hold, as the agent runs a turn):
+ * messages that may still be joined stay in the model, each part tagged
+ * with its input's tag, and go out at the turn's vs_model_drain; the rest
+ * go at once. The lowest queued ID is known throughout, also to the
+ * runtime while a drain runs, so that no acknowledgement floor passes a
+ * held message. */
+typedef struct {
+    outs_t o;
+    uint64_t min_seen[64];
+    uint64_t tags[64][8];
+    size_t ntags[64];
+} held_outs_t;
+
+static void s_collect_min(void *ctx, const vs_out_t *o)
+{
+    held_outs_t *h = ctx;
+    if (o->kind == VS_OUT_PEER)
+        h->min_seen[h->o.n] = vs_model_queued_min_id(g_m);
+    s_collect(&h->o, o);
+    if (o->kind == VS_OUT_PEER && o->ntags) {
+        size_t i = h->o.n - 1;
+        ck_assert_uint_le(o->ntags, 8);
+        memcpy(h->tags[i], o->tags, o->ntags * sizeof *o->tags);
+        h->ntags[i] = o->ntags;
+    }
+}
+
+START_TEST(held_across_inputs_keep_their_tags)
+{
+    ck_assert_uint_eq(vs_model_queued_min_id(g_m), UINT64_MAX);
+    held_outs_t h;
+    memset(&h, 0, sizeof h);
+    /* Input 1. */
+    uint64_t a = s_emit(OTHER, "arn:x", "Ta");
+    vs_model_drain_hold(g_m, s_collect_min, &h, 100);
+    ck_assert_uint_eq(h.o.n, 0);
+    ck_assert_uint_eq(vs_model_queued_min_id(g_m), a);
+    /* Input 2: joins a; a message sent alone goes now, with a's ID as the
+     * floor's bound while it does. */
+    ck_assert_uint_eq(s_emit(OTHER, "arn:x", "Tb"), a);
+    uint64_t c = vs_model__emit_peer(g_m, "arn:x", OTHER, REGION, (const uint8_t *)"Tc", 2);
+    vs_model_drain_hold(g_m, s_collect_min, &h, 200);
+    ck_assert_uint_eq(h.o.n, 1);
+    ck_assert_uint_eq(h.o.id[0], c);
+    ck_assert_uint_eq(h.ntags[0], 0);
+    ck_assert_uint_eq(h.min_seen[0], a);
+    /* Input 3: another agent. */
+    uint64_t d = s_emit("333333333333", "arn:y", "Td");
+    vs_model_drain_hold(g_m, s_collect_min, &h, 300);
+    ck_assert_uint_eq(h.o.n, 1);
+    /* The turn ends. */
+    vs_model_drain(g_m, s_collect_min, &h);
+    ck_assert_uint_eq(h.o.n, 3);
+    ck_assert_uint_eq(h.o.id[1], a);
+    ck_assert_str_eq(s_parts(h.o.payload[1], h.o.len[1]), "Ta|Tb");
+    ck_assert_uint_eq(h.ntags[1], 2);
+    ck_assert_uint_eq(h.tags[1][0], 100);
+    ck_assert_uint_eq(h.tags[1][1], 200);
+    uint64_t in[4];
+    ck_assert_uint_eq(vs_bundle_tags(h.o.payload[1], h.o.len[1], in, 4), 2);
+    ck_assert_uint_eq(in[0], 100);
+    ck_assert_uint_eq(in[1], 200);
+    ck_assert_uint_eq(h.min_seen[1], a);
+    ck_assert_uint_eq(h.o.id[2], d);
+    ck_assert_str_eq(s_parts(h.o.payload[2], h.o.len[2]), "Td");   /* alone: no bundle */
+    ck_assert(!vs_bundle_is(h.o.payload[2], h.o.len[2]));
+    ck_assert_uint_eq(h.ntags[2], 1);
+    ck_assert_uint_eq(h.tags[2][0], 300);
+    ck_assert_uint_eq(vs_model_queued_min_id(g_m), UINT64_MAX);
+
+    /* Applied by a model, the tags are no part. */
+    g_ngot = 0;
+    ck_assert_int_eq(vs_model_on_peer(g_m, OTHER, REGION, h.o.payload[1], h.o.len[1]), 0);
+    ck_assert_int_eq(g_ngot, 2);
+    ck_assert_str_eq(g_got[1], "Tb");
+}
+END_TEST
+
+/* A turn's drain without holding sends everything, untagged. */
+START_TEST(plain_drain_holds_nothing)
+{
+    held_outs_t h;
+    memset(&h, 0, sizeof h);
+    s_emit(OTHER, "arn:x", "Ta");
+    s_emit(OTHER, "arn:x", "Tb");
+    vs_model_drain(g_m, s_collect_min, &h);
+    ck_assert_uint_eq(h.o.n, 1);
+    ck_assert_uint_eq(h.ntags[0], 0);
+    uint64_t in[4];
+    ck_assert_uint_eq(vs_bundle_tags(h.o.payload[0], h.o.len[0], in, 4), 0);
+    ck_assert_str_eq(s_parts(h.o.payload[0], h.o.len[0]), "Ta|Tb");
+}
+END_TEST
+
 /* --- receiving ------------------------------------------------------------------ */
 
 static uint8_t *s_bundle(const char *const *parts, size_t n, size_t *len)
@@ -390,6 +542,7 @@ Suite *vs_test_suite(void)
     Suite *s = suite_create("peer_bundle");
     TCase *tc = tcase_create("bytes");
     tcase_add_test(tc, bytes_are_peer_bundle_protobuf);
+    tcase_add_test(tc, tags_are_packed_uint64);
     tcase_add_test(tc, first_byte_names_it);
     tcase_add_test(tc, broken_bundles_refused);
     suite_add_tcase(s, tc);
@@ -401,6 +554,8 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, refused_part_alone);
     tcase_add_test(tc, broken_bundle_applies_nothing);
     tcase_add_test(tc, round_trip_through_the_model);
+    tcase_add_test(tc, held_across_inputs_keep_their_tags);
+    tcase_add_test(tc, plain_drain_holds_nothing);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -98,6 +98,7 @@ vs_model_t *vs_model_new(const vs_model_config_t *cfg)
     /* Message IDs start at a random point, so that even a model whose
      * meta document was lost does not reuse IDs a peer has seen. */
     m->next_msg_id = (vs_rng_next(cfg->rng) >> 2) | 1;
+    m->draining_min_id = UINT64_MAX;
     m->next_timer_seq = 1;
     for (int i = 0; i < VS_COUNTER__COUNT; i++)
         m->counters[i] = -1;
@@ -114,6 +115,7 @@ static void s_outq_item_free(vs_outq_item_t *it)
     free(it->output_json);
     free(it->mem);
     free(it->bundle);
+    free(it->tags);
     free(it->vpc_arn);
 }
 
@@ -363,34 +365,129 @@ void vs_model__emit_vpc(vs_model_t *m, bool added, const char *vpc_arn)
         it->vpc_arn = s_dup(vpc_arn);
 }
 
-void vs_model_drain(vs_model_t *m, vs_emit_cb cb, void *ctx)
+/* Gives the parts of it not tagged yet the tag. 0, or -1 out of memory. */
+static int s_tag_parts(vs_outq_item_t *it, uint64_t tag)
+{
+    if (it->nparts > it->tags_cap) {
+        uint32_t cap = it->tags_cap ? it->tags_cap : 4;
+        while (cap < it->nparts)
+            cap *= 2;
+        uint64_t *t = realloc(it->tags, cap * sizeof *t);
+        if (!t)
+            return -1;
+        it->tags = t;
+        it->tags_cap = cap;
+    }
+    while (it->ntagged < it->nparts)
+        it->tags[it->ntagged++] = tag;
+    return 0;
+}
+
+/* A held bundle's tags go after its parts (peer_bundle.h), unless every
+ * tag is 0 (the envelope's cause serves). Out of memory they stay off: the
+ * receiver files every part under the envelope's. */
+static void s_seal_tags(vs_outq_item_t *it)
+{
+    if (it->nparts < 2 || s_tag_parts(it, 0) != 0)
+        return;
+    bool any = false;
+    for (uint32_t i = 0; i < it->nparts; i++)
+        any |= it->tags[i] != 0;
+    size_t need = it->payload_len + vs_bundle_tags_size(it->tags, it->nparts);
+    if (!any)
+        return;
+    if (need > it->bundle_cap) {
+        uint8_t *b = realloc(it->bundle, need);
+        if (!b)
+            return;
+        it->bundle = it->payload = b;
+        it->bundle_cap = need;
+    }
+    it->payload_len += vs_bundle_put_tags(it->bundle + it->payload_len, it->tags, it->nparts);
+}
+
+static void s_emit_item(vs_outq_item_t *it, vs_emit_cb cb, void *ctx)
+{
+    if (it->kind == VS_OUT_PEER && it->ntagged)
+        s_seal_tags(it);
+    vs_out_t o = {
+        .kind = it->kind, .token = it->token, .ok = it->ok,
+        .output_json = it->output_json, .err = it->ok ? NULL : &it->err,
+        .msg_id = it->msg_id, .to_vpc_arn = it->to_vpc_arn,
+        .to_account = it->to_account, .to_region = it->to_region,
+        .payload = it->payload, .payload_len = it->payload_len, .sealed = it->sealed,
+        .tags = it->ntagged ? it->tags : NULL, .ntags = it->ntagged ? it->nparts : 0,
+        .vpc_arn = it->vpc_arn,
+    };
+    cb(ctx, &o);
+    s_outq_item_free(it);
+}
+
+/* Emits the queue but for the items hold() keeps (all if hold is NULL),
+ * which stay queued in order, ahead of anything cb queued. */
+static void s_drain(vs_model_t *m, vs_emit_cb cb, void *ctx, bool hold, uint64_t tag)
 {
     /* cb must not call back into the model; items are taken off the queue
      * first so that a re-entrant submit could not see them twice. */
     vs_outq_item_t *q = m->outq;
-    size_t n = m->nout, cap = m->out_cap;
+    size_t n = m->nout, cap = m->out_cap, kept = 0;
     m->outq = NULL;
     m->nout = m->out_cap = 0;
+    m->draining_min_id = UINT64_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (q[i].kind == VS_OUT_PEER && q[i].msg_id && q[i].msg_id < m->draining_min_id)
+            m->draining_min_id = q[i].msg_id;
     for (size_t i = 0; i < n; i++) {
         vs_outq_item_t *it = &q[i];
-        vs_out_t o = {
-            .kind = it->kind, .token = it->token, .ok = it->ok,
-            .output_json = it->output_json, .err = it->ok ? NULL : &it->err,
-            .msg_id = it->msg_id, .to_vpc_arn = it->to_vpc_arn,
-            .to_account = it->to_account, .to_region = it->to_region,
-            .payload = it->payload, .payload_len = it->payload_len, .sealed = it->sealed,
-            .vpc_arn = it->vpc_arn,
-        };
-        cb(ctx, &o);
-        s_outq_item_free(it);
+        if (hold && it->kind == VS_OUT_PEER && it->bundle_ok && s_tag_parts(it, tag) == 0) {
+            q[kept++] = *it;
+            continue;
+        }
+        s_emit_item(it, cb, ctx);
     }
-    /* The emptied array serves the next turn, unless cb queued anew. */
+    m->draining_min_id = UINT64_MAX;
+    /* The array serves the next input, the held items at its front,
+     * unless cb queued anew (then those follow the held ones). */
+    if (m->outq && kept) {
+        vs_outq_item_t *nq = realloc(q, (kept + m->nout) * sizeof *nq);
+        if (nq) {
+            memcpy(nq + kept, m->outq, m->nout * sizeof *nq);
+            free(m->outq);
+            m->outq = nq;
+            m->nout += kept;
+            m->out_cap = m->nout;
+            return;
+        }
+        for (size_t i = 0; i < kept; i++)     /* out of memory: sent now, untagged */
+            s_emit_item(&q[i], cb, ctx);
+        kept = 0;
+    }
     if (!m->outq) {
         m->outq = q;
+        m->nout = kept;
         m->out_cap = cap;
     } else {
         free(q);
     }
+}
+
+void vs_model_drain(vs_model_t *m, vs_emit_cb cb, void *ctx)
+{
+    s_drain(m, cb, ctx, false, 0);
+}
+
+void vs_model_drain_hold(vs_model_t *m, vs_emit_cb cb, void *ctx, uint64_t tag)
+{
+    s_drain(m, cb, ctx, true, tag);
+}
+
+uint64_t vs_model_queued_min_id(const vs_model_t *m)
+{
+    uint64_t min = m->draining_min_id;
+    for (size_t i = 0; i < m->nout; i++)
+        if (m->outq[i].kind == VS_OUT_PEER && m->outq[i].msg_id && m->outq[i].msg_id < min)
+            min = m->outq[i].msg_id;
+    return min;
 }
 
 /* --- dispatch ---------------------------------------------------------------------- */

@@ -140,6 +140,10 @@ typedef struct vs_out {
     const uint8_t *payload;
     size_t payload_len;
     bool sealed;                  /* payload is AEAD ciphertext (PeerMessage.sealed) */
+    /* Held by vs_model_drain_hold: each part's tag (one, or one per part of
+     * a bundle, which also carries them: peer_bundle.h); else NULL, 0. */
+    const uint64_t *tags;
+    size_t ntags;
     /* VS_OUT_VPC_* */
     const char *vpc_arn;
 } vs_out_t;
@@ -148,6 +152,19 @@ typedef struct vs_out {
  * Everything in `out` is borrowed for the duration of the call. */
 typedef void (*vs_emit_cb)(void *ctx, const vs_out_t *out);
 void vs_model_drain(vs_model_t *m, vs_emit_cb cb, void *ctx);
+
+/* The same, except for the peer messages that later ones to the same agent
+ * may still join (vs_model__emit_peer_bundled): those stay queued, each of
+ * their parts so far tagged with `tag` (the runtime's: an agent's
+ * causality id of this input), until a vs_model_drain, which the runtime
+ * must call before it commits the turn. So the messages of a whole turn to
+ * one agent can share one PeerMessage, each part keeping its input's tag. */
+void vs_model_drain_hold(vs_model_t *m, vs_emit_cb cb, void *ctx, uint64_t tag);
+
+/* The lowest ID of the peer messages queued (held ones, and any not yet
+ * drained), UINT64_MAX if none: a runtime's acknowledgement floor must not
+ * pass them, though they go out after messages with higher IDs. */
+uint64_t vs_model_queued_min_id(const vs_model_t *m);
 
 /* --- queries for the runtime --------------------------------------------- */
 

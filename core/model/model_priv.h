@@ -39,6 +39,10 @@ typedef struct vs_outq_item {
     uint32_t nparts;
     uint8_t *bundle;
     size_t bundle_cap;
+    /* Held across inputs (vs_model_drain_hold): each part's tag, the first
+     * ntagged of nparts given so far (owned). */
+    uint64_t *tags;
+    uint32_t ntagged, tags_cap;
     char *vpc_arn;
 } vs_outq_item_t;
 
@@ -79,6 +83,9 @@ struct vs_model {
     /* Outputs waiting for vs_model_drain(). */
     vs_outq_item_t *outq;
     size_t nout, out_cap;
+    /* While a drain has the queue off: the lowest peer message ID it took
+     * (vs_model_queued_min_id), else UINT64_MAX. */
+    uint64_t draining_min_id;
 
     /* Module counters (vs_model__counter); -1 = not counted yet. */
     int64_t counters[VS_COUNTER__COUNT];

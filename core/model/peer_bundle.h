@@ -8,7 +8,11 @@
  * The format is PeerBundle's protobuf encoding: `repeated bytes part = 4`,
  * so each part is 0x22, its length as a varint, then its bytes, and a
  * bundle starts with 0x22, a first byte no other payload starts with
- * (peer.proto). A part is never empty and never a bundle itself.
+ * (peer.proto). A part is never empty and never a bundle itself. After the
+ * parts may come `repeated uint64 tag = 5` (packed: 0x2a, the length, the
+ * varints), one per part: opaque to the model, the sending runtime's word
+ * about each part (an agent's: the causality id of the input that made
+ * it, so that the receiver files each part's effects under its own).
  */
 #ifndef VS_PEER_BUNDLE_H
 #define VS_PEER_BUNDLE_H
@@ -18,6 +22,7 @@
 #include <stdint.h>
 
 #define VS_BUNDLE_TAG 0x22u               /* field 4, length-delimited */
+#define VS_BUNDLE_TAGS_TAG 0x2au          /* field 5, packed */
 #define VS_BUNDLE_BUILD_BYTES (64u << 10) /* the model builds none larger */
 #define VS_BUNDLE_MAX_BYTES (4u << 20)    /* a received one: the frame limit */
 #define VS_BUNDLE_MAX_PARTS 1024u         /* parts, built or received */
@@ -33,9 +38,15 @@ size_t vs_bundle_part_size(size_t n);
  * room for vs_bundle_part_size(n); returns the bytes written. */
 size_t vs_bundle_put(uint8_t *out, const uint8_t *part, size_t n);
 
+/* The bytes the tags take, and writes them at out (room for that many);
+ * returns the bytes written. */
+size_t vs_bundle_tags_size(const uint64_t *tags, size_t n);
+size_t vs_bundle_put_tags(uint8_t *out, const uint64_t *tags, size_t n);
+
 /* Whether payload is a well-formed bundle: at least one part, every part
- * framed as above, non-empty, not a bundle, within the limits above
- * (a received bundle is checked whole before any part is applied). The
+ * framed as above, non-empty, not a bundle, within the limits above, and
+ * no field but the parts and at most one list of tags, one per part (a
+ * received bundle is checked whole before any part is applied). The
  * number of parts into *nparts if not NULL. */
 bool vs_bundle_check(const uint8_t *payload, size_t len, size_t *nparts);
 
@@ -43,5 +54,9 @@ bool vs_bundle_check(const uint8_t *payload, size_t len, size_t *nparts);
  * next part in *part and *n, 0 at the end, -1 if the framing is broken. */
 int vs_bundle_next(const uint8_t *payload, size_t len, size_t *off, const uint8_t **part,
                    size_t *n);
+
+/* The tags of a checked bundle into tags[0..cap): how many (0 if it has
+ * none, else its parts' count, or cap). */
+size_t vs_bundle_tags(const uint8_t *payload, size_t len, uint64_t *tags, size_t cap);
 
 #endif

@@ -34,13 +34,12 @@ uint64_t vs_pcx__msg_send(vs_model_t *m, const vs_pcx_vpc_t *to, const vs_pcx_ms
         if (!buf || vs_pcx_wire_encode(msg, buf, (size_t)n) != n)
             n = -1;
     }
-    /* A Request's own Undeliverable fails it (o->request_msg_id): alone.
-     * The others may share a message with their neighbours. */
-    uint64_t id = 0;
-    if (n > 0 && msg->type == VS_PCX_MSG_REQUEST)
-        id = vs_model__emit_peer(m, arn, to->account, to->region, buf, (size_t)n);
-    else if (n > 0)
-        id = vs_model__emit_peer_bundled(m, arn, to->account, to->region, buf, (size_t)n);
+    /* Any may share a message with its neighbours to the same agent: a
+     * Request keeps the shared message's ID (o->request_msg_id), whose
+     * Undeliverable fails every request in it (vs_pcx__on_undeliverable). */
+    uint64_t id = n > 0 ? vs_model__emit_peer_bundled(m, arn, to->account, to->region, buf,
+                                                      (size_t)n)
+                        : 0;
     if (buf != small)
         free(buf);
     return id;

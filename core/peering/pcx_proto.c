@@ -374,13 +374,16 @@ void vs_pcx__on_undeliverable(vs_model_t *m, uint64_t msg_id, bool no_such_agent
 {
     if (!no_such_agent)
         return;         /* offline: the outbox keeps trying until it returns */
-    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
+    /* Every request that went in that message (a bundle holds several;
+     * peer_bundle.h). */
+    vs_pcx_obj_t *next;
+    for (vs_pcx_obj_t *o = vs_pcx__first(m); o; o = next) {
+        next = vs_pcx__next(o);
         if (o->request_msg_id != msg_id || !vs_pcx_obj_is_home(o))
             continue;
         /* Nobody owns that account/Region: as AWS, the request fails. */
         vs_awserr_t err;
         if (o->rec.state == VS_PCX_INITIATING_REQUEST)
             vs_pcx__home_act(m, o, NULL, NULL, VS_PCX_ACT_VALIDATION_FAILED, NULL, NULL, &err);
-        return;
     }
 }
