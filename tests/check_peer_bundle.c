@@ -457,6 +457,45 @@ START_TEST(plain_drain_holds_nothing)
 }
 END_TEST
 
+/* Requests to an account no agent serves, from three calls of one turn:
+ * they share a bundle, and its Undeliverable fails every one of them, as
+ * each alone would have been (AWS: failed). */
+START_TEST(undeliverable_bundle_fails_every_request)
+{
+    const char *vpc = mkvpc("10.1.0.0/16");
+    const char *pcx[3];
+    for (int i = 0; i < 3; i++) {
+        memset(&g_res, 0, sizeof g_res);
+        vs_model_submit(g_m, 7, ACCT, "CreateVpcPeeringConnection",
+                        fx_parse(J("{\"VpcId\":\"%s\",\"PeerVpcId\":\"vpc-0123456789abcdef%d\","
+                                   "\"PeerOwnerId\":\"%s\"}", vpc, i, OTHER)));
+        vs_model_drain_hold(g_m, fx_emit, &g_res, 10 + (uint64_t)i);
+        ck_assert_msg(g_res.ok, "%s", g_res.msg);
+        pcx[i] = S(g_res.out, "VpcPeeringConnection.VpcPeeringConnectionId");
+    }
+    outs_t o = { 0 };
+    vs_model_drain(g_m, s_collect, &o);
+    ck_assert_uint_eq(o.n, 1);
+    size_t k = 0;
+    ck_assert(vs_bundle_check(o.payload[0], o.len[0], &k));
+    ck_assert_uint_eq(k, 3);
+    vs_model_on_undeliverable(g_m, o.id[0] + 1, true);     /* another message's: nothing */
+    vs_model_drain(g_m, s_collect, &o);
+    for (int i = 0; i < 3; i++) {
+        vs_json_t *d = OK("DescribeVpcPeeringConnections",
+                          J("{\"VpcPeeringConnectionIds\":[\"%s\"]}", pcx[i]));
+        ck_assert_str_eq(S(d, "VpcPeeringConnections.0.Status.Code"), "initiating-request");
+    }
+    vs_model_on_undeliverable(g_m, o.id[0], true);
+    vs_model_drain(g_m, s_collect, &o);
+    for (int i = 0; i < 3; i++) {
+        vs_json_t *d = OK("DescribeVpcPeeringConnections",
+                          J("{\"VpcPeeringConnectionIds\":[\"%s\"]}", pcx[i]));
+        ck_assert_str_eq(S(d, "VpcPeeringConnections.0.Status.Code"), "failed");
+    }
+}
+END_TEST
+
 /* --- receiving ------------------------------------------------------------------ */
 
 static uint8_t *s_bundle(const char *const *parts, size_t n, size_t *len)
@@ -556,6 +595,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, round_trip_through_the_model);
     tcase_add_test(tc, held_across_inputs_keep_their_tags);
     tcase_add_test(tc, plain_drain_holds_nothing);
+    tcase_add_test(tc, undeliverable_bundle_fails_every_request);
     suite_add_tcase(s, tc);
     return s;
 }
