@@ -10,17 +10,21 @@
 # (Debian: valgrind); a build with -g names functions in the .cg files kept
 # with --keep DIR (callgrind_annotate DIR/req.cg).
 # --accepter-region R puts the accepter in Region R (inter-Region when R is not
-# us-east-1) to compare the two kinds of handshake.
-# Usage: bash bench/instr.sh [--settle] [--keep DIR] [--accepter-region R] [build-dir]   (default: build)
+# us-east-1) to compare the two kinds of handshake. --window 1 runs 500
+# handshakes one at a time: a turn per message, so the fixed cost of a turn
+# (its commit, its event batch) shows, as it does in the p50 latency.
+# Usage: bash bench/instr.sh [--settle] [--keep DIR] [--accepter-region R] [--window W] [build-dir]
+#        (default: build; W handshakes in flight, default 64; with W = 1, 500 handshakes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SETTLE=""; KEEP=""; BUILD=build; AREGION=us-east-1
+SETTLE=""; KEEP=""; BUILD=build; AREGION=us-east-1; WINDOW=64
 while [ $# -gt 0 ]; do
   case $1 in
     --settle) SETTLE=--settle ;;
     --keep) KEEP=$2; shift ;;
     --accepter-region) AREGION=$2; shift ;;
-    -*) echo "usage: bash bench/instr.sh [--settle] [--keep DIR] [--accepter-region R] [build-dir]" >&2; exit 2 ;;
+    --window) WINDOW=$2; shift ;;
+    -*) echo "usage: bash bench/instr.sh [--settle] [--keep DIR] [--accepter-region R] [--window W] [build-dir]" >&2; exit 2 ;;
     *) BUILD=$1 ;;
   esac
   shift
@@ -43,8 +47,8 @@ for i in $(seq 150); do
   sleep 0.2
 done
 $CG --callgrind-out-file="$OUT/bench.cg" "$BIN/vpcsim-bench" handshake --broker "$EP" \
-  --requester 111111111111:us-east-1 --accepter 222222222222:"$AREGION" --window 64 \
-  --vpcs 100 --per-vpc 20 $SETTLE >"$DIR/bench.json"
+  --requester 111111111111:us-east-1 --accepter 222222222222:"$AREGION" --window "$WINDOW" \
+  --vpcs $([ "$WINDOW" = 1 ] && echo 25 || echo 100) --per-vpc 20 $SETTLE >"$DIR/bench.json"
 kill $RP $AP; wait $RP $AP 2>/dev/null || true
 kill $BP; wait $BP 2>/dev/null || true
 PIDS=""
@@ -61,7 +65,7 @@ def total(name):
 per = {k: round(total(f) / n) for k, f in
        (("Requester", "req"), ("Accepter", "acc"), ("Broker", "brk"), ("BenchClient", "bench"))}
 per["All"] = sum(per.values())
-print(json.dumps({"Handshakes": n, "Settled": settle == "--settle",
+print(json.dumps({"Handshakes": n, "Window": bench["Window"], "Settled": settle == "--settle",
                   "AccepterRegion": sys.argv[4],
                   "InstructionsPerHandshake": per}, indent=4))
 PY
