@@ -78,6 +78,10 @@ struct vs_simnet {
     struct { bool owed; int from, to; uint64_t msg_id; } ack;
     void (*trace)(void *ctx, const char *line);
     void *trace_ctx;
+    /* Turns (vs_simnet_set_turns): the agent whose turn is running, whose
+     * peer messages the model holds until the turn ends; else -1. */
+    bool turns;
+    int turn_agent;
 };
 
 static void s_trace(vs_simnet_t *net, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -166,6 +170,7 @@ vs_simnet_t *vs_simnet_new(uint64_t seed, uint64_t t0_ms)
     if (!net)
         return NULL;
     net->mc.now = t0_ms;
+    net->turn_agent = -1;
     net->clock = vs_manual_clock(&net->mc);
     vs_rng_seed(&net->rng, seed);
     return net;
@@ -260,6 +265,11 @@ vs_model_t *vs_simnet_model(vs_simnet_t *net, int agent)
 }
 
 size_t vs_simnet_agents(const vs_simnet_t *net) { return net->na; }
+
+void vs_simnet_set_turns(vs_simnet_t *net, bool on)
+{
+    net->turns = on;
+}
 
 void vs_simnet_set_faults(vs_simnet_t *net, const vs_simnet_faults_t *f)
 {
@@ -421,7 +431,12 @@ static void s_after(vs_simnet_t *net, int agent)
 {
     emit_ctx_t e = { net, agent };
     vs_model_flush(net->a[agent].m, s_persist, &e);
-    vs_model_drain(net->a[agent].m, s_emit, &e);
+    /* Inside a turn, as the agent does after each input: the messages
+     * later inputs may join stay in the model until the turn ends. */
+    if (net->turn_agent == agent)
+        vs_model_drain_hold(net->a[agent].m, s_emit, &e, 0);
+    else
+        vs_model_drain(net->a[agent].m, s_emit, &e);
 }
 
 uint64_t vs_simnet_call(vs_simnet_t *net, int agent, const char *action, const char *input_json)
@@ -570,9 +585,36 @@ static void s_run_event(vs_simnet_t *net, const event_t *ev)
     if (ev->at > net->mc.now)
         net->mc.now = ev->at;
     switch (ev->kind) {
-    case EV_MSG:
+    case EV_MSG: {
+        int to = net->q[ev->index].to;
+        if (!net->turns || to < 0) {
+            s_take_and_deliver(net, ev->index);
+            break;
+        }
+        /* A turn: this message and every other one that has already
+         * arrived for the same agent, in the order they came, as the
+         * agent's loop reads them; the peer messages of all of them leave
+         * when it ends (a turn's crash is all or nothing, as its one
+         * transaction is: vs_simnet_crash never runs inside it). What they
+         * send arrives SIM_LATENCY_MS later at the earliest: not in this
+         * turn. */
+        net->turn_agent = to;
         s_take_and_deliver(net, ev->index);
+        size_t n = 1;
+        for (size_t i = 0; i < net->nq;) {
+            if (net->q[i].to == to && net->q[i].at <= net->mc.now) {
+                s_take_and_deliver(net, i);
+                n++;
+            } else {
+                i++;
+            }
+        }
+        net->turn_agent = -1;
+        if (n > 1)
+            s_trace(net, "a%d turn of %zu messages ends", to, n);
+        s_after(net, to);
         break;
+    }
     case EV_RESEND:
         s_transmit(net, (int)ev->index, &net->a[ev->index].out[ev->sub]);
         break;

@@ -39,6 +39,11 @@ vs_model_t *vs_simnet_model(vs_simnet_t *net, int agent);
 size_t vs_simnet_agents(const vs_simnet_t *net);
 
 void vs_simnet_set_faults(vs_simnet_t *net, const vs_simnet_faults_t *f);
+/* Turns on (off by default): an agent takes every message that has arrived
+ * for it in one turn, and the peer messages those inputs make leave at the
+ * turn's end, those to one agent in shared bundles (vs_model_drain_hold), as
+ * the agent's loop does. Off, each message is a turn of its own. */
+void vs_simnet_set_turns(vs_simnet_t *net, bool on);
 /* Trace of every message and state change, one line each, to cb (NULL: off). */
 void vs_simnet_set_trace(vs_simnet_t *net, void (*cb)(void *ctx, const char *line), void *ctx);
 

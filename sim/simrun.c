@@ -438,6 +438,8 @@ int vs_simrun_run(uint64_t seed, uint64_t schedule, const vs_simrun_opts_t *o,
     s.net = vs_simnet_new(vs_rng_next(&s.rng), T0_MS);
     s.h = vs_history_new();
     int rc = -1;
+    if (s.net)
+        vs_simnet_set_turns(s.net, true);     /* as the agents run */
     if (s.net && s.h && s_setup(&s) == 0) {
         vs_simnet_settle(s.net, SETTLE_MS);
         if (o->trace)
