@@ -218,30 +218,32 @@ static void s_peer_payload(const uint8_t *p, size_t len, vs_event_t *e)
  * bundle (core/model/peer_bundle.h), each as that part alone would be, so
  * that a connection's events show every message about it, and under its
  * own cause when the bundle tags its parts with theirs. */
+typedef struct {
+    agent_t *a;
+    const vs_event_t *e;
+} s_part_ev_t;
+
+static void s_add_part(void *ctx, const uint8_t *part, size_t n, uint64_t tag)
+{
+    s_part_ev_t *c = ctx;
+    vs_event_t pe = *c->e;
+    if (tag)
+        pe.cause = tag;
+    s_peer_payload(part, n, &pe);
+    s_add(c->a, &pe);
+}
+
 static void s_add_peer(agent_t *a, vs_event_t *e, const uint8_t *p, size_t len, bool sealed)
 {
-    size_t nparts = 0;
     if (sealed) {
         s_put(e->action, sizeof e->action, "(sealed)");
         s_add(a, e);
         return;
     }
-    if (!vs_bundle_check(p, len, &nparts)) {
+    s_part_ev_t c = { a, e };
+    if (vs_bundle_each(p, len, s_add_part, &c) < 0) {
         s_peer_payload(p, len, e);
         s_add(a, e);
-        return;
-    }
-    uint64_t tags[VS_BUNDLE_MAX_PARTS];
-    size_t ntags = vs_bundle_tags(p, len, tags, nparts);
-    size_t off = 0, n, i = 0;
-    const uint8_t *part;
-    while (vs_bundle_next(p, len, &off, &part, &n) == 1) {
-        vs_event_t pe = *e;
-        if (i < ntags && tags[i])
-            pe.cause = tags[i];
-        i++;
-        s_peer_payload(part, n, &pe);
-        s_add(a, &pe);
     }
 }
 

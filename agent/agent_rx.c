@@ -164,31 +164,36 @@ static bool s_from_broker(agent_t *a, const vs_env_t *env, const char *what)
  * under its own cause and its effects drained under it, as if the parts
  * had come alone; any other payload in one go (the model applies a
  * bundle's parts in order) under the envelope's. */
+typedef struct {
+    agent_t *a;
+    const vs_env_t *env;
+    int rc;
+} s_part_in_t;
+
+static void s_apply_part(void *ctx, const uint8_t *part, size_t n, uint64_t tag)
+{
+    s_part_in_t *c = ctx;
+    agent_t *a = c->a;
+    if (tag || c->env->cause_id)
+        a->ev_cause = tag ? tag : c->env->cause_id;
+    if (vs_model_on_peer(a->model, c->env->sender->account, c->env->sender->region, part, n) < 0)
+        c->rc = -1;
+    a->turn_dirty = true;
+    agent__drain_turn(a);
+}
+
 static int s_apply(agent_t *a, const vs_env_t *env)
 {
     const uint8_t *p = env->peer->payload.data;
-    size_t len = env->peer->payload.len, nparts = 0;
-    uint64_t tags[VS_BUNDLE_MAX_PARTS];
-    size_t ntags = !env->peer->sealed && vs_bundle_check(p, len, &nparts)
-                       ? vs_bundle_tags(p, len, tags, nparts)
-                       : 0;
-    if (!ntags)
-        return vs_model_on_peer(a->model, env->sender->account, env->sender->region, p, len);
-    int rc = 0;
-    size_t off = 0, n, i = 0;
-    const uint8_t *part;
-    while (vs_bundle_next(p, len, &off, &part, &n) == 1) {
-        if (tags[i])
-            a->ev_cause = tags[i];
-        else if (env->cause_id)
-            a->ev_cause = env->cause_id;
-        i++;
-        if (vs_model_on_peer(a->model, env->sender->account, env->sender->region, part, n) < 0)
-            rc = -1;
-        a->turn_dirty = true;
-        agent__drain_turn(a);
+    size_t len = env->peer->payload.len;
+    uint64_t first = 0;
+    if (!env->peer->sealed && vs_bundle_check(p, len, NULL) &&
+        vs_bundle_tags(p, len, &first, 1) == 1) {
+        s_part_in_t c = { a, env, 0 };
+        vs_bundle_each(p, len, s_apply_part, &c);
+        return c.rc;
     }
-    return rc;
+    return vs_model_on_peer(a->model, env->sender->account, env->sender->region, p, len);
 }
 
 static void s_on_peer(agent_t *a, const vs_env_t *env)

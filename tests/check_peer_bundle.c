@@ -197,6 +197,50 @@ START_TEST(tags_are_packed_uint64)
 }
 END_TEST
 
+typedef struct {
+    size_t n;
+    uint64_t tags[8];
+    size_t lens[8];
+} each_t;
+
+static void s_each(void *ctx, const uint8_t *part, size_t n, uint64_t tag)
+{
+    each_t *e = ctx;
+    (void)part;
+    ck_assert_uint_lt(e->n, 8);
+    e->lens[e->n] = n;
+    e->tags[e->n++] = tag;
+}
+
+/* Each part with its tag, 0 where the bundle has none; nothing for a
+ * payload that is no well-formed bundle. */
+START_TEST(each_part_with_its_tag)
+{
+    static const uint64_t tags[] = { 7, 0, 9 };
+    uint8_t b[64];
+    size_t at = vs_bundle_put(b, (const uint8_t *)"Ta", 2);
+    at += vs_bundle_put(b + at, (const uint8_t *)"Tbb", 3);
+    at += vs_bundle_put(b + at, (const uint8_t *)"Tccc", 4);
+    size_t untagged = at;
+    at += vs_bundle_put_tags(b + at, tags, 3);
+    each_t e = { 0 };
+    ck_assert_int_eq(vs_bundle_each(b, at, s_each, &e), 3);
+    ck_assert_uint_eq(e.n, 3);
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_uint_eq(e.tags[i], tags[i]);
+        ck_assert_uint_eq(e.lens[i], i + 2);
+    }
+    each_t u = { 0 };
+    ck_assert_int_eq(vs_bundle_each(b, untagged, s_each, &u), 3);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_uint_eq(u.tags[i], 0);
+    each_t x = { 0 };
+    ck_assert_int_eq(vs_bundle_each(b, at - 1, s_each, &x), -1);
+    ck_assert_int_eq(vs_bundle_each((const uint8_t *)"Tplain", 6, s_each, &x), -1);
+    ck_assert_uint_eq(x.n, 0);
+}
+END_TEST
+
 /* The first byte tells a bundle from every other payload (peer.proto). */
 START_TEST(first_byte_names_it)
 {
@@ -582,6 +626,7 @@ Suite *vs_test_suite(void)
     TCase *tc = tcase_create("bytes");
     tcase_add_test(tc, bytes_are_peer_bundle_protobuf);
     tcase_add_test(tc, tags_are_packed_uint64);
+    tcase_add_test(tc, each_part_with_its_tag);
     tcase_add_test(tc, first_byte_names_it);
     tcase_add_test(tc, broken_bundles_refused);
     suite_add_tcase(s, tc);

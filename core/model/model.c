@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "model_priv.h"
-#include "peer_bundle.h"
 #include "params.h"
+#include "peer_bundle.h"
 
 /* Module i of this model in dispatch order, NULL past the last one. The
  * list comes from the layer that assembles the service (core/service), so
@@ -393,9 +393,9 @@ static void s_seal_tags(vs_outq_item_t *it)
     bool any = false;
     for (uint32_t i = 0; i < it->nparts; i++)
         any |= it->tags[i] != 0;
-    size_t need = it->payload_len + vs_bundle_tags_size(it->tags, it->nparts);
     if (!any)
         return;
+    size_t need = it->payload_len + vs_bundle_tags_size(it->tags, it->nparts);
     if (need > it->bundle_cap) {
         uint8_t *b = realloc(it->bundle, need);
         if (!b)
@@ -423,8 +423,9 @@ static void s_emit_item(vs_outq_item_t *it, vs_emit_cb cb, void *ctx)
     s_outq_item_free(it);
 }
 
-/* Emits the queue but for the items hold() keeps (all if hold is NULL),
- * which stay queued in order, ahead of anything cb queued. */
+/* Emits the queue; with hold, but for the peer messages later ones may
+ * still join, which stay queued in order (ahead of anything cb queued),
+ * their parts so far tagged with tag. */
 static void s_drain(vs_model_t *m, vs_emit_cb cb, void *ctx, bool hold, uint64_t tag)
 {
     /* cb must not call back into the model; items are taken off the queue
@@ -458,7 +459,7 @@ static void s_drain(vs_model_t *m, vs_emit_cb cb, void *ctx, bool hold, uint64_t
             m->out_cap = m->nout;
             return;
         }
-        for (size_t i = 0; i < kept; i++)     /* out of memory: sent now, untagged */
+        for (size_t i = 0; i < kept; i++)     /* out of memory: sent now */
             s_emit_item(&q[i], cb, ctx);
         kept = 0;
     }

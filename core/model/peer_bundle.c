@@ -162,3 +162,19 @@ size_t vs_bundle_tags(const uint8_t *payload, size_t len, uint64_t *tags, size_t
     }
     return 0;
 }
+
+long vs_bundle_each(const uint8_t *payload, size_t len, vs_bundle_part_cb cb, void *ctx)
+{
+    size_t nparts = 0;
+    if (!vs_bundle_check(payload, len, &nparts))
+        return -1;
+    uint64_t tags[VS_BUNDLE_MAX_PARTS];
+    size_t ntags = vs_bundle_tags(payload, len, tags, nparts);
+    size_t off = 0, n, i = 0;
+    const uint8_t *part;
+    while (vs_bundle_next(payload, len, &off, &part, &n) == 1) {
+        cb(ctx, part, n, i < ntags ? tags[i] : 0);
+        i++;
+    }
+    return (long)nparts;
+}

@@ -59,4 +59,10 @@ int vs_bundle_next(const uint8_t *payload, size_t len, size_t *off, const uint8_
  * none, else its parts' count, or cap). */
 size_t vs_bundle_tags(const uint8_t *payload, size_t len, uint64_t *tags, size_t cap);
 
+/* Calls cb for each part of payload, in order, with its tag (0 if the
+ * bundle has none): the number of parts, or -1 (cb never called) if
+ * payload is not a well-formed bundle. */
+typedef void (*vs_bundle_part_cb)(void *ctx, const uint8_t *part, size_t n, uint64_t tag);
+long vs_bundle_each(const uint8_t *payload, size_t len, vs_bundle_part_cb cb, void *ctx);
+
 #endif
