@@ -107,15 +107,16 @@ static const char s_schema[] =
     "CREATE TABLE IF NOT EXISTS damaged(id TEXT NOT NULL, doc TEXT, sum INTEGER,"
     "  why TEXT NOT NULL, moved_at_ms INTEGER NOT NULL);";
 
-/* A checkpoint once a commit takes the WAL past this many pages (16 MB),
- * and the WAL file cut back to this size after one. Measured under the
- * settled handshake benchmark: at 1000 pages a checkpoint ran every ~20
- * turns, and copied about half of the WAL's frames (a hot page is copied
- * once however often the turns rewrote it) and fsynced the file, and the
- * WAL's restart fsynced its header: about 5 us of CPU a handshake, more
- * in waiting. At 4000, less than half of that; the WAL index grows by
- * 32 KB of shared memory, the page cache not at all. */
-#define S_CKPT_PAGES 4000
+/* A checkpoint once a commit takes the WAL past this many bytes of pages
+ * (4000 pages of 4 KiB; 16000 of a new store's 1 KiB), and the WAL file
+ * cut back to S_WAL_LIMIT_BYTES after one. Measured under the settled
+ * handshake benchmark with 4 KiB pages: at 1000 pages a checkpoint ran
+ * every ~20 turns, and copied about half of the WAL's frames (a hot page
+ * is copied once however often the turns rewrote it) and fsynced the file,
+ * and the WAL's restart fsynced its header: about 5 us of CPU a handshake,
+ * more in waiting. At 4000, less than half of that; the WAL index grows by
+ * 32 KB of shared memory per 4000 pages, the page cache not at all. */
+#define S_CKPT_BYTES (16 * 1024 * 1024)
 #define S_WAL_LIMIT_BYTES (20 * 1024 * 1024)
 
 /* The checksum of a record: SipHash-2-4 (libsodium's shorthash) of the
@@ -301,7 +302,7 @@ fail:
  * SQLite's own autocheckpoint runs in the commit that pushes the WAL past
  * 1000 pages. Ours runs from the agent's idle timer (store_checkpoint_idle),
  * off the turns, and, as a backstop under steady load, in the commit that
- * pushes the WAL past S_CKPT_PAGES (PASSIVE: it never waits for a reader). */
+ * pushes the WAL past S_CKPT_BYTES (PASSIVE: it never waits for a reader). */
 
 static int s_checkpoint(store_t *st)
 {
@@ -323,7 +324,7 @@ static int s_wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
     store_t *st = ctx;
     st->wal_pages = pages;
     st->commits++;
-    if (pages >= S_CKPT_PAGES)
+    if (pages >= st->ckpt_pages)
         s_checkpoint(st);
     return SQLITE_OK;
 }
@@ -476,6 +477,12 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
         store_close(&st);
         return NULL;
     }
+    st->ckpt_pages = S_CKPT_BYTES / 4096;
+    sqlite3_stmt *ps = NULL;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA page_size", -1, &ps, NULL) == SQLITE_OK &&
+        sqlite3_step(ps) == SQLITE_ROW && sqlite3_column_int(ps, 0) >= 512)
+        st->ckpt_pages = S_CKPT_BYTES / sqlite3_column_int(ps, 0);
+    sqlite3_finalize(ps);
     sqlite3_wal_hook(st->db, s_wal_hook, st);
     store__load_outbox_ids(st);     /* failing, the first commit that deletes reads it */
     for (int i = 0; i < Q__COUNT; i++) {

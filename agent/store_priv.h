@@ -103,6 +103,7 @@ struct store {
     /* WAL pages after the last commit (the WAL hook); commits since the
      * last idle check. */
     int wal_pages;
+    int ckpt_pages;         /* S_CKPT_BYTES in this store's pages */
     uint64_t commits, idle_seen;
     store_objmap_t *objs;   /* id -> seq of every object row */
     store_held_t *held;     /* updates of object rows, written at the commit */
