@@ -174,6 +174,46 @@ static void s_run_for(uint64_t ms)
     }
 }
 
+/* The broker starts capturing into a new temp file, its name into path
+ * (a mkstemp template). */
+static void s_capture_start(char *path)
+{
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    s_b->capture = fopen(path, "a");
+    ck_assert_ptr_nonnull(s_b->capture);
+}
+
+/* A PeerMessage carrying payload from agent A to 222222222222/us-east-1,
+ * relayed. */
+static void s_relay_payload(uint64_t msg_id, const uint8_t *payload, size_t len, bool sealed)
+{
+    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+    Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
+    to.account = "222222222222";
+    to.region = "us-east-1";
+    env.to = &to;
+    env.msg_id = msg_id;
+    pm.payload.data = (uint8_t *)payload;
+    pm.payload.len = len;
+    pm.sealed = sealed;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
+    env.peer = &pm;
+    s_recv(A, &env);
+    s_run_for(20);
+}
+
+/* The JSON form on the next captured line, read into line[n]. */
+static const char *s_capture_json(FILE *f, char *line, size_t n)
+{
+    ck_assert_ptr_nonnull(fgets(line, (int)n, f));
+    const char *json = strstr(line, " {");
+    ck_assert_msg(json != NULL, "%s", line);
+    return json + 1;
+}
+
 START_TEST(only_agent_traffic_is_faulted)
 {
     s_admin_ok("set-faults", "{\"drop\":1}");
@@ -259,11 +299,7 @@ END_TEST
 START_TEST(delay_and_capture)
 {
     char path[] = "/tmp/check_broker_capture_XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    close(fd);
-    s_b->capture = fopen(path, "a");
-    ck_assert_ptr_nonnull(s_b->capture);
+    s_capture_start(path);
 
     s_admin_ok("set-faults", "{\"delay-ms\":\"30-30\"}");
     uint64_t t0 = bk_mono_ms(s_b);
@@ -304,11 +340,7 @@ END_TEST
 START_TEST(capture_shows_bundle_parts)
 {
     char path[] = "/tmp/check_broker_capture_XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    close(fd);
-    s_b->capture = fopen(path, "a");
-    ck_assert_ptr_nonnull(s_b->capture);
+    s_capture_start(path);
 
     vs_sgdir_msg_t m = { .ver = 42 };
     strcpy(m.pcx_id, "pcx-0123456789abcdef0");
@@ -323,45 +355,25 @@ START_TEST(capture_shows_bundle_parts)
     m.ver = 43;
     ck_assert_int_eq(vs_sgdir_wire_encode(&m, dir, sizeof dir), n);
     len += vs_bundle_put(buf + len, dir, (size_t)n);
-
-    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
-    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
-    Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
-    to.account = "222222222222";
-    to.region = "us-east-1";
-    env.to = &to;
-    env.msg_id = 7;
-    pm.payload.data = buf;
-    pm.payload.len = len;
-    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
-    env.peer = &pm;
-    s_recv(A, &env);
-    s_run_for(20);
+    s_relay_payload(7, buf, len, false);
     ck_assert_uint_eq(s_count("agB", VPCSIM__WIRE__ENVELOPE__BODY_PEER), 1);
 
     char line[2048] = "";
     FILE *f = fopen(path, "r");
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    const char *json = strstr(line, " {");
-    ck_assert_msg(json != NULL, "%s", line);
-    ck_assert_str_eq(json + 1, "{\"T\":\"Bundle\",\"Parts\":["
-                               "{\"T\":\"SgDir\",\"Pcx\":\"pcx-0123456789abcdef0\","
-                               "\"Vpc\":\"vpc-0123456789abcdef0\",\"Ver\":42,\"Groups\":[],"
-                               "\"Refs\":[]},null,"
-                               "{\"T\":\"SgDir\",\"Pcx\":\"pcx-0123456789abcdef0\","
-                               "\"Vpc\":\"vpc-0123456789abcdef0\",\"Ver\":43,\"Groups\":[],"
-                               "\"Refs\":[]}]}\n");
+    const char *json = s_capture_json(f, line, sizeof line);
+    ck_assert_str_eq(json, "{\"T\":\"Bundle\",\"Parts\":["
+                           "{\"T\":\"SgDir\",\"Pcx\":\"pcx-0123456789abcdef0\","
+                           "\"Vpc\":\"vpc-0123456789abcdef0\",\"Ver\":42,\"Groups\":[],"
+                           "\"Refs\":[]},null,"
+                           "{\"T\":\"SgDir\",\"Pcx\":\"pcx-0123456789abcdef0\","
+                           "\"Vpc\":\"vpc-0123456789abcdef0\",\"Ver\":43,\"Groups\":[],"
+                           "\"Refs\":[]}]}\n");
 
     /* With its parts' tags (an agent's causality ids): shown after them. */
     static const uint64_t tags[] = { 5, 0, UINT64_MAX };
     len += vs_bundle_put_tags(buf + len, tags, 3);
-    pm.payload.len = len;
-    env.msg_id = 8;
-    s_recv(A, &env);
-    s_run_for(20);
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    json = strstr(line, " {");
-    ck_assert_msg(json != NULL, "%s", line);
+    s_relay_payload(8, buf, len, false);
+    json = s_capture_json(f, line, sizeof line);
     ck_assert_msg(strstr(json, "\"Ver\":43,\"Groups\":[],\"Refs\":[]}],"
                                "\"Tags\":[5,0,18446744073709551615]}\n") != NULL, "%s", json);
     ck_assert_ptr_null(fgets(line, sizeof line, f));
@@ -375,11 +387,7 @@ END_TEST
 START_TEST(capture_shows_typed_sgdir)
 {
     char path[] = "/tmp/check_broker_capture_XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    close(fd);
-    s_b->capture = fopen(path, "a");
-    ck_assert_ptr_nonnull(s_b->capture);
+    s_capture_start(path);
 
     vs_sgdir_msg_t m = { .ver = 42 };
     strcpy(m.pcx_id, "pcx-0123456789abcdef0");
@@ -391,31 +399,16 @@ START_TEST(capture_shows_typed_sgdir)
     long n = vs_sgdir_wire_encode(&m, buf, sizeof buf);
     ck_assert_int_gt(n, 0);
     ck_assert_int_le(n, (long)sizeof buf);
-
-    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
-    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
-    Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
-    to.account = "222222222222";
-    to.region = "us-east-1";
-    env.to = &to;
-    env.msg_id = 7;
-    pm.payload.data = buf;
-    pm.payload.len = (size_t)n;
-    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
-    env.peer = &pm;
-    s_recv(A, &env);
-    s_run_for(20);
+    s_relay_payload(7, buf, (size_t)n, false);
     ck_assert_uint_eq(s_count("agB", VPCSIM__WIRE__ENVELOPE__BODY_PEER), 1);
 
     char line[1024] = "";
     FILE *f = fopen(path, "r");
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    const char *json = strstr(line, " {");
-    ck_assert_msg(json != NULL, "%s", line);
-    ck_assert_str_eq(json + 1, "{\"T\":\"SgDir\",\"Pcx\":\"pcx-0123456789abcdef0\","
-                               "\"Vpc\":\"vpc-0123456789abcdef0\",\"Ver\":42,\"Groups\":"
-                               "[{\"Id\":\"sg-0123456789abcdef0\",\"Name\":\"web\"}],"
-                               "\"Refs\":[]}\n");
+    const char *json = s_capture_json(f, line, sizeof line);
+    ck_assert_str_eq(json, "{\"T\":\"SgDir\",\"Pcx\":\"pcx-0123456789abcdef0\","
+                           "\"Vpc\":\"vpc-0123456789abcdef0\",\"Ver\":42,\"Groups\":"
+                           "[{\"Id\":\"sg-0123456789abcdef0\",\"Name\":\"web\"}],"
+                           "\"Refs\":[]}\n");
     ck_assert_ptr_null(fgets(line, sizeof line, f));
     fclose(f);
     unlink(path);
@@ -428,11 +421,7 @@ END_TEST
 START_TEST(capture_shows_typed_reach)
 {
     char path[] = "/tmp/check_broker_capture_XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    close(fd);
-    s_b->capture = fopen(path, "a");
-    ck_assert_ptr_nonnull(s_b->capture);
+    s_capture_start(path);
 
     vs_reach_msg_t m;
     memset(&m, 0, sizeof m);
@@ -449,39 +438,22 @@ START_TEST(capture_shows_typed_reach)
     for (int i = 0; i < 2; i++) {
         ck_assert_int_gt(n[i], 0);
         ck_assert_int_le(n[i], (long)sizeof buf[i]);
-        vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
-        Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
-        Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
-        to.account = "222222222222";
-        to.region = "us-east-1";
-        env.to = &to;
-        env.msg_id = 7 + (uint64_t)i;
-        pm.payload.data = buf[i];
-        pm.payload.len = (size_t)n[i];
-        pm.sealed = i == 1;
-        env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
-        env.peer = &pm;
-        s_recv(A, &env);
-        s_run_for(20);
+        s_relay_payload(7 + (uint64_t)i, buf[i], (size_t)n[i], i == 1);
     }
     ck_assert_uint_eq(s_count("agB", VPCSIM__WIRE__ENVELOPE__BODY_PEER), 2);
 
     char line[1024] = "";
     FILE *f = fopen(path, "r");
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    const char *json = strstr(line, " {");
-    ck_assert_msg(json != NULL, "%s", line);
-    ck_assert_str_eq(json + 1, "{\"T\":\"ReachKey\",\"Pk\":\""
-                               "abababababababababababababababababababababababababababababababab\","
-                               "\"Reply\":false}\n");
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    const char *json = s_capture_json(f, line, sizeof line);
+    ck_assert_str_eq(json, "{\"T\":\"ReachKey\",\"Pk\":\""
+                           "abababababababababababababababababababababababababababababababab\","
+                           "\"Reply\":false}\n");
+    json = s_capture_json(f, line, sizeof line);
     ck_assert_ptr_nonnull(strstr(line, " sealed=1 "));
-    json = strstr(line, " {");
-    ck_assert_msg(json != NULL, "%s", line);
-    ck_assert_str_eq(json + 1, "{\"T\":\"Sealed\",\"Pk\":\""
-                               "abababababababababababababababababababababababababababababababab\","
-                               "\"N\":\"000000000000000000000000000000000000000000000000\","
-                               "\"C\":\"AAAAAAAAAAAAAAAAAAAAAAAA\"}\n");
+    ck_assert_str_eq(json, "{\"T\":\"Sealed\",\"Pk\":\""
+                           "abababababababababababababababababababababababababababababababab\","
+                           "\"N\":\"000000000000000000000000000000000000000000000000\","
+                           "\"C\":\"AAAAAAAAAAAAAAAAAAAAAAAA\"}\n");
     ck_assert_ptr_null(fgets(line, sizeof line, f));
     fclose(f);
     unlink(path);
