@@ -66,10 +66,13 @@ class Cluster:
         return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL)
 
-    def start_broker(self, data_dir=True):
+    def start_broker(self, data_dir=True, capture=None):
+        """capture: a file the broker appends every relayed PeerMessage to."""
         argv = [os.path.join(BIN, "vpcsim-broker"), "--listen", self.endpoint]
         if data_dir:
             argv += ["--data-dir", os.path.join(self.dir, "broker")]
+        if capture:
+            argv += ["--capture", capture]
         if self.keys:
             argv += ["--keys", self.keys]
         self.broker = self._spawn("broker", argv)

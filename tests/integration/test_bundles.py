@@ -10,13 +10,11 @@ of the connections that shared its bundles.
 import json
 import os
 import subprocess
-import time
 
 import harness
 
 A, B, R = "111111111111", "222222222222", "us-east-1"
 QUOTAS = ("--max-outstanding-pcx", "100000", "--max-active-pcx-per-vpc", "125")
-WAIT_S = 30
 
 
 class Bundles(harness.ClusterTest):
@@ -24,9 +22,7 @@ class Bundles(harness.ClusterTest):
         # Our own broker, with --capture, to read what was relayed.
         self.c = harness.Cluster()
         self.capture = os.path.join(self.c.dir, "capture.txt")
-        self.c.broker = self.c._spawn("broker", [
-            os.path.join(harness.BIN, "vpcsim-broker"), "--listen", self.c.endpoint,
-            "--capture", self.capture])
+        self.c.start_broker(data_dir=False, capture=self.capture)
         self.c.start_agent(A, R, *QUOTAS)
         self.c.start_agent(B, R, *QUOTAS)
 

@@ -233,9 +233,7 @@ class CaptureTest(FaultTest):
         # The harness starts a broker without options: start our own.
         self.c = harness.Cluster()
         self.capture = os.path.join(self.c.dir, "capture.txt")
-        self.c.broker = self.c._spawn("broker", [
-            os.path.join(harness.BIN, "vpcsim-broker"), "--listen", self.c.endpoint,
-            "--capture", self.capture])
+        self.c.start_broker(data_dir=False, capture=self.capture)
         self.c.start_agent(A, self.regions[0])
         self.c.start_agent(B, self.regions[1])
 

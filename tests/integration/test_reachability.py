@@ -28,11 +28,7 @@ class Reach(PcxTest):
         # test can read exactly what the broker relayed.
         self.c = harness.Cluster()
         self.capture = os.path.join(self.c.dir, "capture.txt") if broker_has_capture() else None
-        argv = [os.path.join(harness.BIN, "vpcsim-broker"), "--listen", self.c.endpoint,
-                "--data-dir", os.path.join(self.c.dir, "broker")]
-        if self.capture:
-            argv += ["--capture", self.capture]
-        self.c.broker = self.c._spawn("broker", argv)
+        self.c.start_broker(capture=self.capture)
 
     # -- helpers -----------------------------------------------------------
     def subnet(self, acct, region, vpc, cidr):
