@@ -501,6 +501,13 @@ START_TEST(plain_drain_holds_nothing)
 }
 END_TEST
 
+static const char *s_code(const char *pcx)
+{
+    vs_json_t *d = OK("DescribeVpcPeeringConnections",
+                      J("{\"VpcPeeringConnectionIds\":[\"%s\"]}", pcx));
+    return S(d, "VpcPeeringConnections.0.Status.Code");
+}
+
 /* Requests to an account no agent serves, from three calls of one turn:
  * they share a bundle, and its Undeliverable fails every one of them, as
  * each alone would have been (AWS: failed). */
@@ -525,18 +532,12 @@ START_TEST(undeliverable_bundle_fails_every_request)
     ck_assert_uint_eq(k, 3);
     vs_model_on_undeliverable(g_m, o.id[0] + 1, true);     /* another message's: nothing */
     vs_model_drain(g_m, s_collect, &o);
-    for (int i = 0; i < 3; i++) {
-        vs_json_t *d = OK("DescribeVpcPeeringConnections",
-                          J("{\"VpcPeeringConnectionIds\":[\"%s\"]}", pcx[i]));
-        ck_assert_str_eq(S(d, "VpcPeeringConnections.0.Status.Code"), "initiating-request");
-    }
+    for (int i = 0; i < 3; i++)
+        ck_assert_str_eq(s_code(pcx[i]), "initiating-request");
     vs_model_on_undeliverable(g_m, o.id[0], true);
     vs_model_drain(g_m, s_collect, &o);
-    for (int i = 0; i < 3; i++) {
-        vs_json_t *d = OK("DescribeVpcPeeringConnections",
-                          J("{\"VpcPeeringConnectionIds\":[\"%s\"]}", pcx[i]));
-        ck_assert_str_eq(S(d, "VpcPeeringConnections.0.Status.Code"), "failed");
-    }
+    for (int i = 0; i < 3; i++)
+        ck_assert_str_eq(s_code(pcx[i]), "failed");
 }
 END_TEST
 

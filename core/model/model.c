@@ -277,6 +277,13 @@ uint64_t vs_model__emit_peer(vs_model_t *m, const char *to_vpc_arn, const char *
  * its security-group snapshot; one per connection a tick activates). */
 #define S_BUNDLE_LOOKBACK 16
 
+/* The bytes a queued message takes as a bundle: its own payload as a first
+ * part while it is alone, else the bundle it holds. */
+static size_t s_bundle_bytes(const vs_outq_item_t *it)
+{
+    return it->nparts == 1 ? vs_bundle_part_size(it->payload_len) : it->payload_len;
+}
+
 /* The queued message a new one of len bytes to (account, region) joins:
  * the latest queued to that agent, if it takes more parts and has room;
  * else NULL. Only the latest: the messages to one agent keep their order. */
@@ -289,9 +296,8 @@ static vs_outq_item_t *s_bundle_host(vs_model_t *m, const char *account, const c
         if (it->kind != VS_OUT_PEER || !it->to_account || !it->to_region ||
             strcmp(it->to_account, account) || strcmp(it->to_region, region))
             continue;
-        size_t have = it->nparts == 1 ? vs_bundle_part_size(it->payload_len) : it->payload_len;
         bool room = it->bundle_ok && it->nparts < VS_BUNDLE_MAX_PARTS &&
-                    have + vs_bundle_part_size(len) <= VS_BUNDLE_BUILD_BYTES;
+                    s_bundle_bytes(it) + vs_bundle_part_size(len) <= VS_BUNDLE_BUILD_BYTES;
         return room ? it : NULL;
     }
     return NULL;
@@ -301,8 +307,7 @@ static vs_outq_item_t *s_bundle_host(vs_model_t *m, const char *account, const c
  * part if it is still alone). 0, or -1 out of memory (it is unchanged). */
 static int s_bundle_add(vs_outq_item_t *it, const uint8_t *payload, size_t len)
 {
-    size_t have = it->nparts == 1 ? vs_bundle_part_size(it->payload_len) : it->payload_len;
-    size_t need = have + vs_bundle_part_size(len);
+    size_t need = s_bundle_bytes(it) + vs_bundle_part_size(len);
     if (need > it->bundle_cap) {
         size_t cap = it->bundle_cap ? it->bundle_cap : 1024;
         while (cap < need)
