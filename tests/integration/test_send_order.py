@@ -1,0 +1,43 @@
+"""A turn's peer messages leave the agent before its replies
+(agent/agent_send.c, agent__flush_sendq). A caller who accepts a connection
+the moment create-vpc-peering-connection returns, as a script following the
+AWS documentation does, must not find the accepter's agent behind: the
+create's Request went to the broker first, the broker relays in the order
+it reads, and so the Request reaches the accepter's agent before the
+accept. Before this order (replies first, then the turn's held messages),
+the broker read a turn's replies, and the callers' next calls among them,
+before the Request, and under load 20-40 % of such accepts failed with
+InvalidVpcPeeringConnectionID.NotFound (vpcsim-bench counted them as
+retries).
+"""
+import json
+import os
+import subprocess
+
+import harness
+
+A, B, R = "111111111111", "222222222222", "us-east-1"
+QUOTAS = ("--max-outstanding-pcx", "100000", "--max-active-pcx-per-vpc", "125")
+
+
+class SendOrder(harness.ClusterTest):
+    def test_accept_right_after_create_finds_the_request(self):
+        self.c.start_agent(A, R, *QUOTAS)
+        self.c.start_agent(B, R, *QUOTAS)
+        bench = os.path.join(harness.BIN, "vpcsim-bench")
+        # Each accept goes out as soon as its create is answered; 256 in
+        # flight keep both agents' turns full of them.
+        r = subprocess.run([bench, "handshake", "--broker", self.c.endpoint,
+                            "--requester", f"{A}:{R}", "--accepter", f"{B}:{R}",
+                            "--vpcs", "40", "--per-vpc", "25", "--window", "256"],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertEqual(out["Handshakes"], 1000)
+        self.assertEqual(out["AcceptRetries"], 0,
+                         "an accept sent right after its create was answered found the "
+                         "accepter's agent without the Request")
+
+
+if __name__ == "__main__":
+    harness.main()
