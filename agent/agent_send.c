@@ -182,16 +182,29 @@ static void s_settle_acks(agent_t *a)
  * so queue order would put them last: under load the broker read a
  * turn's hundreds of replies, the callers' next calls among them, before
  * the bundle, and 20-40 % of accepts found no Request yet and were
- * retried (bench/handshake.c counts them). */
+ * retried (bench/handshake.c counts them).
+ *
+ * The frames go as the parts of one ZeroMQ message (proto/wire.proto):
+ * libzmq hands a message to its I/O thread, and wakes it, only at its
+ * last part, so a turn costs one wake-up of the I/O thread (and one of
+ * the broker's) rather than one per frame, and the frames leave in few
+ * TCP writes. bench/cpu.sh, three runs each way: 113 -> 102 us of CPU per
+ * answered handshake, 157 -> 150 settled. libzmq takes the parts after
+ * the first even at the high-water mark, so a message is sent whole or
+ * (EAGAIN on its first part) not at all: the outbox resends. */
 void agent__flush_sendq(agent_t *a)
 {
     s_settle_acks(a);
+    size_t left = 0;
+    for (size_t i = 0; i < a->sendq_len; i++)
+        left += a->sendq[i].buf != NULL;
     for (int replies = 0; replies < 2; replies++)
         for (size_t i = 0; i < a->sendq_len; i++) {
             frame_t *f = &a->sendq[i];
             if (f->is_reply != replies)
                 continue;
-            if (f->buf && zmq_send(a->dealer, f->buf, f->len, ZMQ_DONTWAIT) < 0 &&
+            if (f->buf && zmq_send(a->dealer, f->buf, f->len,
+                                   ZMQ_DONTWAIT | (--left ? ZMQ_SNDMORE : 0)) < 0 &&
                 errno != EAGAIN)
                 VS_DEBUG("send failed: %s", zmq_strerror(errno));
             free(f->buf);

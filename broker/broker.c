@@ -60,9 +60,10 @@ static int s_zmq_send_stamped(broker_t *b, const uint8_t *route, size_t len,
     return 0;
 }
 
-/* Receives whole [route][Envelope] messages, at most BK_RECV_BATCH per
+/* Receives whole [route][Envelope]... messages, at most BK_RECV_BATCH per
  * loop turn so timers and signals are not starved; zloop calls us again
- * next turn while more are queued. */
+ * next turn while more are queued. A message's frames are handled
+ * together, in order: an agent's turn is one message. */
 static void s_on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
 {
     broker_t *b = data;
@@ -90,26 +91,9 @@ static void s_on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
             zmq_msg_close(&id);
             continue;
         }
-        /* The contract is one frame = one Envelope; drain anything else
-         * of this multipart message so the next one starts clean. */
-        int extra = 0;
-        bool more = zmq_msg_more(&body);
-        while (more) {
-            zmq_msg_t x;
-            zmq_msg_init(&x);
-            if (zmq_msg_recv(&x, zsock, ZMQ_DONTWAIT) < 0) {
-                zmq_msg_close(&x);
-                break;
-            }
-            more = zmq_msg_more(&x);
-            zmq_msg_close(&x);
-            extra++;
-        }
-        if (extra) {
-            char why[96];
-            snprintf(why, sizeof why, "expected one Envelope frame, got %d frames", extra + 1);
-            bk_router_malformed(b, route, rlen, why);
-        } else {
+        /* Every frame of a message is an Envelope: an agent sends a
+         * turn's frames as one message (agent__flush_sendq). */
+        for (;;) {
             /* The principal the ZAP handler authenticated for this
              * connection; a key file it cannot name is refused there. */
             vs_principal_t who;
@@ -118,6 +102,12 @@ static void s_on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
             if (!b->keys || vs_keys_msg_principal(&body, &who) < 0)
                 memset(&who, 0, sizeof who);
             bk_router_handle_as(b, route, rlen, &who, zmq_msg_data(&body), zmq_msg_size(&body));
+            if (!zmq_msg_more(&body))
+                break;
+            zmq_msg_close(&body);
+            zmq_msg_init(&body);
+            if (zmq_msg_recv(&body, zsock, ZMQ_DONTWAIT) < 0)
+                break;
         }
         zmq_msg_close(&body);
         zmq_msg_close(&id);
