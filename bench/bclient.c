@@ -26,6 +26,12 @@ struct vs_bclient {
      * arena and points into msg, so both live until the next recv. */
     vs_env_t *env;
     zmq_msg_t msg;
+    /* The call last made, not sent yet: calls made one after the other
+     * (while replies are queued) leave as the parts of one message,
+     * ended by s_flush when there is nothing left to read, so that the
+     * client, its I/O thread and the broker's wake once per burst. */
+    zmq_msg_t pend;
+    bool pending;
     vs_arena_t arena;
     _Alignas(16) uint8_t space[S_ARENA];
 };
@@ -77,6 +83,8 @@ void vs_bclient_destroy(vs_bclient_t **pcl)
         return;
     vs_bclient_release(cl);
     zmq_msg_close(&cl->msg);
+    if (cl->pending)
+        zmq_msg_close(&cl->pend);
     if (cl->sock)
         zmq_close(cl->sock);
     if (cl->ctx)
@@ -105,11 +113,34 @@ static int s_send(vs_bclient_t *cl, vs_env_t *env, uint64_t tag)
         return -1;
     }
     *c = (s_call_t){ env->msg_id, tag, vs_bnow_ns() };
-    if (vs_wire_send(cl->sock, env, 0) != 0) {
+    size_t n = vs_wire_packed_size(env);
+    zmq_msg_t m;
+    if (n > VS_WIRE_MAX_FRAME || zmq_msg_init_size(&m, n) != 0) {
         c->id = 0;
         return -1;
     }
+    vs_wire_pack(env, zmq_msg_data(&m));
+    if (cl->pending && zmq_msg_send(&cl->pend, cl->sock, ZMQ_SNDMORE) < 0) {
+        zmq_msg_close(&m);
+        c->id = 0;
+        return -1;
+    }
+    cl->pend = m;
+    cl->pending = true;
     cl->inflight++;
+    return 0;
+}
+
+/* Sends the last call made, which ends the message. */
+static int s_flush(vs_bclient_t *cl)
+{
+    if (!cl->pending)
+        return 0;
+    cl->pending = false;
+    if (zmq_msg_send(&cl->pend, cl->sock, 0) < 0) {
+        zmq_msg_close(&cl->pend);
+        return -1;
+    }
     return 0;
 }
 
@@ -168,7 +199,8 @@ vs_env_t *vs_bclient_recv(vs_bclient_t *cl, uint64_t *tag, uint64_t *sent_ns, in
          * flight): try first, and poll only when there is nothing yet. */
         if (zmq_msg_recv(&cl->msg, cl->sock, ZMQ_DONTWAIT) < 0) {
             zmq_pollitem_t it = { cl->sock, 0, ZMQ_POLLIN, 0 };
-            if (zmq_errno() != EAGAIN || zmq_poll(&it, 1, timeout_ms) <= 0 ||
+            if (zmq_errno() != EAGAIN || s_flush(cl) != 0 ||
+                zmq_poll(&it, 1, timeout_ms) <= 0 ||
                 zmq_msg_recv(&cl->msg, cl->sock, ZMQ_DONTWAIT) < 0)
                 return NULL;
         }
