@@ -486,7 +486,8 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
     snprintf(limit, sizeof limit, "PRAGMA journal_size_limit=%d; PRAGMA cache_size=%d",
              S_WAL_LIMIT_BYTES, S_CACHE_KIB);
     if (sqlite3_exec(st->db, limit, NULL, NULL, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "cannot set the WAL size limit or the cache size: %s", sqlite3_errmsg(st->db));
+        snprintf(err, errlen, "cannot set the WAL size limit or the cache size: %s",
+                 sqlite3_errmsg(st->db));
         store_close(&st);
         return NULL;
     }

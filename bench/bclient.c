@@ -121,6 +121,8 @@ static int s_send(vs_bclient_t *cl, vs_env_t *env, uint64_t tag)
     }
     vs_wire_pack(env, zmq_msg_data(&m));
     if (cl->pending && zmq_msg_send(&cl->pend, cl->sock, ZMQ_SNDMORE) < 0) {
+        zmq_msg_close(&cl->pend);
+        cl->pending = false;
         zmq_msg_close(&m);
         c->id = 0;
         return -1;
