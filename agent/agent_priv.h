@@ -30,6 +30,7 @@
 
 #define AGENT_BATCH        256      /* messages per zloop callback */
 #define AGENT_PENDING_CAP  16384    /* in-flight API calls */
+#define AGENT_SEND_MSG_BYTES (1u << 20) /* a turn's frames per ZeroMQ message, at most */
 #define AGENT_BROKER_SILENT_MS 3000 /* no word from the broker: re-register */
 #define AGENT_TICK_MS      200      /* registration retry / heartbeat check */
 #define AGENT_IDLE_CKPT_MS 200     /* idle WAL checkpoint check (store_checkpoint_idle) */

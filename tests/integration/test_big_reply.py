@@ -39,6 +39,19 @@ class BigReply(ClusterTest):
         self.assertEqual(len(set(ids)), 1500)
         self.assertNotIn("NextToken", out)
 
+        # Several large pages at once: replies the agent makes in one turn
+        # go to the broker as the parts of one message, and a message ends
+        # before 1 MiB (agent_send.c), so a turn of them goes as several.
+        # Every caller still gets every connection.
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(8) as pool:
+            runs = list(pool.map(
+                lambda _: self.c.ok(A, R, "describe-vpc-peering-connections", "--page-size",
+                                    "900", timeout=30), range(8)))
+        for out in runs:
+            ids = {c["VpcPeeringConnectionId"] for c in out["VpcPeeringConnections"]}
+            self.assertEqual(len(ids), 1500)
+
 
 if __name__ == "__main__":
     harness.main()
