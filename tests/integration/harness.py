@@ -176,6 +176,16 @@ class Cluster:
             raise AssertionError(f"vpcsim ec2 {' '.join(args)} failed: {r}")
         return r.json() if r.out.strip() else None
 
+    def bench_handshake(self, requester, accepter, *args, timeout=300):
+        """Runs `vpcsim-bench handshake` from requester to accepter ("account:region")
+        against this cluster, with args; returns its JSON report."""
+        r = subprocess.run([os.path.join(BIN, "vpcsim-bench"), "handshake", "--broker",
+                            self.endpoint, "--requester", requester, "--accepter", accepter,
+                            *args], capture_output=True, text=True, timeout=timeout)
+        if r.returncode != 0:
+            raise AssertionError(f"vpcsim-bench handshake failed: {r.stderr}")
+        return json.loads(r.stdout)
+
     def admin(self, *args, **kw):
         return self.cli(None, None, "admin", *args, **kw)
 

@@ -10,9 +10,6 @@ before the Request, and under load 20-40 % of such accepts failed with
 InvalidVpcPeeringConnectionID.NotFound (vpcsim-bench counted them as
 retries).
 """
-import json
-import os
-import subprocess
 
 import harness
 
@@ -24,15 +21,10 @@ class SendOrder(harness.ClusterTest):
     def test_accept_right_after_create_finds_the_request(self):
         self.c.start_agent(A, R, *QUOTAS)
         self.c.start_agent(B, R, *QUOTAS)
-        bench = os.path.join(harness.BIN, "vpcsim-bench")
         # Each accept goes out as soon as its create is answered; 256 in
         # flight keep both agents' turns full of them.
-        r = subprocess.run([bench, "handshake", "--broker", self.c.endpoint,
-                            "--requester", f"{A}:{R}", "--accepter", f"{B}:{R}",
-                            "--vpcs", "40", "--per-vpc", "25", "--window", "256"],
-                           capture_output=True, text=True, timeout=300)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        out = json.loads(r.stdout)
+        out = self.c.bench_handshake(f"{A}:{R}", f"{B}:{R}", "--vpcs", "40", "--per-vpc", "25",
+                                     "--window", "256")
         self.assertEqual(out["Handshakes"], 1000)
         self.assertEqual(out["AcceptRetries"], 0,
                          "an accept sent right after its create was answered found the "
