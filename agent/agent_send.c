@@ -173,6 +173,19 @@ static void s_settle_acks(agent_t *a)
     free(ids);
 }
 
+/* The frame to send after (*pass, *i) in that order: on pass 0 the
+ * others, on pass 1 the replies; NULL after the last. */
+static frame_t *s_next_to_send(agent_t *a, int *pass, size_t *i)
+{
+    for (; *pass < 2; (*pass)++, *i = 0)
+        while (*i < a->sendq_len) {
+            frame_t *f = &a->sendq[(*i)++];
+            if (f->buf && f->is_reply == (*pass == 1))
+                return f;
+        }
+    return NULL;
+}
+
 /* The turn's peer messages (and VPC updates) go before its replies. A
  * reply lets its caller go on at once, and the next call often goes to
  * the agent a message of this turn is for (accept right after create):
@@ -198,31 +211,20 @@ static void s_settle_acks(agent_t *a)
 void agent__flush_sendq(agent_t *a)
 {
     s_settle_acks(a);
-    size_t n = 0;
-    frame_t **order = malloc((a->sendq_len ? a->sendq_len : 1) * sizeof *order);
-    for (int replies = 0; order && replies < 2; replies++)
-        for (size_t i = 0; i < a->sendq_len; i++)
-            if (a->sendq[i].buf && a->sendq[i].is_reply == replies)
-                order[n++] = &a->sendq[i];
-    size_t bytes = 0;
-    for (size_t i = 0; i < n; i++) {
-        frame_t *f = order[i];
+    int pass = 0;
+    size_t i = 0, bytes = 0;
+    for (frame_t *f = s_next_to_send(a, &pass, &i), *next; f; f = next) {
+        next = s_next_to_send(a, &pass, &i);
         bytes += f->len;
-        bool more = i + 1 < n && bytes + order[i + 1]->len <= AGENT_SEND_MSG_BYTES;
+        bool more = next && bytes + next->len <= AGENT_SEND_MSG_BYTES;
         if (!more)
             bytes = 0;
         if (zmq_send(a->dealer, f->buf, f->len, ZMQ_DONTWAIT | (more ? ZMQ_SNDMORE : 0)) < 0 &&
             errno != EAGAIN)
             VS_DEBUG("send failed: %s", zmq_strerror(errno));
     }
-    if (!order)     /* out of memory: one frame a message, in queue order */
-        for (size_t i = 0; i < a->sendq_len; i++)
-            if (a->sendq[i].buf && zmq_send(a->dealer, a->sendq[i].buf, a->sendq[i].len,
-                                            ZMQ_DONTWAIT) < 0 && errno != EAGAIN)
-                VS_DEBUG("send failed: %s", zmq_strerror(errno));
-    free(order);
-    for (size_t i = 0; i < a->sendq_len; i++)
-        free(a->sendq[i].buf);
+    for (size_t k = 0; k < a->sendq_len; k++)
+        free(a->sendq[k].buf);
     a->sendq_len = 0;
 }
 
