@@ -89,28 +89,43 @@ static void s_recv(const uint8_t *route, vs_env_t *env)
     free(buf);
 }
 
-static void s_peer(const uint8_t *from, const char *account, uint64_t msg_id, bool ack)
+/* A PeerMessage carrying payload from `from` to account in us-east-1. */
+static void s_peer_payload(const uint8_t *from, const char *account, uint64_t msg_id,
+                           const uint8_t *payload, size_t len, bool sealed)
 {
     vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
     Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
     Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
-    Vpcsim__Wire__Ack a = VPCSIM__WIRE__ACK__INIT;
-    static uint8_t payload[] = { 0xde, 0xad };
     to.account = (char *)account;
     to.region = "us-east-1";
     env.to = &to;
     env.msg_id = msg_id;
-    if (ack) {
-        a.acked_msg_id = msg_id;
-        env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_ACK;
-        env.ack = &a;
-    } else {
-        pm.payload.data = payload;
-        pm.payload.len = sizeof payload;
-        pm.sealed = 1;
-        env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
-        env.peer = &pm;
+    pm.payload.data = (uint8_t *)payload;
+    pm.payload.len = len;
+    pm.sealed = sealed;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
+    env.peer = &pm;
+    s_recv(from, &env);
+}
+
+/* A sealed two-byte PeerMessage, or an Ack of msg_id. */
+static void s_peer(const uint8_t *from, const char *account, uint64_t msg_id, bool ack)
+{
+    static const uint8_t payload[] = { 0xde, 0xad };
+    if (!ack) {
+        s_peer_payload(from, account, msg_id, payload, sizeof payload, true);
+        return;
     }
+    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
+    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
+    Vpcsim__Wire__Ack a = VPCSIM__WIRE__ACK__INIT;
+    to.account = (char *)account;
+    to.region = "us-east-1";
+    env.to = &to;
+    env.msg_id = msg_id;
+    a.acked_msg_id = msg_id;
+    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_ACK;
+    env.ack = &a;
     s_recv(from, &env);
 }
 
@@ -189,19 +204,7 @@ static void s_capture_start(char *path)
  * relayed. */
 static void s_relay_payload(uint64_t msg_id, const uint8_t *payload, size_t len, bool sealed)
 {
-    vs_env_t env = VPCSIM__WIRE__ENVELOPE__INIT;
-    Vpcsim__Wire__Address to = VPCSIM__WIRE__ADDRESS__INIT;
-    Vpcsim__Wire__PeerMessage pm = VPCSIM__WIRE__PEER_MESSAGE__INIT;
-    to.account = "222222222222";
-    to.region = "us-east-1";
-    env.to = &to;
-    env.msg_id = msg_id;
-    pm.payload.data = (uint8_t *)payload;
-    pm.payload.len = len;
-    pm.sealed = sealed;
-    env.body_case = VPCSIM__WIRE__ENVELOPE__BODY_PEER;
-    env.peer = &pm;
-    s_recv(A, &env);
+    s_peer_payload(A, "222222222222", msg_id, payload, len, sealed);
     s_run_for(20);
 }
 
