@@ -108,15 +108,18 @@ int vs_bundle_next(const uint8_t *payload, size_t len, size_t *off, const uint8_
     return rc;
 }
 
-/* The tags in data[0..n): their count, or -1 if one is broken. */
-static long s_count_tags(const uint8_t *data, size_t n)
+/* The tags in data[0..n): with out, the first cap of them into out, else
+ * all of them counted. How many, or -1 if one is broken. */
+static long s_read_tags(const uint8_t *data, size_t n, uint64_t *out, size_t cap)
 {
     long k = 0;
     size_t i = 0;
     uint64_t v;
-    while (i < n) {
+    while (i < n && (!out || (size_t)k < cap)) {
         if (s_get_varint(data, n, &i, 10, &v) != 0)
             return -1;
+        if (out)
+            out[k] = v;
         k++;
     }
     return k;
@@ -133,7 +136,7 @@ bool vs_bundle_check(const uint8_t *payload, size_t len, size_t *nparts)
     int rc;
     while ((rc = s_field(payload, len, &off, &tag, &data, &n)) == 1) {
         if (tag == VS_BUNDLE_TAGS_TAG) {
-            if (ntags >= 0 || (ntags = s_count_tags(data, n)) < 0)
+            if (ntags >= 0 || (ntags = s_read_tags(data, n, NULL, 0)) < 0)
                 return false;   /* twice, or broken */
         } else if (n == 0 || vs_bundle_is(data, n) || ++k > VS_BUNDLE_MAX_PARTS) {
             return false;
@@ -154,11 +157,8 @@ size_t vs_bundle_tags(const uint8_t *payload, size_t len, uint64_t *tags, size_t
     while (s_field(payload, len, &off, &tag, &data, &n) == 1) {
         if (tag != VS_BUNDLE_TAGS_TAG)
             continue;
-        size_t i = 0, k = 0;
-        uint64_t v;
-        while (i < n && k < cap && s_get_varint(data, n, &i, 10, &v) == 0)
-            tags[k++] = v;
-        return k;
+        long k = s_read_tags(data, n, tags, cap);
+        return k < 0 ? 0 : (size_t)k;
     }
     return 0;
 }
