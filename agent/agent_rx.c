@@ -187,11 +187,11 @@ static int s_apply(agent_t *a, const vs_env_t *env)
     const uint8_t *p = env->peer->payload.data;
     size_t len = env->peer->payload.len;
     uint64_t first = 0;
-    if (!env->peer->sealed && vs_bundle_check(p, len, NULL) &&
-        vs_bundle_tags(p, len, &first, 1) == 1) {
+    if (!env->peer->sealed && vs_bundle_tags(p, len, &first, 1) == 1) {
         s_part_in_t c = { a, env, 0 };
-        vs_bundle_each(p, len, s_apply_part, &c);
-        return c.rc;
+        if (vs_bundle_each(p, len, s_apply_part, &c) >= 0)
+            return c.rc;
+        /* Broken: the model refuses it whole, below. */
     }
     return vs_model_on_peer(a->model, env->sender->account, env->sender->region, p, len);
 }

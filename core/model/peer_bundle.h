@@ -56,7 +56,8 @@ int vs_bundle_next(const uint8_t *payload, size_t len, size_t *off, const uint8_
                    size_t *n);
 
 /* The tags of a checked bundle into tags[0..cap): how many (0 if it has
- * none, else its parts' count, or cap). */
+ * none, else its parts' count, or cap). Safe on any payload, whose answer
+ * says only whether tags were found (then vs_bundle_each checks it). */
 size_t vs_bundle_tags(const uint8_t *payload, size_t len, uint64_t *tags, size_t cap);
 
 /* Calls cb for each part of payload, in order, with its tag (0 if the
