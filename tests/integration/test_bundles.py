@@ -9,6 +9,7 @@ of the connections that shared its bundles.
 """
 import json
 import os
+import time
 
 import harness
 
@@ -41,10 +42,33 @@ class Bundles(harness.ClusterTest):
         self.assertEqual(r.rc, 0, r)
         return r.out
 
+    def states(self, acct):
+        """{pcx: status code} of every connection acct sees."""
+        r = self.c.ec2(acct, R, "describe-vpc-peering-connections", timeout=20)
+        self.assertEqual(r.rc, 0, r)
+        return {p["VpcPeeringConnectionId"]: p["Status"]["Code"]
+                for p in r.json()["VpcPeeringConnections"]}
+
     def test_parts_keep_their_causes(self):
+        # Answered only: every accept is answered with the home's decision,
+        # so when this returns each connection's Op and OpResult have been
+        # exchanged. The clock advance that activates them comes after, in
+        # a turn of its own (with --settle the bench advances the clock while
+        # accepts are in flight, and a connection's OpResult could go out in
+        # the same turn as its activation, after it in the trace).
         out = self.c.bench_handshake(f"{A}:{R}", f"{B}:{R}", "--vpcs", "10", "--per-vpc", "6",
-                                     "--window", "60", "--settle", timeout=120)
+                                     "--window", "60", timeout=120)
         self.assertEqual(out["Handshakes"], 60)
+        r = self.c.admin("advance-clock", "--seconds", "5")
+        self.assertEqual(r.rc, 0, r)
+        # Every connection settles in both views.
+        deadline = time.time() + 20
+        while True:
+            views = [self.states(A), self.states(B)]
+            if all(len(v) == 60 and set(v.values()) == {"active"} for v in views):
+                break
+            self.assertLess(time.time(), deadline, views)
+            time.sleep(0.1)
 
         # The Validated answers of several requests share a message, each
         # part with its own tag (the Request's causality id at the sender:
