@@ -312,21 +312,48 @@ fail:
 
 /* ---- checkpoints ----------------------------------------------------------
  * SQLite's own autocheckpoint runs in the commit that pushes the WAL past
- * 1000 pages. Ours runs from the agent's idle timer (store_checkpoint_idle),
- * off the turns, and, as a backstop under steady load, in the commit that
- * pushes the WAL past S_CKPT_BYTES (PASSIVE: it never waits for a reader). */
+ * 1000 pages. Ours run from the agent's idle timer (store_checkpoint_idle),
+ * off the turns; under steady load, on the checkpointer's thread
+ * (store_ckpt.h) from when the WAL passes half of S_CKPT_BYTES, asked again
+ * at every further eighth; and, as the backstop that bounds the WAL, in the
+ * commit that pushes it past S_CKPT_BYTES, which then has only the frames
+ * committed since the last background run to copy. All PASSIVE: never
+ * waiting for a reader. */
 
 static int s_checkpoint(store_t *st)
 {
     int log = 0, done = 0;
     int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
     if (rc != SQLITE_OK) {
+        /* BUSY: the checkpointer's thread holds the checkpoint lock; the
+         * next commit tries again. */
         VS_DEBUG("store: checkpoint: %s", sqlite3_errmsg(st->db));
         return -1;
     }
     if (log >= 0 && done >= log)
         st->wal_pages = 0;     /* all copied: the next writer restarts the WAL */
     return 0;
+}
+
+/* Asks the checkpointer's thread for a checkpoint, starting it the first
+ * time; if it cannot start, checkpoints stay in the commits (as before it
+ * existed) and this says why once. */
+static void s_ask_checkpoint(store_t *st, int pages)
+{
+    if (st->ckpt_off)
+        return;
+    if (!st->ckpt) {
+        char err[256];
+        const char *path = sqlite3_db_filename(st->db, "main");
+        st->ckpt = store_ckpt_new(path, store_vfs_name(), err, sizeof err);
+        if (!st->ckpt) {
+            VS_WARN("store: %s; checkpoints stay in the commits", err);
+            st->ckpt_off = true;
+            return;
+        }
+    }
+    if (store_ckpt_request(st->ckpt))
+        st->ckpt_ask_at = pages + st->ckpt_pages / 8;
 }
 
 static int s_wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
@@ -336,8 +363,12 @@ static int s_wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
     store_t *st = ctx;
     st->wal_pages = pages;
     st->commits++;
+    if (pages < st->ckpt_pages / 2)
+        st->ckpt_ask_at = st->ckpt_pages / 2;    /* a new WAL */
     if (pages >= st->ckpt_pages)
         s_checkpoint(st);
+    else if (pages >= st->ckpt_ask_at)
+        s_ask_checkpoint(st, pages);
     return SQLITE_OK;
 }
 
@@ -347,6 +378,10 @@ int store_checkpoint_idle(store_t *st)
     st->idle_seen = st->commits;
     if (busy || st->depth > 0 || st->wal_pages == 0)
         return 0;
+    /* Quiet: let a background run end (it has copied most of the WAL) and
+     * copy the rest here, so that the next writer can restart the WAL. */
+    if (st->ckpt)
+        store_ckpt_wait(st->ckpt);
     return s_checkpoint(st) == 0 ? 1 : -1;
 }
 
@@ -497,6 +532,7 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
         sqlite3_step(ps) == SQLITE_ROW && sqlite3_column_int(ps, 0) >= 512)
         st->ckpt_pages = S_CKPT_BYTES / sqlite3_column_int(ps, 0);
     sqlite3_finalize(ps);
+    st->ckpt_ask_at = st->ckpt_pages / 2;
     sqlite3_wal_hook(st->db, s_wal_hook, st);
     store__load_outbox_ids(st);     /* failing, the first commit that deletes reads it */
     for (int i = 0; i < Q__COUNT; i++) {
@@ -515,6 +551,7 @@ void store_close(store_t **stp)
     if (!stp || !*stp)
         return;
     store_t *st = *stp;
+    store_ckpt_destroy(&st->ckpt);   /* first: the store's own close is the last */
     for (int i = 0; i < Q__COUNT; i++)
         sqlite3_finalize(st->q[i]);
     if (st->db)

@@ -131,11 +131,13 @@ int store_floor_note(store_t *st, const char *sender, uint64_t epoch, uint64_t f
 /* Rows in seen, for measurements and tests. -1 on error. */
 long store_seen_count(store_t *st);
 /* Checkpoints. The WAL is checkpointed (PASSIVE: never waiting for a
- * reader) when a commit takes it past ~4000 pages (16 MB), and its file
- * is cut back to 20 MB after. store_checkpoint_idle is for a timer of a few
- * hundred ms: it checkpoints only when no commit happened since its last
- * call and the WAL holds pages. 1 if it checkpointed, 0 if not needed,
- * -1 if the checkpoint failed (harmless: the next one catches up). */
+ * reader) on the checkpointer's thread (store_ckpt.h) from when a commit
+ * takes it past 8 MB, and in the commit that takes it past 16 MB, and its
+ * file is cut back to 20 MB after. store_checkpoint_idle is for a timer of
+ * a few hundred ms: it checkpoints only when no commit happened since its
+ * last call and the WAL holds pages (after waiting for a background run to
+ * end). 1 if it checkpointed, 0 if not needed, -1 if the checkpoint failed
+ * (harmless: the next one catches up). */
 int store_checkpoint_idle(store_t *st);
 /* Pages in the WAL after the last commit or checkpoint (for tests). */
 int store_wal_pages(const store_t *st);

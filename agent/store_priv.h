@@ -10,6 +10,7 @@
 
 #include "ratelimit.h"
 #include "store.h"
+#include "store_ckpt.h"
 #include "store_held.h"
 #include "store_idset.h"
 #include "store_objmap.h"
@@ -104,6 +105,12 @@ struct store {
      * last idle check. */
     int wal_pages;
     int ckpt_pages;         /* S_CKPT_BYTES in this store's pages */
+    /* The background checkpointer (store_ckpt.h), started at the first
+     * request; ckpt_off once it could not start (checkpoints stay inline).
+     * The next request when the WAL reaches ckpt_ask_at pages. */
+    store_ckpt_t *ckpt;
+    bool ckpt_off;
+    int ckpt_ask_at;
     uint64_t commits, idle_seen;
     store_objmap_t *objs;   /* id -> seq of every object row */
     store_held_t *held;     /* updates of object rows, written at the commit */
