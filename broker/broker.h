@@ -133,6 +133,9 @@ int bk_send_stamped(broker_t *b, const uint8_t *route, size_t len, const uint8_t
 /* Soft state changed: save it now (an admin clock jump must survive a
  * restart at once). */
 void bk_state_changed(broker_t *b);
+/* An agent the broker had never seen is registered: journaled at once
+ * (state.h), before its welcome, and the state marked for the next save. */
+void bk_state_new_agent(broker_t *b, const bk_agent_t *a);
 /* Soft state changed: save it with the next sweep (registrations: saving
  * the whole list on each of thousands of Hellos made them quadratic). */
 void bk_state_dirty(broker_t *b);

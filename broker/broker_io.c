@@ -80,6 +80,17 @@ void bk_state_changed(broker_t *b)
     bk_state_save_now(b);
 }
 
+void bk_state_new_agent(broker_t *b, const bk_agent_t *a)
+{
+    b->dirty = true;
+    if (!b->state)
+        return;
+    char err[300];
+    if (bk_state_note_agent(b->state, a, err, sizeof err) < 0)
+        VS_WARN("cannot note agent %s/%s in the data dir (saved at the next sweep): %s",
+                a->account, a->region, err);
+}
+
 void bk_state_dirty(broker_t *b)
 {
     b->dirty = true;

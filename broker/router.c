@@ -336,6 +336,13 @@ static void s_on_hello(s_msg_t *m)
         agent_ms = limit;
     }
     bool moved = bk_simclock_forward_to(&b->clock, agent_ms, bk_mono_ms(b));
+    /* Journaled before the welcome, not saved at the next sweep only:
+     * killed in between and restarted, the broker would not know that this
+     * account and Region has an agent, would answer the peer messages for
+     * it as undeliverable (no such agent) until its next hello, and a
+     * peering request to it would fail (seen in test_peering_crash). */
+    if (created)
+        bk_state_new_agent(b, a);
     s_welcome(m, true, "");
     uint64_t held = 0;
     char more[48];

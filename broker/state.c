@@ -11,14 +11,17 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "log.h"
 
 #define S_FILE "broker-state.json"
+#define S_JOURNAL "broker-agents.journal"
 #define S_LOCK "broker.lock"
 #define S_MAX_FILE (8u << 20)   /* far above any real agent list */
 
 struct bk_state {
     char *dir;
     int lock_fd;
+    int journal_fd;     /* S_JOURNAL, O_APPEND */
 };
 
 static char *s_path(const bk_state_t *st, const char *name)
@@ -133,6 +136,7 @@ bk_state_t *bk_state_open(const char *dir, char *err, size_t errlen)
         return NULL;
     }
     st->lock_fd = -1;
+    st->journal_fd = -1;
     char *lock = s_path(st, S_LOCK);
     if (lock)
         st->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -160,6 +164,16 @@ bk_state_t *bk_state_open(const char *dir, char *err, size_t errlen)
     if (probe)
         unlink(probe);
     free(probe);
+    char *journal = s_path(st, S_JOURNAL);
+    if (journal)
+        st->journal_fd = open(journal, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    free(journal);
+    if (st->journal_fd < 0) {
+        snprintf(err, errlen, "data dir %s is not usable: cannot open %s: %s", dir, S_JOURNAL,
+                 strerror(errno));
+        bk_state_close(&st);
+        return NULL;
+    }
     return st;
 }
 
@@ -168,6 +182,8 @@ void bk_state_close(bk_state_t **stp)
     if (!stp || !*stp)
         return;
     bk_state_t *st = *stp;
+    if (st->journal_fd >= 0)
+        close(st->journal_fd);
     if (st->lock_fd >= 0)
         close(st->lock_fd); /* releases the flock */
     free(st->dir);
@@ -195,11 +211,30 @@ static char *s_read_file(const char *path, size_t *len, bool *missing)
     return buf;
 }
 
-int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, uint64_t now_wall_ms,
-                  uint64_t ttl_ms, size_t *expired, char *err, size_t errlen)
+/* One saved agent into reg (offline), checked like any input: a
+ * hand-edited or half-migrated entry must not become a routable agent.
+ * 1 added, 0 expired, -1 invalid. */
+static int s_add_saved(bk_registry_t *reg, const char *acct, const char *region,
+                       uint64_t seen_ms, uint64_t now_wall_ms, uint64_t ttl_ms)
 {
-    *sim_ms = 0;
-    *expired = 0;
+    if (!acct || !region || !vs_account_valid(acct) || !vs_region_known(region))
+        return -1;
+    if (now_wall_ms > seen_ms && now_wall_ms - seen_ms > ttl_ms)
+        return 0;
+    bool created;
+    bk_agent_t *ag = bk_registry_add(reg, acct, region, vs_region_partition(region), &created);
+    if (!ag)
+        return -1;
+    if (created || seen_ms > ag->seen_wall_ms)
+        ag->seen_wall_ms = seen_ms;
+    return 1;
+}
+
+/* The JSON file. 0 (also when missing), or -1 with err. */
+static int s_load_file(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms,
+                       uint64_t now_wall_ms, uint64_t ttl_ms, size_t *expired, char *err,
+                       size_t errlen)
+{
     char *path = s_path(st, S_FILE);
     size_t len = 0;
     bool missing = false;
@@ -226,28 +261,15 @@ int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, uint64_t
     size_t bad = 0;
     for (size_t i = 0; i < vs_json_len(agents); i++) {
         const vs_json_t *a = vs_json_at(agents, i);
-        const char *acct = vs_json_get_str(a, "AccountId");
-        const char *region = vs_json_get_str(a, "Region");
-        /* The file is ours, but checked like any input: a hand-edited or
-         * half-migrated entry must not become a routable agent. */
-        if (!acct || !region || !vs_account_valid(acct) || !vs_region_known(region)) {
-            bad++;
-            continue;
-        }
         /* Entries written before registrations expired carry no time:
          * they count as seen now. */
         int64_t seen = vs_json_get_int(a, "LastHelloMs", (int64_t)now_wall_ms);
-        uint64_t seen_ms = seen > 0 ? (uint64_t)seen : now_wall_ms;
-        if (now_wall_ms > seen_ms && now_wall_ms - seen_ms > ttl_ms) {
-            (*expired)++;
-            continue;
-        }
-        bool created;
-        bk_agent_t *ag = bk_registry_add(reg, acct, region, vs_region_partition(region), &created);
-        if (!ag)
+        int rc = s_add_saved(reg, vs_json_get_str(a, "AccountId"), vs_json_get_str(a, "Region"),
+                             seen > 0 ? (uint64_t)seen : now_wall_ms, now_wall_ms, ttl_ms);
+        if (rc < 0)
             bad++;
-        else
-            ag->seen_wall_ms = seen_ms;
+        else if (rc == 0)
+            (*expired)++;
     }
     vs_json_free(&doc);
     if (bad) {
@@ -256,6 +278,80 @@ int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, uint64_t
         return -1;
     }
     free(path);
+    return 0;
+}
+
+/* The journal: agents first welcomed since the file was last written, one
+ * line each ("ACCOUNT REGION LAST_HELLO_MS"). A last line without its
+ * newline is a write the broker was killed in: ignored. 0, or -1 with err. */
+static int s_load_journal(bk_state_t *st, bk_registry_t *reg, uint64_t now_wall_ms,
+                          uint64_t ttl_ms, size_t *expired, char *err, size_t errlen)
+{
+    char *path = s_path(st, S_JOURNAL);
+    size_t len = 0;
+    bool missing = false;
+    char *text = path ? s_read_file(path, &len, &missing) : NULL;
+    if (!text) {
+        int rc = missing ? 0 : -1;
+        if (rc < 0)
+            snprintf(err, errlen, "cannot read %s", path ? path : S_JOURNAL);
+        free(path);
+        return rc;
+    }
+    size_t bad = 0;
+    char *line = text;
+    for (char *nl; (nl = memchr(line, '\n', len - (size_t)(line - text))) != NULL; line = nl + 1) {
+        *nl = '\0';
+        char acct[16], region[32], rest[2];
+        unsigned long long seen = 0;
+        int rc = -1;
+        if (sscanf(line, "%15s %31s %llu %1s", acct, region, &seen, rest) == 3)
+            rc = s_add_saved(reg, acct, region, seen, now_wall_ms, ttl_ms);
+        if (rc < 0)
+            bad++;
+        else if (rc == 0)
+            (*expired)++;
+    }
+    free(text);
+    if (bad) {
+        snprintf(err, errlen, "%s: skipped %zu invalid lines", path, bad);
+        free(path);
+        return -1;
+    }
+    free(path);
+    return 0;
+}
+
+int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, uint64_t now_wall_ms,
+                  uint64_t ttl_ms, size_t *expired, char *err, size_t errlen)
+{
+    *sim_ms = 0;
+    *expired = 0;
+    char why[300] = "";
+    int rc = s_load_file(st, reg, sim_ms, now_wall_ms, ttl_ms, expired, err, errlen);
+    if (s_load_journal(st, reg, now_wall_ms, ttl_ms, expired, why, sizeof why) < 0) {
+        if (rc == 0)
+            snprintf(err, errlen, "%s", why);
+        rc = -1;
+    }
+    return rc;
+}
+
+int bk_state_note_agent(bk_state_t *st, const bk_agent_t *a, char *err, size_t errlen)
+{
+    char line[96];
+    int n = snprintf(line, sizeof line, "%s %s %llu\n", a->account, a->region,
+                     (unsigned long long)a->seen_wall_ms);
+    if (n <= 0 || (size_t)n >= sizeof line) {
+        snprintf(err, errlen, "agent entry too long");
+        return -1;
+    }
+    /* One write of a short line to an O_APPEND file: whole or not at all
+     * as far as another process (the next broker) reads it. */
+    if (s_write_all(st->journal_fd, line, (size_t)n) < 0) {
+        snprintf(err, errlen, "cannot write %s/%s: %s", st->dir, S_JOURNAL, strerror(errno));
+        return -1;
+    }
     return 0;
 }
 
@@ -295,6 +391,10 @@ int bk_state_save(bk_state_t *st, const bk_registry_t *reg, uint64_t sim_ms, cha
             memcpy(line + tl, "\n", 2);
             text = line;
             rc = s_write_atomic(st, S_FILE, text, err, errlen);
+            /* The file now holds every agent the journal named (killed
+             * before this, a restarted broker reads them twice: harmless). */
+            if (rc == 0 && ftruncate(st->journal_fd, 0) < 0)
+                VS_DEBUG("cannot empty %s/%s: %s", st->dir, S_JOURNAL, strerror(errno));
         } else {
             snprintf(err, errlen, "out of memory");
         }

@@ -8,10 +8,19 @@
  * atomically (temporary file, fsync, rename, fsync of the directory), and
  * a lock file keeps two brokers from sharing a directory.
  *
+ * Writing the whole file on every Hello made a flood of registrations cost
+ * O(n^2), so it is written at the broker's sweeps; an agent it has never
+ * seen is also appended to a journal before it is welcomed (one short
+ * write, no fsync), so that a broker killed before the next sweep still
+ * knows, once restarted, every agent it ever welcomed. The journal is
+ * emptied after each write of the file, and read after it at a load.
+ *
  *   DIR/broker-state.json
  *   {"Version": 1, "SimulatedTimeMs": 1795795200000,
  *    "Agents": [{"AccountId": "111111111111", "Region": "us-east-1",
  *                "Partition": "aws", "LastHelloMs": 1795795100000}]}
+ *   DIR/broker-agents.journal
+ *   111111111111 us-east-1 1795795100000
  */
 #ifndef BK_STATE_H
 #define BK_STATE_H
@@ -38,7 +47,12 @@ void bk_state_close(bk_state_t **st);
 int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, uint64_t now_wall_ms,
                   uint64_t ttl_ms, size_t *expired, char *err, size_t errlen);
 
-/* Writes the agents of reg and sim_ms. 0 ok, -1 with err. */
+/* Appends agent a to the journal (it is in no saved file yet). 0 ok, -1
+ * with err. */
+int bk_state_note_agent(bk_state_t *st, const bk_agent_t *a, char *err, size_t errlen);
+
+/* Writes the agents of reg and sim_ms, then empties the journal. 0 ok,
+ * -1 with err. */
 int bk_state_save(bk_state_t *st, const bk_registry_t *reg, uint64_t sim_ms, char *err,
                   size_t errlen);
 

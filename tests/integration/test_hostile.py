@@ -234,6 +234,16 @@ class RegistrationsExpire(harness.ClusterTest):
                 {"AccountId": "100000000002", "Region": USE1, "Partition": "aws",
                  "LastHelloMs": now_ms - 3600 * 1000},
                 {"AccountId": "100000000003", "Region": USE1, "Partition": "aws"}]}, f)
+        # Agents welcomed after the file was last written are in the journal
+        # (broker/state.h); the same rules apply, a line that is not an
+        # agent is skipped, and a last line without its newline (a write the
+        # broker was killed in) is ignored.
+        with open(os.path.join(state, "broker-agents.journal"), "w") as f:
+            f.write(f"100000000004 {USE1} {now_ms - 3600 * 1000}\n"
+                    f"100000000005 {USE1} {now_ms - 8 * 24 * 3600 * 1000}\n"
+                    f"not an agent\n"
+                    f"100000000002 {USE1} {now_ms}\n"
+                    f"100000000006 {USE1} {now_ms}")
         self.c.start_broker()
         deadline = time.monotonic() + 10
         while True:
@@ -242,10 +252,12 @@ class RegistrationsExpire(harness.ClusterTest):
                 break
             time.sleep(0.2)
         self.assertEqual(r.rc, 0, r)
-        self.assertEqual([a["AccountId"] for a in r.json()["Agents"]],
-                         ["100000000002", "100000000003"])
+        self.assertEqual(sorted(a["AccountId"] for a in r.json()["Agents"]),
+                         ["100000000002", "100000000003", "100000000004"])
         with open(os.path.join(self.c.dir, "broker.log")) as f:
-            self.assertIn("forgot 1 saved agents that have not said hello for 7 days", f.read())
+            log = f.read()
+        self.assertIn("forgot 2 saved agents that have not said hello for 7 days", log)
+        self.assertIn("skipped 1 invalid lines", log)
 
 
 class Flood(harness.ClusterTest):

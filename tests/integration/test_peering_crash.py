@@ -3,6 +3,7 @@
 After the restart every operation the CLI acknowledged is there, in the
 view of the caller at once and in both views eventually, and the two views
 agree (docs/peering-protocol.md: durable outbox, acks, dedup, versions)."""
+import signal
 import threading
 import time
 
@@ -75,6 +76,31 @@ class Crash(PcxTest):
 
     def test_kill9_broker(self):
         self.lifecycle_with_crashes("broker")
+
+    def test_kill9_broker_just_after_an_agent_first_says_hello(self):
+        """The broker saves an agent it has never seen before it welcomes
+        it: killed right after and restarted, it still knows that account
+        and Region has an agent (offline until it says hello again), so a
+        request to it waits for it instead of failing as if no such
+        account existed."""
+        c_acct = "333333333333"
+        c = self.c.start_agent(c_acct, USE1)     # returns once welcomed
+        self.c.kill9(self.c.broker)
+        c.send_signal(signal.SIGSTOP)            # it cannot say hello again yet
+        try:
+            self.c.start_broker()
+            self.c.wait_online(A, USE1, timeout=30)
+            known = self.c.agents_status()
+            self.assertIn((c_acct, USE1), known, known)
+            self.assertNotEqual(known[(c_acct, USE1)]["Status"], "online", known)
+            pcx = self.create(A, USE1, self.va, "vpc-0123456789abcdef0",
+                              owner=c_acct)["VpcPeeringConnectionId"]
+            time.sleep(2)       # resends every 200 ms at first
+            self.assertEqual(self.code(A, USE1, pcx), "initiating-request")
+        finally:
+            c.send_signal(signal.SIGCONT)
+        # Back, it gets the request and refuses it: it has no such VPC.
+        self.wait_code(A, USE1, pcx, "failed")
 
     def test_home_down_while_the_accepter_accepts(self):
         """The accept waits for the home; the CLI gives up (255), but the
