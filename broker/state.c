@@ -213,21 +213,52 @@ static char *s_read_file(const char *path, size_t *len, bool *missing)
 
 /* One saved agent into reg (offline), checked like any input: a
  * hand-edited or half-migrated entry must not become a routable agent.
- * 1 added, 0 expired, -1 invalid. */
-static int s_add_saved(bk_registry_t *reg, const char *acct, const char *region,
-                       uint64_t seen_ms, uint64_t now_wall_ms, uint64_t ttl_ms)
+ * Counts it in *bad (invalid) or *expired (not seen for ttl_ms). */
+static void s_add_saved(bk_registry_t *reg, const char *acct, const char *region,
+                        uint64_t seen_ms, uint64_t now_wall_ms, uint64_t ttl_ms, size_t *bad,
+                        size_t *expired)
 {
-    if (!acct || !region || !vs_account_valid(acct) || !vs_region_known(region))
-        return -1;
-    if (now_wall_ms > seen_ms && now_wall_ms - seen_ms > ttl_ms)
-        return 0;
+    if (!acct || !region || !vs_account_valid(acct) || !vs_region_known(region)) {
+        (*bad)++;
+        return;
+    }
+    if (now_wall_ms > seen_ms && now_wall_ms - seen_ms > ttl_ms) {
+        (*expired)++;
+        return;
+    }
     bool created;
     bk_agent_t *ag = bk_registry_add(reg, acct, region, vs_region_partition(region), &created);
     if (!ag)
-        return -1;
-    if (created || seen_ms > ag->seen_wall_ms)
+        (*bad)++;
+    else if (created || seen_ms > ag->seen_wall_ms)
         ag->seen_wall_ms = seen_ms;
-    return 1;
+}
+
+/* Reads DIR/name: 1 with *path and *text (NUL-terminated, *len bytes)
+ * the caller's to free, 0 when there is no such file, -1 with err. */
+static int s_read_saved(bk_state_t *st, const char *name, char **path, char **text, size_t *len,
+                        char *err, size_t errlen)
+{
+    bool missing = false;
+    *path = s_path(st, name);
+    *text = *path ? s_read_file(*path, len, &missing) : NULL;
+    if (*text)
+        return 1;
+    if (!missing)
+        snprintf(err, errlen, "cannot read %s", *path ? *path : name);
+    free(*path);
+    *path = NULL;
+    return missing ? 0 : -1;
+}
+
+/* The end of a load of path: -1 with err if it skipped bad entries. Frees
+ * path. */
+static int s_loaded(char *path, size_t bad, const char *what, char *err, size_t errlen)
+{
+    if (bad)
+        snprintf(err, errlen, "%s: skipped %zu invalid %s", path, bad, what);
+    free(path);
+    return bad ? -1 : 0;
 }
 
 /* The JSON file. 0 (also when missing), or -1 with err. */
@@ -235,17 +266,11 @@ static int s_load_file(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms,
                        uint64_t now_wall_ms, uint64_t ttl_ms, size_t *expired, char *err,
                        size_t errlen)
 {
-    char *path = s_path(st, S_FILE);
+    char *path, *text;
     size_t len = 0;
-    bool missing = false;
-    char *text = path ? s_read_file(path, &len, &missing) : NULL;
-    if (!text) {
-        int rc = missing ? 0 : -1;
-        if (rc < 0)
-            snprintf(err, errlen, "cannot read %s", path ? path : S_FILE);
-        free(path);
+    int rc = s_read_saved(st, S_FILE, &path, &text, &len, err, errlen);
+    if (rc <= 0)
         return rc;
-    }
     char why[160];
     vs_json_t *doc = vs_json_parse(text, len, why, sizeof why);
     free(text);
@@ -264,21 +289,11 @@ static int s_load_file(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms,
         /* Entries written before registrations expired carry no time:
          * they count as seen now. */
         int64_t seen = vs_json_get_int(a, "LastHelloMs", (int64_t)now_wall_ms);
-        int rc = s_add_saved(reg, vs_json_get_str(a, "AccountId"), vs_json_get_str(a, "Region"),
-                             seen > 0 ? (uint64_t)seen : now_wall_ms, now_wall_ms, ttl_ms);
-        if (rc < 0)
-            bad++;
-        else if (rc == 0)
-            (*expired)++;
+        s_add_saved(reg, vs_json_get_str(a, "AccountId"), vs_json_get_str(a, "Region"),
+                    seen > 0 ? (uint64_t)seen : now_wall_ms, now_wall_ms, ttl_ms, &bad, expired);
     }
     vs_json_free(&doc);
-    if (bad) {
-        snprintf(err, errlen, "%s: skipped %zu invalid agent entries", path, bad);
-        free(path);
-        return -1;
-    }
-    free(path);
-    return 0;
+    return s_loaded(path, bad, "agent entries", err, errlen);
 }
 
 /* The journal: agents first welcomed since the file was last written, one
@@ -287,39 +302,24 @@ static int s_load_file(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms,
 static int s_load_journal(bk_state_t *st, bk_registry_t *reg, uint64_t now_wall_ms,
                           uint64_t ttl_ms, size_t *expired, char *err, size_t errlen)
 {
-    char *path = s_path(st, S_JOURNAL);
+    char *path, *text;
     size_t len = 0;
-    bool missing = false;
-    char *text = path ? s_read_file(path, &len, &missing) : NULL;
-    if (!text) {
-        int rc = missing ? 0 : -1;
-        if (rc < 0)
-            snprintf(err, errlen, "cannot read %s", path ? path : S_JOURNAL);
-        free(path);
+    int rc = s_read_saved(st, S_JOURNAL, &path, &text, &len, err, errlen);
+    if (rc <= 0)
         return rc;
-    }
     size_t bad = 0;
     char *line = text;
     for (char *nl; (nl = memchr(line, '\n', len - (size_t)(line - text))) != NULL; line = nl + 1) {
         *nl = '\0';
         char acct[16], region[32], rest[2];
         unsigned long long seen = 0;
-        int rc = -1;
         if (sscanf(line, "%15s %31s %llu %1s", acct, region, &seen, rest) == 3)
-            rc = s_add_saved(reg, acct, region, seen, now_wall_ms, ttl_ms);
-        if (rc < 0)
+            s_add_saved(reg, acct, region, seen, now_wall_ms, ttl_ms, &bad, expired);
+        else
             bad++;
-        else if (rc == 0)
-            (*expired)++;
     }
     free(text);
-    if (bad) {
-        snprintf(err, errlen, "%s: skipped %zu invalid lines", path, bad);
-        free(path);
-        return -1;
-    }
-    free(path);
-    return 0;
+    return s_loaded(path, bad, "lines", err, errlen);
 }
 
 int bk_state_load(bk_state_t *st, bk_registry_t *reg, uint64_t *sim_ms, uint64_t now_wall_ms,
