@@ -9,34 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../agent/store_ckpt.h"
 
 #define CHECK_STORE_DIR "/tmp/vpcsim-check-storeckpt-XXXXXX"
 #include "check_store_fixture.h"
-
-/* Rows of table in the main file alone, as a copy without the WAL reads
- * it: what checkpoints have copied. */
-static long s_rows_in_main_file(const char *file, const char *table)
-{
-    char cmd[1400], copy[512], sql[128];
-    snprintf(copy, sizeof copy, "%s/copy-%ld.db", g_dir, (long)random());
-    snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s'", g_dir, file, copy);
-    ck_assert_int_eq(system(cmd), 0);
-    sqlite3 *db = NULL;
-    ck_assert_int_eq(sqlite3_open_v2(copy, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-    sqlite3_stmt *q = NULL;
-    long n = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-        n = (long)sqlite3_column_int64(q, 0);    /* no such table yet: 0 */
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    unlink(copy);
-    return n;
-}
 
 static sqlite3 *s_writer(const char *path)
 {
@@ -104,14 +82,6 @@ START_TEST(a_store_that_cannot_be_opened_is_an_error)
     ck_assert_msg(strstr(err, "cannot open") != NULL, "%s", err);
 }
 END_TEST
-
-static long s_file_size(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", g_dir, name);
-    struct stat sb;
-    return stat(path, &sb) == 0 ? (long)sb.st_size : 0;
-}
 
 /* The store: past half of its WAL limit (8 MB) its pages reach the main
  * file from the background, before the commit at the limit (16 MB) and
