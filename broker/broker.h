@@ -95,6 +95,7 @@ struct broker {
     bk_simclock_t clock;
     bk_state_t *state;           /* NULL without --data-dir */
     bool dirty;                  /* soft state changed since the last save */
+    bool journal_failing;        /* the last journal write failed (logged once) */
     uint64_t last_save_ms;       /* monotonic */
     uint64_t next_msg_id;        /* for messages the broker originates */
     bool stopping;

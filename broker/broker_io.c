@@ -86,9 +86,13 @@ void bk_state_new_agent(broker_t *b, const bk_agent_t *a)
     if (!b->state)
         return;
     char err[300];
-    if (bk_state_note_agent(b->state, a, err, sizeof err) < 0)
+    bool failed = bk_state_note_agent(b->state, a, err, sizeof err) < 0;
+    /* Once per spell of failures: a full disk fails every registration of
+     * a flood of them, and the sweep's save says so every time anyway. */
+    if (failed && !b->journal_failing)
         VS_WARN("cannot note agent %s/%s in the data dir (saved at the next sweep): %s",
                 a->account, a->region, err);
+    b->journal_failing = failed;
 }
 
 void bk_state_dirty(broker_t *b)

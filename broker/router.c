@@ -355,8 +355,8 @@ static void s_on_hello(s_msg_t *m)
         VS_INFO("simulated clock moved forward to agent %s/%s's time", a->account, a->region);
         bk_broadcast_clock(b);
     }
-    if (created || moved)
-        bk_state_dirty(b);
+    if (moved)
+        bk_state_dirty(b);     /* a new agent is marked by bk_state_new_agent */
 }
 
 static void s_on_heartbeat(s_msg_t *m)
