@@ -20,6 +20,7 @@
 #include "evcache.h"
 #include "evlog.h"
 #include "ids.h"
+#include "lathist.h"
 #include "model.h"
 #include "outbox.h"
 #include "ratelimit.h"
@@ -69,14 +70,18 @@ typedef struct frame {
 /* Counters of the reliability layer, logged at stop (agent.c): how many
  * peer messages arrived and how many of them were duplicates (a resend
  * that was not needed, or a lost ack), resends, acks ignored because they
- * did not come from the message's addressee, and the messages handled per
- * receive turn (to judge AGENT_BATCH). */
+ * did not come from the message's addressee, the messages handled per
+ * receive turn (to judge AGENT_BATCH), and how long those turns took: in
+ * handling their messages, and in the commit and sends that end them (a
+ * lone message's turn is most of what an agent adds to a handshake's
+ * latency; the rest is the relays, bench/README.md). */
 typedef struct agent_stats {
     uint64_t peer_rx, peer_dup;
     uint64_t resends;
     uint64_t acks_foreign;
     uint64_t turns, turn_msgs;
     int turn_min, turn_max;
+    vs_lathist_t turn_handle_us, turn_commit_us;
 } agent_stats_t;
 
 typedef struct agent {
@@ -169,9 +174,10 @@ void agent__commit_turn(agent_t *a);
  * writes the changes, commits, and only then sends. */
 void agent__finish_turn(agent_t *a);
 void agent__arm_model_timer(agent_t *a);
-/* Counts a receive turn that handled n messages (n > 0). */
-void agent__turn_stats(agent_t *a, int n);
-/* The stats line logged at stop. */
+/* Counts a receive turn that handled n messages (none: not counted), which
+ * took handle_us to handle them and commit_us to commit and send. */
+void agent__turn_stats(agent_t *a, int n, uint64_t handle_us, uint64_t commit_us);
+/* The stats lines logged at stop. */
 void agent__log_stats(const agent_t *a);
 
 /* agent_load.c: opens the store of the data dir, checking its identity

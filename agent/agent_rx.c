@@ -372,6 +372,7 @@ static void s_dispatch(agent_t *a, vs_env_t *env)
 void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
 {
     agent_t *a = data;
+    uint64_t t0 = simclock_mono_us();
     /* Group commit: one transaction for the whole batch. Every message's
      * effects, its dedup record and the outbox rows it produced commit
      * together (the per-message begin/commit pairs inside nest into this
@@ -410,6 +411,7 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
             agent__drain_turn(a);
         vs_wire_free_in(&env, &arena);
     }
-    agent__turn_stats(a, handled);
+    uint64_t t1 = simclock_mono_us();
     agent__finish_turn(a);
+    agent__turn_stats(a, handled, t1 - t0, simclock_mono_us() - t1);
 }

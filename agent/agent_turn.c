@@ -122,11 +122,13 @@ void agent__arm_model_timer(agent_t *a)
 
 /* ---- counters ------------------------------------------------------------ */
 
-void agent__turn_stats(agent_t *a, int n)
+void agent__turn_stats(agent_t *a, int n, uint64_t handle_us, uint64_t commit_us)
 {
     if (n <= 0)
         return;
     agent_stats_t *s = &a->stats;
+    vs_lathist_add(&s->turn_handle_us, handle_us);
+    vs_lathist_add(&s->turn_commit_us, commit_us);
     if (!s->turns || n < s->turn_min)
         s->turn_min = n;
     if (n > s->turn_max)
@@ -145,4 +147,11 @@ void agent__log_stats(const agent_t *a)
             "; messages per turn min %d avg %.1f max %d over %" PRIu64 " turns (batch %d)",
             s->peer_rx, s->peer_dup, dup, s->resends, s->acks_foreign, a->refused,
             s->turn_min, avg, s->turn_max, s->turns, AGENT_BATCH);
+    const vs_lathist_t *h = &s->turn_handle_us, *c = &s->turn_commit_us;
+    VS_INFO("stats: turn time in us, handling its messages p50 %" PRIu64 " p90 %" PRIu64
+            " p99 %" PRIu64 " max %" PRIu64 ", its commit and sends p50 %" PRIu64 " p90 %" PRIu64
+            " p99 %" PRIu64 " max %" PRIu64,
+            vs_lathist_quantile(h, 0.5), vs_lathist_quantile(h, 0.9), vs_lathist_quantile(h, 0.99),
+            vs_lathist_quantile(h, 1.0), vs_lathist_quantile(c, 0.5), vs_lathist_quantile(c, 0.9),
+            vs_lathist_quantile(c, 0.99), vs_lathist_quantile(c, 1.0));
 }

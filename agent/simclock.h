@@ -32,5 +32,7 @@ uint64_t simclock_real_delay(simclock_t *c, uint64_t sim_ms);
 vs_clock_t simclock_as_clock(simclock_t *c);
 /* Monotonic ms, for liveness and retry timing. */
 uint64_t simclock_mono_ms(void);
+/* The same clock in microseconds, for timing the agent's own work. */
+uint64_t simclock_mono_us(void);
 
 #endif

@@ -2,8 +2,9 @@
 (Describe* calls) commits nothing to disk, while every turn that changes
 state also saves the simulated time, and so does a jump of the clock; after
 a kill -9 the agent resumes from that saved time, never behind what it
-answered."""
+answered. At a stop the agent logs how long its turns took."""
 import os
+import re
 import sqlite3
 import time
 
@@ -67,6 +68,28 @@ class Turns(ClusterTest):
         con.close()
         self.c.restart_agent(A, R)
         self.assertGreaterEqual(self.saved_time(self.db()), jumped)
+
+    def test_stop_logs_turn_times(self):
+        p = self.c.start_agent(A, R)
+        vpc = self.c.ok(A, R, "create-vpc", "--cidr-block", "10.3.0.0/16")["Vpc"]["VpcId"]
+        for _ in range(30):
+            self.c.ok(A, R, "describe-vpcs", "--vpc-ids", vpc)
+        self.assertEqual(self.c.stop(p), 0)
+        log = os.path.join(self.c.dir, f"agent-{A}-{R}.log")
+        with open(log, errors="replace") as f:
+            text = f.read()
+        m = re.search(r"stats: turn time in us, handling its messages p50 (\d+) p90 (\d+) "
+                      r"p99 (\d+) max (\d+), its commit and sends p50 (\d+) p90 (\d+) "
+                      r"p99 (\d+) max (\d+)", text)
+        self.assertIsNotNone(m, "the stop logs the turn times:\n" + text[-2000:])
+        v = [int(x) for x in m.groups()]
+        for q in (v[:4], v[4:]):
+            self.assertEqual(q, sorted(q), "quantiles in order: %s" % q)
+            self.assertGreater(q[3], 0, "31 turns took some time")
+            self.assertLess(q[0], 5_000_000, "a describe's turn is not seconds long")
+        turns = re.search(r"over (\d+) turns", text)
+        self.assertIsNotNone(turns)
+        self.assertGreaterEqual(int(turns.group(1)), 31, "a turn per call at least")
 
 
 if __name__ == "__main__":
