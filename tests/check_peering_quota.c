@@ -1,6 +1,7 @@
 /* check_peering_quota: the peering quotas (reference 6.5): outstanding
  * requests per account (also across a restart) and active connections per
- * VPC, checked on both sides of a cross-account connection. */
+ * VPC, checked on both sides of a cross-account connection; and VPCs at
+ * their CIDR quota, whose every block a connection's record must carry. */
 #include "check_peering_fixture.h"
 
 #define ACCEPT "AcceptVpcPeeringConnection"
@@ -74,6 +75,38 @@ START_TEST(quota_active_per_vpc)
 }
 END_TEST
 
+/* Two VPCs with every block their quota allows (5 IPv4, and the one
+ * Amazon-provided IPv6 block) peer across Regions, and both views show every
+ * block of both ends. A configured quota above what a record holds is cut
+ * to it (model.h). */
+START_TEST(quota_cidrs_fill_a_record)
+{
+    vs_model_config_t big = { .max_ipv4_cidrs_per_vpc = 50, .max_ipv6_cidrs_per_vpc = 50 };
+    int r = pf_agent_cfg(A1, R1, &big), a = pf_agent_cfg(A2, R2, &big);
+    const char *rv = mkvpc(r, "10.1.0.0/16"), *av = mkvpc(a, "10.11.0.0/16");
+    for (int i = 2; i <= 5; i++) {
+        add_cidr(r, rv, J("10.%d.0.0/16", i));
+        add_cidr(a, av, J("10.%d.0.0/16", 10 + i));
+    }
+    ERR(r, "AssociateVpcCidrBlock", J("{\"VpcId\":\"%s\",\"CidrBlock\":\"10.6.0.0/16\"}", rv),
+        "CidrLimitExceeded", J("This network '%s' has met its maximum number of allowed CIDRs: 5", rv));
+    OK(r, "AssociateVpcCidrBlock", J("{\"VpcId\":\"%s\",\"AmazonProvidedIpv6CidrBlock\":true}", rv));
+    OK(a, "AssociateVpcCidrBlock", J("{\"VpcId\":\"%s\",\"AmazonProvidedIpv6CidrBlock\":true}", av));
+    pf_settle();
+    const char *pcx = active_pcx(r, rv, a, av);
+    const char *req4 = "10.1.0.0/16,10.2.0.0/16,10.3.0.0/16,10.4.0.0/16,10.5.0.0/16";
+    const char *acc4 = "10.11.0.0/16,10.12.0.0/16,10.13.0.0/16,10.14.0.0/16,10.15.0.0/16";
+    for (int k = 0; k < 2; k++) {
+        const vs_json_t *v = view(k ? a : r, pcx);
+        ck_assert_str_eq(S(v, "Status.Code"), "active");
+        ck_assert_str_eq(pf_cidr_set(P(v, "RequesterVpcInfo")), req4);
+        ck_assert_str_eq(pf_cidr_set(P(v, "AccepterVpcInfo")), acc4);
+        ck_assert_int_eq(N(v, "RequesterVpcInfo.Ipv6CidrBlockSet"), 1);
+        ck_assert_int_eq(N(v, "AccepterVpcInfo.Ipv6CidrBlockSet"), 1);
+    }
+}
+END_TEST
+
 /* --- describe ----------------------------------------------------------------------- */
 
 Suite *vs_test_suite(void);
@@ -85,6 +118,7 @@ Suite *vs_test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, quota_outstanding_requests);
     tcase_add_test(tc, quota_active_per_vpc);
+    tcase_add_test(tc, quota_cidrs_fill_a_record);
     suite_add_tcase(s, tc);
     return s;
 }

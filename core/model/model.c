@@ -87,10 +87,12 @@ vs_model_t *vs_model_new(const vs_model_config_t *cfg)
     m->cfg.account = m->account;
     m->cfg.region = m->region;
     m->partition = vs_region_partition(cfg->region);
-    if (m->cfg.max_ipv4_cidrs_per_vpc <= 0)
-        m->cfg.max_ipv4_cidrs_per_vpc = 5;
-    if (m->cfg.max_ipv6_cidrs_per_vpc <= 0)
-        m->cfg.max_ipv6_cidrs_per_vpc = 5;
+    if (m->cfg.max_ipv4_cidrs_per_vpc <= 0 ||
+        m->cfg.max_ipv4_cidrs_per_vpc > VS_MODEL_MAX_IPV4_CIDRS)
+        m->cfg.max_ipv4_cidrs_per_vpc = VS_MODEL_MAX_IPV4_CIDRS;
+    if (m->cfg.max_ipv6_cidrs_per_vpc <= 0 ||
+        m->cfg.max_ipv6_cidrs_per_vpc > VS_MODEL_MAX_IPV6_CIDRS)
+        m->cfg.max_ipv6_cidrs_per_vpc = VS_MODEL_MAX_IPV6_CIDRS;
     if (m->cfg.max_active_pcx_per_vpc <= 0)
         m->cfg.max_active_pcx_per_vpc = 50;
     if (m->cfg.max_outstanding_pcx <= 0)

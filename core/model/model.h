@@ -35,6 +35,14 @@
 typedef struct vs_model vs_model_t;
 struct vs_module;
 
+/* The most CIDR blocks of each family a VPC may have, its primary
+ * included: AWS's default quotas ([DOC] UG-limits: 5 and 5, adjustable up
+ * to 50 in AWS, not in the simulator). Records that copy a VPC's blocks
+ * have room for exactly this many (core/peering/pcx.h: a connection's two
+ * ends), so raising these raises every such record's size. */
+#define VS_MODEL_MAX_IPV4_CIDRS 5
+#define VS_MODEL_MAX_IPV6_CIDRS 5
+
 typedef struct vs_model_config {
     const char *account;          /* 12 digits */
     const char *region;           /* known Region */
@@ -43,7 +51,8 @@ typedef struct vs_model_config {
     /* The modules that make up the service, NULL-terminated, in hook order
      * (borrowed, static): vs_service_modules() for the EC2 service. */
     const struct vs_module *const *modules;
-    /* Quotas and behaviour switches (agent options); 0 = AWS default. */
+    /* Quotas and behaviour switches (agent options); 0 = AWS default. The
+     * CIDR quotas are at most VS_MODEL_MAX_IPV4/IPV6_CIDRS (more is cut). */
     int max_ipv4_cidrs_per_vpc;   /* 5 */
     int max_ipv6_cidrs_per_vpc;   /* 5 */
     int max_active_pcx_per_vpc;   /* 50 */

@@ -5,6 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model.h"
+
+/* A VPC's blocks must fit a connection's record (pcx.h). */
+_Static_assert(VS_PCX_MAX_IPV4 >= VS_MODEL_MAX_IPV4_CIDRS, "a VPC's IPv4 blocks fit a record");
+_Static_assert(VS_PCX_MAX_IPV6 >= VS_MODEL_MAX_IPV6_CIDRS, "a VPC's IPv6 blocks fit a record");
+
 typedef struct {
     const char *code;
     const char *message;   /* prefix, or the whole message */

@@ -11,8 +11,8 @@
  * shape [{"Key": k, "Value": v}, ...] (borrowed, may be NULL for none).
  *
  * vs_pcx_t is a plain value type (no pointers): copy it with `=`, embed it,
- * memcpy it. Its strings are bounded, NUL-terminated arrays. It is about
- * 4 KiB (room for 50 + 50 CIDR blocks per side), so pass it by pointer.
+ * memcpy it. Its strings are bounded, NUL-terminated arrays. It is 784
+ * bytes (room for 5 + 5 CIDR blocks per side), so pass it by pointer.
  *
  * Neighbours: pcx_doc.h (the persistence document and the API output
  * object), pcx_fsm.h (who may do what in which state), pcx_rules.h
@@ -92,8 +92,15 @@ typedef struct {
     bool allow_egress_from_local_vpc_to_remote_classic_link;
 } vs_pcx_options_t;
 
-#define VS_PCX_MAX_IPV4 50   /* IPv4 CIDR blocks per VPC, AWS maximum quota */
-#define VS_PCX_MAX_IPV6 50   /* IPv6 CIDR blocks per VPC, AWS maximum quota */
+/* Room for a VPC's CIDR blocks of each family: as many as the model lets a
+ * VPC have (VS_MODEL_MAX_IPV4/IPV6_CIDRS, AWS's default quotas; pcx.c
+ * checks at compile time that these are not less). A connection's record
+ * was 4 KB with room for AWS's adjustable maximum, 50 of each, where a VPC
+ * here has at most 5 and 1: every record created, copied or carried by a
+ * message zeroed and copied ~3.6 KB of empty room. A peer's record with
+ * more blocks than this fails validation like any malformed one. */
+#define VS_PCX_MAX_IPV4 5
+#define VS_PCX_MAX_IPV6 5
 
 /* One end: the VPC and what the connection knows about it. The requester
  * always has at least its primary IPv4 CIDR; the accepter's CIDRs are
