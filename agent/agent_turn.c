@@ -15,10 +15,13 @@
 
 /* Writes the model's changes and its new outbox messages into the open
  * transaction, and queues the replies and messages; they are sent only
- * after that transaction has committed. */
+ * after that transaction has committed. The model's counters wait for
+ * agent__release_turn, at the end of the turn (same transaction): they
+ * change with nearly every message, and writing them once a turn saves
+ * packing and holding that record for each message of a batch. */
 void agent__drain_turn(agent_t *a)
 {
-    vs_model_flush(a->model, agent__persist, a);
+    vs_model_flush_objects(a->model, agent__persist, a);
     vs_model_drain_hold(a->model, agent__emit, a, agent_ev__cause(a));
 }
 

@@ -190,6 +190,53 @@ START_TEST(damaged_body_refused_whole)
 }
 END_TEST
 
+static bool has(const store_t *st, const char *id)
+{
+    for (int i = 0; i < st->n; i++)
+        if (!strcmp(st->id[i], id))
+            return true;
+    return false;
+}
+
+/* The agent flushes the objects after each message (vs_model_flush_objects)
+ * and everything at the end of the turn (vs_model_flush), in one
+ * transaction: the counters must be in the second, as they are when the
+ * turn ends, and a reload from the records must not hand out a number
+ * twice. */
+START_TEST(flush_objects_leaves_the_counters_to_the_turn)
+{
+    const char *v1, *sub, *pcx, *rej;
+    build_state(&v1, &sub, &pcx, &rej);
+    store_t st = { 0 };
+    vs_model_flush_objects(g_m, st_put, &st);
+    ck_assert(has(&st, pcx) && has(&st, v1) && has(&st, sub));
+    ck_assert(!has(&st, VS_META_ID));
+    /* A message of the same turn: a new object, counters moved again. */
+    const char *v4 = mkvpc("10.4.0.0/16");
+    int calls = st.calls;
+    vs_model_flush_objects(g_m, st_put, &st);
+    ck_assert(has(&st, v4) && !has(&st, VS_META_ID));
+    ck_assert_int_gt(st.calls, calls);
+    /* The end of the turn: the counters once, as they are now; the objects
+     * already written are not written again. */
+    calls = st.calls;
+    vs_model_flush(g_m, st_put, &st);
+    ck_assert_int_eq(st.calls, calls + 1);
+    ck_assert_str_eq(st_json_at(&st, find(&st, VS_META_ID)), old_json(g_m, VS_META_ID));
+    /* Reloaded, the counters carry on past every number handed out. */
+    vs_model_t *m2 = st_reload(&st);
+    ck_assert_uint_ge(m2->next_seq, g_m->next_seq);
+    ck_assert_uint_ge(m2->next_msg_id, g_m->next_msg_id);
+    ck_assert_uint_ge(m2->next_timer_seq, g_m->next_timer_seq);
+    vs_model_destroy(&m2);
+    /* Nothing changed: nothing to write, counters included. */
+    calls = st.calls;
+    vs_model_flush(g_m, st_put, &st);
+    ck_assert_int_eq(st.calls, calls);
+    st_free(&st);
+}
+END_TEST
+
 Suite *vs_test_suite(void)
 {
     Suite *s = suite_create("model_records");
@@ -197,6 +244,7 @@ Suite *vs_test_suite(void)
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, every_kind_round_trips);
     tcase_add_test(tc, damaged_body_refused_whole);
+    tcase_add_test(tc, flush_objects_leaves_the_counters_to_the_turn);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -125,6 +125,14 @@ uint64_t vs_model_next_deadline(const vs_model_t *m);
 typedef void (*vs_persist_cb)(void *ctx, const char *id, const uint8_t *doc, size_t len,
                               const char *state);
 void vs_model_flush(vs_model_t *m, vs_persist_cb cb, void *ctx);
+/* The same for the objects only: the model's counters ("vs-meta": the next
+ * sequence, message and timer numbers) stay changed for the next
+ * vs_model_flush. For a driver that flushes after each message, so that
+ * the changes a message made are filed under it, and once more at the end
+ * of the turn, in the same transaction: the counters change with nearly
+ * every message and carry no state, so they are written once a turn
+ * instead of once a message. */
+void vs_model_flush_objects(vs_model_t *m, vs_persist_cb cb, void *ctx);
 
 /* What the runtime must send, in order. */
 typedef enum {

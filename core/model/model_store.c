@@ -144,7 +144,7 @@ static long s_meta_record(vs_model_t *m)
 #define S_SLOT_AHEAD 8
 #define S_OBJ_AHEAD 4
 
-void vs_model_flush(vs_model_t *m, vs_persist_cb cb, void *ctx)
+void vs_model_flush_objects(vs_model_t *m, vs_persist_cb cb, void *ctx)
 {
     /* IDs whose object stays dirty (out of memory) are kept for the next
      * flush, compacted in place as the walk goes: kept <= i. */
@@ -172,6 +172,11 @@ void vs_model_flush(vs_model_t *m, vs_persist_cb cb, void *ctx)
         cb(ctx, o->id, m->pack_rec, (size_t)n, o->kind->state ? o->kind->state(o) : NULL);
     }
     m->ndirty = kept;
+}
+
+void vs_model_flush(vs_model_t *m, vs_persist_cb cb, void *ctx)
+{
+    vs_model_flush_objects(m, cb, ctx);
     if (m->meta_dirty) {
         long n = s_meta_record(m);
         if (n >= 0) {
