@@ -13,6 +13,7 @@
 
 #include "agent_priv.h"
 #include "keys.h"
+#include "lazymem.h"
 #include "ids.h"
 #include "log.h"
 #include "service.h"
@@ -276,7 +277,9 @@ static void s_teardown(agent_t *a)
 
 int agent_run(const agent_config_t *cfg)
 {
-    agent_t *a = calloc(1, sizeof *a);
+    /* Most of an agent_t is its table of pending calls, written in token
+     * order: mapped lazily, a small agent keeps only the pages it used. */
+    agent_t *a = lazymem_alloc(sizeof *a);
     if (!a)
         return 1;
     a->cfg = cfg;
@@ -292,6 +295,6 @@ int agent_run(const agent_config_t *cfg)
         VS_INFO("stopped");
     }
     s_teardown(a);
-    free(a);
+    lazymem_free(a, sizeof *a);
     return rc;
 }

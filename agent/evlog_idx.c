@@ -7,9 +7,17 @@ typedef struct {
     int64_t seq;
 } s_ent_t;
 
+/* Entries the index starts with room for: it doubles (ring and table)
+ * as it fills, up to its bound. A table sized for the bound at once had
+ * its slots written all over (keys are hashed), so each of the two
+ * indexes of a small agent kept 128 KB resident for a few hundred
+ * entries. */
+#define S_START 256
+
 struct evlog_idx {
     s_ent_t *ring;      /* cap entries, oldest at head */
     size_t cap, head, len;
+    size_t max;         /* the bound: cap grows up to it */
     uint32_t *slots;    /* 2 x cap: ring position + 1, 0 when empty */
     size_t nslots;
     bool overflowed;
@@ -34,9 +42,10 @@ evlog_idx_t *evlog_idx_new(size_t cap)
     evlog_idx_t *x = calloc(1, sizeof *x);
     if (!x)
         return NULL;
-    x->cap = c;
-    x->nslots = 2 * c;
-    x->ring = malloc(c * sizeof *x->ring);
+    x->max = c;
+    x->cap = c < S_START ? c : S_START;
+    x->nslots = 2 * x->cap;
+    x->ring = malloc(x->cap * sizeof *x->ring);
     x->slots = calloc(x->nslots, sizeof *x->slots);
     if (!x->ring || !x->slots)
         evlog_idx_free(&x);
@@ -107,11 +116,40 @@ static void s_pop(evlog_idx_t *x)
     x->len--;
 }
 
+/* Doubles the ring and the table, the entries oldest first from position
+ * 0. -1 (nothing changed) when out of memory. */
+static int s_grow(evlog_idx_t *x)
+{
+    size_t cap = 2 * x->cap, nslots = 2 * cap;
+    s_ent_t *ring = malloc(cap * sizeof *ring);
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (!ring || !slots) {
+        free(ring);
+        free(slots);
+        return -1;
+    }
+    for (size_t k = 0; k < x->len; k++)
+        ring[k] = x->ring[(x->head + k) & (x->cap - 1)];
+    free(x->ring);
+    free(x->slots);
+    x->ring = ring;
+    x->slots = slots;
+    x->cap = cap;
+    x->nslots = nslots;
+    x->head = 0;
+    for (size_t k = 0; k < x->len; k++)
+        x->slots[s_find(x, ring[k].key)] = (uint32_t)k + 1;
+    return 0;
+}
+
 void evlog_idx_add(evlog_idx_t *x, uint64_t key, uint64_t val, int64_t seq)
 {
     size_t i = s_find(x, key);
     if (x->slots[i])
         return;
+    if (x->len == x->cap && x->cap < x->max && s_grow(x) == 0)
+        i = s_find(x, key);
+    /* At the bound (or out of memory to grow): forget the oldest. */
     if (x->len == x->cap) {
         s_pop(x);
         x->overflowed = true;

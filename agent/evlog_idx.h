@@ -20,8 +20,11 @@
 
 typedef struct evlog_idx evlog_idx_t;
 
-/* Holds at most cap entries (rounded up to a power of two, 16..1<<22).
- * NULL out of memory. The caller owns it: evlog_idx_free. */
+/* Holds at most cap entries (rounded up to a power of two, 16..1<<22):
+ * room for 256 at first, doubled as it fills (growing re-lays the ring
+ * and the table, O(len), amortised O(1) an add; out of memory to grow,
+ * it forgets its oldest as a full one does). NULL out of memory. The
+ * caller owns it: evlog_idx_free. */
 evlog_idx_t *evlog_idx_new(size_t cap);
 void evlog_idx_free(evlog_idx_t **x);
 /* Empties it (and forgets that anything was forgotten). */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "evlog_migrate.h"
+#include "lazymem.h"
 #include "log.h"
 #include "simclock.h"
 #include "store_held.h"
@@ -476,7 +477,9 @@ store_t *store_open(const char *dir, char *err, size_t errlen)
         close(fd);
         return NULL;
     }
-    store_t *st = calloc(1, sizeof *st);
+    /* Most of a store_t is its dedup floors, filled from the front: mapped
+     * lazily, a store with few senders keeps only the pages it used. */
+    store_t *st = lazymem_alloc(sizeof *st);
     if (!st) {
         close(fd);
         snprintf(err, errlen, "out of memory");
@@ -565,7 +568,7 @@ void store_close(store_t **stp)
     store_held_free(&st->held);
     if (st->lock_fd >= 0)
         close(st->lock_fd);
-    free(st);
+    lazymem_free(st, sizeof *st);
     *stp = NULL;
 }
 

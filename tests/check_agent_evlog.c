@@ -499,6 +499,50 @@ START_TEST(codec_references_repeated_strings)
 }
 END_TEST
 
+/* An index starts small and grows as it fills (a small agent keeps a small
+ * table resident), keeping every entry and its order through each growth,
+ * also when the ring had wrapped (entries dropped from the front first);
+ * at its bound it forgets the oldest, as before. */
+START_TEST(indexes_grow_up_to_their_bound)
+{
+    evlog_idx_t *x = evlog_idx_new(5000);    /* bound 8192; starts at 256 */
+    ck_assert_ptr_nonnull(x);
+    uint64_t v;
+    int64_t seq;
+    /* Wrap the first ring: 200 in, the oldest 150 pruned, then on. */
+    for (uint64_t k = 1; k <= 200; k++)
+        evlog_idx_add(x, k * 7919u, k, (int64_t)k);
+    evlog_idx_drop_below(x, 151);
+    for (uint64_t k = 201; k <= 8000; k++)
+        evlog_idx_add(x, k * 7919u, k, (int64_t)k);
+    ck_assert_uint_eq(evlog_idx_len(x), 8000 - 150);
+    ck_assert(!evlog_idx_overflowed(x));
+    ck_assert(!evlog_idx_get(x, 150 * 7919u, &v, NULL));
+    for (uint64_t k = 151; k <= 8000; k++) {
+        ck_assert(evlog_idx_get(x, k * 7919u, &v, &seq));
+        ck_assert_uint_eq(v, k);
+        ck_assert_int_eq(seq, (int64_t)k);
+    }
+    /* Still in seq order: pruning takes exactly the oldest. */
+    evlog_idx_drop_below(x, 4001);
+    ck_assert_uint_eq(evlog_idx_len(x), 4000);
+    ck_assert(!evlog_idx_get(x, 4000 * 7919u, &v, NULL));
+    ck_assert(evlog_idx_get(x, 4001 * 7919u, &v, NULL));
+    /* To the bound, then past it: the oldest go. */
+    for (uint64_t k = 8001; k <= 12192; k++)
+        evlog_idx_add(x, k * 7919u, k, (int64_t)k);
+    ck_assert_uint_eq(evlog_idx_len(x), 8192);
+    ck_assert(!evlog_idx_overflowed(x));
+    evlog_idx_add(x, 12193 * 7919u, 12193, 12193);
+    ck_assert_uint_eq(evlog_idx_len(x), 8192);
+    ck_assert(evlog_idx_overflowed(x));
+    ck_assert(!evlog_idx_get(x, 4001 * 7919u, &v, NULL));
+    ck_assert(evlog_idx_get(x, 4002 * 7919u, &v, NULL));
+    ck_assert(evlog_idx_get(x, 12193 * 7919u, &v, NULL));
+    evlog_idx_free(&x);
+}
+END_TEST
+
 START_TEST(indexes_are_bounded)
 {
     evlog_idx_t *x = evlog_idx_new(20);      /* 32 entries */
@@ -706,6 +750,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, codec_reads_version_1);
     tcase_add_test(tc, codec_references_repeated_strings);
     tcase_add_test(tc, indexes_are_bounded);
+    tcase_add_test(tc, indexes_grow_up_to_their_bound);
     tcase_add_test(tc, old_events_table_migrated);
     tcase_add_test(tc, shedding_scratch_keeps_the_log_whole);
     suite_add_tcase(s, tc);
