@@ -9,6 +9,7 @@
 
 #include "check_model_fixture.h"
 #include "model_priv.h"
+#include "store.pb-c.h"
 #include "pcx_model.h"
 
 /* The document the model stored before binary records (the old flush's
@@ -190,6 +191,46 @@ START_TEST(damaged_body_refused_whole)
 }
 END_TEST
 
+/* The envelopes are written by hand (model_store.c): exactly the bytes
+ * protobuf-c's own pack makes of the same message, for every kind, with
+ * tags (an empty value among them), timers, binary and JSON bodies. */
+START_TEST(envelopes_are_what_protobuf_c_packs)
+{
+    const char *v1, *sub, *pcx, *rej;
+    build_state(&v1, &sub, &pcx, &rej);
+    OK("CreateTags", J("{\"Resources\":[\"%s\",\"%s\"],\"Tags\":[{\"Key\":\"empty\",\"Value\":\"\"},"
+                       "{\"Key\":\"k2\",\"Value\":\"v2\"}]}", sub, pcx));
+    store_t st = { 0 };
+    vs_model_flush(g_m, st_put, &st);
+    int timers = 0, tags = 0, json = 0;
+    for (int i = 0; i < st.n; i++) {
+        ProtobufCMessage *w;
+        if (!strcmp(st.id[i], VS_META_ID))
+            w = &vpcsim__store__stored_meta__unpack(NULL, st.len[i], st.doc[i])->base;
+        else
+            w = &vpcsim__store__stored_object__unpack(NULL, st.len[i], st.doc[i])->base;
+        ck_assert_msg(w != NULL, "%s does not unpack", st.id[i]);
+        if (strcmp(st.id[i], VS_META_ID)) {
+            const Vpcsim__Store__StoredObject *o = (const void *)w;
+            timers += o->n_timers > 0;
+            tags += o->n_tags > 0;
+            json += o->json_body && o->json_body[0];
+        }
+        size_t n = protobuf_c_message_get_packed_size(w);
+        uint8_t *b = malloc(n ? n : 1);
+        ck_assert_uint_eq(protobuf_c_message_pack(w, b), n);
+        ck_assert_msg(n == st.len[i] && !memcmp(b, st.doc[i], n), "%s: %zu bytes, protobuf-c %zu",
+                      st.id[i], st.len[i], n);
+        free(b);
+        protobuf_c_message_free_unpacked(w, NULL);
+    }
+    ck_assert_int_gt(timers, 0);
+    ck_assert_int_gt(tags, 1);
+    ck_assert_int_gt(json, 0);
+    st_free(&st);
+}
+END_TEST
+
 static bool has(const store_t *st, const char *id)
 {
     for (int i = 0; i < st->n; i++)
@@ -245,6 +286,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, every_kind_round_trips);
     tcase_add_test(tc, damaged_body_refused_whole);
     tcase_add_test(tc, flush_objects_leaves_the_counters_to_the_turn);
+    tcase_add_test(tc, envelopes_are_what_protobuf_c_packs);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "model_priv.h"
+#include "pb.h"
 #include "store.pb-c.h"
 
 /* --- removal ------------------------------------------------------------------ */
@@ -68,74 +69,94 @@ static char *s_json_body(const vs_model_t *m, const vs_obj_t *o)
     return s;
 }
 
-/* Packs a StoredObject/StoredMeta (generic protobuf-c message) into
- * m->pack_rec: its length, or -1. */
-static long s_pack(vs_model_t *m, const ProtobufCMessage *msg)
+/* The envelopes are written by hand with core/base/pb.h, byte for byte
+ * what protobuf-c's pack makes of them (fields in number order, proto3
+ * defaults omitted, every element of a repeated message written even if
+ * empty): a record is packed for every change of an object, and the
+ * generic packer, which walks the message's descriptor twice (its size,
+ * then its bytes), was ~3 % of an agent's instructions under the
+ * handshake benchmark. check_model_records compares the two. */
+
+/* The bytes of a string field, key and length prefix included; 0 when
+ * the string is empty (omitted). */
+static size_t s_str_size(uint32_t field, const char *s)
 {
-    size_t n = protobuf_c_message_get_packed_size(msg);
-    if (n > VS_MODEL_RECORD_MAX || s_reserve(&m->pack_rec, &m->pack_rec_cap, n ? n : 1) != 0)
-        return -1;
-    return (long)protobuf_c_message_pack(msg, m->pack_rec);
+    size_t n = s ? strlen(s) : 0;
+    return n ? vs_pb_varint_len((uint64_t)field << 3 | VS_PB_LEN) + vs_pb_varint_len(n) + n : 0;
+}
+
+static size_t s_uint_size(uint32_t field, uint64_t v)
+{
+    return v ? vs_pb_varint_len((uint64_t)field << 3 | VS_PB_VARINT) + vs_pb_varint_len(v) : 0;
+}
+
+/* A StoredObject's fields (count only when w->p is NULL). */
+static void s_obj_fields(vs_pb_w_t *w, const vs_obj_t *o, size_t ntags,
+                         const vs_obj_timer_t *const *timers, size_t ntimers,
+                         const uint8_t *body, size_t blen, const char *json)
+{
+    vs_pb_str(w, 1, o->kind->name);
+    vs_pb_uint(w, 2, o->seq);
+    for (size_t i = 0; i < ntags; i++) {
+        const char *k = o->tags.v[i].key, *v = o->tags.v[i].value ? o->tags.v[i].value : "";
+        vs_pb_key(w, 3, VS_PB_LEN);
+        vs_pb_varint(w, s_str_size(1, k) + s_str_size(2, v));
+        vs_pb_str(w, 1, k);
+        vs_pb_str(w, 2, v);
+    }
+    for (size_t i = 0; i < ntimers; i++) {
+        const vs_obj_timer_t *t = timers[i];
+        vs_pb_key(w, 4, VS_PB_LEN);
+        vs_pb_varint(w, s_str_size(1, t->kind->name) + s_uint_size(2, t->due_ms) +
+                            s_uint_size(3, t->seq));
+        vs_pb_str(w, 1, t->kind->name);
+        vs_pb_uint(w, 2, t->due_ms);
+        vs_pb_uint(w, 3, t->seq);
+    }
+    vs_pb_bytes(w, 5, body, blen);
+    vs_pb_str(w, 6, json);
 }
 
 /* o's record into m->pack_rec: its length, or -1 (OOM, or too large). */
 static long s_obj_record(vs_model_t *m, const vs_obj_t *o)
 {
-    Vpcsim__Store__StoredObject w;
-    vpcsim__store__stored_object__init(&w);
-    w.kind = (char *)o->kind->name;
-    w.seq = o->seq;
-
-    Vpcsim__Store__StoredTag tags[VS_TAGS_MAX], *tagp[VS_TAGS_MAX];
     size_t ntags = o->tags.n < VS_TAGS_MAX ? o->tags.n : VS_TAGS_MAX;
-    for (size_t i = 0; i < ntags; i++) {
-        vpcsim__store__stored_tag__init(&tags[i]);
-        tags[i].key = o->tags.v[i].key;
-        tags[i].value = o->tags.v[i].value ? o->tags.v[i].value : "";
-        tagp[i] = &tags[i];
-    }
-    w.tags = tagp;
-    w.n_tags = ntags;
-
-    const vs_obj_timer_t *mine[VS_OBJ_TIMERS_MAX];
-    Vpcsim__Store__StoredTimer timers[VS_OBJ_TIMERS_MAX], *timerp[VS_OBJ_TIMERS_MAX];
-    size_t ntimers = vs_model__timers_sorted(o, mine);
-    for (size_t i = 0; i < ntimers; i++) {
-        vpcsim__store__stored_timer__init(&timers[i]);
-        timers[i].kind = (char *)mine[i]->kind->name;
-        timers[i].due_ms = mine[i]->due_ms;
-        timers[i].seq = mine[i]->seq;
-        timerp[i] = &timers[i];
-    }
-    w.timers = timerp;
-    w.n_timers = ntimers;
+    const vs_obj_timer_t *timers[VS_OBJ_TIMERS_MAX];
+    size_t ntimers = vs_model__timers_sorted(o, timers);
 
     char *json = NULL;
+    const uint8_t *body = NULL;
+    size_t blen = 0;
     if (o->kind->to_bin) {
         long n = s_body(m, o);
         if (n < 0)
             return -1;
-        w.body.data = m->pack_body;
-        w.body.len = (size_t)n;
-    } else {
-        json = s_json_body(m, o);
-        if (!json)
-            return -1;
-        w.json_body = json;
+        body = m->pack_body;
+        blen = (size_t)n;
+    } else if (!(json = s_json_body(m, o))) {
+        return -1;
     }
-    long n = s_pack(m, &w.base);
+    vs_pb_w_t w = { 0 };
+    s_obj_fields(&w, o, ntags, timers, ntimers, body, blen, json);
+    long n = -1;
+    if (w.n <= VS_MODEL_RECORD_MAX && s_reserve(&m->pack_rec, &m->pack_rec_cap, w.n ? w.n : 1) == 0) {
+        vs_pb_w_write(&w, m->pack_rec);
+        s_obj_fields(&w, o, ntags, timers, ntimers, body, blen, json);
+        n = (long)w.n;
+    }
     free(json);
     return n;
 }
 
 static long s_meta_record(vs_model_t *m)
 {
-    Vpcsim__Store__StoredMeta w;
-    vpcsim__store__stored_meta__init(&w);
-    w.next_seq = m->next_seq;
-    w.next_msg_id = m->next_msg_id;
-    w.next_timer_seq = m->next_timer_seq;
-    return s_pack(m, &w.base);
+    if (s_reserve(&m->pack_rec, &m->pack_rec_cap, 3 * 11) != 0)
+        return -1;
+    vs_pb_w_t w = { .p = m->pack_rec };
+    vs_pb_uint(&w, 1, m->next_seq);
+    vs_pb_uint(&w, 2, m->next_msg_id);
+    vs_pb_uint(&w, 3, m->next_timer_seq);
+    return (long)w.n;
 }
 
 /* The dirty IDs are known ahead: each one's table slot is loaded 8 IDs
