@@ -231,14 +231,6 @@ START_TEST(envelopes_are_what_protobuf_c_packs)
 }
 END_TEST
 
-static bool has(const store_t *st, const char *id)
-{
-    for (int i = 0; i < st->n; i++)
-        if (!strcmp(st->id[i], id))
-            return true;
-    return false;
-}
-
 /* The agent flushes the objects after each message (vs_model_flush_objects)
  * and everything at the end of the turn (vs_model_flush), in one
  * transaction: the counters must be in the second, as they are when the
@@ -250,13 +242,13 @@ START_TEST(flush_objects_leaves_the_counters_to_the_turn)
     build_state(&v1, &sub, &pcx, &rej);
     store_t st = { 0 };
     vs_model_flush_objects(g_m, st_put, &st);
-    ck_assert(has(&st, pcx) && has(&st, v1) && has(&st, sub));
-    ck_assert(!has(&st, VS_META_ID));
+    ck_assert(st_get(&st, pcx) && st_get(&st, v1) && st_get(&st, sub));
+    ck_assert(!st_get(&st, VS_META_ID));
     /* A message of the same turn: a new object, counters moved again. */
     const char *v4 = mkvpc("10.4.0.0/16");
     int calls = st.calls;
     vs_model_flush_objects(g_m, st_put, &st);
-    ck_assert(has(&st, v4) && !has(&st, VS_META_ID));
+    ck_assert(st_get(&st, v4) && !st_get(&st, VS_META_ID));
     ck_assert_int_gt(st.calls, calls);
     /* The end of the turn: the counters once, as they are now; the objects
      * already written are not written again. */

@@ -123,6 +123,40 @@ static inline void vs_pb_str(vs_pb_w_t *w, uint32_t field, const char *s)
         vs_pb_bytes(w, field, s, strlen(s));
 }
 
+/* Writes a sub-message (field, LEN): its length, then body_fn(w, arg)'s
+ * fields. The counting pass counts the body in place and records its
+ * length in the writer's next slot; the writing pass, which must come from
+ * that writer by vs_pb_w_write and open the sub-messages in the same
+ * order, takes it from the same slot: a body is visited twice per encode,
+ * not once per level above it. A sub-message past the slots is counted
+ * apart. */
+#define VS_PB_SUB(w, field, body_fn, arg)                                                \
+    do {                                                                                 \
+        vs_pb_w_t *w_ = (w);                                                             \
+        unsigned slot_ = w_->nsub++;                                                     \
+        size_t len_;                                                                     \
+        if (!w_->p) {                                                                    \
+            size_t start_ = w_->n;                                                       \
+            body_fn(w_, arg);                                                            \
+            len_ = w_->n - start_;                                                       \
+            w_->n = start_;                                                              \
+            if (slot_ < VS_PB_MAX_SUBS)                                                  \
+                w_->sub[slot_] = len_;                                                   \
+        } else if (slot_ < VS_PB_MAX_SUBS) {                                             \
+            len_ = w_->sub[slot_];                                                       \
+        } else {                                                                         \
+            vs_pb_w_t c_ = { NULL, 0, { 0 }, 0 };                                        \
+            body_fn(&c_, arg);                                                           \
+            len_ = c_.n;                                                                 \
+        }                                                                                \
+        vs_pb_key(w_, field, VS_PB_LEN);                                                 \
+        vs_pb_varint(w_, len_);                                                          \
+        if (w_->p)                                                                       \
+            body_fn(w_, arg);                                                            \
+        else                                                                             \
+            w_->n += len_;                                                               \
+    } while (0)
+
 /* --- reading ----------------------------------------------------------------- */
 
 typedef struct {

@@ -77,42 +77,31 @@ static char *s_json_body(const vs_model_t *m, const vs_obj_t *o)
  * then its bytes), was ~3 % of an agent's instructions under the
  * handshake benchmark. check_model_records compares the two. */
 
-/* The bytes of a string field, key and length prefix included; 0 when
- * the string is empty (omitted). */
-static size_t s_str_size(uint32_t field, const char *s)
+static void s_tag_body(vs_pb_w_t *w, const vs_tag_t *t)
 {
-    size_t n = s ? strlen(s) : 0;
-    return n ? vs_pb_varint_len((uint64_t)field << 3 | VS_PB_LEN) + vs_pb_varint_len(n) + n : 0;
+    vs_pb_str(w, 1, t->key);
+    vs_pb_str(w, 2, t->value ? t->value : "");
 }
 
-static size_t s_uint_size(uint32_t field, uint64_t v)
+static void s_timer_body(vs_pb_w_t *w, const vs_obj_timer_t *t)
 {
-    return v ? vs_pb_varint_len((uint64_t)field << 3 | VS_PB_VARINT) + vs_pb_varint_len(v) : 0;
+    vs_pb_str(w, 1, t->kind->name);
+    vs_pb_uint(w, 2, t->due_ms);
+    vs_pb_uint(w, 3, t->seq);
 }
 
-/* A StoredObject's fields (count only when w->p is NULL). */
+/* A StoredObject's fields: counted when w->p is NULL, else written by the
+ * writer that counted them (vs_pb_w_write), as VS_PB_SUB requires. */
 static void s_obj_fields(vs_pb_w_t *w, const vs_obj_t *o, size_t ntags,
                          const vs_obj_timer_t *const *timers, size_t ntimers,
                          const uint8_t *body, size_t blen, const char *json)
 {
     vs_pb_str(w, 1, o->kind->name);
     vs_pb_uint(w, 2, o->seq);
-    for (size_t i = 0; i < ntags; i++) {
-        const char *k = o->tags.v[i].key, *v = o->tags.v[i].value ? o->tags.v[i].value : "";
-        vs_pb_key(w, 3, VS_PB_LEN);
-        vs_pb_varint(w, s_str_size(1, k) + s_str_size(2, v));
-        vs_pb_str(w, 1, k);
-        vs_pb_str(w, 2, v);
-    }
-    for (size_t i = 0; i < ntimers; i++) {
-        const vs_obj_timer_t *t = timers[i];
-        vs_pb_key(w, 4, VS_PB_LEN);
-        vs_pb_varint(w, s_str_size(1, t->kind->name) + s_uint_size(2, t->due_ms) +
-                            s_uint_size(3, t->seq));
-        vs_pb_str(w, 1, t->kind->name);
-        vs_pb_uint(w, 2, t->due_ms);
-        vs_pb_uint(w, 3, t->seq);
-    }
+    for (size_t i = 0; i < ntags; i++)
+        VS_PB_SUB(w, 3, s_tag_body, &o->tags.v[i]);
+    for (size_t i = 0; i < ntimers; i++)
+        VS_PB_SUB(w, 4, s_timer_body, timers[i]);
     vs_pb_bytes(w, 5, body, blen);
     vs_pb_str(w, 6, json);
 }
@@ -150,6 +139,7 @@ static long s_obj_record(vs_model_t *m, const vs_obj_t *o)
 
 static long s_meta_record(vs_model_t *m)
 {
+    /* Three varints: a key byte and at most 10 bytes of value each. */
     if (s_reserve(&m->pack_rec, &m->pack_rec_cap, 3 * 11) != 0)
         return -1;
     vs_pb_w_t w = { .p = m->pack_rec };

@@ -155,39 +155,6 @@ int vs_pcx_wire_peek(const uint8_t *payload, size_t len, vs_pcx_msg_type_t *type
 
 /* --- encoding ------------------------------------------------------------------- */
 
-/* Writes a sub-message: its length, then its body. The counting pass
- * counts the body in place and records its length in the writer's next
- * slot; the writing pass takes it from the same slot (both passes open the
- * sub-messages in the same order), so a record's VPC bodies are visited
- * twice per encode rather than four times. A sub-message past the slots
- * is counted apart, as before. */
-#define S_SUB(w, field, body_fn, arg)                                                    \
-    do {                                                                                 \
-        vs_pb_w_t *w_ = (w);                                                             \
-        unsigned slot_ = w_->nsub++;                                                     \
-        size_t len_;                                                                     \
-        if (!w_->p) {                                                                    \
-            size_t start_ = w_->n;                                                       \
-            body_fn(w_, arg);                                                            \
-            len_ = w_->n - start_;                                                       \
-            w_->n = start_;                                                              \
-            if (slot_ < VS_PB_MAX_SUBS)                                                  \
-                w_->sub[slot_] = len_;                                                   \
-        } else if (slot_ < VS_PB_MAX_SUBS) {                                             \
-            len_ = w_->sub[slot_];                                                       \
-        } else {                                                                         \
-            vs_pb_w_t c_ = { NULL, 0, { 0 }, 0 };                                        \
-            body_fn(&c_, arg);                                                           \
-            len_ = c_.n;                                                                 \
-        }                                                                                \
-        vs_pb_key(w_, field, VS_PB_LEN);                                                 \
-        vs_pb_varint(w_, len_);                                                          \
-        if (w_->p)                                                                       \
-            body_fn(w_, arg);                                                            \
-        else                                                                             \
-            w_->n += len_;                                                               \
-    } while (0)
-
 /* A repeated Cidr field: the first max of list. */
 static void s_cidrs_out(vs_pb_w_t *w, uint32_t field, const vs_cidr_t *list, size_t n,
                         size_t max)
@@ -218,14 +185,14 @@ static void s_vpc_body(vs_pb_w_t *w, const vs_pcx_vpc_t *v)
     vs_pb_str(w, 3, v->vpc_id);
     s_cidrs_out(w, 4, v->ipv4, v->n_ipv4, VS_PCX_MAX_IPV4);
     s_cidrs_out(w, 5, v->ipv6, v->n_ipv6, VS_PCX_MAX_IPV6);
-    S_SUB(w, 6, s_opts_body, &v->options);
+    VS_PB_SUB(w, 6, s_opts_body, &v->options);
 }
 
 static void s_rec_body(vs_pb_w_t *w, const vs_pcx_t *r)
 {
     vs_pb_str(w, 1, r->id);
-    S_SUB(w, 2, s_vpc_body, &r->requester);
-    S_SUB(w, 3, s_vpc_body, &r->accepter);
+    VS_PB_SUB(w, 2, s_vpc_body, &r->requester);
+    VS_PB_SUB(w, 3, s_vpc_body, &r->accepter);
     vs_pb_int32(w, 4, (int32_t)(r->state + 1));
     vs_pb_str(w, 5, r->status_message);
     vs_pb_uint(w, 6, r->version);
@@ -247,18 +214,18 @@ static void s_msg_body(vs_pb_w_t *w, const vs_pcx_msg_t *msg)
     vs_pb_int32(w, 1, (int32_t)msg->type);
     vs_pb_str(w, 2, msg->id);
     if (msg->has_rec)
-        S_SUB(w, 3, s_rec_body, &msg->rec);
+        VS_PB_SUB(w, 3, s_rec_body, &msg->rec);
     vs_pb_bool(w, 4, msg->ok);
     if (msg->has_cidrs)
-        S_SUB(w, 5, s_cidrs_body, &msg->cidrs);
+        VS_PB_SUB(w, 5, s_cidrs_body, &msg->cidrs);
     vs_pb_uint(w, 6, msg->cidrs_seq);
     vs_pb_uint(w, 7, msg->op_id);
     if (msg->has_action)
         vs_pb_int32(w, 8, s_action_wire(msg->action));
     if (msg->has_req_opts)
-        S_SUB(w, 9, s_opts_body, &msg->req_opts);
+        VS_PB_SUB(w, 9, s_opts_body, &msg->req_opts);
     if (msg->has_acc_opts)
-        S_SUB(w, 10, s_opts_body, &msg->acc_opts);
+        VS_PB_SUB(w, 10, s_opts_body, &msg->acc_opts);
     if (msg->has_code) {
         vs_pb_str(w, 11, msg->code);
         vs_pb_str(w, 12, msg->message);
@@ -636,7 +603,7 @@ typedef struct {
 
 static void s_stored_body(vs_pb_w_t *w, const s_stored_t *s)
 {
-    S_SUB(w, 1, s_rec_body, s->rec);
+    VS_PB_SUB(w, 1, s_rec_body, s->rec);
     vs_pb_int32(w, 2, (int32_t)s->view->side);
     vs_pb_bool(w, 3, s->view->hidden);
     vs_pb_bool(w, 4, s->view->accept_inflight);
