@@ -107,13 +107,14 @@ static int s_append_acks(frame_t *carrier, uint64_t *ids, size_t n)
     vpcsim__wire__envelope__init(&e);
     e.n_acks = n;
     e.acks = ids;
-    size_t add = vs_wire_packed_size(&e);
+    vs_wire_sized_t sz;
+    size_t add = vs_wire_packed_size(&e, &sz);
     if (carrier->len + add > VS_WIRE_MAX_FRAME)
         return -1;
     uint8_t *buf = realloc(carrier->buf, carrier->len + add);
     if (!buf)
         return -1;
-    vs_wire_pack(&e, buf + carrier->len);
+    vs_wire_pack(&e, &sz, buf + carrier->len);
     carrier->buf = buf;
     carrier->len += add;
     return 0;

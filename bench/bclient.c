@@ -113,13 +113,14 @@ static int s_send(vs_bclient_t *cl, vs_env_t *env, uint64_t tag)
         return -1;
     }
     *c = (s_call_t){ env->msg_id, tag, vs_bnow_ns() };
-    size_t n = vs_wire_packed_size(env);
+    vs_wire_sized_t sz;
+    size_t n = vs_wire_packed_size(env, &sz);
     zmq_msg_t m;
     if (n > VS_WIRE_MAX_FRAME || zmq_msg_init_size(&m, n) != 0) {
         c->id = 0;
         return -1;
     }
-    vs_wire_pack(env, zmq_msg_data(&m));
+    vs_wire_pack(env, &sz, zmq_msg_data(&m));
     if (cl->pending && zmq_msg_send(&cl->pend, cl->sock, ZMQ_SNDMORE) < 0) {
         zmq_msg_close(&cl->pend);
         cl->pending = false;

@@ -352,23 +352,25 @@ void vs_wire_free(vs_env_t **env)
     *env = NULL;
 }
 
-/* The encoder is chosen by vs_wire_packed_size and vs_wire_pack alike
- * (wire_fast.c covers env or it does not), so their sizes agree. */
-size_t vs_wire_packed_size(const vs_env_t *env)
+/* The encoder is chosen once, by vs_wire_packed_size, and kept in sz for
+ * vs_wire_pack, so that the size and the bytes come from the same one. */
+size_t vs_wire_packed_size(const vs_env_t *env, vs_wire_sized_t *sz)
 {
-    return vs_wire_fast_covers(env) ? vs_wire_fast_size(env)
-                                    : vpcsim__wire__envelope__get_packed_size(env);
+    sz->fast = vs_wire_fast_covers(env);
+    return sz->fast ? vs_wire_fast_count(env, &sz->w)
+                    : vpcsim__wire__envelope__get_packed_size(env);
 }
 
-size_t vs_wire_pack(const vs_env_t *env, uint8_t *out)
+size_t vs_wire_pack(const vs_env_t *env, vs_wire_sized_t *sz, uint8_t *out)
 {
-    return vs_wire_fast_covers(env) ? vs_wire_fast_pack(env, out)
-                                    : vpcsim__wire__envelope__pack(env, out);
+    return sz->fast ? vs_wire_fast_write(env, &sz->w, out)
+                    : vpcsim__wire__envelope__pack(env, out);
 }
 
 int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
 {
-    size_t n = vs_wire_packed_size(env);
+    vs_wire_sized_t sz;
+    size_t n = vs_wire_packed_size(env, &sz);
     if (n > VS_WIRE_MAX_FRAME) {
         errno = EMSGSIZE;
         return -1;
@@ -380,7 +382,7 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
         errno = ENOMEM;
         return -1;
     }
-    size_t w = vs_wire_pack(env, p);
+    size_t w = vs_wire_pack(env, &sz, p);
     if (w != n) {
         free(p);
         errno = EINVAL;
@@ -395,7 +397,8 @@ int vs_wire_encode(const vs_env_t *env, uint8_t **buf, size_t *len)
  * header together) instead of a buffer of ours plus zmq's header for it. */
 static int s_pack_msg(const vs_env_t *env, zmq_msg_t *msg)
 {
-    size_t n = vs_wire_packed_size(env);
+    vs_wire_sized_t sz;
+    size_t n = vs_wire_packed_size(env, &sz);
     if (n > VS_WIRE_MAX_FRAME) {
         errno = EMSGSIZE;
         return -1;
@@ -404,7 +407,7 @@ static int s_pack_msg(const vs_env_t *env, zmq_msg_t *msg)
         errno = ENOMEM;
         return -1;
     }
-    if (n && vs_wire_pack(env, zmq_msg_data(msg)) != n) {
+    if (n && vs_wire_pack(env, &sz, zmq_msg_data(msg)) != n) {
         zmq_msg_close(msg);
         errno = EINVAL;
         return -1;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "pb.h"
 #include "wire.pb-c.h"
 #include "wire_text.h"
 
@@ -42,11 +43,18 @@ void vs_wire_free_in(vs_env_t **env, vs_arena_t *arena);
  * fast path is tested against. */
 vs_env_t *vs_wire_decode_ref(const uint8_t *buf, size_t len, char *err, size_t errlen);
 
-/* The encoding's size, and the encoding written into out (room for that
- * size), returning the bytes written: by hand for the hot envelopes
- * (wire_fast.h), else by protobuf-c; the same bytes either way. */
-size_t vs_wire_packed_size(const vs_env_t *env);
-size_t vs_wire_pack(const vs_env_t *env, uint8_t *out);
+/* The encoding's size, counted into sz; then the encoding written into
+ * out (room for that size) by vs_wire_pack with the same sz and env,
+ * unchanged since, returning the bytes written. By hand for the hot
+ * envelopes (wire_fast.h: the count keeps the lengths of the
+ * sub-messages, so the write does not count them again), else by
+ * protobuf-c; the same bytes either way. */
+typedef struct vs_wire_sized {
+    bool fast;
+    vs_pb_w_t w;
+} vs_wire_sized_t;
+size_t vs_wire_packed_size(const vs_env_t *env, vs_wire_sized_t *sz);
+size_t vs_wire_pack(const vs_env_t *env, vs_wire_sized_t *sz, uint8_t *out);
 
 /* Pack into a malloc'd buffer. 0 ok, -1 on OOM or if the result would
  * exceed VS_WIRE_MAX_FRAME. */

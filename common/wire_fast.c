@@ -478,20 +478,6 @@ vs_env_t *vs_wire_fast_decode(ProtobufCAllocator *alloc, const uint8_t *buf, siz
 
 /* --- encoding ----------------------------------------------------------------- */
 
-/* Writes a sub-message: its size first (a counting pass of body), then,
- * unless w only counts, the body itself (as pcx_wire.c does). */
-#define S_SUB(w, field, body_fn, arg)                                                    \
-    do {                                                                                 \
-        vs_pb_w_t c_ = { .p = NULL };                                                    \
-        body_fn(&c_, arg);                                                               \
-        vs_pb_key(w, field, VS_PB_LEN);                                                  \
-        vs_pb_varint(w, c_.n);                                                           \
-        if ((w)->p)                                                                      \
-            body_fn(w, arg);                                                             \
-        else                                                                             \
-            (w)->n += c_.n;                                                              \
-    } while (0)
-
 /* A packed repeated uint64, as protobuf-c packs it: nothing when empty. */
 static void s_packed(vs_pb_w_t *w, uint32_t field, const uint64_t *v, size_t n)
 {
@@ -564,27 +550,27 @@ static void s_envelope_out(vs_pb_w_t *w, const vs_env_t *env)
 {
     vs_pb_uint(w, S_ENV_MSG_ID, env->msg_id);
     if (env->sender)
-        S_SUB(w, S_ENV_SENDER, s_party_out, env->sender);
+        VS_PB_SUB(w, S_ENV_SENDER, s_party_out, env->sender);
     if (env->to)
-        S_SUB(w, S_ENV_TO, s_address_out, env->to);
+        VS_PB_SUB(w, S_ENV_TO, s_address_out, env->to);
     vs_pb_uint(w, S_ENV_SIM_TIME, env->sim_time_ms);
     switch (env->body_case) {
     case VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST:
         if (env->api_request)
-            S_SUB(w, VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST, s_api_request_out,
+            VS_PB_SUB(w, VPCSIM__WIRE__ENVELOPE__BODY_API_REQUEST, s_api_request_out,
                   env->api_request);
         break;
     case VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY:
         if (env->api_reply)
-            S_SUB(w, VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY, s_api_reply_out, env->api_reply);
+            VS_PB_SUB(w, VPCSIM__WIRE__ENVELOPE__BODY_API_REPLY, s_api_reply_out, env->api_reply);
         break;
     case VPCSIM__WIRE__ENVELOPE__BODY_PEER:
         if (env->peer)
-            S_SUB(w, VPCSIM__WIRE__ENVELOPE__BODY_PEER, s_peer_out, env->peer);
+            VS_PB_SUB(w, VPCSIM__WIRE__ENVELOPE__BODY_PEER, s_peer_out, env->peer);
         break;
     case VPCSIM__WIRE__ENVELOPE__BODY_ACK:
         if (env->ack)
-            S_SUB(w, VPCSIM__WIRE__ENVELOPE__BODY_ACK, s_ack_out, env->ack);
+            VS_PB_SUB(w, VPCSIM__WIRE__ENVELOPE__BODY_ACK, s_ack_out, env->ack);
         break;
     default:
         break;
@@ -623,16 +609,16 @@ bool vs_wire_fast_covers(const vs_env_t *env)
     }
 }
 
-size_t vs_wire_fast_size(const vs_env_t *env)
+size_t vs_wire_fast_count(const vs_env_t *env, vs_pb_w_t *w)
 {
-    vs_pb_w_t w = { .p = NULL };
-    s_envelope_out(&w, env);
-    return w.n;
+    *w = (vs_pb_w_t){ .p = NULL };
+    s_envelope_out(w, env);
+    return w->n;
 }
 
-size_t vs_wire_fast_pack(const vs_env_t *env, uint8_t *out)
+size_t vs_wire_fast_write(const vs_env_t *env, vs_pb_w_t *w, uint8_t *out)
 {
-    vs_pb_w_t w = { .p = out };
-    s_envelope_out(&w, env);
-    return w.n;
+    vs_pb_w_write(w, out);
+    s_envelope_out(w, env);
+    return w->n;
 }

@@ -32,10 +32,11 @@ vs_env_t *vs_wire_fast_decode(ProtobufCAllocator *alloc, const uint8_t *buf, siz
  * or none, and no unknown fields kept from a decode (protobuf-c would pack
  * them). */
 bool vs_wire_fast_covers(const vs_env_t *env);
-/* The size of a covered env's encoding. */
-size_t vs_wire_fast_size(const vs_env_t *env);
-/* Writes a covered env's encoding into out (room for vs_wire_fast_size
- * bytes); returns the bytes written. */
-size_t vs_wire_fast_pack(const vs_env_t *env, uint8_t *out);
+/* Counts a covered env's encoding with w (overwritten), which keeps the
+ * lengths of its sub-messages for vs_wire_fast_write; returns the size. */
+size_t vs_wire_fast_count(const vs_env_t *env, vs_pb_w_t *w);
+/* Writes the env that w counted, unchanged since, into out (room for the
+ * size counted); returns the bytes written. */
+size_t vs_wire_fast_write(const vs_env_t *env, vs_pb_w_t *w, uint8_t *out);
 
 #endif
