@@ -142,8 +142,13 @@ int store_checkpoint_idle(store_t *st);
 /* Pages in the WAL after the last commit or checkpoint (for tests). */
 int store_wal_pages(const store_t *st);
 /* Gives SQLite's page cache back to the heap (it refills from the file as
- * pages are read again). Outside a transaction only; for a quiet agent. */
+ * pages are read again), and the buffers the commits keep between them
+ * (the records and outbox rows held for a commit, the WAL's gather
+ * buffer), which the next commit allocates again. Outside a transaction
+ * only; for a quiet agent. */
 void store_shed_memory(store_t *st);
+/* Bytes those buffers keep (for tests). */
+size_t store_scratch_bytes(const store_t *st);
 /* Commits so far (the WAL hook's count): for noticing a quiet spell. */
 uint64_t store_commits(const store_t *st);
 /* The SQLite handle (borrowed), so that the agent's other tables (the

@@ -193,27 +193,48 @@ int store_held_each(const store_held_t *h, store_held_fn fn, void *ctx)
     return 0;
 }
 
+static void s_free_buf(store_held_t *h)
+{
+    free(h->buf);
+    h->buf = NULL;
+    h->buf_cap = 0;
+}
+
+static void s_free_ents(store_held_t *h)
+{
+    free(h->ents);
+    free(h->slots);
+    h->ents = NULL;
+    h->slots = NULL;
+    h->ents_cap = 0;
+    h->cap = 0;
+}
+
 void store_held_clear(store_held_t *h)
 {
     h->nents = 0;
     h->nlive = 0;
     h->used = 0;
-    if (h->buf_cap > S_HELD_KEEP_BYTES) {
-        free(h->buf);
-        h->buf = NULL;
-        h->buf_cap = 0;
-    }
-    if (h->ents_cap > S_HELD_KEEP_ENTRIES) {
-        free(h->ents);
-        free(h->slots);
-        h->ents = NULL;
-        h->slots = NULL;
-        h->ents_cap = 0;
-        h->cap = 0;
-    }
+    if (h->buf_cap > S_HELD_KEEP_BYTES)
+        s_free_buf(h);
+    if (h->ents_cap > S_HELD_KEEP_ENTRIES)
+        s_free_ents(h);
     if (++h->gen == 0) {        /* wrapped: slots of generation 0 would look live */
         if (h->slots)
             memset(h->slots, 0, h->cap * sizeof *h->slots);
         h->gen = 1;
     }
+}
+
+void store_held_shed(store_held_t *h)
+{
+    if (h->nents != 0)
+        return;
+    s_free_buf(h);
+    s_free_ents(h);
+}
+
+size_t store_held_bytes(const store_held_t *h)
+{
+    return h->buf_cap + h->ents_cap * sizeof *h->ents + h->cap * sizeof *h->slots;
 }

@@ -41,5 +41,10 @@ typedef int (*store_held_fn)(void *ctx, int64_t seq, const char *id, const uint8
 int store_held_each(const store_held_t *h, store_held_fn fn, void *ctx);
 /* Forgets everything held; gives back memory a large turn took. */
 void store_held_clear(store_held_t *h);
+/* Gives back all the memory of an h that holds nothing (a quiet store;
+ * the next put allocates again); nothing if it holds records. */
+void store_held_shed(store_held_t *h);
+/* Bytes of memory h keeps (for tests). */
+size_t store_held_bytes(const store_held_t *h);
 
 #endif

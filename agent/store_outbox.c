@@ -87,16 +87,35 @@ static int s_write_puts(store_t *st)
     return rc;
 }
 
+static void s_free_buf(store_t *st)
+{
+    free(st->out_buf);
+    st->out_buf = NULL;
+    st->out_cap = 0;
+}
+
 void store__forget_outbox(store_t *st)
 {
     st->nouts = 0;
     st->nouts_live = 0;
     st->out_used = 0;
-    if (st->out_cap > (1u << 20)) {     /* a burst's: given back */
-        free(st->out_buf);
-        st->out_buf = NULL;
-        st->out_cap = 0;
-    }
+    if (st->out_cap > (1u << 20))       /* a burst's: given back */
+        s_free_buf(st);
+}
+
+void store__shed_outbox(store_t *st)
+{
+    if (st->nouts != 0)
+        return;
+    s_free_buf(st);
+    free(st->outs);
+    st->outs = NULL;
+    st->outs_cap = 0;
+}
+
+size_t store__outbox_bytes(const store_t *st)
+{
+    return st->out_cap + st->outs_cap * sizeof *st->outs;
 }
 
 static size_t s_len(const char *s)

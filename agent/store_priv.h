@@ -137,6 +137,10 @@ int store__write_floors(store_t *st);
  * committed: after the COMMIT, the deleted ids leave out_ids. */
 int store__write_outbox(store_t *st);
 void store__forget_outbox(store_t *st);
+/* Gives back the memory of the outbox rows held for a commit when none
+ * are (a quiet store); the bytes it keeps (for store_scratch_bytes). */
+void store__shed_outbox(store_t *st);
+size_t store__outbox_bytes(const store_t *st);
 void store__outbox_committed(store_t *st);
 /* out_ids afresh from the table (at open, and after a rollback, which may
  * leave ids of rows it took back). Sets out_ids_ok; 0 or -1. */

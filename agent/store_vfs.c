@@ -293,3 +293,29 @@ const char *store_vfs_name(void)
     };
     return sqlite3_vfs_register(&s_vfs, 0) == SQLITE_OK ? S_VFS_NAME : NULL;
 }
+
+/* db's WAL file, if it is one of ours (SQLite hands out the WAL's file
+ * object for SQLITE_FCNTL_JOURNAL_POINTER in WAL mode). */
+static gfile_t *s_wal_of(sqlite3 *db)
+{
+    sqlite3_file *f = NULL;
+    if (!db || sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK ||
+        !f || f->pMethods != &s_wal_io)
+        return NULL;
+    return (gfile_t *)f;
+}
+
+void store_vfs_shed(sqlite3 *db)
+{
+    gfile_t *g = s_wal_of(db);
+    if (g && g->len == 0) {
+        free(g->buf);
+        g->buf = NULL;
+    }
+}
+
+size_t store_vfs_buffered(sqlite3 *db)
+{
+    gfile_t *g = s_wal_of(db);
+    return g && g->buf ? S_GATHER_BYTES : 0;
+}

@@ -18,9 +18,20 @@
 #ifndef AGENT_STORE_VFS_H
 #define AGENT_STORE_VFS_H
 
+#include <stddef.h>
+
 /* The name to open stores with (sqlite3_open_v2's zVfs). Registers the
  * VFS the first time (process-wide, as SQLite's VFS list is; not the
  * default one); NULL if it cannot, and then the default VFS is used. */
 const char *store_vfs_name(void);
+
+struct sqlite3;
+/* The gather buffer of db's WAL (124 KB, allocated at the first write)
+ * is freed if it holds nothing: for a quiet store. The next commit
+ * allocates it again. Nothing if db's WAL is not this VFS's. */
+void store_vfs_shed(struct sqlite3 *db);
+/* Bytes of memory db's WAL gather buffer holds (for tests): 0 after a
+ * shed, until the next write. */
+size_t store_vfs_buffered(struct sqlite3 *db);
 
 #endif

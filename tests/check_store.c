@@ -141,6 +141,66 @@ START_TEST(outbox_survives_reopen_until_acknowledged)
 }
 END_TEST
 
+/* A quiet store gives back what its commits keep between them (records
+ * and outbox rows held for a commit, the WAL's gather buffer: ~300 KB
+ * after a burst), but never inside a transaction, and writes as before
+ * afterwards: what the commits around a shed wrote is all there after a
+ * reopen. */
+START_TEST(shed_memory_gives_back_what_commits_keep)
+{
+    store_t *st = s_open();
+    static const uint8_t p[] = "{\"T\":\"State\"}";
+    store_outmsg_t m = { .msg_id = 20, .to_account = "222222222222", .to_region = "us-east-1",
+                         .payload = p, .payload_len = sizeof p };
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(PUT(st, "vpc-1", "{\"a\":1}"), 0);
+    ck_assert_int_eq(PUT(st, "vpc-2", "{\"b\":1}"), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    /* Updates of existing rows and outbox rows are held for the commit. */
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(PUT(st, "vpc-1", "{\"a\":2}"), 0);
+    ck_assert_int_eq(store_outbox_put(st, &m), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    ck_assert_uint_gt(store_scratch_bytes(st), 124 * 1024);
+
+    /* Inside a transaction, what is held stays held. */
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(PUT(st, "vpc-2", "{\"b\":2}"), 0);
+    m.msg_id = 21;
+    ck_assert_int_eq(store_outbox_put(st, &m), 0);
+    size_t held = store_scratch_bytes(st);
+    store_shed_memory(st);
+    ck_assert_uint_eq(store_scratch_bytes(st), held);
+    ck_assert_int_eq(store_commit(st), 0);
+
+    store_shed_memory(st);
+    ck_assert_uint_eq(store_scratch_bytes(st), 0);
+    ck_assert_int_eq(store_begin(st), 0);
+    ck_assert_int_eq(PUT(st, "vpc-1", "{\"a\":3}"), 0);
+    m.msg_id = 22;
+    ck_assert_int_eq(store_outbox_put(st, &m), 0);
+    ck_assert_int_eq(store_commit(st), 0);
+    ck_assert_uint_gt(store_scratch_bytes(st), 0);
+    store_close(&st);
+
+    st = s_open();
+    seen_objs_t s = { 0 };
+    ck_assert_int_eq(store_each_object(st, s_collect_obj, &s), 0);
+    ck_assert_int_eq(s.n, 2);
+    ck_assert_str_eq(s.ids[0], "vpc-1");
+    ck_assert_str_eq(s.docs[0], "{\"a\":3}");
+    ck_assert_str_eq(s.ids[1], "vpc-2");
+    ck_assert_str_eq(s.docs[1], "{\"b\":2}");
+    seen_out_t o = { 0 };
+    ck_assert_int_eq(store_outbox_each(st, s_collect_out, &o), 0);
+    ck_assert_int_eq(o.n, 3);
+    ck_assert_uint_eq(o.ids[0], 20);
+    ck_assert_uint_eq(o.ids[1], 21);
+    ck_assert_uint_eq(o.ids[2], 22);
+    store_close(&st);
+}
+END_TEST
+
 START_TEST(dedup_per_sender_and_durable)
 {
     store_t *st = s_open();
@@ -543,6 +603,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, lock_is_on_the_store_itself);
     tcase_add_test(tc, failed_write_fails_the_commit);
     tcase_add_test(tc, unusable_dir_is_a_clear_error);
+    tcase_add_test(tc, shed_memory_gives_back_what_commits_keep);
     suite_add_tcase(s, tc);
     return s;
 }
