@@ -46,7 +46,7 @@ static void s_put(char *field, size_t size, const char *s)
     field[n] = '\0';
 }
 
-/* Recent calls in memory (evcache.c): the whole call event, also of the
+/* Recent calls in memory (evcache.c): every field of the call event, also of the
  * read-only calls the log holds back until one fails. A miss (overwritten,
  * or before a restart) asks the log. (A message's cause the log itself
  * keeps in memory: evlog_cause_of_msg.) */
@@ -84,9 +84,9 @@ void agent_ev__reload(agent_t *a)
 
 /* The call that `cause` names, from the cache (NULL on a miss, after the
  * log has been asked for its action and object). */
-static const vs_event_t *s_call_get(agent_t *a, uint64_t cause, vs_event_t *e)
+static const evcache_call_t *s_call_get(agent_t *a, uint64_t cause, vs_event_t *e)
 {
-    const vs_event_t *c = a->evc ? evcache_get(a->evc, cause) : NULL;
+    const evcache_call_t *c = a->evc ? evcache_get(a->evc, cause) : NULL;
     if (c) {
         s_put(e->action, sizeof e->action, c->action);
         s_put(e->object, sizeof e->object, c->object);
@@ -156,12 +156,13 @@ void agent_ev__api_reply(agent_t *a, uint64_t in_reply_to, const vs_out_t *o)
     e.msg_id = in_reply_to;
     if (!a->ev)
         return;
-    const vs_event_t *call = s_call_get(a, e.cause, &e);
+    const evcache_call_t *call = s_call_get(a, e.cause, &e);
     if (s_read_only(e.action)) {
         if (o->ok)
             return;
         if (call) {   /* a failed read: its call too, as it was made */
-            vs_event_t c = *call;
+            vs_event_t c;
+            evcache_call_event(call, &c);
             s_add(a, &c);
         }
     }

@@ -1,13 +1,14 @@
 #include "evcache.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 struct evcache {
     uint32_t cap;        /* ring entries, a power of two */
     uint32_t nslots;     /* index slots, 2 * cap, in buckets of S_WAYS */
     uint32_t head;       /* the next ring entry written */
     uint32_t *slot;      /* by hash of cause: ring position + 1, 0 = empty */
-    vs_event_t *ring;    /* malloc'd, not calloc'd: pages are touched (and
+    evcache_call_t *ring; /* malloc'd, not calloc'd: pages are touched (and
                             become resident) only as the ring fills */
 };
 
@@ -15,6 +16,25 @@ struct evcache {
  * awaiting their reply with 512 in flight lost their slot to a colliding
  * cause, and each such miss decoded event-log batches (evlog_call_of). */
 #define S_WAYS 4
+
+/* The fields of a call, between an event and an entry (the same names
+ * and sizes in both), listed once for both directions. */
+#define S_CALL_COPY(dst, src)                                                            \
+    do {                                                                                 \
+        (dst)->seq = (src)->seq;                                                         \
+        (dst)->sim_ms = (src)->sim_ms;                                                   \
+        (dst)->wall_ms = (src)->wall_ms;                                                 \
+        (dst)->cause = (src)->cause;                                                     \
+        (dst)->msg_id = (src)->msg_id;                                                   \
+        (dst)->kind = (src)->kind;                                                       \
+        memcpy((dst)->caller, (src)->caller, sizeof (dst)->caller);                      \
+        memcpy((dst)->action, (src)->action, sizeof (dst)->action);                      \
+        memcpy((dst)->object, (src)->object, sizeof (dst)->object);                      \
+    } while (0)
+_Static_assert(sizeof ((evcache_call_t *)0)->caller == sizeof ((vs_event_t *)0)->caller &&
+               sizeof ((evcache_call_t *)0)->action == sizeof ((vs_event_t *)0)->action &&
+               sizeof ((evcache_call_t *)0)->object == sizeof ((vs_event_t *)0)->object,
+               "an entry's strings are an event's");
 
 static uint32_t s_hash(uint64_t k, uint32_t mask)
 {
@@ -71,7 +91,7 @@ void evcache_put(evcache_t *c, const vs_event_t *e)
         return;
     uint32_t pos = c->head;
     c->head = (c->head + 1) & (c->cap - 1);
-    c->ring[pos] = *e;
+    S_CALL_COPY(&c->ring[pos], e);
     /* In the bucket, take the slot of this cause, else an empty or stale
      * one (its ring entry now holds a cause of another bucket), else the
      * oldest: a miss later, as in any cache. */
@@ -92,7 +112,7 @@ void evcache_put(evcache_t *c, const vs_event_t *e)
     c->slot[pick] = pos + 1;
 }
 
-const vs_event_t *evcache_get(const evcache_t *c, uint64_t cause)
+const evcache_call_t *evcache_get(const evcache_t *c, uint64_t cause)
 {
     if (!cause)
         return NULL;
@@ -105,4 +125,10 @@ const vs_event_t *evcache_get(const evcache_t *c, uint64_t cause)
             return &c->ring[p - 1];
     }
     return NULL;
+}
+
+void evcache_call_event(const evcache_call_t *k, vs_event_t *out)
+{
+    memset(out, 0, sizeof *out);
+    S_CALL_COPY(out, k);
 }

@@ -1,5 +1,5 @@
 /* Unit tests of the agent's recent-call cache (agent/evcache.c): a call is
- * found by its cause with every field, the newest call of a cause wins,
+ * found by its cause with every field a call has, the newest call of a cause wins,
  * the oldest are forgotten once cap newer ones arrived (a miss, never a
  * wrong call), cause 0 is never kept, and sparse causes (one client
  * talking to many agents) are found as well as dense ones. */
@@ -31,9 +31,11 @@ START_TEST(a_call_is_found_by_its_cause_with_every_field)
     ck_assert_ptr_nonnull(c);
     vs_event_t e = s_call(42, 1);
     evcache_put(c, &e);
-    const vs_event_t *g = evcache_get(c, 42);
+    const evcache_call_t *g = evcache_get(c, 42);
     ck_assert_ptr_nonnull(g);
-    ck_assert_mem_eq(g, &e, sizeof e);
+    vs_event_t back;
+    evcache_call_event(g, &back);
+    ck_assert_mem_eq(&back, &e, sizeof e);
     ck_assert_ptr_null(evcache_get(c, 43));
     ck_assert_ptr_null(evcache_get(c, 0));
     evcache_free(&c);
@@ -48,7 +50,7 @@ START_TEST(the_newest_call_of_a_cause_wins)
     vs_event_t a = s_call(7, 0), b = s_call(7, 1);
     evcache_put(c, &a);
     evcache_put(c, &b);
-    const vs_event_t *g = evcache_get(c, 7);
+    const evcache_call_t *g = evcache_get(c, 7);
     ck_assert_ptr_nonnull(g);
     ck_assert_str_eq(g->action, "AcceptVpcPeeringConnection");
     ck_assert_str_eq(g->object, b.object);
@@ -79,7 +81,7 @@ START_TEST(the_oldest_are_forgotten_never_confused)
     }
     int hits = 0;
     for (int i = 1; i <= n; i++) {
-        const vs_event_t *g = evcache_get(c, (uint64_t)i * 100003u);
+        const evcache_call_t *g = evcache_get(c, (uint64_t)i * 100003u);
         if (!g)
             continue;
         hits++;
@@ -132,7 +134,7 @@ START_TEST(the_calls_in_flight_are_all_found)
     }
     int missing = 0;
     for (int i = 20000 - 512; i < 20000; i++) {
-        const vs_event_t *e = evcache_get(c, cause[i]);
+        const evcache_call_t *e = evcache_get(c, cause[i]);
         missing += !e || e->cause != cause[i];
     }
     ck_assert_int_eq(missing, 0);
