@@ -5,6 +5,7 @@
 #      the broker's CPU during it; then each agent's RSS (VmRSS), and its PSS
 #      and private (unshared) memory from /proc/PID/smaps_rollup: RSS counts
 #      every shared library page the agent maps, PSS only its share of them.
+#      RSS is read again at rest, the connections active (AgentRssAtRestMB).
 #   2. The Reachability Analyzer over R VPCs spread over the first 20 agents
 #      (10 with --quick): p50 per analysis.
 # Full: N=100, V=100, R=1000 (the issue's sizes, a few minutes on 2 cores);
@@ -57,16 +58,34 @@ for p in $APIDS; do
   PRIV="$PRIV${PRIV:+,}$(awk '/^Private_(Clean|Dirty):/ {s += $2} END {print s}' /proc/$p/smaps_rollup)"
 done
 BRSS=$(awk '/^VmRSS/ {print $2}' /proc/$BPID/status)
+# Again at rest: the clock advanced past the connections' provisioning (so
+# that they are active, as they would be), then once no agent has used CPU
+# for 0.2 s, and 0.6 s more, in which an idle agent gives back what its
+# last burst kept (agent.c, s_shed_memory): what an agent holding its VPCs
+# and active connections keeps.
+"$BIN/vpcsim" --broker "$EP" admin advance-clock --seconds 5 >/dev/null
+LAST=""
+for i in $(seq 50); do
+  sleep 0.2
+  NOW=$(for p in $APIDS; do cpu $p; done | tr '\n' ' ')
+  [ "$NOW" = "$LAST" ] && break
+  LAST=$NOW
+done
+sleep 0.6
+REST=""
+for p in $APIDS; do
+  REST="$REST${REST:+,}$(awk '/^VmRSS/ {print $2}' /proc/$p/status)"
+done
 
 PARTIES=""
 for i in $(seq 0 $((RA - 1))); do PARTIES="$PARTIES --party $(acct $i):us-east-1"; done
 echo "scale: Reachability Analyzer, $R VPCs over $RA agents, $AN analyses" >&2
 "$BIN/vpcsim-bench" reach --broker "$EP" $PARTIES --vpcs $R --analyses $AN >"$DIR/reach.json"
 
-python3 - "$DIR" "$N" "$V" "$((C1 - C0))" "$TCK" "$T0" "$T1" "$BRSS" "$PSS" "$PRIV" $RSS <<'PY'
+python3 - "$DIR" "$N" "$V" "$((C1 - C0))" "$TCK" "$T0" "$T1" "$BRSS" "$PSS" "$PRIV" "$REST" $RSS <<'PY'
 import json, sys, os, statistics
-d, n, v, cpu, tck, t0, t1, brss, pss, priv = sys.argv[1:11]
-rss = sorted(int(x) for x in sys.argv[11:])
+d, n, v, cpu, tck, t0, t1, brss, pss, priv, rest = sys.argv[1:12]
+rss = sorted(int(x) for x in sys.argv[12:])
 def mb(kbs):
     kbs = sorted(int(x) for x in kbs)
     return {"min": round(kbs[0] / 1024, 1), "median": round(statistics.median(kbs) / 1024, 1),
@@ -80,6 +99,7 @@ out = {
     "BrokerCpuPercentOfOneCore": round(100 * bcpu / wall, 1),
     "BrokerRssMB": round(int(brss) / 1024, 1),
     "AgentRssMB": mb(rss),
+    "AgentRssAtRestMB": mb(rest.split(",")),
     "AgentPssMB": mb(pss.split(",")),
     "AgentPrivateMB": mb(priv.split(",")),
     "Reachability": json.load(open(os.path.join(d, "reach.json"))),
