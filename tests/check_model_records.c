@@ -200,9 +200,18 @@ START_TEST(envelopes_are_what_protobuf_c_packs)
     build_state(&v1, &sub, &pcx, &rej);
     OK("CreateTags", J("{\"Resources\":[\"%s\",\"%s\"],\"Tags\":[{\"Key\":\"empty\",\"Value\":\"\"},"
                        "{\"Key\":\"k2\",\"Value\":\"v2\"}]}", sub, pcx));
+    /* More tags than a writer keeps sub-message lengths for (VS_PB_SUB
+     * counts the rest apart). */
+    char many[2048];
+    size_t k = (size_t)snprintf(many, sizeof many, "{\"Resources\":[\"%s\"],\"Tags\":[", v1);
+    for (int i = 0; i < 20; i++)
+        k += (size_t)snprintf(many + k, sizeof many - k, "%s{\"Key\":\"t%d\",\"Value\":\"v%d\"}",
+                              i ? "," : "", i, i);
+    snprintf(many + k, sizeof many - k, "]}");
+    OK("CreateTags", many);
     store_t st = { 0 };
     vs_model_flush(g_m, st_put, &st);
-    int timers = 0, tags = 0, json = 0;
+    int timers = 0, tags = 0, json = 0, many_tags = 0;
     for (int i = 0; i < st.n; i++) {
         ProtobufCMessage *w;
         if (!strcmp(st.id[i], VS_META_ID))
@@ -214,6 +223,7 @@ START_TEST(envelopes_are_what_protobuf_c_packs)
             const Vpcsim__Store__StoredObject *o = (const void *)w;
             timers += o->n_timers > 0;
             tags += o->n_tags > 0;
+            many_tags += o->n_tags > 16;
             json += o->json_body && o->json_body[0];
         }
         size_t n = protobuf_c_message_get_packed_size(w);
@@ -226,6 +236,7 @@ START_TEST(envelopes_are_what_protobuf_c_packs)
     }
     ck_assert_int_gt(timers, 0);
     ck_assert_int_gt(tags, 1);
+    ck_assert_int_eq(many_tags, 1);
     ck_assert_int_gt(json, 0);
     st_free(&st);
 }
