@@ -10,6 +10,7 @@
 # Usage: bash bench/cpu.sh [--settle] [--repeat N] [build-dir]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 SETTLE=""; REPEAT=1; BUILD=build
 while [ $# -gt 0 ]; do
   case $1 in
@@ -37,8 +38,7 @@ for i in $(seq 100); do
 done
 B() { "$BIN/vpcsim-bench" handshake --broker "$EP" --requester $R --accepter $A --window 512 $SETTLE "$@"; }
 B --vpcs 20 --per-vpc 10 >/dev/null          # warm-up: caches, WAL, first pages
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-b0=$(ticks $BP) r0=$(ticks $RP) a0=$(ticks $AP)
+b0=$(bench_cpu $BP) r0=$(bench_cpu $RP) a0=$(bench_cpu $AP)
 for i in $(seq "$REPEAT"); do
   python3 - "$DIR/run$i.json" "$BIN/vpcsim-bench" handshake --broker "$EP" --requester $R \
     --accepter $A --window 512 $SETTLE --vpcs 200 --per-vpc 20 <<'PY'
@@ -50,7 +50,7 @@ doc["_cpu"] = ru.ru_utime + ru.ru_stime
 json.dump(doc, open(sys.argv[1], "w"))
 PY
 done
-b1=$(ticks $BP) r1=$(ticks $RP) a1=$(ticks $AP)
+b1=$(bench_cpu $BP) r1=$(bench_cpu $RP) a1=$(bench_cpu $AP)
 python3 - "$DIR" "$REPEAT" "$(getconf CLK_TCK)" $r0 $r1 $a0 $a1 $b0 $b1 "$SETTLE" <<'PY'
 import json, os, sys
 d, reps, hz = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])

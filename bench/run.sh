@@ -14,6 +14,7 @@
 # Usage: bash bench/run.sh [--quick] [--no-scale] [build-dir]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 QUICK=0; SCALE=1; BUILD=build
 for a in "$@"; do
   case $a in
@@ -51,16 +52,7 @@ step() { echo "bench: $1" >&2; }
 # activates them, and then the processes go idle (their CPU time stops
 # moving for 0.2 s; at most 10 s), so that the next run measures its own
 # handshakes, not the activation of the previous run's.
-quiesce() {
-  "$BIN/vpcsim" --broker "$EP" admin advance-clock --seconds 5 >/dev/null
-  local last="" now i
-  for i in $(seq 50); do
-    sleep 0.2
-    now=$(for p in $PIDS; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null; done | tr '\n' ' ')
-    [ "$now" = "$last" ] && break
-    last=$now
-  done
-}
+quiesce() { bench_quiesce "$BIN" "$EP" $PIDS; }
 
 step "floor, one in flight";  "$B" floor --broker "$EP" --count $FLOOR1 --window 1 >"$DIR/floor1.json"
 step "floor, pipelined";      "$B" floor --broker "$EP" --count $FLOORN --window 512 >"$DIR/floorn.json"

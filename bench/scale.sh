@@ -13,6 +13,7 @@
 # Usage: bash bench/scale.sh [--quick] [build-dir]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 QUICK=0; BUILD=build
 for a in "$@"; do
   case $a in
@@ -43,14 +44,13 @@ REQ=""; ACC=""
 for i in $(seq 0 2 $((N - 1))); do
   REQ="$REQ${REQ:+,}$(acct $i):us-east-1"; ACC="$ACC${ACC:+,}$(acct $((i + 1))):us-east-1"
 done
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TCK=$(getconf CLK_TCK)
 
 echo "scale: $N agents, $((N / 2)) pairs, $V VPCs per agent" >&2
-C0=$(cpu $BPID); T0=$(date +%s.%N)
+C0=$(bench_cpu $BPID); T0=$(date +%s.%N)
 "$BIN/vpcsim-bench" handshake --broker "$EP" --requester "$REQ" --accepter "$ACC" \
   --vpcs $V --per-vpc $PER --window 512 >"$DIR/hs.json"
-C1=$(cpu $BPID); T1=$(date +%s.%N)
+C1=$(bench_cpu $BPID); T1=$(date +%s.%N)
 RSS=""; PSS=""; PRIV=""
 for p in $APIDS; do
   RSS="$RSS $(awk '/^VmRSS/ {print $2}' /proc/$p/status)"
@@ -63,14 +63,7 @@ BRSS=$(awk '/^VmRSS/ {print $2}' /proc/$BPID/status)
 # for 0.2 s, and 0.6 s more, in which an idle agent gives back what its
 # last burst kept (agent.c, s_shed_memory): what an agent holding its VPCs
 # and active connections keeps.
-"$BIN/vpcsim" --broker "$EP" admin advance-clock --seconds 5 >/dev/null
-LAST=""
-for i in $(seq 50); do
-  sleep 0.2
-  NOW=$(for p in $APIDS; do cpu $p; done | tr '\n' ' ')
-  [ "$NOW" = "$LAST" ] && break
-  LAST=$NOW
-done
+bench_quiesce "$BIN" "$EP" $APIDS
 sleep 0.6
 REST=""
 for p in $APIDS; do
