@@ -55,7 +55,8 @@ static void s_retry_timer_cb(uv_timer_t *t)
 
 /* Gives back what a burst of turns grew and a quiet agent does not use:
  * the send queue's array, the event log's scratch, SQLite's page cache and
- * the heap's free pages. Many agents share one machine (issue 9: < 10 MB
+ * the store's commit buffers (store_shed_memory), and the heap's free
+ * pages. Many agents share one machine (issue 9: < 10 MB
  * RSS each with 100 of them) and most are quiet most of the time; all of
  * it grows back on the next burst, at the cost of a few reallocs. */
 static void s_shed_memory(agent_t *a)
