@@ -8,7 +8,13 @@
  * connection active, as a user would see it. The 2 simulated seconds of
  * provisioning are skipped by advancing the shared clock (admin
  * advance-clock) whenever a view is still waiting, so the figure measures
- * the system's work rather than AWS's simulated wait.
+ * the system's work rather than AWS's simulated wait. The answered time
+ * is also given in its two parts: CreateMs, from the create's sending to
+ * its reply (one relay each way and a turn of the requester's agent), and
+ * AcceptMs, from there to the accept's reply (the accept relayed to the
+ * accepter, its Op to the home and the home's answer back, the reply: two
+ * round trips through the broker and three agent turns, and any retries
+ * while the accepter's replica was still initiating).
  *
  * Settled is polled the way a user waiting for many connections polls:
  * in rounds. A round is one clock advance, then from each account
@@ -59,7 +65,7 @@ enum { K_VPC = 1, K_CREATE, K_ACCEPT, K_POLL, K_QUICK, K_TICK };
  * side 0 the requester's (waiting bit 1), 1 the accepter's (bit 2). */
 typedef struct {
     char pcx[32];
-    uint64_t t0, answered, settled;
+    uint64_t t0, created, answered, settled;   /* created: the create's reply came */
     unsigned waiting;          /* views not yet seen active: 1 requester, 2 accepter */
     unsigned char quick[2];    /* immediate re-describes of each view so far */
 } s_hs_t;
@@ -356,6 +362,7 @@ static int s_on_reply(s_run_t *r, vs_env_t *env, uint64_t tag)
     }
     const Vpcsim__Wire__ApiReply *a = env->api_reply;
     if (kind == K_CREATE) {
+        r->hs[h].created = now;
         if (vs_breply_field(env, "VpcPeeringConnection", "VpcPeeringConnectionId", r->hs[h].pcx,
                             sizeof r->hs[h].pcx) != 0) {
             fprintf(stderr, "vpcsim-bench: create failed: %s\n", a->error_message);
@@ -432,11 +439,19 @@ static int s_run(s_run_t *r)
     }
     uint64_t end = vs_bnow_ns();
     uint64_t *ans = calloc(r->n, sizeof *ans), *set = calloc(r->n, sizeof *set);
-    if (!ans || !set)
+    uint64_t *cre = calloc(r->n, sizeof *cre), *acc = calloc(r->n, sizeof *acc);
+    if (!ans || !set || !cre || !acc) {
+        free(ans);
+        free(set);
+        free(cre);
+        free(acc);
         return 1;
+    }
     for (size_t h = 0; h < r->n; h++) {
         ans[h] = r->hs[h].answered - r->hs[h].t0;
         set[h] = r->hs[h].settled - r->hs[h].t0;
+        cre[h] = r->hs[h].created - r->hs[h].t0;
+        acc[h] = r->hs[h].answered - r->hs[h].created;
     }
     printf("{\n    \"Handshakes\": %zu,\n    \"Pairs\": %zu,\n    \"Window\": %d,\n"
            "    \"SameRegion\": %s,\n    \"AcceptRetries\": %zu,\n",
@@ -449,12 +464,16 @@ static int s_run(s_run_t *r)
                "    \"QuickRedescribes\": %zu,\n",
                r->n / ((end - start) / 1e9), r->ticks, r->describes,
                (double)r->describes / (double)r->n, r->quick);
-    s_print_ms("AnsweredMs", ans, r->n, r->settle ? "," : "");
+    s_print_ms("AnsweredMs", ans, r->n, ",");
+    s_print_ms("CreateMs", cre, r->n, ",");
+    s_print_ms("AcceptMs", acc, r->n, r->settle ? "," : "");
     if (r->settle)
         s_print_ms("SettledMs", set, r->n, "");
     printf("}\n");
     free(ans);
     free(set);
+    free(cre);
+    free(acc);
     return 0;
 }
 

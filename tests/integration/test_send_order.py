@@ -29,6 +29,11 @@ class SendOrder(harness.ClusterTest):
         self.assertEqual(out["AcceptRetries"], 0,
                          "an accept sent right after its create was answered found the "
                          "accepter's agent without the Request")
+        # The answered time's two parts (create, then accept) are each part
+        # of every handshake's whole, so no quantile of either exceeds it.
+        for part in ("CreateMs", "AcceptMs"):
+            for q in ("p50", "p90", "p99", "max"):
+                self.assertLessEqual(out[part][q], out["AnsweredMs"][q], f"{part} {q}")
 
 
 if __name__ == "__main__":
