@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "agent_priv.h"
 #include "json.h"
@@ -22,15 +21,6 @@
 #include "peer_bundle.h"
 #include "reach_wire.h"
 #include "sg_wire.h"
-
-static uint64_t s_wall_ms(void)
-{
-    /* The IO layer may read the real clock: wall time only orders events
-     * that share one simulated instant, and helps people match logs. */
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* s into a fixed event field, cut to fit: what vs_event_set does, by
  * strlen and memcpy, as snprintf("%s") cost more than the rest of an
@@ -116,7 +106,10 @@ static void s_init(agent_t *a, vs_event_t *e, vs_event_kind_t kind)
     memset(e, 0, sizeof *e);
     e->kind = kind;
     e->sim_ms = simclock_now(&a->sclock);
-    e->wall_ms = s_wall_ms();
+    /* Wall time only orders events that share one simulated instant, and
+     * helps people match logs; both are read once a message (simclock's
+     * hold). */
+    e->wall_ms = simclock_wall_ms(&a->sclock);
     e->cause = agent_ev__cause(a);
 }
 

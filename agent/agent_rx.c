@@ -404,11 +404,14 @@ void agent__on_readable(vs_zloop_sock_t *w, void *zsock, void *data)
         a->last_rx_mono = simclock_mono_ms();
         a->ev_cause = 0;
         handled++;
+        /* One instant for the message: its changes, events and timers. */
+        simclock_hold(&a->sclock);
         s_dispatch(a, env);
         /* Drain this message's outputs now, under its causality id, so
          * that the messages and changes it caused are filed under it. */
         if (a->turn_dirty)
             agent__drain_turn(a);
+        simclock_release(&a->sclock);
         vs_wire_free_in(&env, &arena);
     }
     uint64_t t1 = simclock_mono_us();

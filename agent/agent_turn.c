@@ -84,11 +84,15 @@ void agent__finish_turn(agent_t *a)
         agent__ro_finish_turn(a);
         return;
     }
+    /* One instant for what the turn writes last, its time row and its
+     * sends (their envelopes carry it). */
+    simclock_hold(&a->sclock);
     if (a->turn_dirty)
         agent__release_turn(a);
     agent_ev__end_turn(a);   /* prunes the log inside this transaction */
     s_save_time(a);
     if (store_commit(a->st) != 0) {
+        simclock_release(&a->sclock);
         agent__store_failed(a);
         return;
     }
@@ -97,6 +101,7 @@ void agent__finish_turn(agent_t *a)
     a->clock_jumped = false;
     a->turn_dirty = false;
     agent__flush_sendq(a);
+    simclock_release(&a->sclock);
     agent__arm_model_timer(a);
 }
 
@@ -108,8 +113,10 @@ static void s_model_timer_cb(uv_timer_t *t)
     a->ev_cause = 0;   /* a turn of its own: a fresh causality id */
     if (a->read_only)
         return;     /* transitions wait for the disk; the reload re-arms */
+    simclock_hold(&a->sclock);     /* the tick's changes share one instant */
     vs_model_tick(a->model);
     a->turn_dirty = true;
+    simclock_release(&a->sclock);
     agent__commit_turn(a);
 }
 
