@@ -201,6 +201,35 @@ START_TEST(timers)
 }
 END_TEST
 
+/* The calls that take the kind and the object in hand (a pcx's every
+ * transition) arm and cancel the very timers the calls by name do. */
+START_TEST(timers_by_kind_and_object_are_the_named_ones)
+{
+    const char *a = mkvpc("10.1.0.0/16");
+    vs_obj_t *o = vs_model__get(g_m, a);
+    const vs_timer_kind_t *ka = vs_model__timer_kind(g_m, "test-a");
+    ck_assert_ptr_eq(ka, &t_timers[0]);
+    uint64_t due = 0;
+    ck_assert_int_eq(vs_model__timer_arm_obj(g_m, ka, o, T0 + 70), 0);
+    ck_assert(vs_model__timer_get(g_m, "test-a", a, &due));
+    ck_assert_uint_eq(due, T0 + 70);
+    ck_assert_uint_eq(vs_model_next_deadline(g_m), T0 + 70);
+    ck_assert_uint_eq(vs_model__timer_cancel(g_m, "test-a", a), 1);
+    ck_assert_uint_eq(vs_model_next_deadline(g_m), UINT64_MAX);
+    arm(g_m, "test-a", a, T0 + 80);
+    arm(g_m, "test-b", a, T0 + 90);
+    ck_assert_uint_eq(vs_model__timer_cancel_obj(g_m, ka, o), 1);
+    ck_assert(!vs_model__timer_get(g_m, "test-a", a, NULL));
+    ck_assert(vs_model__timer_get(g_m, "test-b", a, NULL));
+    ck_assert_uint_eq(vs_model__timer_cancel_obj(g_m, NULL, o), 1);   /* every kind */
+    ck_assert_uint_eq(vs_model_next_deadline(g_m), UINT64_MAX);
+    /* Nothing to arm on, or with. */
+    ck_assert_int_eq(vs_model__timer_arm_obj(g_m, NULL, o, T0), -1);
+    ck_assert_int_eq(vs_model__timer_arm_obj(g_m, ka, NULL, T0), -1);
+    ck_assert_uint_eq(vs_model__timer_cancel_obj(g_m, ka, NULL), 0);
+}
+END_TEST
+
 /* --- hooks and peers --------------------------------------------------------------------------- */
 
 START_TEST(hooks_and_peers)
@@ -244,6 +273,7 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, flush_load_round_trip);
     tcase_add_test(tc, load_rejects_malformed);
     tcase_add_test(tc, timers);
+    tcase_add_test(tc, timers_by_kind_and_object_are_the_named_ones);
     tcase_add_test(tc, hooks_and_peers);
     suite_add_tcase(s, tc);
     return s;

@@ -63,7 +63,7 @@ const vs_timer_kind_t *vs_model__timer_kind(const vs_model_t *m, const char *nam
 {
     for (size_t i = 0; name && m->cfg.modules[i]; i++)
         for (const vs_timer_kind_t *t = m->cfg.modules[i]->timers; t && t->name; t++)
-            if (strcmp(t->name, name) == 0)
+            if (t->name == name || strcmp(t->name, name) == 0)   /* the same literal, mostly */
                 return t;
     return NULL;
 }

@@ -270,6 +270,13 @@ int vs_model__timer_arm(vs_model_t *m, const char *kind, const char *obj_id, uin
 /* Cancels (kind, obj_id); kind NULL cancels every timer of the object.
  * Returns how many were cancelled. */
 size_t vs_model__timer_cancel(vs_model_t *m, const char *kind, const char *obj_id);
+/* The same with the kind and the object in hand, as a module that holds
+ * both calls them on every transition: no lookup of either by name. k
+ * must be one of a registered module's kinds (its name is what is
+ * persisted); k NULL cancels every timer of o. */
+int vs_model__timer_arm_obj(vs_model_t *m, const vs_timer_kind_t *k, vs_obj_t *o,
+                            uint64_t due_ms);
+size_t vs_model__timer_cancel_obj(vs_model_t *m, const vs_timer_kind_t *k, vs_obj_t *o);
 /* true and *due if (kind, obj_id) is armed. */
 bool vs_model__timer_get(const vs_model_t *m, const char *kind, const char *obj_id,
                          uint64_t *due);

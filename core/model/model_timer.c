@@ -137,10 +137,9 @@ static int s_arm(vs_model_t *m, vs_obj_t *o, const vs_timer_kind_t *k, uint64_t 
     return s_heap_push(m, k, o->id, due, seq);
 }
 
-int vs_model__timer_arm(vs_model_t *m, const char *kind, const char *obj_id, uint64_t due_ms)
+int vs_model__timer_arm_obj(vs_model_t *m, const vs_timer_kind_t *k, vs_obj_t *o,
+                            uint64_t due_ms)
 {
-    const vs_timer_kind_t *k = vs_model__timer_kind(m, kind);
-    vs_obj_t *o = vs_model__get(m, obj_id);
     if (!k || !o)
         return -1;
     if (s_arm(m, o, k, due_ms, m->next_timer_seq) != 0)
@@ -151,11 +150,15 @@ int vs_model__timer_arm(vs_model_t *m, const char *kind, const char *obj_id, uin
     return 0;
 }
 
-size_t vs_model__timer_cancel(vs_model_t *m, const char *kind, const char *obj_id)
+int vs_model__timer_arm(vs_model_t *m, const char *kind, const char *obj_id, uint64_t due_ms)
 {
-    const vs_timer_kind_t *k = kind ? vs_model__timer_kind(m, kind) : NULL;
-    vs_obj_t *o = vs_model__get(m, obj_id);
-    if ((kind && !k) || !o)
+    return vs_model__timer_arm_obj(m, vs_model__timer_kind(m, kind), vs_model__get(m, obj_id),
+                                   due_ms);
+}
+
+size_t vs_model__timer_cancel_obj(vs_model_t *m, const vs_timer_kind_t *k, vs_obj_t *o)
+{
+    if (!o)
         return 0;
     size_t n = 0;
     for (size_t i = o->ntimers; i-- > 0;) {
@@ -170,6 +173,14 @@ size_t vs_model__timer_cancel(vs_model_t *m, const char *kind, const char *obj_i
         vs_model__touch(m, o);
     }
     return n;
+}
+
+size_t vs_model__timer_cancel(vs_model_t *m, const char *kind, const char *obj_id)
+{
+    const vs_timer_kind_t *k = kind ? vs_model__timer_kind(m, kind) : NULL;
+    if (kind && !k)
+        return 0;
+    return vs_model__timer_cancel_obj(m, k, vs_model__get(m, obj_id));
 }
 
 bool vs_model__timer_get(const vs_model_t *m, const char *kind, const char *obj_id,

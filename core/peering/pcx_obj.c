@@ -344,18 +344,21 @@ bool vs_pcx__op_take(vs_pcx_obj_t *o, uint64_t op_id, vs_pcx_op_t *out)
 
 void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o)
 {
-    vs_model__timer_cancel(m, VS_PCX_T_EVENT, o->base.id);
-    vs_model__timer_cancel(m, VS_PCX_T_PURGE, o->base.id);
+    /* The kinds and the object in hand: each is looked up once here, not
+     * in every cancel and arm (this runs on every transition). */
+    const vs_timer_kind_t *event = vs_model__timer_kind(m, VS_PCX_T_EVENT);
+    const vs_timer_kind_t *purge = vs_model__timer_kind(m, VS_PCX_T_PURGE);
+    vs_model__timer_cancel_obj(m, event, &o->base);
+    vs_model__timer_cancel_obj(m, purge, &o->base);
     vs_pcx_action_t ev;
     uint64_t at;
     if (vs_pcx_obj_is_home(o) && vs_pcx_next_event(&o->rec, &ev, &at))
-        vs_model__timer_arm(m, VS_PCX_T_EVENT, o->base.id, at);
+        vs_model__timer_arm_obj(m, event, &o->base, at);
     if (!vs_pcx_state_is_terminal(o->rec.state)) {
         /* A live view hidden because its home forgot the pcx (Gone): a
          * tombstone from now, against a duplicate of the late Request. */
         if (o->hidden)
-            vs_model__timer_arm(m, VS_PCX_T_PURGE, o->base.id,
-                                vs_model__now(m) + VS_PCX_TOMBSTONE_MS);
+            vs_model__timer_arm_obj(m, purge, &o->base, vs_model__now(m) + VS_PCX_TOMBSTONE_MS);
         return;
     }
     uint64_t until = vs_pcx_visible_until(&o->rec, o->side);
@@ -366,7 +369,7 @@ void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o)
         until = (until == UINT64_MAX ? vs_model__now(m)
                  : until < o->rec.state_entered_ms ? o->rec.state_entered_ms : until) +
                 VS_PCX_TOMBSTONE_MS;
-    vs_model__timer_arm(m, VS_PCX_T_PURGE, o->base.id, until);
+    vs_model__timer_arm_obj(m, purge, &o->base, until);
 }
 
 void vs_pcx__purge(vs_model_t *m, vs_pcx_obj_t *o)
