@@ -348,8 +348,10 @@ void vs_pcx__arm_timers(vs_model_t *m, vs_pcx_obj_t *o)
      * in every cancel and arm (this runs on every transition). */
     const vs_timer_kind_t *event = vs_model__timer_kind(m, VS_PCX_T_EVENT);
     const vs_timer_kind_t *purge = vs_model__timer_kind(m, VS_PCX_T_PURGE);
-    vs_model__timer_cancel_obj(m, event, &o->base);
-    vs_model__timer_cancel_obj(m, purge, &o->base);
+    if (event)     /* (a NULL kind would cancel every timer of o) */
+        vs_model__timer_cancel_obj(m, event, &o->base);
+    if (purge)
+        vs_model__timer_cancel_obj(m, purge, &o->base);
     vs_pcx_action_t ev;
     uint64_t at;
     if (vs_pcx_obj_is_home(o) && vs_pcx_next_event(&o->rec, &ev, &at))
