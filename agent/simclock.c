@@ -18,10 +18,8 @@ uint64_t simclock_mono_us(void)
 
 void simclock_init(simclock_t *c)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
     *c = (simclock_t){ 0 };
-    c->base_sim = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    c->base_sim = simclock_wall_ms(c);     /* not held: a reading of its own */
     c->base_mono = simclock_mono_ms();
     c->speed = 1.0;
     c->last = c->base_sim;
