@@ -66,9 +66,10 @@ class Cluster:
         return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL)
 
-    def start_broker(self, data_dir=True, capture=None):
-        """capture: a file the broker appends every relayed PeerMessage to."""
-        argv = [os.path.join(BIN, "vpcsim-broker"), "--listen", self.endpoint]
+    def start_broker(self, data_dir=True, capture=None, opts=()):
+        """capture: a file the broker appends every relayed PeerMessage to;
+        opts: more options for vpcsim-broker."""
+        argv = [os.path.join(BIN, "vpcsim-broker"), "--listen", self.endpoint, *opts]
         if data_dir:
             argv += ["--data-dir", os.path.join(self.dir, "broker")]
         if capture:

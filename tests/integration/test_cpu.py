@@ -1,0 +1,86 @@
+"""--cpu LIST (common/cpu.h): vpcsim-broker and vpcsim-agent keep every
+thread they run (their loop, ZeroMQ's I/O and reaper threads, the store's
+checkpointer) on the CPUs listed, still do their work there, and refuse a
+list they cannot use with exit status 2 and a one-line reason."""
+import os
+import subprocess
+import time
+
+import harness
+from harness import Cluster, ClusterTest
+
+A = "111111111111"
+B = "222222222222"
+R = "us-east-1"
+
+
+def threads_cpus(pid):
+    """{thread name: Cpus_allowed_list} of every thread of pid."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/comm") as f:
+            name = f.read().strip()
+        with open(f"/proc/{pid}/task/{tid}/status") as f:
+            for line in f:
+                if line.startswith("Cpus_allowed_list:"):
+                    out[f"{name}/{tid}"] = line.split(":", 1)[1].strip()
+    return out
+
+
+class Cpu(ClusterTest):
+    def setUp(self):
+        # The last CPU this test may use: not the first, so that a process
+        # left to the default would show the whole set, not this one.
+        self.cpu = str(max(os.sched_getaffinity(0)))
+        self.c = Cluster(keys=self.KEYS)
+        self.c.start_broker(opts=["--cpu", self.cpu])
+
+    def test_every_thread_stays_on_the_cpu_and_work_goes_on(self):
+        pa = self.c.start_agent(A, R, "--cpu", self.cpu)
+        pb = self.c.start_agent(B, R)
+        va = self.c.ok(A, R, "create-vpc", "--cidr-block", "10.1.0.0/16")["Vpc"]["VpcId"]
+        vb = self.c.ok(B, R, "create-vpc", "--cidr-block", "10.2.0.0/16")["Vpc"]["VpcId"]
+        pcx = self.c.ok(A, R, "create-vpc-peering-connection", "--vpc-id", va, "--peer-vpc-id", vb,
+                        "--peer-owner-id", B)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+        self.wait_for_code(B, pcx, "pending-acceptance")
+        self.c.ok(B, R, "accept-vpc-peering-connection", "--vpc-peering-connection-id", pcx)
+        self.c.admin("advance-clock", "--seconds", "5")
+        self.wait_for_code(A, pcx, "active")
+        for p in (self.c.broker, pa):
+            cpus = threads_cpus(p.pid)
+            # The loop and ZeroMQ's two threads at least.
+            self.assertGreaterEqual(len(cpus), 3, cpus)
+            self.assertEqual(set(cpus.values()), {self.cpu}, cpus)
+        # The agent started without --cpu keeps the whole set.
+        allowed = threads_cpus(pb.pid)
+        if len(os.sched_getaffinity(0)) > 1:
+            self.assertNotIn(self.cpu, set(allowed.values()), allowed)
+
+    def test_a_list_it_cannot_use_is_refused(self):
+        beyond = str(max(os.sched_getaffinity(0)) + 1)
+        for prog, argv in (
+                ("vpcsim-agent", ["--broker", self.c.endpoint, "--account", A, "--region", R,
+                                  "--data-dir", os.path.join(self.c.dir, "x")]),
+                ("vpcsim-broker", ["--listen", f"tcp://127.0.0.1:{harness.free_port()}"])):
+            for bad, why in ((beyond, f"CPU {beyond} is not one this process may run on"),
+                             ("1-", "--cpu needs CPU numbers"),
+                             ("", "--cpu needs CPU numbers"),
+                             ("0;1", "--cpu needs CPU numbers")):
+                r = subprocess.run([os.path.join(harness.BIN, prog), *argv, "--cpu", bad],
+                                   capture_output=True, text=True, timeout=10)
+                self.assertEqual(r.returncode, 2, (prog, bad, r.stderr))
+                self.assertIn(why, r.stderr.splitlines()[0], (prog, bad))
+
+    def wait_for_code(self, acct, pcx, code, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            d = self.c.ok(acct, R, "describe-vpc-peering-connections",
+                          "--vpc-peering-connection-ids", pcx)["VpcPeeringConnections"]
+            if d and d[0]["Status"]["Code"] == code:
+                return
+            time.sleep(0.05)
+        self.fail(f"{pcx} never reached {code} in {acct}'s view")
+
+
+if __name__ == "__main__":
+    harness.main()
