@@ -11,16 +11,23 @@
 #   Simulate     `vpcsim simulate` schedules per minute;
 #   Scale        bench/scale.sh: 100 agents x 100 VPCs, RSS, broker CPU,
 #                throughput across many pairs, Reachability Analyzer p50.
-# Usage: bash bench/run.sh [--quick] [--no-scale] [build-dir]   (default: build)
+# Placement: on a machine with two CPUs or more, the broker and the
+# requester's agent run on the first CPU, the accepters' agents and the bench
+# client on the second (--cpu, taskset for the client), so that each
+# process's loop and ZeroMQ I/O thread share a CPU (common/cpu.h says why);
+# --no-pin leaves placement to the scheduler. "Placement" in the output
+# says which it was.
+# Usage: bash bench/run.sh [--quick] [--no-scale] [--no-pin] [build-dir]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-QUICK=0; SCALE=1; BUILD=build
+QUICK=0; SCALE=1; PIN=1; BUILD=build
 for a in "$@"; do
   case $a in
     --quick) QUICK=1 ;;
     --no-scale) SCALE=0 ;;
-    -*) echo "usage: bash bench/run.sh [--quick] [--no-scale] [build-dir]" >&2; exit 2 ;;
+    --no-pin) PIN=0 ;;
+    -*) echo "usage: bash bench/run.sh [--quick] [--no-scale] [--no-pin] [build-dir]" >&2; exit 2 ;;
     *) BUILD=$a ;;
   esac
 done
@@ -31,10 +38,18 @@ EP=tcp://127.0.0.1:$PORT
 Q="--max-outstanding-pcx 1000000 --max-active-pcx-per-vpc 125"
 PIDS=""
 trap 'kill $PIDS 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
-"$BIN/vpcsim-broker" --listen "$EP" >"$DIR/broker.log" 2>&1 & PIDS="$!"
-"$BIN/vpcsim-agent" --broker "$EP" --account 111111111111 --region us-east-1 --data-dir "$DIR/a1" $Q >"$DIR/a1.log" 2>&1 & PIDS="$PIDS $!"
-"$BIN/vpcsim-agent" --broker "$EP" --account 222222222222 --region us-east-1 --data-dir "$DIR/a2" $Q >"$DIR/a2.log" 2>&1 & PIDS="$PIDS $!"
-"$BIN/vpcsim-agent" --broker "$EP" --account 333333333333 --region eu-west-1 --data-dir "$DIR/a3" $Q >"$DIR/a3.log" 2>&1 & PIDS="$PIDS $!"
+read -r C0 C1 _ <<<"$(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)), "", "")')"
+if [ $PIN = 1 ] && [ -n "$C1" ]; then
+  PREQ="--cpu $C0" PACC="--cpu $C1" CLIENT="taskset -c $C1"
+  echo "{\"Pinned\": true, \"Broker\": $C0, \"Requester\": $C0, \"Accepters\": $C1, \"Client\": $C1}" >"$DIR/place.json"
+else
+  PREQ="" PACC="" CLIENT=""
+  echo '{"Pinned": false}' >"$DIR/place.json"
+fi
+"$BIN/vpcsim-broker" --listen "$EP" $PREQ >"$DIR/broker.log" 2>&1 & PIDS="$!"
+"$BIN/vpcsim-agent" --broker "$EP" --account 111111111111 --region us-east-1 --data-dir "$DIR/a1" $Q $PREQ >"$DIR/a1.log" 2>&1 & PIDS="$PIDS $!"
+"$BIN/vpcsim-agent" --broker "$EP" --account 222222222222 --region us-east-1 --data-dir "$DIR/a2" $Q $PACC >"$DIR/a2.log" 2>&1 & PIDS="$PIDS $!"
+"$BIN/vpcsim-agent" --broker "$EP" --account 333333333333 --region eu-west-1 --data-dir "$DIR/a3" $Q $PACC >"$DIR/a3.log" 2>&1 & PIDS="$PIDS $!"
 for i in $(seq 100); do
   [ "$("$BIN/vpcsim" --broker "$EP" admin describe-agents 2>/dev/null | grep -c '"online"')" = 3 ] && break
   sleep 0.2
@@ -54,17 +69,17 @@ step() { echo "bench: $1" >&2; }
 # handshakes, not the activation of the previous run's.
 quiesce() { bench_quiesce "$BIN" "$EP" $PIDS; }
 
-step "floor, one in flight";  "$B" floor --broker "$EP" --count $FLOOR1 --window 1 >"$DIR/floor1.json"
-step "floor, pipelined";      "$B" floor --broker "$EP" --count $FLOORN --window 512 >"$DIR/floorn.json"
+step "floor, one in flight";  $CLIENT "$B" floor --broker "$EP" --count $FLOOR1 --window 1 >"$DIR/floor1.json"
+step "floor, pipelined";      $CLIENT "$B" floor --broker "$EP" --count $FLOORN --window 512 >"$DIR/floorn.json"
 for where in same inter; do
   if [ $where = same ]; then A=222222222222:us-east-1; else A=333333333333:eu-west-1; fi
   step "$where-Region: one handshake at a time"
-  "$B" handshake --broker "$EP" --requester $R --accepter $A $LAT --window 1 --settle >"$DIR/$where-lat.json"
+  $CLIENT "$B" handshake --broker "$EP" --requester $R --accepter $A $LAT --window 1 --settle >"$DIR/$where-lat.json"
   step "$where-Region: 512 in flight, answered"
-  "$B" handshake --broker "$EP" --requester $R --accepter $A $THR --window 512 >"$DIR/$where-ans.json"
+  $CLIENT "$B" handshake --broker "$EP" --requester $R --accepter $A $THR --window 512 >"$DIR/$where-ans.json"
   quiesce
   step "$where-Region: 512 in flight, settled"
-  "$B" handshake --broker "$EP" --requester $R --accepter $A $THR --window 512 --settle >"$DIR/$where-set.json"
+  $CLIENT "$B" handshake --broker "$EP" --requester $R --accepter $A $THR --window 512 --settle >"$DIR/$where-set.json"
 done
 kill $PIDS 2>/dev/null; wait 2>/dev/null || true; PIDS=""
 
@@ -85,7 +100,7 @@ import json, sys, os
 d = sys.argv[1]
 def load(n): return json.load(open(os.path.join(d, n + ".json")))
 f1, fn = load("floor1"), load("floorn")
-out = {"Floor": {"OneInFlight": f1, "Pipelined": fn}}
+out = {"Placement": load("place"), "Floor": {"OneInFlight": f1, "Pipelined": fn}}
 floor_ms, floor_rate = f1["RoundTripMs"]["p50"], fn["RoundTripsPerSecond"]
 ratios = {}
 for where, key in (("same", "SameRegion"), ("inter", "InterRegion")):
