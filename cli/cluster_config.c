@@ -60,8 +60,33 @@ void cli_cluster_config_free(cli_cluster_config_t **cp)
         free(c->agents[i].options);
     }
     free(c->agents);
+    for (size_t k = 0; k < c->nbroker_options; k++)
+        free(c->broker_options[k]);
+    free(c->broker_options);
     free(c);
     *cp = NULL;
+}
+
+/* The "options" list of `what` (NULL: none) into *out, *n (owned; *n
+ * counts what is to be freed, also after an error). NULL, or the error. */
+static char *s_parse_options(const vs_json_t *opts, const char *what, char ***out, size_t *n)
+{
+    if (opts && vs_json_type(opts) != VS_JSON_ARRAY)
+        return s_err("%s.options must be a list of strings", what);
+    size_t want = vs_json_len(opts);
+    *n = 0;
+    *out = calloc(want ? want : 1, sizeof **out);
+    if (!*out)
+        return s_err("out of memory");
+    for (size_t k = 0; k < want; k++) {
+        const char *o = vs_json_as_str(vs_json_at(opts, k));
+        if (!o)
+            return s_err("%s.options[%zu] is not a string", what, k);
+        if (!((*out)[k] = strdup(o)))
+            return s_err("out of memory");
+        *n = k + 1;
+    }
+    return NULL;
 }
 
 static char *s_parse_agent(cli_cluster_agent_t *a, const vs_json_t *j, size_t i, const char *data_dir)
@@ -84,22 +109,9 @@ static char *s_parse_agent(cli_cluster_agent_t *a, const vs_json_t *j, size_t i,
     snprintf(rel, sizeof rel, "logs/%s.log", a->name);
     if (s_join(a->log, data_dir, rel) < 0)
         return s_err("data_dir is too long");
-    const vs_json_t *opts = vs_json_get(j, "options");
-    if (opts && vs_json_type(opts) != VS_JSON_ARRAY)
-        return s_err("agents[%zu].options must be a list of strings", i);
-    a->noptions = vs_json_len(opts);
-    a->options = calloc(a->noptions ? a->noptions : 1, sizeof *a->options);
-    if (!a->options)
-        return s_err("out of memory");
-    for (size_t k = 0; k < a->noptions; k++) {
-        const char *o = vs_json_as_str(vs_json_at(opts, k));
-        if (!o) {
-            a->noptions = k;
-            return s_err("agents[%zu].options[%zu] is not a string", i, k);
-        }
-        a->options[k] = strdup(o);
-    }
-    return NULL;
+    char what[32];
+    snprintf(what, sizeof what, "agents[%zu]", i);
+    return s_parse_options(vs_json_get(j, "options"), what, &a->options, &a->noptions);
 }
 
 cli_cluster_config_t *cli_cluster_config_parse(const char *text, size_t len, const char *config_dir,
@@ -130,7 +142,8 @@ cli_cluster_config_t *cli_cluster_config_parse(const char *text, size_t len, con
         *err = s_err("data_dir must be a path");
     else if (vs_json_type(agents) != VS_JSON_ARRAY)
         *err = s_err("agents must be a list");
-    if (*err)
+    if (*err || (*err = s_parse_options(vs_json_get(broker, "options"), "broker",
+                                        &c->broker_options, &c->nbroker_options)))
         goto fail;
     snprintf(c->listen, sizeof c->listen, "%s", listen);
     s_client_endpoint(c->endpoint, sizeof c->endpoint, listen);
@@ -178,10 +191,24 @@ fail:
 pid_t cli_cluster_spawn_broker(const cli_cluster_config_t *c, const char *exe, const char *keys_dir,
                                bool die_with_parent, const char *who)
 {
-    bool keyed = keys_dir && keys_dir[0];
-    char *argv[] = { (char *)exe, "--listen", (char *)c->listen, "--data-dir", (char *)c->broker_dir,
-                     keyed ? "--keys" : NULL, (char *)keys_dir, NULL };
-    return cli_proc_spawn(argv, c->broker_log, die_with_parent, who);
+    char **argv = calloc(8 + c->nbroker_options, sizeof *argv);
+    if (!argv)
+        return -1;
+    size_t k = 0;
+    argv[k++] = (char *)exe;
+    argv[k++] = "--listen";
+    argv[k++] = (char *)c->listen;
+    argv[k++] = "--data-dir";
+    argv[k++] = (char *)c->broker_dir;
+    if (keys_dir && keys_dir[0]) {
+        argv[k++] = "--keys";
+        argv[k++] = (char *)keys_dir;
+    }
+    for (size_t o = 0; o < c->nbroker_options; o++)
+        argv[k++] = c->broker_options[o];
+    pid_t pid = cli_proc_spawn(argv, c->broker_log, die_with_parent, who);
+    free(argv);
+    return pid;
 }
 
 pid_t cli_cluster_spawn_agent(const cli_cluster_config_t *c, size_t i, const char *exe,

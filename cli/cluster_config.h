@@ -1,9 +1,12 @@
 /* cluster_config: the cluster file of `vpcsim cluster up|down --config FILE`:
  *
- *   {"broker": {"listen": "tcp://127.0.0.1:5555"},
+ *   {"broker": {"listen": "tcp://127.0.0.1:5555", "options": ["--cpu", "0"]},
  *    "data_dir": "./vpcsim-data",
  *    "agents": [{"account": "111111111111", "region": "ap-northeast-1",
  *                "options": ["--modern-rules"]}, ...]}
+ *
+ * "options" (each may be left out) are more arguments for vpcsim-broker or
+ * for that vpcsim-agent.
  *
  * data_dir is relative to the folder of the config file; the broker keeps
  * its state in DATA/broker, each agent in DATA/agents/ACCOUNT-REGION, logs
@@ -40,6 +43,8 @@ typedef struct {
     char logs_dir[CLI_PATH_MAX];
     char pid_file[CLI_PATH_MAX];
     char keys_dir[CLI_PATH_MAX];   /* "" when "keys": false */
+    char **broker_options;   /* extra vpcsim-broker arguments, owned */
+    size_t nbroker_options;
     cli_cluster_agent_t *agents;
     size_t nagents;
 } cli_cluster_config_t;

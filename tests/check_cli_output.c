@@ -249,7 +249,8 @@ END_TEST
 START_TEST(test_cluster_config)
 {
     const char *text =
-        "{\"broker\": {\"listen\": \"tcp://*:5555\"}, \"data_dir\": \"./data\", \"agents\": ["
+        "{\"broker\": {\"listen\": \"tcp://*:5555\", \"options\": [\"--cpu\", \"0\"]},"
+        " \"data_dir\": \"./data\", \"agents\": ["
         "{\"account\": \"111111111111\", \"region\": \"ap-northeast-1\", \"options\": [\"--modern-rules\"]},"
         "{\"account\": \"222222222222\", \"region\": \"us-east-1\"}]}";
     char *err = NULL;
@@ -264,12 +265,31 @@ START_TEST(test_cluster_config)
     ck_assert_str_eq(c->agents[0].log, "/srv/sim/data/logs/agent-111111111111-ap-northeast-1.log");
     ck_assert_uint_eq(c->agents[0].noptions, 1);
     ck_assert_str_eq(c->agents[0].options[0], "--modern-rules");
+    ck_assert_uint_eq(c->agents[1].noptions, 0);
+    ck_assert_uint_eq(c->nbroker_options, 2);
+    ck_assert_str_eq(c->broker_options[0], "--cpu");
+    ck_assert_str_eq(c->broker_options[1], "0");
     cli_cluster_config_free(&c);
     ck_assert_ptr_null(c);
     const char *bad = "{\"broker\": {\"listen\": \"tcp://127.0.0.1:1\"}, \"agents\": [{\"account\": \"1\", \"region\": \"us-east-1\"}]}";
     ck_assert_ptr_null(cli_cluster_config_parse(bad, strlen(bad), "/", &err));
     ck_assert_str_eq(err, "agents[0].account must be a 12-digit account ID");
     free(err);
+    const char *bad_opts[][2] = {
+        { "{\"broker\": {\"listen\": \"tcp://127.0.0.1:1\", \"options\": \"--cpu 0\"}, \"agents\": []}",
+          "broker.options must be a list of strings" },
+        { "{\"broker\": {\"listen\": \"tcp://127.0.0.1:1\", \"options\": [\"--cpu\", 0]}, \"agents\": []}",
+          "broker.options[1] is not a string" },
+        { "{\"broker\": {\"listen\": \"tcp://127.0.0.1:1\"}, \"agents\": [{\"account\": \"111111111111\","
+          " \"region\": \"us-east-1\", \"options\": [1]}]}",
+          "agents[0].options[0] is not a string" },
+    };
+    for (size_t i = 0; i < sizeof bad_opts / sizeof *bad_opts; i++) {
+        err = NULL;
+        ck_assert_ptr_null(cli_cluster_config_parse(bad_opts[i][0], strlen(bad_opts[i][0]), "/", &err));
+        ck_assert_str_eq(err, bad_opts[i][1]);
+        free(err);
+    }
 }
 END_TEST
 
