@@ -2,6 +2,7 @@
 thread they run (their loop, ZeroMQ's I/O and reaper threads, the store's
 checkpointer) on the CPUs listed, still do their work there, and refuse a
 list they cannot use with exit status 2 and a one-line reason."""
+import json
 import os
 import subprocess
 import time
@@ -70,6 +71,29 @@ class Cpu(ClusterTest):
                                    capture_output=True, text=True, timeout=10)
                 self.assertEqual(r.returncode, 2, (prog, bad, r.stderr))
                 self.assertIn(why, r.stderr.splitlines()[0], (prog, bad))
+
+    def test_a_cluster_file_passes_cpu_to_broker_and_agents(self):
+        d = os.path.join(self.c.dir, "cluster")
+        os.makedirs(d)
+        conf = os.path.join(d, "cluster.json")
+        with open(conf, "w") as f:
+            json.dump({"broker": {"listen": f"tcp://127.0.0.1:{harness.free_port()}",
+                                  "options": ["--cpu", self.cpu]},
+                       "data_dir": "./data",
+                       "agents": [{"account": A, "region": R, "options": ["--cpu", self.cpu]}]}, f)
+        vpcsim = os.path.join(harness.BIN, "vpcsim")
+        up = subprocess.run([vpcsim, "cluster", "up", "--config", conf],
+                            capture_output=True, text=True, timeout=60)
+        try:
+            self.assertEqual(up.returncode, 0, up.stderr)
+            doc = json.loads(up.stdout)
+            for pid in [doc["Broker"]["Pid"]] + [a["Pid"] for a in doc["Agents"]]:
+                cpus = threads_cpus(pid)
+                self.assertGreaterEqual(len(cpus), 3, cpus)
+                self.assertEqual(set(cpus.values()), {self.cpu}, cpus)
+        finally:
+            subprocess.run([vpcsim, "cluster", "down", "--config", conf],
+                           capture_output=True, timeout=60)
 
     def wait_for_code(self, acct, pcx, code, timeout=10):
         deadline = time.time() + timeout
