@@ -60,18 +60,19 @@ START_TEST(each_record_goes_to_the_replica_once)
      * the version the OpResult carries. */
     ck_assert_uint_eq(s_count(0, " send ", " Request pcx-"), 1);
     ck_assert_uint_eq(s_count(0, " send ", " Validated pcx-"), 1);
-    ck_assert_uint_eq(s_count(0, " send ", " Op pcx-"), 1);
+    ck_assert_uint_eq(s_count(0, " send ", "Op pcx-"), 1);
     ck_assert_uint_eq(s_count(0, " send ", " OpResult pcx-"), 1);
     ck_assert_uint_eq(s_count(0, " send ", "State pcx-"), 2);
     ck_assert_uint_eq(s_count(0, " send ", " provisioning "), 1);   /* the OpResult alone */
     ck_assert_uint_eq(s_count(0, " send ", " pending-acceptance "), 1);
     ck_assert_uint_eq(s_count(0, " send ", " active "), 1);
-    /* The State(active) and the home's security-group directory go as one
-     * message (a bundle, peer_bundle.h); the replica's directory comes
-     * back alone: 7 messages in all. */
+    /* The replica's security-group directory goes with its Op and the
+     * home's with the State(active), each as one message (a bundle,
+     * peer_bundle.h): 6 messages in all. */
+    ck_assert_uint_eq(s_count(0, " send ", "Bundle[Op pcx-"), 1);
     ck_assert_uint_eq(s_count(0, " send ", "Bundle[State pcx-"), 1);
     ck_assert_uint_eq(s_count(0, " send ", "SgDir pcx-"), 2);
-    ck_assert_uint_eq(s_count(0, " send ", NULL), 7);
+    ck_assert_uint_eq(s_count(0, " send ", NULL), 6);
     /* The replica passed through provisioning all the same: the accept's
      * answer applied it. */
     ck_assert_uint_eq(s_count(0, " recv ", " OpResult pcx-"), 1);

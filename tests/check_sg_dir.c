@@ -404,35 +404,103 @@ static int s_sends(int from, int to, const char *what, char *last, size_t lastle
     return n;
 }
 
-/* Once the home makes a connection active, its State and its directory go
- * to the accepter's agent as one message (a bundle, peer_bundle.h); the
- * accepter's directory comes back on its own. Nothing else travels, and
- * each side ends with the other's directory, as when they came apart. */
+/* The accepter's directory goes with its accept, in the Op's message (a
+ * bundle, peer_bundle.h); once the home makes the connection active, its
+ * State and its directory go to the accepter's agent as one message, and
+ * the accepter, whose groups have not changed, sends nothing more. Each
+ * side ends with the other's directory, as when they came apart. */
 START_TEST(activation_and_directory_in_one_message)
 {
     int a = pf_agent(A1, R1), b = pf_agent(A2, R1);
     const char *va = mkvpc(a, "10.1.0.0/16"), *vb = mkvpc(b, "10.2.0.0/16");
-    mksg(a, va, "a");
-    mksg(b, vb, "b");
+    const char *ga = mksg(a, va, "a"), *gb = mksg(b, vb, "b");
     const char *pcx = pending_pcx(a, va, b, vb);
-    OK(b, "AcceptVpcPeeringConnection", pcx_id_input(pcx));
+    char last[480] = "";
     g_ntrace = 0;
     vs_simnet_set_trace(g_net, s_trace, NULL);
+    OK(b, "AcceptVpcPeeringConnection", pcx_id_input(pcx));
+    pf_settle();
+    ck_assert_int_eq(s_sends(b, a, NULL, last, sizeof last), 1);
+    ck_assert_msg(strstr(last, J("Bundle[Op %s", pcx)) && strstr(last, J("; SgDir %s", pcx)),
+                  "accepter's send: %s", last);
+    g_ntrace = 0;
     pf_advance(VS_PCX_PROVISIONING_MS);
     pf_settle();
     vs_simnet_set_trace(g_net, NULL, NULL);
     ck_assert_str_eq(state_of(a, pcx), "active");
     same_views(a, b, pcx);
 
-    char last[480] = "";
     ck_assert_int_eq(s_sends(a, b, NULL, last, sizeof last), 1);
     ck_assert_msg(strstr(last, J("Bundle[State %s active", pcx)) && strstr(last, J("; SgDir %s", pcx)),
                   "home's send: %s", last);
-    ck_assert_int_eq(s_sends(b, a, NULL, last, sizeof last), 1);
-    ck_assert_msg(strstr(last, J("SgDir %s", pcx)) && !strstr(last, "Bundle"), "accepter's: %s",
-                  last);
+    ck_assert_int_eq(s_sends(b, a, "SgDir", last, sizeof last), 0);
     ck_assert_ptr_nonnull(vs_sgdir__for_pcx(pf_model(a), pcx));
     ck_assert_ptr_nonnull(vs_sgdir__for_pcx(pf_model(b), pcx));
+    /* Each side can reference the other's group. */
+    OK(a, "AuthorizeSecurityGroupIngress", ingress(ga, A2, gb, 22));
+    OK(b, "AuthorizeSecurityGroupIngress", ingress(gb, A1, ga, 22));
+}
+END_TEST
+
+/* The accepter's groups change between its accept and the activation (a
+ * group created, another deleted), or its agent restarts meanwhile (and
+ * forgets what it sent): it sends its directory again when the connection
+ * becomes active, and the home checks references against the new one. */
+START_TEST(directory_sent_again_when_stale_at_activation)
+{
+    int a = pf_agent(A1, R1), b = pf_agent(A2, R1);
+    const char *va = mkvpc(a, "10.1.0.0/16"), *vb = mkvpc(b, "10.2.0.0/16");
+    const char *ga = mksg(a, va, "a"), *gb = mksg(b, vb, "b"), *gold = mksg(b, vb, "old");
+    const char *pcx = pending_pcx(a, va, b, vb);
+    OK(b, "AcceptVpcPeeringConnection", pcx_id_input(pcx));
+    pf_settle();
+    const char *gnew = mksg(b, vb, "new");
+    OK(b, "DeleteSecurityGroup", J("{\"GroupId\":\"%s\"}", gold));
+    char last[480] = "";
+    g_ntrace = 0;
+    vs_simnet_set_trace(g_net, s_trace, NULL);
+    pf_advance(VS_PCX_PROVISIONING_MS);
+    pf_settle();
+    vs_simnet_set_trace(g_net, NULL, NULL);
+    ck_assert_int_eq(s_sends(b, a, "SgDir", last, sizeof last), 1);
+    OK(a, "AuthorizeSecurityGroupIngress", ingress(ga, A2, gnew, 22));
+    OK(a, "AuthorizeSecurityGroupIngress", ingress(ga, A2, gb, 23));
+    ERR(a, "AuthorizeSecurityGroupIngress", ingress(ga, A2, gold, 24), "InvalidGroup.NotFound",
+        NULL);
+
+    /* A restart between the accept and the activation. */
+    const char *vb2 = mkvpc(b, "10.3.0.0/16"), *va2 = mkvpc(a, "10.4.0.0/16");
+    const char *gb2 = mksg(b, vb2, "b2"), *ga2 = mksg(a, va2, "a2");
+    const char *pcx2 = pending_pcx(a, va2, b, vb2);
+    OK(b, "AcceptVpcPeeringConnection", pcx_id_input(pcx2));
+    pf_settle();
+    vs_simnet_crash(g_net, b);
+    g_ntrace = 0;
+    vs_simnet_set_trace(g_net, s_trace, NULL);
+    pf_advance(VS_PCX_PROVISIONING_MS);
+    pf_settle();
+    vs_simnet_set_trace(g_net, NULL, NULL);
+    ck_assert_str_eq(state_of(b, pcx2), "active");
+    ck_assert_int_eq(s_sends(b, a, J("SgDir %s", pcx2), last, sizeof last), 1);
+    OK(a, "AuthorizeSecurityGroupIngress", ingress(ga2, A2, gb2, 22));
+}
+END_TEST
+
+/* A directory is kept for a connection accepted (provisioning) or active:
+ * one that arrives for a connection still pending - as with an accept the
+ * home refuses - is taken (from the right sender) and dropped. */
+START_TEST(directory_of_an_unaccepted_connection_is_dropped)
+{
+    int a = pf_agent(A1, R1), b = pf_agent(A2, R1);
+    const char *va = mkvpc(a, "10.1.0.0/16"), *vb = mkvpc(b, "10.2.0.0/16");
+    const char *pcx = pending_pcx(a, va, b, vb);
+    size_t len;
+    uint8_t *snap = s_typed(pcx, vb, 1, "sg-0123456789abcdef0", &len);
+    ck_assert_int_eq(vs_model_on_peer(pf_model(a), A2, R1, snap, len), 0);
+    ck_assert_ptr_null(vs_sgdir__for_pcx(pf_model(a), pcx));
+    /* From another agent it is refused, as ever. */
+    ck_assert_int_eq(vs_model_on_peer(pf_model(a), A3, R1, snap, len), -1);
+    free(snap);
 }
 END_TEST
 
@@ -449,6 +517,8 @@ Suite *vs_test_suite(void)
     tcase_add_test(tc, groups_indexed_by_vpc);
     tcase_add_test(tc, directory_stored_binary);
     tcase_add_test(tc, activation_and_directory_in_one_message);
+    tcase_add_test(tc, directory_sent_again_when_stale_at_activation);
+    tcase_add_test(tc, directory_of_an_unaccepted_connection_is_dropped);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -639,6 +639,13 @@ void vs_model__pcx_changed(vs_model_t *m, const char *pcx_id)
             s_mod(m, i)->pcx_changed(m, pcx_id);
 }
 
+void vs_model__pcx_accepting(vs_model_t *m, const char *pcx_id)
+{
+    for (size_t i = 0; s_mod(m, i); i++)
+        if (s_mod(m, i)->pcx_accepting)
+            s_mod(m, i)->pcx_accepting(m, pcx_id);
+}
+
 void vs_model__subnet_created(vs_model_t *m, vs_subnet_t *s)
 {
     for (size_t i = 0; s_mod(m, i); i++)

@@ -308,6 +308,9 @@ typedef struct vs_module {
     /* A peering connection (pcx_id) was created or changed state, on its
      * home or as a replica. */
     void (*pcx_changed)(vs_model_t *m, const char *pcx_id);
+    /* A replica has just forwarded an accept of pcx_id to its home: what a
+     * module sends the home now joins the accept's message. */
+    void (*pcx_accepting)(vs_model_t *m, const char *pcx_id);
     /* Peer messages: return 1 if handled, 0 if not this module's, -1 if
      * malformed. The first module that does not return 0 wins. */
     int (*on_peer)(vs_model_t *m, const char *from_account, const char *from_region,
@@ -329,6 +332,7 @@ int vs_model__cidr_change_allowed(vs_model_t *m, const vs_vpc_t *vpc, const vs_c
 void vs_model__vpc_cidr_changed(vs_model_t *m, vs_vpc_t *vpc, const vs_cidr_t *cidr, bool added);
 void vs_model__subnet_created(vs_model_t *m, vs_subnet_t *s);
 void vs_model__pcx_changed(vs_model_t *m, const char *pcx_id);
+void vs_model__pcx_accepting(vs_model_t *m, const char *pcx_id);
 int vs_model__subnet_delete_check(vs_model_t *m, const vs_subnet_t *s, vs_awserr_t *err);
 void vs_model__subnet_deleting(vs_model_t *m, vs_subnet_t *s);
 

@@ -6,6 +6,15 @@
  * Vpc is the sender's VPC; Refs are groups of the receiver's VPC that the
  * sender's rules reference. Sent as peer.proto's SgDirMessage (sg_wire.h);
  * the older JSON form {"T":"SgDir",...} is still accepted.
+ *
+ * When: the accepter's agent sends its snapshot with its accept (the same
+ * message as the Op, peer_bundle.h), the home its own with the State that
+ * makes the connection active; then either side whenever a group or a rule
+ * of its VPC changes. The accepter sends again at activation only if its
+ * groups changed since the accept (or it restarted meanwhile): a snapshot
+ * message and its turn on each side less per handshake. A snapshot is kept
+ * only for a connection provisioning or active (one that came with an
+ * accept the home refused is dropped).
  */
 #include <stdio.h>
 #include <string.h>
@@ -130,16 +139,29 @@ static const vs_pcx_vpc_t *s_other(const vs_pcx_t *p, const char *vpc_id)
     return NULL;
 }
 
-/* Is p a connection whose peer needs our snapshots: active, same Region,
- * the other end in another account (so held by another agent)? */
+/* The other end of o, if it needs our snapshots: same Region, in another
+ * account (so held by another agent). */
+static const vs_pcx_vpc_t *s_remote_end(const vs_model_t *m, const vs_pcx_obj_t *o,
+                                        const char *vpc_id)
+{
+    const vs_pcx_vpc_t *other = s_other(&o->rec, vpc_id);
+    if (!other || o->hidden || o->rec.inter_region || !strcmp(other->account, vs_model_account(m)))
+        return NULL;
+    return other;
+}
+
+/* The same, for an active connection. */
 static const vs_pcx_vpc_t *s_remote_peer(const vs_model_t *m, const vs_pcx_obj_t *o,
                                          const char *vpc_id)
 {
-    const vs_pcx_vpc_t *other = s_other(&o->rec, vpc_id);
-    if (!other || o->hidden || o->rec.state != VS_PCX_ACTIVE || o->rec.inter_region ||
-        !strcmp(other->account, vs_model_account(m)))
-        return NULL;
-    return other;
+    return o->rec.state == VS_PCX_ACTIVE ? s_remote_end(m, o, vpc_id) : NULL;
+}
+
+/* Our VPC vpc_id, or NULL. */
+static vs_vpc_t *s_our_vpc(const vs_model_t *m, const char *vpc_id)
+{
+    vs_obj_t *v = vs_model__get(m, vpc_id);
+    return v && v->kind == &vs_kind_vpc ? (vs_vpc_t *)v : NULL;
 }
 
 static int s_add_ref(vs_sgdir_msg_t *msg, const char *id)
@@ -205,6 +227,9 @@ static void s_send(vs_model_t *m, const vs_pcx_obj_t *o, const char *vpc_id,
 
 void vs_sgdir__vpc_changed(vs_model_t *m, const char *vpc_id)
 {
+    vs_vpc_t *v = s_our_vpc(m, vpc_id);
+    if (v)
+        v->sg_gen++;     /* a snapshot sent with an accept is stale now */
     for (const vs_pcx_obj_t *o = vs_pcx__first(m); o; o = vs_pcx__next(o)) {
         const vs_pcx_vpc_t *to = s_remote_peer(m, o, vpc_id);
         if (to)
@@ -212,10 +237,11 @@ void vs_sgdir__vpc_changed(vs_model_t *m, const char *vpc_id)
     }
 }
 
-/* A connection changed; once active, each end sends its snapshot. */
+/* A connection changed; once active, each end sends its snapshot, but the
+ * accepter's went with its accept if its groups have not changed since. */
 static void s_pcx_changed(vs_model_t *m, const char *pcx_id)
 {
-    const vs_pcx_obj_t *o = vs_pcx__get(m, pcx_id);
+    vs_pcx_obj_t *o = vs_pcx__get(m, pcx_id);
     if (!o)
         return;
     const char *ends[2] = { o->rec.requester.vpc_id, o->rec.accepter.vpc_id };
@@ -223,10 +249,29 @@ static void s_pcx_changed(vs_model_t *m, const char *pcx_id)
         /* The cheap test first: most changes are not to active, and then
          * the end's VPC need not be looked up at all. */
         const vs_pcx_vpc_t *to = s_remote_peer(m, o, ends[i]);
-        const vs_obj_t *v = to ? vs_model__get(m, ends[i]) : NULL;
-        if (v && v->kind == &vs_kind_vpc)
+        vs_vpc_t *v = to ? s_our_vpc(m, ends[i]) : NULL;
+        if (!v)
+            continue;
+        bool current = o->sgdir_sent && o->sgdir_gen == v->sg_gen;
+        o->sgdir_sent = false;
+        if (!current)
             s_send(m, o, ends[i], to);
     }
+}
+
+/* A replica forwarded an accept: our snapshot joins the Op's message, so
+ * that the home holds it when the connection becomes active. */
+static void s_pcx_accepting(vs_model_t *m, const char *pcx_id)
+{
+    vs_pcx_obj_t *o = vs_pcx__get(m, pcx_id);
+    const char *vpc_id = o ? o->rec.accepter.vpc_id : NULL;
+    const vs_pcx_vpc_t *to = o ? s_remote_end(m, o, vpc_id) : NULL;
+    vs_vpc_t *v = to ? s_our_vpc(m, vpc_id) : NULL;
+    if (!v)
+        return;
+    s_send(m, o, vpc_id, to);
+    o->sgdir_sent = true;
+    o->sgdir_gen = v->sg_gen;
 }
 
 /* --- receiving ------------------------------------------------------------------------ */
@@ -249,6 +294,8 @@ static int s_on_snapshot(vs_model_t *m, const char *from_account, const char *fr
     if (!from || strcmp(from->account, from_account) || strcmp(from->region, from_region) ||
         !v || v->kind != &vs_kind_vpc)
         return -1;
+    if (p->state != VS_PCX_PROVISIONING && p->state != VS_PCX_ACTIVE)
+        return 1;    /* not accepted (yet, or ever), or gone: nothing to keep */
     vs_sgdir_t next = { .version = msg->ver, .groups = msg->groups, .ngroups = msg->ngroups,
                         .refs = msg->refs, .nrefs = msg->nrefs };
     msg->groups = NULL;
@@ -403,5 +450,6 @@ const vs_module_t vs_module_sgdir = {
     .kinds = s_kinds,
     .vpc_deleting = s_vpc_deleting,
     .pcx_changed = s_pcx_changed,
+    .pcx_accepting = s_pcx_accepting,
     .on_peer = s_on_peer,
 };

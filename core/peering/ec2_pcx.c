@@ -204,6 +204,8 @@ static int s_lifecycle(vs_model_t *m, const char *caller, const vs_json_t *in, v
         vs_model__touch(m, &o->base);
     }
     vs_pcx__send_op(m, o, op, NULL, NULL);
+    if (action == VS_PCX_ACT_ACCEPT)
+        vs_model__pcx_accepting(m, o->rec.id);   /* our groups go with the Op (sg_dir.c) */
     return VS_ACTION_DEFER;
 }
 

@@ -49,6 +49,10 @@ typedef struct vs_pcx_obj {
     bool counted_outstanding;  /* in VS_COUNTER_PCX_OUTSTANDING (memory only) */
     bool state_held;           /* home, memory only: an OpResult carrying the
                                   record follows, so no State (pcx_proto.c) */
+    /* Replica, memory only: the snapshot of our VPC's security groups went
+     * to the home with the accept (sg_dir.c), at our VPC's sg_gen then. */
+    bool sgdir_sent;
+    uint64_t sgdir_gen;
     uint64_t request_msg_id;   /* home: the Request message (undeliverable) */
     /* Order of the accepter VPC's CIDR lists (Validated, Op, Cidrs), which
      * the network may reorder. Replica: the last one sent; home: the

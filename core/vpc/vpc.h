@@ -43,6 +43,10 @@ struct vs_vpc {
     struct vs_sg **sgs;
     size_t nsgs;
     bool sgs_listed;
+    /* Bumped by sg_dir.c at every change of its groups or their rules, so
+     * that a snapshot sent earlier is known to be still current (memory
+     * only: after a restart every snapshot is sent again). */
+    uint64_t sg_gen;
 };
 
 extern const vs_kind_t vs_kind_vpc;
