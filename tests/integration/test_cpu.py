@@ -5,10 +5,10 @@ list they cannot use with exit status 2 and a one-line reason."""
 import json
 import os
 import subprocess
-import time
 
 import harness
-from harness import Cluster, ClusterTest
+from harness import Cluster
+from peering_util import PcxTest
 
 A = "111111111111"
 B = "222222222222"
@@ -28,7 +28,7 @@ def threads_cpus(pid):
     return out
 
 
-class Cpu(ClusterTest):
+class Cpu(PcxTest):
     def setUp(self):
         # The last CPU this test may use: not the first, so that a process
         # left to the default would show the whole set, not this one.
@@ -39,14 +39,13 @@ class Cpu(ClusterTest):
     def test_every_thread_stays_on_the_cpu_and_work_goes_on(self):
         pa = self.c.start_agent(A, R, "--cpu", self.cpu)
         pb = self.c.start_agent(B, R)
-        va = self.c.ok(A, R, "create-vpc", "--cidr-block", "10.1.0.0/16")["Vpc"]["VpcId"]
-        vb = self.c.ok(B, R, "create-vpc", "--cidr-block", "10.2.0.0/16")["Vpc"]["VpcId"]
-        pcx = self.c.ok(A, R, "create-vpc-peering-connection", "--vpc-id", va, "--peer-vpc-id", vb,
-                        "--peer-owner-id", B)["VpcPeeringConnection"]["VpcPeeringConnectionId"]
-        self.wait_for_code(B, pcx, "pending-acceptance")
-        self.c.ok(B, R, "accept-vpc-peering-connection", "--vpc-peering-connection-id", pcx)
-        self.c.admin("advance-clock", "--seconds", "5")
-        self.wait_for_code(A, pcx, "active")
+        va = self.vpc(A, R, "10.1.0.0/16")
+        vb = self.vpc(B, R, "10.2.0.0/16")
+        pcx = self.create(A, R, va, vb, owner=B)["VpcPeeringConnectionId"]
+        self.wait_code(B, R, pcx, "pending-acceptance")
+        self.act_ok(B, R, "accept", pcx)
+        self.advance(5)
+        self.wait_code(A, R, pcx, "active")
         for p in (self.c.broker, pa):
             cpus = threads_cpus(p.pid)
             # The loop and ZeroMQ's two threads at least.
@@ -94,16 +93,6 @@ class Cpu(ClusterTest):
         finally:
             subprocess.run([vpcsim, "cluster", "down", "--config", conf],
                            capture_output=True, timeout=60)
-
-    def wait_for_code(self, acct, pcx, code, timeout=10):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            d = self.c.ok(acct, R, "describe-vpc-peering-connections",
-                          "--vpc-peering-connection-ids", pcx)["VpcPeeringConnections"]
-            if d and d[0]["Status"]["Code"] == code:
-                return
-            time.sleep(0.05)
-        self.fail(f"{pcx} never reached {code} in {acct}'s view")
 
 
 if __name__ == "__main__":
