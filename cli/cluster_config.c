@@ -188,27 +188,36 @@ fail:
     return NULL;
 }
 
-pid_t cli_cluster_spawn_broker(const cli_cluster_config_t *c, const char *exe, const char *keys_dir,
-                               bool die_with_parent, const char *who)
+/* Runs base[0..nbase) (the program and its own arguments), then --keys
+ * keys_dir if there is one, then the config's extra options, logging to
+ * log (cli_proc_spawn). The pid, or -1. */
+static pid_t s_spawn(char *const *base, size_t nbase, const char *keys_dir, char *const *options,
+                     size_t noptions, const char *log, bool die_with_parent, const char *who)
 {
-    char **argv = calloc(8 + c->nbroker_options, sizeof *argv);
+    char **argv = calloc(nbase + 2 + noptions + 1, sizeof *argv);
     if (!argv)
         return -1;
     size_t k = 0;
-    argv[k++] = (char *)exe;
-    argv[k++] = "--listen";
-    argv[k++] = (char *)c->listen;
-    argv[k++] = "--data-dir";
-    argv[k++] = (char *)c->broker_dir;
+    for (size_t b = 0; b < nbase; b++)
+        argv[k++] = base[b];
     if (keys_dir && keys_dir[0]) {
         argv[k++] = "--keys";
         argv[k++] = (char *)keys_dir;
     }
-    for (size_t o = 0; o < c->nbroker_options; o++)
-        argv[k++] = c->broker_options[o];
-    pid_t pid = cli_proc_spawn(argv, c->broker_log, die_with_parent, who);
+    for (size_t o = 0; o < noptions; o++)
+        argv[k++] = options[o];
+    pid_t pid = cli_proc_spawn(argv, log, die_with_parent, who);
     free(argv);
     return pid;
+}
+
+pid_t cli_cluster_spawn_broker(const cli_cluster_config_t *c, const char *exe, const char *keys_dir,
+                               bool die_with_parent, const char *who)
+{
+    char *const base[] = { (char *)exe, "--listen", (char *)c->listen, "--data-dir",
+                           (char *)c->broker_dir };
+    return s_spawn(base, sizeof base / sizeof *base, keys_dir, c->broker_options,
+                   c->nbroker_options, c->broker_log, die_with_parent, who);
 }
 
 pid_t cli_cluster_spawn_agent(const cli_cluster_config_t *c, size_t i, const char *exe,
@@ -217,26 +226,9 @@ pid_t cli_cluster_spawn_agent(const cli_cluster_config_t *c, size_t i, const cha
     if (i >= c->nagents)
         return -1;
     const cli_cluster_agent_t *a = &c->agents[i];
-    char **argv = calloc(12 + a->noptions, sizeof *argv);
-    if (!argv)
-        return -1;
-    size_t k = 0;
-    argv[k++] = (char *)exe;
-    argv[k++] = "--broker";
-    argv[k++] = (char *)c->endpoint;
-    argv[k++] = "--account";
-    argv[k++] = (char *)a->account;
-    argv[k++] = "--region";
-    argv[k++] = (char *)a->region;
-    argv[k++] = "--data-dir";
-    argv[k++] = (char *)a->data_dir;
-    if (keys_dir && keys_dir[0]) {
-        argv[k++] = "--keys";
-        argv[k++] = (char *)keys_dir;
-    }
-    for (size_t o = 0; o < a->noptions; o++)
-        argv[k++] = a->options[o];
-    pid_t pid = cli_proc_spawn(argv, a->log, die_with_parent, who);
-    free(argv);
-    return pid;
+    char *const base[] = { (char *)exe, "--broker", (char *)c->endpoint, "--account",
+                           (char *)a->account, "--region", (char *)a->region, "--data-dir",
+                           (char *)a->data_dir };
+    return s_spawn(base, sizeof base / sizeof *base, keys_dir, a->options, a->noptions, a->log,
+                   die_with_parent, who);
 }
