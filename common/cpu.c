@@ -30,32 +30,24 @@ static int s_parse(const char *list, cpu_set_t *set, char *err, size_t errlen)
 {
     CPU_ZERO(set);
     const char *s = list;
-    if (!*s) {
-        snprintf(err, errlen, "--cpu needs CPU numbers such as 0 or 0,2 or 0-3, not ''");
-        return -1;
-    }
     for (;;) {
         long lo = s_number(&s), hi = lo;
         if (lo >= 0 && *s == '-') {
             s++;
             hi = s_number(&s);
         }
-        if (lo < 0 || hi < lo) {
-            snprintf(err, errlen,
-                     "--cpu needs CPU numbers (below %d) such as 0 or 0,2 or 0-3, not '%s'",
-                     CPU_SETSIZE, list);
-            return -1;
-        }
+        if (lo < 0 || hi < lo)
+            break;
         for (long c = lo; c <= hi; c++)
             CPU_SET((int)c, set);
         if (!*s)
             return 0;
-        if (*s++ != ',') {
-            snprintf(err, errlen, "--cpu needs CPU numbers such as 0 or 0,2 or 0-3, not '%s'",
-                     list);
-            return -1;
-        }
+        if (*s++ != ',')
+            break;
     }
+    snprintf(err, errlen, "--cpu needs CPU numbers (below %d) such as 0 or 0,2 or 0-3, not '%s'",
+             CPU_SETSIZE, list);
+    return -1;
 }
 
 /* set as a list of ranges ("0-1,4") into out. */
