@@ -40,16 +40,16 @@ PIDS=""
 trap 'kill $PIDS 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
 read -r C0 C1 _ <<<"$(python3 -c 'import os; print(*sorted(os.sched_getaffinity(0)), "", "")')"
 if [ $PIN = 1 ] && [ -n "$C1" ]; then
-  PREQ="--cpu $C0" PACC="--cpu $C1" CLIENT="taskset -c $C1"
+  PIN0="--cpu $C0" PIN1="--cpu $C1" CLIENT="taskset -c $C1"
   echo "{\"Pinned\": true, \"Broker\": $C0, \"Requester\": $C0, \"Accepters\": $C1, \"Client\": $C1}" >"$DIR/place.json"
 else
-  PREQ="" PACC="" CLIENT=""
+  PIN0="" PIN1="" CLIENT=""
   echo '{"Pinned": false}' >"$DIR/place.json"
 fi
-"$BIN/vpcsim-broker" --listen "$EP" $PREQ >"$DIR/broker.log" 2>&1 & PIDS="$!"
-"$BIN/vpcsim-agent" --broker "$EP" --account 111111111111 --region us-east-1 --data-dir "$DIR/a1" $Q $PREQ >"$DIR/a1.log" 2>&1 & PIDS="$PIDS $!"
-"$BIN/vpcsim-agent" --broker "$EP" --account 222222222222 --region us-east-1 --data-dir "$DIR/a2" $Q $PACC >"$DIR/a2.log" 2>&1 & PIDS="$PIDS $!"
-"$BIN/vpcsim-agent" --broker "$EP" --account 333333333333 --region eu-west-1 --data-dir "$DIR/a3" $Q $PACC >"$DIR/a3.log" 2>&1 & PIDS="$PIDS $!"
+"$BIN/vpcsim-broker" --listen "$EP" $PIN0 >"$DIR/broker.log" 2>&1 & PIDS="$!"
+"$BIN/vpcsim-agent" --broker "$EP" --account 111111111111 --region us-east-1 --data-dir "$DIR/a1" $Q $PIN0 >"$DIR/a1.log" 2>&1 & PIDS="$PIDS $!"
+"$BIN/vpcsim-agent" --broker "$EP" --account 222222222222 --region us-east-1 --data-dir "$DIR/a2" $Q $PIN1 >"$DIR/a2.log" 2>&1 & PIDS="$PIDS $!"
+"$BIN/vpcsim-agent" --broker "$EP" --account 333333333333 --region eu-west-1 --data-dir "$DIR/a3" $Q $PIN1 >"$DIR/a3.log" 2>&1 & PIDS="$PIDS $!"
 for i in $(seq 100); do
   [ "$("$BIN/vpcsim" --broker "$EP" admin describe-agents 2>/dev/null | grep -c '"online"')" = 3 ] && break
   sleep 0.2
