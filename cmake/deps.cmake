@@ -7,8 +7,8 @@
 # with it (libstdc++, libm, libgcc_s, OpenPGM, NORM, libbsd, libmd, Kerberos
 # ...), and the dynamic linker touches each one's symbol tables, relocations
 # and data. With the archives only the objects the program uses are linked
-# in and nothing is resolved at start: 1.7 MB less resident per agent at
-# rest (10.4 -> 8.7 MB, bench/scale.sh's agents; issue 9's target is
+# in and nothing is resolved at start: 1.6 MB less resident per agent at
+# rest (bench/scale.sh's median 10.1 -> 8.5 MB; issue 9's target is
 # < 10 MB) and a faster start for the CLI. Only glibc and the Kerberos GSSAPI
 # libraries (libzmq's GSSAPI mechanism calls them; Debian ships no archives
 # of them) stay shared.
@@ -26,22 +26,26 @@ if(NOT VPCSIM_STATIC_DEPS)
   target_link_libraries(vsdep_sodium    INTERFACE PkgConfig::SODIUM)
   target_link_libraries(vsdep_sqlite    INTERFACE PkgConfig::SQLITE)
   target_link_libraries(vsdep_uv        INTERFACE PkgConfig::UV)
-  target_link_libraries(vsdep_zmq       INTERFACE PkgConfig::ZMQ vsdep_sodium)
+  target_link_libraries(vsdep_zmq       INTERFACE PkgConfig::ZMQ)
   return()
 endif()
 
-# One archive by file name, as an imported target (so that CMake orders
-# each before the archives it calls); a missing one stops the configuration
-# with the package that ships it.
+# An archive as an imported target that names the archives it calls, so
+# that CMake orders each before them.
+function(vpcsim_imported target path)
+  add_library(vsdep_${target}_a STATIC IMPORTED)
+  set_target_properties(vsdep_${target}_a PROPERTIES
+    IMPORTED_LOCATION ${path} INTERFACE_LINK_LIBRARIES "${ARGN}")
+endfunction()
+# One archive by file name; a missing one stops the configuration with the
+# package that ships it.
 function(vpcsim_archive target file package)
   find_library(VSDEP_${target}_A NAMES ${file})
   if(NOT VSDEP_${target}_A)
     message(FATAL_ERROR "${file} not found: install ${package} "
             "(scripts/install-deps.sh does), or configure with -DVPCSIM_STATIC_DEPS=OFF")
   endif()
-  add_library(vsdep_${target}_a STATIC IMPORTED)
-  set_target_properties(vsdep_${target}_a PROPERTIES
-    IMPORTED_LOCATION ${VSDEP_${target}_A} INTERFACE_LINK_LIBRARIES "${ARGN}")
+  vpcsim_imported(${target} ${VSDEP_${target}_A} ${ARGN})
 endfunction()
 # libzmq is C++: its runtime from the compiler's own archive (the C driver
 # does not add it), and the unwinder from libgcc_eh (-static-libgcc).
@@ -51,9 +55,7 @@ if(NOT IS_ABSOLUTE "${VSDEP_STDCXX_A}")
   message(FATAL_ERROR "libstdc++.a not found for ${CMAKE_C_COMPILER}: install "
           "libstdc++-12-dev (build-essential), or configure with -DVPCSIM_STATIC_DEPS=OFF")
 endif()
-add_library(vsdep_stdcxx_a STATIC IMPORTED)
-set_target_properties(vsdep_stdcxx_a PROPERTIES
-  IMPORTED_LOCATION ${VSDEP_STDCXX_A} INTERFACE_LINK_LIBRARIES "m;-static-libgcc")
+vpcsim_imported(stdcxx ${VSDEP_STDCXX_A} m -static-libgcc)
 pkg_check_modules(GSSAPI REQUIRED IMPORTED_TARGET krb5-gssapi)
 
 vpcsim_archive(protobufc libprotobuf-c.a libprotobuf-c-dev)
