@@ -80,6 +80,17 @@ class PcxTest(ClusterTest):
         self.assertEqual(r.rc, 0, r)
         return r.json()
 
+    def handshake(self, acct, region, vpc, peer_vpc, owner):
+        """A whole same-Region handshake: created by acct, accepted by owner,
+        the clock advanced past provisioning; returns the pcx id once acct
+        sees it active."""
+        pcx = self.create(acct, region, vpc, peer_vpc, owner=owner)["VpcPeeringConnectionId"]
+        self.wait_code(owner, region, pcx, "pending-acceptance")
+        self.act_ok(owner, region, "accept", pcx)
+        self.advance(5)
+        self.wait_code(acct, region, pcx, "active")
+        return pcx
+
     def advance(self, seconds):
         r = self.c.admin("advance-clock", "--seconds", str(int(seconds)))
         self.assertEqual(r.rc, 0, r)

@@ -303,11 +303,7 @@ class Console(PcxTest):
         self.c.start_agent(B, TOKYO)
         va = self.vpc(A, TOKYO, "10.1.0.0/16")
         vb = self.vpc(B, TOKYO, "10.2.0.0/16")
-        pcx = self.create(A, TOKYO, va, vb, owner=B)["VpcPeeringConnectionId"]
-        self.wait_code(B, TOKYO, pcx, "pending-acceptance")
-        self.act_ok(B, TOKYO, "accept", pcx)
-        self.advance(5)
-        self.wait_code(A, TOKYO, pcx, "active")
+        pcx = self.handshake(A, TOKYO, va, vb, owner=B)
         before = self.c.cli(A, TOKYO, "trace", pcx)
         self.assertEqual(before.rc, 0, before)
         self.assertIn("[agent 111111111111 ap-northeast-1] active", before.out)

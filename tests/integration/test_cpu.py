@@ -41,11 +41,7 @@ class Cpu(PcxTest):
         pb = self.c.start_agent(B, R)
         va = self.vpc(A, R, "10.1.0.0/16")
         vb = self.vpc(B, R, "10.2.0.0/16")
-        pcx = self.create(A, R, va, vb, owner=B)["VpcPeeringConnectionId"]
-        self.wait_code(B, R, pcx, "pending-acceptance")
-        self.act_ok(B, R, "accept", pcx)
-        self.advance(5)
-        self.wait_code(A, R, pcx, "active")
+        pcx = self.handshake(A, R, va, vb, owner=B)
         for p in (self.c.broker, pa):
             cpus = threads_cpus(p.pid)
             # The loop and ZeroMQ's two threads at least.
