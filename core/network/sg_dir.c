@@ -290,9 +290,8 @@ static int s_on_snapshot(vs_model_t *m, const char *from_account, const char *fr
     const vs_pcx_vpc_t *from = !strcmp(p->requester.vpc_id, vpc) ? &p->requester
                              : !strcmp(p->accepter.vpc_id, vpc) ? &p->accepter : NULL;
     const vs_pcx_vpc_t *mine = from ? s_other(p, vpc) : NULL;
-    const vs_obj_t *v = mine ? vs_model__get(m, mine->vpc_id) : NULL;
     if (!from || strcmp(from->account, from_account) || strcmp(from->region, from_region) ||
-        !v || v->kind != &vs_kind_vpc)
+        !s_our_vpc(m, mine->vpc_id))
         return -1;
     if (p->state != VS_PCX_PROVISIONING && p->state != VS_PCX_ACTIVE)
         return 1;    /* not accepted (yet, or ever), or gone: nothing to keep */
