@@ -10,7 +10,9 @@
 #   Ratios       each figure against the floor;
 #   Simulate     `vpcsim simulate` schedules per minute;
 #   Scale        bench/scale.sh: 100 agents x 100 VPCs, RSS, broker CPU,
-#                throughput across many pairs, Reachability Analyzer p50.
+#                throughput across many pairs, Reachability Analyzer p50;
+#   Machine      the CPUs it ran on;
+#   Targets      issue 9's targets against this run's figures.
 # Placement: on a machine with two CPUs or more, the broker and the
 # requester's agent run on the first CPU, the accepters' agents and the bench
 # client on the second (--cpu, taskset for the client), so that each
@@ -95,9 +97,9 @@ if [ $SCALE = 1 ]; then
   bash bench/scale.sh $([ $QUICK = 1 ] && echo --quick) "$BUILD" >"$DIR/scale.json"
 fi
 
-python3 - "$DIR" <<'PY'
+python3 - "$DIR" "$QUICK" <<'PY'
 import json, sys, os
-d = sys.argv[1]
+d, quick = sys.argv[1], sys.argv[2] == "1"
 def load(n): return json.load(open(os.path.join(d, n + ".json")))
 f1, fn = load("floor1"), load("floorn")
 out = {"Placement": load("place"), "Floor": {"OneInFlight": f1, "Pipelined": fn}}
@@ -117,5 +119,49 @@ sim = load("sim")
 sim["SchedulesPerMinute"] = round(sim["Schedules"] * 60 / sim["Seconds"])
 out["Simulate"] = sim
 out["Scale"] = load("scale")
+
+
+def machine():
+    """What the figures depend on most: the CPUs (the targets are for 2)."""
+    model = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"Cpus": os.cpu_count(), "CpusUsable": len(os.sched_getaffinity(0)), "CpuModel": model}
+
+
+def target(figure, op, bound):
+    holds = None if figure is None else (figure < bound if op == "<" else
+                                         figure <= bound if op == "<=" else figure >= bound)
+    return {"Figure": figure, "Target": f"{op} {bound}", "Holds": holds}
+
+
+# The issue's targets against this run's figures (Holds null: not measured,
+# as the scale ones with --no-scale; AllHold then null too). With --quick
+# the sizes are not the issue's (QuickSizes).
+targets = {}
+for key in ("SameRegion", "InterRegion"):
+    many = out[key]["ManyInFlight"]
+    targets[key] = {
+        "AnsweredPerSecond": target(many["Answered"]["AnsweredPerSecond"], ">=", 20000),
+        "SettledPerSecond": target(many["Settled"]["SettledPerSecond"], ">=", 15000),
+        "OneAtATimeAnsweredP50Ms": target(out[key]["OneAtATime"]["AnsweredMs"]["p50"], "<=", 1.0),
+    }
+scale = out["Scale"]
+rest = scale.get("AgentRssAtRestMB", {}).get("median")
+reach = scale.get("Reachability", {}).get("AnalysisMs", {}).get("p50")
+targets["Scale"] = {
+    "AgentRssAtRestMedianMB": target(rest, "<", 10),
+    "ReachabilityAnalysisP50Ms": target(reach, "<=", 10),
+}
+held = [t["Holds"] for g in targets.values() for t in g.values() if t["Holds"] is not None]
+targets["AllHold"] = all(held) if len(held) == 8 else None
+targets["QuickSizes"] = quick
+out["Machine"] = machine()
+out["Targets"] = targets
 print(json.dumps(out, indent=4))
 PY
