@@ -14,12 +14,16 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 class Bench(unittest.TestCase):
-    def test_a_quick_run_reports_its_figures_and_the_targets(self):
+    def run_bench(self, *opts):
+        """bench/run.sh --quick OPTS on this build; its JSON document."""
         build = os.path.dirname(harness.BIN)
-        r = subprocess.run(["bash", os.path.join(ROOT, "bench", "run.sh"), "--quick", build],
+        r = subprocess.run(["bash", os.path.join(ROOT, "bench", "run.sh"), "--quick", *opts, build],
                            capture_output=True, text=True, timeout=600)
         self.assertEqual(r.returncode, 0, r.stderr[-3000:])
-        doc = json.loads(r.stdout)
+        return json.loads(r.stdout)
+
+    def test_a_quick_run_reports_its_figures_and_the_targets(self):
+        doc = self.run_bench()
 
         m = doc["Machine"]
         self.assertEqual(m["Cpus"], os.cpu_count())
@@ -53,11 +57,7 @@ class Bench(unittest.TestCase):
         return want
 
     def test_without_the_scale_run_its_targets_are_not_judged(self):
-        build = os.path.dirname(harness.BIN)
-        r = subprocess.run(["bash", os.path.join(ROOT, "bench", "run.sh"), "--quick", "--no-scale",
-                            build], capture_output=True, text=True, timeout=600)
-        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
-        t = json.loads(r.stdout)["Targets"]
+        t = self.run_bench("--no-scale")["Targets"]
         for name in ("AgentRssAtRestMedianMB", "ReachabilityAnalysisP50Ms"):
             self.assertIsNone(t["Scale"][name]["Figure"])
             self.assertIsNone(t["Scale"][name]["Holds"])
